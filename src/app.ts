@@ -1,0 +1,94 @@
+/**
+ * buildApp assembles the service as a fastify instance: schemas and docs, the error handler, and
+ * the routes. It never listens (server.ts does), so tests build it and talk to it in process.
+ */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
+import { registerProblemHandlers } from './http/problem.js';
+import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
+import { forwardRoute } from './routes/forward.js';
+import { gradcheckRoute } from './routes/gradcheck.js';
+import { gradientsRoute } from './routes/gradients.js';
+import { healthRoutes } from './routes/health.js';
+import { opsRoute } from './routes/ops.js';
+import { stepRoute } from './routes/step.js';
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+  limits?: Limits;
+  /** Check every response against its schema (tests); off in production. */
+  checkResponses?: boolean;
+  isReady?: () => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(options: AppOptions = {}) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // One log line per request (onResponse below) instead of fastify's two.
+    disableRequestLogging: true,
+    // A caller's X-Request-Id is kept when it is sane, so logs can be joined across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    // Keys named __proto__ or constructor are ids like any other; nothing here merges objects.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler(options.checkResponses ?? false));
+  registerProblemHandlers(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gradient service',
+        version: '1.0.0',
+        description:
+          'Backpropagation as a service, exact as PyTorch float64: forward values, gradients, update steps and finite-difference checks for a computational graph (nodes or the tutorial notation), a single neuron, or a small network. Every route has prefilled examples with the tutorial\'s numbers (x = 3, w = -0.2, b = 0.4, y = 0). Errors are RFC 9457 problem details whose errors[].path names the field.',
+      },
+      tags: [
+        { name: 'compute', description: 'Forward, gradients, step, gradcheck' },
+        { name: 'catalogue', description: 'The ops' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  await app.register(healthRoutes, { isReady: options.isReady ?? (() => true) });
+  await app.register(opsRoute);
+  await app.register(forwardRoute, { limits });
+  await app.register(gradientsRoute, { limits });
+  await app.register(stepRoute, { limits });
+  await app.register(gradcheckRoute, { limits });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,93 @@
+import { specError } from './errors.js';
+
+/** `[]` scalar, `[n]` vector, `[m, n]` matrix: the contract's ranks 0 to 2. */
+export type Shape = readonly number[];
+
+/** Row-major dense data; never mutated once built, so tensors can be shared freely. */
+export interface Tensor {
+  readonly shape: Shape;
+  readonly data: Float64Array;
+}
+
+/** A value on the wire: a non-finite result is written as one of these strings. */
+export type WireNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+export type WireValue = WireNumber | WireNumber[] | WireNumber[][];
+
+export const sizeOf = (shape: Shape): number => shape.reduce((n, d) => n * d, 1);
+
+export function tensor(shape: Shape, data: Float64Array): Tensor {
+  return { shape, data };
+}
+
+export const scalar = (x: number): Tensor => tensor([], Float64Array.of(x));
+export const zeros = (shape: Shape): Tensor => tensor(shape, new Float64Array(sizeOf(shape)));
+export const filled = (shape: Shape, x: number): Tensor => tensor(shape, new Float64Array(sizeOf(shape)).fill(x));
+
+export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** `[2, 3]`; a scalar is `[]`. */
+export const shapeText = (shape: Shape): string => `[${shape.join(', ')}]`;
+
+export function map(t: Tensor, f: (x: number, i: number) => number): Tensor {
+  const out = new Float64Array(t.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = f(t.data[i], i);
+  return tensor(t.shape, out);
+}
+
+export function addTensors(a: Tensor, b: Tensor): Tensor {
+  const out = new Float64Array(a.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = a.data[i] + b.data[i];
+  return tensor(a.shape, out);
+}
+
+export const isFiniteTensor = (t: Tensor): boolean => t.data.every(Number.isFinite);
+
+/** Reads a JSON value (number, array, array of equal-length arrays) into a tensor. */
+export function fromJson(value: unknown, path: string): Tensor {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw specError('INVALID_VALUE', path, 'must be a finite number');
+    return scalar(value);
+  }
+  if (!Array.isArray(value)) throw specError('INVALID_VALUE', path, 'must be a number, an array of numbers or an array of equal-length arrays of numbers');
+  if (value.length === 0) throw specError('INVALID_VALUE', path, 'must not be empty');
+  if (value.every((v) => typeof v === 'number')) {
+    const data = Float64Array.from(value as number[]);
+    const bad = data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw specError('INVALID_VALUE', `${path}[${bad}]`, 'must be a finite number');
+    return tensor([data.length], data);
+  }
+  const cols = Array.isArray(value[0]) ? value[0].length : -1;
+  const data = new Float64Array(value.length * Math.max(cols, 0));
+  for (let i = 0; i < value.length; i++) {
+    const row: unknown = value[i];
+    if (!Array.isArray(row)) throw specError('INVALID_VALUE', `${path}[${i}]`, 'must be an array of numbers like the other rows');
+    if (row.length !== cols || cols === 0) {
+      throw specError('INVALID_VALUE', `${path}[${i}]`, `has ${row.length} elements but row 0 has ${cols}: a matrix must be rectangular and non-empty`);
+    }
+    for (let j = 0; j < cols; j++) {
+      const x: unknown = row[j];
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw specError('INVALID_VALUE', `${path}[${i}][${j}]`, 'must be a finite number (tensors have rank 0 to 2)');
+      data[i * cols + j] = x;
+    }
+  }
+  return tensor([value.length, cols], data);
+}
+
+const wireNumber = (x: number): WireNumber => (Number.isNaN(x) ? 'NaN' : x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x);
+
+export function toJson(t: Tensor): WireValue {
+  const { shape, data } = t;
+  if (shape.length === 0) return wireNumber(data[0]);
+  if (shape.length === 1) return Array.from(data, wireNumber);
+  const [m, n] = shape;
+  const rows: WireNumber[][] = new Array(m);
+  for (let i = 0; i < m; i++) rows[i] = Array.from(data.subarray(i * n, (i + 1) * n), wireNumber);
+  return rows;
+}
+
+/** Element index as the wire writes it: `[]`, `[i]` or `[i, j]`. */
+export function elementIndex(shape: Shape, flat: number): number[] {
+  if (shape.length === 0) return [];
+  if (shape.length === 1) return [flat];
+  return [Math.floor(flat / shape[1]), flat % shape[1]];
+}

@@ -1,0 +1,93 @@
+/**
+ * Update steps on a graph's params, as torch.optim does them: SGD (optionally with momentum,
+ * dampening 0, no Nesterov) and Adam (no weight decay, no amsgrad), one or many steps.
+ */
+import { backward, forward } from './evaluate.js';
+import type { CompiledGraph } from './graph.js';
+import { type Tensor, tensor } from './tensor.js';
+
+export type Optimizer =
+  | { name: 'sgd'; momentum?: number }
+  | { name: 'adam'; beta1?: number; beta2?: number; eps?: number };
+
+export interface TrainOptions {
+  learningRate: number;
+  steps: number;
+  optimizer: Optimizer;
+}
+
+export interface TrainResult {
+  /** Leaf values after the last step (params updated, inputs unchanged). */
+  leaves: (Tensor | undefined)[];
+  /** The loss before each step. */
+  history: number[];
+  /** The loss at the final params. */
+  lossAfter: number;
+}
+
+/** Updates one param's data in place given its gradient and its own optimizer state. */
+type Update = (p: Float64Array, g: Float64Array, step: number) => void;
+
+/** torch.lerp: start + w (end - start), evaluated from the nearer end as ATen does. */
+const lerp = (start: number, end: number, w: number): number =>
+  w < 0.5 ? start + w * (end - start) : end - (end - start) * (1 - w);
+
+function sgd(lr: number, momentum: number): () => Update {
+  return () => {
+    let buf: Float64Array | undefined;
+    return (p, g) => {
+      if (momentum === 0) {
+        for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
+        return;
+      }
+      // The first step takes buf = g; after that buf = momentum * buf + g.
+      if (!buf) buf = Float64Array.from(g);
+      else for (let i = 0; i < p.length; i++) buf[i] = momentum * buf[i] + g[i];
+      for (let i = 0; i < p.length; i++) p[i] -= lr * buf[i];
+    };
+  };
+}
+
+function adam(lr: number, beta1: number, beta2: number, eps: number): () => Update {
+  return () => {
+    let m: Float64Array | undefined;
+    let v: Float64Array | undefined;
+    return (p, g, step) => {
+      m ??= new Float64Array(p.length);
+      v ??= new Float64Array(p.length);
+      const bias1 = 1 - beta1 ** step;
+      const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
+      const stepSize = lr / bias1;
+      for (let i = 0; i < p.length; i++) {
+        m[i] = lerp(m[i], g[i], 1 - beta1);
+        v[i] = v[i] * beta2 + (1 - beta2) * g[i] * g[i];
+        p[i] -= stepSize * (m[i] / (Math.sqrt(v[i]) / bias2Sqrt + eps));
+      }
+    };
+  };
+}
+
+export function makeUpdate(options: TrainOptions): () => Update {
+  const { learningRate: lr, optimizer } = options;
+  return optimizer.name === 'sgd'
+    ? sgd(lr, optimizer.momentum ?? 0)
+    : adam(lr, optimizer.beta1 ?? 0.9, optimizer.beta2 ?? 0.999, optimizer.eps ?? 1e-8);
+}
+
+export function train(g: CompiledGraph, options: TrainOptions): TrainResult {
+  const leaves = g.leafValues.slice();
+  const newUpdate = makeUpdate(options);
+  const updates = new Map(g.params.map((s) => [s, newUpdate()]));
+  const history: number[] = [];
+  for (let step = 1; step <= options.steps; step++) {
+    const values = forward(g, leaves);
+    history.push(values[g.output].data[0]);
+    const grads = backward(g, values);
+    for (const [s, update] of updates) {
+      const p = Float64Array.from(leaves[s]!.data);
+      update(p, grads[s].data, step);
+      leaves[s] = tensor(leaves[s]!.shape, p);
+    }
+  }
+  return { leaves, history, lossAfter: forward(g, leaves)[g.output].data[0] };
+}

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { opNames, ops } from '../core/ops.js';
+import { activations, losses } from '../core/spec.js';
+import { OpsResponse } from '../schemas/catalogue.js';
+
+/** Built once: the catalogue does not change while the service runs. */
+const catalogue = {
+  ops: opNames.map((name) => {
+    const def = ops[name];
+    return {
+      name,
+      kind: def.kind,
+      args: [...def.args],
+      attrs: def.attrs.map((a) => ({ ...a })),
+      formula: def.formula,
+      derivative: def.derivative,
+      kinkAtZero: 'kinkAtZero' in def && def.kinkAtZero === true,
+    };
+  }),
+  broadcasting:
+    'Binary elementwise ops and the pairwise losses broadcast as NumPy does (shapes aligned from the right; a dimension of 1 stretches); in the backward pass each operand\'s gradient is summed over the axes along which it was broadcast.',
+  activations: [...activations],
+  losses: [...losses],
+};
+
+export const opsRoute: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/ops',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'The op catalogue, with each op\'s formula and derivative',
+        response: { 200: OpsResponse },
+      },
+    },
+    async () => catalogue,
+  );
+};

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const OpEntry = z
+  .object({
+    name: z.string(),
+    kind: z.enum(['elementwise', 'binary', 'reduction', 'linear_algebra', 'last_axis', 'loss']),
+    args: z.array(z.string()),
+    attrs: z.array(z.object({ name: z.string(), default: z.number(), description: z.string() })),
+    formula: z.string(),
+    derivative: z.string(),
+    kinkAtZero: z.boolean().meta({ description: 'Not differentiable at 0; the gradient there follows PyTorch (relu\'(0) = 0, abs\'(0) = 0, leaky_relu\'(0) = alpha).' }),
+  })
+  .meta({ id: 'OpEntry' });
+
+export const OpsResponse = z
+  .object({
+    ops: z.array(OpEntry),
+    broadcasting: z.string(),
+    activations: z.array(z.string()).meta({ description: 'Ops allowed as a neuron or layer activation.' }),
+    losses: z.array(z.string()).meta({ description: 'Ops allowed as a neuron or network loss.' }),
+  })
+  .meta({ id: 'OpsResponse' });

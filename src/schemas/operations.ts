@@ -1,0 +1,135 @@
+/** Request and response schemas of the four compute routes (API.md §4). */
+import { z } from 'zod';
+import { exactlyOneProblem, problemFields } from './problem.js';
+import { problemExamples } from './examples.js';
+import { IdValueMap, Warning, WireNumber, WireValue } from './values.js';
+
+const Positive = z.number().positive().refine(Number.isFinite, 'must be a finite number');
+const NonNegative = z.number().nonnegative().refine(Number.isFinite, 'must be a finite number');
+
+const Layer = z
+  .object({
+    z: WireValue,
+    a: WireValue,
+    'dL/da': WireValue.optional(),
+    'dL/dz': WireValue.optional(),
+    'dL/dW': WireValue.optional(),
+    'dL/db': WireValue.optional(),
+  })
+  .meta({ id: 'Layer', description: 'A network layer: z = a_prev @ W^T + b, a = activation(z), and (from /v1/gradients) their gradients.' });
+
+const evaluated = {
+  output: z.string().meta({ description: 'The output id.' }),
+  values: IdValueMap.meta({ description: 'Every leaf and node id -> its value.' }),
+  layers: z.array(Layer).optional().meta({ description: 'For a network spec: each layer in order.' }),
+  warnings: z.array(Warning),
+};
+
+// ---------------------------------------------------------------------------------------------
+export const ForwardBody = z
+  .strictObject(problemFields)
+  .superRefine(exactlyOneProblem)
+  .meta({ description: 'One problem spec: graph, neuron or network.', ...problemExamples() });
+
+export const ForwardResponse = z.object(evaluated).meta({ id: 'ForwardResponse' });
+
+// ---------------------------------------------------------------------------------------------
+export const GradientsBody = ForwardBody;
+
+export const LocalDerivative = z
+  .object({
+    of: z.string(),
+    wrt: z.string(),
+    arg: z.number().int().meta({ description: "Position of wrt in the node's args." }),
+    value: WireNumber,
+  })
+  .meta({ id: 'LocalDerivative', description: 'd of / d wrt at the forward values, one per node and arg that is an id.' });
+
+export const GradientsResponse = z
+  .object({
+    ...evaluated,
+    gradients: IdValueMap.meta({ description: 'Every id -> dOutput/dId, shaped like its value.' }),
+    local: z.array(LocalDerivative).optional().meta({ description: 'Scalar graphs only (every value a number).' }),
+  })
+  .meta({ id: 'GradientsResponse' });
+
+// ---------------------------------------------------------------------------------------------
+export const Optimizer = z
+  .discriminatedUnion('name', [
+    z.strictObject({
+      name: z.literal('sgd'),
+      momentum: NonNegative.optional().meta({ description: '0 by default (plain SGD), as torch.optim.SGD' }),
+    }),
+    z.strictObject({
+      name: z.literal('adam'),
+      beta1: NonNegative.max(1).optional().meta({ description: '0.9 by default' }),
+      beta2: NonNegative.max(1).optional().meta({ description: '0.999 by default' }),
+      eps: Positive.optional().meta({ description: '1e-8 by default' }),
+    }),
+  ])
+  .meta({ id: 'Optimizer', description: 'As torch.optim: SGD (with optional momentum) or Adam. {"name": "sgd"} by default.' });
+
+export const StepBody = z
+  .strictObject({
+    ...problemFields,
+    learningRate: Positive,
+    steps: z.number().int().min(1).optional().meta({ description: '1 by default' }),
+    optimizer: Optimizer.optional(),
+  })
+  .superRefine(exactlyOneProblem)
+  .meta({ description: 'A problem spec and the update to apply to its params.', ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }) });
+
+export const StepResponse = z
+  .object({
+    params: IdValueMap.meta({ description: 'Every param after the last step.' }),
+    loss: z.object({ before: WireNumber, after: WireNumber }),
+    history: z.array(WireNumber).meta({ description: 'The loss before each step.' }),
+    warnings: z.array(Warning),
+  })
+  .meta({ id: 'StepResponse' });
+
+// ---------------------------------------------------------------------------------------------
+export const GradcheckBody = z
+  .strictObject({
+    ...problemFields,
+    epsilon: Positive.optional().meta({ description: '1e-4 by default' }),
+    wrt: z.array(z.string()).min(1).optional().meta({ description: 'Leaf ids to check; every param by default.' }),
+    rtol: NonNegative.optional().meta({ description: '1e-3 by default' }),
+    atol: NonNegative.optional().meta({ description: '1e-5 by default' }),
+  })
+  .superRefine(exactlyOneProblem)
+  .meta({
+    description: 'A problem spec and the finite-difference settings.',
+    ...problemExamples({ epsilon: 1e-4 }, { network: { wrt: ['W1', 'b2'] } }),
+  });
+
+export const GradcheckResult = z
+  .object({
+    id: z.string(),
+    index: z.array(z.number().int()).meta({ description: '[] for a scalar, [i] or [i, j] for an element.' }),
+    analytic: WireNumber,
+    numeric: WireNumber.meta({ description: '(lossPlus - lossMinus) / (2 epsilon)' }),
+    lossPlus: WireNumber,
+    lossMinus: WireNumber,
+    absError: WireNumber,
+    relError: WireNumber.meta({ description: 'absError / max(|analytic|, |numeric|); 0 when both are 0.' }),
+    pass: z.boolean().meta({ description: 'absError <= atol + rtol * |numeric|' }),
+    kinks: z.array(z.string()).meta({
+      description: 'relu, abs or leaky_relu nodes whose input crosses 0 between x - epsilon and x + epsilon: the difference quotient spans a kink.',
+    }),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'GradcheckResult' });
+
+export const GradcheckResponse = z
+  .object({
+    pass: z.boolean(),
+    maxAbsError: WireNumber,
+    maxRelError: WireNumber,
+    epsilon: z.number(),
+    rtol: z.number(),
+    atol: z.number(),
+    results: z.array(GradcheckResult),
+    warnings: z.array(Warning),
+  })
+  .meta({ id: 'GradcheckResponse' });

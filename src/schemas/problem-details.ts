@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const ProblemDetails = z
+  .object({
+    type: z.string().meta({ description: 'A URI naming the kind of problem.' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().meta({ description: 'Machine-readable kind: UNKNOWN_ID, CYCLE, SHAPE_MISMATCH, VALIDATION, ...' }),
+    errors: z.array(z.object({ path: z.string().meta({ example: 'graph.nodes[2].args[0]' }), message: z.string() })),
+    requestId: z.string().optional(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'ProblemDetails', description: 'RFC 9457 problem details (application/problem+json).' });
+
+/** The error responses every compute route may give (see each route's description). */
+export const problemResponses = { 400: ProblemDetails, 413: ProblemDetails, 422: ProblemDetails };

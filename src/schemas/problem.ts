@@ -1,0 +1,89 @@
+/** The problem specs of the contract (API.md §2): a graph (nodes or expr), a neuron or a network. */
+import { z } from 'zod';
+import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../core/spec.js';
+import { Id, Value } from './values.js';
+
+const Node = z
+  .strictObject({
+    id: Id,
+    op: z.string().min(1).meta({ description: 'An op of the catalogue (GET /v1/ops).', example: 'mul' }),
+    args: z.array(z.union([Id, z.number().refine(Number.isFinite, 'must be a finite number')])).meta({
+      description: 'Ids of inputs, params or nodes, or number literals.',
+    }),
+    attrs: z.record(z.string(), z.number()).optional().meta({ description: "The op's options, e.g. {\"alpha\": 0.1} for leaky_relu." }),
+  })
+  .meta({ id: 'Node' });
+
+export const GraphSpecSchema = z
+  .strictObject({
+    inputs: z.record(Id, Value).optional().meta({ description: 'Leaves that are never updated.' }),
+    params: z.record(Id, Value).optional().meta({ description: 'Leaves that step updates and gradcheck checks by default.' }),
+    nodes: z.array(Node).optional().meta({ description: 'Nodes in any order; give nodes or expr.' }),
+    expr: z.string().min(1).optional().meta({
+      description: 'The tutorial notation instead of nodes: statements separated by ; or new lines, + - * / ^, unary -, parentheses, op calls.',
+      example: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
+    }),
+    output: Id.optional().meta({ description: 'The output id; the last node (or last assignment) by default.' }),
+  })
+  .refine((g) => (g.nodes === undefined) !== (g.expr === undefined), { message: 'give exactly one of nodes or expr' })
+  .meta({ id: 'Graph' }) satisfies z.ZodType<GraphSpec>;
+
+const Activation = z.enum(activations).meta({ id: 'Activation' });
+const Loss = z.enum(losses).meta({ id: 'Loss' });
+const Finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const NeuronSpecSchema = z
+  .strictObject({
+    x: z.union([Finite, z.array(Finite).min(1)]),
+    w: z.union([Finite, z.array(Finite).min(1)]),
+    b: Finite,
+    y: Finite,
+    activation: Activation.optional().meta({ description: 'sigmoid by default' }),
+    loss: Loss.optional().meta({ description: 'half_squared_error by default' }),
+  })
+  .meta({
+    id: 'Neuron',
+    description: 'u = w*x (a dot product for vectors), z = u + b, y_hat = activation(z), L = loss(y_hat, y).',
+  }) satisfies z.ZodType<NeuronSpec>;
+
+const Matrix = z.array(z.array(Finite).min(1)).min(1);
+
+export const NetworkSpecSchema = z
+  .strictObject({
+    x: z.union([z.array(Finite).min(1), Matrix]).meta({ description: 'One example [n_in] or a batch [B, n_in].' }),
+    y: z.union([Finite, z.array(Finite).min(1), Matrix]),
+    loss: Loss.optional().meta({ description: 'half_squared_error by default' }),
+    layers: z
+      .array(
+        z.strictObject({
+          W: Matrix.meta({ description: 'Shape [n_out, n_in] (PyTorch nn.Linear).' }),
+          b: z.array(Finite).min(1),
+          activation: Activation.optional().meta({ description: 'sigmoid by default' }),
+        }),
+      )
+      .min(1),
+  })
+  .meta({
+    id: 'Network',
+    description: 'z_k = a_{k-1} @ W_k^T + b_k, a_k = activation_k(z_k), a_0 = x, L = loss(a_N, y); params W1, b1, W2, b2, ...',
+  }) satisfies z.ZodType<NetworkSpec>;
+
+/** The fields every operation's body shares: exactly one problem spec. */
+export const problemFields = {
+  graph: GraphSpecSchema.optional(),
+  neuron: NeuronSpecSchema.optional(),
+  network: NetworkSpecSchema.optional(),
+};
+
+type ProblemFields = { graph?: unknown; neuron?: unknown; network?: unknown };
+
+export const exactlyOneProblem = (body: ProblemFields, ctx: z.RefinementCtx): void => {
+  const given = (['graph', 'neuron', 'network'] as const).filter((k) => body[k] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: given.length ? [given[1]] : [],
+      message: given.length ? `give one problem spec, not ${given.join(' and ')}` : 'give one problem spec: graph, neuron or network',
+    });
+  }
+};

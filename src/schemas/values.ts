@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** A finite number: JSON cannot carry NaN, and 1e999 parses to Infinity, which is refused. */
+const Finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const Value = z
+  .union([Finite, z.array(Finite).min(1), z.array(z.array(Finite).min(1)).min(1)])
+  .meta({ id: 'Value', description: 'A scalar, a vector [n] or a matrix [m, n] (rows of equal length) of finite numbers.' });
+
+export const WireNumber = z
+  .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
+  .meta({ id: 'WireNumber', description: 'A number; a non-finite result is written as the string "NaN", "Infinity" or "-Infinity".' });
+
+export const WireValue = z
+  .union([WireNumber, z.array(WireNumber), z.array(z.array(WireNumber))])
+  .meta({ id: 'WireValue', description: 'A result value: scalar, vector or matrix, with non-finite numbers as strings.' });
+
+export const IdPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const Id = z.string().regex(IdPattern, 'must match ^[A-Za-z_][A-Za-z0-9_]*$');
+
+export const IdValueMap = z.record(Id, WireValue).meta({
+  id: 'IdValueMap',
+  description: 'Graph id -> value. Ids are own keys: `__proto__` or `constructor` are ids like any other.',
+});
+
+export const Warning = z
+  .object({
+    code: z.enum(['non_finite_values', 'non_finite_gradients', 'kink']),
+    ids: z.array(z.string()),
+    message: z.string(),
+  })
+  .meta({ id: 'Warning', description: 'Something the numbers alone do not say: non-finite results, or a finite-difference check across a kink.' });
