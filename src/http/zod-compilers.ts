@@ -20,7 +20,7 @@ export class RequestValidationError extends Error {
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema }) =>
   (data) => {
-    const result = safeParse(schema, data);
+    const result = safeParse(schema, data, { error: (issue) => (issue.input === undefined ? 'is required' : undefined) });
     return result.success ? { value: data } : { error: new RequestValidationError(result.error.issues) };
   };
 
