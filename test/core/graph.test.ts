@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { SpecError } from '../../src/core/errors.js';
+import { backward, forward } from '../../src/core/evaluate.js';
+import { compileProblem } from '../../src/core/problem.js';
+import type { NodeSpec } from '../../src/core/spec.js';
+
+const errorOf = (f: () => unknown): SpecError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error('expected a SpecError');
+};
+
+describe('compile', () => {
+  it('evaluates nodes written in any order', () => {
+    const g = compileProblem({
+      graph: {
+        params: { a: 2 },
+        nodes: [
+          { id: 'c', op: 'mul', args: ['b', 3] },
+          { id: 'b', op: 'add', args: ['a', 1] },
+        ],
+        output: 'c',
+      },
+    });
+    const values = forward(g);
+    expect(values[g.slotOf.get('c')!].data[0]).toBe(9);
+    expect(backward(g, values)[g.slotOf.get('a')!].data[0]).toBe(3);
+  });
+
+  it('defaults the output to the last node as written, not as ordered', () => {
+    const g = compileProblem({ graph: { params: { a: 2 }, nodes: [{ id: 'late', op: 'exp', args: ['early'] }, { id: 'early', op: 'neg', args: ['a'] }] } });
+    expect(g.ids[g.output]).toBe('early');
+  });
+
+  it('treats ids such as __proto__ and constructor as data', () => {
+    const inputs = JSON.parse('{"__proto__": 2, "constructor": 3}');
+    const g = compileProblem({ graph: { inputs, nodes: [{ id: 'toString', op: 'mul', args: ['__proto__', 'constructor'] }] } });
+    expect(forward(g)[g.output].data[0]).toBe(6);
+    expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString);
+  });
+
+  it('reports every unknown id at once, each with its path', () => {
+    const e = errorOf(() => compileProblem({ graph: { inputs: { x: 1 }, nodes: [{ id: 'a', op: 'add', args: ['p', 'x'] }, { id: 'b', op: 'add', args: ['a', 'q'] }] } }));
+    expect(e.code).toBe('UNKNOWN_ID');
+    expect(e.errors.map((p) => p.path)).toEqual(['graph.nodes[0].args[0]', 'graph.nodes[1].args[1]']);
+  });
+
+  it('names a self-loop as a cycle', () => {
+    const e = errorOf(() => compileProblem({ graph: { inputs: { x: 1 }, nodes: [{ id: 'a', op: 'add', args: ['a', 'x'] }] } }));
+    expect(e.code).toBe('CYCLE');
+    expect(e.extra.cycle).toEqual(['a']);
+  });
+
+  it('finds a cycle of 100,000 nodes without recursion', () => {
+    const n = 100_000;
+    const nodes: NodeSpec[] = Array.from({ length: n }, (_, k) => ({ id: `c${k}`, op: 'sin', args: [`c${(k + 1) % n}`] }));
+    const e = errorOf(() => compileProblem({ graph: { nodes } }));
+    expect(e.code).toBe('CYCLE');
+    expect((e.extra.cycle as string[]).length).toBe(n);
+  });
+});
+
+describe('evaluation of deep graphs', () => {
+  it('runs a 300,000-node chain forward and backward without overflowing the stack', () => {
+    // x_{k+1} = x_k + w: the output is x + n*w, so dOut/dw = n exactly.
+    const n = 300_000;
+    const nodes: NodeSpec[] = Array.from({ length: n }, (_, k) => ({ id: `n${k + 1}`, op: 'add', args: [k === 0 ? 'x' : `n${k}`, 'w'] }));
+    const g = compileProblem({ graph: { inputs: { x: 1 }, params: { w: 0.5 }, nodes } });
+    const values = forward(g);
+    expect(values[g.output].data[0]).toBe(1 + n * 0.5);
+    const grads = backward(g, values);
+    expect(grads[g.slotOf.get('w')!].data[0]).toBe(n);
+    expect(grads[g.slotOf.get('x')!].data[0]).toBe(1);
+  });
+});
