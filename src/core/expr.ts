@@ -3,9 +3,10 @@
  * parsed by a small Pratt parser into graph nodes. Text is only ever parsed, never evaluated.
  * Each operator or call becomes one node; named assignments keep their names and unnamed
  * subexpressions get generated ids (_t1, _t2, ...) that avoid every name in the text.
+ * Names are not resolved here: the graph compiler checks them against inputs, params and nodes.
  */
 import { specError } from './errors.js';
-import { lookupOp, opNames } from './ops.js';
+import { type OpDef, lookupOp, opNames } from './ops.js';
 import type { NodeSpec } from './spec.js';
 
 export interface ExprNode extends NodeSpec {
@@ -21,7 +22,7 @@ export interface ParsedExpr {
 /** Deeper nesting than this is refused, so no text can exhaust the stack. */
 const MAX_DEPTH = 200;
 
-type TokenKind = 'name' | 'number' | 'op' | '(' | ')' | ',' | '=' | 'end' | 'eos';
+type TokenKind = 'name' | 'number' | 'op' | '(' | ')' | ',' | '=' | 'eos' | 'end';
 
 interface Token {
   kind: TokenKind;
@@ -35,51 +36,61 @@ const BINARY: Record<string, { op: string; left: number; right: number }> = {
   '-': { op: 'sub', left: 10, right: 11 },
   '*': { op: 'mul', left: 20, right: 21 },
   '/': { op: 'div', left: 20, right: 21 },
-  // right-associative: the right side binds at a lower power than the left
+  // Right-associative: the right side accepts another ^ (power 39 < 40).
   '^': { op: 'pow', left: 40, right: 39 },
 };
-/** Unary minus binds tighter than * but looser than ^, so -x^2 is -(x^2). */
+/** Unary minus binds tighter than * but looser than ^, so -x^2 is -(x^2) and 2^-1 is 2^(-1). */
 const PREFIX_POWER = 30;
 
 const at = (t: { line: number; column: number }): string => `line ${t.line}, column ${t.column}`;
+
+// Sticky regexes read at an index without slicing, so long texts stay linear.
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+const WORDISH = /[A-Za-z0-9_.]*/y;
 
 function tokenize(text: string, path: string): Token[] {
   const tokens: Token[] = [];
   let line = 1;
   let lineStart = 0;
   let i = 0;
-  const push = (kind: TokenKind, start: number, end: number) =>
+  const fail = (message: string, index: number, hint?: string): never => {
+    const where = at({ line, column: index - lineStart + 1 });
+    throw specError('EXPR_SYNTAX', path, `${message} at ${where}${hint ? `; ${hint}` : ''}`);
+  };
+  const push = (kind: TokenKind, start: number, end: number) => {
     tokens.push({ kind, text: text.slice(start, end), line, column: start - lineStart + 1 });
+    i = end;
+  };
+  const match = (re: RegExp, from = i): number => {
+    re.lastIndex = from;
+    return re.exec(text) ? re.lastIndex : from;
+  };
   while (i < text.length) {
     const c = text[i];
-    if (c === '\n' || c === ';') {
+    if (c === ' ' || c === '\t' || c === '\r') i++;
+    else if (c === '\n' || c === ';') {
       push('eos', i, i + 1);
-      i++;
       if (c === '\n') {
         line++;
         lineStart = i;
       }
-    } else if (c === ' ' || c === '\t' || c === '\r') i++;
-    else if (/[A-Za-z_]/.test(c)) {
-      const start = i;
-      while (i < text.length && /[A-Za-z0-9_]/.test(text[i])) i++;
-      push('name', start, i);
-    } else if (/[0-9.]/.test(c)) {
-      const m = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i));
-      if (!m) throw specError('EXPR_SYNTAX', path, `unexpected '${c}' at ${at({ line, column: i - lineStart + 1 })}`);
-      push('number', i, i + m[0].length);
-      i += m[0].length;
-    } else if (c === '*' && text[i + 1] === '*') {
-      throw specError('EXPR_SYNTAX', path, `'**' at ${at({ line, column: i - lineStart + 1 })}: write powers with ^`);
-    } else if ('+-*/^'.includes(c)) {
-      push('op', i, i + 1);
-      i++;
-    } else if (c === '(' || c === ')' || c === ',' || c === '=') {
-      push(c, i, i + 1);
-      i++;
-    } else {
-      throw specError('EXPR_SYNTAX', path, `unexpected character '${c}' at ${at({ line, column: i - lineStart + 1 })}`);
-    }
+    } else if (/[A-Za-z_]/.test(c)) push('name', i, match(NAME));
+    else if (/[0-9.]/.test(c)) {
+      const end = match(NUMBER);
+      // `2x`, `1e`, `1.2.3`: report the whole word rather than a confusing later token.
+      const wordEnd = match(WORDISH, end);
+      if (end === i || wordEnd > end) {
+        const word = text.slice(i, wordEnd);
+        const product = end > i && /^[A-DF-Za-df-z_]/.test(text.slice(end, wordEnd)) ? `write ${text.slice(i, end)}*${text.slice(end, wordEnd)} for a product` : undefined;
+        fail(`malformed number '${word}'`, i, product);
+      }
+      if (!Number.isFinite(Number(text.slice(i, end)))) fail(`number '${text.slice(i, end)}' is too large`, i);
+      push('number', i, end);
+    } else if (c === '*' && text[i + 1] === '*') fail(`unexpected '**'`, i, 'write powers with ^, as in x^2');
+    else if ('+-*/^'.includes(c)) push('op', i, i + 1);
+    else if (c === '(' || c === ')' || c === ',' || c === '=') push(c, i, i + 1);
+    else fail(`unexpected character '${String.fromCodePoint(text.codePointAt(i)!)}'`, i);
   }
   tokens.push({ kind: 'end', text: '', line, column: i - lineStart + 1 });
   return tokens;
@@ -95,23 +106,37 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** Catalogue names within edit distance 3 of `name`, closest first (at most 3). */
+/**
+ * Catalogue names within edit distance 3 of `name` (less for short names, where 3 edits reach
+ * almost anything), closest first, at most 3; ties in catalogue order.
+ */
 export function nearestOpNames(name: string): string[] {
+  const lower = name.toLowerCase(); // `Sigmoid` should still suggest sigmoid
+  const reach = Math.min(3, Math.ceil(lower.length / 2));
   return opNames
-    .map((op) => ({ op, d: levenshtein(name.toLowerCase(), op) }))
-    .filter(({ d }) => d <= 3)
-    .sort((a, b) => a.d - b.d || a.op.localeCompare(b.op))
+    .map((op) => ({ op, d: levenshtein(lower, op) }))
+    .filter(({ d }) => d <= reach)
+    .sort((a, b) => a.d - b.d) // stable: equal distances keep catalogue order
     .slice(0, 3)
     .map(({ op }) => op);
 }
 
-/** A parsed operand: an id or a number literal, as a node's arg. */
+/** A parsed operand: a node id or name, or a number literal. */
 type Operand = string | number;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function signature(name: string, def: OpDef): string {
+  const attrs = def.attrs.length ? ` and up to ${plural(def.attrs.length, 'attr')} (${def.attrs.map((a) => a.name).join(', ')})` : '';
+  return `${name} takes ${plural(def.args.length, 'argument')}${attrs}`;
+}
 
 class Parser {
   private pos = 0;
   private depth = 0;
   private counter = 0;
+  /** The counter before the last node's id was drawn, so a named top node can give its number back. */
+  private counterBeforeLast = 0;
   readonly nodes: ExprNode[] = [];
 
   constructor(
@@ -120,8 +145,8 @@ class Parser {
     private readonly names: ReadonlySet<string>,
   ) {}
 
-  private peek(): Token {
-    return this.tokens[this.pos];
+  private peek(offset = 0): Token {
+    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
   }
 
   private next(): Token {
@@ -133,13 +158,9 @@ class Parser {
   }
 
   private describe(t: Token): string {
-    return t.kind === 'end' ? 'end of text' : t.kind === 'eos' ? (t.text === ';' ? "';'" : 'end of line') : `'${t.text}'`;
-  }
-
-  private expect(kind: TokenKind, what: string): Token {
-    const t = this.peek();
-    if (t.kind !== kind) this.fail(`expected ${what}, found ${this.describe(t)}`);
-    return this.next();
+    if (t.kind === 'end') return 'the end of the text';
+    if (t.kind === 'eos' && t.text === '\n') return 'the end of the line';
+    return `'${t.text}'`;
   }
 
   private freshId(): string {
@@ -150,34 +171,49 @@ class Parser {
   }
 
   private emit(op: string, args: Operand[], where: Token, attrs?: Record<string, number>): string {
+    this.counterBeforeLast = this.counter;
     const id = this.freshId();
     this.nodes.push({ id, op, args, ...(attrs ? { attrs } : {}), where: at(where) });
     return id;
   }
 
-  private enter(t: Token): void {
+  /** Every recursive descent goes through here, so depth bounds the stack. */
+  private nested<T>(t: Token, parse: () => T): T {
     if (++this.depth > MAX_DEPTH) this.fail(`expression nested too deeply (more than ${MAX_DEPTH} levels)`, t);
+    const result = parse();
+    this.depth--;
+    return result;
   }
 
-  /** Parses `name = expr` or `expr` up to the end of the statement; returns the statement's id. */
+  /** Skips blank statements; false at the end of the text. */
+  more(): boolean {
+    while (this.peek().kind === 'eos') this.next();
+    return this.peek().kind !== 'end';
+  }
+
+  /** Parses `name = expr` or `expr` up to the end of the statement; returns its top node's id. */
   statement(): string {
     const start = this.peek();
     let name: string | undefined;
-    if (start.kind === 'name' && this.tokens[this.pos + 1].kind === '=') {
+    if (start.kind === 'name' && this.peek(1).kind === '=') {
       name = start.text;
       this.pos += 2;
     }
-    const first = this.nodes.length;
+    const before = this.nodes.length;
     const value = this.expression(0);
     const end = this.peek();
     if (end.kind !== 'eos' && end.kind !== 'end') this.fail(`unexpected ${this.describe(end)}`);
-    if (this.nodes.length === first) {
-      // The right side is a bare id or number: `a = x` becomes identity(x).
+    if (this.nodes.length === before) {
+      // `a = x` or `c = 3` still needs a node of its own to carry the name.
       if (name === undefined) this.fail('a statement needs an operation or an assignment', start);
       this.nodes.push({ id: name, op: 'identity', args: [value], where: at(start) });
       return name;
     }
-    if (name !== undefined) this.nodes[this.nodes.length - 1].id = name;
+    if (name !== undefined) {
+      // The top node is always the last one emitted; its generated id is returned unused.
+      this.nodes[this.nodes.length - 1].id = name;
+      this.counter = this.counterBeforeLast;
+    }
     return name ?? (value as string);
   }
 
@@ -188,84 +224,79 @@ class Parser {
       const rule = t.kind === 'op' ? BINARY[t.text] : undefined;
       if (!rule || rule.left <= minPower) return left;
       this.next();
-      this.enter(t);
-      const right = this.expression(rule.right);
-      this.depth--;
+      const right = this.nested(t, () => this.expression(rule.right));
       left = this.emit(rule.op, [left, right], t);
     }
   }
 
   private prefix(): Operand {
-    const t = this.next();
-    if (t.kind === 'number') return Number(t.text);
+    const t = this.peek();
     if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
-      this.enter(t);
-      const operand = this.expression(PREFIX_POWER);
-      this.depth--;
+      this.next();
+      const operand = this.nested(t, () => this.expression(PREFIX_POWER));
       return t.text === '-' ? this.emit('neg', [operand], t) : operand;
     }
     if (t.kind === '(') {
-      this.enter(t);
-      const inner = this.expression(0);
-      this.expect(')', "')'");
-      this.depth--;
-      return inner;
+      this.next();
+      return this.nested(t, () => {
+        const inner = this.expression(0);
+        const close = this.peek();
+        if (close.kind !== ')') this.fail(`expected ')' (to close the '(' at ${at(t)}) but found ${this.describe(close)}`, close);
+        this.next();
+        return inner;
+      });
     }
-    if (t.kind === 'name') return this.peek().kind === '(' ? this.call(t) : t.text;
-    this.pos--;
-    return this.fail(`expected a name, a number or '(', found ${this.describe(t)}`);
+    if (t.kind === 'number') return Number(this.next().text);
+    if (t.kind === 'name') {
+      this.next();
+      return this.peek().kind === '(' ? this.nested(t, () => this.call(t)) : t.text;
+    }
+    throw specError('EXPR_SYNTAX', this.path, `expected a name or number at ${at(t)}, found ${this.describe(t)}`);
+  }
+
+  /** An attr: a number literal, optionally negated, that ends its argument. */
+  private attrLiteral(): number | undefined {
+    const negative = this.peek().kind === 'op' && this.peek().text === '-';
+    const number = this.peek(negative ? 1 : 0);
+    const after = this.peek(negative ? 2 : 1).kind;
+    if (number.kind !== 'number' || (after !== ',' && after !== ')')) return undefined;
+    this.pos += negative ? 2 : 1;
+    return negative ? -Number(number.text) : Number(number.text);
   }
 
   private call(name: Token): string {
     const def = lookupOp(name.text);
     if (!def) {
       const suggestions = nearestOpNames(name.text);
-      throw specError(
-        'UNKNOWN_OP',
-        this.path,
-        `unknown op '${name.text}' at ${at(name)}${suggestions.length ? `; nearest: ${suggestions.join(', ')}` : ''}`,
-        { suggestions },
-      );
+      const nearest = suggestions.length ? `; nearest: ${suggestions.join(', ')}` : '';
+      throw specError('UNKNOWN_OP', this.path, `unknown op '${name.text}' at ${at(name)}${nearest}`, { suggestions });
     }
+    const arity = def.args.length;
     this.next(); // '('
-    this.enter(name);
-    const given: { value: Operand; literal: number | undefined }[] = [];
+    const args: Operand[] = [];
+    const attrs: Record<string, number> = {};
+    let count = 0;
     if (this.peek().kind !== ')') {
       for (;;) {
-        const start = this.pos;
-        const value = this.expression(0);
-        const tokens = this.tokens.slice(start, this.pos);
-        // An attr must be a number literal, optionally negated: `leaky_relu(z, -0.1)` is allowed.
-        const literal =
-          typeof value === 'number' ? value
-          : tokens.length === 2 && tokens[0].text === '-' && tokens[1].kind === 'number' ? -Number(tokens[1].text)
-          : undefined;
-        given.push({ value, literal });
+        const attr = count >= arity ? def.attrs[count - arity] : undefined;
+        if (attr) {
+          const start = this.peek();
+          const value = this.attrLiteral();
+          if (value === undefined) this.fail(`attr ${attr.name} of ${name.text} must be a number, as in ${name.text}(..., ${attr.default})`, start);
+          attrs[attr.name] = value;
+        } else {
+          // Surplus arguments are parsed only to count them for the message below.
+          args.push(this.expression(0));
+        }
+        count++;
         if (this.peek().kind !== ',') break;
         this.next();
       }
     }
-    this.expect(')', `',' or ')' to close ${name.text}(`);
-    this.depth--;
-
-    const arity = def.args.length;
-    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    const signature = `${name.text} takes ${plural(arity, 'argument')}${def.attrs.length ? ` and up to ${plural(def.attrs.length, 'attr')} (${def.attrs.map((a) => a.name).join(', ')})` : ''}`;
-    if (given.length < arity || given.length > arity + def.attrs.length) this.fail(`${signature}, got ${given.length}`, name);
-    const attrs: Record<string, number> = {};
-    given.slice(arity).forEach((g, k) => {
-      if (g.literal === undefined) this.fail(`${name.text}'s attr ${def.attrs[k].name} must be a number`, name);
-      attrs[def.attrs[k].name] = g.literal;
-    });
-    // A negated literal used as an attr must not leave its neg node behind.
-    const attrNodes = given.slice(arity).filter((g) => typeof g.value === 'string').map((g) => g.value);
-    if (attrNodes.length) this.nodes.splice(0, this.nodes.length, ...this.nodes.filter((n) => !attrNodes.includes(n.id)));
-    return this.emit(name.text, given.slice(0, arity).map((g) => g.value), name, given.length > arity ? attrs : undefined);
-  }
-
-  atEnd(): boolean {
-    while (this.peek().kind === 'eos') this.next();
-    return this.peek().kind === 'end';
+    if (this.peek().kind !== ')') this.fail(`expected ',' or ')' in the call of ${name.text} but found ${this.describe(this.peek())}`);
+    this.next();
+    if (count < arity || count > arity + def.attrs.length) this.fail(`${signature(name.text, def)}, got ${count}`, name);
+    return this.emit(name.text, args, name, count > arity ? attrs : undefined);
   }
 }
 
@@ -274,7 +305,7 @@ export function parseExpr(text: string, path = 'graph.expr'): ParsedExpr {
   const names = new Set(tokens.filter((t) => t.kind === 'name').map((t) => t.text));
   const parser = new Parser(tokens, path, names);
   let output: string | undefined;
-  while (!parser.atEnd()) output = parser.statement();
+  while (parser.more()) output = parser.statement();
   if (output === undefined) throw specError('EXPR_SYNTAX', path, 'expr has no statements');
   return { nodes: parser.nodes, output };
 }

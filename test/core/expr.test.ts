@@ -1,0 +1,311 @@
+import { describe, expect, it } from 'vitest';
+import { SpecError } from '../../src/core/errors.js';
+import { type ParsedExpr, nearestOpNames, parseExpr } from '../../src/core/expr.js';
+
+/** `id=op(arg,...)` per node, attrs appended as `{name:value}`. */
+function flat(parsed: ParsedExpr): string[] {
+  return parsed.nodes.map((n) => `${n.id}=${n.op}(${n.args.join(',')})${n.attrs ? JSON.stringify(n.attrs) : ''}`);
+}
+
+/** The expression tree under `id`, generated nodes inlined: `pow(x,pow(2,0.5))`. */
+function tree(parsed: ParsedExpr, id: string): string {
+  const node = parsed.nodes.find((n) => n.id === id)!;
+  const inline = (a: string | number): string =>
+    typeof a === 'string' && a.startsWith('_t') ? tree(parsed, a) : String(a);
+  return `${node.op}(${node.args.map(inline).join(',')})${node.attrs ? JSON.stringify(node.attrs) : ''}`;
+}
+
+/** The single top expression of `text` as a tree. */
+const shape = (text: string): string => {
+  const parsed = parseExpr(text);
+  return tree(parsed, parsed.output);
+};
+
+function errorOf(text: string, path?: string): SpecError {
+  try {
+    parseExpr(text, path);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return e as SpecError;
+  }
+  throw new Error(`expected ${JSON.stringify(text)} to be refused`);
+}
+
+describe('parseExpr', () => {
+  describe("the tutorial's examples", () => {
+    it('turns the neuron exercise into one node per operation', () => {
+      const parsed = parseExpr('u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2');
+      expect(flat(parsed)).toEqual([
+        'u=mul(w,x)',
+        'z=add(u,b)',
+        'y_hat=sigmoid(z)',
+        '_t1=sub(y_hat,y)',
+        '_t2=pow(_t1,2)',
+        'L=mul(0.5,_t2)',
+      ]);
+      expect(parsed.output).toBe('L');
+      expect(parsed.nodes[0].args).toEqual(['w', 'x']);
+      expect(parsed.nodes[4].args).toEqual(['_t1', 2]); // number literals stay numbers
+    });
+
+    it('wires a multi-line exercise with powers, attrs, unary minus and calls', () => {
+      const parsed = parseExpr(
+        'h = x ^ 2 ^ 0.5\nr = (x ^ 2) ^ 0.5\ns = leaky_relu(q * x, 0.1)\nt = -(p + x) / (1 + exp(-q))\nout = h + r * s - t',
+      );
+      expect(tree(parsed, 'h')).toBe('pow(x,pow(2,0.5))');
+      expect(tree(parsed, 'r')).toBe('pow(pow(x,2),0.5)');
+      expect(tree(parsed, 's')).toBe('leaky_relu(mul(q,x)){"alpha":0.1}');
+      expect(tree(parsed, 't')).toBe('div(neg(add(p,x)),add(1,exp(neg(q))))');
+      expect(tree(parsed, 'out')).toBe('sub(add(h,mul(r,s)),t)');
+      expect(parsed.output).toBe('out');
+      expect(parsed.nodes.map((n) => n.id)).toEqual([
+        '_t1', 'h', '_t2', 'r', '_t3', 's', '_t4', '_t5', '_t6', '_t7', '_t8', 't', '_t9', '_t10', 'out',
+      ]);
+    });
+
+    it("records where each node's operator, call or statement was written", () => {
+      const parsed = parseExpr('u = w*x\ny_hat = sigmoid(u)\nc = 3');
+      expect(parsed.nodes.map((n) => n.where)).toEqual(['line 1, column 6', 'line 2, column 9', 'line 3, column 1']);
+    });
+  });
+
+  describe('precedence and associativity', () => {
+    it('binds * and / tighter than + and -', () => {
+      expect(shape('y = a + b * c')).toBe('add(a,mul(b,c))');
+      expect(shape('y = a / b - c')).toBe('sub(div(a,b),c)');
+    });
+
+    it('makes + - * / left-associative', () => {
+      expect(shape('y = a - b - c')).toBe('sub(sub(a,b),c)');
+      expect(shape('y = a / b / c')).toBe('div(div(a,b),c)');
+      expect(shape('y = a - b + c')).toBe('add(sub(a,b),c)');
+    });
+
+    it('makes ^ right-associative and tighter than * /', () => {
+      expect(shape('y = x ^ 2 ^ 0.5')).toBe('pow(x,pow(2,0.5))');
+      expect(shape('y = 2 * x ^ 3')).toBe('mul(2,pow(x,3))');
+    });
+
+    it('lets parentheses override binding', () => {
+      expect(shape('y = (a + b) * c')).toBe('mul(add(a,b),c)');
+      expect(shape('y = a - (b - c)')).toBe('sub(a,sub(b,c))');
+      expect(shape('y = ((((a * b))))')).toBe('mul(a,b)');
+    });
+  });
+
+  describe('unary minus', () => {
+    it('binds looser than ^: -x^2 is neg(pow(x, 2))', () => {
+      expect(shape('y = -x^2')).toBe('neg(pow(x,2))');
+    });
+
+    it('may stand in an exponent: 2^-1 is pow(2, neg(1))', () => {
+      expect(shape('y = 2^-1')).toBe('pow(2,neg(1))');
+      expect(shape('y = 2^-x*3')).toBe('mul(pow(2,neg(x)),3)');
+    });
+
+    it('binds tighter than * and chains', () => {
+      expect(shape('y = -a * b')).toBe('mul(neg(a),b)');
+      expect(shape('y = a - -b')).toBe('sub(a,neg(b))');
+      expect(shape('y = --a')).toBe('neg(neg(a))');
+    });
+
+    it('treats unary + as a no-op', () => {
+      expect(shape('y = +a * +b')).toBe('mul(a,b)');
+      expect(flat(parseExpr('y = +a'))).toEqual(['y=identity(a)']);
+    });
+  });
+
+  describe('calls', () => {
+    it('calls any catalogue op with its arity, args being any expression', () => {
+      expect(shape('L = bce(sigmoid(w*x + b), y)')).toBe('bce(sigmoid(add(mul(w,x),b)),y)');
+      expect(shape('y = matmul(W, x)')).toBe('matmul(W,x)');
+    });
+
+    it('reads extra arguments as attrs, in catalogue order, allowing a negative literal', () => {
+      expect(flat(parseExpr('s = leaky_relu(z, 0.1)'))).toEqual(['s=leaky_relu(z){"alpha":0.1}']);
+      expect(flat(parseExpr('s = leaky_relu(z, -2.5e-1)'))).toEqual(['s=leaky_relu(z){"alpha":-0.25}']);
+      expect(flat(parseExpr('s = leaky_relu(z)'))).toEqual(['s=leaky_relu(z)']); // default left to the catalogue
+    });
+
+    it('refuses an attr that is not a number literal', () => {
+      for (const text of ['s = leaky_relu(z, a)', 's = leaky_relu(z, 2*0.1)', 's = leaky_relu(z, (0.1))']) {
+        const e = errorOf(text);
+        expect(e.code).toBe('EXPR_SYNTAX');
+        expect(e.errors[0].message).toMatch(/^attr alpha of leaky_relu must be a number.* at line 1, column 19$/);
+      }
+    });
+
+    it('names the op and its arity when given too many or too few arguments', () => {
+      expect(errorOf('y = sigmoid(a, b)').errors[0].message).toBe('sigmoid takes 1 argument, got 2 at line 1, column 5');
+      expect(errorOf('y = add(a)').errors[0].message).toBe('add takes 2 arguments, got 1 at line 1, column 5');
+      expect(errorOf('y = sigmoid()').errors[0].message).toBe('sigmoid takes 1 argument, got 0 at line 1, column 5');
+      const many = errorOf('y = leaky_relu(z, 0.1, 2)');
+      expect(many.code).toBe('EXPR_SYNTAX');
+      expect(many.errors[0].message).toBe('leaky_relu takes 1 argument and up to 1 attr (alpha), got 3 at line 1, column 5');
+    });
+
+    it('refuses an unknown op with the nearest catalogue names', () => {
+      const e = errorOf('y = 2 * sigmod(z)');
+      expect(e.code).toBe('UNKNOWN_OP');
+      expect(e.errors).toEqual([{ path: 'graph.expr', message: "unknown op 'sigmod' at line 1, column 9; nearest: sigmoid" }]);
+      expect(e.extra).toEqual({ suggestions: ['sigmoid'] });
+    });
+
+    it('suggests at most 3 names within edit distance 3, closest first', () => {
+      expect(nearestOpNames('sigmod')).toEqual(['sigmoid']);
+      expect(nearestOpNames('Tanh')[0]).toBe('tanh');
+      expect(nearestOpNames('relu_leaky')).toEqual([]);
+      expect(nearestOpNames('su').length).toBeLessThanOrEqual(3);
+      expect(nearestOpNames('su')[0]).toBe('sub');
+      expect(errorOf('y = completely_unknown(x)').extra).toEqual({ suggestions: [] });
+    });
+
+    it('treats an op name without parentheses as a plain name', () => {
+      expect(flat(parseExpr('y = sum + exp'))).toEqual(['y=add(sum,exp)']);
+    });
+  });
+
+  describe('statements', () => {
+    it('separates statements by ; or newlines, ignoring blank ones and a trailing ;', () => {
+      const parsed = parseExpr('\n a = x*2 ;; \r\n\n b = a+1;\n');
+      expect(flat(parsed)).toEqual(['a=mul(x,2)', 'b=add(a,1)']);
+      expect(parsed.output).toBe('b');
+    });
+
+    it('gives a bare name or number on the right an identity node', () => {
+      expect(flat(parseExpr('a = x; c = 3; d = (x)'))).toEqual(['a=identity(x)', 'c=identity(3)', 'd=identity(x)']);
+    });
+
+    it('lets a bare expression statement keep its generated id, and be the output', () => {
+      const parsed = parseExpr('u = w*x; u + b');
+      expect(flat(parsed)).toEqual(['u=mul(w,x)', '_t1=add(u,b)']);
+      expect(parsed.output).toBe('_t1');
+    });
+
+    it('refuses a statement that is only a name or number', () => {
+      for (const text of ['x', 'u = w*x; 3']) {
+        const e = errorOf(text);
+        expect(e.code).toBe('EXPR_SYNTAX');
+        expect(e.errors[0].message).toMatch(/^a statement needs an operation or an assignment at line 1, column \d+$/);
+      }
+    });
+
+    it('emits a reassigned name twice (the compiler reports the duplicate)', () => {
+      expect(flat(parseExpr('a = x+1; a = x*2'))).toEqual(['a=add(x,1)', 'a=mul(x,2)']);
+    });
+
+    it('refuses text without statements', () => {
+      for (const text of ['', '   ', ' ;\n ; \n']) {
+        const e = errorOf(text);
+        expect(e.code).toBe('EXPR_SYNTAX');
+        expect(e.errors).toEqual([{ path: 'graph.expr', message: 'expr has no statements' }]);
+      }
+    });
+  });
+
+  describe('ids', () => {
+    it('numbers generated ids in order of creation, skipping names used anywhere in the text', () => {
+      const parsed = parseExpr('y = (a + b) * (c + _t1); _t3 = 1 - y; z = _t3 / 2 + 1');
+      expect(flat(parsed)).toEqual([
+        '_t2=add(a,b)',
+        '_t4=add(c,_t1)',
+        'y=mul(_t2,_t4)',
+        '_t3=sub(1,y)',
+        '_t5=div(_t3,2)',
+        'z=add(_t5,1)',
+      ]);
+    });
+
+    it('makes every id a valid name', () => {
+      const parsed = parseExpr('h = x ^ 2 ^ 0.5\nt = -(p + x) / (1 + exp(-q))\n(t * h) - 1');
+      for (const n of parsed.nodes) expect(n.id).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+    });
+  });
+
+  describe('numbers', () => {
+    it('reads integers, decimals, leading dots and exponents', () => {
+      expect(parseExpr('y = 3 + 0.5 + .5 + 1e-3 + 2.5E+2').nodes.flatMap((n) => n.args.filter((a) => typeof a === 'number'))).toEqual([
+        3, 0.5, 0.5, 0.001, 250,
+      ]);
+    });
+
+    it('refuses malformed or infinite numbers', () => {
+      expect(errorOf('y = 2x').errors[0].message).toBe("malformed number '2x' at line 1, column 5; write 2*x for a product");
+      expect(errorOf('y = 1.2.3').errors[0].message).toBe("malformed number '1.2.3' at line 1, column 5");
+      expect(errorOf('y = 1e999').errors[0].message).toBe("number '1e999' is too large at line 1, column 5");
+    });
+  });
+
+  describe('syntax errors', () => {
+    it('reports the offending token with its line and column (1-based)', () => {
+      const cases: [string, string][] = [
+        ['y = (a))', "unexpected ')' at line 1, column 8"],
+        ['a = 1\ny = * b', "expected a name or number at line 2, column 5, found '*'"],
+        ['y = a +', 'expected a name or number at line 1, column 8, found the end of the text'],
+        ['y = a +\nb', 'expected a name or number at line 1, column 8, found the end of the line'],
+        ['y = w x', "unexpected 'x' at line 1, column 7"],
+        ['y = a = b', "unexpected '=' at line 1, column 7"],
+        ['y = (a + b', "expected ')' (to close the '(' at line 1, column 5) but found the end of the text at line 1, column 11"],
+        ['y = add(a b)', "expected ',' or ')' in the call of add but found 'b' at line 1, column 11"],
+        ['y = add(a, )', "expected a name or number at line 1, column 12, found ')'"],
+      ];
+      for (const [text, message] of cases) {
+        const e = errorOf(text);
+        expect(e.code).toBe('EXPR_SYNTAX');
+        expect(e.errors).toEqual([{ path: 'graph.expr', message }]);
+      }
+    });
+
+    it('names an unexpected character and its position', () => {
+      expect(errorOf('y = a $ b').errors[0].message).toBe("unexpected character '$' at line 1, column 7");
+      expect(errorOf('y = √x').errors[0].message).toBe("unexpected character '√' at line 1, column 5");
+    });
+
+    it('refuses ** and points to ^', () => {
+      const e = errorOf('y = x ** 2');
+      expect(e.code).toBe('EXPR_SYNTAX');
+      expect(e.errors[0].message).toBe("unexpected '**' at line 1, column 7; write powers with ^, as in x^2");
+    });
+
+    it('uses the given path', () => {
+      expect(errorOf('y = )', 'problem.graph.expr').errors[0].path).toBe('problem.graph.expr');
+    });
+
+    it('never evaluates the text', () => {
+      const e = errorOf('y = process.exit(1)');
+      expect(e.code).toBe('EXPR_SYNTAX');
+    });
+  });
+
+  describe('nesting', () => {
+    it('accepts 200 levels', () => {
+      expect(shape(`y = ${'('.repeat(199)}a * b${')'.repeat(199)}`)).toBe('mul(a,b)');
+    });
+
+    it('refuses deeper nesting of parentheses, unary minus and calls', () => {
+      for (const text of [
+        `y = ${'('.repeat(201)}a${')'.repeat(201)}`,
+        `y = ${'-'.repeat(300)}a`,
+        `y = ${'exp('.repeat(300)}a${')'.repeat(300)}`,
+        `y = a${'^a'.repeat(300)}`,
+      ]) {
+        const e = errorOf(text);
+        expect(e.code).toBe('EXPR_SYNTAX');
+        expect(e.errors[0].message).toMatch(/^expression nested too deeply \(more than 200 levels\) at line 1, column \d+$/);
+      }
+    });
+
+    it('refuses 100000 open parentheses quickly, without overflowing the stack', () => {
+      const started = performance.now();
+      const e = errorOf(`y = ${'('.repeat(100_000)}`);
+      expect(e.errors[0].message).toBe('expression nested too deeply (more than 200 levels) at line 1, column 205');
+      expect(performance.now() - started).toBeLessThan(1000);
+    });
+
+    it('parses long flat chains without recursion limits', () => {
+      const parsed = parseExpr(`y = a${' + a'.repeat(5000)}`);
+      expect(parsed.nodes).toHaveLength(5000);
+      expect(parsed.output).toBe('y');
+    });
+  });
+});
