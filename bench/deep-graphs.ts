@@ -1,6 +1,6 @@
 /**
  * Deep and wide graphs through the core, forward and backward: a 1,000,000-node scalar chain
- * (x_{k+1} = sin(x_k) + 0.5 * x_k, alternating ops) and a 200,000-node random DAG. Neither may
+ * (alternately x <- sin(x) and x <- x + w) and a 200,000-node random DAG. Neither may
  * overflow the stack. Times are wall-clock on this machine, so the baseline is a plain loop
  * that computes the same chain's values (forward only) in the same process.
  *
@@ -27,33 +27,34 @@ function chain(n: number): NodeSpec[] {
   let prev = 'x';
   for (let k = 1; k <= n; k++) {
     const id = `n${k}`;
-    nodes.push(k % 2 ? { id, op: 'sin', args: [prev] } : { id, op: 'mul', args: [prev, 'w'] });
+    nodes.push(k % 2 ? { id, op: 'sin', args: [prev] } : { id, op: 'add', args: [prev, 'w'] });
     prev = id;
   }
   return nodes;
 }
 
-/** Each node combines two earlier ids chosen at random (a seeded LCG, so every run is the same DAG). */
+/**
+ * Pairs of nodes: a binary op of two earlier ids chosen at random (a seeded LCG, so every run
+ * builds the same DAG), then tanh of it, which keeps every value bounded.
+ */
 function randomDag(n: number): NodeSpec[] {
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const ops = ['add', 'mul', 'sub'] as const;
-  const ids = ['x', 'w'];
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const binary = ['add', 'mul', 'sub'] as const;
+  const bounded = ['x', 'w'];
   const nodes: NodeSpec[] = [];
-  for (let k = 0; k < n; k++) {
-    const id = `d${k}`;
-    const a = ids[Math.floor(rand() * ids.length)];
-    const b = ids[Math.max(0, ids.length - 1 - Math.floor(rand() * 8))];
-    nodes.push(k % 5 === 4 ? { id, op: 'tanh', args: [a] } : { id, op: ops[k % 3], args: [a, b] });
-    ids.push(id);
+  for (let k = 0; k < n / 2; k++) {
+    const a = bounded[Math.floor(rand() * bounded.length)];
+    const b = bounded[Math.max(0, bounded.length - 1 - Math.floor(rand() * 8))];
+    nodes.push({ id: `p${k}`, op: binary[k % 3], args: [a, b] }, { id: `t${k}`, op: 'tanh', args: [`p${k}`] });
+    bounded.push(`t${k}`);
   }
-  // Sum everything so that every node reaches the output.
-  let acc = nodes[0].id;
-  for (let k = 1; k < n; k += 1000) {
-    nodes.push({ id: `s${k}`, op: 'add', args: [acc, nodes[k].id] });
+  // A sum over a sample of the nodes, so that most of the DAG reaches the output.
+  let acc = 't0';
+  for (let k = 1; k < n / 2; k += 500) {
+    nodes.push({ id: `s${k}`, op: 'add', args: [acc, `t${k}`] });
     acc = `s${k}`;
   }
-  nodes.push({ id: 'out', op: 'tanh', args: [acc] });
   return nodes;
 }
 
@@ -71,7 +72,7 @@ console.log(`node ${process.version}`);
 const chainNodes = chain(chainLength);
 const { ms: baseline } = time('baseline: plain loop over the chain values', () => {
   let x = 0.3;
-  for (let k = 1; k <= chainLength; k++) x = k % 2 ? Math.sin(x) : x * 0.9;
+  for (let k = 1; k <= chainLength; k++) x = k % 2 ? Math.sin(x) : x + 0.9;
   return x;
 });
 run('scalar chain', chainNodes);

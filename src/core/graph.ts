@@ -68,10 +68,11 @@ export interface NodeDraft {
   path: string;
   /** Appended to messages when several nodes share a path (expr text: "line 1, column 9"). */
   where?: string;
-  /** The field holding the id and each arg, when the spec has such fields. */
-  idPath?: string;
-  argPath?: (j: number) => string;
+  /** True when the node is a JSON object of its own, so errors can name `.id`, `.op`, `.args[j]`, `.attrs.k`. */
+  fieldPaths?: boolean;
 }
+
+const fieldPath = (n: NodeDraft, field: string): string => (n.fieldPaths ? `${n.path}${field}` : n.path);
 
 export interface GraphDraft {
   leaves: LeafDraft[];
@@ -108,7 +109,7 @@ export function compile(draft: GraphDraft): CompiledGraph {
 
   const defs: (OpDef | undefined)[] = [];
   for (const n of draft.nodes) {
-    const idPath = n.idPath ?? n.path;
+    const idPath = fieldPath(n, '.id');
     if (!ID_PATTERN.test(n.id)) fail('INVALID_SPEC', idPath, `'${n.id}' is not a valid id${at(n)}`);
     else if (slotOf.has(n.id)) fail('DUPLICATE_ID', idPath, `duplicate id '${n.id}'${at(n)}: ids are unique across inputs, params and nodes`);
     slotOf.set(n.id, ids.length);
@@ -120,9 +121,9 @@ export function compile(draft: GraphDraft): CompiledGraph {
     if (!def) {
       const suggestions = nearestOpNames(n.op);
       extra.suggestions = suggestions;
-      fail('UNKNOWN_OP', `${n.path}.op`.replace(/^graph\.expr\.op$/, 'graph.expr'), `unknown op '${n.op}'${at(n)}${suggestions.length ? `; nearest: ${suggestions.join(', ')}` : ''}; GET /v1/ops lists the catalogue`);
+      fail('UNKNOWN_OP', fieldPath(n, '.op'), `unknown op '${n.op}'${at(n)}${suggestions.length ? `; nearest: ${suggestions.join(', ')}` : ''}; GET /v1/ops lists the catalogue`);
     } else if (n.args.length !== def.args.length) {
-      fail('ARITY', n.argPath ? `${n.path}.args` : n.path, `${n.op} takes ${def.args.length} arg${def.args.length === 1 ? '' : 's'} (${def.args.join(', ')}), got ${n.args.length}${at(n)}`);
+      fail('ARITY', fieldPath(n, '.args'), `${n.op} takes ${def.args.length} arg${def.args.length === 1 ? '' : 's'} (${def.args.join(', ')}), got ${n.args.length}${at(n)}`);
     }
   }
 
@@ -132,9 +133,8 @@ export function compile(draft: GraphDraft): CompiledGraph {
   draft.nodes.forEach((n, i) => {
     const slots: number[] = [];
     n.args.forEach((arg, j) => {
-      const argPath = n.argPath ? n.argPath(j) : n.path;
       if (typeof arg === 'number') {
-        if (!Number.isFinite(arg)) fail('INVALID_VALUE', argPath, 'must be a finite number');
+        if (!Number.isFinite(arg)) fail('INVALID_VALUE', fieldPath(n, `.args[${j}]`), 'must be a finite number');
         slots.push(ids.length);
         ids.push(null);
         kinds.push('const');
@@ -143,7 +143,7 @@ export function compile(draft: GraphDraft): CompiledGraph {
       }
       const slot = slotOf.get(arg);
       if (slot === undefined) {
-        fail('UNKNOWN_ID', argPath, `unknown id '${arg}'${at(n)}: not an input, a param or a node`);
+        fail('UNKNOWN_ID', fieldPath(n, `.args[${j}]`), `unknown id '${arg}'${at(n)}: not an input, a param or a node`);
         slots.push(-1);
       } else slots.push(slot);
     });
@@ -196,7 +196,7 @@ function readAttrs(n: NodeDraft, def: OpDef | undefined, fail: (code: SpecError[
   for (const a of def.attrs) attrs[a.name] = a.default;
   for (const name of Object.keys(n.attrs ?? {})) {
     const value = n.attrs![name];
-    const path = n.where ? n.path : `${n.path}.attrs.${name}`;
+    const path = fieldPath(n, `.attrs.${name}`);
     if (!def.attrs.some((a) => a.name === name)) {
       const known = def.attrs.map((a) => a.name);
       fail('BAD_ATTR', path, `${n.op} has no attr '${name}'${known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`);
@@ -212,20 +212,27 @@ function readAttrs(n: NodeDraft, def: OpDef | undefined, fail: (code: SpecError[
  */
 function topologicalOrder(nodes: readonly NodeDraft[], args: readonly number[][], firstNode: number): number[] {
   const n = nodes.length;
+  const isNode = (s: number) => s >= firstNode && s < firstNode + n;
+  // Users of each node in compressed form (offsets into one array): no array per node.
   const pending = new Int32Array(n);
-  const users: number[][] = Array.from({ length: n }, () => []);
+  const first = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) for (const s of args[i]) if (isNode(s)) first[s - firstNode + 1]++;
+  for (let i = 0; i < n; i++) first[i + 1] += first[i];
+  const users = new Int32Array(first[n]);
+  const fill = first.slice(0, n);
   for (let i = 0; i < n; i++) {
     for (const s of args[i]) {
-      if (s >= firstNode && s < firstNode + n) {
+      if (isNode(s)) {
         pending[i]++;
-        users[s - firstNode].push(i);
+        users[fill[s - firstNode]++] = i;
       }
     }
   }
   const order: number[] = [];
   for (let i = 0; i < n; i++) if (pending[i] === 0) order.push(i);
   for (let k = 0; k < order.length; k++) {
-    for (const u of users[order[k]]) if (--pending[u] === 0) order.push(u);
+    const u = order[k];
+    for (let e = first[u]; e < first[u + 1]; e++) if (--pending[users[e]] === 0) order.push(users[e]);
   }
   if (order.length === n) return order;
 

@@ -42,8 +42,7 @@ export function graphDraft(spec: GraphSpec): GraphDraft {
       args: n.args,
       attrs: n.attrs,
       path: `graph.nodes[${i}]`,
-      idPath: `graph.nodes[${i}].id`,
-      argPath: (j: number) => `graph.nodes[${i}].args[${j}]`,
+      fieldPaths: true,
     }));
   }
   return { leaves, nodes, output, outputPath: 'graph.output' };
