@@ -12,6 +12,7 @@ import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
 import { forwardRoute } from './routes/forward.js';
 import { gradcheckRoute } from './routes/gradcheck.js';
+import { gradeRoute } from './routes/grade.js';
 import { gradientsRoute } from './routes/gradients.js';
 import { healthRoutes } from './routes/health.js';
 import { opsRoute } from './routes/ops.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: AppOptions = {}) {
       },
       tags: [
         { name: 'compute', description: 'Forward, gradients, step, gradcheck' },
+        { name: 'grading', description: 'Grading for LMS tools' },
         { name: 'catalogue', description: 'The ops' },
         { name: 'operations', description: 'Health and readiness' },
       ],
@@ -89,6 +91,7 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(gradientsRoute, { limits });
   await app.register(stepRoute, { limits });
   await app.register(gradcheckRoute, { limits });
+  await app.register(gradeRoute, { limits });
   return app;
 }
 

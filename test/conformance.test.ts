@@ -10,7 +10,7 @@ const cases: ConformanceCase[] = readdirSync(dir)
   .sort()
   .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
 
-const ROUTES = ['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck'];
+const ROUTES = ['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/grade'];
 
 describe('conformance cases through the HTTP app', () => {
   let app: Awaited<ReturnType<typeof buildTestApp>>;

@@ -11,12 +11,16 @@ import { type Tensor, addTensors, filled, shapeText, zeros } from './tensor.js';
 /** Values of every slot (leaves, constants and nodes). */
 export type Values = Tensor[];
 
-export function forward(g: CompiledGraph, leafValues: readonly (Tensor | undefined)[] = g.leafValues): Values {
+/**
+ * Values of every slot. `pinned` replaces the value of some nodes once computed (grading uses it
+ * to carry a student's own earlier answer forward).
+ */
+export function forward(g: CompiledGraph, leafValues: readonly (Tensor | undefined)[] = g.leafValues, pinned?: ReadonlyMap<number, Tensor>): Values {
   const values = leafValues.slice() as Tensor[];
   for (const node of g.tape) {
     const args = node.args.map((s) => values[s]);
     try {
-      values[node.slot] = node.def.forward(args, node.attrs);
+      values[node.slot] = pinned?.get(node.slot) ?? node.def.forward(args, node.attrs);
     } catch (e) {
       if (e instanceof OpDomainError) throw specError('DOMAIN', node.path, `${node.op} '${node.id}': ${e.message}`);
       throw e;
@@ -39,14 +43,25 @@ export function assertScalarOutput(g: CompiledGraph): void {
 /** Replaces the vector-Jacobian product of some nodes: grading uses it to replay a student's mistake. */
 export type VjpOverride = (node: TapeNode) => Vjp | undefined;
 
-/** dOutput/dSlot for every slot; slots the output does not depend on get zeros. */
-export function backward(g: CompiledGraph, values: Values, override?: VjpOverride): Values {
-  assertScalarOutput(g);
+export interface BackwardOptions {
+  /** The slot to differentiate; the output by default. A non-scalar seed is seeded with ones (the gradient of its sum). */
+  seed?: number;
+  override?: VjpOverride;
+  /** Replaces the gradient of some slots once it is complete (a student's own earlier answer). */
+  pinned?: ReadonlyMap<number, Tensor>;
+}
+
+/**
+ * dSeed/dSlot for every slot; slots the seed does not depend on get zeros. Callers that need a
+ * scalar output check it first (assertScalarOutput).
+ */
+export function backward(g: CompiledGraph, values: Values, options: BackwardOptions = {}): Values {
+  const { seed = g.output, override, pinned } = options;
   const grads: (Tensor | undefined)[] = new Array(values.length);
-  grads[g.output] = filled([], 1);
+  grads[seed] = filled(g.shapes[seed], 1);
   for (let k = g.tape.length - 1; k >= 0; k--) {
     const node = g.tape[k];
-    const gy = grads[node.slot];
+    const gy = pinned?.get(node.slot) ?? grads[node.slot];
     if (!gy) continue;
     const vjp = override?.(node) ?? node.def.vjp;
     const gx = vjp(gy, node.args.map((s) => values[s]), values[node.slot], node.attrs);
@@ -56,6 +71,6 @@ export function backward(g: CompiledGraph, values: Values, override?: VjpOverrid
       grads[s] = prev ? addTensors(prev, gx[j]) : gx[j];
     });
   }
-  for (let s = 0; s < grads.length; s++) grads[s] ??= zeros(g.shapes[s]);
+  for (let s = 0; s < grads.length; s++) grads[s] = pinned?.get(s) ?? grads[s] ?? zeros(g.shapes[s]);
   return grads as Values;
 }

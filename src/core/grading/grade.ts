@@ -1,0 +1,211 @@
+/**
+ * Grades a student's hand-computed answers: each answer against the expected value at its
+ * tolerance; a wrong one gets follow-through credit when it is right given the student's own
+ * earlier (wrong) answers, and otherwise a diagnosis when it equals the value some typical
+ * mistake produces.
+ */
+import { SpecError, type FieldProblem } from '../errors.js';
+import type { CompiledGraph } from '../graph.js';
+import { type Tensor, type WireNumber, type WireValue, shapeText, sizeOf, toJson } from '../tensor.js';
+import type { Optimizer } from '../train.js';
+import { type Locale, feedback, summary } from './feedback.js';
+import { type Target, parseKey } from './keys.js';
+import { type DiagnosisCode, type Variant, mistakeVariants } from './mistakes.js';
+import { type RawAnswer, parseAnswer } from './numbers.js';
+import { type Scenario, ScenarioEvaluator } from './scenario.js';
+import { DEFAULT_TOLERANCE, type Tolerance, coarser, within } from './tolerance.js';
+
+export interface AnswerWithTolerance {
+  value: RawAnswer;
+  tolerance?: Tolerance;
+}
+
+export interface GradeOptions {
+  answers: Record<string, RawAnswer | AnswerWithTolerance>;
+  tolerance?: Tolerance;
+  /** Credit a step that is right given the student's own earlier answers (on by default). */
+  followThrough?: boolean;
+  learningRate?: number;
+  epsilon?: number;
+  optimizer?: Optimizer;
+  locale: Locale;
+}
+
+export interface AnswerResult {
+  key: string;
+  /** The number read from the answer, or the answer as sent when it could not be read. */
+  submitted: WireValue | RawAnswer;
+  expected: WireValue;
+  correct: boolean;
+  /** 1 when correct; for a tensor answer, the fraction of its elements that are right. */
+  credit: number;
+  /** max |submitted - expected| over the elements; null when the answer could not be read or compared. */
+  absError: WireNumber | null;
+  diagnosis: DiagnosisCode | null;
+  feedback: string;
+  /** Right only given the student's own earlier answers (error carried forward). */
+  followThrough: boolean;
+  /** The earlier answer keys whose values the follow-through used. */
+  followedFrom: string[];
+  /** The expected value given those earlier answers, when follow-through applies. */
+  followThroughExpected?: WireValue;
+  tolerance: Tolerance;
+}
+
+export interface GradeReport {
+  score: number;
+  correct: number;
+  total: number;
+  results: AnswerResult[];
+  feedback: string;
+  locale: Locale;
+}
+
+interface Answer {
+  key: string;
+  raw: RawAnswer;
+  target: Target;
+  tolerance: Tolerance;
+  value?: Tensor;
+  expected: Tensor;
+  directlyCorrect: boolean;
+}
+
+const isWithTolerance = (a: unknown): a is AnswerWithTolerance => typeof a === 'object' && a !== null && !Array.isArray(a) && 'value' in a;
+
+const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
+  value.data.length === expected.data.length && value.data.every((s, i) => within(tol, s, expected.data[i]));
+
+function readAnswers(g: CompiledGraph, options: GradeOptions): Omit<Answer, 'expected' | 'directlyCorrect'>[] {
+  const problems: FieldProblem[] = [];
+  const read = Object.keys(options.answers).flatMap((key) => {
+    const given = options.answers[key];
+    try {
+      const target = parseKey(g, key);
+      const raw = isWithTolerance(given) ? given.value : given;
+      const tolerance = (isWithTolerance(given) ? given.tolerance : undefined) ?? options.tolerance ?? DEFAULT_TOLERANCE;
+      return [{ key, raw, target, tolerance, value: parseAnswer(raw) }];
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      problems.push(...e.errors);
+      return [];
+    }
+  });
+  if (problems.length) throw new SpecError('UNKNOWN_ANSWER_KEY', problems);
+  return read;
+}
+
+/** The student's wrong answers as pins of a follow-through scenario (each answer's own pin left out). */
+function pinsFrom(g: CompiledGraph, wrong: Answer[]): Map<string, Scenario> {
+  const pins = new Map<string, Scenario>();
+  for (const a of wrong) {
+    const t = a.target;
+    const v = a.value!;
+    if (v.data.length !== a.expected.data.length) continue;
+    const value = { shape: a.expected.shape, data: v.data };
+    if (t.kind === 'value' && g.kinds[t.slot] === 'node') pins.set(a.key, { valuePins: new Map([[t.slot, value]]) });
+    else if (t.kind === 'derivative' && t.of === g.output) pins.set(a.key, { gradPins: new Map([[t.wrt, value]]) });
+    else if (t.kind === 'derivative') {
+      const node = g.tape.find((n) => n.slot === t.of);
+      const j = node?.args.indexOf(t.wrt) ?? -1;
+      if (j >= 0) pins.set(a.key, { localPins: new Map([[t.of, new Map([[j, value]])]]) });
+    }
+  }
+  return pins;
+}
+
+function merge(scenarios: Scenario[]): Scenario {
+  const merged = { valuePins: new Map(), gradPins: new Map(), localPins: new Map() } as Required<Pick<Scenario, 'valuePins' | 'gradPins' | 'localPins'>> & Scenario;
+  for (const s of scenarios) {
+    s.valuePins?.forEach((v, k) => (merged.valuePins as Map<number, Tensor>).set(k, v));
+    s.gradPins?.forEach((v, k) => (merged.gradPins as Map<number, Tensor>).set(k, v));
+    s.localPins?.forEach((v, k) => (merged.localPins as Map<number, ReadonlyMap<number, Tensor>>).set(k, v));
+    if (s.override) merged.override = s.override;
+    if (s.updateSign) merged.updateSign = s.updateSign;
+  }
+  return merged;
+}
+
+export function grade(g: CompiledGraph, options: GradeOptions): GradeReport {
+  const settings = { learningRate: options.learningRate, epsilon: options.epsilon ?? 1e-4, optimizer: options.optimizer ?? { name: 'sgd' as const } };
+  const base = new ScenarioEvaluator(g, settings);
+  const answers: Answer[] = readAnswers(g, options).map((a) => {
+    const expected = base.expected(a.target);
+    return { ...a, expected, directlyCorrect: a.value !== undefined && matches(a.value, expected, a.tolerance) };
+  });
+  const wrong = answers.filter((a) => a.value !== undefined && !a.directlyCorrect);
+  const pins = options.followThrough === false ? new Map<string, Scenario>() : pinsFrom(g, wrong);
+  const evaluate = (scenario: Scenario, target: Target) => new ScenarioEvaluator(g, settings, scenario).expected(target);
+
+  const results = answers.map((a): AnswerResult => {
+    const common = { key: a.key, expected: toJson(a.expected), tolerance: a.tolerance, followThrough: false, followedFrom: [] as string[] };
+    if (a.value === undefined) {
+      return { ...common, submitted: a.raw, correct: false, credit: 0, absError: null, diagnosis: 'unparseable', feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis: 'unparseable', raw: a.raw }) };
+    }
+    const value = a.value;
+    const submitted = toJson(value);
+    if (value.data.length !== a.expected.data.length) {
+      const shapeExpected = a.expected.shape.length ? `a tensor of shape ${shapeText(a.expected.shape)}` : 'a single number';
+      return { ...common, submitted, correct: false, credit: 0, absError: null, diagnosis: null, feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis: null, shapeExpected }) };
+    }
+    const absError = toJson({ shape: [], data: Float64Array.of(value.data.reduce((m, s, i) => Math.max(m, Math.abs(s - a.expected.data[i])), 0)) }) as WireNumber;
+    const elementsRight = value.data.filter((s, i) => within(a.tolerance, s, a.expected.data[i])).length;
+    if (a.directlyCorrect) {
+      return { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, feedback: feedback(options.locale, { key: a.key, correct: true, diagnosis: null }) };
+    }
+
+    // Follow-through: right given the student's own other (wrong) answers?
+    const others = [...pins].filter(([key]) => key !== a.key);
+    const ft = others.length ? merge(others.map(([, s]) => s)) : undefined;
+    const ftExpected = ft ? evaluate(ft, a.target) : undefined;
+    if (ft && ftExpected && !matches(ftExpected, a.expected, { rtol: 0, atol: 0 }) && matches(value, ftExpected, a.tolerance)) {
+      const alone = others.filter(([, s]) => matches(value, evaluate(s, a.target), a.tolerance)).map(([key]) => key);
+      const needed = others.filter(([key]) => !matches(value, evaluate(merge(others.filter(([k]) => k !== key).map(([, s]) => s)), a.target), a.tolerance)).map(([key]) => key);
+      const followedFrom = alone.length ? alone : needed.length ? needed : others.map(([key]) => key);
+      return {
+        ...common,
+        submitted,
+        correct: true,
+        credit: 1,
+        absError,
+        diagnosis: null,
+        followThrough: true,
+        followedFrom,
+        followThroughExpected: toJson(ftExpected),
+        feedback: feedback(options.locale, { key: a.key, correct: true, diagnosis: null, followedFrom }),
+      };
+    }
+
+    // Diagnosis: the first mistake whose recomputation gives the student's answer.
+    const variants = mistakeVariants(g, a.target);
+    const explains = (v: Variant, scenario: Scenario | undefined, expected: Tensor): boolean => {
+      const alternative = v.transform ? v.transform(expected) : evaluate(merge([scenario ?? {}, v.scenario ?? {}]), a.target);
+      return !matches(alternative, expected, { rtol: 0, atol: 0 }) && matches(value, alternative, a.tolerance);
+    };
+    const found =
+      variants.find((v) => explains(v, undefined, a.expected)) ??
+      (ft && ftExpected ? variants.find((v) => explains(v, ft, ftExpected)) : undefined);
+    const rounding = !found && (matches(value, a.expected, coarser(a.tolerance)) || (ftExpected !== undefined && matches(value, ftExpected, coarser(a.tolerance))));
+    const diagnosis: DiagnosisCode | null = found?.code ?? (rounding ? 'rounding' : null);
+    return {
+      ...common,
+      submitted,
+      correct: false,
+      credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0,
+      absError,
+      diagnosis,
+      feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis, node: found?.node }),
+    };
+  });
+
+  const credit = results.reduce((s, r) => s + r.credit, 0);
+  const correct = results.filter((r) => r.correct).length;
+  return {
+    score: results.length ? credit / results.length : 0,
+    correct,
+    total: results.length,
+    results,
+    feedback: summary(options.locale, correct, results.length),
+    locale: options.locale,
+  };
+}

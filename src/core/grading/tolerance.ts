@@ -1,0 +1,37 @@
+/**
+ * When a submitted number counts as the expected one.
+ * - `{rtol, atol}`: |s - e| <= atol + rtol * |e| (both apply, so an exact 0 is gradable).
+ * - `{sigfigs: n}`: as PrairieLearn's `is_correct_scalar_sf`: |s - e| <= 0.51 * 10^(floor(log10 |e|) - n + 1),
+ *   i.e. s rounds to e at n significant figures (with a little slack for the rounding itself).
+ * - `{decimals: n}`: as PrairieLearn's `is_correct_scalar_dd`: |s - e| <= 0.51 * 10^(-n).
+ */
+export type Tolerance = { rtol?: number; atol?: number } | { sigfigs: number } | { decimals: number };
+
+export const DEFAULT_TOLERANCE = { rtol: 1e-3, atol: 1e-6 } as const;
+
+/** The largest |s - e| accepted for an expected value e. */
+export function allowance(tol: Tolerance, expected: number): number {
+  if ('sigfigs' in tol) {
+    const magnitude = expected === 0 ? 0 : Math.floor(Math.log10(Math.abs(expected)));
+    return 0.51 * 10 ** (magnitude - tol.sigfigs + 1);
+  }
+  if ('decimals' in tol) return 0.51 * 10 ** -tol.decimals;
+  return (tol.atol ?? DEFAULT_TOLERANCE.atol) + (tol.rtol ?? DEFAULT_TOLERANCE.rtol) * Math.abs(expected);
+}
+
+export const within = (tol: Tolerance, submitted: number, expected: number): boolean =>
+  Math.abs(submitted - expected) <= allowance(tol, expected);
+
+/** Ten times looser: one significant figure or decimal fewer. A miss that passes here is a rounding problem. */
+export function coarser(tol: Tolerance): Tolerance {
+  if ('sigfigs' in tol) return tol.sigfigs > 1 ? { sigfigs: tol.sigfigs - 1 } : { rtol: 0.5, atol: 0 };
+  if ('decimals' in tol) return { decimals: tol.decimals - 1 };
+  return { rtol: 10 * (tol.rtol ?? DEFAULT_TOLERANCE.rtol), atol: 10 * (tol.atol ?? DEFAULT_TOLERANCE.atol) };
+}
+
+/** The tolerance in words, for feedback and the result. */
+export function describeTolerance(tol: Tolerance): string {
+  if ('sigfigs' in tol) return `${tol.sigfigs} significant figures`;
+  if ('decimals' in tol) return `${tol.decimals} decimal places`;
+  return `rtol ${tol.rtol ?? DEFAULT_TOLERANCE.rtol}, atol ${tol.atol ?? DEFAULT_TOLERANCE.atol}`;
+}

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { localeFrom } from '../core/grading/feedback.js';
+import { inFormat } from '../core/grading/formats.js';
+import { grade } from '../core/grading/grade.js';
+import { checkLimits, type Limits } from '../core/limits.js';
+import { compileProblem } from '../core/problem.js';
+import { GradeBody, GradeResponse } from '../schemas/grade.js';
+import { problemResponses } from '../schemas/problem-details.js';
+
+/** Each answer costs a few evaluations, and each diagnosis a few more per node. */
+const PASSES_PER_ANSWER = 40;
+
+export const gradeRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
+  app.post(
+    '/v1/grade',
+    {
+      schema: {
+        tags: ['grading'],
+        summary: "Grade a student's hand-computed answers",
+        description:
+          'Each answer is compared with the expected value at its tolerance. A wrong answer that is right given the student\'s own earlier wrong answers gets follow-through credit (followThrough: true, followedFrom names them). Otherwise a diagnosis names a common mistake when recomputing with that mistake gives the answer (see the Diagnosis schema). An answer key that names no id is a 422. Feedback is in pt-BR or en (Accept-Language).',
+        body: GradeBody,
+        response: { 200: GradeResponse, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native' } = request.body;
+      const g = compileProblem(request.body);
+      checkLimits(g, PASSES_PER_ANSWER * Object.keys(answers).length, limits);
+      const locale = localeFrom(request.headers['accept-language']);
+      return inFormat(grade(g, { answers, tolerance, followThrough, learningRate, epsilon, optimizer, locale }), format);
+    },
+  );
+};

@@ -1,0 +1,135 @@
+/** POST /v1/grade (API.md §5): a problem, the student's answers, and how to compare them. */
+import { z } from 'zod';
+import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
+import { formats } from '../core/grading/formats.js';
+import { Optimizer } from './operations.js';
+import { exactlyOneProblem, problemFields } from './problem.js';
+import { WireNumber, WireValue } from './values.js';
+
+const Positive = z.number().positive().refine(Number.isFinite, 'must be a finite number');
+const Digits = z.number().int().min(1).max(15);
+
+export const Tolerance = z
+  .union([
+    z.strictObject({ rtol: z.number().nonnegative().optional(), atol: z.number().nonnegative().optional() }),
+    z.strictObject({ sigfigs: Digits }),
+    z.strictObject({ decimals: z.number().int().min(0).max(15) }),
+  ])
+  .meta({
+    id: 'Tolerance',
+    description:
+      '{rtol, atol}: correct when |s - e| <= atol + rtol*|e| (defaults rtol 1e-3, atol 1e-6; both apply, so an exact 0 is gradable). {sigfigs: n}: as PrairieLearn\'s sigfig comparison, |s - e| <= 0.51 * 10^(floor(log10|e|) - n + 1) (s rounds to e at n significant figures). {decimals: n}: as PrairieLearn\'s decimal-digits comparison, |s - e| <= 0.51 * 10^-n.',
+  });
+
+const Scalar = z.union([z.number(), z.string()]);
+const RawAnswer = z.union([Scalar, z.array(Scalar), z.array(z.array(Scalar))]).meta({
+  id: 'RawAnswer',
+  description: "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors and matrices as arrays of those.",
+});
+
+export const GradeBody = z
+  .strictObject({
+    ...problemFields,
+    answers: z
+      .record(z.string(), z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]))
+      .refine((a) => Object.keys(a).length > 0, 'give at least one answer')
+      .meta({
+        description:
+          "Answer key -> the student's answer (or {value, tolerance} for a tolerance of its own). Keys: an id (`u`: its forward value), `dL/dw` (the derivative of one id with respect to another), `step(w)` (w after one update with learningRate), `fd(dL/dw)` (the central finite difference with epsilon). Results come back in this order.",
+      }),
+    tolerance: Tolerance.optional(),
+    followThrough: z.boolean().optional().meta({ description: "Credit a step that is right given the student's own earlier wrong answers (on by default)." }),
+    learningRate: Positive.optional().meta({ description: 'Needed by step(...) answers.' }),
+    epsilon: Positive.optional().meta({ description: 'For fd(...) answers; 1e-4 by default.' }),
+    optimizer: Optimizer.optional(),
+    format: z.enum(formats).optional().meta({ description: 'native (default), gradescope (results.json), prairielearn (external grader results) or coderunner (combinator grader result).' }),
+  })
+  .superRefine(exactlyOneProblem)
+  .meta({
+    description: 'A problem spec, the student\'s answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).',
+    'x-examples': {
+      neuron: {
+        summary: "Grading the tutorial's neuron (one sign error, one follow-through)",
+        value: {
+          neuron: { x: 3, w: -0.2, b: 0.4, y: 0 },
+          learningRate: 0.1,
+          epsilon: 1e-4,
+          answers: { u: -0.6, z: -0.2, y_hat: '0,45', 'dL/dy_hat': 0.45, 'dy_hat/dz': 0.2475, 'dL/dz': 0.1114, 'dL/dw': -0.3343, 'step(w)': -0.2334, 'fd(dL/dw)': 0.3343 },
+        },
+      },
+      sigfigs: {
+        summary: 'Two significant figures, Gradescope format',
+        value: { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, answers: { L: 0.1, y_hat: 0.45, 'dL/dz': 0.12 }, tolerance: { sigfigs: 2 }, format: 'gradescope' },
+      },
+      expr: {
+        summary: "The tutorial's notation, follow-through from a wrong y_hat",
+        value: {
+          graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' },
+          answers: { y_hat: 0.5, 'dL/dy_hat': 0.5, 'dL/dz': 0.125 },
+        },
+      },
+    },
+  });
+
+const Diagnosis = z.enum(diagnosisCodes).meta({
+  id: 'Diagnosis',
+  description: Object.entries(DIAGNOSIS_DEFINITIONS)
+    .map(([code, text]) => `${code}: ${text}`)
+    .join(' '),
+});
+
+const AnswerResult = z
+  .object({
+    key: z.string(),
+    submitted: z.union([WireValue, RawAnswer]),
+    expected: WireValue,
+    correct: z.boolean(),
+    credit: z.number().min(0).max(1),
+    absError: WireNumber.nullable(),
+    diagnosis: Diagnosis.nullable(),
+    feedback: z.string(),
+    followThrough: z.boolean(),
+    followedFrom: z.array(z.string()),
+    followThroughExpected: WireValue.optional(),
+    tolerance: Tolerance,
+  })
+  .meta({ id: 'AnswerResult' });
+
+export const NativeGrade = z
+  .object({
+    score: z.number().min(0).max(1),
+    correct: z.number().int(),
+    total: z.number().int(),
+    results: z.array(AnswerResult),
+    feedback: z.string(),
+    locale: z.enum(['en', 'pt-BR']),
+  })
+  .meta({ id: 'Grade' });
+
+export const GradescopeResults = z
+  .object({
+    score: z.number(),
+    max_score: z.number(),
+    output: z.string(),
+    tests: z.array(z.object({ name: z.string(), score: z.number(), max_score: z.number(), status: z.enum(['passed', 'failed']), output: z.string() })),
+  })
+  .meta({ id: 'GradescopeResults', description: 'Gradescope autograder results.json' });
+
+export const PrairieLearnResults = z
+  .object({
+    gradable: z.boolean(),
+    score: z.number().min(0).max(1),
+    message: z.string(),
+    tests: z.array(z.object({ name: z.string(), points: z.number(), max_points: z.number(), message: z.string() })),
+  })
+  .meta({ id: 'PrairieLearnResults', description: 'PrairieLearn external grader results' });
+
+export const CodeRunnerResult = z
+  .object({
+    fraction: z.number().min(0).max(1),
+    testresults: z.array(z.array(z.union([z.string(), z.boolean()]))),
+    prologuehtml: z.string(),
+  })
+  .meta({ id: 'CodeRunnerResult', description: 'CodeRunner combinator template grader result' });
+
+export const GradeResponse = z.union([NativeGrade, GradescopeResults, PrairieLearnResults, CodeRunnerResult]);
