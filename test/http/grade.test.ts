@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../support/app.js';
+
+let app: Awaited<ReturnType<typeof buildTestApp>>;
+beforeAll(async () => {
+  app = await buildTestApp();
+});
+afterAll(() => app.close());
+
+const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
+const s = 1 / (1 + Math.exp(0.2));
+const answers = { y_hat: s, 'dL/dw': -3 * s * s * (1 - s) }; // one right, one with its sign flipped
+
+const grade = (body: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url: '/v1/grade', payload: { neuron, ...body }, headers });
+
+describe('POST /v1/grade', () => {
+  it('speaks Portuguese with Accept-Language: pt-BR', async () => {
+    const body = (await grade({ answers }, { 'accept-language': 'pt-BR,pt;q=0.9,en;q=0.8' })).json();
+    expect(body.locale).toBe('pt-BR');
+    expect(body.results[0].feedback).toMatch(/correto/);
+    expect(body.results[1].feedback).toMatch(/sinal/);
+    expect(body.feedback).toBe('1 de 2 respostas corretas.');
+  });
+
+  it('speaks English by default', async () => {
+    const body = (await grade({ answers })).json();
+    expect(body.results[1]).toMatchObject({ diagnosis: 'sign_error', feedback: expect.stringMatching(/sign/) });
+  });
+
+  it('takes a tolerance per answer over the request tolerance', async () => {
+    const body = (await grade({ answers: { y_hat: { value: 0.45, tolerance: { decimals: 2 } }, L: 0.1 }, tolerance: { rtol: 1e-6 } })).json();
+    expect(body.results.map((r: { correct: boolean }) => r.correct)).toEqual([true, false]);
+  });
+
+  it('answers 422 naming every unknown key', async () => {
+    const res = await grade({ answers: { banana: 1, 'dL/dq': 2, y_hat: 0.45 } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['answers.banana', 'answers.dL/dq']);
+  });
+
+  it('answers 422 when a step answer has no learningRate', async () => {
+    const res = await grade({ answers: { 'step(w)': -0.23 } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0].path).toBe('learningRate');
+  });
+
+  it('writes Gradescope results.json', async () => {
+    const body = (await grade({ answers, format: 'gradescope' })).json();
+    expect(Object.keys(body).sort()).toEqual(['max_score', 'output', 'score', 'tests']);
+    expect(body).toMatchObject({ score: 1, max_score: 2 });
+    expect(body.tests[1]).toEqual({ name: 'dL/dw', score: 0, max_score: 1, status: 'failed', output: expect.any(String) });
+  });
+
+  it('writes a PrairieLearn external grader result', async () => {
+    const body = (await grade({ answers, format: 'prairielearn' })).json();
+    expect(body).toMatchObject({ gradable: true, score: 0.5, message: expect.any(String) });
+    expect(body.tests[0]).toEqual({ name: 'y_hat', points: 1, max_points: 1, message: expect.any(String) });
+  });
+
+  it('writes a CodeRunner combinator grader result with HTML escaped', async () => {
+    const body = (await grade({ answers: { ...answers, u: '<b>x</b>' }, format: 'coderunner' })).json();
+    expect(body.fraction).toBeCloseTo(1 / 3, 12);
+    expect(body.testresults[0]).toEqual(['iscorrect', 'Answer', 'Expected', 'Got', 'Feedback']);
+    expect(body.testresults[1][0]).toBe(true);
+    expect(body.testresults[2][0]).toBe(false);
+    expect(body.prologuehtml).not.toContain('<b>');
+  });
+});
