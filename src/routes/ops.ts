@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { opNames, ops } from '../core/ops.js';
+import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
 import { activations, losses } from '../core/spec.js';
 import { OpsResponse } from '../schemas/catalogue.js';
 
@@ -21,6 +22,7 @@ const catalogue = {
     'Binary elementwise ops and the pairwise losses broadcast as NumPy does (shapes aligned from the right; a dimension of 1 stretches); in the backward pass each operand\'s gradient is summed over the axes along which it was broadcast.',
   activations: [...activations],
   losses: [...losses],
+  diagnoses: diagnosisCodes.map((code) => ({ code, definition: DIAGNOSIS_DEFINITIONS[code] })),
 };
 
 export const opsRoute: FastifyPluginAsyncZod = async (app) => {
@@ -29,7 +31,7 @@ export const opsRoute: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['catalogue'],
-        summary: 'The op catalogue, with each op\'s formula and derivative',
+        summary: 'The op catalogue, with each op\'s formula and derivative, and the diagnoses that grading uses',
         response: { 200: OpsResponse },
       },
     },

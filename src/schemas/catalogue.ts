@@ -18,5 +18,8 @@ export const OpsResponse = z
     broadcasting: z.string(),
     activations: z.array(z.string()).meta({ description: 'Ops allowed as a neuron or layer activation.' }),
     losses: z.array(z.string()).meta({ description: 'Ops allowed as a neuron or network loss.' }),
+    diagnoses: z
+      .array(z.object({ code: z.string(), definition: z.string() }))
+      .meta({ description: 'The mistakes POST /v1/grade diagnoses, each defined as the change to the computation that reproduces it.' }),
   })
   .meta({ id: 'OpsResponse' });

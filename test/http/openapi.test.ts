@@ -36,6 +36,16 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it('gives POST /v1/grade examples that grade as they are', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const examples = doc.paths['/v1/grade'].post.requestBody.content['application/json'].examples;
+    expect(Object.keys(examples).length).toBeGreaterThanOrEqual(2);
+    for (const [name, example] of Object.entries<{ value: unknown }>(examples)) {
+      const res = await app.inject({ method: 'POST', url: '/v1/grade', payload: example.value as object });
+      expect(res.statusCode, `grade example ${name}: ${res.body}`).toBe(200);
+    }
+  });
+
   it("computes the tutorial's numbers from its examples", async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const example = doc.paths['/v1/gradients'].post.requestBody.content['application/json'].examples.expr.value;
