@@ -49,7 +49,7 @@ export const GradeBody = z
     description: 'A problem spec, the student\'s answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).',
     'x-examples': {
       neuron: {
-        summary: "Grading the tutorial's neuron (one sign error, one follow-through)",
+        summary: "Grading the tutorial's neuron (one answer with its sign flipped)",
         value: {
           neuron: { x: 3, w: -0.2, b: 0.4, y: 0 },
           learningRate: 0.1,
