@@ -204,8 +204,14 @@ export function grade(g: CompiledGraph, options: GradeOptions): GradeReport {
     score: results.length ? credit / results.length : 0,
     correct,
     total: results.length,
-    results,
+    results: results.map(inContractOrder),
     feedback: summary(options.locale, correct, results.length),
     locale: options.locale,
   };
+}
+
+/** The contract's field order (key, submitted, expected, correct, ...), for readers of raw JSON. */
+function inContractOrder(r: AnswerResult): AnswerResult {
+  const { key, submitted, expected, correct, credit, absError, diagnosis, feedback, followThrough, followedFrom, followThroughExpected, tolerance } = r;
+  return { key, submitted, expected, correct, credit, absError, diagnosis, feedback, followThrough, followedFrom, ...(followThroughExpected === undefined ? {} : { followThroughExpected }), tolerance };
 }
