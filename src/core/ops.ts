@@ -144,6 +144,30 @@ function pairLoss(rule: PairLossRule): OpDef {
   };
 }
 
+/** An op applied to each row of the last axis: the row's forward and its vjp from the row's g and result. */
+interface RowRule {
+  formula: string;
+  derivative: string;
+  forward: (row: Float64Array, out: Float64Array) => void;
+  vjp: (g: Float64Array, y: Float64Array, out: Float64Array) => void;
+}
+
+function lastAxis(rule: RowRule): OpDef {
+  return {
+    kind: 'last_axis',
+    args: ['a'],
+    attrs: [],
+    formula: rule.formula,
+    derivative: rule.derivative,
+    shape: ([a]) => a,
+    forward: ([a]) => mapRows(a, rule.forward),
+    vjp: (g, _, y) => {
+      const [, cols] = rowsCols(y.shape);
+      return [mapRows(y, (yr, out, r) => rule.vjp(g.data.subarray(r * cols, (r + 1) * cols), yr, out))];
+    },
+  };
+}
+
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 /** PyTorch's softplus threshold: above it, softplus(x) is x to double precision. */
 const SOFTPLUS_THRESHOLD = 20;
@@ -328,46 +352,26 @@ export const ops = {
     },
   },
 
-  softmax: {
-    kind: 'last_axis',
-    args: ['a'],
-    attrs: [],
+  softmax: lastAxis({
     formula: 'e^(a_j - max a) / sum_k e^(a_k - max a), along the last axis',
     derivative: 'dL/da = y * (g - sum(g * y)), per row',
-    shape: ([a]) => a,
-    forward: ([a]) => mapRows(a, softmaxRow),
-    vjp: (g, _, y) => {
-      const [, cols] = rowsCols(y.shape);
-      return [
-        mapRows(y, (yr, out, r) => {
-          const off = r * cols;
-          let dot = 0;
-          for (let j = 0; j < cols; j++) dot += g.data[off + j] * yr[j];
-          for (let j = 0; j < cols; j++) out[j] = yr[j] * (g.data[off + j] - dot);
-        }),
-      ];
+    forward: softmaxRow,
+    vjp: (g, y, out) => {
+      let dot = 0;
+      for (let j = 0; j < y.length; j++) dot += g[j] * y[j];
+      for (let j = 0; j < y.length; j++) out[j] = y[j] * (g[j] - dot);
     },
-  },
-  log_softmax: {
-    kind: 'last_axis',
-    args: ['a'],
-    attrs: [],
+  }),
+  log_softmax: lastAxis({
     formula: 'a_j - logsumexp(a), along the last axis (log-sum-exp with the max subtracted)',
     derivative: 'dL/da = g - softmax(a) * sum(g), per row',
-    shape: ([a]) => a,
-    forward: ([a]) => mapRows(a, logSoftmaxRow),
-    vjp: (g, _, y) => {
-      const [, cols] = rowsCols(y.shape);
-      return [
-        mapRows(y, (yr, out, r) => {
-          const off = r * cols;
-          let sg = 0;
-          for (let j = 0; j < cols; j++) sg += g.data[off + j];
-          for (let j = 0; j < cols; j++) out[j] = g.data[off + j] - Math.exp(yr[j]) * sg;
-        }),
-      ];
+    forward: logSoftmaxRow,
+    vjp: (g, y, out) => {
+      let sg = 0;
+      for (let j = 0; j < y.length; j++) sg += g[j];
+      for (let j = 0; j < y.length; j++) out[j] = g[j] - Math.exp(y[j]) * sg;
     },
-  },
+  }),
 
   half_squared_error: pairLoss({
     formula: '0.5 * sum((p - y)^2)',
