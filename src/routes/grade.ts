@@ -2,13 +2,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { localeFrom } from '../core/grading/feedback.js';
 import { inFormat } from '../core/grading/formats.js';
 import { grade } from '../core/grading/grade.js';
+import { MAX_NODES_FOR_NODE_MISTAKES } from '../core/grading/mistakes.js';
+import type { CompiledGraph } from '../core/graph.js';
 import { checkLimits, type Limits } from '../core/limits.js';
 import { compileProblem } from '../core/problem.js';
 import { GradeBody, GradeResponse } from '../schemas/grade.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
-/** Each answer costs a few evaluations, and each diagnosis a few more per node. */
-const PASSES_PER_ANSWER = 40;
+/**
+ * Forward/backward passes one answer may cost: its own, follow-through, and for diagnosis one
+ * recomputation per mistake variant (a few per node on graphs small enough to try them), each
+ * possibly on top of follow-through.
+ */
+const passesPerAnswer = (g: CompiledGraph): number =>
+  4 + 4 * (g.tape.length <= MAX_NODES_FOR_NODE_MISTAKES ? g.tape.reduce((n, node) => n + node.args.length + 4, 2) : 2);
 
 export const gradeRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
   app.post(
@@ -26,7 +33,7 @@ export const gradeRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app,
     async (request) => {
       const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native' } = request.body;
       const g = compileProblem(request.body);
-      checkLimits(g, PASSES_PER_ANSWER * Object.keys(answers).length, limits);
+      checkLimits(g, passesPerAnswer(g) * Object.keys(answers).length, limits);
       const locale = localeFrom(request.headers['accept-language']);
       return inFormat(grade(g, { answers, tolerance, followThrough, learningRate, epsilon, optimizer, locale }), format);
     },

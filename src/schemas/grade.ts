@@ -6,6 +6,9 @@ import { Optimizer } from './operations.js';
 import { exactlyOneProblem, problemFields } from './problem.js';
 import { WireNumber, WireValue } from './values.js';
 
+/** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
+const MAX_ANSWERS = 200;
+
 const Positive = z.number().positive().refine(Number.isFinite, 'must be a finite number');
 const Digits = z.number().int().min(1).max(15);
 
@@ -33,6 +36,7 @@ export const GradeBody = z
     answers: z
       .record(z.string(), z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]))
       .refine((a) => Object.keys(a).length > 0, 'give at least one answer')
+      .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `at most ${MAX_ANSWERS} answers in one request`)
       .meta({
         description:
           "Answer key -> the student's answer (or {value, tolerance} for a tolerance of its own). Keys: an id (`u`: its forward value), `dL/dw` (the derivative of one id with respect to another), `step(w)` (w after one update with learningRate), `fd(dL/dw)` (the central finite difference with epsilon). Results come back in this order.",

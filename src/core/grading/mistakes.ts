@@ -49,7 +49,7 @@ export interface Variant {
 const ACTIVATIONS = new Set(['sigmoid', 'tanh', 'relu', 'leaky_relu', 'softplus', 'softmax']);
 const SQUARED_ERRORS = new Set(['half_squared_error', 'mse', 'square']);
 /** Per-node mistakes are tried on graphs up to this size; beyond it only the whole-answer ones. */
-const MAX_NODES_FOR_NODE_MISTAKES = 200;
+export const MAX_NODES_FOR_NODE_MISTAKES = 200;
 
 /** Replaces the vjp of one node: the other nodes keep theirs. */
 const at = (node: TapeNode, vjp: Vjp): Scenario => ({ override: (n) => (n === node ? vjp : undefined) });
