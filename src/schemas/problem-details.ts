@@ -2,12 +2,12 @@ import { z } from 'zod';
 
 export const ProblemDetails = z
   .object({
-    type: z.string().meta({ description: 'A URI naming the kind of problem.' }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string().meta({ description: 'Machine-readable kind: UNKNOWN_ID, CYCLE, SHAPE_MISMATCH, VALIDATION, ...' }),
-    errors: z.array(z.object({ path: z.string().meta({ example: 'graph.nodes[2].args[0]' }), message: z.string() })),
+    type: z.string().meta({ description: 'A URI naming the kind of problem.', example: 'urn:gradient-service:problem:unknown-id' }),
+    title: z.string().meta({ example: 'Unknown id' }),
+    status: z.number().int().meta({ example: 422 }),
+    detail: z.string().meta({ example: "graph.nodes[2].args[0]: unknown id 'q': not an input, a param or a node" }),
+    code: z.string().meta({ description: 'Machine-readable kind: UNKNOWN_ID, CYCLE, SHAPE_MISMATCH, VALIDATION, ...', example: 'UNKNOWN_ID' }),
+    errors: z.array(z.object({ path: z.string().meta({ example: 'graph.nodes[2].args[0]' }), message: z.string().meta({ example: "unknown id 'q': not an input, a param or a node" }) })),
     requestId: z.string().optional(),
   })
   .catchall(z.unknown())
