@@ -10,6 +10,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } 
 import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
+import { exercisesRoute } from './routes/exercises.js';
 import { forwardRoute } from './routes/forward.js';
 import { gradcheckRoute } from './routes/gradcheck.js';
 import { gradeRoute } from './routes/grade.js';
@@ -74,6 +75,7 @@ export async function buildApp(options: AppOptions = {}) {
       tags: [
         { name: 'compute', description: 'Forward, gradients, step, gradcheck' },
         { name: 'grading', description: 'Grading for LMS tools' },
+        { name: 'exercises', description: 'Seeded variants of the tutorial\'s exercises, with answer keys and worked solutions' },
         { name: 'catalogue', description: 'The ops' },
         { name: 'operations', description: 'Health and readiness' },
       ],
@@ -92,6 +94,7 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(stepRoute, { limits });
   await app.register(gradcheckRoute, { limits });
   await app.register(gradeRoute, { limits });
+  await app.register(exercisesRoute);
   return app;
 }
 

@@ -14,6 +14,8 @@ export interface FeedbackFacts {
   shapeExpected?: string;
 }
 
+/** LMS graders send "" for a question the student left empty. */
+const blank = (f: FeedbackFacts): boolean => typeof f.raw === 'string' && f.raw.trim() === '';
 const list = (keys: string[], and: string) => (keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} ${and} ${keys[keys.length - 1]}`);
 const at = (f: FeedbackFacts, en: boolean) => (f.node ? (en ? ` (at ${f.node.id} = ${f.node.op}(...))` : ` (em ${f.node.id} = ${f.node.op}(...))`) : '');
 
@@ -25,7 +27,8 @@ const en: Record<DiagnosisCode, (f: FeedbackFacts) => string> = {
   loss_factor: (f) => `${f.key}: off by a factor of 2${at(f, true)}. The derivative of (p - y)² is 2(p - y); with the ½ of the tutorial's loss it becomes (p - y).`,
   update_wrong_direction: (f) => `${f.key}: the update went along the gradient. Gradient descent moves against it: w ← w - lr · dL/dw.`,
   rounding: (f) => `${f.key}: close, but rounded too coarsely. Keep more digits, especially in intermediate results, and round only at the end.`,
-  unparseable: (f) => `${f.key}: '${String(f.raw)}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+  unparseable: (f) =>
+    blank(f) ? `${f.key}: no answer was given.` : `${f.key}: '${String(f.raw)}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
 };
 
 const pt: Record<DiagnosisCode, (f: FeedbackFacts) => string> = {
@@ -36,7 +39,8 @@ const pt: Record<DiagnosisCode, (f: FeedbackFacts) => string> = {
   loss_factor: (f) => `${f.key}: o resultado difere por um fator 2${at(f, false)}. A derivada de (p - y)² é 2(p - y); com o ½ da perda do tutorial ela fica (p - y).`,
   update_wrong_direction: (f) => `${f.key}: a atualização foi no sentido do gradiente. A descida do gradiente vai no sentido contrário: w ← w - lr · dL/dw.`,
   rounding: (f) => `${f.key}: quase, mas o arredondamento foi grosseiro demais. Mantenha mais casas decimais, principalmente nos resultados intermediários, e arredonde só no final.`,
-  unparseable: (f) => `${f.key}: não conseguimos ler '${String(f.raw)}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+  unparseable: (f) =>
+    blank(f) ? `${f.key}: nenhuma resposta foi dada.` : `${f.key}: não conseguimos ler '${String(f.raw)}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
 };
 
 export function feedback(locale: Locale, f: FeedbackFacts): string {

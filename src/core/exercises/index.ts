@@ -1,0 +1,91 @@
+/**
+ * Seeded exercises: a template and a seed give fresh, readable numbers, the statement and the
+ * worked solution in the student's language, and the expected answers computed by the core.
+ * The same (template, seed) gives the same exercise, byte for byte, on every machine.
+ */
+import { specError } from '../errors.js';
+import { type Locale, type Localized, prose } from './format.js';
+import { seededRng } from './random.js';
+import { type AnswerValue, type ExerciseProblem, type Solved, answersOf, solve } from './solve.js';
+import { MAX_DRAWS, type Template } from './template.js';
+import { templates } from './templates.js';
+
+export { type Locale, type Localized, locales } from './format.js';
+export type { AnswerValue, ExerciseProblem } from './solve.js';
+
+export interface TemplateSummary {
+  id: string;
+  title: Localized;
+  description: Localized;
+  answerKeys: string[];
+}
+
+export interface Exercise {
+  template: string;
+  seed: number;
+  locale: Locale;
+  /** Markdown: the numbers and each answer key to compute. */
+  statement: string;
+  /** What a client sends to POST /v1/grade with the student's answers: one spec, learningRate, and epsilon for fd keys. */
+  problem: ExerciseProblem;
+  answerKeys: string[];
+  /** The expected answer of each key, in answerKeys order. */
+  answers: Record<string, AnswerValue>;
+  /** Markdown: every step worked with its formula and numbers. */
+  solution: string;
+}
+
+const byId = new Map(templates.map((t) => [t.id, t]));
+
+export const templateIds: readonly string[] = templates.map((t) => t.id);
+
+export function listTemplates(): TemplateSummary[] {
+  return templates.map((t) => ({ id: t.id, title: { ...t.title }, description: { ...t.description }, answerKeys: [...t.answerKeys] }));
+}
+
+export function findTemplate(id: string): Template {
+  const template = byId.get(id);
+  if (!template) throw specError('INVALID_SPEC', 'template', `unknown template '${id}'; the templates are ${templateIds.join(', ')}`);
+  return template;
+}
+
+export interface Draw {
+  solved: Solved;
+  answers: Record<string, AnswerValue>;
+  /** How many draws it took (1 is the first); 0 when every draw was refused and the fallback was used. */
+  draws: number;
+}
+
+/**
+ * Draws until the template finds the numbers readable and every answer finite, at most MAX_DRAWS
+ * times (the generator's stream continues from one draw to the next, so this is deterministic),
+ * then falls back to the template's known-good numbers.
+ */
+export function drawReadable(template: Template, seed: number): Draw {
+  const rng = seededRng(template.id, seed);
+  for (let draws = 1; draws <= MAX_DRAWS; draws++) {
+    const solved = solve(template.draw(rng));
+    const answers = answersOf(solved, template.answerKeys);
+    if (answers && template.readable(solved)) return { solved, answers, draws };
+  }
+  const solved = solve(structuredClone(template.fallback));
+  return { solved, answers: answersOf(solved, template.answerKeys)!, draws: 0 };
+}
+
+/** The exercise of one template and seed (a safe integer >= 0), in one locale. */
+export function generateExercise(templateId: string, seed: number, locale: Locale = 'en'): Exercise {
+  const template = findTemplate(templateId);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw specError('INVALID_VALUE', 'seed', 'must be an integer >= 0 (and at most 2^53 - 1)');
+  const { solved, answers } = drawReadable(template, seed);
+  const p = prose(locale);
+  return {
+    template: template.id,
+    seed,
+    locale,
+    statement: template.statement(solved, p),
+    problem: solved.problem,
+    answerKeys: [...template.answerKeys],
+    answers,
+    solution: template.solution(solved, p),
+  };
+}

@@ -1,0 +1,63 @@
+/** Request and response schemas of the seeded exercises (GET /v1/exercises/templates, POST /v1/exercises). */
+import { z } from 'zod';
+import { type AnswerValue, type TemplateSummary, locales } from '../core/exercises/index.js';
+import { NetworkSpecSchema, NeuronSpecSchema } from './problem.js';
+
+const Locale = z.enum(locales).meta({ id: 'ExerciseLocale', description: 'en or pt-BR.' });
+
+const LocalizedText = z
+  .object({ en: z.string(), 'pt-BR': z.string() })
+  .meta({ id: 'ExerciseText', description: 'The same text in English and in Brazilian Portuguese.' });
+
+export const ExerciseTemplate = z
+  .object({
+    id: z.string().meta({ example: 'neuron-sigmoid' }),
+    title: LocalizedText,
+    description: LocalizedText,
+    answerKeys: z.array(z.string()).meta({ description: 'The keys every exercise of this template asks for, in order.' }),
+  })
+  .meta({ id: 'ExerciseTemplate' }) satisfies z.ZodType<TemplateSummary>;
+
+export const ExerciseTemplatesResponse = z.object({ templates: z.array(ExerciseTemplate) }).meta({ id: 'ExerciseTemplates' });
+
+export const ExerciseBody = z
+  .strictObject({
+    template: z.string().min(1).meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
+    seed: z.number().int().min(0).meta({ description: 'Any integer >= 0; the same template and seed give the same exercise.', example: 42 }),
+    locale: Locale.optional().meta({ description: 'The language of statement and solution; from Accept-Language (pt... gives pt-BR) when absent, else en.' }),
+  })
+  .meta({
+    description: 'A template and a seed.',
+    'x-examples': {
+      neuron: { summary: 'A sigmoid neuron, in English', value: { template: 'neuron-sigmoid', seed: 42, locale: 'en' } },
+      network: { summary: 'A 2-2-1 network, in Brazilian Portuguese', value: { template: 'network-2-2-1', seed: 7, locale: 'pt-BR' } },
+      gradcheck: { summary: 'Backpropagation against finite differences', value: { template: 'finite-difference-sigmoid', seed: 3 } },
+    },
+  });
+
+const ExerciseAnswer = z
+  .union([z.number(), z.array(z.number()), z.array(z.array(z.number()))])
+  .meta({ id: 'ExerciseAnswer', description: 'A scalar, a vector or a matrix (rows), as the id it answers for.' }) satisfies z.ZodType<AnswerValue>;
+
+const ExerciseProblemSchema = z
+  .object({
+    neuron: NeuronSpecSchema.optional(),
+    network: NetworkSpecSchema.optional(),
+    learningRate: z.number().meta({ description: 'For step(...) keys.' }),
+    epsilon: z.number().optional().meta({ description: 'For fd(...) keys.' }),
+  })
+  .meta({ id: 'ExerciseProblem', description: 'Send it to POST /v1/grade as it is, with the student\'s answers.' });
+
+export const ExerciseResponse = z
+  .object({
+    template: z.string(),
+    seed: z.number().int(),
+    locale: Locale,
+    statement: z.string().meta({ description: 'Markdown: the numbers and each answer key to compute.' }),
+    problem: ExerciseProblemSchema,
+    answerKeys: z.array(z.string()),
+    answers: z.record(z.string(), ExerciseAnswer).meta({ description: 'The expected answer of each key, computed by the evaluator.' }),
+    solution: z.string().meta({ description: 'Markdown: every step worked with its formula and numbers, rounded to 4 significant figures.' }),
+  })
+  .meta({ id: 'Exercise' });
+
