@@ -1,15 +1,15 @@
 /**
- * The expected answers of an exercise, computed by the core and nothing else: forward values,
- * gradients of the output (backward), local derivatives of a node with respect to one of its
- * args, one SGD step (train) and central finite differences (gradcheck).
+ * The expected answers of an exercise, computed by the core and nothing else, through the same
+ * answer keys and evaluation that POST /v1/grade uses (so an exercise's answers grade as right by
+ * construction of one code path, and the tests check them against independent differences).
  */
-import { backward, forward, type Values } from '../evaluate.js';
 import { gradcheck, type GradcheckResult } from '../gradcheck.js';
-import type { CompiledGraph, TapeNode } from '../graph.js';
+import type { CompiledGraph } from '../graph.js';
+import { parseKey } from '../grading/keys.js';
+import { ScenarioEvaluator } from '../grading/scenario.js';
 import { compileProblem } from '../problem.js';
 import type { NetworkSpec, NeuronSpec } from '../spec.js';
-import { type Tensor, filled, isFiniteTensor, tensor } from '../tensor.js';
-import { train } from '../train.js';
+import { type Tensor, isFiniteTensor } from '../tensor.js';
 
 /** What a client sends back to POST /v1/grade with the student's answers. */
 export type ExerciseProblem = ({ neuron: NeuronSpec } | { network: NetworkSpec }) & {
@@ -21,35 +21,23 @@ export type ExerciseProblem = ({ neuron: NeuronSpec } | { network: NetworkSpec }
 /** An answer on the wire: scalar, vector or matrix. */
 export type AnswerValue = number | number[] | number[][];
 
-const ID = '[A-Za-z_][A-Za-z0-9_]*';
-const DERIVATIVE = new RegExp(`^d(${ID})/d(${ID})$`);
-const STEP = new RegExp(`^step\\((${ID})\\)$`);
-const FD = new RegExp(`^fd\\(d(${ID})/d(${ID})\\)$`);
-
 /** A problem evaluated once, with lookups the statement and the solution read their numbers from. */
 export interface Solved {
   problem: ExerciseProblem;
   graph: CompiledGraph;
-  values: Values;
-  /** dOutput/dSlot for every slot. */
-  gradients: Values;
-  /** Every param after one plain SGD step with the problem's learning rate. */
-  stepped: readonly (Tensor | undefined)[];
   /** The value of an id. */
   value(id: string): Tensor;
-  /** d of / d wrt: the gradient when `of` is the output, else the local derivative of a node w.r.t. one of its args. */
+  /** d of / d wrt (of a non-scalar `of`, the derivative of its sum: elementwise for an elementwise op). */
   derivative(of: string, wrt: string): Tensor;
-  /** The central finite-difference check of d output / d wrt (one result per element). */
+  /** The central finite-difference check of d output / d wrt (one result per element, with lossPlus and lossMinus). */
   finiteDifference(wrt: string): GradcheckResult[];
-  /** The answer of a key as a tensor. */
+  /** The answer of a key (`u`, `dL/dw`, `step(w)`, `fd(dL/dw)`) as a tensor. */
   answer(key: string): Tensor;
 }
 
 export function solve(problem: ExerciseProblem): Solved {
   const graph = compileProblem(problem);
-  const values = forward(graph);
-  const gradients = backward(graph, values);
-  const stepped = train(graph, { learningRate: problem.learningRate, steps: 1, optimizer: { name: 'sgd' } }).leaves;
+  const evaluator = new ScenarioEvaluator(graph, { learningRate: problem.learningRate, epsilon: problem.epsilon ?? 1e-4, optimizer: { name: 'sgd' } });
   const fdCache = new Map<string, GradcheckResult[]>();
 
   const slot = (id: string): number => {
@@ -57,15 +45,6 @@ export function solve(problem: ExerciseProblem): Solved {
     if (s === undefined) throw new Error(`exercise template refers to no id '${id}'`);
     return s;
   };
-  const value = (id: string) => values[slot(id)];
-
-  function derivative(of: string, wrt: string): Tensor {
-    const o = slot(of), w = slot(wrt);
-    if (o === graph.output) return gradients[w];
-    const node = graph.tape.find((n) => n.slot === o);
-    if (!node || !node.args.includes(w)) throw new Error(`d${of}/d${wrt}: ${wrt} is not an arg of ${of}, and ${of} is not the output`);
-    return localDerivative(node, w, values);
-  }
 
   function finiteDifference(wrt: string): GradcheckResult[] {
     if (problem.epsilon === undefined) throw new Error('a finite-difference key needs the problem to give epsilon');
@@ -77,38 +56,14 @@ export function solve(problem: ExerciseProblem): Solved {
     return results;
   }
 
-  function answer(key: string): Tensor {
-    let m: RegExpExecArray | null;
-    if ((m = FD.exec(key))) {
-      if (slot(m[1]) !== graph.output) throw new Error(`${key}: finite differences are of the output`);
-      const shape = graph.shapes[slot(m[2])];
-      return tensor(shape, Float64Array.from(finiteDifference(m[2]), (r) => r.numeric));
-    }
-    if ((m = STEP.exec(key))) return stepped[slot(m[1])]!;
-    if ((m = DERIVATIVE.exec(key))) return derivative(m[1], m[2]);
-    return value(key);
-  }
-
-  return { problem, graph, values, gradients, stepped, value, derivative, finiteDifference, answer };
-}
-
-/**
- * d node / d arg from the op's own vector-Jacobian product (as src/core/local.ts does), with an
- * incoming gradient of ones: for an elementwise op that is the elementwise derivative. An arg used
- * twice (mul(x, x)) gets both contributions.
- */
-function localDerivative(node: TapeNode, wrt: number, values: Values): Tensor {
-  if (values[node.slot].shape.length !== 0 && node.def.kind !== 'elementwise') {
-    throw new Error(`d${node.id}/d...: ${node.op} is not elementwise, so its local derivative is a Jacobian, not a value per element`);
-  }
-  const args = node.args.map((s) => values[s]);
-  const out = values[node.slot];
-  const parts = node.def.vjp(filled(out.shape, 1), args, out, node.attrs);
-  const total = new Float64Array(values[wrt].data.length);
-  node.args.forEach((s, j) => {
-    if (s === wrt) parts[j].data.forEach((x, i) => (total[i] += x));
-  });
-  return tensor(values[wrt].shape, total);
+  return {
+    problem,
+    graph,
+    value: (id) => evaluator.expected({ kind: 'value', slot: slot(id) }),
+    derivative: (of, wrt) => evaluator.expected({ kind: 'derivative', of: slot(of), wrt: slot(wrt) }),
+    finiteDifference,
+    answer: (key) => evaluator.expected(parseKey(graph, key)),
+  };
 }
 
 /** Every answer of the keys, in their order; undefined when one is not finite (the draw is then redrawn). */
