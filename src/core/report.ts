@@ -3,6 +3,7 @@ import type { Values } from './evaluate.js';
 import type { GradcheckReport } from './gradcheck.js';
 import type { CompiledGraph } from './graph.js';
 import { isScalarGraph, localDerivatives } from './local.js';
+import type { Locale, Localized } from './locale.js';
 import type { TrainResult } from './train.js';
 import { type Tensor, type WireNumber, type WireValue, isFiniteTensor, scalar, toJson } from './tensor.js';
 
@@ -98,13 +99,21 @@ export function stepReport(g: CompiledGraph, result: TrainResult) {
   };
 }
 
-const KINK_NOTE =
-  'the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu\'(0) = 0, abs\'(0) = 0, leaky_relu\'(0) = alpha)';
+const KINK_NOTE: Localized = {
+  en: "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+  'pt-BR': "a perturbação faz a entrada de um ponto de quebra (relu, abs ou leaky_relu) cruzar o 0, onde a função não tem derivada: o quociente de diferenças mistura as duas inclinações, então uma divergência aqui é esperada; o valor analítico segue o PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+};
 
-export function gradcheckReport(settings: { epsilon: number; rtol: number; atol: number }, report: GradcheckReport) {
+const KINK_WORDS = {
+  en: { straddles: 'the check straddles the kink of', passes: 'passes, but', fails: 'fails because' },
+  'pt-BR': { straddles: 'a verificação atravessa o ponto de quebra de', passes: 'passa, mas', fails: 'falha porque' },
+} satisfies Record<Locale, Record<string, string>>;
+
+export function gradcheckReport(settings: { epsilon: number; rtol: number; atol: number }, report: GradcheckReport, locale: Locale = 'en') {
+  const words = KINK_WORDS[locale];
   const kinked = [...new Set(report.results.flatMap((r) => r.kinks))];
   const warnings: Warning[] = kinked.length
-    ? [{ code: 'kink', ids: kinked, message: `the check straddles the kink of ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE}` }]
+    ? [{ code: 'kink', ids: kinked, message: `${words.straddles} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}` }]
     : [];
   return {
     pass: report.pass,
@@ -119,7 +128,7 @@ export function gradcheckReport(settings: { epsilon: number; rtol: number; atol:
       lossMinus: wireNumber(r.lossMinus),
       absError: wireNumber(r.absError),
       relError: wireNumber(r.relError),
-      note: r.kinks.length ? `${r.pass ? 'passes, but' : 'fails because'} ${KINK_NOTE}` : undefined,
+      note: r.kinks.length ? `${r.pass ? words.passes : words.fails} ${KINK_NOTE[locale]}` : undefined,
     })),
     warnings,
   };

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type Locale, generateExercise, listTemplates } from '../core/exercises/index.js';
+import { localeFrom } from '../core/locale.js';
 import { ExerciseBody, ExerciseResponse, ExerciseTemplatesResponse } from '../schemas/exercises.js';
 import { ProblemDetails } from '../schemas/problem-details.js';
 
 /** Built once: the templates do not change while the service runs. */
 const templates = { templates: listTemplates() };
 
-/** The body's locale, else the request's language: Portuguese when Accept-Language starts with pt. */
-const localeOf = (given: Locale | undefined, acceptLanguage: string | undefined): Locale =>
-  given ?? (acceptLanguage?.trim().toLowerCase().startsWith('pt') ? 'pt-BR' : 'en');
+/** The body's locale, else the request's language (Accept-Language). */
+const localeOf = (given: Locale | undefined, acceptLanguage: string | undefined): Locale => given ?? localeFrom(acceptLanguage);
 
 export const exercisesRoute: FastifyPluginAsyncZod = async (app) => {
   app.get(

@@ -84,6 +84,11 @@ describe('POST /v1/gradcheck', () => {
     }
     expect(body.warnings).toContainEqual(expect.objectContaining({ code: 'kink', ids: ['y_hat'] }));
   });
+  it('explains the kink in Portuguese with Accept-Language: pt-BR', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/gradcheck', payload: { neuron: { x: 2, w: 0.5, b: -1, y: 1, activation: 'relu' } }, headers: { 'accept-language': 'pt-BR' } });
+    expect(res.json().results[0].note).toMatch(/^falha porque .*ponto de quebra/);
+  });
+
   it('does not flag a relu whose input stays on one side', async () => {
     const body = await post('/v1/gradcheck', { neuron: { x: 2, w: 0.5, b: -0.5, y: 1, activation: 'relu' } });
     expect(body.pass).toBe(true);

@@ -5,11 +5,9 @@
  */
 import type { Tensor } from '../tensor.js';
 
-export const locales = ['en', 'pt-BR'] as const;
-export type Locale = (typeof locales)[number];
+import type { Locale } from '../locale.js';
 
-/** One text in each language. */
-export type Localized = Record<Locale, string>;
+export { type Locale, type Localized, locales } from '../locale.js';
 
 /** Significant figures of the worked numbers in prose; answers are graded on exact values. */
 export const PROSE_SIGFIGS = 4;

@@ -1,8 +1,8 @@
 /** Feedback sentences in the request's language (pt-BR or en): kind, specific, never the stack. */
 import type { TapeNode } from '../graph.js';
+import type { Locale } from '../locale.js';
 import type { DiagnosisCode } from './mistakes.js';
 
-export type Locale = 'en' | 'pt-BR';
 
 export interface FeedbackFacts {
   key: string;
@@ -64,23 +64,4 @@ export function feedback(locale: Locale, f: FeedbackFacts): string {
 /** One sentence for the whole submission. */
 export function summary(locale: Locale, correct: number, total: number): string {
   return locale === 'en' ? `${correct} of ${total} answers correct.` : `${correct} de ${total} respostas corretas.`;
-}
-
-/** `pt-BR,pt;q=0.9,en;q=0.8` -> the supported language with the highest weight; English by default. */
-export function localeFrom(acceptLanguage: string | undefined): Locale {
-  if (!acceptLanguage) return 'en';
-  const ranked = acceptLanguage
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.trim().toLowerCase().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)).find(Boolean);
-      return { tag, q: q ? Number(q[1]) : 1 };
-    })
-    .filter((l) => l.q > 0)
-    .sort((a, b) => b.q - a.q);
-  for (const { tag } of ranked) {
-    if (tag.startsWith('pt')) return 'pt-BR';
-    if (tag.startsWith('en')) return 'en';
-  }
-  return 'en';
 }

@@ -1,0 +1,25 @@
+/** The two languages the service speaks: English and Brazilian Portuguese, the tutorial's own. */
+export const locales = ['en', 'pt-BR'] as const;
+export type Locale = (typeof locales)[number];
+
+/** One text in each language. */
+export type Localized = Record<Locale, string>;
+
+/** `pt-BR,pt;q=0.9,en;q=0.8` -> the supported language with the highest weight; English by default. */
+export function localeFrom(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return 'en';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)).find(Boolean);
+      return { tag, q: q ? Number(q[1]) : 1 };
+    })
+    .filter((l) => l.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('pt')) return 'pt-BR';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
