@@ -250,4 +250,3 @@ function topologicalOrder(nodes: readonly NodeDraft[], args: readonly number[][]
   throw specError('CYCLE', start.path, `cycle: ${[...names, names[0]].join(' -> ')}${start.where ? ` (${start.where})` : ''}`, { cycle: names });
 }
 
-export const idOf = (g: CompiledGraph, slot: number): string => g.ids[slot]!;

@@ -49,7 +49,5 @@ export interface NetworkSpec {
   layers: LayerSpec[];
 }
 
-export type ProblemSpec = { graph: GraphSpec } | { neuron: NeuronSpec } | { network: NetworkSpec };
-
 export const DEFAULT_ACTIVATION: Activation = 'sigmoid';
 export const DEFAULT_LOSS: Loss = 'half_squared_error';

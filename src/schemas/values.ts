@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_PATTERN } from '../core/graph.js';
 
 /** A finite number: JSON cannot carry NaN, and 1e999 parses to Infinity, which is refused. */
 const Finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -15,8 +16,7 @@ export const WireValue = z
   .union([WireNumber, z.array(WireNumber), z.array(z.array(WireNumber))])
   .meta({ id: 'WireValue', description: 'A result value: scalar, vector or matrix, with non-finite numbers as strings.' });
 
-export const IdPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const Id = z.string().regex(IdPattern, 'must match ^[A-Za-z_][A-Za-z0-9_]*$');
+export const Id = z.string().regex(ID_PATTERN, `must match ${ID_PATTERN.source}`);
 
 export const IdValueMap = z.record(Id, WireValue).meta({
   id: 'IdValueMap',

@@ -28,10 +28,3 @@ export function coarser(tol: Tolerance): Tolerance {
   if ('decimals' in tol) return { decimals: tol.decimals - 1 };
   return { rtol: 10 * (tol.rtol ?? DEFAULT_TOLERANCE.rtol), atol: 10 * (tol.atol ?? DEFAULT_TOLERANCE.atol) };
 }
-
-/** The tolerance in words, for feedback and the result. */
-export function describeTolerance(tol: Tolerance): string {
-  if ('sigfigs' in tol) return `${tol.sigfigs} significant figures`;
-  if ('decimals' in tol) return `${tol.decimals} decimal places`;
-  return `rtol ${tol.rtol ?? DEFAULT_TOLERANCE.rtol}, atol ${tol.atol ?? DEFAULT_TOLERANCE.atol}`;
-}
