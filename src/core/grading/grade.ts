@@ -96,7 +96,7 @@ function readAnswers(g: CompiledGraph, options: GradeOptions): Omit<Answer, 'exp
   return read;
 }
 
-/** The student's wrong answers as pins of a follow-through scenario (each answer's own pin left out). */
+/** Each wrong answer as the pin it puts on a follow-through scenario, by answer key. */
 function pinsFrom(g: CompiledGraph, wrong: Answer[]): Map<string, Scenario> {
   const pins = new Map<string, Scenario>();
   for (const a of wrong) {
@@ -115,14 +115,21 @@ function pinsFrom(g: CompiledGraph, wrong: Answer[]): Map<string, Scenario> {
   return pins;
 }
 
+/** One scenario holding the pins (and any mistake) of all the given ones. */
 function merge(scenarios: Scenario[]): Scenario {
-  const merged = { valuePins: new Map(), gradPins: new Map(), localPins: new Map() } as Required<Pick<Scenario, 'valuePins' | 'gradPins' | 'localPins'>> & Scenario;
+  const valuePins = new Map<number, Tensor>();
+  const gradPins = new Map<number, Tensor>();
+  const localPins = new Map<number, Map<number, Tensor>>();
+  const merged: Scenario = { valuePins, gradPins, localPins };
   for (const s of scenarios) {
-    s.valuePins?.forEach((v, k) => (merged.valuePins as Map<number, Tensor>).set(k, v));
-    s.gradPins?.forEach((v, k) => (merged.gradPins as Map<number, Tensor>).set(k, v));
-    s.localPins?.forEach((v, k) => (merged.localPins as Map<number, ReadonlyMap<number, Tensor>>).set(k, v));
-    if (s.override) merged.override = s.override;
-    if (s.updateSign) merged.updateSign = s.updateSign;
+    s.valuePins?.forEach((v, slot) => valuePins.set(slot, v));
+    s.gradPins?.forEach((v, slot) => gradPins.set(slot, v));
+    s.localPins?.forEach((args, node) => {
+      if (!localPins.has(node)) localPins.set(node, new Map());
+      args.forEach((v, j) => localPins.get(node)!.set(j, v));
+    });
+    merged.override = s.override ?? merged.override;
+    merged.updateSign = s.updateSign ?? merged.updateSign;
   }
   return merged;
 }

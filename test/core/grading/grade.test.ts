@@ -125,6 +125,13 @@ describe('grading: follow-through (error carried forward)', () => {
     expect(r['step(w)']).toMatchObject({ correct: true, followThrough: true, followedFrom: ['dL/dw'] });
   });
 
+  it('carries two wrong local derivatives of one node, each into its own branch', () => {
+    // u = w*x: du/dw = x = 3 and du/dx = w = -0.2; the student wrote 2 and 1, then chained them right.
+    const r = byKey(run(neuron, { 'du/dw': 2, 'du/dx': 1, 'dL/dw': N.dLdz * 2, 'dL/dx': N.dLdz * 1 }));
+    expect(r['dL/dw']).toMatchObject({ correct: true, followThrough: true, followedFrom: ['du/dw'] });
+    expect(r['dL/dx']).toMatchObject({ correct: true, followThrough: true, followedFrom: ['du/dx'] });
+  });
+
   it('can be switched off', () => {
     const r = byKey(run(neuron, chain, { followThrough: false }));
     expect(r['dL/dz']).toMatchObject({ correct: false, followThrough: false });
