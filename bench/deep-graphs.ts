@@ -7,9 +7,9 @@
  *   npm run bench            (or: npx tsx bench/deep-graphs.ts [chainLength] [dagNodes])
  */
 import { performance } from 'node:perf_hooks';
-import { backward, forward } from '../src/core/evaluate.js';
-import { compileProblem } from '../src/core/problem.js';
-import type { NodeSpec } from '../src/core/spec.js';
+import { backward, forward } from '../src/engine/evaluate.js';
+import { compileProblem } from '../src/problems/index.js';
+import type { NodeSpec } from '../src/problems/spec.js';
 
 const chainLength = Number(process.argv[2] ?? 1_000_000);
 const dagNodes = Number(process.argv[3] ?? 200_000);

@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
+import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
 import { exercisesRoute } from './routes/exercises.js';

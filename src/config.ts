@@ -1,5 +1,5 @@
 /** The one place that reads configuration: the environment, with defaults for a laptop. */
-import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
+import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 
 export interface Config {
   port: number;

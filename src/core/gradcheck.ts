@@ -5,10 +5,10 @@
  * the check straddles a kink: finite differences are not a derivative there, and the result
  * says so instead of failing mysteriously.
  */
-import { specError } from './errors.js';
-import { type Values, backward, forward } from './evaluate.js';
-import type { CompiledGraph } from './graph.js';
-import { elementIndex, tensor } from './tensor.js';
+import { specError } from '../engine/errors.js';
+import { type Values, backward, forward } from '../engine/evaluate.js';
+import type { CompiledGraph } from '../engine/compile.js';
+import { elementIndex, tensor } from '../engine/tensor.js';
 
 export interface GradcheckOptions {
   epsilon: number;

@@ -1,11 +1,11 @@
 /** Shapes evaluation results into the id-keyed maps and reports of the wire contract. */
-import type { Values } from './evaluate.js';
+import type { Values } from '../engine/evaluate.js';
 import type { GradcheckReport } from './gradcheck.js';
-import type { CompiledGraph } from './graph.js';
-import { isScalarGraph, localDerivatives } from './local.js';
+import type { CompiledGraph } from '../engine/compile.js';
+import { isScalarGraph, localDerivatives } from '../engine/local.js';
 import type { Locale, Localized } from './locale.js';
 import type { TrainResult } from './train.js';
-import { type Tensor, type WireNumber, type WireValue, isFiniteTensor, scalar, toJson } from './tensor.js';
+import { type Tensor, type WireNumber, type WireValue, isFiniteTensor, scalar, toJson } from '../engine/tensor.js';
 
 export type IdMap = Record<string, WireValue>;
 

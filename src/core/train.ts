@@ -2,9 +2,9 @@
  * Update steps on a graph's params, as torch.optim does them: SGD (optionally with momentum,
  * dampening 0, no Nesterov) and Adam (no weight decay, no amsgrad), one or many steps.
  */
-import { backward, forward } from './evaluate.js';
-import type { CompiledGraph } from './graph.js';
-import { type Tensor, tensor } from './tensor.js';
+import { backward, forward } from '../engine/evaluate.js';
+import type { CompiledGraph } from '../engine/compile.js';
+import { type Tensor, tensor } from '../engine/tensor.js';
 
 export type Optimizer =
   | { name: 'sgd'; momentum?: number }

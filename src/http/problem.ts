@@ -4,7 +4,7 @@
  * errors) never reach a client; they go to the log.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, type FieldProblem, SpecError } from '../core/errors.js';
+import { type ErrorCode, type FieldProblem, SpecError } from '../engine/errors.js';
 import { RequestValidationError, formatPath } from './zod-compilers.js';
 
 const STATUS: Record<ErrorCode, number> = {

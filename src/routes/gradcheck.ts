@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assertScalarOutput } from '../core/evaluate.js';
+import { assertScalarOutput } from '../engine/evaluate.js';
 import { GRADCHECK_DEFAULTS, checkedSlots, gradcheck } from '../core/gradcheck.js';
-import { checkLimits, type Limits } from '../core/limits.js';
+import { checkLimits, type Limits } from '../engine/limits.js';
 import { localeFrom } from '../core/locale.js';
-import { compileProblem } from '../core/problem.js';
+import { compileProblem } from '../problems/index.js';
 import { gradcheckReport } from '../core/report.js';
 import { GradcheckBody, GradcheckResponse } from '../schemas/operations.js';
 import { problemResponses } from '../schemas/problem-details.js';

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { inFormat } from '../core/grading/formats.js';
 import { grade } from '../core/grading/grade.js';
 import { MAX_NODES_FOR_NODE_MISTAKES } from '../core/grading/mistakes.js';
-import type { CompiledGraph } from '../core/graph.js';
-import { checkLimits, type Limits } from '../core/limits.js';
+import type { CompiledGraph } from '../engine/compile.js';
+import { checkLimits, type Limits } from '../engine/limits.js';
 import { localeFrom } from '../core/locale.js';
-import { compileProblem } from '../core/problem.js';
+import { compileProblem } from '../problems/index.js';
 import { GradeBody, GradeResponse } from '../schemas/grade.js';
 import { problemResponses } from '../schemas/problem-details.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assertScalarOutput, backward, forward } from '../core/evaluate.js';
-import { checkLimits, type Limits } from '../core/limits.js';
-import { compileProblem } from '../core/problem.js';
+import { assertScalarOutput, backward, forward } from '../engine/evaluate.js';
+import { checkLimits, type Limits } from '../engine/limits.js';
+import { compileProblem } from '../problems/index.js';
 import { gradientsReport } from '../core/report.js';
 import { GradientsBody, GradientsResponse } from '../schemas/operations.js';
 import { problemResponses } from '../schemas/problem-details.js';

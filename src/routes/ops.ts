@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { opNames, ops } from '../core/ops.js';
+import { opNames, ops } from '../engine/ops.js';
 import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
-import { activations, losses } from '../core/spec.js';
+import { activations, losses } from '../problems/spec.js';
 import { OpsResponse } from '../schemas/catalogue.js';
 
 /** Built once: the catalogue does not change while the service runs. */

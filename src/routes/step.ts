@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assertScalarOutput } from '../core/evaluate.js';
-import { checkLimits, type Limits } from '../core/limits.js';
-import { compileProblem } from '../core/problem.js';
+import { assertScalarOutput } from '../engine/evaluate.js';
+import { checkLimits, type Limits } from '../engine/limits.js';
+import { compileProblem } from '../problems/index.js';
 import { stepReport } from '../core/report.js';
 import { train } from '../core/train.js';
 import { StepBody, StepResponse } from '../schemas/operations.js';

@@ -1,6 +1,6 @@
 /** The problem specs of the contract (API.md §2): a graph (nodes or expr), a neuron or a network. */
 import { z } from 'zod';
-import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../core/spec.js';
+import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../problems/spec.js';
 import { Id, Value } from './values.js';
 
 const Node = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN } from '../core/graph.js';
+import { ID_PATTERN } from '../engine/compile.js';
 
 /** A finite number: JSON cannot carry NaN, and 1e999 parses to Infinity, which is refused. */
 const Finite = z.number().refine(Number.isFinite, 'must be a finite number');

@@ -6,13 +6,13 @@
  * tutorial's formulas for the forward values of a neuron.
  */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../src/core/errors.js';
-import { forward } from '../../src/core/evaluate.js';
+import { SpecError } from '../../src/engine/errors.js';
+import { forward } from '../../src/engine/evaluate.js';
 import { type AnswerValue, type Exercise, type ExerciseProblem, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../src/core/exercises/index.js';
 import { prose } from '../../src/core/exercises/format.js';
 import { solve } from '../../src/core/exercises/solve.js';
-import { compileProblem } from '../../src/core/problem.js';
-import type { GraphSpec, NetworkSpec, NeuronSpec, NodeSpec, ValueSpec } from '../../src/core/spec.js';
+import { compileProblem } from '../../src/problems/index.js';
+import type { GraphSpec, NetworkSpec, NeuronSpec, NodeSpec, ValueSpec } from '../../src/problems/spec.js';
 
 const SEEDS = Array.from({ length: 1000 }, (_, i) => i);
 

@@ -3,7 +3,7 @@
  * output depends on the ICU data of the machine): `.` as the decimal separator in English, `,` in
  * Brazilian Portuguese, where lists then take `;` so that `[0,5; -1]` stays unambiguous.
  */
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../../engine/tensor.js';
 
 import type { Locale } from '../locale.js';
 

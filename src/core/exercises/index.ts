@@ -3,7 +3,7 @@
  * worked solution in the student's language, and the expected answers computed by the core.
  * The same (template, seed) gives the same exercise, byte for byte, on every machine.
  */
-import { specError } from '../errors.js';
+import { specError } from '../../engine/errors.js';
 import { type Locale, type Localized, prose } from './format.js';
 import { seededRng } from './random.js';
 import { type AnswerValue, type ExerciseProblem, type Solved, answersOf, solve } from './solve.js';

@@ -2,7 +2,7 @@
  * Single-neuron templates, the tutorial's exercise with fresh numbers: u = w·x, z = u + b,
  * y_hat = activation(z), L = loss(y_hat, y), the backward chain, and one SGD step.
  */
-import type { Activation, Loss, NeuronSpec } from '../spec.js';
+import type { Activation, Loss, NeuronSpec } from '../../problems/spec.js';
 import type { Localized, Prose } from './format.js';
 import type { Rng } from './random.js';
 import type { Solved } from './solve.js';

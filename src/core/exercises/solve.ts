@@ -4,12 +4,12 @@
  * construction of one code path, and the tests check them against independent differences).
  */
 import { gradcheck, type GradcheckResult } from '../gradcheck.js';
-import type { CompiledGraph } from '../graph.js';
+import type { CompiledGraph } from '../../engine/compile.js';
 import { parseKey } from '../grading/keys.js';
 import { ScenarioEvaluator } from '../grading/scenario.js';
-import { compileProblem } from '../problem.js';
-import type { NetworkSpec, NeuronSpec } from '../spec.js';
-import { type Tensor, isFiniteTensor } from '../tensor.js';
+import { compileProblem } from '../../problems/index.js';
+import type { NetworkSpec, NeuronSpec } from '../../problems/spec.js';
+import { type Tensor, isFiniteTensor } from '../../engine/tensor.js';
 
 /** What a client sends back to POST /v1/grade with the student's answers. */
 export type ExerciseProblem = ({ neuron: NeuronSpec } | { network: NetworkSpec }) & {

@@ -1,5 +1,5 @@
 /** Feedback sentences in the request's language (pt-BR or en): kind, specific, never the stack. */
-import type { TapeNode } from '../graph.js';
+import type { TapeNode } from '../../engine/compile.js';
 import type { Locale } from '../locale.js';
 import type { DiagnosisCode } from './mistakes.js';
 

@@ -4,9 +4,9 @@
  * earlier (wrong) answers, and otherwise a diagnosis when it equals the value some typical
  * mistake produces.
  */
-import { SpecError, type FieldProblem } from '../errors.js';
-import type { CompiledGraph } from '../graph.js';
-import { type Tensor, type WireNumber, type WireValue, shapeText, sizeOf, toJson } from '../tensor.js';
+import { SpecError, type FieldProblem } from '../../engine/errors.js';
+import type { CompiledGraph } from '../../engine/compile.js';
+import { type Tensor, type WireNumber, type WireValue, shapeText, sizeOf, toJson } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
 import type { Locale } from '../locale.js';
 import { feedback, summary } from './feedback.js';

@@ -3,8 +3,8 @@
  * id with respect to another), `step(w)` (w after one update) and `fd(dL/dw)` (the central
  * finite-difference estimate).
  */
-import { specError } from '../errors.js';
-import type { CompiledGraph } from '../graph.js';
+import { specError } from '../../engine/errors.js';
+import type { CompiledGraph } from '../../engine/compile.js';
 
 export type Target =
   | { kind: 'value'; slot: number }

@@ -4,11 +4,11 @@
  * graph rather than by special cases per exercise. A wrong answer that equals the expected value
  * recomputed with a mistake applied gets that mistake's diagnosis.
  */
-import type { TapeNode } from '../graph.js';
-import type { Vjp } from '../ops.js';
-import type { Tensor } from '../tensor.js';
-import { filled, map, tensor } from '../tensor.js';
-import type { CompiledGraph } from '../graph.js';
+import type { TapeNode } from '../../engine/compile.js';
+import type { Vjp } from '../../engine/ops.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { filled, map, tensor } from '../../engine/tensor.js';
+import type { CompiledGraph } from '../../engine/compile.js';
 import type { Target } from './keys.js';
 import type { Scenario } from './scenario.js';
 

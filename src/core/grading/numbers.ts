@@ -3,7 +3,7 @@
  * (`0,4502`), an exponent (`1.5e-3`), or a simple fraction (`1/8`, `-3/4`). Tensor answers are
  * arrays of those. Anything else is unparseable, which is a grading outcome, not an error.
  */
-import { type Tensor, tensor } from '../tensor.js';
+import { type Tensor, tensor } from '../../engine/tensor.js';
 
 type RawScalar = number | string;
 export type RawAnswer = RawScalar | RawScalar[] | RawScalar[][];

@@ -3,10 +3,10 @@
  * answers carried forward (follow-through), or one with a typical mistake applied (diagnosis).
  * Each scenario is one forward pass and one backward pass per differentiated id, computed once.
  */
-import { specError } from '../errors.js';
-import { type Values, type VjpOverride, backward, forward } from '../evaluate.js';
-import type { CompiledGraph } from '../graph.js';
-import { type Tensor, sameShape, tensor } from '../tensor.js';
+import { specError } from '../../engine/errors.js';
+import { type Values, type VjpOverride, backward, forward } from '../../engine/evaluate.js';
+import type { CompiledGraph } from '../../engine/compile.js';
+import { type Tensor, sameShape, tensor } from '../../engine/tensor.js';
 import { type Optimizer, makeUpdate } from '../train.js';
 import type { Target } from './keys.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateExercise, templateIds } from '../../../src/core/exercises/index.js';
 import { grade } from '../../../src/core/grading/grade.js';
-import { compileProblem } from '../../../src/core/problem.js';
+import { compileProblem } from '../../../src/problems/index.js';
 
 describe('exercise answer keys', () => {
   it.each(templateIds.map((t) => [t]))('%s: 1,000 seeds each grade to a full score', (template) => {

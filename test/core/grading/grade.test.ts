@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type GradeOptions, grade } from '../../../src/core/grading/grade.js';
-import { compileProblem, type ProblemFields } from '../../../src/core/problem.js';
+import { compileProblem, type ProblemFields } from '../../../src/problems/index.js';
 
 const run = (problem: ProblemFields, answers: GradeOptions['answers'], extra: Partial<GradeOptions> = {}) =>
   grade(compileProblem(problem), { answers, locale: 'en', learningRate: 0.1, ...extra });

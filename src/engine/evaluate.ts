@@ -4,7 +4,7 @@
  * vector-Jacobian product (`+=`, so an id used twice gets both contributions).
  */
 import { specError } from './errors.js';
-import type { CompiledGraph, TapeNode } from './graph.js';
+import type { CompiledGraph, TapeNode } from './compile.js';
 import { OpDomainError, type Vjp } from './ops.js';
 import { type Tensor, addTensors, filled, shapeText, zeros } from './tensor.js';
 

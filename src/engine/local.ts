@@ -3,7 +3,7 @@
  * at the forward values. They are the ops' own vector-Jacobian products with an incoming
  * gradient of 1, so there is no second derivative table to keep in step.
  */
-import type { CompiledGraph } from './graph.js';
+import type { CompiledGraph } from './compile.js';
 import type { Values } from './evaluate.js';
 import { scalar } from './tensor.js';
 

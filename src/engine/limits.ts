@@ -4,7 +4,7 @@
  * over the tape, times the number of passes the operation makes).
  */
 import { specError } from './errors.js';
-import type { CompiledGraph } from './graph.js';
+import type { CompiledGraph } from './compile.js';
 import { sizeOf } from './tensor.js';
 
 export interface Limits {

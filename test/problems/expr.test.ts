@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../src/core/errors.js';
-import { type ParsedExpr, nearestOpNames, parseExpr } from '../../src/core/expr.js';
+import { SpecError } from '../../src/engine/errors.js';
+import { type ParsedExpr, parseExpr } from '../../src/problems/expr.js';
+import { nearestOpNames } from '../../src/engine/suggest.js';
 
 /** `id=op(arg,...)` per node, attrs appended as `{name:value}`. */
 function flat(parsed: ParsedExpr): string[] {

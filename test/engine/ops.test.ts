@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type OpDef, type OpName, ops } from '../../src/core/ops.js';
-import { type Shape, type Tensor, sizeOf, tensor } from '../../src/core/tensor.js';
+import { type OpDef, type OpName, ops } from '../../src/engine/ops.js';
+import { type Shape, type Tensor, sizeOf, tensor } from '../../src/engine/tensor.js';
 
 /** Where an arg's elements are drawn from: away from kinks and outside-domain points. */
 interface Arg {

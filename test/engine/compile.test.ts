@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../src/core/errors.js';
-import { backward, forward } from '../../src/core/evaluate.js';
-import { compileProblem } from '../../src/core/problem.js';
-import type { NodeSpec } from '../../src/core/spec.js';
+import { SpecError } from '../../src/engine/errors.js';
+import { backward, forward } from '../../src/engine/evaluate.js';
+import { compileProblem } from '../../src/problems/index.js';
+import type { NodeSpec } from '../../src/problems/spec.js';
 
 const errorOf = (f: () => unknown): SpecError => {
   try {

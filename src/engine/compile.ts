@@ -6,7 +6,7 @@
  * nodes compiles as well as a small one.
  */
 import { type FieldProblem, SpecError, specError } from './errors.js';
-import { nearestOpNames } from './expr.js';
+import { nearestOpNames } from './suggest.js';
 import { type Attrs, type OpDef, type OpName, lookupOp } from './ops.js';
 import { type Shape, type Tensor, fromJson, scalar } from './tensor.js';
 

@@ -1,0 +1,21 @@
+/**
+ * Compiles each problem spec of the contract (graph nodes, expr text, neuron, network) into
+ * one CompiledGraph, with error paths that point into the spec the user wrote.
+ */
+import { specError } from '../engine/errors.js';
+import { type CompiledGraph, compile } from '../engine/compile.js';
+import { graphDraft } from './graph.js';
+import { networkDraft } from './network.js';
+import { neuronDraft } from './neuron.js';
+import type { GraphSpec, NetworkSpec, NeuronSpec } from './spec.js';
+
+/** A request body that names exactly one spec (the others undefined). */
+export type ProblemFields = { graph?: GraphSpec; neuron?: NeuronSpec; network?: NetworkSpec };
+
+export function compileProblem(problem: ProblemFields): CompiledGraph {
+  const given = (['graph', 'neuron', 'network'] as const).filter((k) => problem[k] !== undefined);
+  if (given.length !== 1) throw specError('INVALID_SPEC', '', 'give exactly one problem spec: graph, neuron or network');
+  if (problem.graph) return compile(graphDraft(problem.graph));
+  if (problem.neuron) return compile(neuronDraft(problem.neuron));
+  return compile(networkDraft(problem.network!));
+}

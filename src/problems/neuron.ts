@@ -1,0 +1,32 @@
+/** The tutorial's single neuron as a graph draft. */
+import { specError } from '../engine/errors.js';
+import type { GraphDraft } from '../engine/compile.js';
+import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type NeuronSpec } from './spec.js';
+
+/** x, y inputs; w, b params; u = w*x (a dot product for vectors), z = u + b, y_hat = act(z), L = loss(y_hat, y). */
+export function neuronDraft(spec: NeuronSpec): GraphDraft {
+  const vector = Array.isArray(spec.x);
+  if (vector !== Array.isArray(spec.w)) {
+    throw specError('SHAPE_MISMATCH', 'neuron.w', 'x and w must both be numbers or both be vectors of one length');
+  }
+  if (vector && (spec.x as number[]).length !== (spec.w as number[]).length) {
+    throw specError('SHAPE_MISMATCH', 'neuron.w', `w has ${(spec.w as number[]).length} elements but x has ${(spec.x as number[]).length}`);
+  }
+  const activation = spec.activation ?? DEFAULT_ACTIVATION;
+  return {
+    leaves: [
+      { id: 'x', kind: 'input', value: spec.x, path: 'neuron.x' },
+      { id: 'y', kind: 'input', value: spec.y, path: 'neuron.y' },
+      { id: 'w', kind: 'param', value: spec.w, path: 'neuron.w' },
+      { id: 'b', kind: 'param', value: spec.b, path: 'neuron.b' },
+    ],
+    nodes: [
+      { id: 'u', op: vector ? 'matmul' : 'mul', args: ['w', 'x'], path: 'neuron.w' },
+      { id: 'z', op: 'add', args: ['u', 'b'], path: 'neuron.b' },
+      { id: 'y_hat', op: activation, args: ['z'], path: 'neuron.activation' },
+      { id: 'L', op: spec.loss ?? DEFAULT_LOSS, args: ['y_hat', 'y'], path: 'neuron.loss' },
+    ],
+    outputPath: 'neuron',
+  };
+}
+
