@@ -9,6 +9,8 @@
 import { performance } from 'node:perf_hooks';
 import { backward, forward } from '../src/engine/evaluate.js';
 import { compileProblem } from '../src/problems/index.js';
+import { slotOf } from '../src/engine/tape.js';
+import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import type { NodeSpec } from '../src/problems/spec.js';
 
 const chainLength = Number(process.argv[2] ?? 1_000_000);
@@ -61,11 +63,11 @@ function randomDag(n: number): NodeSpec[] {
 function run(label: string, nodes: NodeSpec[]): void {
   console.log(`\n${label}: ${nodes.length} nodes`);
   const { result: g } = time('compile (validate, topological order, shapes)', () =>
-    compileProblem({ graph: { inputs: { x: 0.3 }, params: { w: 0.9 }, nodes } }),
+    compileProblem({ graph: { inputs: { x: 0.3 }, params: { w: 0.9 }, nodes } }, { ...DEFAULT_LIMITS, maxNodes: Infinity, maxWork: Infinity }),
   );
   const { result: values } = time('forward', () => forward(g));
   const { result: grads } = time('backward', () => backward(g, values));
-  console.log(`output ${values[g.output].data[0]}, dOut/dx ${grads[g.slotOf.get('x')!].data[0]}, dOut/dw ${grads[g.slotOf.get('w')!].data[0]}`);
+  console.log(`output ${values[g.offset[g.output]]}, dOut/dx ${grads[g.offset[slotOf(g, 'x')!]]}, dOut/dw ${grads[g.offset[slotOf(g, 'w')!]]}`);
 }
 
 console.log(`node ${process.version}`);

@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
+import { Computer, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
 import { exercisesRoute } from './routes/exercises.js';
@@ -18,11 +19,16 @@ import { gradientsRoute } from './routes/gradients.js';
 import { healthRoutes } from './routes/health.js';
 import { opsRoute } from './routes/ops.js';
 import { stepRoute } from './routes/step.js';
+import { ComputePool, DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
   limits?: Limits;
+  /** The worker threads for heavy jobs; false runs every job on the event loop. */
+  pool?: PoolOptions | false;
+  /** Jobs estimated above this many element operations run on a worker thread. */
+  offloadWork?: number;
   /** Check every response against its schema (tests); off in production. */
   checkResponses?: boolean;
   isReady?: () => boolean;
@@ -86,14 +92,17 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const limits = options.limits ?? DEFAULT_LIMITS;
+  const pool = options.pool === false ? undefined : new ComputePool(options.pool ?? DEFAULT_POOL);
+  app.addHook('onClose', async () => pool?.close());
+  const computer = new Computer({
+    limits: options.limits ?? DEFAULT_LIMITS,
+    pool,
+    offloadWork: options.offloadWork ?? DEFAULT_OFFLOAD_WORK,
+    checkResponses: options.checkResponses ?? false,
+  });
   await app.register(healthRoutes, { isReady: options.isReady ?? (() => true) });
   await app.register(opsRoute);
-  await app.register(forwardRoute, { limits });
-  await app.register(gradientsRoute, { limits });
-  await app.register(stepRoute, { limits });
-  await app.register(gradcheckRoute, { limits });
-  await app.register(gradeRoute, { limits });
+  for (const route of [forwardRoute, gradientsRoute, stepRoute, gradcheckRoute, gradeRoute]) await app.register(route, { computer });
   await app.register(exercisesRoute);
   return app;
 }

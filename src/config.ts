@@ -1,5 +1,7 @@
 /** The one place that reads configuration: the environment, with defaults for a laptop. */
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
+import { DEFAULT_OFFLOAD_WORK } from './http/compute.js';
+import { DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
 export interface Config {
   port: number;
@@ -8,15 +10,18 @@ export interface Config {
   /** Largest request body in bytes. */
   bodyLimit: number;
   limits: Limits;
+  pool: PoolOptions;
+  /** Jobs estimated above this many element operations run on a worker thread. */
+  offloadWork: number;
   /** How long shutdown waits for requests in flight, in ms. */
   shutdownGraceMs: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, got '${raw}'`);
   return n;
 }
 
@@ -30,7 +35,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxNodes: int(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes),
       maxElements: int(env, 'MAX_ELEMENTS', DEFAULT_LIMITS.maxElements),
       maxWork: int(env, 'MAX_WORK', DEFAULT_LIMITS.maxWork),
+      maxResponseValues: int(env, 'MAX_RESPONSE_VALUES', DEFAULT_LIMITS.maxResponseValues),
     },
+    pool: {
+      threads: int(env, 'WORKERS', DEFAULT_POOL.threads, 1),
+      queue: int(env, 'WORKER_QUEUE', DEFAULT_POOL.queue),
+      budgetMs: int(env, 'COMPUTE_BUDGET_MS', DEFAULT_POOL.budgetMs, 1),
+    },
+    offloadWork: int(env, 'OFFLOAD_WORK', DEFAULT_OFFLOAD_WORK),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),
   };
 }

@@ -12,6 +12,8 @@ const app = await buildApp({
   logger: { level: config.logLevel },
   bodyLimit: config.bodyLimit,
   limits: config.limits,
+  pool: config.pool,
+  offloadWork: config.offloadWork,
   isReady: () => !shuttingDown,
 });
 

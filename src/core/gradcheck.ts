@@ -6,9 +6,9 @@
  * says so instead of failing mysteriously.
  */
 import { specError } from '../engine/errors.js';
-import { type Values, backward, forward } from '../engine/evaluate.js';
-import type { CompiledGraph } from '../engine/compile.js';
-import { elementIndex, tensor } from '../engine/tensor.js';
+import { backward, forward } from '../engine/evaluate.js';
+import { ARG_STRIDE, NODE, type Tape, opOf, shapeOf, slotOf } from '../engine/tape.js';
+import { elementIndex } from '../engine/tensor.js';
 
 export interface GradcheckOptions {
   epsilon: number;
@@ -42,25 +42,29 @@ export interface GradcheckReport {
 
 export const GRADCHECK_DEFAULTS = { epsilon: 1e-4, rtol: 1e-3, atol: 1e-5 } as const;
 
-export function checkedSlots(g: CompiledGraph, wrt: readonly string[] | undefined): number[] {
-  if (!wrt) return [...g.params];
+export function checkedSlots(tape: Tape, wrt: readonly string[] | undefined): number[] {
+  if (!wrt) return Array.from(tape.params);
   return wrt.map((id, i) => {
-    const slot = g.slotOf.get(id);
+    const slot = slotOf(tape, id);
     if (slot === undefined) throw specError('UNKNOWN_ID', `wrt[${i}]`, `unknown id '${id}'`);
-    if (g.kinds[slot] === 'node') throw specError('INVALID_SPEC', `wrt[${i}]`, `'${id}' is a node: gradcheck perturbs leaves (inputs or params)`);
+    if (tape.kind[slot] === NODE) throw specError('INVALID_SPEC', `wrt[${i}]`, `'${id}' is a node: gradcheck perturbs leaves (inputs or params)`);
     return slot;
   });
 }
 
+/** The number of elements the check perturbs, each twice. */
+export const checkedElements = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.size[s], 0);
+
 /** Kinked nodes whose input element changes sign (or touches 0) between the two evaluations. */
-function straddledKinks(g: CompiledGraph, plus: Values, minus: Values): string[] {
+function straddledKinks(tape: Tape, plus: Float64Array, minus: Float64Array): string[] {
   const hit: string[] = [];
-  for (const node of g.tape) {
-    if (!node.def.kinkAtZero) continue;
-    const a = plus[node.args[0]].data, b = minus[node.args[0]].data;
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] !== b[i] && a[i] * b[i] <= 0) {
-        hit.push(node.id);
+  for (let k = 0; k < tape.nodeCount; k++) {
+    if (!opOf(tape, k).kinkAtZero) continue;
+    const input = tape.args[k * ARG_STRIDE];
+    const from = tape.offset[input], to = from + tape.size[input];
+    for (let i = from; i < to; i++) {
+      if (plus[i] !== minus[i] && plus[i] * minus[i] <= 0) {
+        hit.push(tape.ids[tape.nodeSlot[k]]!);
         break;
       }
     }
@@ -68,32 +72,34 @@ function straddledKinks(g: CompiledGraph, plus: Values, minus: Values): string[]
   return hit;
 }
 
-export function gradcheck(g: CompiledGraph, options: GradcheckOptions): GradcheckReport {
+export function gradcheck(tape: Tape, options: GradcheckOptions): GradcheckReport {
   const { epsilon, rtol, atol } = options;
-  const slots = checkedSlots(g, options.wrt);
-  const analytic = backward(g, forward(g));
+  const slots = checkedSlots(tape, options.wrt);
+  const analytic = backward(tape, forward(tape));
+  const out = tape.offset[tape.output];
   const results: GradcheckResult[] = [];
+  const initial = tape.initial.slice();
   for (const s of slots) {
-    const base = g.leafValues[s]!;
-    for (let i = 0; i < base.data.length; i++) {
-      const evaluateWith = (delta: number): Values => {
-        const data = Float64Array.from(base.data);
-        data[i] += delta;
-        const leaves = g.leafValues.slice();
-        leaves[s] = tensor(base.shape, data);
-        return forward(g, leaves);
+    for (let i = 0; i < tape.size[s]; i++) {
+      const at = tape.offset[s] + i;
+      const base = initial[at];
+      const evaluateWith = (delta: number): Float64Array => {
+        initial[at] = base + delta;
+        const values = forward(tape, { initial });
+        initial[at] = base;
+        return values;
       };
       const plus = evaluateWith(epsilon);
       const minus = evaluateWith(-epsilon);
-      const lossPlus = plus[g.output].data[0];
-      const lossMinus = minus[g.output].data[0];
+      const lossPlus = plus[out];
+      const lossMinus = minus[out];
       const numeric = (lossPlus - lossMinus) / (2 * epsilon);
-      const a = analytic[s].data[i];
+      const a = analytic[at];
       const absError = Math.abs(a - numeric);
       const scale = Math.max(Math.abs(a), Math.abs(numeric));
       results.push({
-        id: g.ids[s]!,
-        index: elementIndex(base.shape, i),
+        id: tape.ids[s]!,
+        index: elementIndex(shapeOf(tape, s), i),
         analytic: a,
         numeric,
         lossPlus,
@@ -101,7 +107,7 @@ export function gradcheck(g: CompiledGraph, options: GradcheckOptions): Gradchec
         absError,
         relError: scale === 0 ? 0 : absError / scale,
         pass: absError <= atol + rtol * Math.abs(numeric),
-        kinks: straddledKinks(g, plus, minus),
+        kinks: straddledKinks(tape, plus, minus),
       });
     }
   }

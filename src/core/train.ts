@@ -3,8 +3,7 @@
  * dampening 0, no Nesterov) and Adam (no weight decay, no amsgrad), one or many steps.
  */
 import { backward, forward } from '../engine/evaluate.js';
-import type { CompiledGraph } from '../engine/compile.js';
-import { type Tensor, tensor } from '../engine/tensor.js';
+import type { Tape } from '../engine/tape.js';
 
 export type Optimizer =
   | { name: 'sgd'; momentum?: number }
@@ -17,8 +16,8 @@ export interface TrainOptions {
 }
 
 export interface TrainResult {
-  /** Leaf values after the last step (params updated, inputs unchanged). */
-  leaves: (Tensor | undefined)[];
+  /** The arena's leaves after the last step (params updated, inputs unchanged). */
+  leaves: Float64Array;
   /** The loss before each step. */
   history: number[];
   /** The loss at the final params. */
@@ -26,7 +25,7 @@ export interface TrainResult {
 }
 
 /** Updates one param's data in place given its gradient and its own optimizer state. */
-type Update = (p: Float64Array, g: Float64Array, step: number) => void;
+export type Update = (p: Float64Array, g: Float64Array, step: number) => void;
 
 /** torch.lerp: start + w (end - start), evaluated from the nearer end as ATen does. */
 const lerp = (start: number, end: number, w: number): number =>
@@ -67,6 +66,7 @@ function adam(lr: number, beta1: number, beta2: number, eps: number): () => Upda
   };
 }
 
+/** A maker of per-param updates (each with its own state) for the options' optimizer. */
 export function makeUpdate(options: TrainOptions): () => Update {
   const { learningRate: lr, optimizer } = options;
   return optimizer.name === 'sgd'
@@ -74,20 +74,20 @@ export function makeUpdate(options: TrainOptions): () => Update {
     : adam(lr, optimizer.beta1 ?? 0.9, optimizer.beta2 ?? 0.999, optimizer.eps ?? 1e-8);
 }
 
-export function train(g: CompiledGraph, options: TrainOptions): TrainResult {
-  const leaves = g.leafValues.slice();
+/** The elements of one slot of an arena, as a view that writes through. */
+const slice = (tape: Tape, arena: Float64Array, s: number): Float64Array => arena.subarray(tape.offset[s], tape.offset[s] + tape.size[s]);
+
+export function train(tape: Tape, options: TrainOptions): TrainResult {
+  const leaves = tape.initial.slice();
   const newUpdate = makeUpdate(options);
-  const updates = new Map(g.params.map((s) => [s, newUpdate()]));
+  const updates = Array.from(tape.params, (s) => ({ s, update: newUpdate() }));
+  const out = tape.offset[tape.output];
   const history: number[] = [];
   for (let step = 1; step <= options.steps; step++) {
-    const values = forward(g, leaves);
-    history.push(values[g.output].data[0]);
-    const grads = backward(g, values);
-    for (const [s, update] of updates) {
-      const p = Float64Array.from(leaves[s]!.data);
-      update(p, grads[s].data, step);
-      leaves[s] = tensor(leaves[s]!.shape, p);
-    }
+    const values = forward(tape, { initial: leaves });
+    history.push(values[out]);
+    const grads = backward(tape, values);
+    for (const { s, update } of updates) update(slice(tape, leaves, s), slice(tape, grads, s), step);
   }
-  return { leaves, history, lossAfter: forward(g, leaves)[g.output].data[0] };
+  return { leaves, history, lossAfter: forward(tape, { initial: leaves })[out] };
 }

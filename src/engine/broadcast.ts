@@ -1,4 +1,4 @@
-import { type Shape, type Tensor, sizeOf, tensor } from './tensor.js';
+import type { Shape } from './tensor.js';
 
 /** NumPy broadcasting of two shapes of rank <= 2, or null when they do not broadcast. */
 export function broadcastShape(a: Shape, b: Shape): Shape | null {
@@ -13,37 +13,35 @@ export function broadcastShape(a: Shape, b: Shape): Shape | null {
   return out;
 }
 
-const asMatrix = (shape: Shape): [number, number] => [
+/** A tensor of rank <= 2 read as a (rows x cols) matrix: a scalar is 1x1, a vector one row. */
+export const rowsCols = (shape: Shape): [number, number] => [
   shape.length === 2 ? shape[0] : 1,
   shape.length >= 1 ? shape[shape.length - 1] : 1,
 ];
 
-/** Row and column strides of `shape` inside a broadcast result; 0 along a broadcast axis. */
-function strides(shape: Shape): [number, number] {
-  const [rows, cols] = asMatrix(shape);
-  return [rows === 1 ? 0 : cols, cols === 1 ? 0 : 1];
-}
-
 /**
- * Visits every element of the broadcast result: `visit(k, ia, ib)` gets the flat index into the
- * result and into each operand.
+ * How to walk two operands broadcast to `out`: element (i, j) of the result reads
+ * `a[i * ar + j * ac]` and `b[i * br + j * bc]`, with a stride of 0 along a broadcast axis.
  */
-export function forEachBroadcast(a: Shape, b: Shape, out: Shape, visit: (k: number, ia: number, ib: number) => void): void {
-  const [rows, cols] = asMatrix(out);
-  const [ar, ac] = strides(a);
-  const [br, bc] = strides(b);
-  let k = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++, k++) visit(k, i * ar + j * ac, i * br + j * bc);
-  }
+export interface BroadcastWalk {
+  rows: number;
+  cols: number;
+  ar: number;
+  ac: number;
+  br: number;
+  bc: number;
 }
 
-/** Elementwise `f` over two broadcast operands. */
-export function broadcastMap(a: Tensor, b: Tensor, out: Shape, f: (x: number, y: number) => number): Tensor {
-  const data = new Float64Array(sizeOf(out));
-  const ad = a.data, bd = b.data;
-  forEachBroadcast(a.shape, b.shape, out, (k, ia, ib) => {
-    data[k] = f(ad[ia], bd[ib]);
-  });
-  return tensor(out, data);
+export function broadcastWalk(a: Shape, b: Shape, out: Shape): BroadcastWalk {
+  const [rows, cols] = rowsCols(out);
+  const [aRows, aCols] = rowsCols(a);
+  const [bRows, bCols] = rowsCols(b);
+  return {
+    rows,
+    cols,
+    ar: aRows === 1 ? 0 : aCols,
+    ac: aCols === 1 ? 0 : 1,
+    br: bRows === 1 ? 0 : bCols,
+    bc: bCols === 1 ? 0 : 1,
+  };
 }

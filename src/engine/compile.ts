@@ -1,58 +1,20 @@
 /**
- * The one internal graph that every spec compiles to: slots (leaves, literal constants and
- * nodes) with their shapes, and a tape of nodes in topological order. Compiling validates
- * everything that can be known before evaluation (ids, ops, arity, attrs, cycles, shapes) and
- * reports it with the path of the offending field. No recursion anywhere: a graph of a million
- * nodes compiles as well as a small one.
+ * Compiles a graph draft (from any problem spec) into a tape. Compiling validates everything
+ * that can be known before evaluation (ids, ops, arity, attrs, cycles, shapes, sizes) and
+ * reports it with the path of the offending field. It builds typed arrays as it goes: no object,
+ * array or closure per node, and no recursion, so a graph of a million nodes compiles like a
+ * small one.
  */
-import { type FieldProblem, SpecError, specError } from './errors.js';
+import { type ErrorCode, type FieldProblem, SpecError, specError } from './errors.js';
+import { DEFAULT_LIMITS, type Limits, tooLarge } from './limits.js';
+import { opCode, opList } from './ops.js';
 import { nearestOpNames } from './suggest.js';
-import { type Attrs, type OpDef, type OpName, lookupOp } from './ops.js';
-import { type Shape, type Tensor, fromJson, scalar } from './tensor.js';
+import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, type Tape, shapeOf } from './tape.js';
+import { type Shape, type Tensor, fromJson, shapeText, sizeOf } from './tensor.js';
 
 export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export type SlotKind = 'input' | 'param' | 'const' | 'node';
-
-export interface TapeNode {
-  readonly slot: number;
-  readonly id: string;
-  readonly op: OpName;
-  readonly def: OpDef;
-  /** Slot of each arg; literal numbers have slots of kind 'const'. */
-  readonly args: readonly number[];
-  readonly attrs: Attrs;
-  /** Where the node was written, for error messages: `graph.nodes[3]`, `graph.expr`, `network.layers[0]`. */
-  readonly path: string;
-}
-
-export interface LayerIds {
-  readonly W: string;
-  readonly b: string;
-  readonly z: string;
-  readonly a: string;
-}
-
-export interface CompiledGraph {
-  /** Per slot: the id, or null for a literal constant. */
-  readonly ids: readonly (string | null)[];
-  readonly kinds: readonly SlotKind[];
-  readonly shapes: readonly Shape[];
-  /** Per slot: the value of a leaf or constant; undefined for nodes. */
-  readonly leafValues: readonly (Tensor | undefined)[];
-  readonly tape: readonly TapeNode[];
-  readonly slotOf: ReadonlyMap<string, number>;
-  readonly output: number;
-  /** Where `output` was set, for errors about it. */
-  readonly outputPath: string;
-  /** Ids in the order responses list them: inputs, params, then nodes as written. */
-  readonly reportOrder: readonly number[];
-  readonly params: readonly number[];
-  /** For a network spec: the ids of each layer. */
-  readonly layers?: readonly LayerIds[];
-}
-
-/** A leaf or node as any spec describes it, with the path users will see in errors. */
+/** A leaf as any spec describes it, with the path users will see in errors. */
 export interface LeafDraft {
   id: string;
   kind: 'input' | 'param';
@@ -60,23 +22,19 @@ export interface LeafDraft {
   path: string;
 }
 
+/** A node as a spec writes it (graph nodes are passed as they came in the request). */
 export interface NodeDraft {
-  id: string;
-  op: string;
-  args: readonly (string | number)[];
-  attrs?: Record<string, number>;
-  path: string;
-  /** Appended to messages when several nodes share a path (expr text: "line 1, column 9"). */
-  where?: string;
-  /** True when the node is a JSON object of its own, so errors can name `.id`, `.op`, `.args[j]`, `.attrs.k`. */
-  fieldPaths?: boolean;
+  readonly id: string;
+  readonly op: string;
+  readonly args: readonly (string | number)[];
+  readonly attrs?: Readonly<Record<string, number>>;
 }
-
-const fieldPath = (n: NodeDraft, field: string): string => (n.fieldPaths ? `${n.path}${field}` : n.path);
 
 export interface GraphDraft {
   leaves: LeafDraft[];
-  nodes: NodeDraft[];
+  nodes: readonly NodeDraft[];
+  /** Where each node was written. */
+  paths: NodePaths;
   output?: string;
   outputPath: string;
   layers?: LayerIds[];
@@ -84,169 +42,278 @@ export interface GraphDraft {
 
 const MAX_REPORTED_ERRORS = 20;
 
-export function compile(draft: GraphDraft): CompiledGraph {
-  const ids: (string | null)[] = [];
-  const kinds: SlotKind[] = [];
-  const leafValues: (Tensor | undefined)[] = [];
-  const slotOf = new Map<string, number>();
+/** Messages and paths of the draft's nodes, for errors found while compiling. */
+class Where {
+  constructor(private readonly paths: NodePaths) {}
+
+  node(i: number): string {
+    const p = this.paths;
+    return p.kind === 'indexed' ? `${p.prefix}[${i}]` : p.kind === 'text' ? p.path : p.paths[i];
+  }
+
+  /** `graph.nodes[3].args[1]` where nodes are JSON objects; the node's own path otherwise. */
+  field(i: number, field: string): string {
+    return this.paths.kind === 'indexed' ? `${this.node(i)}${field}` : this.node(i);
+  }
+
+  /** " (line 1, column 9)" for expr text. */
+  suffix(i: number): string {
+    return this.paths.kind === 'text' ? ` (${this.paths.where[i]})` : '';
+  }
+}
+
+export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tape {
+  const { leaves, nodes } = draft;
+  const where = new Where(draft.paths);
+  if (nodes.length > limits.maxNodes) {
+    throw tooLarge(draft.outputPath.split('.')[0], `${nodes.length} nodes is more than the limit of ${limits.maxNodes} (MAX_NODES)`);
+  }
   const problems: FieldProblem[] = [];
-  let firstCode: SpecError['code'] | undefined;
+  let firstCode: ErrorCode | undefined;
   const extra: Record<string, unknown> = {};
-  const fail = (code: SpecError['code'], path: string, message: string): void => {
+  const fail = (code: ErrorCode, path: string, message: string): void => {
     firstCode ??= code;
     if (problems.length < MAX_REPORTED_ERRORS) problems.push({ path, message });
   };
-  const at = (n: NodeDraft): string => (n.where ? ` (${n.where})` : '');
 
-  for (const leaf of draft.leaves) {
-    if (!ID_PATTERN.test(leaf.id)) fail('INVALID_SPEC', leaf.path, `'${leaf.id}' is not a valid id (letters, digits and _, not starting with a digit)`);
-    else if (slotOf.has(leaf.id)) fail('DUPLICATE_ID', leaf.path, `duplicate id '${leaf.id}': ids are unique across inputs, params and nodes`);
-    slotOf.set(leaf.id, ids.length);
-    ids.push(leaf.id);
-    kinds.push(leaf.kind);
-    leafValues.push(fromJson(leaf.value, leaf.path));
-  }
+  // Slots: leaves, nodes, then one per literal number among the args.
+  const leafCount = leaves.length;
+  const nodeCount = nodes.length;
+  let literalCount = 0;
+  for (let i = 0; i < nodeCount; i++) for (const a of nodes[i].args) if (typeof a === 'number') literalCount++;
+  const slotCount = leafCount + nodeCount + literalCount;
+  const ids: (string | null)[] = new Array(slotCount).fill(null);
+  const kind = new Uint8Array(slotCount).fill(CONST);
+  const slotOf = new Map<string, number>();
+  const claim = (id: string, slot: number, idPath: string, suffix: string): void => {
+    if (!ID_PATTERN.test(id)) fail('INVALID_SPEC', idPath, `'${id}' is not a valid id (letters, digits and _, not starting with a digit)${suffix}`);
+    else if (slotOf.has(id)) fail('DUPLICATE_ID', idPath, `duplicate id '${id}'${suffix}: ids are unique across inputs, params and nodes`);
+    slotOf.set(id, slot);
+    ids[slot] = id;
+  };
 
-  const defs: (OpDef | undefined)[] = [];
-  for (const n of draft.nodes) {
-    const idPath = fieldPath(n, '.id');
-    if (!ID_PATTERN.test(n.id)) fail('INVALID_SPEC', idPath, `'${n.id}' is not a valid id${at(n)}`);
-    else if (slotOf.has(n.id)) fail('DUPLICATE_ID', idPath, `duplicate id '${n.id}'${at(n)}: ids are unique across inputs, params and nodes`);
-    slotOf.set(n.id, ids.length);
-    ids.push(n.id);
-    kinds.push('node');
-    leafValues.push(undefined);
-    const def = lookupOp(n.op);
-    defs.push(def);
-    if (!def) {
+  const leafValues: Tensor[] = leaves.map((leaf, s) => {
+    claim(leaf.id, s, leaf.path, '');
+    kind[s] = leaf.kind === 'input' ? INPUT : PARAM;
+    return fromJson(leaf.value, leaf.path);
+  });
+
+  // Nodes: op codes and attrs by draft position.
+  const opByDraft = new Uint8Array(nodeCount);
+  const attrByDraft = new Float64Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
+    const n = nodes[i];
+    claim(n.id, leafCount + i, where.field(i, '.id'), where.suffix(i));
+    kind[leafCount + i] = NODE;
+    const code = opCode(n.op);
+    if (code < 0) {
       const suggestions = nearestOpNames(n.op);
       extra.suggestions = suggestions;
-      fail('UNKNOWN_OP', fieldPath(n, '.op'), `unknown op '${n.op}'${at(n)}${suggestions.length ? `; nearest: ${suggestions.join(', ')}` : ''}; GET /v1/ops lists the catalogue`);
-    } else if (n.args.length !== def.args.length) {
-      fail('ARITY', fieldPath(n, '.args'), `${n.op} takes ${def.args.length} arg${def.args.length === 1 ? '' : 's'} (${def.args.join(', ')}), got ${n.args.length}${at(n)}`);
+      fail('UNKNOWN_OP', where.field(i, '.op'), `unknown op '${n.op}'${where.suffix(i)}${suggestions.length ? `; nearest: ${suggestions.join(', ')}` : ''}; GET /v1/ops lists the catalogue`);
+      continue;
+    }
+    opByDraft[i] = code;
+    const def = opList[code];
+    if (n.args.length !== def.args.length) {
+      fail('ARITY', where.field(i, '.args'), `${n.op} takes ${def.args.length} arg${def.args.length === 1 ? '' : 's'} (${def.args.join(', ')}), got ${n.args.length}${where.suffix(i)}`);
+    }
+    attrByDraft[i] = def.attrs.length ? def.attrs[0].default : 0;
+    if (n.attrs) {
+      for (const name in n.attrs) {
+        if (!Object.hasOwn(n.attrs, name)) continue;
+        const value = n.attrs[name];
+        const path = where.field(i, `.attrs.${name}`);
+        if (def.attrs[0]?.name !== name) {
+          const known = def.attrs.map((a) => a.name);
+          fail('BAD_ATTR', path, `${n.op} has no attr '${name}'${known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`);
+        } else if (typeof value !== 'number' || !Number.isFinite(value)) fail('BAD_ATTR', path, 'must be a finite number');
+        else attrByDraft[i] = value;
+      }
     }
   }
 
-  // Resolve args to slots; literal numbers become constant slots.
-  const resolved: number[][] = [];
-  const attrsOf: Attrs[] = [];
-  draft.nodes.forEach((n, i) => {
-    const slots: number[] = [];
-    n.args.forEach((arg, j) => {
+  // Args to slots, by draft position; literal numbers become constant slots.
+  const argsByDraft = new Int32Array(nodeCount * ARG_STRIDE).fill(-1);
+  const constValues = new Float64Array(slotCount);
+  let nextConst = leafCount + nodeCount;
+  for (let i = 0; i < nodeCount; i++) {
+    const args = nodes[i].args;
+    for (let j = 0; j < args.length && j < ARG_STRIDE; j++) {
+      const arg = args[j];
+      let slot: number;
       if (typeof arg === 'number') {
-        if (!Number.isFinite(arg)) fail('INVALID_VALUE', fieldPath(n, `.args[${j}]`), 'must be a finite number');
-        slots.push(ids.length);
-        ids.push(null);
-        kinds.push('const');
-        leafValues.push(scalar(arg));
-        return;
+        if (!Number.isFinite(arg)) fail('INVALID_VALUE', where.field(i, `.args[${j}]`), 'must be a finite number');
+        slot = nextConst++;
+        constValues[slot] = arg;
+      } else {
+        slot = slotOf.get(arg) ?? -1;
+        if (slot < 0) fail('UNKNOWN_ID', where.field(i, `.args[${j}]`), `unknown id '${arg}'${where.suffix(i)}: not an input, a param or a node`);
       }
-      const slot = slotOf.get(arg);
-      if (slot === undefined) {
-        fail('UNKNOWN_ID', fieldPath(n, `.args[${j}]`), `unknown id '${arg}'${at(n)}: not an input, a param or a node`);
-        slots.push(-1);
-      } else slots.push(slot);
-    });
-    resolved.push(slots);
-    attrsOf.push(readAttrs(n, defs[i], fail));
-  });
+      argsByDraft[i * ARG_STRIDE + j] = slot;
+    }
+  }
 
   let output = -1;
   if (draft.output !== undefined) {
     output = slotOf.get(draft.output) ?? -1;
     if (output < 0) fail('UNKNOWN_ID', draft.outputPath, `unknown id '${draft.output}' for the output`);
-  } else if (draft.nodes.length === 0) {
+  } else if (nodeCount === 0) {
     fail('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), 'the graph has no nodes: add at least one node');
-  } else output = slotOf.get(draft.nodes[draft.nodes.length - 1].id)!;
+  } else output = leafCount + nodeCount - 1;
 
   if (problems.length) throw new SpecError(firstCode!, problems, extra);
 
-  const firstNode = draft.leaves.length;
-  const order = topologicalOrder(draft.nodes, resolved, firstNode);
+  const order = topologicalOrder(draft, argsByDraft, leafCount);
 
-  const shapes: Shape[] = leafValues.map((v) => v?.shape ?? []);
-  const tape: TapeNode[] = new Array(order.length);
-  for (let k = 0; k < order.length; k++) {
+  // Shapes, in evaluation order so that every arg's shape is known before its node's.
+  const rank = new Uint8Array(slotCount);
+  const dims = new Int32Array(2 * slotCount).fill(1);
+  const setShape = (s: number, shape: Shape): void => {
+    rank[s] = shape.length;
+    if (shape.length === 1) dims[2 * s + 1] = dims[2 * s] = shape[0];
+    if (shape.length === 2) {
+      dims[2 * s] = shape[0];
+      dims[2 * s + 1] = shape[1];
+    }
+  };
+  leafValues.forEach((v, s) => setShape(s, v.shape));
+  const partial = { rank, dims } as Tape; // shapeOf reads only rank and dims
+  let passWork = 0;
+  let allScalar = leafValues.every((v) => v.shape.length === 0);
+  for (let k = 0; k < nodeCount; k++) {
     const i = order[k];
-    const n = draft.nodes[i];
-    const def = defs[i]!;
-    const args = resolved[i];
-    const shape = def.shape(args.map((s) => shapes[s]), attrsOf[i]);
+    const def = opList[opByDraft[i]];
+    const arity = def.args.length;
+    let scalarArgs = def.scalar !== undefined;
+    for (let j = 0; j < arity && scalarArgs; j++) scalarArgs = rank[argsByDraft[i * ARG_STRIDE + j]] === 0;
+    if (scalarArgs) {
+      passWork += arity + 1; // a scalar result (rank 0 by default)
+      continue;
+    }
+    allScalar = false;
+    const argShapes: Shape[] = [];
+    for (let j = 0; j < arity; j++) argShapes.push(shapeOf(partial, argsByDraft[i * ARG_STRIDE + j]));
+    const shape = def.shape(argShapes);
     if (typeof shape === 'string') {
-      throw specError('SHAPE_MISMATCH', n.path, `${n.op} '${n.id}'${at(n)}: ${shape}`, {
-        shapes: Object.fromEntries(args.map((s, j) => [def.args[j], shapes[s]])),
+      throw specError('SHAPE_MISMATCH', where.node(i), `${nodes[i].op} '${nodes[i].id}'${where.suffix(i)}: ${shape}`, {
+        shapes: Object.fromEntries(argShapes.map((s, j) => [def.args[j], s])),
       });
     }
-    shapes[firstNode + i] = shape;
-    tape[k] = { slot: firstNode + i, id: n.id, op: n.op as OpName, def, args, attrs: attrsOf[i], path: n.path };
+    const elements = sizeOf(shape);
+    if (elements > limits.maxElements) {
+      throw tooLarge(where.node(i), `'${nodes[i].id}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`);
+    }
+    setShape(leafCount + i, shape);
+    passWork += def.cost(argShapes, shape);
+  }
+  if (passWork > limits.maxWork) {
+    throw tooLarge(draft.outputPath.split('.')[0], `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`);
   }
 
-  const reportOrder: number[] = [];
+  // The arena: offsets in slot order, leaves and constants written in.
+  const offset = new Int32Array(slotCount);
+  const size = new Int32Array(slotCount);
+  let total = 0;
+  for (let s = 0; s < slotCount; s++) {
+    offset[s] = total;
+    size[s] = rank[s] === 0 ? 1 : rank[s] === 1 ? dims[2 * s] : dims[2 * s] * dims[2 * s + 1];
+    total += size[s];
+  }
+  const initial = new Float64Array(total);
+  leafValues.forEach((v, s) => initial.set(v.data, offset[s]));
+  for (let s = leafCount + nodeCount; s < slotCount; s++) initial[offset[s]] = constValues[s];
+
+  // The nodes in evaluation order; a node with fewer args repeats its first in the unused places.
+  const nodeSlot = new Int32Array(nodeCount);
+  const op = new Uint8Array(nodeCount);
+  const args = new Int32Array(nodeCount * ARG_STRIDE);
+  const attr = new Float64Array(nodeCount);
+  for (let k = 0; k < nodeCount; k++) {
+    const i = order[k];
+    nodeSlot[k] = leafCount + i;
+    op[k] = opByDraft[i];
+    attr[k] = attrByDraft[i];
+    const arity = opList[op[k]].args.length;
+    for (let j = 0; j < ARG_STRIDE; j++) args[k * ARG_STRIDE + j] = argsByDraft[i * ARG_STRIDE + (j < arity ? j : 0)];
+  }
+
   const params: number[] = [];
-  for (let s = 0; s < ids.length; s++) {
-    if (kinds[s] !== 'const') reportOrder.push(s);
-    if (kinds[s] === 'param') params.push(s);
-  }
-  return { ids, kinds, shapes, leafValues, tape, slotOf, output, outputPath: draft.outputPath, reportOrder, params, layers: draft.layers };
-}
-
-function readAttrs(n: NodeDraft, def: OpDef | undefined, fail: (code: SpecError['code'], path: string, message: string) => void): Attrs {
-  const attrs: Record<string, number> = Object.create(null);
-  if (!def) return attrs;
-  for (const a of def.attrs) attrs[a.name] = a.default;
-  for (const name of Object.keys(n.attrs ?? {})) {
-    const value = n.attrs![name];
-    const path = fieldPath(n, `.attrs.${name}`);
-    if (!def.attrs.some((a) => a.name === name)) {
-      const known = def.attrs.map((a) => a.name);
-      fail('BAD_ATTR', path, `${n.op} has no attr '${name}'${known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`);
-    } else if (typeof value !== 'number' || !Number.isFinite(value)) fail('BAD_ATTR', path, 'must be a finite number');
-    else attrs[name] = value;
-  }
-  return attrs;
+  for (let s = 0; s < leafCount; s++) if (kind[s] === PARAM) params.push(s);
+  return {
+    slotCount,
+    leafCount,
+    nodeCount,
+    ids,
+    kind,
+    rank,
+    dims,
+    offset,
+    size,
+    initial,
+    nodeSlot,
+    op,
+    args,
+    attr,
+    allScalar,
+    passWork,
+    output,
+    outputPath: draft.outputPath,
+    params: Int32Array.from(params),
+    paths: draft.paths,
+    layers: draft.layers,
+  };
 }
 
 /**
- * Kahn's algorithm over node -> node edges; nodes may be written in any order. When nodes remain,
- * they lie on or after a cycle: walk back along remaining args until an id repeats, and name it.
+ * Kahn's algorithm over node -> node edges (draft positions); nodes may be written in any order.
+ * When nodes remain, they lie on or after a cycle: walk back along remaining args until an id
+ * repeats, and name it.
  */
-function topologicalOrder(nodes: readonly NodeDraft[], args: readonly number[][], firstNode: number): number[] {
-  const n = nodes.length;
-  const isNode = (s: number) => s >= firstNode && s < firstNode + n;
-  // Users of each node in compressed form (offsets into one array): no array per node.
+function topologicalOrder(draft: GraphDraft, args: Int32Array, leafCount: number): Int32Array {
+  const n = draft.nodes.length;
+  const nodeOf = (s: number): number => (s >= leafCount && s < leafCount + n ? s - leafCount : -1);
+  // Users of each node in compressed form (offsets into one array).
   const pending = new Int32Array(n);
   const first = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) for (const s of args[i]) if (isNode(s)) first[s - firstNode + 1]++;
+  for (let e = 0; e < args.length; e++) {
+    const u = nodeOf(args[e]);
+    if (u >= 0) first[u + 1]++;
+  }
   for (let i = 0; i < n; i++) first[i + 1] += first[i];
   const users = new Int32Array(first[n]);
   const fill = first.slice(0, n);
-  for (let i = 0; i < n; i++) {
-    for (const s of args[i]) {
-      if (isNode(s)) {
-        pending[i]++;
-        users[fill[s - firstNode]++] = i;
-      }
+  for (let e = 0; e < args.length; e++) {
+    const u = nodeOf(args[e]);
+    if (u >= 0) {
+      const i = Math.floor(e / ARG_STRIDE);
+      pending[i]++;
+      users[fill[u]++] = i;
     }
   }
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (pending[i] === 0) order.push(i);
-  for (let k = 0; k < order.length; k++) {
+  const order = new Int32Array(n);
+  let done = 0;
+  for (let i = 0; i < n; i++) if (pending[i] === 0) order[done++] = i;
+  for (let k = 0; k < done; k++) {
     const u = order[k];
-    for (let e = first[u]; e < first[u + 1]; e++) if (--pending[users[e]] === 0) order.push(users[e]);
+    for (let e = first[u]; e < first[u + 1]; e++) if (--pending[users[e]] === 0) order[done++] = users[e];
   }
-  if (order.length === n) return order;
+  if (done === n) return order;
 
+  const where = new Where(draft.paths);
   const seenAt = new Map<number, number>();
   const walk: number[] = [];
   let i = pending.findIndex((p) => p > 0);
   while (!seenAt.has(i)) {
     seenAt.set(i, walk.length);
     walk.push(i);
-    i = args[i].map((s) => s - firstNode).find((a) => a >= 0 && a < n && pending[a] > 0)!;
+    let next = -1;
+    for (let j = 0; j < ARG_STRIDE && next < 0; j++) {
+      const a = nodeOf(args[i * ARG_STRIDE + j]);
+      if (a >= 0 && pending[a] > 0) next = a;
+    }
+    i = next;
   }
   const cycle = walk.slice(seenAt.get(i)).reverse();
-  const names = cycle.map((c) => nodes[c].id);
-  const start = nodes[cycle[0]];
-  throw specError('CYCLE', start.path, `cycle: ${[...names, names[0]].join(' -> ')}${start.where ? ` (${start.where})` : ''}`, { cycle: names });
+  const names = cycle.map((c) => draft.nodes[c].id);
+  throw specError('CYCLE', where.node(cycle[0]), `cycle: ${[...names, names[0]].join(' -> ')}${where.suffix(cycle[0])}`, { cycle: names });
 }
-

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'NON_SCALAR_OUTPUT'
   | 'DOMAIN' // a value outside an op's domain that PyTorch also refuses (bce of p > 1)
   | 'UNKNOWN_ANSWER_KEY'
-  | 'TOO_LARGE';
+  | 'TOO_LARGE'
+  | 'VALIDATION'; // a body that does not match its schema
 
 export interface FieldProblem {
   path: string;

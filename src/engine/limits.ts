@@ -1,48 +1,42 @@
 /**
- * Bounds on the work one request may ask for, so that no request can hang the service: the
- * size of any one tensor, the number of nodes, and the total work (element operations summed
- * over the tape, times the number of passes the operation makes).
+ * Bounds on what one request may ask for, so that no request can hang the service or flood its
+ * client: the number of nodes, the size of any one tensor, the total work (element operations
+ * summed over the tape, from each op's cost, times the passes an operation makes) and the number
+ * of values a response would carry. All of them are known from shapes alone, before computing.
  */
-import { specError } from './errors.js';
-import type { CompiledGraph } from './compile.js';
-import { sizeOf } from './tensor.js';
+import { type SpecError, specError } from './errors.js';
+import type { Tape } from './tape.js';
 
 export interface Limits {
   maxNodes: number;
   maxElements: number;
   /** Element operations, summed over all passes. */
   maxWork: number;
+  /** Numbers in one response (values, gradients, local derivatives, results...). */
+  maxResponseValues: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxNodes: 200_000, maxElements: 1_000_000, maxWork: 200_000_000 };
+export const DEFAULT_LIMITS: Limits = { maxNodes: 200_000, maxElements: 1_000_000, maxWork: 200_000_000, maxResponseValues: 1_000_000 };
 
-/** Element operations of one forward (or backward) pass, counting a matmul as m*n*p. */
-export function passWork(g: CompiledGraph): number {
-  let work = 0;
-  for (const node of g.tape) {
-    work += sizeOf(g.shapes[node.slot]);
-    for (const s of node.args) work += sizeOf(g.shapes[s]);
-    if (node.op === 'matmul' || node.op === 'linear') {
-      const [a, b] = node.args.map((s) => g.shapes[s]);
-      work += sizeOf(a) * (node.op === 'matmul' ? (b.length === 2 ? b[1] : 1) : b[0]);
-    }
-  }
-  return work;
-}
+export const tooLarge = (path: string, message: string): SpecError => specError('TOO_LARGE', path, message);
 
-/** Refuses a graph whose `passes` forward/backward passes would exceed the limits. */
-export function checkLimits(g: CompiledGraph, passes: number, limits: Limits): void {
-  if (g.tape.length > limits.maxNodes) {
-    throw specError('TOO_LARGE', g.outputPath.split('.')[0], `${g.tape.length} nodes is more than the limit of ${limits.maxNodes}`);
-  }
-  for (const node of g.tape) {
-    const n = sizeOf(g.shapes[node.slot]);
-    if (n > limits.maxElements) {
-      throw specError('TOO_LARGE', node.path, `'${node.id}' would hold ${n} elements, more than the limit of ${limits.maxElements}`);
-    }
-  }
-  const work = passWork(g) * passes;
+/** The spec's own path (`graph`, `neuron`, `network`), for errors about the whole of it. */
+const specPath = (tape: Tape): string => tape.outputPath.split('.')[0];
+
+/** Refuses an operation that makes `passes` forward or backward passes over the tape, and says how to ask for less. */
+export function checkWork(tape: Tape, passes: number, limits: Limits, howToAskForLess: string): void {
+  const work = tape.passWork * passes;
   if (work > limits.maxWork) {
-    throw specError('TOO_LARGE', g.outputPath.split('.')[0], `this request needs about ${work} element operations, more than the limit of ${limits.maxWork}: use fewer steps, fewer checked elements or a smaller graph`);
+    throw tooLarge(specPath(tape), `this request needs about ${work} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): ${howToAskForLess}`);
+  }
+}
+
+/** Refuses a response that would carry more than `maxResponseValues` numbers, before computing it. */
+export function checkResponseSize(tape: Tape, values: number, limits: Limits, howToAskForLess: string): void {
+  if (values > limits.maxResponseValues) {
+    throw tooLarge(
+      specPath(tape),
+      `the response would carry ${values} numbers, more than the limit of ${limits.maxResponseValues} (MAX_RESPONSE_VALUES): ${howToAskForLess}`,
+    );
   }
 }

@@ -1,36 +1,57 @@
-import { type Shape, type Tensor, tensor } from './tensor.js';
+/**
+ * Dense kernels on row-major data, written so that the innermost loop runs along contiguous
+ * memory. Every sum over k is taken in ascending k, as a plain dot product would: the loop order
+ * changes where the partial sums live, not the order in which they are added.
+ */
 
-/** A tensor of rank <= 2 read as a (rows x cols) matrix: a scalar is 1x1, a vector one row. */
-export const rowsCols = (shape: Shape): [number, number] => [
-  shape.length === 2 ? shape[0] : 1,
-  shape.length >= 1 ? shape[shape.length - 1] : 1,
-];
-
-/** C[m, p] = A[m, n] @ B[n, p] on raw row-major data, summing k in order (like a plain dot). */
-export function matmulData(a: Float64Array, b: Float64Array, m: number, n: number, p: number): Float64Array {
-  const c = new Float64Array(m * p);
+/** c[m, p] = a[m, n] @ b[n, p] (c is overwritten). */
+export function matmulInto(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, p: number): void {
+  c.fill(0, 0, m * p);
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < p; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[i * n + k] * b[k * p + j];
-      c[i * p + j] = s;
+    const ci = i * p;
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k];
+      const bk = k * p;
+      for (let j = 0; j < p; j++) c[ci + j] += aik * b[bk + j];
     }
   }
-  return c;
 }
 
-export function transposeData(a: Float64Array, m: number, n: number): Float64Array {
-  const t = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[i * n + j];
-  return t;
+/** c[m, p] += a[m, n] @ b[p, n]^T: each element a dot product of two rows. */
+export function addMatmulTransposedB(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, p: number): void {
+  for (let i = 0; i < m; i++) {
+    const ai = i * n;
+    for (let j = 0; j < p; j++) {
+      const bj = j * n;
+      let s = 0;
+      for (let k = 0; k < n; k++) s += a[ai + k] * b[bj + k];
+      c[i * p + j] += s;
+    }
+  }
 }
 
-/** Applies `f(row, out, r)` to each row r of the last axis (a scalar or vector is a single row). */
-export function mapRows(t: Tensor, f: (row: Float64Array, out: Float64Array, r: number) => void): Tensor {
-  const [rows, cols] = rowsCols(t.shape);
-  const out = new Float64Array(t.data.length);
-  for (let i = 0; i < rows; i++) f(t.data.subarray(i * cols, (i + 1) * cols), out.subarray(i * cols, (i + 1) * cols), i);
-  return tensor(t.shape, out);
+/** c[n, p] += a[m, n]^T @ b[m, p]: row k of c gathers a[i, k] * (row i of b) over i. */
+export function addMatmulTransposedA(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, p: number): void {
+  for (let i = 0; i < m; i++) {
+    const bi = i * p;
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k];
+      const ck = k * p;
+      for (let j = 0; j < p; j++) c[ck + j] += aik * b[bi + j];
+    }
+  }
+}
+
+/** c[m, p] += a[m, n] @ b[n, p]. */
+export function addMatmul(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, p: number): void {
+  for (let i = 0; i < m; i++) {
+    const ci = i * p;
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k];
+      const bk = k * p;
+      for (let j = 0; j < p; j++) c[ci + j] += aik * b[bk + j];
+    }
+  }
 }
 
 /** a_j - max - log(sum(exp(a - max))), as PyTorch's log_softmax: exact where a_j is the max. */

@@ -1,12 +1,16 @@
 /**
- * The op catalogue. Each entry holds an op's arity, attrs, shape rule, forward and
- * vector-Jacobian product side by side (the idea of PyTorch's derivatives.yaml): `vjp(g, x, y)`
- * returns dOutput/dx_i for every arg, given the incoming gradient `g` (shaped like the result `y`).
- * Semantics, kinks and numerically stable forms follow PyTorch float64.
+ * The op catalogue. Each entry holds an op's arity, attr, shape rule, cost, forward and
+ * vector-Jacobian product side by side (the idea of PyTorch's derivatives.yaml), and, for ops
+ * that can take scalars, the scalar kernel that the all-scalar loop runs: the same rule, not a
+ * second copy of it. Semantics, kinks and numerically stable forms follow PyTorch float64.
+ *
+ * Kernels work in place on views of the evaluation's arenas: `forward(x, out, p)` writes the
+ * result into `out`, and `vjp(g, x, y, gx, p)` adds g · dy/dx_j into `gx[j]` for every arg (so a
+ * value used twice gets both contributions). `p` is the op's attr (ops have at most one).
  */
-import { broadcastMap, broadcastShape, forEachBroadcast } from './broadcast.js';
-import { logSoftmaxRow, mapRows, matmulData, rowsCols, softmaxRow, transposeData } from './linalg.js';
-import { type Shape, type Tensor, filled, map, sameShape, scalar, shapeText, sizeOf, tensor } from './tensor.js';
+import { type BroadcastWalk, broadcastShape, broadcastWalk, rowsCols } from './broadcast.js';
+import { addMatmul, addMatmulTransposedA, addMatmulTransposedB, logSoftmaxRow, matmulInto, softmaxRow } from './linalg.js';
+import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.js';
 
 export interface AttrDef {
   readonly name: string;
@@ -14,92 +18,142 @@ export interface AttrDef {
   readonly description: string;
 }
 
-export type Attrs = Readonly<Record<string, number>>;
-
-export type Vjp = (g: Tensor, x: readonly Tensor[], y: Tensor, attrs: Attrs) => Tensor[];
-
 export type OpKind = 'elementwise' | 'binary' | 'reduction' | 'linear_algebra' | 'last_axis' | 'loss';
+
+/**
+ * What grading's mistakes need to know of an op: an activation (whose local derivative a student
+ * may leave out, or replace by its value), a product (whose other factor a student may drop), a
+ * squared error (whose factor 2 a student may lose or double) or a power (a square when b = 2).
+ */
+export type OpRole = 'activation' | 'product' | 'squared_error' | 'power';
+
+/** y = f(a, b) on numbers, with its derivatives from the operands and the result. */
+export interface ScalarKernel {
+  /** b is a again for a one-arg op. */
+  f(a: number, b: number, p: number): number;
+  da(a: number, b: number, y: number, p: number): number;
+  db(a: number, b: number, y: number, p: number): number;
+}
 
 export interface OpDef {
   readonly kind: OpKind;
   readonly args: readonly string[];
-  readonly attrs: readonly AttrDef[];
+  readonly attrs: readonly [] | readonly [AttrDef];
   readonly formula: string;
   readonly derivative: string;
   /** Not differentiable at 0: the gradient there follows PyTorch's convention. */
   readonly kinkAtZero?: boolean;
+  readonly role?: OpRole;
   /** The result's shape, or a message saying why the arg shapes do not fit. */
-  shape(shapes: readonly Shape[], attrs: Attrs): Shape | string;
-  forward(x: readonly Tensor[], attrs: Attrs): Tensor;
-  vjp: Vjp;
+  shape(shapes: readonly Shape[]): Shape | string;
+  /** Element operations of one pass (forward or backward): what the work limit counts. */
+  cost(shapes: readonly Shape[], out: Shape): number;
+  forward(x: readonly Tensor[], out: Tensor, p: number): void;
+  vjp(g: Tensor, x: readonly Tensor[], y: Tensor, gx: readonly Tensor[], p: number): void;
+  /**
+   * Present when all-scalar args make a scalar result: the rule the all-scalar loop runs.
+   * (An op without it refuses scalar args in its shape rule.)
+   */
+  readonly scalar?: ScalarKernel;
 }
+
+/** An entry built by a family builder: its kind and role as literal types, for the lists derived from them. */
+type Op<K extends OpKind, R extends OpRole | undefined> = OpDef & { readonly kind: K; readonly role: R };
 
 /** An input outside an op's domain that PyTorch refuses too (e.g. bce of a p outside [0, 1]). */
 export class OpDomainError extends Error {}
 
+/** Reading and writing every element once, args and result. */
+const elementwiseCost = (shapes: readonly Shape[], out: Shape): number => shapes.reduce((n, s) => n + sizeOf(s), sizeOf(out));
+
 // ---------------------------------------------------------------------------------------------
 // Builders for the families of ops: one formula pair per op, the loops written once.
 
-interface UnaryRule {
+interface RuleText {
   formula: string;
   derivative: string;
-  attrs?: AttrDef[];
   kinkAtZero?: boolean;
-  f: (x: number, attrs: Attrs) => number;
-  /** dy/dx from the input and the result. */
-  df: (x: number, y: number, attrs: Attrs) => number;
 }
 
-function unary(rule: UnaryRule): OpDef {
+interface UnaryRule<R extends OpRole | undefined> extends RuleText {
+  role?: R;
+  attr?: AttrDef;
+  f: (x: number, p: number) => number;
+  /** dy/dx from the input and the result. */
+  df: (x: number, y: number, p: number) => number;
+}
+
+const noDerivative = (): number => 0;
+
+function unary<const R extends OpRole | undefined = undefined>(rule: UnaryRule<R>): Op<'elementwise', R> {
+  const { f, df } = rule;
   return {
     kind: 'elementwise',
     args: ['a'],
-    attrs: rule.attrs ?? [],
+    attrs: rule.attr ? [rule.attr] : [],
     formula: rule.formula,
     derivative: rule.derivative,
     kinkAtZero: rule.kinkAtZero,
+    role: rule.role as R,
     shape: ([a]) => a,
-    forward: ([a], attrs) => map(a, (x) => rule.f(x, attrs)),
-    vjp: (g, [a], y, attrs) => [map(g, (gi, i) => gi * rule.df(a.data[i], y.data[i], attrs))],
+    cost: elementwiseCost,
+    forward: ([a], out, p) => {
+      const x = a.data, y = out.data;
+      for (let i = 0; i < y.length; i++) y[i] = f(x[i], p);
+    },
+    vjp: (g, [a], y, [ga], p) => {
+      const x = a.data, yd = y.data, gd = g.data, out = ga.data;
+      for (let i = 0; i < out.length; i++) out[i] += gd[i] * df(x[i], yd[i], p);
+    },
+    scalar: { f: (a, _b, p) => f(a, p), da: (a, _b, y, p) => df(a, y, p), db: noDerivative },
   };
 }
 
-interface BinaryRule {
-  formula: string;
-  derivative: string;
+interface BinaryRule<R extends OpRole | undefined> extends RuleText {
+  role?: R;
   f: (a: number, b: number) => number;
   /** dy/da and dy/db from the operands and the result. */
   da: (a: number, b: number, y: number) => number;
   db: (a: number, b: number, y: number) => number;
 }
 
-function binary(rule: BinaryRule): OpDef {
+function binary<const R extends OpRole | undefined = undefined>(rule: BinaryRule<R>): Op<'binary', R> {
+  const { f, da, db } = rule;
+  const walkOf = (a: Tensor, b: Tensor, out: Tensor): BroadcastWalk => broadcastWalk(a.shape, b.shape, out.shape);
   return {
     kind: 'binary',
     args: ['a', 'b'],
     attrs: [],
     formula: rule.formula,
     derivative: rule.derivative,
+    role: rule.role as R,
     shape: ([a, b]) => broadcastShape(a, b) ?? `shapes ${shapeText(a)} and ${shapeText(b)} do not broadcast`,
-    forward: ([a, b]) => broadcastMap(a, b, broadcastShape(a.shape, b.shape)!, rule.f),
-    vjp: (g, [a, b], y) => {
-      // Each operand's gradient is summed over the axes along which it was broadcast.
-      const ga = new Float64Array(a.data.length);
-      const gb = new Float64Array(b.data.length);
-      forEachBroadcast(a.shape, b.shape, y.shape, (k, ia, ib) => {
-        const av = a.data[ia], bv = b.data[ib], yv = y.data[k];
-        ga[ia] += g.data[k] * rule.da(av, bv, yv);
-        gb[ib] += g.data[k] * rule.db(av, bv, yv);
-      });
-      return [tensor(a.shape, ga), tensor(b.shape, gb)];
+    cost: elementwiseCost,
+    forward: ([a, b], out) => {
+      const { rows, cols, ar, ac, br, bc } = walkOf(a, b, out);
+      const ad = a.data, bd = b.data, y = out.data;
+      for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) y[k] = f(ad[i * ar + j * ac], bd[i * br + j * bc]);
     },
+    vjp: (g, [a, b], y, [ga, gb]) => {
+      // Each operand's gradient is summed over the axes along which it was broadcast.
+      const { rows, cols, ar, ac, br, bc } = walkOf(a, b, y);
+      const ad = a.data, bd = b.data, yd = y.data, gd = g.data, gad = ga.data, gbd = gb.data;
+      for (let i = 0, k = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++, k++) {
+          const ia = i * ar + j * ac, ib = i * br + j * bc;
+          const av = ad[ia], bv = bd[ib], yv = yd[k];
+          gad[ia] += gd[k] * da(av, bv, yv);
+          gbd[ib] += gd[k] * db(av, bv, yv);
+        }
+      }
+    },
+    scalar: { f: (a, b) => f(a, b), da: (a, b, y) => da(a, b, y), db: (a, b, y) => db(a, b, y) },
   };
 }
 
 /** A loss of a prediction `p` against a target `y` that broadcast elementwise, reduced to a scalar. */
-interface PairLossRule {
-  formula: string;
-  derivative: string;
+interface PairLossRule<R extends OpRole | undefined> extends RuleText {
+  role?: R;
   /** The reduction over the n elements of the broadcast shape. */
   reduce: 'sum' | 'mean';
   check?: (p: number) => string | undefined;
@@ -108,63 +162,123 @@ interface PairLossRule {
   dy: (p: number, y: number) => number;
 }
 
-function pairLoss(rule: PairLossRule): OpDef {
+function pairLoss<const R extends OpRole | undefined = undefined>(rule: PairLossRule<R>): Op<'loss', R> {
+  const { term, dp, dy, check } = rule;
+  const checked = (p: number): void => {
+    const problem = check?.(p);
+    if (problem) throw new OpDomainError(problem);
+  };
+  const count = (n: number): number => (rule.reduce === 'mean' ? n : 1);
   return {
     kind: 'loss',
     args: ['p', 'y'],
     attrs: [],
     formula: rule.formula,
     derivative: rule.derivative,
+    role: rule.role as R,
     shape: ([p, y]) => (broadcastShape(p, y) ? [] : `prediction ${shapeText(p)} and target ${shapeText(y)} do not broadcast`),
-    forward: ([p, y]) => {
-      const out = broadcastShape(p.shape, y.shape)!;
-      if (rule.check) {
-        for (const pv of p.data) {
-          const problem = rule.check(pv);
-          if (problem) throw new OpDomainError(problem);
+    cost: elementwiseCost,
+    forward: ([p, y], out) => {
+      if (check) for (const pv of p.data) checked(pv);
+      const outShape = broadcastShape(p.shape, y.shape)!;
+      const { rows, cols, ar, ac, br, bc } = broadcastWalk(p.shape, y.shape, outShape);
+      let s = 0;
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) s += term(p.data[i * ar + j * ac], y.data[i * br + j * bc]);
+      out.data[0] = s / count(rows * cols);
+    },
+    vjp: (g, [p, y], _out, [gp, gy]) => {
+      const outShape = broadcastShape(p.shape, y.shape)!;
+      const { rows, cols, ar, ac, br, bc } = broadcastWalk(p.shape, y.shape, outShape);
+      const scale = g.data[0] / count(rows * cols);
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          const ip = i * ar + j * ac, iy = i * br + j * bc;
+          gp.data[ip] += scale * dp(p.data[ip], y.data[iy]);
+          gy.data[iy] += scale * dy(p.data[ip], y.data[iy]);
         }
       }
-      let s = 0;
-      forEachBroadcast(p.shape, y.shape, out, (_, ip, iy) => {
-        s += rule.term(p.data[ip], y.data[iy]);
-      });
-      return scalar(rule.reduce === 'mean' ? s / sizeOf(out) : s);
     },
-    vjp: (g, [p, y]) => {
-      const out = broadcastShape(p.shape, y.shape)!;
-      const scale = g.data[0] / (rule.reduce === 'mean' ? sizeOf(out) : 1);
-      const gp = new Float64Array(p.data.length);
-      const gy = new Float64Array(y.data.length);
-      forEachBroadcast(p.shape, y.shape, out, (_, ip, iy) => {
-        gp[ip] += scale * rule.dp(p.data[ip], y.data[iy]);
-        gy[iy] += scale * rule.dy(p.data[ip], y.data[iy]);
-      });
-      return [tensor(p.shape, gp), tensor(y.shape, gy)];
+    scalar: {
+      f: (p, y) => {
+        checked(p);
+        return term(p, y);
+      },
+      da: (p, y) => dp(p, y),
+      db: (p, y) => dy(p, y),
     },
   };
 }
 
 /** An op applied to each row of the last axis: the row's forward and its vjp from the row's g and result. */
-interface RowRule {
-  formula: string;
-  derivative: string;
+interface RowRule<R extends OpRole | undefined> extends RuleText {
+  role?: R;
   forward: (row: Float64Array, out: Float64Array) => void;
+  /** Writes (does not add) the row's vjp into `out`. */
   vjp: (g: Float64Array, y: Float64Array, out: Float64Array) => void;
 }
 
-function lastAxis(rule: RowRule): OpDef {
+function lastAxis<const R extends OpRole | undefined = undefined>(rule: RowRule<R>): Op<'last_axis', R> {
+  // A scalar is a row of one: the kernel runs the row rule on one-element buffers.
+  const one = { x: new Float64Array(1), y: new Float64Array(1), g: Float64Array.of(1) };
   return {
     kind: 'last_axis',
     args: ['a'],
     attrs: [],
     formula: rule.formula,
     derivative: rule.derivative,
+    role: rule.role as R,
     shape: ([a]) => a,
-    forward: ([a]) => mapRows(a, rule.forward),
-    vjp: (g, _, y) => {
-      const [, cols] = rowsCols(y.shape);
-      return [mapRows(y, (yr, out, r) => rule.vjp(g.data.subarray(r * cols, (r + 1) * cols), yr, out))];
+    cost: elementwiseCost,
+    forward: ([a], out) => {
+      const [rows, cols] = rowsCols(a.shape);
+      for (let r = 0; r < rows; r++) rule.forward(a.data.subarray(r * cols, (r + 1) * cols), out.data.subarray(r * cols, (r + 1) * cols));
     },
+    vjp: (g, _x, y, [ga]) => {
+      const [rows, cols] = rowsCols(y.shape);
+      const row = new Float64Array(cols);
+      for (let r = 0; r < rows; r++) {
+        const at = r * cols;
+        rule.vjp(g.data.subarray(at, at + cols), y.data.subarray(at, at + cols), row);
+        for (let j = 0; j < cols; j++) ga.data[at + j] += row[j];
+      }
+    },
+    scalar: {
+      f: (a) => {
+        one.x[0] = a;
+        rule.forward(one.x, one.y);
+        return one.y[0];
+      },
+      da: (_a, _b, y) => {
+        one.x[0] = y;
+        rule.vjp(one.g, one.x, one.y);
+        return one.y[0];
+      },
+      db: noDerivative,
+    },
+  };
+}
+
+/** sum and mean: the sum of all the elements divided by `divisor(n)`, each element's derivative the same. */
+function reduction(formula: string, derivative: string, divisor: (n: number) => number): Op<'reduction', undefined> {
+  return {
+    kind: 'reduction',
+    role: undefined,
+    args: ['a'],
+    attrs: [],
+    formula,
+    derivative,
+    shape: () => [],
+    cost: elementwiseCost,
+    forward: ([a], out) => {
+      let s = 0;
+      for (const x of a.data) s += x;
+      out.data[0] = s / divisor(a.data.length);
+    },
+    vjp: (g, [a], _y, [ga]) => {
+      const d = g.data[0] / divisor(a.data.length);
+      for (let i = 0; i < ga.data.length; i++) ga.data[i] += d;
+    },
+    scalar: { f: (a) => a / divisor(1), da: () => 1 / divisor(1), db: noDerivative },
   };
 }
 
@@ -175,6 +289,12 @@ const SOFTPLUS_THRESHOLD = 20;
 const clampLog = (x: number): number => Math.max(x, -100);
 /** PyTorch's floor under p(1 - p) in the bce gradient. */
 const BCE_EPSILON = 1e-12;
+
+/** matmul's operands as (m x n) @ (n x p), whatever their ranks. */
+function matmulDims(a: Shape, b: Shape): [number, number, number] {
+  const [m, n] = rowsCols(a);
+  return [m, n, b.length === 2 ? b[1] : 1];
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -196,6 +316,7 @@ export const ops = {
   mul: binary({
     formula: 'a * b',
     derivative: 'dy/da = b, dy/db = a',
+    role: 'product',
     f: (a, b) => a * b,
     da: (_, b) => b,
     db: (a) => a,
@@ -210,6 +331,7 @@ export const ops = {
   pow: binary({
     formula: 'a ^ b',
     derivative: 'dy/da = b * a^(b-1) (0 where b = 0), dy/db = y * ln(a) (0 where a = 0 and b >= 0)',
+    role: 'power',
     f: (a, b) => Math.pow(a, b),
     da: (a, b) => (b === 0 ? 0 : b * Math.pow(a, b - 1)),
     db: (a, b, y) => (a === 0 && b >= 0 ? 0 : y * Math.log(a)),
@@ -226,19 +348,21 @@ export const ops = {
     f: Math.abs,
     df: (x) => Math.sign(x),
   }),
-  square: unary({ formula: 'a^2', derivative: 'dy/da = 2a', f: (x) => x * x, df: (x) => 2 * x }),
+  square: unary({ formula: 'a^2', derivative: 'dy/da = 2a', role: 'squared_error', f: (x) => x * x, df: (x) => 2 * x }),
   sin: unary({ formula: 'sin(a)', derivative: 'dy/da = cos(a)', f: Math.sin, df: (x) => Math.cos(x) }),
   cos: unary({ formula: 'cos(a)', derivative: 'dy/da = -sin(a)', f: Math.cos, df: (x) => -Math.sin(x) }),
-  tanh: unary({ formula: 'tanh(a)', derivative: 'dy/da = 1 - tanh(a)^2 = 1 - y^2', f: Math.tanh, df: (_, y) => 1 - y * y }),
+  tanh: unary({ formula: 'tanh(a)', derivative: 'dy/da = 1 - tanh(a)^2 = 1 - y^2', role: 'activation', f: Math.tanh, df: (_, y) => 1 - y * y }),
   sigmoid: unary({
     formula: '1 / (1 + e^(-a))',
     derivative: 'dy/da = sigmoid(a) * (1 - sigmoid(a)) = y(1 - y)',
+    role: 'activation',
     f: sigmoid,
     df: (_, y) => y * (1 - y),
   }),
   relu: unary({
     formula: 'max(a, 0)',
     derivative: "dy/da = 1 if a > 0 else 0 (relu'(0) = 0 as in PyTorch)",
+    role: 'activation',
     kinkAtZero: true,
     f: (x) => (x > 0 ? x : 0),
     df: (x) => (x > 0 ? 1 : 0),
@@ -246,14 +370,16 @@ export const ops = {
   leaky_relu: unary({
     formula: 'a if a > 0 else alpha * a',
     derivative: "dy/da = 1 if a > 0 else alpha (leaky_relu'(0) = alpha as in PyTorch)",
-    attrs: [{ name: 'alpha', default: 0.01, description: 'slope for a <= 0' }],
+    role: 'activation',
+    attr: { name: 'alpha', default: 0.01, description: 'slope for a <= 0' },
     kinkAtZero: true,
-    f: (x, { alpha }) => (x > 0 ? x : alpha * x),
-    df: (x, _, { alpha }) => (x > 0 ? 1 : alpha),
+    f: (x, alpha) => (x > 0 ? x : alpha * x),
+    df: (x, _, alpha) => (x > 0 ? 1 : alpha),
   }),
   softplus: unary({
     formula: 'ln(1 + e^a), or a where a > 20 (PyTorch threshold)',
     derivative: 'dy/da = sigmoid(a) = e^a / (1 + e^a), or 1 where a > 20',
+    role: 'activation',
     f: (x) => (x > SOFTPLUS_THRESHOLD ? x : Math.log1p(Math.exp(x))),
     df: (x) => {
       if (x > SOFTPLUS_THRESHOLD) return 1;
@@ -261,28 +387,10 @@ export const ops = {
       return z / (z + 1);
     },
   }),
-  identity: unary({ formula: 'a', derivative: 'dy/da = 1', f: (x) => x, df: () => 1 }),
+  identity: unary({ formula: 'a', derivative: 'dy/da = 1', role: 'activation', f: (x) => x, df: () => 1 }),
 
-  sum: {
-    kind: 'reduction',
-    args: ['a'],
-    attrs: [],
-    formula: 'sum of all elements of a (a scalar)',
-    derivative: 'dy/da_i = 1',
-    shape: () => [],
-    forward: ([a]) => scalar(a.data.reduce((s, x) => s + x, 0)),
-    vjp: (g, [a]) => [filled(a.shape, g.data[0])],
-  },
-  mean: {
-    kind: 'reduction',
-    args: ['a'],
-    attrs: [],
-    formula: 'mean of all elements of a (a scalar)',
-    derivative: 'dy/da_i = 1 / n',
-    shape: () => [],
-    forward: ([a]) => scalar(a.data.reduce((s, x) => s + x, 0) / a.data.length),
-    vjp: (g, [a]) => [filled(a.shape, g.data[0] / a.data.length)],
-  },
+  sum: reduction('sum of all elements of a (a scalar)', 'dy/da_i = 1', () => 1),
+  mean: reduction('mean of all elements of a (a scalar)', 'dy/da_i = 1 / n', (n) => n),
 
   matmul: {
     kind: 'linear_algebra',
@@ -290,25 +398,26 @@ export const ops = {
     attrs: [],
     formula: 'a @ b as NumPy matmul: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]',
     derivative: 'dL/da = g @ b^T, dL/db = a^T @ g (vectors read as a row of a, a column of b)',
+    role: 'product',
     shape: ([a, b]) => {
       if (a.length === 0 || b.length === 0) return `matmul needs vectors or matrices, got ${shapeText(a)} and ${shapeText(b)} (use mul for scalars)`;
       const n = a[a.length - 1];
-      const nb = b.length === 2 ? b[0] : b[0];
-      if (n !== nb) return `inner dimensions differ: a ${shapeText(a)} has ${n} columns, b ${shapeText(b)} has ${nb} rows`;
+      if (n !== b[0]) return `inner dimensions differ: a ${shapeText(a)} has ${n} columns, b ${shapeText(b)} has ${b[0]} rows`;
       return [...a.slice(0, -1), ...b.slice(1)];
     },
-    forward: ([a, b]) => {
-      const [m, n] = rowsCols(a.shape);
-      const p = b.shape.length === 2 ? b.shape[1] : 1;
-      return tensor([...a.shape.slice(0, -1), ...b.shape.slice(1)], matmulData(a.data, b.data, m, n, p));
+    cost: ([a, b], out) => {
+      const [m, n, p] = matmulDims(a, b);
+      return m * n * p + sizeOf(a) + sizeOf(b) + sizeOf(out);
     },
-    vjp: (g, [a, b]) => {
-      const [m, n] = rowsCols(a.shape);
-      const p = b.shape.length === 2 ? b.shape[1] : 1;
+    forward: ([a, b], out) => {
+      const [m, n, p] = matmulDims(a.shape, b.shape);
+      matmulInto(a.data, b.data, out.data, m, n, p);
+    },
+    vjp: (g, [a, b], _y, [ga, gb]) => {
       // g is (m x p) in the same row-major layout whatever the ranks.
-      const ga = matmulData(g.data, transposeData(b.data, n, p), m, p, n);
-      const gb = matmulData(transposeData(a.data, m, n), g.data, n, m, p);
-      return [tensor(a.shape, ga), tensor(b.shape, gb)];
+      const [m, n, p] = matmulDims(a.shape, b.shape);
+      addMatmulTransposedB(g.data, b.data, ga.data, m, p, n);
+      addMatmulTransposedA(a.data, g.data, gb.data, m, n, p);
     },
   },
   transpose: {
@@ -318,8 +427,15 @@ export const ops = {
     formula: 'a^T of a matrix',
     derivative: 'dL/da = g^T',
     shape: ([a]) => (a.length === 2 ? [a[1], a[0]] : `transpose needs a matrix, got ${shapeText(a)}`),
-    forward: ([a]) => tensor([a.shape[1], a.shape[0]], transposeData(a.data, a.shape[0], a.shape[1])),
-    vjp: (g, [a]) => [tensor(a.shape, transposeData(g.data, a.shape[1], a.shape[0]))],
+    cost: elementwiseCost,
+    forward: ([a], out) => {
+      const [m, n] = a.shape;
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.data[j * m + i] = a.data[i * n + j];
+    },
+    vjp: (g, [a], _y, [ga]) => {
+      const [m, n] = a.shape;
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) ga.data[i * n + j] += g.data[j * m + i];
+    },
   },
   linear: {
     kind: 'linear_algebra',
@@ -327,6 +443,7 @@ export const ops = {
     attrs: [],
     formula: 'x @ W^T + b, with W of shape [n_out, n_in] (PyTorch nn.Linear); x is [n_in] or a batch [B, n_in]',
     derivative: 'dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g summed over the batch',
+    role: 'product',
     shape: ([x, W, b]) => {
       if (W.length !== 2) return `W must be a matrix [n_out, n_in], got ${shapeText(W)}`;
       const [nOut, nIn] = W;
@@ -334,27 +451,30 @@ export const ops = {
       if (!(b.length === 0 || (b.length === 1 && b[0] === nOut))) return `b ${shapeText(b)} does not fit W ${shapeText(W)}: b must be [${nOut}]`;
       return x.length === 2 ? [x[0], nOut] : [nOut];
     },
-    forward: ([x, W, b]) => {
+    cost: ([x, W, b], out) => rowsCols(x)[0] * sizeOf(W) + sizeOf(x) + sizeOf(W) + sizeOf(b) + sizeOf(out),
+    forward: ([x, W, b], out) => {
       const [rows, nIn] = rowsCols(x.shape);
       const nOut = W.shape[0];
-      const y = matmulData(x.data, transposeData(W.data, nOut, nIn), rows, nIn, nOut);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) y[r * nOut + j] += b.data[b.data.length === 1 ? 0 : j];
-      return tensor(x.shape.length === 2 ? [rows, nOut] : [nOut], y);
+      const y = out.data;
+      for (let r = 0; r < rows; r++) y.fill(0, r * nOut, (r + 1) * nOut);
+      addMatmulTransposedB(x.data, W.data, y, rows, nIn, nOut);
+      const oneBias = b.data.length === 1;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) y[r * nOut + j] += b.data[oneBias ? 0 : j];
     },
-    vjp: (g, [x, W, b]) => {
+    vjp: (g, [x, W, b], _y, [gx, gW, gb]) => {
       const [rows, nIn] = rowsCols(x.shape);
       const nOut = W.shape[0];
-      const gx = matmulData(g.data, W.data, rows, nOut, nIn);
-      const gW = matmulData(transposeData(g.data, rows, nOut), x.data, nOut, rows, nIn);
-      const gb = new Float64Array(b.data.length);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) gb[gb.length === 1 ? 0 : j] += g.data[r * nOut + j];
-      return [tensor(x.shape, gx), tensor(W.shape, gW), tensor(b.shape, gb)];
+      addMatmul(g.data, W.data, gx.data, rows, nOut, nIn);
+      addMatmulTransposedA(g.data, x.data, gW.data, rows, nOut, nIn);
+      const oneBias = gb.data.length === 1;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) gb.data[oneBias ? 0 : j] += g.data[r * nOut + j];
     },
   },
 
   softmax: lastAxis({
     formula: 'e^(a_j - max a) / sum_k e^(a_k - max a), along the last axis',
     derivative: 'dL/da = y * (g - sum(g * y)), per row',
+    role: 'activation',
     forward: softmaxRow,
     vjp: (g, y, out) => {
       let dot = 0;
@@ -376,6 +496,7 @@ export const ops = {
   half_squared_error: pairLoss({
     formula: '0.5 * sum((p - y)^2)',
     derivative: 'dL/dp = p - y, dL/dy = -(p - y)',
+    role: 'squared_error',
     reduce: 'sum',
     term: (p, y) => 0.5 * (p - y) * (p - y),
     dp: (p, y) => p - y,
@@ -384,6 +505,7 @@ export const ops = {
   mse: pairLoss({
     formula: 'mean((p - y)^2)',
     derivative: 'dL/dp = 2(p - y) / n, dL/dy = -2(p - y) / n',
+    role: 'squared_error',
     reduce: 'mean',
     term: (p, y) => (p - y) * (p - y),
     dp: (p, y) => 2 * (p - y),
@@ -416,29 +538,31 @@ export const ops = {
       z.length === 0 ? 'logits must be a vector or a matrix (one row an example)'
       : sameShape(z, y) ? []
       : `logits ${shapeText(z)} and y ${shapeText(y)} must have the same shape`,
-    forward: ([z, y]) => {
-      const [rows] = rowsCols(z.shape);
-      const ls = mapRows(z, logSoftmaxRow);
+    cost: elementwiseCost,
+    forward: ([z, y], out) => {
+      const [rows, cols] = rowsCols(z.shape);
+      const ls = new Float64Array(cols);
       let s = 0;
-      for (let i = 0; i < ls.data.length; i++) s -= y.data[i] * ls.data[i];
-      return scalar(s / rows);
+      for (let r = 0; r < rows; r++) {
+        logSoftmaxRow(z.data.subarray(r * cols, (r + 1) * cols), ls);
+        for (let j = 0; j < cols; j++) s -= y.data[r * cols + j] * ls[j];
+      }
+      out.data[0] = s / rows;
     },
-    vjp: (g, [z, y]) => {
+    vjp: (g, [z, y], _out, [gz, gy]) => {
       const [rows, cols] = rowsCols(z.shape);
       const scale = g.data[0] / rows;
-      const ls = mapRows(z, logSoftmaxRow);
-      const gz = new Float64Array(z.data.length);
-      const gy = new Float64Array(y.data.length);
+      const ls = new Float64Array(cols);
       for (let r = 0; r < rows; r++) {
+        logSoftmaxRow(z.data.subarray(r * cols, (r + 1) * cols), ls);
         let ySum = 0;
         for (let j = 0; j < cols; j++) ySum += y.data[r * cols + j];
         for (let j = 0; j < cols; j++) {
           const k = r * cols + j;
-          gz[k] = scale * (Math.exp(ls.data[k]) * ySum - y.data[k]);
-          gy[k] = -scale * ls.data[k];
+          gz.data[k] += scale * (Math.exp(ls[j]) * ySum - y.data[k]);
+          gy.data[k] += -scale * ls[j];
         }
       }
-      return [tensor(z.shape, gz), tensor(y.shape, gy)];
     },
   },
 } satisfies Record<string, OpDef>;
@@ -447,6 +571,25 @@ export type OpName = keyof typeof ops;
 
 export const opNames = Object.keys(ops) as OpName[];
 
+/** Op codes as the tape stores them: an op's position in the catalogue. */
+export const opList: readonly OpDef[] = opNames.map((name) => ops[name]);
+
 export function lookupOp(name: string): OpDef | undefined {
   return Object.hasOwn(ops, name) ? ops[name as OpName] : undefined;
 }
+
+const codes = new Map<string, number>(opNames.map((name, code) => [name, code]));
+
+/** The op's code, or -1 for a name that is not in the catalogue. */
+export const opCode = (name: string): number => codes.get(name) ?? -1;
+
+/** Ops of a role, in catalogue order (`activation`: what a neuron or a layer may use). */
+type OpsWithRole<R extends OpRole> = { [K in OpName]: (typeof ops)[K] extends { readonly role: R } ? K : never }[OpName];
+
+export const opsWithRole = <R extends OpRole>(role: R): OpsWithRole<R>[] =>
+  opNames.filter((name) => (ops[name] as OpDef).role === role) as OpsWithRole<R>[];
+
+/** Ops of a kind, in catalogue order (`loss`: what a neuron or a network may end with). */
+type OpsOfKind<K extends OpKind> = { [N in OpName]: (typeof ops)[N] extends { readonly kind: K } ? N : never }[OpName];
+
+export const opsOfKind = <K extends OpKind>(kind: K): OpsOfKind<K>[] => opNames.filter((name) => ops[name].kind === kind) as OpsOfKind<K>[];

@@ -3,7 +3,10 @@ import { specError } from './errors.js';
 /** `[]` scalar, `[n]` vector, `[m, n]` matrix: the contract's ranks 0 to 2. */
 export type Shape = readonly number[];
 
-/** Row-major dense data; never mutated once built, so tensors can be shared freely. */
+/**
+ * Row-major dense data with its shape. During evaluation `data` is a view into an arena
+ * (values or gradients), which kernels write in place.
+ */
 export interface Tensor {
   readonly shape: Shape;
   readonly data: Float64Array;
@@ -21,24 +24,11 @@ export function tensor(shape: Shape, data: Float64Array): Tensor {
 
 export const scalar = (x: number): Tensor => tensor([], Float64Array.of(x));
 export const zeros = (shape: Shape): Tensor => tensor(shape, new Float64Array(sizeOf(shape)));
-export const filled = (shape: Shape, x: number): Tensor => tensor(shape, new Float64Array(sizeOf(shape)).fill(x));
 
 export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** `[2, 3]`; a scalar is `[]`. */
 export const shapeText = (shape: Shape): string => `[${shape.join(', ')}]`;
-
-export function map(t: Tensor, f: (x: number, i: number) => number): Tensor {
-  const out = new Float64Array(t.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = f(t.data[i], i);
-  return tensor(t.shape, out);
-}
-
-export function addTensors(a: Tensor, b: Tensor): Tensor {
-  const out = new Float64Array(a.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = a.data[i] + b.data[i];
-  return tensor(a.shape, out);
-}
 
 export const isFiniteTensor = (t: Tensor): boolean => t.data.every(Number.isFinite);
 
@@ -73,7 +63,7 @@ export function fromJson(value: unknown, path: string): Tensor {
   return tensor([value.length, cols], data);
 }
 
-const wireNumber = (x: number): WireNumber => (Number.isNaN(x) ? 'NaN' : x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x);
+export const wireNumber = (x: number): WireNumber => (Number.isNaN(x) ? 'NaN' : x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x);
 
 export function toJson(t: Tensor): WireValue {
   const { shape, data } = t;

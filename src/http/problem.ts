@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, type FieldProblem, SpecError } from '../engine/errors.js';
-import { RequestValidationError, formatPath } from './zod-compilers.js';
+import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
 
 const STATUS: Record<ErrorCode, number> = {
   INVALID_VALUE: 400,
@@ -22,6 +22,7 @@ const STATUS: Record<ErrorCode, number> = {
   DOMAIN: 422,
   UNKNOWN_ANSWER_KEY: 422,
   TOO_LARGE: 413,
+  VALIDATION: 400,
 };
 
 const TITLES: Record<string, string> = {
@@ -40,6 +41,8 @@ const TITLES: Record<string, string> = {
   UNKNOWN_ANSWER_KEY: 'Unknown answer key',
   TOO_LARGE: 'Too large',
   VALIDATION: 'The request does not match the schema',
+  TIME_BUDGET: 'Over the compute-time budget',
+  BUSY: 'Busy',
   MALFORMED_JSON: 'Malformed JSON',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   NOT_FOUND: 'Not found',
@@ -64,6 +67,7 @@ export function problem(status: number, code: string, detail: string, errors: Fi
 }
 
 function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem): FastifyReply {
+  if (typeof p.retryAfterSeconds === 'number') reply.header('retry-after', String(p.retryAfterSeconds));
   return reply
     .code(p.status)
     .type('application/problem+json; charset=utf-8')
@@ -78,12 +82,15 @@ export function toProblem(error: FastifyError | Error): Problem {
   if (error instanceof SpecError) {
     return problem(STATUS[error.code], error.code, detailOf(error.errors), error.errors, error.extra);
   }
-  if (error instanceof RequestValidationError) {
-    const errors = error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message: issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}` : issue.message,
-    }));
-    return problem(400, 'VALIDATION', detailOf(errors), errors);
+  if (error instanceof BudgetExceededError) {
+    return problem(413, 'TIME_BUDGET', `${error.message} (COMPUTE_BUDGET_MS) and was stopped: ask for less work (fewer steps, a narrower wrt, fewer answers or a smaller graph)`, [], {
+      budgetMs: error.budgetMs,
+    });
+  }
+  if (error instanceof PoolBusyError) {
+    return problem(503, 'BUSY', `every compute worker (${error.threads}, WORKERS) is busy and ${error.queue} requests are waiting (WORKER_QUEUE): retry in ${error.retryAfterSeconds} s`, [], {
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
   }
   const fe = error as FastifyError;
   switch (fe.code) {

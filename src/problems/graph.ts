@@ -1,6 +1,6 @@
 /** The `graph` spec (JSON nodes or expr text) as a graph draft, with paths into the spec. */
 import { specError } from '../engine/errors.js';
-import type { GraphDraft, LeafDraft, NodeDraft } from '../engine/compile.js';
+import type { GraphDraft, LeafDraft } from '../engine/compile.js';
 import { parseExpr } from './expr.js';
 import type { GraphSpec } from './spec.js';
 
@@ -15,22 +15,12 @@ export function graphDraft(spec: GraphSpec): GraphDraft {
   if ((spec.nodes === undefined) === (spec.expr === undefined)) {
     throw specError('INVALID_SPEC', 'graph', 'a graph gives exactly one of nodes or expr');
   }
-  let nodes: NodeDraft[];
-  let output = spec.output;
   if (spec.expr !== undefined) {
     const parsed = parseExpr(spec.expr, 'graph.expr');
-    nodes = parsed.nodes.map((n) => ({ ...n, path: 'graph.expr' }));
-    output ??= parsed.output;
-  } else {
-    nodes = spec.nodes!.map((n, i) => ({
-      id: n.id,
-      op: n.op,
-      args: n.args,
-      attrs: n.attrs,
-      path: `graph.nodes[${i}]`,
-      fieldPaths: true,
-    }));
+    const where = parsed.nodes.map((n) => n.where);
+    return { leaves, nodes: parsed.nodes, paths: { kind: 'text', path: 'graph.expr', where }, output: spec.output ?? parsed.output, outputPath: 'graph.output' };
   }
-  return { leaves, nodes, output, outputPath: 'graph.output' };
+  // The request's own node objects: compile reads them in place.
+  return { leaves, nodes: spec.nodes!, paths: { kind: 'indexed', prefix: 'graph.nodes' }, output: spec.output, outputPath: 'graph.output' };
 }
 

@@ -21,11 +21,12 @@ export function neuronDraft(spec: NeuronSpec): GraphDraft {
       { id: 'b', kind: 'param', value: spec.b, path: 'neuron.b' },
     ],
     nodes: [
-      { id: 'u', op: vector ? 'matmul' : 'mul', args: ['w', 'x'], path: 'neuron.w' },
-      { id: 'z', op: 'add', args: ['u', 'b'], path: 'neuron.b' },
-      { id: 'y_hat', op: activation, args: ['z'], path: 'neuron.activation' },
-      { id: 'L', op: spec.loss ?? DEFAULT_LOSS, args: ['y_hat', 'y'], path: 'neuron.loss' },
+      { id: 'u', op: vector ? 'matmul' : 'mul', args: ['w', 'x'] },
+      { id: 'z', op: 'add', args: ['u', 'b'] },
+      { id: 'y_hat', op: activation, args: ['z'] },
+      { id: 'L', op: spec.loss ?? DEFAULT_LOSS, args: ['y_hat', 'y'] },
     ],
+    paths: { kind: 'each', paths: ['neuron.w', 'neuron.b', 'neuron.activation', 'neuron.loss'] },
     outputPath: 'neuron',
   };
 }

@@ -2,6 +2,7 @@
  * The problem specs of the contract (API.md §2) as the core receives them. The zod schemas in
  * src/schemas/ are checked against these types, so the two cannot drift apart.
  */
+import { opsOfKind, opsWithRole } from '../engine/ops.js';
 
 /** A JSON value before it is read into a tensor (checked by `fromJson`). */
 export type ValueSpec = number | number[] | number[][];
@@ -21,10 +22,12 @@ export interface GraphSpec {
   output?: string;
 }
 
-export const activations = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softplus', 'softmax'] as const;
+/** What a neuron or a layer may use as its activation: the catalogue's activations. */
+export const activations = opsWithRole('activation');
 export type Activation = (typeof activations)[number];
 
-export const losses = ['half_squared_error', 'mse', 'bce', 'bce_with_logits', 'softmax_cross_entropy'] as const;
+/** What a neuron or a network may end with: the catalogue's losses. */
+export const losses = opsOfKind('loss');
 export type Loss = (typeof losses)[number];
 
 export interface NeuronSpec {

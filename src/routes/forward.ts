@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { forward } from '../engine/evaluate.js';
-import { checkLimits, type Limits } from '../engine/limits.js';
-import { compileProblem } from '../problems/index.js';
-import { forwardReport } from '../core/report.js';
+import type { Computer } from '../http/compute.js';
 import { ForwardBody, ForwardResponse } from '../schemas/operations.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
-export const forwardRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
+export const forwardRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (app, { computer }) => {
   app.post(
     '/v1/forward',
     {
@@ -18,10 +15,6 @@ export const forwardRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (ap
         response: { 200: ForwardResponse, ...problemResponses },
       },
     },
-    async (request) => {
-      const g = compileProblem(request.body);
-      checkLimits(g, 1, limits);
-      return forwardReport(g, forward(g));
-    },
+    async (request, reply) => computer.respond('forward', request, reply, ForwardResponse),
   );
 };

@@ -1,14 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assertScalarOutput } from '../engine/evaluate.js';
-import { GRADCHECK_DEFAULTS, checkedSlots, gradcheck } from '../core/gradcheck.js';
-import { checkLimits, type Limits } from '../engine/limits.js';
-import { localeFrom } from '../core/locale.js';
-import { compileProblem } from '../problems/index.js';
-import { gradcheckReport } from '../core/report.js';
+import type { Computer } from '../http/compute.js';
 import { GradcheckBody, GradcheckResponse } from '../schemas/operations.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
-export const gradcheckRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
+export const gradcheckRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (app, { computer }) => {
   app.post(
     '/v1/gradcheck',
     {
@@ -21,13 +16,6 @@ export const gradcheckRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (
         response: { 200: GradcheckResponse, ...problemResponses },
       },
     },
-    async (request) => {
-      const { epsilon = GRADCHECK_DEFAULTS.epsilon, rtol = GRADCHECK_DEFAULTS.rtol, atol = GRADCHECK_DEFAULTS.atol, wrt } = request.body;
-      const g = compileProblem(request.body);
-      assertScalarOutput(g);
-      const elements = checkedSlots(g, wrt).reduce((n, s) => n + g.leafValues[s]!.data.length, 0);
-      checkLimits(g, 2 * elements + 2, limits);
-      return gradcheckReport({ epsilon, rtol, atol }, gradcheck(g, { epsilon, rtol, atol, wrt }), localeFrom(request.headers['accept-language']));
-    },
+    async (request, reply) => computer.respond('gradcheck', request, reply, GradcheckResponse),
   );
 };

@@ -1,23 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { inFormat } from '../core/grading/formats.js';
-import { grade } from '../core/grading/grade.js';
-import { MAX_NODES_FOR_NODE_MISTAKES } from '../core/grading/mistakes.js';
-import type { CompiledGraph } from '../engine/compile.js';
-import { checkLimits, type Limits } from '../engine/limits.js';
-import { localeFrom } from '../core/locale.js';
-import { compileProblem } from '../problems/index.js';
+import type { Computer } from '../http/compute.js';
 import { GradeBody, GradeResponse } from '../schemas/grade.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
-/**
- * Forward/backward passes one answer may cost: its own, follow-through, and for diagnosis one
- * recomputation per mistake variant (a few per node on graphs small enough to try them), each
- * possibly on top of follow-through.
- */
-const passesPerAnswer = (g: CompiledGraph): number =>
-  4 + 4 * (g.tape.length <= MAX_NODES_FOR_NODE_MISTAKES ? g.tape.reduce((n, node) => n + node.args.length + 4, 2) : 2);
-
-export const gradeRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
+export const gradeRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (app, { computer }) => {
   app.post(
     '/v1/grade',
     {
@@ -30,12 +16,6 @@ export const gradeRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app,
         response: { 200: GradeResponse, ...problemResponses },
       },
     },
-    async (request) => {
-      const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native' } = request.body;
-      const g = compileProblem(request.body);
-      checkLimits(g, passesPerAnswer(g) * Object.keys(answers).length, limits);
-      const locale = localeFrom(request.headers['accept-language']);
-      return inFormat(grade(g, { answers, tolerance, followThrough, learningRate, epsilon, optimizer, locale }), format);
-    },
+    async (request, reply) => computer.respond('grade', request, reply, GradeResponse),
   );
 };

@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assertScalarOutput, backward, forward } from '../engine/evaluate.js';
-import { checkLimits, type Limits } from '../engine/limits.js';
-import { compileProblem } from '../problems/index.js';
-import { gradientsReport } from '../core/report.js';
+import type { Computer } from '../http/compute.js';
 import { GradientsBody, GradientsResponse } from '../schemas/operations.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
-export const gradientsRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
+export const gradientsRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (app, { computer }) => {
   app.post(
     '/v1/gradients',
     {
@@ -19,12 +16,6 @@ export const gradientsRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (
         response: { 200: GradientsResponse, ...problemResponses },
       },
     },
-    async (request) => {
-      const g = compileProblem(request.body);
-      assertScalarOutput(g);
-      checkLimits(g, 2, limits);
-      const values = forward(g);
-      return gradientsReport(g, values, backward(g, values));
-    },
+    async (request, reply) => computer.respond('gradients', request, reply, GradientsResponse),
   );
 };

@@ -1,13 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assertScalarOutput } from '../engine/evaluate.js';
-import { checkLimits, type Limits } from '../engine/limits.js';
-import { compileProblem } from '../problems/index.js';
-import { stepReport } from '../core/report.js';
-import { train } from '../core/train.js';
+import type { Computer } from '../http/compute.js';
 import { StepBody, StepResponse } from '../schemas/operations.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
-export const stepRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, { limits }) => {
+export const stepRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (app, { computer }) => {
   app.post(
     '/v1/step',
     {
@@ -20,12 +16,6 @@ export const stepRoute: FastifyPluginAsyncZod<{ limits: Limits }> = async (app, 
         response: { 200: StepResponse, ...problemResponses },
       },
     },
-    async (request) => {
-      const { learningRate, steps = 1, optimizer = { name: 'sgd' } } = request.body;
-      const g = compileProblem(request.body);
-      assertScalarOutput(g);
-      checkLimits(g, 2 * steps + 1, limits);
-      return stepReport(g, train(g, { learningRate, steps, optimizer }));
-    },
+    async (request, reply) => computer.respond('step', request, reply, StepResponse),
   );
 };

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { exactlyOneProblem, problemFields } from './problem.js';
 import { problemExamples } from './examples.js';
-import { IdValueMap, Warning, WireNumber, WireValue } from './values.js';
+import { Id, IdValueMap, Warning, WireNumber, WireValue } from './values.js';
 
 const Positive = z.number().positive().refine(Number.isFinite, 'must be a finite number');
 const NonNegative = z.number().nonnegative().refine(Number.isFinite, 'must be a finite number');
@@ -26,8 +26,19 @@ const evaluated = {
 };
 
 // ---------------------------------------------------------------------------------------------
+/** Responses can be large for large graphs: `include` asks for some ids only. */
+const include = z
+  .array(Id)
+  .min(1)
+  .optional()
+  .meta({
+    description:
+      'The ids to report (in this order); every input, param and node by default. With include, network responses leave out `layers`. Use it when a response would be over the limit of numbers one response may carry (413).',
+    example: ['L', 'w', 'b'],
+  });
+
 export const ForwardBody = z
-  .strictObject(problemFields)
+  .strictObject({ ...problemFields, include })
   .superRefine(exactlyOneProblem)
   .meta({ description: 'One problem spec: graph, neuron or network.', ...problemExamples() });
 

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/engine/errors.js';
 import { forward } from '../../src/engine/evaluate.js';
+import { reportOrder, shapeOf, view } from '../../src/engine/tape.js';
 import { type AnswerValue, type Exercise, type ExerciseProblem, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../src/core/exercises/index.js';
 import { prose } from '../../src/core/exercises/format.js';
 import { solve } from '../../src/core/exercises/solve.js';
@@ -53,7 +54,7 @@ function graphOf(problem: ExerciseProblem): GraphSpec & { inputs: Record<string,
 function evaluate(graph: GraphSpec): Map<string, { shape: readonly number[]; data: number[] }> {
   const g = compileProblem({ graph });
   const values = forward(g);
-  return new Map([...g.slotOf].map(([id, s]) => [id, { shape: values[s].shape, data: Array.from(values[s].data) }]));
+  return new Map(reportOrder(g).map((s) => [g.ids[s]!, { shape: shapeOf(g, s), data: Array.from(view(g, values, s).data) }]));
 }
 
 /** Elements back into a JSON value of the shape, with element i replaced by x. */

@@ -5,8 +5,27 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type OpDef, type OpName, ops } from '../../src/engine/ops.js';
-import { type Shape, type Tensor, sizeOf, tensor } from '../../src/engine/tensor.js';
+import { type OpDef, type OpName, opNames, ops } from '../../src/engine/ops.js';
+import { type Shape, type Tensor, sizeOf, tensor, zeros } from '../../src/engine/tensor.js';
+
+/** The op's attr at its default (or the given value), as kernels take it. */
+const attrOf = (def: OpDef, value?: number): number => value ?? def.attrs[0]?.default ?? 0;
+
+/** The result of the op's forward kernel, in a fresh tensor of the shape rule's shape. */
+function run(def: OpDef, xs: readonly Tensor[], p = attrOf(def)): Tensor {
+  const shape = def.shape(xs.map((x) => x.shape));
+  if (typeof shape === 'string') throw new Error(shape);
+  const out = zeros(shape);
+  def.forward(xs, out, p);
+  return out;
+}
+
+/** The vjp as fresh tensors (the kernel adds into them). */
+function vjpOf(def: OpDef, g: Tensor, xs: readonly Tensor[], y: Tensor, p = attrOf(def)): Tensor[] {
+  const gx = xs.map((x) => zeros(x.shape));
+  def.vjp(g, xs, y, gx, p);
+  return gx;
+}
 
 /** Where an arg's elements are drawn from: away from kinks and outside-domain points. */
 interface Arg {
@@ -103,16 +122,15 @@ describe('op catalogue: vjp against central finite differences', () => {
     for (const args of domains[name]) {
       const label = args.map((a) => `[${a.shape.join(',')}]`).join(' x ');
       it(`${name} ${label}`, () => {
-        const attrs = Object.fromEntries(def.attrs.map((a) => [a.name, a.default]));
-        const shape = def.shape(args.map((a) => a.shape), attrs);
+        const shape = def.shape(args.map((a) => a.shape));
         expect(typeof shape).not.toBe('string');
         fc.assert(
           fc.property(fc.tuple(...args.map(argValues)), argValues(any(shape as Shape)), (xs: Tensor[], weights: Tensor) => {
             // L = sum(weights * op(xs)): its gradient is the vjp with g = weights.
-            const loss = (inputs: Tensor[]) => def.forward(inputs, attrs).data.reduce((s, y, i) => s + y * weights.data[i], 0);
-            const y = def.forward(xs, attrs);
+            const loss = (inputs: Tensor[]) => run(def, inputs).data.reduce((s, y, i) => s + y * weights.data[i], 0);
+            const y = run(def, xs);
             expect(y.shape).toEqual(shape);
-            const grads = def.vjp(weights, xs, y, attrs);
+            const grads = vjpOf(def, weights, xs, y);
             xs.forEach((x, i) => {
               expect(grads[i].shape).toEqual(x.shape);
               for (let k = 0; k < x.data.length; k++) {
@@ -130,18 +148,17 @@ describe('op catalogue: vjp against central finite differences', () => {
 });
 
 describe('op catalogue: PyTorch conventions at kinks and extremes', () => {
-  const at = (name: OpName, x: number, attrs = {}) => {
+  const at = (name: OpName, x: number, alpha?: number) => {
     const def: OpDef = ops[name];
-    const full = { ...Object.fromEntries(def.attrs.map((a) => [a.name, a.default])), ...attrs };
     const xs = [tensor([], Float64Array.of(x))];
-    const y = def.forward(xs, full);
-    return { y: y.data[0], d: def.vjp(tensor([], Float64Array.of(1)), xs, y, full)[0].data[0] };
+    const y = run(def, xs, attrOf(def, alpha));
+    return { y: y.data[0], d: vjpOf(def, tensor([], Float64Array.of(1)), xs, y, attrOf(def, alpha))[0].data[0] };
   };
   it("takes relu'(0) = 0, abs'(0) = 0 and leaky_relu'(0) = alpha", () => {
     expect(at('relu', 0).d).toBe(0);
     expect(at('abs', 0).d).toBe(0);
     expect(at('leaky_relu', 0).d).toBe(0.01);
-    expect(at('leaky_relu', 0, { alpha: 0.2 }).d).toBe(0.2);
+    expect(at('leaky_relu', 0, 0.2).d).toBe(0.2);
   });
   it('keeps sigmoid and softplus finite for large |z|', () => {
     expect(at('sigmoid', -800)).toEqual({ y: 0, d: 0 });
@@ -153,20 +170,72 @@ describe('op catalogue: PyTorch conventions at kinks and extremes', () => {
     const z = tensor([3], Float64Array.of(1000, 1001, 1002));
     const softmax: OpDef = ops.softmax;
     const logSoftmax: OpDef = ops.log_softmax;
-    const s = softmax.forward([z], {}).data;
+    const s = run(softmax, [z]).data;
     const e = [Math.exp(-2), Math.exp(-1), 1];
     const total = e[0] + e[1] + e[2];
     e.forEach((v, i) => expect(s[i]).toBeCloseTo(v / total, 15));
-    expect(logSoftmax.forward([z], {}).data[2]).toBeCloseTo(-Math.log(total), 14);
+    expect(run(logSoftmax, [z]).data[2]).toBeCloseTo(-Math.log(total), 14);
   });
   it('clamps each log of bce at -100 as PyTorch, so p = 0 or 1 gives a finite loss', () => {
     const p = tensor([2], Float64Array.of(0, 1));
     const y = tensor([2], Float64Array.of(1, 0));
-    expect(ops.bce.forward([p, y], {}).data[0]).toBe(100);
+    expect(run(ops.bce, [p, y]).data[0]).toBe(100);
   });
   it('gives bce_with_logits a finite value for logits of 1000', () => {
     const z = tensor([2], Float64Array.of(1000, -1000));
     const y = tensor([2], Float64Array.of(0, 1));
-    expect(ops.bce_with_logits.forward([z, y], {}).data[0]).toBe(1000);
+    expect(run(ops.bce_with_logits, [z, y]).data[0]).toBe(1000);
+  });
+});
+
+describe('op catalogue: scalar kernels', () => {
+  const scalarArgs = (def: OpDef): Shape[] => def.args.map(() => []);
+
+  it('gives a scalar kernel to exactly the ops whose shape rule takes scalars, with a scalar result', () => {
+    for (const name of opNames) {
+      const def: OpDef = ops[name];
+      const shape = def.shape(scalarArgs(def));
+      if (def.scalar) expect({ name, shape }).toEqual({ name, shape: [] });
+      else expect({ name, refused: typeof shape === 'string' }).toEqual({ name, refused: true });
+    }
+  });
+
+  const withKernels = opNames.filter((name) => (ops[name] as OpDef).scalar);
+  it.each(withKernels.map((n) => [n]))('%s: the scalar kernel computes what the tensor kernels compute on scalars', (name) => {
+    const def: OpDef = ops[name];
+    const kernel = def.scalar!;
+    // The scalar points of the op's own domain table (a broadcast pair of scalars where there is one).
+    const domain = domains[name].find((args) => args.every((a) => a.shape.length === 0)) ?? def.args.map(() => ({ shape: [], min: 0.2, max: 0.9 }));
+    fc.assert(
+      fc.property(fc.tuple(...domain.map(argValues)), fc.double({ min: -2, max: 2, noNaN: true }), (xs: Tensor[], g: number) => {
+        const y = run(def, xs);
+        const [a, b] = [xs[0].data[0], (xs[1] ?? xs[0]).data[0]];
+        const p = attrOf(def);
+        // + 0 reads -0 as 0: the kernels add into a zero gradient.
+        expect(kernel.f(a, b, p) + 0).toBe(y.data[0] + 0);
+        const grads = vjpOf(def, tensor([], Float64Array.of(g)), xs, y);
+        expect(g * kernel.da(a, b, y.data[0], p) + 0).toBe(grads[0].data[0] + 0);
+        if (xs.length === 2) expect(g * kernel.db(a, b, y.data[0], p) + 0).toBe(grads[1].data[0] + 0);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('op catalogue: vjp adds into the gradient it is given', () => {
+  it.each(opNames.map((n) => [n]))('%s', (name) => {
+    const def: OpDef = ops[name];
+    // Elements spread over the arg's domain, kept away from 0 where the domain says so.
+    const spread = (a: Arg, i: number): number => {
+      const x = a.min + ((a.max - a.min) * (i + 1)) / (sizeOf(a.shape) + 2);
+      return a.awayFromZero && Math.abs(x) < a.awayFromZero ? a.awayFromZero + Math.abs(x) : x;
+    };
+    const xs = domains[name][0].map((a) => tensor(a.shape, Float64Array.from({ length: sizeOf(a.shape) }, (_, i) => spread(a, i))));
+    const y = run(def, xs);
+    const g = tensor(y.shape, new Float64Array(y.data.length).fill(0.5));
+    const fresh = vjpOf(def, g, xs, y);
+    const prior = xs.map((x) => tensor(x.shape, new Float64Array(x.data.length).fill(7)));
+    def.vjp(g, xs, y, prior, attrOf(def));
+    prior.forEach((t, j) => t.data.forEach((v, i) => expect(v).toBeCloseTo(7 + fresh[j].data[i], 12)));
   });
 });

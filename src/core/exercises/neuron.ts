@@ -2,6 +2,8 @@
  * Single-neuron templates, the tutorial's exercise with fresh numbers: u = w·x, z = u + b,
  * y_hat = activation(z), L = loss(y_hat, y), the backward chain, and one SGD step.
  */
+import { opNames } from '../../engine/ops.js';
+import { positionOf, slotOf } from '../../engine/tape.js';
 import type { Activation, Loss, NeuronSpec } from '../../problems/spec.js';
 import type { Localized, Prose } from './format.js';
 import type { Rng } from './random.js';
@@ -84,7 +86,8 @@ const activationTexts: Record<NeuronActivation, ActivationText> = {
 
 /** The alpha of the leaky_relu node, as compiled (the catalogue's default: neuron specs give no attrs). */
 function alphaOf(s: Solved): number {
-  return s.graph.tape.find((n) => n.id === 'y_hat')!.attrs.alpha;
+  const tape = s.graph;
+  return tape.attr[positionOf(tape, slotOf(tape, 'y_hat')!)];
 }
 
 interface LossText {
@@ -240,7 +243,7 @@ function neuronSolution(s: Solved, p: Prose, act: ActivationText, loss: LossText
 
 /** With sigmoid and binary cross-entropy the chain collapses: dL/dz = y_hat - y. */
 function sigmoidBceNote(s: Solved, p: Prose): string[] {
-  const ops = s.graph.tape.map((n) => n.op);
+  const ops = Array.from(s.graph.op, (code) => opNames[code]);
   if (!ops.includes('sigmoid') || !ops.includes('bce')) return [];
   const line = `dL/dz = y_hat - y = ${p.n(num(s, 'y_hat'))} - ${p.p(num(s, 'y'))} = ${p.n(grad(s, 'L', 'z'))}`;
   return [

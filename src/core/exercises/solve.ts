@@ -4,7 +4,7 @@
  * construction of one code path, and the tests check them against independent differences).
  */
 import { gradcheck, type GradcheckResult } from '../gradcheck.js';
-import type { CompiledGraph } from '../../engine/compile.js';
+import { type Tape, slotOf } from '../../engine/tape.js';
 import { parseKey } from '../grading/keys.js';
 import { ScenarioEvaluator } from '../grading/scenario.js';
 import { compileProblem } from '../../problems/index.js';
@@ -24,7 +24,7 @@ export type AnswerValue = number | number[] | number[][];
 /** A problem evaluated once, with lookups the statement and the solution read their numbers from. */
 export interface Solved {
   problem: ExerciseProblem;
-  graph: CompiledGraph;
+  graph: Tape;
   /** The value of an id. */
   value(id: string): Tensor;
   /** d of / d wrt (of a non-scalar `of`, the derivative of its sum: elementwise for an elementwise op). */
@@ -41,7 +41,7 @@ export function solve(problem: ExerciseProblem): Solved {
   const fdCache = new Map<string, GradcheckResult[]>();
 
   const slot = (id: string): number => {
-    const s = graph.slotOf.get(id);
+    const s = slotOf(graph, id);
     if (s === undefined) throw new Error(`exercise template refers to no id '${id}'`);
     return s;
   };

@@ -1,5 +1,4 @@
 /** Feedback sentences in the request's language (pt-BR or en): kind, specific, never the stack. */
-import type { TapeNode } from '../../engine/compile.js';
 import type { Locale } from '../locale.js';
 import type { DiagnosisCode } from './mistakes.js';
 
@@ -8,7 +7,8 @@ export interface FeedbackFacts {
   key: string;
   correct: boolean;
   diagnosis: DiagnosisCode | null;
-  node?: TapeNode;
+  /** The node where the mistake was made. */
+  node?: { id: string; op: string };
   followedFrom?: string[];
   raw?: unknown;
   shapeExpected?: string;

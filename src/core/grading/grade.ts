@@ -5,13 +5,13 @@
  * mistake produces.
  */
 import { SpecError, type FieldProblem } from '../../engine/errors.js';
-import type { CompiledGraph } from '../../engine/compile.js';
+import { NODE, type Tape, argsOf, opNameOf, positionOf } from '../../engine/tape.js';
 import { type Tensor, type WireNumber, type WireValue, shapeText, sizeOf, toJson } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
 import type { Locale } from '../locale.js';
 import { feedback, summary } from './feedback.js';
 import { type Target, parseKey } from './keys.js';
-import { type DiagnosisCode, type Variant, mistakeVariants } from './mistakes.js';
+import { type DiagnosisCode, MAX_NODES_FOR_NODE_MISTAKES, type Variant, mistakeVariants } from './mistakes.js';
 import { type RawAnswer, parseAnswer } from './numbers.js';
 import { type Scenario, ScenarioEvaluator } from './scenario.js';
 import { DEFAULT_TOLERANCE, type Tolerance, coarser, within } from './tolerance.js';
@@ -21,9 +21,8 @@ export interface AnswerWithTolerance {
   tolerance?: Tolerance;
 }
 
+/** How answers are compared and the problem's settings that some keys need. */
 export interface GradeOptions {
-  answers: Record<string, RawAnswer | AnswerWithTolerance>;
-  tolerance?: Tolerance;
   /** Credit a step that is right given the student's own earlier answers (on by default). */
   followThrough?: boolean;
   learningRate?: number;
@@ -62,12 +61,17 @@ export interface GradeReport {
   locale: Locale;
 }
 
-interface Answer {
+/** An answer as read from the request: its key's target, the number(s) read and its tolerance. */
+export interface ReadAnswer {
   key: string;
   raw: RawAnswer;
   target: Target;
   tolerance: Tolerance;
+  /** Undefined when the answer is not a number we can read. */
   value?: Tensor;
+}
+
+interface Answer extends ReadAnswer {
   expected: Tensor;
   directlyCorrect: boolean;
 }
@@ -77,15 +81,16 @@ const isWithTolerance = (a: unknown): a is AnswerWithTolerance => typeof a === '
 const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
   value.data.length === expected.data.length && value.data.every((s, i) => within(tol, s, expected.data[i]));
 
-function readAnswers(g: CompiledGraph, options: GradeOptions): Omit<Answer, 'expected' | 'directlyCorrect'>[] {
+/** Reads every answer against the problem's ids; every key that names no id is reported at once (422). */
+export function readAnswers(tape: Tape, answers: Record<string, RawAnswer | AnswerWithTolerance>, tolerance?: Tolerance): ReadAnswer[] {
   const problems: FieldProblem[] = [];
-  const read = Object.keys(options.answers).flatMap((key) => {
-    const given = options.answers[key];
+  const read = Object.keys(answers).flatMap((key) => {
+    const given = answers[key];
     try {
-      const target = parseKey(g, key);
+      const target = parseKey(tape, key);
       const raw = isWithTolerance(given) ? given.value : given;
-      const tolerance = (isWithTolerance(given) ? given.tolerance : undefined) ?? options.tolerance ?? DEFAULT_TOLERANCE;
-      return [{ key, raw, target, tolerance, value: parseAnswer(raw) }];
+      const own = isWithTolerance(given) ? given.tolerance : undefined;
+      return [{ key, raw, target, tolerance: own ?? tolerance ?? DEFAULT_TOLERANCE, value: parseAnswer(raw) }];
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       problems.push(...e.errors);
@@ -97,29 +102,30 @@ function readAnswers(g: CompiledGraph, options: GradeOptions): Omit<Answer, 'exp
 }
 
 /** Each wrong answer as the pin it puts on a follow-through scenario, by answer key. */
-function pinsFrom(g: CompiledGraph, wrong: Answer[]): Map<string, Scenario> {
+function pinsFrom(tape: Tape, wrong: Answer[]): Map<string, Scenario> {
   const pins = new Map<string, Scenario>();
   for (const a of wrong) {
     const t = a.target;
-    const v = a.value!;
-    if (v.data.length !== a.expected.data.length) continue;
-    const value = { shape: a.expected.shape, data: v.data };
-    if (t.kind === 'value' && g.kinds[t.slot] === 'node') pins.set(a.key, { valuePins: new Map([[t.slot, value]]) });
-    else if (t.kind === 'derivative' && t.of === g.output) pins.set(a.key, { gradPins: new Map([[t.wrt, value]]) });
-    else if (t.kind === 'derivative') {
-      const node = g.tape.find((n) => n.slot === t.of);
-      const j = node?.args.indexOf(t.wrt) ?? -1;
+    const value = a.value!.data;
+    if (value.length !== a.expected.data.length) continue;
+    if (t.kind === 'value' && tape.kind[t.slot] === NODE) pins.set(a.key, { valuePins: new Map([[t.slot, value]]) });
+    else if (t.kind === 'derivative' && t.of === tape.output) pins.set(a.key, { gradPins: new Map([[t.wrt, value]]) });
+    else if (t.kind === 'derivative' && tape.kind[t.of] === NODE) {
+      const j = argsOf(tape, positionOf(tape, t.of)).indexOf(t.wrt);
       if (j >= 0) pins.set(a.key, { localPins: new Map([[t.of, new Map([[j, value]])]]) });
     }
   }
   return pins;
 }
 
+/** The node in `slot` as feedback names it: its id and op. */
+const nodeNamed = (tape: Tape, slot: number): { id: string; op: string } => ({ id: tape.ids[slot]!, op: opNameOf(tape, positionOf(tape, slot)) });
+
 /** One scenario holding the pins (and any mistake) of all the given ones. */
 function merge(scenarios: Scenario[]): Scenario {
-  const valuePins = new Map<number, Tensor>();
-  const gradPins = new Map<number, Tensor>();
-  const localPins = new Map<number, Map<number, Tensor>>();
+  const valuePins = new Map<number, Float64Array>();
+  const gradPins = new Map<number, Float64Array>();
+  const localPins = new Map<number, Map<number, Float64Array>>();
   const merged: Scenario = { valuePins, gradPins, localPins };
   for (const s of scenarios) {
     s.valuePins?.forEach((v, slot) => valuePins.set(slot, v));
@@ -134,16 +140,16 @@ function merge(scenarios: Scenario[]): Scenario {
   return merged;
 }
 
-export function grade(g: CompiledGraph, options: GradeOptions): GradeReport {
+export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOptions): GradeReport {
   const settings = { learningRate: options.learningRate, epsilon: options.epsilon ?? 1e-4, optimizer: options.optimizer ?? { name: 'sgd' as const } };
-  const base = new ScenarioEvaluator(g, settings);
-  const answers: Answer[] = readAnswers(g, options).map((a) => {
+  const base = new ScenarioEvaluator(tape, settings);
+  const answers: Answer[] = read.map((a) => {
     const expected = base.expected(a.target);
     return { ...a, expected, directlyCorrect: a.value !== undefined && matches(a.value, expected, a.tolerance) };
   });
   const wrong = answers.filter((a) => a.value !== undefined && !a.directlyCorrect);
-  const pins = options.followThrough === false ? new Map<string, Scenario>() : pinsFrom(g, wrong);
-  const evaluate = (scenario: Scenario, target: Target) => new ScenarioEvaluator(g, settings, scenario).expected(target);
+  const pins = options.followThrough === false ? new Map<string, Scenario>() : pinsFrom(tape, wrong);
+  const evaluate = (scenario: Scenario, target: Target) => new ScenarioEvaluator(tape, settings, scenario).expected(target);
 
   const results = answers.map((a): AnswerResult => {
     const common = { key: a.key, expected: toJson(a.expected), tolerance: a.tolerance, followThrough: false, followedFrom: [] as string[] };
@@ -185,7 +191,7 @@ export function grade(g: CompiledGraph, options: GradeOptions): GradeReport {
     }
 
     // Diagnosis: the first mistake whose recomputation gives the student's answer.
-    const variants = mistakeVariants(g, a.target);
+    const variants = mistakeVariants(tape, a.target);
     const explains = (v: Variant, scenario: Scenario | undefined, expected: Tensor): boolean => {
       const alternative = v.transform ? v.transform(expected) : evaluate(merge([scenario ?? {}, v.scenario ?? {}]), a.target);
       return !matches(alternative, expected, { rtol: 0, atol: 0 }) && matches(value, alternative, a.tolerance);
@@ -202,7 +208,7 @@ export function grade(g: CompiledGraph, options: GradeOptions): GradeReport {
       credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0,
       absError,
       diagnosis,
-      feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis, node: found?.node }),
+      feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis, node: found?.node === undefined ? undefined : nodeNamed(tape, found.node) }),
     };
   });
 
@@ -223,3 +229,24 @@ function inContractOrder(r: AnswerResult): AnswerResult {
   const { key, submitted, expected, correct, credit, absError, diagnosis, feedback, followThrough, followedFrom, followThroughExpected, tolerance } = r;
   return { key, submitted, expected, correct, credit, absError, diagnosis, feedback, followThrough, followedFrom, ...(followThroughExpected === undefined ? {} : { followThroughExpected }), tolerance };
 }
+
+/**
+ * Forward or backward passes that grading these answers may make: per answer, its own
+ * evaluation, follow-through, and for diagnosis one recomputation per mistake variant (a few per
+ * node on graphs small enough to try them), each possibly on top of follow-through. A finite
+ * difference makes two passes per element of the leaf it perturbs.
+ */
+export function gradingPasses(tape: Tape, answers: readonly ReadAnswer[]): number {
+  let argCount = 0;
+  for (let k = 0; k < tape.nodeCount; k++) argCount += argsOf(tape, k).length;
+  const variants = tape.nodeCount <= MAX_NODES_FOR_NODE_MISTAKES ? argCount + 4 * tape.nodeCount + 2 : 2;
+  const perAnswer = 4 + 4 * variants;
+  return answers.reduce((n, a) => n + perAnswer * (a.target.kind === 'fd' ? 2 * tape.size[a.target.wrt] : 1), 0);
+}
+
+/** The numbers a grade report carries: for each answer, the submitted, expected and follow-through values. */
+export const gradeValueCount = (tape: Tape, answers: readonly ReadAnswer[]): number =>
+  answers.reduce((n, a) => n + 3 * tape.size[targetSlot(a.target)] + 4, 0);
+
+/** The slot whose shape an answer has. */
+const targetSlot = (t: Target): number => (t.kind === 'value' || t.kind === 'step' ? t.slot : t.wrt);

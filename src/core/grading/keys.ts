@@ -4,7 +4,7 @@
  * finite-difference estimate).
  */
 import { specError } from '../../engine/errors.js';
-import type { CompiledGraph } from '../../engine/compile.js';
+import { NODE, PARAM, type Tape, slotOf } from '../../engine/tape.js';
 
 export type Target =
   | { kind: 'value'; slot: number }
@@ -19,10 +19,10 @@ const FD = new RegExp(`^fd\\(d(${ID})/d(${ID})\\)$`);
 
 const KEY_FORMS = "an id (u), a derivative (dL/dw), step(w) or fd(dL/dw)";
 
-export function parseKey(g: CompiledGraph, key: string): Target {
+export function parseKey(tape: Tape, key: string): Target {
   const path = `answers.${key}`;
   const slot = (id: string): number => {
-    const s = g.slotOf.get(id);
+    const s = slotOf(tape, id);
     if (s === undefined) throw specError('UNKNOWN_ANSWER_KEY', path, `answer key '${key}' names no id '${id}' of this problem`);
     return s;
   };
@@ -30,15 +30,16 @@ export function parseKey(g: CompiledGraph, key: string): Target {
   let m: RegExpExecArray | null;
   if ((m = FD.exec(compact))) {
     const wrt = slot(m[2]);
-    if (g.kinds[wrt] === 'node') throw specError('UNKNOWN_ANSWER_KEY', path, `fd perturbs a leaf (an input or a param), and '${m[2]}' is a node`);
+    if (tape.kind[wrt] === NODE) throw specError('UNKNOWN_ANSWER_KEY', path, `fd perturbs a leaf (an input or a param), and '${m[2]}' is a node`);
     return { kind: 'fd', of: slot(m[1]), wrt };
   }
   if ((m = STEP.exec(compact))) {
     const s = slot(m[1]);
-    if (g.kinds[s] !== 'param') throw specError('UNKNOWN_ANSWER_KEY', path, `step updates params, and '${m[1]}' is not a param`);
+    if (tape.kind[s] !== PARAM) throw specError('UNKNOWN_ANSWER_KEY', path, `step updates params, and '${m[1]}' is not a param`);
     return { kind: 'step', slot: s };
   }
   if ((m = DERIVATIVE.exec(compact))) return { kind: 'derivative', of: slot(m[1]), wrt: slot(m[2]) };
-  if (g.slotOf.has(compact)) return { kind: 'value', slot: g.slotOf.get(compact)! };
+  const value = slotOf(tape, compact);
+  if (value !== undefined) return { kind: 'value', slot: value };
   throw specError('UNKNOWN_ANSWER_KEY', path, `answer key '${key}' is not ${KEY_FORMS} of this problem's ids`);
 }

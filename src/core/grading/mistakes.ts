@@ -1,14 +1,14 @@
 /**
  * The common mistakes of hand-computed backprop, each defined as one change to the computation
  * (one op's local derivative replaced, or the update's sign), so that they are found on any
- * graph rather than by special cases per exercise. A wrong answer that equals the expected value
- * recomputed with a mistake applied gets that mistake's diagnosis.
+ * graph rather than by special cases per exercise. Which ops a mistake applies to comes from the
+ * op table's roles (activation, product, squared error, power). A wrong answer that equals the
+ * expected value recomputed with a mistake applied gets that mistake's diagnosis.
  */
-import type { TapeNode } from '../../engine/compile.js';
-import type { Vjp } from '../../engine/ops.js';
-import type { Tensor } from '../../engine/tensor.js';
-import { filled, map, tensor } from '../../engine/tensor.js';
-import type { CompiledGraph } from '../../engine/compile.js';
+import { type LocalRule, contributions } from '../../engine/evaluate.js';
+import { type OpRole, opsWithRole } from '../../engine/ops.js';
+import { ARG_STRIDE, CONST, type Tape, opOf } from '../../engine/tape.js';
+import { type Tensor, tensor } from '../../engine/tensor.js';
 import type { Target } from './keys.js';
 import type { Scenario } from './scenario.js';
 
@@ -24,13 +24,15 @@ export const diagnosisCodes = [
 ] as const;
 export type DiagnosisCode = (typeof diagnosisCodes)[number];
 
+const names = (role: OpRole): string => opsWithRole(role).join(', ');
+
 /** The precise definition of each diagnosis, as GET /v1/ops documents it. */
 export const DIAGNOSIS_DEFINITIONS: Record<DiagnosisCode, string> = {
   sign_error: 'The answer equals the expected value with its sign flipped, or the value obtained when one local derivative along the chain has its sign flipped.',
-  missing_activation_derivative: "The answer equals the value obtained when one activation's local derivative (sigmoid, tanh, relu, leaky_relu, softplus, softmax) is taken as 1: the gradient passed through f unchanged.",
+  missing_activation_derivative: `The answer equals the value obtained when one activation's local derivative (${names('activation')}) is taken as 1: the gradient passed through f unchanged.`,
   activation_instead_of_derivative: "The answer equals the value obtained when one activation's local derivative f'(z) is replaced by its value f(z).",
-  missing_input_factor: 'The answer equals the value obtained when the local derivative of one product (mul, matmul, linear) with respect to one factor leaves out the other factor (dL/dw = dL/du instead of dL/du * x).',
-  loss_factor: 'The answer equals the value obtained when the local derivative of one squared error (half_squared_error, mse, square, or a power of 2) is doubled or halved: the factor 2 of the square lost or kept twice.',
+  missing_input_factor: `The answer equals the value obtained when the local derivative of one product (${names('product')}) with respect to one factor leaves out the other factor (dL/dw = dL/du instead of dL/du * x).`,
+  loss_factor: `The answer equals the value obtained when the local derivative of one squared error (${names('squared_error')}, or ${names('power')} with an exponent of 2) is doubled or halved: the factor 2 of the square lost or kept twice.`,
   update_wrong_direction: 'A step answer equals the param moved along the gradient instead of against it (w + lr * dL/dw).',
   rounding: 'The answer misses the tolerance but is within a tolerance ten times looser (one significant figure or decimal fewer): rounded too coarsely, or rounded too early in the chain.',
   unparseable: "The answer is not a number: write a decimal with '.' or ',' (0.25 or 0,25), an exponent (2.5e-3), or a fraction (1/4).",
@@ -39,69 +41,71 @@ export const DIAGNOSIS_DEFINITIONS: Record<DiagnosisCode, string> = {
 /** An alternative expected value: the computation with one mistake applied. */
 export interface Variant {
   code: Exclude<DiagnosisCode, 'rounding' | 'unparseable'>;
-  /** The node whose local derivative was changed, for the feedback sentence. */
-  node?: TapeNode;
+  /** The slot of the node whose local derivative was changed, for the feedback sentence. */
+  node?: number;
   scenario?: Scenario;
   /** A change of the answer itself rather than the computation. */
   transform?: (expected: Tensor) => Tensor;
 }
 
-const ACTIVATIONS = new Set(['sigmoid', 'tanh', 'relu', 'leaky_relu', 'softplus', 'softmax']);
-const SQUARED_ERRORS = new Set(['half_squared_error', 'mse', 'square']);
 /** Per-node mistakes are tried on graphs up to this size; beyond it only the whole-answer ones. */
 export const MAX_NODES_FOR_NODE_MISTAKES = 200;
 
-/** Replaces the vjp of one node: the other nodes keep theirs. */
-const at = (node: TapeNode, vjp: Vjp): Scenario => ({ override: (n) => (n === node ? vjp : undefined) });
+const negated = (t: Tensor): Tensor => tensor(t.shape, t.data.map((v) => -v));
 
-/** The node's vjp with the gradient of arg `j` computed as if the other factors were 1. */
-function withoutFactor(node: TapeNode, j: number): Vjp {
-  // mul and matmul: a product of args 0 and 1; linear(x, W, b): x and W are the factors.
-  const other = j === 0 ? 1 : 0;
-  return (g, x, y, attrs) => {
-    const out = node.def.vjp(g, x, y, attrs);
-    const ones = x.map((t, k) => (k === other ? filled(t.shape, 1) : t));
-    out[j] = node.def.vjp(g, ones, y, attrs)[j];
-    return out;
-  };
-}
+/** Replaces the local rule of one node: the other nodes keep theirs. */
+const at = (slot: number, rule: LocalRule): Scenario => ({ override: (s) => (s === slot ? rule : undefined) });
 
-const scaled = (node: TapeNode, factor: number): Vjp => (g, x, y, attrs) =>
-  node.def.vjp(map(g, (v) => v * factor), x, y, attrs);
-
-export function mistakeVariants(g: CompiledGraph, target: Target): Variant[] {
+export function mistakeVariants(tape: Tape, target: Target): Variant[] {
   const variants: Variant[] = [];
   if (target.kind === 'step') variants.push({ code: 'update_wrong_direction', scenario: { updateSign: -1 } });
-  variants.push({ code: 'sign_error', transform: (e) => map(e, (v) => -v) });
+  variants.push({ code: 'sign_error', transform: negated });
   const throughGradients = target.kind === 'derivative' || target.kind === 'step';
-  if (!throughGradients || g.tape.length > MAX_NODES_FOR_NODE_MISTAKES) return variants;
+  if (!throughGradients || tape.nodeCount > MAX_NODES_FOR_NODE_MISTAKES) return variants;
 
-  for (const node of g.tape) {
-    node.args.forEach((_, j) => {
+  for (let k = 0; k < tape.nodeCount; k++) {
+    const node = tape.nodeSlot[k];
+    const def = opOf(tape, k);
+    const arg = (j: number): number => tape.args[k * ARG_STRIDE + j];
+    const own: LocalRule = (g, x, y) => contributions(tape, k, g, x, y);
+    for (let j = 0; j < def.args.length; j++) {
       variants.push({
         code: 'sign_error',
         node,
-        scenario: at(node, (gy, x, y, attrs) => {
-          const out = node.def.vjp(gy, x, y, attrs);
-          out[j] = map(out[j], (v) => -v);
+        scenario: at(node, (g, x, y) => {
+          const out = own(g, x, y, 0);
+          out[j] = negated(out[j]);
           return out;
         }),
       });
-    });
-    if (ACTIVATIONS.has(node.op)) {
-      variants.push({ code: 'missing_activation_derivative', node, scenario: at(node, (gy) => [gy]) });
-      variants.push({ code: 'activation_instead_of_derivative', node, scenario: at(node, (gy, _x, y) => [tensor(gy.shape, gy.data.map((v, i) => v * y.data[i]))]) });
     }
-    if (node.op === 'mul' || node.op === 'matmul' || node.op === 'linear') {
+    if (def.role === 'activation') {
+      variants.push({ code: 'missing_activation_derivative', node, scenario: at(node, (g) => [tensor(g.shape, g.data.slice())]) });
+      variants.push({ code: 'activation_instead_of_derivative', node, scenario: at(node, (g, _x, y) => [tensor(g.shape, g.data.map((v, i) => v * y.data[i]))]) });
+    }
+    if (def.role === 'product') {
+      // The factors are args 0 and 1 (mul, matmul; linear's x and W).
       for (const j of [0, 1]) {
+        const other = 1 - j;
         // Leaving out a literal constant (the 0.5 of 0.5 * e^2) is a loss factor, not an input factor.
-        if (g.kinds[node.args[j === 0 ? 1 : 0]] !== 'const') variants.push({ code: 'missing_input_factor', node, scenario: at(node, withoutFactor(node, j)) });
+        if (tape.kind[arg(other)] === CONST) continue;
+        variants.push({
+          code: 'missing_input_factor',
+          node,
+          scenario: at(node, (g, x, y) => {
+            const out = own(g, x, y, 0);
+            const ones = x.map((t, i) => (i === other ? tensor(t.shape, new Float64Array(t.data.length).fill(1)) : t));
+            out[j] = own(g, ones, y, 0)[j];
+            return out;
+          }),
+        });
       }
     }
-    const isSquare = SQUARED_ERRORS.has(node.op) || (node.op === 'pow' && g.kinds[node.args[1]] === 'const' && g.leafValues[node.args[1]]!.data[0] === 2);
+    const isSquare = def.role === 'squared_error' || (def.role === 'power' && tape.kind[arg(1)] === CONST && tape.initial[tape.offset[arg(1)]] === 2);
     if (isSquare) {
-      variants.push({ code: 'loss_factor', node, scenario: at(node, scaled(node, 2)) });
-      variants.push({ code: 'loss_factor', node, scenario: at(node, scaled(node, 0.5)) });
+      for (const factor of [2, 0.5]) {
+        variants.push({ code: 'loss_factor', node, scenario: at(node, (g, x, y) => own(tensor(g.shape, g.data.map((v) => v * factor)), x, y, 0)) });
+      }
     }
   }
   return variants;

@@ -4,19 +4,19 @@
  * Each scenario is one forward pass and one backward pass per differentiated id, computed once.
  */
 import { specError } from '../../engine/errors.js';
-import { type Values, type VjpOverride, backward, forward } from '../../engine/evaluate.js';
-import type { CompiledGraph } from '../../engine/compile.js';
+import { type LocalRule, type VjpOverride, backward, contributions, forward } from '../../engine/evaluate.js';
+import { type Tape, copyOf, positionOf, shapeOf } from '../../engine/tape.js';
 import { type Tensor, sameShape, tensor } from '../../engine/tensor.js';
 import { type Optimizer, makeUpdate } from '../train.js';
 import type { Target } from './keys.js';
 
 export interface Scenario {
-  /** Node values replaced by the student's answers. */
-  valuePins?: ReadonlyMap<number, Tensor>;
+  /** Node values replaced by the student's answers, by slot. */
+  valuePins?: ReadonlyMap<number, Float64Array>;
   /** d(output)/d(slot) replaced by the student's answers. */
-  gradPins?: ReadonlyMap<number, Tensor>;
+  gradPins?: ReadonlyMap<number, Float64Array>;
   /** Local derivatives d node / d arg j replaced by the student's answers: node slot -> arg -> value. */
-  localPins?: ReadonlyMap<number, ReadonlyMap<number, Tensor>>;
+  localPins?: ReadonlyMap<number, ReadonlyMap<number, Float64Array>>;
   /** A mistake: some node's vector-Jacobian product replaced. */
   override?: VjpOverride;
   /** -1 applies the update in the wrong direction (w + lr * g). */
@@ -29,44 +29,46 @@ export interface ProblemSettings {
   optimizer: Optimizer;
 }
 
-const times = (a: Tensor, b: Tensor): Tensor => tensor(a.shape, a.data.map((x, i) => x * b.data[i]));
-
 export class ScenarioEvaluator {
-  private values?: Values;
-  private readonly grads = new Map<number, Values>();
+  private values?: Float64Array;
+  private readonly grads = new Map<number, Float64Array>();
 
   constructor(
-    private readonly g: CompiledGraph,
+    private readonly tape: Tape,
     private readonly settings: ProblemSettings,
     private readonly scenario: Scenario = {},
   ) {}
 
-  private forwardValues(): Values {
-    return (this.values ??= forward(this.g, this.g.leafValues, this.scenario.valuePins));
+  private forwardValues(): Float64Array {
+    return (this.values ??= forward(this.tape, { pinned: this.scenario.valuePins }));
   }
 
   /** The mistake's override, with the student's local derivatives written over it. */
   private override(): VjpOverride | undefined {
     const { override, localPins } = this.scenario;
     if (!localPins?.size) return override;
-    return (node) => {
-      const mistake = override?.(node);
-      const pins = localPins.get(node.slot);
+    const tape = this.tape;
+    return (slot) => {
+      const mistake = override?.(slot);
+      const pins = localPins.get(slot);
       if (!pins) return mistake;
-      const vjp = mistake ?? node.def.vjp;
-      return (gy, x, y, attrs) => {
-        const out = vjp(gy, x, y, attrs);
-        for (const [j, d] of pins) if (sameShape(d.shape, gy.shape) && sameShape(x[j].shape, gy.shape)) out[j] = times(gy, d);
+      const k = positionOf(tape, slot);
+      const rule: LocalRule = (g, x, y, p) => {
+        const out = mistake ? mistake(g, x, y, p) : contributions(tape, k, g, x, y);
+        for (const [j, d] of pins) {
+          if (d.length === g.data.length && sameShape(x[j].shape, g.shape)) out[j] = tensor(g.shape, g.data.map((gi, i) => gi * d[i]));
+        }
         return out;
       };
+      return rule;
     };
   }
 
-  private gradients(seed: number): Values {
+  private gradients(seed: number): Float64Array {
     let grads = this.grads.get(seed);
     if (!grads) {
-      const pinned = seed === this.g.output ? this.scenario.gradPins : undefined;
-      grads = backward(this.g, this.forwardValues(), { seed, override: this.override(), pinned });
+      const pinned = seed === this.tape.output ? this.scenario.gradPins : undefined;
+      grads = backward(this.tape, this.forwardValues(), { seed, override: this.override(), pinned });
       this.grads.set(seed, grads);
     }
     return grads;
@@ -75,32 +77,41 @@ export class ScenarioEvaluator {
   private step(slot: number): Tensor {
     const { learningRate, optimizer } = this.settings;
     if (learningRate === undefined) throw specError('INVALID_SPEC', 'learningRate', 'step answers need the problem\'s learningRate');
-    const p = Float64Array.from(this.g.leafValues[slot]!.data);
+    const p = copyOf(this.tape, this.tape.initial, slot);
     const update = makeUpdate({ learningRate: learningRate * (this.scenario.updateSign ?? 1), steps: 1, optimizer })();
-    update(p, this.gradients(this.g.output)[slot].data, 1);
-    return tensor(this.g.shapes[slot], p);
+    update(p.data, copyOf(this.tape, this.gradients(this.tape.output), slot).data, 1);
+    return p;
   }
 
   /** Central differences of `of` (summed if not a scalar) for each element of the leaf `wrt`. */
   private finiteDifference(of: number, wrt: number): Tensor {
     const { epsilon } = this.settings;
-    const base = this.g.leafValues[wrt]!;
-    const total = (delta: number, i: number): number => {
-      const data = Float64Array.from(base.data);
-      data[i] += delta;
-      const leaves = this.g.leafValues.slice();
-      leaves[wrt] = tensor(base.shape, data);
-      return forward(this.g, leaves)[of].data.reduce((s, x) => s + x, 0);
+    const tape = this.tape;
+    const initial = tape.initial.slice();
+    const from = tape.offset[of], to = from + tape.size[of];
+    const total = (at: number, delta: number): number => {
+      const base = initial[at];
+      initial[at] = base + delta;
+      const values = forward(tape, { initial });
+      initial[at] = base;
+      let s = 0;
+      for (let i = from; i < to; i++) s += values[i];
+      return s;
     };
-    return tensor(base.shape, base.data.map((_, i) => (total(epsilon, i) - total(-epsilon, i)) / (2 * epsilon)));
+    const d = new Float64Array(tape.size[wrt]);
+    for (let i = 0; i < d.length; i++) {
+      const at = tape.offset[wrt] + i;
+      d[i] = (total(at, epsilon) - total(at, -epsilon)) / (2 * epsilon);
+    }
+    return tensor(shapeOf(tape, wrt), d);
   }
 
   expected(target: Target): Tensor {
     switch (target.kind) {
       case 'value':
-        return this.forwardValues()[target.slot];
+        return copyOf(this.tape, this.forwardValues(), target.slot);
       case 'derivative':
-        return this.gradients(target.of)[target.wrt];
+        return copyOf(this.tape, this.gradients(target.of), target.wrt);
       case 'step':
         return this.step(target.slot);
       case 'fd':

@@ -1,7 +1,7 @@
 /** Every seeded exercise's answer keys are gradable: sent back as they are, they score 1. */
 import { describe, expect, it } from 'vitest';
 import { generateExercise, templateIds } from '../../../src/core/exercises/index.js';
-import { grade } from '../../../src/core/grading/grade.js';
+import { grade, readAnswers } from '../../../src/core/grading/grade.js';
 import { compileProblem } from '../../../src/problems/index.js';
 
 describe('exercise answer keys', () => {
@@ -9,7 +9,8 @@ describe('exercise answer keys', () => {
     for (let seed = 0; seed < 1000; seed++) {
       const { problem, answers } = generateExercise(template, seed);
       const { learningRate, epsilon } = problem as { learningRate?: number; epsilon?: number };
-      const report = grade(compileProblem(problem), { answers, learningRate, epsilon, locale: 'en' });
+      const tape = compileProblem(problem);
+      const report = grade(tape, readAnswers(tape, answers), { learningRate, epsilon, locale: 'en' });
       if (report.score !== 1) expect({ seed, results: report.results.filter((r) => !r.correct) }).toEqual({ seed, results: [] });
     }
   });

@@ -3,11 +3,18 @@
  * of the tutorial (or taken from the PyTorch conformance cases), never from the code's output.
  */
 import { describe, expect, it } from 'vitest';
-import { type GradeOptions, grade } from '../../../src/core/grading/grade.js';
+import { type GradeOptions, grade, readAnswers } from '../../../src/core/grading/grade.js';
+import type { Tolerance } from '../../../src/core/grading/tolerance.js';
 import { compileProblem, type ProblemFields } from '../../../src/problems/index.js';
 
-const run = (problem: ProblemFields, answers: GradeOptions['answers'], extra: Partial<GradeOptions> = {}) =>
-  grade(compileProblem(problem), { answers, locale: 'en', learningRate: 0.1, ...extra });
+type Answers = Parameters<typeof readAnswers>[1];
+
+type Extra = Partial<GradeOptions> & { tolerance?: Tolerance };
+
+const run = (problem: ProblemFields, answers: Answers, { tolerance, ...extra }: Extra = {}) => {
+  const tape = compileProblem(problem);
+  return grade(tape, readAnswers(tape, answers, tolerance), { locale: 'en', learningRate: 0.1, ...extra });
+};
 const byKey = (report: ReturnType<typeof run>) => Object.fromEntries(report.results.map((r) => [r.key, r]));
 
 // The tutorial's neuron: x = 3, w = -0.2, b = 0.4, y = 0, sigmoid, half squared error.
@@ -43,7 +50,7 @@ describe('grading: correct answers', () => {
 });
 
 describe('grading: diagnosis of common mistakes', () => {
-  const diagnosis = (problem: ProblemFields, key: string, value: unknown, extra: Partial<GradeOptions> = {}) => {
+  const diagnosis = (problem: ProblemFields, key: string, value: unknown, extra: Extra = {}) => {
     const r = run(problem, { [key]: value as number }, extra).results[0];
     expect(r.correct).toBe(false);
     return r.diagnosis;

@@ -1,0 +1,147 @@
+/**
+ * The compiled form of every problem: slots and nodes in typed arrays, values in one arena.
+ *
+ * Slots are the leaves (inputs and params, in the order given), then the nodes (in the order
+ * written), then the literal constants of args. Each slot has a kind, a shape, and an offset and
+ * size in the arena, a Float64Array holding every slot's elements; `initial` is that arena with
+ * the leaves and constants filled in. Nodes are listed in evaluation (topological) order, each
+ * with its op code, its args (ARG_STRIDE slots per node) and its attr.
+ *
+ * A tape is plain data (typed arrays, strings, small objects): it has no object per node, it is
+ * never mutated after compile, and it can be posted to a worker thread as it is.
+ */
+import { type OpDef, type OpName, opList, opNames } from './ops.js';
+import type { Shape, Tensor } from './tensor.js';
+
+export const INPUT = 0;
+export const PARAM = 1;
+export const CONST = 2;
+export const NODE = 3;
+export type SlotKind = 'input' | 'param' | 'const' | 'node';
+export const SLOT_KINDS: readonly SlotKind[] = ['input', 'param', 'const', 'node'];
+
+/** Args per node in `args`; a node with fewer repeats its first arg in the unused places. */
+export const ARG_STRIDE = 3;
+
+/** Where each node was written, for error messages: `graph.nodes[3]`, `graph.expr` (line 2, column 5), `network.layers[0]`. */
+export type NodePaths =
+  | { readonly kind: 'indexed'; readonly prefix: string }
+  | { readonly kind: 'text'; readonly path: string; readonly where: readonly string[] }
+  | { readonly kind: 'each'; readonly paths: readonly string[] };
+
+export interface LayerIds {
+  readonly W: string;
+  readonly b: string;
+  readonly z: string;
+  readonly a: string;
+}
+
+export interface Tape {
+  readonly slotCount: number;
+  readonly leafCount: number;
+  readonly nodeCount: number;
+  /** Per slot: the id, or null for a literal constant. */
+  readonly ids: readonly (string | null)[];
+  /** Per slot: INPUT, PARAM, CONST or NODE. */
+  readonly kind: Uint8Array;
+  /** Per slot: rank, then the two dims (`dims[2s]`, `dims[2s + 1]`; 1 where the rank is lower). */
+  readonly rank: Uint8Array;
+  readonly dims: Int32Array;
+  readonly offset: Int32Array;
+  readonly size: Int32Array;
+  /** The arena with the leaves and constants written in (nodes 0): where every evaluation starts. */
+  readonly initial: Float64Array;
+  /** Per node, in evaluation order. */
+  readonly nodeSlot: Int32Array;
+  readonly op: Uint8Array;
+  readonly args: Int32Array;
+  readonly attr: Float64Array;
+  /** Every slot holds one number: evaluation runs the all-scalar loop. */
+  readonly allScalar: boolean;
+  /** Element operations of one forward (or backward) pass, from the ops' costs. */
+  readonly passWork: number;
+  readonly output: number;
+  /** Where `output` was set, for errors about it. */
+  readonly outputPath: string;
+  /** Slots of the params, in the order given. */
+  readonly params: Int32Array;
+  readonly paths: NodePaths;
+  /** For a network spec: the ids of each layer. */
+  readonly layers?: readonly LayerIds[];
+}
+
+const SCALAR: Shape = Object.freeze([]) as Shape;
+
+export function shapeOf(tape: Tape, slot: number): Shape {
+  const rank = tape.rank[slot];
+  if (rank === 0) return SCALAR;
+  return rank === 1 ? [tape.dims[2 * slot]] : [tape.dims[2 * slot], tape.dims[2 * slot + 1]];
+}
+
+export const slotKind = (tape: Tape, slot: number): SlotKind => SLOT_KINDS[tape.kind[slot]];
+
+/** A view of one slot's elements in an arena (values or gradients): writes go to the arena. */
+export function view(tape: Tape, arena: Float64Array, slot: number): Tensor {
+  const at = tape.offset[slot];
+  return { shape: shapeOf(tape, slot), data: arena.subarray(at, at + tape.size[slot]) };
+}
+
+/** A copy of one slot's elements, that outlives the arena's next evaluation. */
+export function copyOf(tape: Tape, arena: Float64Array, slot: number): Tensor {
+  const at = tape.offset[slot];
+  return { shape: shapeOf(tape, slot), data: arena.slice(at, at + tape.size[slot]) };
+}
+
+/** Views of every slot, for the tensor kernels. */
+export function views(tape: Tape, arena: Float64Array): Tensor[] {
+  const out: Tensor[] = new Array(tape.slotCount);
+  for (let s = 0; s < tape.slotCount; s++) out[s] = view(tape, arena, s);
+  return out;
+}
+
+export const opOf = (tape: Tape, k: number): OpDef => opList[tape.op[k]];
+export const opNameOf = (tape: Tape, k: number): OpName => opNames[tape.op[k]];
+
+/** The arg slots of the node at position k of the evaluation order. */
+export function argsOf(tape: Tape, k: number): number[] {
+  const arity = opOf(tape, k).args.length;
+  return Array.from(tape.args.subarray(k * ARG_STRIDE, k * ARG_STRIDE + arity));
+}
+
+/** Where the node in `slot` was written. */
+export function nodePath(tape: Tape, slot: number): string {
+  const i = slot - tape.leafCount;
+  const { paths } = tape;
+  if (paths.kind === 'indexed') return `${paths.prefix}[${i}]`;
+  return paths.kind === 'text' ? paths.path : paths.paths[i];
+}
+
+/** "line 2, column 5" for a node of expr text. */
+export function nodeWhere(tape: Tape, slot: number): string | undefined {
+  return tape.paths.kind === 'text' ? tape.paths.where[slot - tape.leafCount] : undefined;
+}
+
+const slotMaps = new WeakMap<Tape, Map<string, number>>();
+
+/** The slot of an id, or undefined. */
+export function slotOf(tape: Tape, id: string): number | undefined {
+  let map = slotMaps.get(tape);
+  if (!map) {
+    map = new Map();
+    for (let s = 0; s < tape.slotCount; s++) if (tape.ids[s] !== null) map.set(tape.ids[s]!, s);
+    slotMaps.set(tape, map);
+  }
+  return map.get(id);
+}
+
+/** Position in the evaluation order of the node in `slot`. */
+export function positionOf(tape: Tape, slot: number): number {
+  return tape.nodeSlot.indexOf(slot);
+}
+
+/** The slots in the order responses list their ids: leaves, then nodes as written. */
+export function reportOrder(tape: Tape): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < tape.leafCount + tape.nodeCount; s++) out.push(s);
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * How a compute route answers: the operation prepares the job on the event loop (compile and
+ * limits, no computing), then runs it right there when it is small, or on a worker thread when
+ * its estimated work is above the offload threshold.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { localeFrom } from '../core/locale.js';
+import type { Limits } from '../engine/limits.js';
+import { type OperationName, operations } from '../operations/index.js';
+import type { ComputePool } from '../workers/pool.js';
+import { checkResponse } from './zod-compilers.js';
+
+/**
+ * Element operations above which a job goes to a worker thread: about a millisecond of compute
+ * on the event loop (bench/offload-threshold.ts measures where the round trip to a worker pays).
+ */
+export const DEFAULT_OFFLOAD_WORK = 300_000;
+
+export interface ComputeOptions {
+  limits: Limits;
+  /** Where heavy jobs run; without it every job runs on the event loop. */
+  pool?: ComputePool;
+  offloadWork: number;
+  /** Tests: check responses computed on a worker against their schema, as the serializer does for the others. */
+  checkResponses: boolean;
+}
+
+export class Computer {
+  constructor(private readonly options: ComputeOptions) {}
+
+  async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType): Promise<FastifyReply> {
+    const { limits, pool, offloadWork, checkResponses } = this.options;
+    const op = operations[name] as (typeof operations)['forward'];
+    const job = op.prepare(request.body as never, { limits, locale: localeFrom(request.headers['accept-language']) });
+    if (!pool || op.work(job) < offloadWork) return reply.send(op.run(job));
+    const json = await pool.run(name, job);
+    if (checkResponses) checkResponse(responseSchema, JSON.parse(json), request.url);
+    return reply.type('application/json; charset=utf-8').send(json);
+  }
+}

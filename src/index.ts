@@ -1,0 +1,58 @@
+/**
+ * The gradient service as a library: one call per operation, each taking the same JSON body as
+ * its route and returning the same JSON, computed in this process (no HTTP, no worker threads).
+ *
+ *   import { gradients } from 'gradient-service';
+ *   const result = gradients({ neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } });
+ *   result.gradients.w; // 0.3342706384098403
+ *
+ * A body that does not match the route's schema, or that cannot be evaluated, throws a
+ * SpecError whose `code` and `errors` (each with a `path` and a `message`) are those of the
+ * route's problem response. The limits are the service's defaults unless given.
+ */
+import type { z } from 'zod';
+import type { Locale } from './core/locale.js';
+import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
+import type { Operation } from './operations/operation.js';
+import { operations } from './operations/index.js';
+import type { GradeBody, GradeResponse } from './schemas/grade.js';
+import type { ForwardBody, ForwardResponse, GradcheckBody, GradcheckResponse, GradientsBody, GradientsResponse, StepBody, StepResponse } from './schemas/operations.js';
+import { validate } from './schemas/validate.js';
+
+export { SpecError, type ErrorCode, type FieldProblem } from './engine/errors.js';
+export { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
+export type { Locale } from './core/locale.js';
+
+export interface CallOptions {
+  /** The language of notes and feedback (gradcheck, grade); English by default. */
+  locale?: Locale;
+  limits?: Partial<Limits>;
+}
+
+function call<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, options: CallOptions = {}): Result {
+  const checked = validate(op.body, body);
+  if ('error' in checked) throw checked.error;
+  const job = op.prepare(checked.value, { limits: { ...DEFAULT_LIMITS, ...options.limits }, locale: options.locale ?? 'en' });
+  return op.run(job);
+}
+
+export type ForwardRequest = z.input<typeof ForwardBody>;
+export type GradientsRequest = z.input<typeof GradientsBody>;
+export type StepRequest = z.input<typeof StepBody>;
+export type GradcheckRequest = z.input<typeof GradcheckBody>;
+export type GradeRequest = z.input<typeof GradeBody>;
+
+/** POST /v1/forward: the value of every leaf and node. */
+export const forward = (body: ForwardRequest, options?: CallOptions): z.output<typeof ForwardResponse> => call(operations.forward, body, options);
+
+/** POST /v1/gradients: the gradient of the output with respect to every id, and each node's local derivatives. */
+export const gradients = (body: GradientsRequest, options?: CallOptions): z.output<typeof GradientsResponse> => call(operations.gradients, body, options);
+
+/** POST /v1/step: the params after one or more SGD or Adam steps. */
+export const step = (body: StepRequest, options?: CallOptions): z.output<typeof StepResponse> => call(operations.step, body, options);
+
+/** POST /v1/gradcheck: central finite differences against backprop, per element. */
+export const gradcheck = (body: GradcheckRequest, options?: CallOptions): z.output<typeof GradcheckResponse> => call(operations.gradcheck, body, options);
+
+/** POST /v1/grade: a student's answers graded, with follow-through and diagnoses. */
+export const grade = (body: GradeRequest, options?: CallOptions): z.output<typeof GradeResponse> => call(operations.grade, body, options);

@@ -1,0 +1,74 @@
+/** POST /v1/gradcheck: central finite differences against backprop, per element. */
+import { GRADCHECK_DEFAULTS, type GradcheckReport, checkedElements, checkedSlots, gradcheck } from '../core/gradcheck.js';
+import type { Locale, Localized } from '../core/locale.js';
+import { assertScalarOutput } from '../engine/evaluate.js';
+import { checkResponseSize, checkWork } from '../engine/limits.js';
+import type { Tape } from '../engine/tape.js';
+import { wireNumber } from '../engine/tensor.js';
+import { compileProblem } from '../problems/index.js';
+import { GradcheckBody } from '../schemas/operations.js';
+import { operation } from './operation.js';
+import type { Warning } from './report.js';
+
+export interface GradcheckJob {
+  tape: Tape;
+  settings: { epsilon: number; rtol: number; atol: number };
+  wrt?: string[];
+  locale: Locale;
+}
+
+/** A forward and a backward pass for the analytic gradient, then two forward passes per checked element. */
+const passes = (elements: number): number => 2 * elements + 2;
+/** Numbers in one result: analytic, numeric, the two losses, the errors, the index. */
+const NUMBERS_PER_RESULT = 8;
+const ASK_FOR_LESS = 'check fewer elements with a narrower `wrt`, or send a smaller graph';
+
+const KINK_NOTE: Localized = {
+  en: "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+  'pt-BR': "a perturbação faz a entrada de um ponto de quebra (relu, abs ou leaky_relu) cruzar o 0, onde a função não tem derivada: o quociente de diferenças mistura as duas inclinações, então uma divergência aqui é esperada; o valor analítico segue o PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+};
+
+const KINK_WORDS = {
+  en: { straddles: 'the check straddles the kink of', passes: 'passes, but', fails: 'fails because' },
+  'pt-BR': { straddles: 'a verificação atravessa o ponto de quebra de', passes: 'passa, mas', fails: 'falha porque' },
+} satisfies Record<Locale, Record<string, string>>;
+
+export function gradcheckReport(settings: GradcheckJob['settings'], report: GradcheckReport, locale: Locale) {
+  const words = KINK_WORDS[locale];
+  const kinked = [...new Set(report.results.flatMap((r) => r.kinks))];
+  const warnings: Warning[] = kinked.length
+    ? [{ code: 'kink', ids: kinked, message: `${words.straddles} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}` }]
+    : [];
+  return {
+    pass: report.pass,
+    maxAbsError: wireNumber(report.maxAbsError),
+    maxRelError: wireNumber(report.maxRelError),
+    ...settings,
+    results: report.results.map((r) => ({
+      ...r,
+      analytic: wireNumber(r.analytic),
+      numeric: wireNumber(r.numeric),
+      lossPlus: wireNumber(r.lossPlus),
+      lossMinus: wireNumber(r.lossMinus),
+      absError: wireNumber(r.absError),
+      relError: wireNumber(r.relError),
+      note: r.kinks.length ? `${r.pass ? words.passes : words.fails} ${KINK_NOTE[locale]}` : undefined,
+    })),
+    warnings,
+  };
+}
+
+export const gradcheckOperation = operation({
+  body: GradcheckBody,
+  prepare(body, { limits, locale }): GradcheckJob {
+    const { epsilon = GRADCHECK_DEFAULTS.epsilon, rtol = GRADCHECK_DEFAULTS.rtol, atol = GRADCHECK_DEFAULTS.atol, wrt } = body;
+    const tape = compileProblem(body, limits);
+    assertScalarOutput(tape);
+    const elements = checkedElements(tape, checkedSlots(tape, wrt));
+    checkWork(tape, passes(elements), limits, ASK_FOR_LESS);
+    checkResponseSize(tape, NUMBERS_PER_RESULT * elements, limits, ASK_FOR_LESS);
+    return { tape, settings: { epsilon, rtol, atol }, wrt, locale };
+  },
+  work: ({ tape, wrt }) => passes(checkedElements(tape, checkedSlots(tape, wrt))) * tape.passWork,
+  run: ({ tape, settings, wrt, locale }) => gradcheckReport(settings, gradcheck(tape, { ...settings, wrt }), locale),
+});

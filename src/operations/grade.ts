@@ -1,0 +1,30 @@
+/** POST /v1/grade: a student's hand-computed answers, graded. */
+import { inFormat } from '../core/grading/formats.js';
+import { type GradeOptions, type ReadAnswer, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
+import type { Format } from '../core/grading/formats.js';
+import { checkResponseSize, checkWork } from '../engine/limits.js';
+import type { Tape } from '../engine/tape.js';
+import { compileProblem } from '../problems/index.js';
+import { GradeBody } from '../schemas/grade.js';
+import { operation } from './operation.js';
+
+export interface GradeJob {
+  tape: Tape;
+  answers: ReadAnswer[];
+  options: GradeOptions;
+  format: Format;
+}
+
+export const gradeOperation = operation({
+  body: GradeBody,
+  prepare(body, { limits, locale }): GradeJob {
+    const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native' } = body;
+    const tape = compileProblem(body, limits);
+    const read = readAnswers(tape, answers, tolerance);
+    checkWork(tape, gradingPasses(tape, read), limits, 'send fewer answers (finite differences of large tensors cost the most), or a smaller graph');
+    checkResponseSize(tape, gradeValueCount(tape, read), limits, 'send fewer answers, or answers about smaller tensors');
+    return { tape, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format };
+  },
+  work: ({ tape, answers }) => gradingPasses(tape, answers) * tape.passWork,
+  run: ({ tape, answers, options, format }) => inFormat(grade(tape, answers, options), format),
+});

@@ -1,0 +1,90 @@
+/** POST /v1/gradients: backpropagation, the gradient of the output with respect to every id. */
+import { assertScalarOutput, backward, forward, localDerivatives } from '../engine/evaluate.js';
+import { checkResponseSize, checkWork } from '../engine/limits.js';
+import { ARG_STRIDE, CONST, type Tape, opOf } from '../engine/tape.js';
+import { type WireNumber, wireNumber } from '../engine/tensor.js';
+import { compileProblem } from '../problems/index.js';
+import { GradientsBody } from '../schemas/operations.js';
+import { ASK_FOR_LESS_VALUES, reportedSlots } from './include.js';
+import { operation } from './operation.js';
+import { idMap, layerReports, layerValueCount, nonFiniteWarning, valueCount } from './report.js';
+
+export interface GradientsJob {
+  tape: Tape;
+  slots: number[];
+  layers: boolean;
+}
+
+export interface LocalDerivative {
+  of: string;
+  wrt: string;
+  /** Position of the arg in the node's args (an id may appear twice: mul(x, x)). */
+  arg: number;
+  value: WireNumber;
+}
+
+/**
+ * Each node's local derivative with respect to each of its args that is an id (not a literal),
+ * for the nodes in `reported`, in evaluation order.
+ */
+function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): LocalDerivative[] {
+  const { da, db } = localDerivatives(tape, values);
+  const out: LocalDerivative[] = [];
+  for (let k = 0; k < tape.nodeCount; k++) {
+    const of = tape.nodeSlot[k];
+    if (!reported[of]) continue;
+    const arity = opOf(tape, k).args.length;
+    for (let j = 0; j < arity; j++) {
+      const arg = tape.args[k * ARG_STRIDE + j];
+      if (tape.kind[arg] !== CONST) out.push({ of: tape.ids[of]!, wrt: tape.ids[arg]!, arg: j, value: wireNumber(j === 0 ? da[k] : db[k]) });
+    }
+  }
+  return out;
+}
+
+/** The entries `localReport` writes. */
+function localCount(tape: Tape, reported: Uint8Array): number {
+  let n = 0;
+  for (let k = 0; k < tape.nodeCount; k++) {
+    if (!reported[tape.nodeSlot[k]]) continue;
+    const arity = opOf(tape, k).args.length;
+    for (let j = 0; j < arity; j++) if (tape.kind[tape.args[k * ARG_STRIDE + j]] !== CONST) n++;
+  }
+  return n;
+}
+
+const flags = (tape: Tape, slots: readonly number[]): Uint8Array => {
+  const out = new Uint8Array(tape.slotCount);
+  for (const s of slots) out[s] = 1;
+  return out;
+};
+
+export const gradientsOperation = operation({
+  body: GradientsBody,
+  prepare(body, { limits }): GradientsJob {
+    const tape = compileProblem(body, limits);
+    assertScalarOutput(tape);
+    const slots = reportedSlots(tape, body.include);
+    const layers = body.include === undefined;
+    checkWork(tape, 2, limits, 'send a smaller graph');
+    const local = tape.allScalar ? localCount(tape, flags(tape, slots)) : 0;
+    checkResponseSize(tape, 2 * valueCount(tape, slots) + local + (layers ? layerValueCount(tape, true) : 0), limits, ASK_FOR_LESS_VALUES);
+    return { tape, slots, layers };
+  },
+  work: ({ tape }) => 2 * tape.passWork,
+  run({ tape, slots, layers }) {
+    const values = forward(tape);
+    const grads = backward(tape, values);
+    return {
+      output: tape.ids[tape.output]!,
+      values: idMap(tape, values, slots),
+      gradients: idMap(tape, grads, slots),
+      local: tape.allScalar ? localReport(tape, values, flags(tape, slots)) : undefined,
+      layers: layers ? layerReports(tape, values, grads) : undefined,
+      warnings: [
+        ...nonFiniteWarning(tape, values, slots, 'non_finite_values', 'the value'),
+        ...nonFiniteWarning(tape, grads, slots, 'non_finite_gradients', 'the gradient'),
+      ],
+    };
+  },
+});

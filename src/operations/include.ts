@@ -1,0 +1,14 @@
+import { specError } from '../engine/errors.js';
+import { type Tape, reportOrder, slotOf } from '../engine/tape.js';
+
+/** The slots a response reports: every leaf and node, or only the ids of `include`. */
+export function reportedSlots(tape: Tape, include: readonly string[] | undefined): number[] {
+  if (!include) return reportOrder(tape);
+  return include.map((id, i) => {
+    const slot = slotOf(tape, id);
+    if (slot === undefined) throw specError('UNKNOWN_ID', `include[${i}]`, `unknown id '${id}': not an input, a param or a node`);
+    return slot;
+  });
+}
+
+export const ASK_FOR_LESS_VALUES = 'list the ids you need in `include` (for example the output and the params), or send a smaller graph';

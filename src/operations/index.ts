@@ -1,0 +1,16 @@
+/** Every operation of the service by name: what the routes, the library and the worker threads run. */
+import { forwardOperation } from './forward.js';
+import { gradcheckOperation } from './gradcheck.js';
+import { gradeOperation } from './grade.js';
+import { gradientsOperation } from './gradients.js';
+import { stepOperation } from './step.js';
+
+export const operations = {
+  forward: forwardOperation,
+  gradients: gradientsOperation,
+  step: stepOperation,
+  gradcheck: gradcheckOperation,
+  grade: gradeOperation,
+};
+
+export type OperationName = keyof typeof operations;

@@ -1,0 +1,27 @@
+/**
+ * An operation of the service (forward, gradients, step, gradcheck, grade) in two halves, so the
+ * same code serves the HTTP routes, the library and the worker threads:
+ * - `prepare` reads the body and compiles it, and refuses whatever is over a limit (work, response
+ *   size) before any computing. What it returns is plain data that can be posted to a worker.
+ * - `run` computes the response body from it.
+ */
+import type { z } from 'zod';
+import type { Limits } from '../engine/limits.js';
+import type { Locale } from '../core/locale.js';
+
+export interface OperationContext {
+  limits: Limits;
+  /** The language of notes and feedback. */
+  locale: Locale;
+}
+
+export interface Operation<Body, Job, Result> {
+  /** The request body's schema (the route's, and the library's validation). */
+  readonly body: z.ZodType<Body>;
+  prepare(body: Body, context: OperationContext): Job;
+  /** Element operations the job will take: what decides whether it runs on a worker thread. */
+  work(job: Job): number;
+  run(job: Job): Result;
+}
+
+export const operation = <Body, Job, Result>(op: Operation<Body, Job, Result>): Operation<Body, Job, Result> => op;

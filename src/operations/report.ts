@@ -1,0 +1,70 @@
+/** Shapes evaluation results into the id-keyed maps, layers and warnings of the wire contract. */
+import { type Tape, shapeOf, view } from '../engine/tape.js';
+import { type WireValue, isFiniteTensor, toJson, wireNumber } from '../engine/tensor.js';
+
+export type IdMap = Record<string, WireValue>;
+
+export interface Warning {
+  code: 'non_finite_values' | 'non_finite_gradients' | 'kink';
+  ids: string[];
+  message: string;
+}
+
+/** One slot's elements of an arena as the wire writes them. */
+export function wireValue(tape: Tape, arena: Float64Array, slot: number): WireValue {
+  return tape.rank[slot] === 0 ? wireNumber(arena[tape.offset[slot]]) : toJson({ shape: shapeOf(tape, slot), data: view(tape, arena, slot).data });
+}
+
+/**
+ * An id -> value map of the given slots, in their order. It has no prototype, so an id such as
+ * `__proto__` is an own key like any other and `JSON.stringify` writes it.
+ */
+export function idMap(tape: Tape, arena: Float64Array, slots: readonly number[]): IdMap {
+  const out: IdMap = Object.create(null);
+  for (const s of slots) out[tape.ids[s]!] = wireValue(tape, arena, s);
+  return out;
+}
+
+/** The numbers `idMap` writes for these slots. */
+export const valueCount = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.size[s], 0);
+
+export function nonFiniteWarning(tape: Tape, arena: Float64Array, slots: readonly number[], code: Warning['code'], what: string): Warning[] {
+  const ids = slots.filter((s) => !isFiniteTensor(view(tape, arena, s))).map((s) => tape.ids[s]!);
+  if (!ids.length) return [];
+  return [{ code, ids, message: `${what} of ${ids.map((id) => `'${id}'`).join(', ')} ${ids.length === 1 ? 'is' : 'are'} not finite (NaN or infinite), written as strings` }];
+}
+
+export interface LayerReport {
+  z: WireValue;
+  a: WireValue;
+  'dL/da'?: WireValue;
+  'dL/dz'?: WireValue;
+  'dL/dW'?: WireValue;
+  'dL/db'?: WireValue;
+}
+
+/** A network's layers: z and a, and with gradients dL/da, dL/dz, dL/dW and dL/db. */
+export function layerReports(tape: Tape, values: Float64Array, grads?: Float64Array): LayerReport[] | undefined {
+  return tape.layers?.map((ids) => {
+    const at = (id: string): number => tape.ids.indexOf(id);
+    const layer: LayerReport = { z: wireValue(tape, values, at(ids.z)), a: wireValue(tape, values, at(ids.a)) };
+    if (grads) {
+      layer['dL/da'] = wireValue(tape, grads, at(ids.a));
+      layer['dL/dz'] = wireValue(tape, grads, at(ids.z));
+      layer['dL/dW'] = wireValue(tape, grads, at(ids.W));
+      layer['dL/db'] = wireValue(tape, grads, at(ids.b));
+    }
+    return layer;
+  });
+}
+
+/** The numbers `layerReports` writes: z and a of each layer, and with gradients four more arrays. */
+export function layerValueCount(tape: Tape, withGradients: boolean): number {
+  let n = 0;
+  for (const ids of tape.layers ?? []) {
+    const size = (id: string): number => tape.size[tape.ids.indexOf(id)];
+    n += 2 * size(ids.z);
+    if (withGradients) n += 2 * size(ids.z) + size(ids.W) + size(ids.b);
+  }
+  return n;
+}

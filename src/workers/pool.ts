@@ -1,0 +1,119 @@
+/**
+ * The compute pool: worker threads (piscina) for the jobs too heavy for the event loop, so that
+ * health probes and small requests keep answering while they run.
+ * - Each job has a compute-time budget, counted from when a worker starts it. Over it, the task
+ *   is aborted: piscina terminates that worker and starts a fresh one, and the caller gets a
+ *   BudgetExceededError.
+ * - At most `threads` jobs run and `queue` wait; one more is refused with a PoolBusyError at
+ *   once, rather than waiting in an unbounded queue.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { SpecError } from '../engine/errors.js';
+import type { OperationName } from '../operations/index.js';
+import type { ComputeOutcome, ComputeTask } from './compute-worker.js';
+
+export interface PoolOptions {
+  /** Worker threads; the machine's cores by default. */
+  threads: number;
+  /** Jobs that may wait for a thread. */
+  queue: number;
+  /** Compute time one job may take, in ms. */
+  budgetMs: number;
+}
+
+export const DEFAULT_POOL: PoolOptions = { threads: availableParallelism(), queue: 2 * availableParallelism(), budgetMs: 10_000 };
+
+export class BudgetExceededError extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`the computation took more than the compute-time budget of ${budgetMs} ms`);
+  }
+}
+
+export class PoolBusyError extends Error {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly threads: number,
+    readonly queue: number,
+  ) {
+    super('every compute worker is busy and the queue is full');
+  }
+}
+
+/** Under tests and `tsx`, the worker is TypeScript: its thread loads tsx first. */
+const workerFile = new URL(`./compute-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const workerExecArgv = workerFile.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
+
+/** The typed arrays of a job (its tape's arrays): moved to the worker rather than copied. */
+function buffersOf(job: unknown): ArrayBuffer[] {
+  const tape = (job as { tape?: Record<string, unknown> }).tape;
+  if (!tape) return [];
+  return Object.values(tape).flatMap((v) => (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer ? [v.buffer] : []));
+}
+
+export class ComputePool {
+  private pool?: Piscina<ComputeTask, ComputeOutcome>;
+  /** Jobs submitted and not yet settled: running or waiting. */
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(readonly options: PoolOptions) {}
+
+  get busy(): number {
+    return Math.min(this.inFlight, this.options.threads);
+  }
+
+  get queued(): number {
+    return Math.max(0, this.inFlight - this.options.threads);
+  }
+
+  /** Runs the job on a worker thread; resolves to the response as JSON text. */
+  async run(name: OperationName, job: unknown): Promise<string> {
+    const { threads, queue, budgetMs } = this.options;
+    if (this.closed) throw new PoolBusyError(1, threads, queue);
+    if (this.inFlight >= threads + queue) throw new PoolBusyError(this.retryAfterSeconds(), threads, queue);
+    this.pool ??= new Piscina<ComputeTask, ComputeOutcome>({
+      filename: workerFile.href,
+      execArgv: workerExecArgv,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+    });
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const abort = new AbortController();
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const start = Atomics.waitAsync(started, 0, 0);
+    if (start.async) {
+      void start.value.then(() => {
+        if (!settled) timer = setTimeout(() => abort.abort(), budgetMs);
+      });
+    }
+    this.inFlight++;
+    try {
+      const outcome = await this.pool.run({ name, job, started }, { signal: abort.signal, transferList: buffersOf(job) });
+      if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.errors, outcome.problem.extra);
+      return outcome.json;
+    } catch (e) {
+      if (abort.signal.aborted) throw new BudgetExceededError(budgetMs);
+      throw e;
+    } finally {
+      settled = true;
+      this.inFlight--;
+      clearTimeout(timer);
+      Atomics.notify(started, 0); // releases the wait of a job that never started
+    }
+  }
+
+  /** Seconds until a slot is likely free: the mean run time of a job, at least 1. */
+  private retryAfterSeconds(): number {
+    const mean = this.pool?.histogram.runTime.mean ?? 0;
+    return Math.min(60, Math.max(1, Math.ceil(mean / 1000)));
+  }
+
+  /** Lets the running jobs finish, then stops the threads. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool?.close();
+  }
+}
