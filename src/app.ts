@@ -59,8 +59,14 @@ export async function buildApp(options: AppOptions = {}) {
   app.setSerializerCompiler(serializerCompiler(options.checkResponses ?? false));
   registerProblemHandlers(app);
 
+  const isReady = options.isReady ?? (() => true);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Once shutdown begins, a response to a request still in flight closes its connection, so
+  // that a keep-alive client does not hold the server open after it.
+  app.addHook('onSend', async (_request, reply) => {
+    if (!isReady()) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -100,7 +106,7 @@ export async function buildApp(options: AppOptions = {}) {
     offloadWork: options.offloadWork ?? DEFAULT_OFFLOAD_WORK,
     checkResponses: options.checkResponses ?? false,
   });
-  await app.register(healthRoutes, { isReady: options.isReady ?? (() => true) });
+  await app.register(healthRoutes, { isReady });
   await app.register(opsRoute);
   for (const route of [forwardRoute, gradientsRoute, stepRoute, gradcheckRoute, gradeRoute]) await app.register(route, { computer });
   await app.register(exercisesRoute);

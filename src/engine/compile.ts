@@ -85,15 +85,21 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const ids: (string | null)[] = new Array(slotCount).fill(null);
   const kind = new Uint8Array(slotCount).fill(CONST);
   const slotOf = new Map<string, number>();
-  const claim = (id: string, slot: number, idPath: string, suffix: string): void => {
-    if (!ID_PATTERN.test(id)) fail('INVALID_SPEC', idPath, `'${id}' is not a valid id (letters, digits and _, not starting with a digit)${suffix}`);
-    else if (slotOf.has(id)) fail('DUPLICATE_ID', idPath, `duplicate id '${id}'${suffix}: ids are unique across inputs, params and nodes`);
-    slotOf.set(id, slot);
+  /** Gives `id` its slot, or says why it cannot have one (the error's path is built only then). */
+  const claim = (id: string, slot: number): string | undefined => {
+    const known = slotOf.size;
+    slotOf.set(id, slot); // one lookup: the map grows unless the id was there already
     ids[slot] = id;
+    return !ID_PATTERN.test(id) ? 'INVALID_SPEC' : slotOf.size === known ? 'DUPLICATE_ID' : undefined;
   };
+  const claimFailed = (code: string, id: string, path: string, suffix: string): void =>
+    code === 'INVALID_SPEC'
+      ? fail('INVALID_SPEC', path, `'${id}' is not a valid id (letters, digits and _, not starting with a digit)${suffix}`)
+      : fail('DUPLICATE_ID', path, `duplicate id '${id}'${suffix}: ids are unique across inputs, params and nodes`);
 
   const leafValues: Tensor[] = leaves.map((leaf, s) => {
-    claim(leaf.id, s, leaf.path, '');
+    const problem = claim(leaf.id, s);
+    if (problem) claimFailed(problem, leaf.id, leaf.path, '');
     kind[s] = leaf.kind === 'input' ? INPUT : PARAM;
     return fromJson(leaf.value, leaf.path);
   });
@@ -103,7 +109,8 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const attrByDraft = new Float64Array(nodeCount);
   for (let i = 0; i < nodeCount; i++) {
     const n = nodes[i];
-    claim(n.id, leafCount + i, where.field(i, '.id'), where.suffix(i));
+    const problem = claim(n.id, leafCount + i);
+    if (problem) claimFailed(problem, n.id, where.field(i, '.id'), where.suffix(i));
     kind[leafCount + i] = NODE;
     const code = opCode(n.op);
     if (code < 0) {

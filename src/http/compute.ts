@@ -33,7 +33,9 @@ export class Computer {
     const { limits, pool, offloadWork, checkResponses } = this.options;
     const op = operations[name] as (typeof operations)['forward'];
     const job = op.prepare(request.body as never, { limits, locale: localeFrom(request.headers['accept-language']) });
-    if (!pool || op.work(job) < offloadWork) return reply.send(op.run(job));
+    const work = op.work(job);
+    if (!pool || work < offloadWork) return reply.send(op.run(job));
+    request.log.info({ operation: name, work }, 'computing on a worker');
     const json = await pool.run(name, job);
     if (checkResponses) checkResponse(responseSchema, JSON.parse(json), request.url);
     return reply.type('application/json; charset=utf-8').send(json);

@@ -105,10 +105,10 @@ export class ComputePool {
     }
   }
 
-  /** Seconds until a slot is likely free: the mean run time of a job, at least 1. */
+  /** Seconds until a slot is likely free: the mean run time of the jobs so far, from 1 to 60. */
   private retryAfterSeconds(): number {
-    const mean = this.pool?.histogram.runTime.mean ?? 0;
-    return Math.min(60, Math.max(1, Math.ceil(mean / 1000)));
+    const mean = this.pool?.histogram.runTime.mean;
+    return Math.min(60, Math.max(1, Number.isFinite(mean) ? Math.ceil(mean! / 1000) : 1));
   }
 
   /** Lets the running jobs finish, then stops the threads. */

@@ -1,0 +1,87 @@
+/**
+ * The core as a library (src/index.ts): one call per operation, the same JSON body as its route
+ * in, the same JSON out, and the same problems (as a thrown SpecError).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localeFrom } from '../src/core/locale.js';
+import { toProblem } from '../src/http/problem.js';
+import * as library from '../src/index.js';
+import { buildTestApp } from './support/app.js';
+import { type ConformanceCase, checkCase } from './support/conformance.js';
+
+const dir = new URL('./conformance/', import.meta.url);
+const calls = {
+  '/v1/forward': library.forward,
+  '/v1/gradients': library.gradients,
+  '/v1/step': library.step,
+  '/v1/gradcheck': library.gradcheck,
+  '/v1/grade': library.grade,
+} as Record<string, (body: unknown, options?: library.CallOptions) => unknown>;
+
+const cases: ConformanceCase[] = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as ConformanceCase)
+  .filter((c) => calls[c.endpoint] && c.request !== undefined);
+
+/** The library's answer as the route would send it: the JSON of the result, or the problem of the error. */
+function callAsRoute(c: ConformanceCase): { status: number; type: string; body: string } {
+  try {
+    const result = calls[c.endpoint](c.request, { locale: localeFrom(c.headers?.['Accept-Language']) });
+    return { status: 200, type: 'application/json', body: JSON.stringify(result) };
+  } catch (e) {
+    if (!(e instanceof library.SpecError)) throw e;
+    const p = toProblem(e);
+    return { status: p.status, type: 'application/problem+json', body: JSON.stringify(p) };
+  }
+}
+
+describe('the library', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('passes conformance case %s', (_, c) => {
+    const { status, type, body } = callAsRoute(c);
+    expect(checkCase(c, status, type, body)).toEqual([]);
+  });
+
+  describe('returns the JSON its route returns', () => {
+    let app: Awaited<ReturnType<typeof buildTestApp>>;
+    beforeAll(async () => {
+      app = await buildTestApp();
+    });
+    afterAll(() => app.close());
+
+    it.each(cases.filter((c) => (c.expectStatus ?? 200) === 200 && !c.expectStatusIn).map((c) => [c.name, c] as const))('%s', async (_, c) => {
+      const res = await app.inject({ method: 'POST', url: c.endpoint, headers: c.headers, payload: c.request as object });
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(callAsRoute(c).body)).toEqual(res.json());
+    });
+  });
+
+  it('throws a SpecError naming the field, as the route answers 400', () => {
+    const call = () => library.gradients({ neuron: { x: 3, w: -0.2, b: 0.4 } } as never);
+    expect(call).toThrow(library.SpecError);
+    try {
+      call();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'VALIDATION', errors: [{ path: 'neuron.y', message: 'is required' }] });
+    }
+  });
+
+  it('takes its limits as options', () => {
+    const body = { graph: { inputs: { x: 1 }, expr: 'a = x + 1; b = a * 2; c = b - 3' } };
+    expect(() => library.forward(body, { limits: { maxNodes: 2 } })).toThrow(/3 nodes is more than the limit of 2/);
+    expect(library.forward(body).values.c).toBe(1);
+  });
+});
+
+describe("the package's entry", () => {
+  it("runs the README's example as a Node script importing 'gradient-service'", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = /```js\n(import \{[^`]*?from 'gradient-service';[^`]*?)```/.exec(readme);
+    expect(example, 'README has a js example importing gradient-service').not.toBeNull();
+    // The example prints with console.log; the package resolves through package.json "exports" (dist/, built by npm test).
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', example![1]], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    expect(Number(out.trim().split('\n')[0])).toBeCloseTo(0.3342706384098403, 15);
+  });
+});
