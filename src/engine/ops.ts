@@ -9,7 +9,7 @@
  * value used twice gets both contributions). `p` is the op's attr (ops have at most one).
  */
 import { type BroadcastWalk, broadcastShape, broadcastWalk, rowsCols } from './broadcast.js';
-import { addMatmul, addMatmulTransposedA, addMatmulTransposedB, logSoftmaxRow, matmulInto, softmaxRow } from './linalg.js';
+import { addRowDots, logSoftmaxRow, softmaxRow, transposed } from './linalg.js';
 import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.js';
 
 export interface AttrDef {
@@ -410,14 +410,16 @@ export const ops = {
       return m * n * p + sizeOf(a) + sizeOf(b) + sizeOf(out);
     },
     forward: ([a, b], out) => {
+      // c[i, j] = a[i, :] . b[:, j]: rows of a against rows of b^T.
       const [m, n, p] = matmulDims(a.shape, b.shape);
-      matmulInto(a.data, b.data, out.data, m, n, p);
+      out.data.fill(0);
+      addRowDots(a.data, transposed(b.data, n, p), out.data, m, n, p);
     },
     vjp: (g, [a, b], _y, [ga, gb]) => {
       // g is (m x p) in the same row-major layout whatever the ranks.
       const [m, n, p] = matmulDims(a.shape, b.shape);
-      addMatmulTransposedB(g.data, b.data, ga.data, m, p, n);
-      addMatmulTransposedA(a.data, g.data, gb.data, m, n, p);
+      addRowDots(g.data, b.data, ga.data, m, p, n); // dL/da = g @ b^T
+      addRowDots(transposed(a.data, m, n), transposed(g.data, m, p), gb.data, n, m, p); // dL/db = a^T @ g
     },
   },
   transpose: {
@@ -453,19 +455,20 @@ export const ops = {
     },
     cost: ([x, W, b], out) => rowsCols(x)[0] * sizeOf(W) + sizeOf(x) + sizeOf(W) + sizeOf(b) + sizeOf(out),
     forward: ([x, W, b], out) => {
+      // y[r, j] = x[r, :] . W[j, :] + b[j]
       const [rows, nIn] = rowsCols(x.shape);
       const nOut = W.shape[0];
       const y = out.data;
-      for (let r = 0; r < rows; r++) y.fill(0, r * nOut, (r + 1) * nOut);
-      addMatmulTransposedB(x.data, W.data, y, rows, nIn, nOut);
+      y.fill(0);
+      addRowDots(x.data, W.data, y, rows, nIn, nOut);
       const oneBias = b.data.length === 1;
       for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) y[r * nOut + j] += b.data[oneBias ? 0 : j];
     },
     vjp: (g, [x, W, b], _y, [gx, gW, gb]) => {
       const [rows, nIn] = rowsCols(x.shape);
       const nOut = W.shape[0];
-      addMatmul(g.data, W.data, gx.data, rows, nOut, nIn);
-      addMatmulTransposedA(g.data, x.data, gW.data, rows, nOut, nIn);
+      addRowDots(g.data, transposed(W.data, nOut, nIn), gx.data, rows, nOut, nIn); // dL/dx = g @ W
+      addRowDots(transposed(g.data, rows, nOut), transposed(x.data, rows, nIn), gW.data, nOut, rows, nIn); // dL/dW = g^T @ x
       const oneBias = gb.data.length === 1;
       for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) gb.data[oneBias ? 0 : j] += g.data[r * nOut + j];
     },

@@ -1,6 +1,6 @@
 /** Shapes evaluation results into the id-keyed maps, layers and warnings of the wire contract. */
 import { type Tape, shapeOf, view } from '../engine/tape.js';
-import { type WireValue, isFiniteTensor, toJson, wireNumber } from '../engine/tensor.js';
+import { type WireValue, allFinite, toJson, wireNumber } from '../engine/tensor.js';
 
 export type IdMap = Record<string, WireValue>;
 
@@ -29,7 +29,7 @@ export function idMap(tape: Tape, arena: Float64Array, slots: readonly number[])
 export const valueCount = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.size[s], 0);
 
 export function nonFiniteWarning(tape: Tape, arena: Float64Array, slots: readonly number[], code: Warning['code'], what: string): Warning[] {
-  const ids = slots.filter((s) => !isFiniteTensor(view(tape, arena, s))).map((s) => tape.ids[s]!);
+  const ids = slots.filter((s) => !allFinite(arena.subarray(tape.offset[s], tape.offset[s] + tape.size[s]))).map((s) => tape.ids[s]!);
   if (!ids.length) return [];
   return [{ code, ids, message: `${what} of ${ids.map((id) => `'${id}'`).join(', ')} ${ids.length === 1 ? 'is' : 'are'} not finite (NaN or infinite), written as strings` }];
 }

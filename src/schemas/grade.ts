@@ -4,12 +4,12 @@ import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.
 import { formats } from '../core/grading/formats.js';
 import { Optimizer } from './operations.js';
 import { exactlyOneProblem, problemFields } from './problem.js';
-import { WireNumber, WireValue } from './values.js';
+import { Finite, WireNumber, WireValue } from './values.js';
 
 /** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
 const MAX_ANSWERS = 200;
 
-const Positive = z.number().positive().refine(Number.isFinite, 'must be a finite number');
+const Positive = Finite.positive();
 const Digits = z.number().int().min(1).max(15);
 
 export const Tolerance = z

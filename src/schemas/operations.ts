@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { exactlyOneProblem, problemFields } from './problem.js';
 import { problemExamples } from './examples.js';
-import { Id, IdValueMap, Warning, WireNumber, WireValue } from './values.js';
+import { Finite, Id, IdValueMap, Warning, WireNumber, WireValue } from './values.js';
 
-const Positive = z.number().positive().refine(Number.isFinite, 'must be a finite number');
-const NonNegative = z.number().nonnegative().refine(Number.isFinite, 'must be a finite number');
+const Positive = Finite.positive();
+const NonNegative = Finite.nonnegative();
 
 const Layer = z
   .object({

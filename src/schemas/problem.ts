@@ -1,13 +1,13 @@
 /** The problem specs of the contract (API.md §2): a graph (nodes or expr), a neuron or a network. */
 import { z } from 'zod';
 import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../problems/spec.js';
-import { Id, Value } from './values.js';
+import { Finite, Id, Value } from './values.js';
 
 const Node = z
   .strictObject({
     id: Id,
     op: z.string().min(1).meta({ description: 'An op of the catalogue (GET /v1/ops).', example: 'mul' }),
-    args: z.array(z.union([Id, z.number().refine(Number.isFinite, 'must be a finite number')])).meta({
+    args: z.array(z.union([Id, Finite])).meta({
       description: 'Ids of inputs, params or nodes, or number literals.',
     }),
     attrs: z.record(z.string(), z.number()).optional().meta({ description: "The op's options, e.g. {\"alpha\": 0.1} for leaky_relu." }),
@@ -30,7 +30,6 @@ export const GraphSpecSchema = z
 
 const Activation = z.enum(activations).meta({ id: 'Activation' });
 const Loss = z.enum(losses).meta({ id: 'Loss' });
-const Finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export const NeuronSpecSchema = z
   .strictObject({
