@@ -34,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: {
       maxNodes: int(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes),
       maxElements: int(env, 'MAX_ELEMENTS', DEFAULT_LIMITS.maxElements),
+      maxTotalElements: int(env, 'MAX_TOTAL_ELEMENTS', DEFAULT_LIMITS.maxTotalElements),
       maxWork: int(env, 'MAX_WORK', DEFAULT_LIMITS.maxWork),
       maxResponseValues: int(env, 'MAX_RESPONSE_VALUES', DEFAULT_LIMITS.maxResponseValues),
     },

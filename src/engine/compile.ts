@@ -226,6 +226,9 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     size[s] = rank[s] === 0 ? 1 : rank[s] === 1 ? dims[2 * s] : dims[2 * s] * dims[2 * s + 1];
     total += size[s];
   }
+  if (total > limits.maxTotalElements) {
+    throw tooLarge(draft.outputPath.split('.')[0], `the graph's tensors hold ${total} elements together, more than the limit of ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use smaller tensors or fewer nodes`);
+  }
   const initial = new Float64Array(total);
   leafValues.forEach((v, s) => initial.set(v.data, offset[s]));
   for (let s = leafCount + nodeCount; s < slotCount; s++) initial[offset[s]] = constValues[s];

@@ -1,22 +1,33 @@
 /**
- * Bounds on what one request may ask for, so that no request can hang the service or flood its
- * client: the number of nodes, the size of any one tensor, the total work (element operations
- * summed over the tape, from each op's cost, times the passes an operation makes) and the number
- * of values a response would carry. All of them are known from shapes alone, before computing.
+ * Bounds on what one request may ask for, so that no request can hang the service, exhaust its
+ * memory or flood its client: the number of nodes, the size of any one tensor and of all of them
+ * together, the total work (element operations summed over the tape, from each op's cost, times
+ * the passes an operation makes) and the number of values a response would carry. All of them are
+ * known from shapes alone, before computing.
  */
 import { type SpecError, specError } from './errors.js';
 import type { Tape } from './tape.js';
 
 export interface Limits {
   maxNodes: number;
+  /** Elements of any one tensor. */
   maxElements: number;
+  /** Elements of all the graph's tensors together: the size of one evaluation's arena, so its memory. */
+  maxTotalElements: number;
   /** Element operations, summed over all passes. */
   maxWork: number;
   /** Numbers in one response (values, gradients, local derivatives, results...). */
   maxResponseValues: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxNodes: 200_000, maxElements: 1_000_000, maxWork: 200_000_000, maxResponseValues: 1_000_000 };
+export const DEFAULT_LIMITS: Limits = {
+  maxNodes: 200_000,
+  maxElements: 1_000_000,
+  // 160 MB of float64 per arena; an evaluation holds a values arena and a gradients arena.
+  maxTotalElements: 20_000_000,
+  maxWork: 200_000_000,
+  maxResponseValues: 1_000_000,
+};
 
 export const tooLarge = (path: string, message: string): SpecError => specError('TOO_LARGE', path, message);
 

@@ -3,7 +3,7 @@ import { buildTestApp } from '../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
-  app = await buildTestApp({ limits: { maxNodes: 1000, maxElements: 10_000, maxWork: 1_000_000, maxResponseValues: 1_000_000 }, bodyLimit: 64 * 1024 });
+  app = await buildTestApp({ limits: { maxNodes: 1000, maxElements: 10_000, maxTotalElements: 50_000, maxWork: 1_000_000, maxResponseValues: 1_000_000 }, bodyLimit: 64 * 1024 });
 });
 afterAll(() => app.close());
 
@@ -122,6 +122,12 @@ describe('413: limits', () => {
     const v = Array.from({ length: 200 }, (_, i) => i);
     const p = await problem('/v1/forward', { graph: { inputs: { r: v, c: v.map((x) => [x]) }, expr: 'y = r * c' } }, 413);
     expect(p.detail).toContain('40000');
+  });
+  it('refuses a graph whose tensors together would hold more elements than the limit', async () => {
+    // Six [100, 100] tensors: each under MAX_ELEMENTS (10,000), together over MAX_TOTAL_ELEMENTS (50,000).
+    const m = Array.from({ length: 100 }, () => new Array(100).fill(0.5));
+    const p = await problem('/v1/forward', { graph: { inputs: { m }, expr: 'a = m * 2; b = a * 2; c = b * 2; d = c * 2; e = d * 2; L = sum(e)' } }, 413);
+    expect(p.detail).toContain('MAX_TOTAL_ELEMENTS');
   });
   it('refuses more steps than the work limit allows', async () => {
     await problem('/v1/step', { neuron: { x: 1, w: 1, b: 0, y: 1 }, learningRate: 0.1, steps: 100_000 }, 413);

@@ -1,8 +1,9 @@
 /**
- * The default limits bound what a request may cost and what a response may carry, before any
+ * The default limits bound what a request may cost, hold in memory and carry back, before any
  * computing: a 10 kB expr that broadcasts [1, 1000] + [1000, 1] and multiplies the result 27
- * times would make a response of 28 million numbers, or too much work, on every route. Each is a
- * 413 that names the limit and says how to ask for less; asking for less then works.
+ * times would hold 28 million elements; with 12 multiplications it fits in memory but makes a
+ * response of 13 million numbers, or too much work. Each is a 413 that names the limit and says
+ * how to ask for less; asking for less then works.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../support/app.js';
@@ -42,39 +43,54 @@ describe('413 before computing, on every route', () => {
     expect(JSON.stringify(big).length).toBeLessThan(16_000);
   });
 
+  it.each([
+    ['/v1/forward', big],
+    ['/v1/gradients', big],
+    ['/v1/step', { ...big, learningRate: 0.1 }],
+    ['/v1/gradcheck', big],
+    ['/v1/grade', { ...big, answers: { L: 1 } }],
+  ])('%s: 28 tensors of a million elements would not fit in memory', async (url, body) => {
+    const p = await tooLarge(url, body);
+    expect(p.detail).toContain('MAX_TOTAL_ELEMENTS');
+    // a, b, w and L, and 28 tensors of a million elements
+    expect(p.detail).toContain('28002002 elements');
+  });
+
+  // 12 multiplications: 13 million elements in all, within MAX_TOTAL_ELEMENTS.
+  const mid = broadcast(12);
+
   it('/v1/forward: the response would be too large; include asks for less', async () => {
-    const p = await tooLarge('/v1/forward', big);
+    const p = await tooLarge('/v1/forward', mid);
     expect(p.detail).toContain('MAX_RESPONSE_VALUES');
     expect(p.detail).toContain('`include`');
-    // a, b, w and L, and 28 tensors of a million elements
-    expect(p.detail).toContain('28002002 numbers');
+    expect(p.detail).toContain('13002002 numbers');
   });
 
   it('/v1/gradients: values and gradients would be twice as many', async () => {
-    const p = await tooLarge('/v1/gradients', big);
+    const p = await tooLarge('/v1/gradients', mid);
     expect(p.detail).toContain('MAX_RESPONSE_VALUES');
-    expect(p.detail).toContain('56004004 numbers');
+    expect(p.detail).toContain('26004004 numbers');
   });
 
   it('/v1/step: too much work (a forward and a backward pass per step, then one more)', async () => {
-    const p = await tooLarge('/v1/step', { ...big, learningRate: 0.1, steps: 2 });
+    const p = await tooLarge('/v1/step', { ...mid, learningRate: 0.1, steps: 4 });
     expect(p.detail).toContain('MAX_WORK');
     expect(p.detail).toContain('fewer steps');
   });
 
   it('/v1/gradcheck: too much work; a narrower wrt checks fewer elements', async () => {
-    const p = await tooLarge('/v1/gradcheck', big);
+    const p = await tooLarge('/v1/gradcheck', { ...mid, wrt: ['a'] });
     expect(p.detail).toContain('MAX_WORK');
     expect(p.detail).toContain('`wrt`');
   });
 
   it('/v1/grade: too much work', async () => {
-    const p = await tooLarge('/v1/grade', { ...big, answers: { L: 1 } });
+    const p = await tooLarge('/v1/grade', { ...mid, answers: { L: 1 } });
     expect(p.detail).toContain('MAX_WORK');
   });
 
   it('/v1/forward with include: still over the limit when the ids asked for hold more than it', async () => {
-    const p = await tooLarge('/v1/forward', { ...big, include: ['L', 'o27'] });
+    const p = await tooLarge('/v1/forward', { ...mid, include: ['L', 'o12'] });
     expect(p.detail).toContain('1000001 numbers');
   });
 
