@@ -80,6 +80,36 @@ describe('server process', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it('stops the work of a client that has gone, and frees its worker for the next request', async () => {
+    const server = await startServer({ ...HEAVY_ALLOWED, WORKERS: '1', OFFLOAD_WORK: '0' });
+    const client = new AbortController();
+    const abandoned = fetch(`${server.url}/v1/gradcheck`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'abandoned' },
+      body: JSON.stringify(HEAVY),
+      signal: client.signal,
+    }).catch(() => undefined);
+    await server.logged((l) => l.msg === 'computing on a worker');
+    client.abort();
+    await server.logged((l) => l.requestId === 'abandoned' && l.msg === 'request');
+    // With one worker, this small job runs only once the abandoned one is stopped.
+    const next = await fetch(`${server.url}/v1/gradcheck`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'next' },
+      body: JSON.stringify(gradcheckChain(10, 2)),
+    });
+    expect(next.status).toBe(200);
+    await server.logged((l) => l.requestId === 'next' && l.msg === 'request');
+    const lines = server.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+    expect(lines.map((l) => [l.requestId, l.statusCode])).toEqual([
+      ['abandoned', 499],
+      ['next', 200],
+    ]);
+    await abandoned;
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
   it('answers 503 with Retry-After when every worker is busy and the queue is full', async () => {
     const server = await startServer({ ...HEAVY_ALLOWED, WORKERS: '1', WORKER_QUEUE: '1' });
     const running = tracked(post(server.url, '/v1/gradcheck', HEAVY));

@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import { localeFrom } from '../core/locale.js';
 import type { Limits } from '../engine/limits.js';
 import { type OperationName, operations } from '../operations/index.js';
-import type { ComputePool } from '../workers/pool.js';
+import { ClientGoneError, type ComputePool } from '../workers/pool.js';
+import { logRequest } from './log.js';
 import { checkResponse } from './zod-compilers.js';
 
 /**
@@ -36,7 +37,23 @@ export class Computer {
     const work = op.work(job);
     if (!pool || work < offloadWork) return reply.send(op.run(job));
     request.log.info({ operation: name, work }, 'computing on a worker');
-    const json = await pool.run(name, job);
+    // A client that closes its connection before the answer frees its worker.
+    const gone = new AbortController();
+    const onClose = (): void => {
+      if (!reply.raw.writableFinished) gone.abort();
+    };
+    reply.raw.once('close', onClose);
+    let json: string;
+    try {
+      json = await pool.run(name, job, gone.signal);
+    } catch (e) {
+      if (!(e instanceof ClientGoneError)) throw e;
+      // No answer can be sent, and fastify writes no log line for a response never finished.
+      logRequest(request, 499, reply.elapsedTime);
+      return reply;
+    } finally {
+      reply.raw.off('close', onClose);
+    }
     if (checkResponses) checkResponse(responseSchema, JSON.parse(json), request.url);
     return reply.type('application/json; charset=utf-8').send(json);
   }

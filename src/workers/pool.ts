@@ -3,7 +3,7 @@
  * health probes and small requests keep answering while they run.
  * - Each job has a compute-time budget, counted from when a worker starts it. Over it, the task
  *   is aborted: piscina terminates that worker and starts a fresh one, and the caller gets a
- *   BudgetExceededError.
+ *   BudgetExceededError. A job whose client has gone is stopped the same way.
  * - At most `threads` jobs run and `queue` wait; one more is refused with a PoolBusyError at
  *   once, rather than waiting in an unbounded queue.
  */
@@ -27,6 +27,13 @@ export const DEFAULT_POOL: PoolOptions = { threads: availableParallelism(), queu
 export class BudgetExceededError extends Error {
   constructor(readonly budgetMs: number) {
     super(`the computation took more than the compute-time budget of ${budgetMs} ms`);
+  }
+}
+
+/** The client closed its connection before its job was done: the job was stopped. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the connection before the computation was done');
   }
 }
 
@@ -67,8 +74,11 @@ export class ComputePool {
     return Math.max(0, this.inFlight - this.options.threads);
   }
 
-  /** Runs the job on a worker thread; resolves to the response as JSON text. */
-  async run(name: OperationName, job: unknown): Promise<string> {
+  /**
+   * Runs the job on a worker thread; resolves to the response as JSON text. `cancel` (the client
+   * going away) stops the job like the budget does.
+   */
+  async run(name: OperationName, job: unknown, cancel?: AbortSignal): Promise<string> {
     const { threads, queue, budgetMs } = this.options;
     if (this.closed) throw new PoolBusyError(1, threads, queue);
     if (this.inFlight >= threads + queue) throw new PoolBusyError(this.retryAfterSeconds(), threads, queue);
@@ -80,22 +90,24 @@ export class ComputePool {
       idleTimeout: 60_000,
     });
     const started = new Int32Array(new SharedArrayBuffer(4));
-    const abort = new AbortController();
+    const overBudget = new AbortController();
+    const abort = cancel ? AbortSignal.any([overBudget.signal, cancel]) : overBudget.signal;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const start = Atomics.waitAsync(started, 0, 0);
     if (start.async) {
       void start.value.then(() => {
-        if (!settled) timer = setTimeout(() => abort.abort(), budgetMs);
+        if (!settled) timer = setTimeout(() => overBudget.abort(), budgetMs);
       });
     }
     this.inFlight++;
     try {
-      const outcome = await this.pool.run({ name, job, started }, { signal: abort.signal, transferList: buffersOf(job) });
+      const outcome = await this.pool.run({ name, job, started }, { signal: abort, transferList: buffersOf(job) });
       if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.errors, outcome.problem.extra);
       return outcome.json;
     } catch (e) {
-      if (abort.signal.aborted) throw new BudgetExceededError(budgetMs);
+      if (overBudget.signal.aborted) throw new BudgetExceededError(budgetMs);
+      if (cancel?.aborted) throw new ClientGoneError();
       throw e;
     } finally {
       settled = true;
