@@ -1,0 +1,45 @@
+/** The part of autocannon's programmatic API the HTTP benchmarks use (the package ships no types). */
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+
+  interface Options {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    connections?: number;
+    /** Seconds. */
+    duration?: number;
+    maxOverallRequests?: number;
+    /** Seconds. */
+    timeout?: number;
+    pipelining?: number;
+  }
+
+  interface Histogram {
+    average: number;
+    mean: number;
+    p50: number;
+    p99: number;
+    max: number;
+    total: number;
+  }
+
+  interface Result {
+    requests: Histogram;
+    latency: Histogram;
+    /** Seconds. */
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+  }
+
+  interface Instance extends EventEmitter, PromiseLike<Result> {
+    stop(): void;
+  }
+
+  function autocannon(options: Options): Instance;
+  export default autocannon;
+}

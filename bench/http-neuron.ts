@@ -1,0 +1,75 @@
+/**
+ * http-neuron: POST /v1/gradients with the tutorial's neuron under load (autocannon, 20
+ * connections), the service (buildApp, logger off) against a bare Fastify route that returns the
+ * same JSON by hand-written arithmetic with no validation (servers.ts). Both listen on
+ * 127.0.0.1 in one child process; the load comes from this process. Runs alternate (bare,
+ * service, bare, service, ...) after a warm-up of each; medians over the rounds.
+ * Goals: throughput ≥ 0.9× the bare route's, p99 latency ≤ 1.2× its.
+ * Also, in this process, what each of the route's steps costs per request (parse, validation,
+ * compile, evaluation, serialisation) against the bare route's parse + arithmetic + serialisation,
+ * to tell the service's own work from the framework's around it.
+ *
+ *   npx tsx bench/http-neuron.ts [rounds] [seconds]        (npm run bench:http-neuron)
+ */
+import { DEFAULT_LIMITS } from '../src/engine/limits.js';
+import { neuronGradients } from './bare-neuron.js';
+import {
+  check, describeSteps, emitResults, fmtInt, fmtMs, fmtRatio, header, httpRequest, interleavedLoad, median, now, percentile, serviceSteps, startServers,
+} from './helpers.js';
+
+const rounds = Number(process.argv[2] ?? 3);
+const seconds = Number(process.argv[3] ?? 3);
+const body = JSON.stringify({ neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } });
+
+header('http-neuron: POST /v1/gradients, the tutorial neuron, service vs bare Fastify route');
+const servers = await startServers({ service: { app: { logger: false } }, bare: { bare: true } });
+try {
+  const service = `${servers.urls.service}/v1/gradients`;
+  const bare = `${servers.urls.bare}/v1/gradients`;
+  const [s, b] = [await httpRequest(service, { body }), await httpRequest(bare, { body })];
+  check(s.status === 200 && b.status === 200 && s.text === b.text, `both answer 200 with the same ${s.text.length}-byte JSON body`);
+
+  const runs = await interleavedLoad({ bare: { url: bare, body }, service: { url: service, body } }, { rounds, seconds, connections: 20 });
+  const rps = (name: string): number => median(runs[name].map((r) => r.reqPerSec));
+  const p99 = (name: string): number => median(runs[name].map((r) => r.p99));
+  const failed = Object.values(runs).flat().reduce((n, r) => n + r.failures, 0);
+  check(failed === 0, 'no failed request (non-2xx, error or timeout)');
+  const throughput = rps('service') / rps('bare');
+  const latency = p99('service') / p99('bare');
+  console.log(`  service: ${fmtInt(rps('service'))} req/s, p99 ${fmtMs(p99('service'))} ms;  bare: ${fmtInt(rps('bare'))} req/s, p99 ${fmtMs(p99('bare'))} ms (medians of ${rounds} rounds of ${seconds} s)`);
+  console.log(`  throughput ratio ${fmtRatio(throughput)} (goal ≥ 0.9×), p99 ratio ${fmtRatio(latency)} (goal ≤ 1.2×)`);
+  // Per request, in process: the service's steps, and the bare route's.
+  const steps = serviceSteps('gradients', { text: body }, DEFAULT_LIMITS, { reps: 20_000, warmup: 5_000 });
+  const bareUs: number[] = [];
+  for (let i = -5_000; i < 20_000; i++) {
+    const t0 = now();
+    JSON.stringify(neuronGradients((JSON.parse(body) as { neuron: Parameters<typeof neuronGradients>[0] }).neuron));
+    if (i >= 0) bareUs.push((now() - t0) * 1000);
+  }
+  const serverUs = (name: string) => 1e6 / rps(name);
+  console.log(`  in process, per request: the service's steps ${describeSteps(steps, 'µs')}; the bare route's parse + arithmetic + stringify ${fmtMs(percentile(bareUs, 50))} µs`);
+  console.log(
+    `  under load, server time per request (1 / throughput, one core): service ${fmtMs(serverUs('service'))} µs, bare ${fmtMs(serverUs('bare'))} µs: ` +
+      `the service's ${fmtMs(serverUs('service') - serverUs('bare'))} µs more, of which its steps above account for ${fmtMs(Object.values(steps).reduce((a, b) => a! + b!, 0)! * 1000 - percentile(bareUs, 50))} µs`,
+  );
+  emitResults([
+    {
+      benchmark: 'http-neuron',
+      figure: `service throughput: ${fmtInt(rps('service'))} req/s (20 connections)`,
+      baseline: `bare Fastify route: ${fmtInt(rps('bare'))} req/s`,
+      ratio: throughput,
+      goal: '≥ 0.9×',
+      met: throughput >= 0.9,
+    },
+    {
+      benchmark: 'http-neuron',
+      figure: `service p99 latency: ${fmtMs(p99('service'))} ms`,
+      baseline: `bare Fastify route: ${fmtMs(p99('bare'))} ms`,
+      ratio: latency,
+      goal: '≤ 1.2×',
+      met: latency <= 1.2,
+    },
+  ]);
+} finally {
+  await servers.stop();
+}
