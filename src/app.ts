@@ -8,7 +8,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
-import { Computer, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
+import { Computer, DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
+import { registerJsonParser } from './http/raw-json.js';
 import { logRequest } from './http/log.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   pool?: PoolOptions | false;
   /** Jobs estimated above this many element operations run on a worker thread. */
   offloadWork?: number;
+  /** Bodies of the compute routes longer than this are parsed, validated and compiled on a worker thread. */
+  offloadBody?: number;
   /** Check every response against its schema (tests); off in production. */
   checkResponses?: boolean;
   isReady?: () => boolean;
@@ -56,6 +59,7 @@ export async function buildApp(options: AppOptions = {}) {
 
   // Bodies are JSON; anything else is a 415 rather than a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app, options.offloadBody ?? DEFAULT_OFFLOAD_BODY);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler(options.checkResponses ?? false));
   registerProblemHandlers(app);

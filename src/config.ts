@@ -1,6 +1,6 @@
 /** The one place that reads configuration: the environment, with defaults for a laptop. */
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
-import { DEFAULT_OFFLOAD_WORK } from './http/compute.js';
+import { DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
 import { DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
 export interface Config {
@@ -13,6 +13,8 @@ export interface Config {
   pool: PoolOptions;
   /** Jobs estimated above this many element operations run on a worker thread. */
   offloadWork: number;
+  /** Bodies longer than this run on a worker thread from the parse on. */
+  offloadBody: number;
   /** How long shutdown waits for requests in flight, in ms. */
   shutdownGraceMs: number;
 }
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       budgetMs: int(env, 'COMPUTE_BUDGET_MS', DEFAULT_POOL.budgetMs, 1),
     },
     offloadWork: int(env, 'OFFLOAD_WORK', DEFAULT_OFFLOAD_WORK),
+    offloadBody: int(env, 'OFFLOAD_BODY_BYTES', DEFAULT_OFFLOAD_BODY),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),
   };
 }

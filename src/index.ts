@@ -13,11 +13,10 @@
 import type { z } from 'zod';
 import type { Locale } from './core/locale.js';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
-import type { Operation } from './operations/operation.js';
+import { type Operation, perform } from './operations/operation.js';
 import { operations } from './operations/index.js';
 import type { GradeBody, GradeResponse } from './schemas/grade.js';
 import type { ForwardBody, ForwardResponse, GradcheckBody, GradcheckResponse, GradientsBody, GradientsResponse, StepBody, StepResponse } from './schemas/operations.js';
-import { validate } from './schemas/validate.js';
 
 export { SpecError, type ErrorCode, type FieldProblem } from './engine/errors.js';
 export { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
@@ -30,10 +29,7 @@ export interface CallOptions {
 }
 
 function call<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, options: CallOptions = {}): Result {
-  const checked = validate(op.body, body);
-  if ('error' in checked) throw checked.error;
-  const job = op.prepare(checked.value, { limits: { ...DEFAULT_LIMITS, ...options.limits }, locale: options.locale ?? 'en' });
-  return op.run(job);
+  return perform(op, body, { limits: { ...DEFAULT_LIMITS, ...options.limits }, locale: options.locale ?? 'en' });
 }
 
 export type ForwardRequest = z.input<typeof ForwardBody>;

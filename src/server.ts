@@ -14,6 +14,7 @@ const app = await buildApp({
   limits: config.limits,
   pool: config.pool,
   offloadWork: config.offloadWork,
+  offloadBody: config.offloadBody,
   isReady: () => !shuttingDown,
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppOptions } from '../src/app.js';
 import { type ConformanceCase, checkCase } from './support/conformance.js';
 import { buildTestApp } from './support/app.js';
 
@@ -12,10 +13,21 @@ const cases: ConformanceCase[] = readdirSync(dir)
 
 const ROUTES = ['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/grade'];
 
-describe('conformance cases through the HTTP app', () => {
+/**
+ * Where a request is computed must not change its answer: on the event loop (the default for
+ * these small cases), as a prepared job on a worker thread, or from its raw text on a worker
+ * thread (as a body too large for the event loop is).
+ */
+const placements: [string, AppOptions][] = [
+  ['on the event loop', {}],
+  ['as a job on a worker thread', { offloadWork: 0 }],
+  ['from its text on a worker thread', { offloadBody: 0 }],
+];
+
+describe.each(placements)('conformance cases through the HTTP app, computed %s', (_, options) => {
   let app: Awaited<ReturnType<typeof buildTestApp>>;
   beforeAll(async () => {
-    app = await buildTestApp();
+    app = await buildTestApp(options);
   });
   afterAll(() => app.close());
 

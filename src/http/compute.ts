@@ -1,15 +1,19 @@
 /**
- * How a compute route answers: the operation prepares the job on the event loop (compile and
- * limits, no computing), then runs it right there when it is small, or on a worker thread when
- * its estimated work is above the offload threshold.
+ * How a compute route answers. A body too large to handle on the event loop goes to a worker
+ * thread as text, to be parsed, validated, compiled and computed there. Any other body is
+ * prepared on the event loop (compile and limits, no computing); the job then runs right there
+ * when it is small, or on a worker thread when its estimated work is above the offload threshold.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { localeFrom } from '../core/locale.js';
 import type { Limits } from '../engine/limits.js';
 import { type OperationName, operations } from '../operations/index.js';
+import { perform } from '../operations/operation.js';
+import type { Work } from '../workers/compute-worker.js';
 import { ClientGoneError, type ComputePool } from '../workers/pool.js';
 import { logRequest } from './log.js';
+import { RawJson } from './raw-json.js';
 import { checkResponse } from './zod-compilers.js';
 
 /**
@@ -17,6 +21,9 @@ import { checkResponse } from './zod-compilers.js';
  * on the event loop (bench/offload-threshold.ts measures where the round trip to a worker pays).
  */
 export const DEFAULT_OFFLOAD_WORK = 300_000;
+
+/** Bodies longer than this (in characters) are parsed on a worker thread: a millisecond or two of parsing, validation and compile. */
+export const DEFAULT_OFFLOAD_BODY = 64 * 1024;
 
 export interface ComputeOptions {
   limits: Limits;
@@ -31,12 +38,23 @@ export class Computer {
   constructor(private readonly options: ComputeOptions) {}
 
   async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType): Promise<FastifyReply> {
-    const { limits, pool, offloadWork, checkResponses } = this.options;
+    const { limits, pool, offloadWork } = this.options;
     const op = operations[name] as (typeof operations)['forward'];
-    const job = op.prepare(request.body as never, { limits, locale: localeFrom(request.headers['accept-language']) });
+    const context = { limits, locale: localeFrom(request.headers['accept-language']) };
+    const body = request.body;
+    if (body instanceof RawJson) {
+      if (!pool) return reply.send(perform(op, JSON.parse(body.text), context));
+      request.log.info({ operation: name, bodyLength: body.text.length }, 'computing on a worker');
+      return this.offload(pool, { kind: 'body', name, text: body.text, context }, request, reply, responseSchema);
+    }
+    const job = op.prepare(body as never, context);
     const work = op.work(job);
     if (!pool || work < offloadWork) return reply.send(op.run(job));
     request.log.info({ operation: name, work }, 'computing on a worker');
+    return this.offload(pool, { kind: 'job', name, job }, request, reply, responseSchema);
+  }
+
+  private async offload(pool: ComputePool, work: Work, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType): Promise<FastifyReply> {
     // A client that closes its connection before the answer frees its worker.
     const gone = new AbortController();
     const onClose = (): void => {
@@ -45,7 +63,7 @@ export class Computer {
     reply.raw.once('close', onClose);
     let json: string;
     try {
-      json = await pool.run(name, job, gone.signal);
+      json = await pool.run(work, gone.signal);
     } catch (e) {
       if (!(e instanceof ClientGoneError)) throw e;
       // No answer can be sent, and fastify writes no log line for a response never finished.
@@ -54,7 +72,7 @@ export class Computer {
     } finally {
       reply.raw.off('close', onClose);
     }
-    if (checkResponses) checkResponse(responseSchema, JSON.parse(json), request.url);
+    if (this.options.checkResponses) checkResponse(responseSchema, JSON.parse(json), request.url);
     return reply.type('application/json; charset=utf-8').send(json);
   }
 }

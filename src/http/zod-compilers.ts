@@ -7,11 +7,13 @@ import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import type { z } from 'zod';
 import { safeParse } from 'zod/v4/core';
 import { validate } from '../schemas/validate.js';
+import { RawJson } from './raw-json.js';
 
+/** A body left as text (RawJson) is validated where it is parsed, on a worker thread. */
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema }) =>
   (data) =>
-    validate(schema, data);
+    data instanceof RawJson ? { value: data } : validate(schema, data);
 
 /** Throws when a response breaks its schema: tests check every response this way. */
 export function checkResponse(schema: z.ZodType, data: unknown, url: string): void {

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
 import type { Locale } from '../core/locale.js';
+import { validate } from '../schemas/validate.js';
 
 export interface OperationContext {
   limits: Limits;
@@ -25,3 +26,10 @@ export interface Operation<Body, Job, Result> {
 }
 
 export const operation = <Body, Job, Result>(op: Operation<Body, Job, Result>): Operation<Body, Job, Result> => op;
+
+/** The whole operation on a body as it came (validated here): the library's call, and a worker's on a raw body. */
+export function perform<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, context: OperationContext): Result {
+  const checked = validate(op.body, body);
+  if ('error' in checked) throw checked.error;
+  return op.run(op.prepare(checked.value, context));
+}

@@ -1,6 +1,6 @@
 /** Shapes evaluation results into the id-keyed maps, layers and warnings of the wire contract. */
 import { type Tape, shapeOf, view } from '../engine/tape.js';
-import { type WireValue, allFinite, toJson, wireNumber } from '../engine/tensor.js';
+import { type WireValue, toJson, wireNumber } from '../engine/tensor.js';
 
 export type IdMap = Record<string, WireValue>;
 
@@ -28,8 +28,15 @@ export function idMap(tape: Tape, arena: Float64Array, slots: readonly number[])
 /** The numbers `idMap` writes for these slots. */
 export const valueCount = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.size[s], 0);
 
+/** Whether every element of the slot is finite, read in place. */
+function finiteAt(tape: Tape, arena: Float64Array, slot: number): boolean {
+  for (let i = tape.offset[slot], end = i + tape.size[slot]; i < end; i++) if (!Number.isFinite(arena[i])) return false;
+  return true;
+}
+
 export function nonFiniteWarning(tape: Tape, arena: Float64Array, slots: readonly number[], code: Warning['code'], what: string): Warning[] {
-  const ids = slots.filter((s) => !allFinite(arena.subarray(tape.offset[s], tape.offset[s] + tape.size[s]))).map((s) => tape.ids[s]!);
+  const ids: string[] = [];
+  for (const s of slots) if (!finiteAt(tape, arena, s)) ids.push(tape.ids[s]!);
   if (!ids.length) return [];
   return [{ code, ids, message: `${what} of ${ids.map((id) => `'${id}'`).join(', ')} ${ids.length === 1 ? 'is' : 'are'} not finite (NaN or infinite), written as strings` }];
 }

@@ -7,6 +7,7 @@ export const forwardRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async
   app.post(
     '/v1/forward',
     {
+      config: { rawLargeBodies: true },
       schema: {
         tags: ['compute'],
         summary: 'Forward pass: the value of every leaf and node',

@@ -7,6 +7,7 @@ export const gradcheckRoute: FastifyPluginAsyncZod<{ computer: Computer }> = asy
   app.post(
     '/v1/gradcheck',
     {
+      config: { rawLargeBodies: true },
       schema: {
         tags: ['compute'],
         summary: 'Gradient check: central finite differences against backprop, per element',

@@ -7,6 +7,7 @@ export const gradeRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (
   app.post(
     '/v1/grade',
     {
+      config: { rawLargeBodies: true },
       schema: {
         tags: ['grading'],
         summary: "Grade a student's hand-computed answers",

@@ -7,6 +7,7 @@ export const gradientsRoute: FastifyPluginAsyncZod<{ computer: Computer }> = asy
   app.post(
     '/v1/gradients',
     {
+      config: { rawLargeBodies: true },
       schema: {
         tags: ['compute'],
         summary: 'Backpropagation: the gradient of the output with respect to every id',

@@ -7,6 +7,7 @@ export const stepRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (a
   app.post(
     '/v1/step',
     {
+      config: { rawLargeBodies: true },
       schema: {
         tags: ['compute'],
         summary: 'Update step: the params after one or more SGD or Adam steps',

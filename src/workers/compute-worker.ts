@@ -1,29 +1,45 @@
 /**
- * A worker thread of the compute pool: runs one operation's job and returns the response as
- * JSON text (a string crosses back to the main thread as one copy, where an object would be
- * cloned piece by piece). A problem with the request comes back as data, to be answered as
- * one; anything else is a failure of the service and rejects the task.
+ * A worker thread of the compute pool: computes one operation and returns the response as JSON
+ * text (a string crosses back to the main thread as one copy, where an object would be cloned
+ * piece by piece). The work is a job the event loop has prepared (compiled and checked), or a
+ * body still as text, too large to parse, validate and compile on the event loop. A problem with
+ * the request comes back as data, to be answered as one; anything else is a failure of the
+ * service and rejects the task.
  */
 import { SpecError } from '../engine/errors.js';
 import { type OperationName, operations } from '../operations/index.js';
+import { type OperationContext, perform } from '../operations/operation.js';
+
+export type Work =
+  | { kind: 'job'; name: OperationName; job: unknown }
+  | { kind: 'body'; name: OperationName; text: string; context: OperationContext };
 
 export interface ComputeTask {
-  name: OperationName;
-  job: unknown;
-  /** Set to 1 when the job starts running: the compute-time budget counts from then. */
+  work: Work;
+  /** Set to 1 when the work starts: the compute-time budget counts from then. */
   started: Int32Array;
 }
 
-export type ComputeOutcome = { json: string } | { problem: Pick<SpecError, 'code' | 'errors' | 'extra'> };
+export type ComputeOutcome =
+  | { json: string }
+  | { problem: Pick<SpecError, 'code' | 'errors' | 'extra'> }
+  /** A body that is not JSON: the message of the parser's SyntaxError. */
+  | { malformed: string };
 
-export default function compute({ name, job, started }: ComputeTask): ComputeOutcome {
+function result(work: Work): unknown {
+  const op = operations[work.name] as (typeof operations)['forward'];
+  if (work.kind === 'job') return op.run(work.job as never);
+  return perform(op, JSON.parse(work.text), work.context);
+}
+
+export default function compute({ work, started }: ComputeTask): ComputeOutcome {
   Atomics.store(started, 0, 1);
   Atomics.notify(started, 0);
   try {
-    const run = operations[name].run as (job: unknown) => unknown;
-    return { json: JSON.stringify(run(job)) };
+    return { json: JSON.stringify(result(work)) };
   } catch (e) {
     if (e instanceof SpecError) return { problem: { code: e.code, errors: e.errors, extra: e.extra } };
+    if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message };
     throw e;
   }
 }

@@ -10,8 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { SpecError } from '../engine/errors.js';
-import type { OperationName } from '../operations/index.js';
-import type { ComputeOutcome, ComputeTask } from './compute-worker.js';
+import type { ComputeOutcome, ComputeTask, Work } from './compute-worker.js';
 
 export interface PoolOptions {
   /** Worker threads; the machine's cores by default. */
@@ -47,13 +46,15 @@ export class PoolBusyError extends Error {
   }
 }
 
+const WORKER_NICE = 10;
+
 /** Under tests and `tsx`, the worker is TypeScript: its thread loads tsx first. */
 const workerFile = new URL(`./compute-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 const workerExecArgv = workerFile.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
 
-/** The typed arrays of a job (its tape's arrays): moved to the worker rather than copied. */
-function buffersOf(job: unknown): ArrayBuffer[] {
-  const tape = (job as { tape?: Record<string, unknown> }).tape;
+/** The typed arrays of a prepared job (its tape's arrays): moved to the worker rather than copied. */
+function buffersOf(work: Work): ArrayBuffer[] {
+  const tape = work.kind === 'job' ? (work.job as { tape?: Record<string, unknown> }).tape : undefined;
   if (!tape) return [];
   return Object.values(tape).flatMap((v) => (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer ? [v.buffer] : []));
 }
@@ -75,10 +76,10 @@ export class ComputePool {
   }
 
   /**
-   * Runs the job on a worker thread; resolves to the response as JSON text. `cancel` (the client
-   * going away) stops the job like the budget does.
+   * Computes on a worker thread; resolves to the response as JSON text. `cancel` (the client
+   * going away) stops the work like the budget does.
    */
-  async run(name: OperationName, job: unknown, cancel?: AbortSignal): Promise<string> {
+  async run(work: Work, cancel?: AbortSignal): Promise<string> {
     const { threads, queue, budgetMs } = this.options;
     if (this.closed) throw new PoolBusyError(1, threads, queue);
     if (this.inFlight >= threads + queue) throw new PoolBusyError(this.retryAfterSeconds(), threads, queue);
@@ -88,6 +89,10 @@ export class ComputePool {
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: 60_000,
+      // Workers run at a lower priority than the event loop (nice +10, where the platform allows:
+      // piscina's optional @napi-rs/nice), so that with every core busy computing, probes and
+      // small requests still get the CPU first.
+      niceIncrement: WORKER_NICE,
     });
     const started = new Int32Array(new SharedArrayBuffer(4));
     const overBudget = new AbortController();
@@ -102,8 +107,9 @@ export class ComputePool {
     }
     this.inFlight++;
     try {
-      const outcome = await this.pool.run({ name, job, started }, { signal: abort, transferList: buffersOf(job) });
+      const outcome = await this.pool.run({ work, started }, { signal: abort, transferList: buffersOf(work) });
       if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.errors, outcome.problem.extra);
+      if ('malformed' in outcome) throw new SyntaxError(outcome.malformed);
       return outcome.json;
     } catch (e) {
       if (overBudget.signal.aborted) throw new BudgetExceededError(budgetMs);
