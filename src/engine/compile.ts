@@ -6,6 +6,8 @@
  * small one.
  */
 import { type ErrorCode, type FieldProblem, SpecError, specError } from './errors.js';
+import { findId, insertId, newIdTable } from './id-index.js';
+import { TENSOR_NODE_COST } from './evaluate.js';
 import { DEFAULT_LIMITS, type Limits, tooLarge } from './limits.js';
 import { opCode, opList } from './ops.js';
 import { nearestOpNames } from './suggest.js';
@@ -84,13 +86,12 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const slotCount = leafCount + nodeCount + literalCount;
   const ids: (string | null)[] = new Array(slotCount).fill(null);
   const kind = new Uint8Array(slotCount).fill(CONST);
-  const slotOf = new Map<string, number>();
+  const idTable = newIdTable(leafCount + nodeCount);
   /** Gives `id` its slot, or says why it cannot have one (the error's path is built only then). */
   const claim = (id: string, slot: number): string | undefined => {
-    const known = slotOf.size;
-    slotOf.set(id, slot); // one lookup: the map grows unless the id was there already
     ids[slot] = id;
-    return !ID_PATTERN.test(id) ? 'INVALID_SPEC' : slotOf.size === known ? 'DUPLICATE_ID' : undefined;
+    const earlier = insertId(idTable, ids, slot);
+    return !ID_PATTERN.test(id) ? 'INVALID_SPEC' : earlier >= 0 ? 'DUPLICATE_ID' : undefined;
   };
   const claimFailed = (code: string, id: string, path: string, suffix: string): void =>
     code === 'INVALID_SPEC'
@@ -153,7 +154,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
         slot = nextConst++;
         constValues[slot] = arg;
       } else {
-        slot = slotOf.get(arg) ?? -1;
+        slot = findId(idTable, ids, arg);
         if (slot < 0) fail('UNKNOWN_ID', where.field(i, `.args[${j}]`), `unknown id '${arg}'${where.suffix(i)}: not an input, a param or a node`);
       }
       argsByDraft[i * ARG_STRIDE + j] = slot;
@@ -162,7 +163,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
 
   let output = -1;
   if (draft.output !== undefined) {
-    output = slotOf.get(draft.output) ?? -1;
+    output = findId(idTable, ids, draft.output);
     if (output < 0) fail('UNKNOWN_ID', draft.outputPath, `unknown id '${draft.output}' for the output`);
   } else if (nodeCount === 0) {
     fail('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), 'the graph has no nodes: add at least one node');
@@ -211,7 +212,8 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       throw tooLarge(where.node(i), `'${nodes[i].id}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`);
     }
     setShape(leafCount + i, shape);
-    passWork += def.cost(argShapes, shape);
+    const unit = def.scalar !== undefined && elements === 1 && argShapes.every((a) => sizeOf(a) === 1);
+    passWork += def.cost(argShapes, shape) + (unit ? 0 : TENSOR_NODE_COST);
   }
   if (passWork > limits.maxWork) {
     throw tooLarge(draft.outputPath.split('.')[0], `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`);
@@ -254,6 +256,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     leafCount,
     nodeCount,
     ids,
+    idTable,
     kind,
     rank,
     dims,

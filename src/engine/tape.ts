@@ -10,6 +10,7 @@
  * A tape is plain data (typed arrays, strings, small objects): it has no object per node, it is
  * never mutated after compile, and it can be posted to a worker thread as it is.
  */
+import { findId } from './id-index.js';
 import { type OpDef, type OpName, opList, opNames } from './ops.js';
 import type { Shape, Tensor } from './tensor.js';
 
@@ -42,6 +43,8 @@ export interface Tape {
   readonly nodeCount: number;
   /** Per slot: the id, or null for a literal constant. */
   readonly ids: readonly (string | null)[];
+  /** The slot of each id (id-index.ts). */
+  readonly idTable: Int32Array;
   /** Per slot: INPUT, PARAM, CONST or NODE. */
   readonly kind: Uint8Array;
   /** Per slot: rank, then the two dims (`dims[2s]`, `dims[2s + 1]`; 1 where the rank is lower). */
@@ -92,13 +95,6 @@ export function copyOf(tape: Tape, arena: Float64Array, slot: number): Tensor {
   return { shape: shapeOf(tape, slot), data: arena.slice(at, at + tape.size[slot]) };
 }
 
-/** Views of every slot, for the tensor kernels. */
-export function views(tape: Tape, arena: Float64Array): Tensor[] {
-  const out: Tensor[] = new Array(tape.slotCount);
-  for (let s = 0; s < tape.slotCount; s++) out[s] = view(tape, arena, s);
-  return out;
-}
-
 export const opOf = (tape: Tape, k: number): OpDef => opList[tape.op[k]];
 export const opNameOf = (tape: Tape, k: number): OpName => opNames[tape.op[k]];
 
@@ -121,17 +117,10 @@ export function nodeWhere(tape: Tape, slot: number): string | undefined {
   return tape.paths.kind === 'text' ? tape.paths.where[slot - tape.leafCount] : undefined;
 }
 
-const slotMaps = new WeakMap<Tape, Map<string, number>>();
-
 /** The slot of an id, or undefined. */
 export function slotOf(tape: Tape, id: string): number | undefined {
-  let map = slotMaps.get(tape);
-  if (!map) {
-    map = new Map();
-    for (let s = 0; s < tape.slotCount; s++) if (tape.ids[s] !== null) map.set(tape.ids[s]!, s);
-    slotMaps.set(tape, map);
-  }
-  return map.get(id);
+  const slot = findId(tape.idTable, tape.ids, id);
+  return slot < 0 ? undefined : slot;
 }
 
 /** Position in the evaluation order of the node in `slot`. */

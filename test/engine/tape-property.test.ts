@@ -490,14 +490,16 @@ function buildTensor(plan: TensorPlan): Built {
 // ---------------------------------------------------------------------------------------------
 
 describe('tape against a reference evaluator', () => {
-  it('matches values and gradients of random scalar graphs, on the scalar loop and on the tensor kernels', () => {
-    // The scalar loop runs when every slot is a scalar. To run the same nodes on the tensor
-    // kernels, the same graph is compiled once more with its unused leaf a 1-element vector
-    // [x] instead of the scalar x: no node reads that leaf, so every node keeps its shape [],
-    // its value and its gradient, but the tape is no longer all-scalar and takes the tensor
-    // path for every node. (A pinned value or an override would also force the tensor path, but
-    // a pin replaces a value and an override replaces a rule; this changes nothing the nodes
-    // compute.) Both runs are compared with the reference and with each other.
+  it('matches values and gradients of random scalar graphs, on the scalar loop and on the general path', () => {
+    // The scalar loop runs when every slot is a scalar. To run the same nodes on the general
+    // path (evaluate.ts: one-element nodes on their scalar kernels, one at a time, as a tape
+    // with tensors runs them), the same graph is compiled once more with its unused leaf a
+    // 1-element vector [x] instead of the scalar x: no node reads that leaf, so every node keeps
+    // its shape [], its value and its gradient, but the tape is no longer all-scalar. (A pinned
+    // value or an override would also force the general path, but a pin replaces a value and an
+    // override replaces a rule; this changes nothing the nodes compute.) Both runs are compared
+    // with the reference and with each other. The tensor kernels themselves run in the tensor
+    // graphs below, and ops.test.ts checks them against the scalar kernels on one element.
     const coverage = newCoverage();
     fc.assert(
       fc.property(scalarPlan, (plan) => {
@@ -511,14 +513,14 @@ describe('tape against a reference evaluator', () => {
         expect(onLoop.tape.allScalar).toBe(true);
         assertAgree(onLoop, ref, 'scalar loop');
 
-        const onKernels = runTape(vector.spec);
-        expect(onKernels.tape.allScalar).toBe(false);
-        assertAgree(onKernels, evaluateReference(vector.graph), 'tensor kernels');
+        const onGeneral = runTape(vector.spec);
+        expect(onGeneral.tape.allScalar).toBe(false);
+        assertAgree(onGeneral, evaluateReference(vector.graph), 'general path');
 
         for (const id of ref.values.keys()) {
-          const [v1, v2] = [at(onLoop.tape, onLoop.values, id), at(onKernels.tape, onKernels.values, id)];
-          const [g1, g2] = [at(onLoop.tape, onLoop.grads, id), at(onKernels.tape, onKernels.grads, id)];
-          if (!close(v2, v1) || !close(g2, g1)) throw new Error(`${id}: scalar loop (${v1}, d ${g1}) and tensor kernels (${v2}, d ${g2}) differ`);
+          const [v1, v2] = [at(onLoop.tape, onLoop.values, id), at(onGeneral.tape, onGeneral.values, id)];
+          const [g1, g2] = [at(onLoop.tape, onLoop.grads, id), at(onGeneral.tape, onGeneral.grads, id)];
+          if (!close(v2, v1) || !close(g2, g1)) throw new Error(`${id}: scalar loop (${v1}, d ${g1}) and general path (${v2}, d ${g2}) differ`);
         }
       }),
       { numRuns: 100 },
