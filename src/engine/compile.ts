@@ -271,7 +271,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     passWork,
     output,
     outputPath: draft.outputPath,
-    params: Int32Array.from(params),
+    params: new Int32Array(params), // the constructor copies an array several times faster than Int32Array.from
     paths: draft.paths,
     layers: draft.layers,
   };

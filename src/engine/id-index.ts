@@ -3,13 +3,14 @@
  * characters, linear probing, at most half full), next to the tape's `ids`. For a million ids it
  * is filled and read about 2.5 times as fast as a Map (compile does one insert per id and one
  * lookup per arg), and it is plain data: it goes to a worker thread with the rest of the tape.
+ * An entry holds slot + 1, so that a new table's zeros are empty entries.
  */
 
-const EMPTY = -1;
-
-/** A table with room for `count` ids, empty. */
+/** A table with room for `count` ids, empty: a power of two at least twice as large. */
 export function newIdTable(count: number): Int32Array {
-  return new Int32Array(2 ** Math.ceil(Math.log2(2 * count + 2))).fill(EMPTY);
+  let size = 8;
+  while (size < 2 * count) size *= 2;
+  return new Int32Array(size);
 }
 
 function hashOf(id: string): number {
@@ -23,10 +24,10 @@ export function insertId(table: Int32Array, ids: readonly (string | null)[], slo
   const id = ids[slot]!;
   const mask = table.length - 1;
   for (let h = hashOf(id) & mask; ; h = (h + 1) & mask) {
-    const there = table[h];
-    if (there === EMPTY) {
-      table[h] = slot;
-      return EMPTY;
+    const there = table[h] - 1;
+    if (there < 0) {
+      table[h] = slot + 1;
+      return -1;
     }
     if (ids[there] === id) return there;
   }
@@ -36,7 +37,7 @@ export function insertId(table: Int32Array, ids: readonly (string | null)[], slo
 export function findId(table: Int32Array, ids: readonly (string | null)[], id: string): number {
   const mask = table.length - 1;
   for (let h = hashOf(id) & mask; ; h = (h + 1) & mask) {
-    const there = table[h];
-    if (there === EMPTY || ids[there] === id) return there;
+    const there = table[h] - 1;
+    if (there < 0 || ids[there] === id) return there;
   }
 }
