@@ -3,9 +3,19 @@
  * on SIGTERM or SIGINT (readiness turns 503, requests in flight finish, then the process exits).
  */
 import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 
-const config = loadConfig();
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    // One line naming the bad setting, not a stack trace.
+    console.error(`gradient-service: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
 let shuttingDown = false;
 
 const app = await buildApp({

@@ -44,6 +44,10 @@ describe('server process', () => {
     expect(server.logs.map((l) => JSON.parse(l).msg)).toContain('shutting down');
   });
 
+  it('refuses to start with a bad setting, naming it in one line', async () => {
+    await expect(startServer({ WORKERS: 'many' })).rejects.toThrow(/server exited with 1 before listening: gradient-service: WORKERS must be an integer of at least 1, got 'many'\n$/);
+  });
+
   it('keeps answering /healthz and small requests while a heavy one runs on a worker', async () => {
     const server = await startServer({ ...HEAVY_ALLOWED, WORKERS: '1' });
     const heavy = tracked(post(server.url, '/v1/gradcheck', HEAVY));

@@ -27,7 +27,8 @@ export function startServer(env: Record<string, string> = {}): Promise<ServerPro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  const exited = once(child, 'exit').then(([code]) => {
+  // 'close' rather than 'exit': it comes once the output has been read too.
+  const exited = once(child, 'close').then(([code]) => {
     running.delete(child);
     return code as number | null;
   });
