@@ -68,6 +68,15 @@ describe('the library', () => {
     }
   });
 
+  it.each([3, 3000])('keeps ids such as __proto__ as own keys of maps of %i ids', (n) => {
+    const nodes = Array.from({ length: n }, (_, k) => ({ id: k === 1 ? '__proto__' : `n${k}`, op: 'add', args: [k === 0 ? 'x' : k === 2 ? '__proto__' : `n${k - 1}`, 1] }));
+    const result = library.gradients({ graph: { inputs: { x: 0 }, nodes } });
+    expect(Object.hasOwn(result.values, '__proto__')).toBe(true);
+    expect(result.values['__proto__']).toBe(2);
+    expect(JSON.parse(JSON.stringify(result)).gradients['__proto__']).toBe(1);
+    expect(Object.getPrototypeOf(result.values)).not.toBe(2);
+  });
+
   it('takes its limits as options', () => {
     const body = { graph: { inputs: { x: 1 }, expr: 'a = x + 1; b = a * 2; c = b - 3' } };
     expect(() => library.forward(body, { limits: { maxNodes: 2 } })).toThrow(/3 nodes is more than the limit of 2/);

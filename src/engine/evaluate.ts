@@ -5,8 +5,9 @@
  * (`+=`, so an id used twice gets both contributions).
  *
  * An all-scalar tape runs the generated scalar loops (scalar-loop.ts). Anything else, and any
- * evaluation with a student's pinned values or a replayed mistake (grading), runs the tensor
- * kernels on views of the arenas. Both read the same op table.
+ * evaluation with a student's pinned values or a replayed mistake (grading), runs node by node:
+ * a node of one-element values on its scalar kernel, any other on its tensor kernels, which read
+ * and write views of the arenas. All of them read the same op table.
  */
 import { specError } from './errors.js';
 import { type OpDef, OpDomainError } from './ops.js';

@@ -15,13 +15,22 @@ export function wireValue(tape: Tape, arena: Float64Array, slot: number): WireVa
   return tape.rank[slot] === 0 ? wireNumber(arena[tape.offset[slot]]) : toJson({ shape: shapeOf(tape, slot), data: view(tape, arena, slot).data });
 }
 
+/** Above this many keys V8 keeps an object as a dictionary whatever its prototype. */
+const SMALL_MAP = 1000;
+
 /**
  * An id -> value map of the given slots, in their order. An id such as `__proto__` is an own key
- * like any other, which `JSON.stringify` writes: assigning it would set the object's prototype,
- * so it is defined instead. (A plain object, not one without prototype: V8 keeps a small plain
- * object in its fast mode, which it builds and stringifies about a third faster.)
+ * like any other, which `JSON.stringify` writes. A small map is a plain object, which V8 keeps in
+ * its fast mode (built and stringified about a third faster than one without prototype); on it,
+ * assigning `__proto__` would set the prototype, so that key is defined instead. A large map has
+ * no prototype (built about a third faster than a plain object that turns into a dictionary).
  */
 export function idMap(tape: Tape, arena: Float64Array, slots: readonly number[]): IdMap {
+  if (slots.length > SMALL_MAP) {
+    const out: IdMap = Object.create(null);
+    for (const s of slots) out[tape.ids[s]!] = wireValue(tape, arena, s);
+    return out;
+  }
   const out: IdMap = {};
   for (const s of slots) {
     const id = tape.ids[s]!;

@@ -67,14 +67,6 @@ export class ComputePool {
 
   constructor(readonly options: PoolOptions) {}
 
-  get busy(): number {
-    return Math.min(this.inFlight, this.options.threads);
-  }
-
-  get queued(): number {
-    return Math.max(0, this.inFlight - this.options.threads);
-  }
-
   /**
    * Computes on a worker thread; resolves to the response as JSON text. `cancel` (the client
    * going away) stops the work like the budget does.
