@@ -33,7 +33,7 @@ const include = z
   .optional()
   .meta({
     description:
-      'The ids to report (in this order); every input, param and node by default. With include, network responses leave out `layers`. Use it when a response would be over the limit of numbers one response may carry (413).',
+      'The ids to report in `values` and `gradients` (in this order); every input, param and node by default. With include, `local` lists the derivatives of the nodes among them only, and network responses leave out `layers`. Use it when a response would be over the limit of numbers one response may carry (413).',
     example: ['L', 'w', 'b'],
   });
 
