@@ -123,4 +123,19 @@ describe('asking for less', () => {
     expect(body.gradients.w).toBeCloseTo(3 * w ** 2 * m, 10);
     expect(body.layers).toBeUndefined();
   });
+
+  it('/v1/gradients on a scalar graph: local lists the derivatives of the included nodes only', async () => {
+    const res = await post('/v1/gradients', { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, include: ['L', 'w', 'b'] });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(Object.keys(body.values)).toEqual(['L', 'w', 'b']);
+    // L = 0.5 (y_hat - y)^2: dL/dy_hat = y_hat - y, dL/dy = y - y_hat
+    const yHat = 1 / (1 + Math.exp(0.2));
+    expect(body.local.map((d: { of: string; wrt: string; arg: number }) => [d.of, d.wrt, d.arg])).toEqual([
+      ['L', 'y_hat', 0],
+      ['L', 'y', 1],
+    ]);
+    expect(body.local[0].value).toBeCloseTo(yHat, 14);
+    expect(body.local[1].value).toBeCloseTo(-yHat, 14);
+  });
 });
