@@ -74,7 +74,6 @@ describe('the library', () => {
     expect(Object.hasOwn(result.values, '__proto__')).toBe(true);
     expect(result.values['__proto__']).toBe(2);
     expect(JSON.parse(JSON.stringify(result)).gradients['__proto__']).toBe(1);
-    expect(Object.getPrototypeOf(result.values)).not.toBe(2);
   });
 
   it('takes its limits as options', () => {

@@ -8,10 +8,10 @@
 import { type ErrorCode, type FieldProblem, SpecError, specError } from './errors.js';
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
-import { DEFAULT_LIMITS, type Limits, tooLarge } from './limits.js';
+import { DEFAULT_LIMITS, type Limits, specPath, tooLarge } from './limits.js';
 import { opCode, opList } from './ops.js';
 import { nearestOpNames } from './suggest.js';
-import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, type Tape, shapeOf } from './tape.js';
+import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, type Tape, pathOf, shapeOf } from './tape.js';
 import { type Shape, type Tensor, fromJson, shapeText, sizeOf } from './tensor.js';
 
 export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -49,8 +49,7 @@ class Where {
   constructor(private readonly paths: NodePaths) {}
 
   node(i: number): string {
-    const p = this.paths;
-    return p.kind === 'indexed' ? `${p.prefix}[${i}]` : p.kind === 'text' ? p.path : p.paths[i];
+    return pathOf(this.paths, i);
   }
 
   /** `graph.nodes[3].args[1]` where nodes are JSON objects; the node's own path otherwise. */
@@ -68,7 +67,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const { leaves, nodes } = draft;
   const where = new Where(draft.paths);
   if (nodes.length > limits.maxNodes) {
-    throw tooLarge(draft.outputPath.split('.')[0], `${nodes.length} nodes is more than the limit of ${limits.maxNodes} (MAX_NODES)`);
+    throw tooLarge(specPath(draft.outputPath), `${nodes.length} nodes is more than the limit of ${limits.maxNodes} (MAX_NODES)`);
   }
   const problems: FieldProblem[] = [];
   let firstCode: ErrorCode | undefined;
@@ -178,7 +177,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const dims = new Int32Array(2 * slotCount).fill(1);
   const setShape = (s: number, shape: Shape): void => {
     rank[s] = shape.length;
-    if (shape.length === 1) dims[2 * s + 1] = dims[2 * s] = shape[0];
+    if (shape.length === 1) dims[2 * s] = shape[0];
     if (shape.length === 2) {
       dims[2 * s] = shape[0];
       dims[2 * s + 1] = shape[1];
@@ -216,7 +215,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     passWork += def.cost(argShapes, shape) + (unit ? 0 : TENSOR_NODE_COST);
   }
   if (passWork > limits.maxWork) {
-    throw tooLarge(draft.outputPath.split('.')[0], `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`);
+    throw tooLarge(specPath(draft.outputPath), `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`);
   }
 
   // The arena: offsets in slot order, leaves and constants written in.
@@ -229,7 +228,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     total += size[s];
   }
   if (total > limits.maxTotalElements) {
-    throw tooLarge(draft.outputPath.split('.')[0], `the graph's tensors hold ${total} elements together, more than the limit of ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use smaller tensors or fewer nodes`);
+    throw tooLarge(specPath(draft.outputPath), `the graph's tensors hold ${total} elements together, more than the limit of ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use smaller tensors or fewer nodes`);
   }
   const initial = new Float64Array(total);
   leafValues.forEach((v, s) => initial.set(v.data, offset[s]));

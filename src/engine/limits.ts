@@ -31,14 +31,14 @@ export const DEFAULT_LIMITS: Limits = {
 
 export const tooLarge = (path: string, message: string): SpecError => specError('TOO_LARGE', path, message);
 
-/** The spec's own path (`graph`, `neuron`, `network`), for errors about the whole of it. */
-const specPath = (tape: Tape): string => tape.outputPath.split('.')[0];
+/** The spec's own path (`graph`, `neuron`, `network`) from a path inside it, for errors about the whole of it. */
+export const specPath = (outputPath: string): string => outputPath.split('.')[0];
 
 /** Refuses an operation that makes `passes` forward or backward passes over the tape, and says how to ask for less. */
 export function checkWork(tape: Tape, passes: number, limits: Limits, howToAskForLess: string): void {
   const work = tape.passWork * passes;
   if (work > limits.maxWork) {
-    throw tooLarge(specPath(tape), `this request needs about ${work} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): ${howToAskForLess}`);
+    throw tooLarge(specPath(tape.outputPath), `this request needs about ${work} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): ${howToAskForLess}`);
   }
 }
 
@@ -46,7 +46,7 @@ export function checkWork(tape: Tape, passes: number, limits: Limits, howToAskFo
 export function checkResponseSize(tape: Tape, values: number, limits: Limits, howToAskForLess: string): void {
   if (values > limits.maxResponseValues) {
     throw tooLarge(
-      specPath(tape),
+      specPath(tape.outputPath),
       `the response would carry ${values} numbers, more than the limit of ${limits.maxResponseValues} (MAX_RESPONSE_VALUES): ${howToAskForLess}`,
     );
   }

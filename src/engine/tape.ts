@@ -18,8 +18,6 @@ export const INPUT = 0;
 export const PARAM = 1;
 export const CONST = 2;
 export const NODE = 3;
-export type SlotKind = 'input' | 'param' | 'const' | 'node';
-export const SLOT_KINDS: readonly SlotKind[] = ['input', 'param', 'const', 'node'];
 
 /** Args per node in `args`; a node with fewer repeats its first arg in the unused places. */
 export const ARG_STRIDE = 3;
@@ -81,7 +79,6 @@ export function shapeOf(tape: Tape, slot: number): Shape {
   return rank === 1 ? [tape.dims[2 * slot]] : [tape.dims[2 * slot], tape.dims[2 * slot + 1]];
 }
 
-export const slotKind = (tape: Tape, slot: number): SlotKind => SLOT_KINDS[tape.kind[slot]];
 
 /** A view of one slot's elements in an arena (values or gradients): writes go to the arena. */
 export function view(tape: Tape, arena: Float64Array, slot: number): Tensor {
@@ -104,18 +101,14 @@ export function argsOf(tape: Tape, k: number): number[] {
   return Array.from(tape.args.subarray(k * ARG_STRIDE, k * ARG_STRIDE + arity));
 }
 
-/** Where the node in `slot` was written. */
-export function nodePath(tape: Tape, slot: number): string {
-  const i = slot - tape.leafCount;
-  const { paths } = tape;
+/** Where the i-th node of a draft was written. */
+export function pathOf(paths: NodePaths, i: number): string {
   if (paths.kind === 'indexed') return `${paths.prefix}[${i}]`;
   return paths.kind === 'text' ? paths.path : paths.paths[i];
 }
 
-/** "line 2, column 5" for a node of expr text. */
-export function nodeWhere(tape: Tape, slot: number): string | undefined {
-  return tape.paths.kind === 'text' ? tape.paths.where[slot - tape.leafCount] : undefined;
-}
+/** Where the node in `slot` was written. */
+export const nodePath = (tape: Tape, slot: number): string => pathOf(tape.paths, slot - tape.leafCount);
 
 /** The slot of an id, or undefined. */
 export function slotOf(tape: Tape, id: string): number | undefined {

@@ -12,6 +12,8 @@ import type { Warning } from './report.js';
 
 export interface GradcheckJob {
   tape: Tape;
+  /** Forward and backward passes the check makes. */
+  passes: number;
   settings: { epsilon: number; rtol: number; atol: number };
   wrt?: string[];
   locale: Locale;
@@ -67,8 +69,8 @@ export const gradcheckOperation = operation({
     const elements = checkedElements(tape, checkedSlots(tape, wrt));
     checkWork(tape, passes(elements), limits, ASK_FOR_LESS);
     checkResponseSize(tape, NUMBERS_PER_RESULT * elements, limits, ASK_FOR_LESS);
-    return { tape, settings: { epsilon, rtol, atol }, wrt, locale };
+    return { tape, passes: passes(elements), settings: { epsilon, rtol, atol }, wrt, locale };
   },
-  work: ({ tape, wrt }) => passes(checkedElements(tape, checkedSlots(tape, wrt))) * tape.passWork,
+  work: ({ tape, passes }) => passes * tape.passWork,
   run: ({ tape, settings, wrt, locale }) => gradcheckReport(settings, gradcheck(tape, { ...settings, wrt }), locale),
 });

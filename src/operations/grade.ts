@@ -10,6 +10,8 @@ import { operation } from './operation.js';
 
 export interface GradeJob {
   tape: Tape;
+  /** Forward and backward passes grading may make. */
+  passes: number;
   answers: ReadAnswer[];
   options: GradeOptions;
   format: Format;
@@ -21,10 +23,11 @@ export const gradeOperation = operation({
     const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native' } = body;
     const tape = compileProblem(body, limits);
     const read = readAnswers(tape, answers, tolerance);
-    checkWork(tape, gradingPasses(tape, read), limits, 'send fewer answers (finite differences of large tensors cost the most), or a smaller graph');
+    const passes = gradingPasses(tape, read);
+    checkWork(tape, passes, limits, 'send fewer answers (finite differences of large tensors cost the most), or a smaller graph');
     checkResponseSize(tape, gradeValueCount(tape, read), limits, 'send fewer answers, or answers about smaller tensors');
-    return { tape, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format };
+    return { tape, passes, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format };
   },
-  work: ({ tape, answers }) => gradingPasses(tape, answers) * tape.passWork,
+  work: ({ tape, passes }) => passes * tape.passWork,
   run: ({ tape, answers, options, format }) => inFormat(grade(tape, answers, options), format),
 });

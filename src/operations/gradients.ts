@@ -23,33 +23,32 @@ export interface LocalDerivative {
   value: WireNumber;
 }
 
-/**
- * Each node's local derivative with respect to each of its args that is an id (not a literal),
- * for the nodes in `reported`, in evaluation order.
- */
-function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): LocalDerivative[] {
-  const { da, db } = localDerivatives(tape, values);
-  const out: LocalDerivative[] = [];
+/** Visits each arg that is an id (not a literal) of each node in `reported`, in evaluation order. */
+function forEachLocal(tape: Tape, reported: Uint8Array, visit: (k: number, j: number, arg: number) => void): void {
   for (let k = 0; k < tape.nodeCount; k++) {
-    const of = tape.nodeSlot[k];
-    if (!reported[of]) continue;
+    if (!reported[tape.nodeSlot[k]]) continue;
     const arity = opOf(tape, k).args.length;
     for (let j = 0; j < arity; j++) {
       const arg = tape.args[k * ARG_STRIDE + j];
-      if (tape.kind[arg] !== CONST) out.push({ of: tape.ids[of]!, wrt: tape.ids[arg]!, arg: j, value: wireNumber(j === 0 ? da[k] : db[k]) });
+      if (tape.kind[arg] !== CONST) visit(k, j, arg);
     }
   }
+}
+
+/** Each reported node's local derivative with respect to each of its args that is an id. */
+function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): LocalDerivative[] {
+  const { da, db } = localDerivatives(tape, values);
+  const out: LocalDerivative[] = [];
+  forEachLocal(tape, reported, (k, j, arg) =>
+    out.push({ of: tape.ids[tape.nodeSlot[k]]!, wrt: tape.ids[arg]!, arg: j, value: wireNumber(j === 0 ? da[k] : db[k]) }),
+  );
   return out;
 }
 
 /** The entries `localReport` writes. */
 function localCount(tape: Tape, reported: Uint8Array): number {
   let n = 0;
-  for (let k = 0; k < tape.nodeCount; k++) {
-    if (!reported[tape.nodeSlot[k]]) continue;
-    const arity = opOf(tape, k).args.length;
-    for (let j = 0; j < arity; j++) if (tape.kind[tape.args[k * ARG_STRIDE + j]] !== CONST) n++;
-  }
+  forEachLocal(tape, reported, () => n++);
   return n;
 }
 

@@ -1,5 +1,5 @@
 /** Shapes evaluation results into the id-keyed maps, layers and warnings of the wire contract. */
-import { type Tape, shapeOf, view } from '../engine/tape.js';
+import { type Tape, slotOf, view } from '../engine/tape.js';
 import { type WireValue, toJson, wireNumber } from '../engine/tensor.js';
 
 export type IdMap = Record<string, WireValue>;
@@ -12,7 +12,7 @@ export interface Warning {
 
 /** One slot's elements of an arena as the wire writes them. */
 export function wireValue(tape: Tape, arena: Float64Array, slot: number): WireValue {
-  return tape.rank[slot] === 0 ? wireNumber(arena[tape.offset[slot]]) : toJson({ shape: shapeOf(tape, slot), data: view(tape, arena, slot).data });
+  return tape.rank[slot] === 0 ? wireNumber(arena[tape.offset[slot]]) : toJson(view(tape, arena, slot));
 }
 
 /** Above this many keys V8 keeps an object as a dictionary whatever its prototype. */
@@ -69,7 +69,7 @@ export interface LayerReport {
 /** A network's layers: z and a, and with gradients dL/da, dL/dz, dL/dW and dL/db. */
 export function layerReports(tape: Tape, values: Float64Array, grads?: Float64Array): LayerReport[] | undefined {
   return tape.layers?.map((ids) => {
-    const at = (id: string): number => tape.ids.indexOf(id);
+    const at = (id: string): number => slotOf(tape, id)!;
     const layer: LayerReport = { z: wireValue(tape, values, at(ids.z)), a: wireValue(tape, values, at(ids.a)) };
     if (grads) {
       layer['dL/da'] = wireValue(tape, grads, at(ids.a));
@@ -85,7 +85,7 @@ export function layerReports(tape: Tape, values: Float64Array, grads?: Float64Ar
 export function layerValueCount(tape: Tape, withGradients: boolean): number {
   let n = 0;
   for (const ids of tape.layers ?? []) {
-    const size = (id: string): number => tape.size[tape.ids.indexOf(id)];
+    const size = (id: string): number => tape.size[slotOf(tape, id)!];
     n += 2 * size(ids.z);
     if (withGradients) n += 2 * size(ids.z) + size(ids.W) + size(ids.b);
   }

@@ -5,7 +5,7 @@
  * mistake produces.
  */
 import { SpecError, type FieldProblem } from '../../engine/errors.js';
-import { NODE, type Tape, argsOf, opNameOf, positionOf } from '../../engine/tape.js';
+import { NODE, type Tape, argsOf, opNameOf, opOf, positionOf } from '../../engine/tape.js';
 import { type Tensor, type WireNumber, type WireValue, shapeText, sizeOf, toJson } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
 import type { Locale } from '../locale.js';
@@ -238,7 +238,7 @@ function inContractOrder(r: AnswerResult): AnswerResult {
  */
 export function gradingPasses(tape: Tape, answers: readonly ReadAnswer[]): number {
   let argCount = 0;
-  for (let k = 0; k < tape.nodeCount; k++) argCount += argsOf(tape, k).length;
+  for (let k = 0; k < tape.nodeCount; k++) argCount += opOf(tape, k).args.length;
   const variants = tape.nodeCount <= MAX_NODES_FOR_NODE_MISTAKES ? argCount + 4 * tape.nodeCount + 2 : 2;
   const perAnswer = 4 + 4 * variants;
   return answers.reduce((n, a) => n + perAnswer * (a.target.kind === 'fd' ? 2 * tape.size[a.target.wrt] : 1), 0);

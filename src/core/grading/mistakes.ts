@@ -67,13 +67,13 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
     const node = tape.nodeSlot[k];
     const def = opOf(tape, k);
     const arg = (j: number): number => tape.args[k * ARG_STRIDE + j];
-    const own: LocalRule = (g, x, y) => contributions(tape, k, g, x, y);
+    const own = (g: Tensor, x: readonly Tensor[], y: Tensor): Tensor[] => contributions(tape, k, g, x, y);
     for (let j = 0; j < def.args.length; j++) {
       variants.push({
         code: 'sign_error',
         node,
         scenario: at(node, (g, x, y) => {
-          const out = own(g, x, y, 0);
+          const out = own(g, x, y);
           out[j] = negated(out[j]);
           return out;
         }),
@@ -93,9 +93,9 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
           code: 'missing_input_factor',
           node,
           scenario: at(node, (g, x, y) => {
-            const out = own(g, x, y, 0);
+            const out = own(g, x, y);
             const ones = x.map((t, i) => (i === other ? tensor(t.shape, new Float64Array(t.data.length).fill(1)) : t));
-            out[j] = own(g, ones, y, 0)[j];
+            out[j] = own(g, ones, y)[j];
             return out;
           }),
         });
@@ -104,7 +104,7 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
     const isSquare = def.role === 'squared_error' || (def.role === 'power' && tape.kind[arg(1)] === CONST && tape.initial[tape.offset[arg(1)]] === 2);
     if (isSquare) {
       for (const factor of [2, 0.5]) {
-        variants.push({ code: 'loss_factor', node, scenario: at(node, (g, x, y) => own(tensor(g.shape, g.data.map((v) => v * factor)), x, y, 0)) });
+        variants.push({ code: 'loss_factor', node, scenario: at(node, (g, x, y) => own(tensor(g.shape, g.data.map((v) => v * factor)), x, y)) });
       }
     }
   }
