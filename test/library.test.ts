@@ -68,6 +68,27 @@ describe('the library', () => {
     }
   });
 
+  it("writes a SpecError's messages in the call's locale, English by default, with both languages in `problems`", () => {
+    const body = { graph: { inputs: { x: 1 }, expr: 'u = x·q' } };
+    const thrown = (options?: library.CallOptions): library.SpecError => {
+      try {
+        library.forward(body, options);
+      } catch (e) {
+        if (e instanceof library.SpecError) return e;
+        throw e;
+      }
+      throw new Error('expected a SpecError');
+    };
+    const english = thrown();
+    const portuguese = thrown({ locale: 'pt-BR' });
+    expect(english.errors).toEqual([{ path: 'graph.expr', message: "unknown id 'q' (line 1, column 6): not an input, a param or a node" }]);
+    expect(portuguese.errors).toEqual([{ path: 'graph.expr', message: "id desconhecido 'q' (linha 1, coluna 6): não é uma entrada, um parâmetro nem um nó" }]);
+    expect(portuguese.message).toBe(`graph.expr: ${portuguese.errors[0].message}`);
+    expect(portuguese.code).toBe(english.code);
+    expect(portuguese.problems).toEqual(english.problems);
+    expect(english.problems[0].message).toEqual({ en: english.errors[0].message, 'pt-BR': portuguese.errors[0].message });
+  });
+
   it.each([3, 3000])('keeps ids such as __proto__ as own keys of maps of %i ids', (n) => {
     const nodes = Array.from({ length: n }, (_, k) => ({ id: k === 1 ? '__proto__' : `n${k}`, op: 'add', args: [k === 0 ? 'x' : k === 2 ? '__proto__' : `n${k - 1}`, 1] }));
     const result = library.gradients({ graph: { inputs: { x: 0 }, nodes } });

@@ -5,6 +5,16 @@ export type Locale = (typeof locales)[number];
 /** One text in each language. */
 export type Localized = Record<Locale, string>;
 
+/**
+ * One text written in both languages side by side, where it is raised; the language is chosen
+ * where the answer is written (the HTTP error handler reads Accept-Language):
+ * `specError('UNKNOWN_ID', path, say(`unknown id '${id}'`, `id desconhecido '${id}'`))`.
+ */
+export const say = (en: string, pt: string): Localized => ({ en, 'pt-BR': pt });
+
+/** A text built the same way in each language from localized parts: `inEach((l) => `${a[l]}: ${b[l]}`)`. */
+export const inEach = (write: (locale: Locale) => string): Localized => ({ en: write('en'), 'pt-BR': write('pt-BR') });
+
 /** `pt-BR,pt;q=0.9,en;q=0.8` -> the supported language with the highest weight; English by default. */
 export function localeFrom(acceptLanguage: string | undefined): Locale {
   if (!acceptLanguage) return 'en';

@@ -5,7 +5,8 @@
  * array or closure per node, and no recursion, so a graph of a million nodes compiles like a
  * small one.
  */
-import { type ErrorCode, type FieldProblem, SpecError, specError } from './errors.js';
+import { type Localized, say } from '../core/locale.js';
+import { type ErrorCode, type LocalizedProblem, SpecError, specError } from './errors.js';
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
 import { DEFAULT_LIMITS, type Limits, specPath, tooLarge } from './limits.js';
@@ -40,9 +41,13 @@ export interface GraphDraft {
   output?: string;
   outputPath: string;
   layers?: LayerIds[];
+  /** By node: 1 for a part of an expr statement with a generated id (see Tape.subexpressions). */
+  subexpressions?: Uint8Array;
 }
 
 const MAX_REPORTED_ERRORS = 20;
+
+const FINITE = say('must be a finite number', 'deve ser um número finito');
 
 /** Messages and paths of the draft's nodes, for errors found while compiling. */
 class Where {
@@ -57,22 +62,29 @@ class Where {
     return this.paths.kind === 'indexed' ? `${this.node(i)}${field}` : this.node(i);
   }
 
-  /** " (line 1, column 9)" for expr text. */
-  suffix(i: number): string {
-    return this.paths.kind === 'text' ? ` (${this.paths.where[i]})` : '';
+  /** " (line 1, column 9)" for expr text, in each language (expr writes positions in English). */
+  suffix(i: number): Localized {
+    if (this.paths.kind !== 'text') return NO_SUFFIX;
+    const where = this.paths.where[i];
+    return say(` (${where})`, ` (${where.replace(/^line (\d+), column (\d+)$/, 'linha $1, coluna $2')})`);
   }
 }
+
+const NO_SUFFIX = say('', '');
 
 export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tape {
   const { leaves, nodes } = draft;
   const where = new Where(draft.paths);
   if (nodes.length > limits.maxNodes) {
-    throw tooLarge(specPath(draft.outputPath), `${nodes.length} nodes is more than the limit of ${limits.maxNodes} (MAX_NODES)`);
+    throw tooLarge(
+      specPath(draft.outputPath),
+      say(`${nodes.length} nodes is more than the limit of ${limits.maxNodes} (MAX_NODES)`, `${nodes.length} nós excedem o limite de ${limits.maxNodes} (MAX_NODES)`),
+    );
   }
-  const problems: FieldProblem[] = [];
+  const problems: LocalizedProblem[] = [];
   let firstCode: ErrorCode | undefined;
   const extra: Record<string, unknown> = {};
-  const fail = (code: ErrorCode, path: string, message: string): void => {
+  const fail = (code: ErrorCode, path: string, message: Localized): void => {
     firstCode ??= code;
     if (problems.length < MAX_REPORTED_ERRORS) problems.push({ path, message });
   };
@@ -92,14 +104,25 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     const earlier = insertId(idTable, ids, slot);
     return !ID_PATTERN.test(id) ? 'INVALID_SPEC' : earlier >= 0 ? 'DUPLICATE_ID' : undefined;
   };
-  const claimFailed = (code: string, id: string, path: string, suffix: string): void =>
+  const claimFailed = (code: string, id: string, path: string, suffix: Localized = NO_SUFFIX): void =>
     code === 'INVALID_SPEC'
-      ? fail('INVALID_SPEC', path, `'${id}' is not a valid id (letters, digits and _, not starting with a digit)${suffix}`)
-      : fail('DUPLICATE_ID', path, `duplicate id '${id}'${suffix}: ids are unique across inputs, params and nodes`);
+      ? fail(
+          'INVALID_SPEC',
+          path,
+          say(
+            `'${id}' is not a valid id (letters, digits and _, not starting with a digit)${suffix.en}`,
+            `'${id}' não é um id válido (letras, dígitos e _, sem começar por um dígito)${suffix['pt-BR']}`,
+          ),
+        )
+      : fail(
+          'DUPLICATE_ID',
+          path,
+          say(`duplicate id '${id}'${suffix.en}: ids are unique across inputs, params and nodes`, `id repetido '${id}'${suffix['pt-BR']}: os ids são únicos entre entradas, parâmetros e nós`),
+        );
 
   const leafValues: Tensor[] = leaves.map((leaf, s) => {
     const problem = claim(leaf.id, s);
-    if (problem) claimFailed(problem, leaf.id, leaf.path, '');
+    if (problem) claimFailed(problem, leaf.id, leaf.path);
     kind[s] = leaf.kind === 'input' ? INPUT : PARAM;
     return fromJson(leaf.value, leaf.path);
   });
@@ -116,13 +139,29 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     if (code < 0) {
       const suggestions = nearestOpNames(n.op);
       extra.suggestions = suggestions;
-      fail('UNKNOWN_OP', where.field(i, '.op'), `unknown op '${n.op}'${where.suffix(i)}${suggestions.length ? `; nearest: ${suggestions.join(', ')}` : ''}; GET /v1/ops lists the catalogue`);
+      const suffix = where.suffix(i), nearest = suggestions.join(', ');
+      fail(
+        'UNKNOWN_OP',
+        where.field(i, '.op'),
+        say(
+          `unknown op '${n.op}'${suffix.en}${nearest ? `; nearest: ${nearest}` : ''}; GET /v1/ops lists the catalogue`,
+          `operação desconhecida '${n.op}'${suffix['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}; GET /v1/ops lista o catálogo`,
+        ),
+      );
       continue;
     }
     opByDraft[i] = code;
     const def = opList[code];
     if (n.args.length !== def.args.length) {
-      fail('ARITY', where.field(i, '.args'), `${n.op} takes ${def.args.length} arg${def.args.length === 1 ? '' : 's'} (${def.args.join(', ')}), got ${n.args.length}${where.suffix(i)}`);
+      const arity = def.args.length, s = arity === 1 ? '' : 's', suffix = where.suffix(i);
+      fail(
+        'ARITY',
+        where.field(i, '.args'),
+        say(
+          `${n.op} takes ${arity} arg${s} (${def.args.join(', ')}), got ${n.args.length}${suffix.en}`,
+          `${n.op} espera ${arity} argumento${s} (${def.args.join(', ')}), mas recebeu ${n.args.length}${suffix['pt-BR']}`,
+        ),
+      );
     }
     attrByDraft[i] = def.attrs.length ? def.attrs[0].default : 0;
     if (n.attrs) {
@@ -131,9 +170,16 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
         const value = n.attrs[name];
         const path = where.field(i, `.attrs.${name}`);
         if (def.attrs[0]?.name !== name) {
-          const known = def.attrs.map((a) => a.name);
-          fail('BAD_ATTR', path, `${n.op} has no attr '${name}'${known.length ? ` (it takes ${known.join(', ')})` : ' (it takes none)'}`);
-        } else if (typeof value !== 'number' || !Number.isFinite(value)) fail('BAD_ATTR', path, 'must be a finite number');
+          const known = def.attrs.map((a) => a.name).join(', ');
+          fail(
+            'BAD_ATTR',
+            path,
+            say(
+              `${n.op} has no attr '${name}'${known ? ` (it takes ${known})` : ' (it takes none)'}`,
+              `${n.op} não tem o atributo '${name}'${known ? ` (ele aceita ${known})` : ' (ele não aceita nenhum)'}`,
+            ),
+          );
+        } else if (typeof value !== 'number' || !Number.isFinite(value)) fail('BAD_ATTR', path, FINITE);
         else attrByDraft[i] = value;
       }
     }
@@ -149,12 +195,19 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       const arg = args[j];
       let slot: number;
       if (typeof arg === 'number') {
-        if (!Number.isFinite(arg)) fail('INVALID_VALUE', where.field(i, `.args[${j}]`), 'must be a finite number');
+        if (!Number.isFinite(arg)) fail('INVALID_VALUE', where.field(i, `.args[${j}]`), FINITE);
         slot = nextConst++;
         constValues[slot] = arg;
       } else {
         slot = findId(idTable, ids, arg);
-        if (slot < 0) fail('UNKNOWN_ID', where.field(i, `.args[${j}]`), `unknown id '${arg}'${where.suffix(i)}: not an input, a param or a node`);
+        if (slot < 0) {
+          const suffix = where.suffix(i);
+          fail(
+            'UNKNOWN_ID',
+            where.field(i, `.args[${j}]`),
+            say(`unknown id '${arg}'${suffix.en}: not an input, a param or a node`, `id desconhecido '${arg}'${suffix['pt-BR']}: não é uma entrada, um parâmetro nem um nó`),
+          );
+        }
       }
       argsByDraft[i * ARG_STRIDE + j] = slot;
     }
@@ -163,9 +216,9 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   let output = -1;
   if (draft.output !== undefined) {
     output = findId(idTable, ids, draft.output);
-    if (output < 0) fail('UNKNOWN_ID', draft.outputPath, `unknown id '${draft.output}' for the output`);
+    if (output < 0) fail('UNKNOWN_ID', draft.outputPath, say(`unknown id '${draft.output}' for the output`, `id desconhecido '${draft.output}' para a saída`));
   } else if (nodeCount === 0) {
-    fail('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), 'the graph has no nodes: add at least one node');
+    fail('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), say('the graph has no nodes: add at least one node', 'o grafo não tem nós: adicione pelo menos um nó'));
   } else output = leafCount + nodeCount - 1;
 
   if (problems.length) throw new SpecError(firstCode!, problems, extra);
@@ -201,21 +254,34 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     const argShapes: Shape[] = [];
     for (let j = 0; j < arity; j++) argShapes.push(shapeOf(partial, argsByDraft[i * ARG_STRIDE + j]));
     const shape = def.shape(argShapes);
-    if (typeof shape === 'string') {
-      throw specError('SHAPE_MISMATCH', where.node(i), `${nodes[i].op} '${nodes[i].id}'${where.suffix(i)}: ${shape}`, {
+    if ('en' in shape) {
+      const node = `${nodes[i].op} '${nodes[i].id}'`, suffix = where.suffix(i);
+      throw specError('SHAPE_MISMATCH', where.node(i), say(`${node}${suffix.en}: ${shape.en}`, `${node}${suffix['pt-BR']}: ${shape['pt-BR']}`), {
         shapes: Object.fromEntries(argShapes.map((s, j) => [def.args[j], s])),
       });
     }
     const elements = sizeOf(shape);
     if (elements > limits.maxElements) {
-      throw tooLarge(where.node(i), `'${nodes[i].id}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`);
+      throw tooLarge(
+        where.node(i),
+        say(
+          `'${nodes[i].id}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${nodes[i].id}' teria ${elements} elementos (${shapeText(shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
+        ),
+      );
     }
     setShape(leafCount + i, shape);
     const unit = def.scalar !== undefined && elements === 1 && argShapes.every((a) => sizeOf(a) === 1);
     passWork += def.cost(argShapes, shape) + (unit ? 0 : TENSOR_NODE_COST);
   }
   if (passWork > limits.maxWork) {
-    throw tooLarge(specPath(draft.outputPath), `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`);
+    throw tooLarge(
+      specPath(draft.outputPath),
+      say(
+        `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`,
+        `uma passagem por este grafo precisa de cerca de ${passWork} operações com elementos, mais que o limite de ${limits.maxWork} (MAX_WORK): use um grafo menor`,
+      ),
+    );
   }
 
   // The arena: offsets in slot order, leaves and constants written in.
@@ -228,7 +294,13 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     total += size[s];
   }
   if (total > limits.maxTotalElements) {
-    throw tooLarge(specPath(draft.outputPath), `the graph's tensors hold ${total} elements together, more than the limit of ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use smaller tensors or fewer nodes`);
+    throw tooLarge(
+      specPath(draft.outputPath),
+      say(
+        `the graph's tensors hold ${total} elements together, more than the limit of ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use smaller tensors or fewer nodes`,
+        `os tensores do grafo somam ${total} elementos, mais que o limite de ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use tensores menores ou menos nós`,
+      ),
+    );
   }
   const initial = new Float64Array(total);
   leafValues.forEach((v, s) => initial.set(v.data, offset[s]));
@@ -273,6 +345,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     params: new Int32Array(params), // the constructor copies an array several times faster than Int32Array.from
     paths: draft.paths,
     layers: draft.layers,
+    subexpressions: draft.subexpressions,
   };
 }
 
@@ -327,5 +400,6 @@ function topologicalOrder(draft: GraphDraft, args: Int32Array, leafCount: number
   }
   const cycle = walk.slice(seenAt.get(i)).reverse();
   const names = cycle.map((c) => draft.nodes[c].id);
-  throw specError('CYCLE', where.node(cycle[0]), `cycle: ${[...names, names[0]].join(' -> ')}${where.suffix(cycle[0])}`, { cycle: names });
+  const path = [...names, names[0]].join(' -> '), suffix = where.suffix(cycle[0]);
+  throw specError('CYCLE', where.node(cycle[0]), say(`cycle: ${path}${suffix.en}`, `ciclo: ${path}${suffix['pt-BR']}`), { cycle: names });
 }

@@ -1,7 +1,11 @@
 /**
  * Errors of the core are values with a code and the paths of the offending fields; the HTTP layer
- * turns them into RFC 9457 answers in one place (src/http/problem.ts).
+ * turns them into RFC 9457 answers in one place (src/http/problem.ts). Messages are written in
+ * English and Brazilian Portuguese side by side where they are raised (`say(en, pt)`); the
+ * error handler picks the request's language.
  */
+import type { Locale, Localized } from '../core/locale.js';
+
 export type ErrorCode =
   | 'INVALID_VALUE' // a number or tensor that is not finite, not rectangular, or of rank > 2
   | 'INVALID_SPEC' // a spec that breaks a rule the schema cannot state
@@ -19,26 +23,51 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'VALIDATION'; // a body that does not match its schema
 
+/** A problem with one field as the wire and the library write it: its message in one language. */
 export interface FieldProblem {
   path: string;
   message: string;
 }
 
+/** A problem with one field as it is raised: its message in both languages (`say(en, pt)`). */
+export interface LocalizedProblem {
+  path: string;
+  message: Localized;
+}
+
 export class SpecError extends Error {
   readonly code: ErrorCode;
+  /** Every problem with both languages of its message: what crosses to the error handler, or from a worker thread. */
+  readonly problems: readonly LocalizedProblem[];
+  /** The problems in `locale` (English unless the library was asked for another). */
   readonly errors: FieldProblem[];
   /** Extra machine-readable members for the problem document (e.g. `cycle`, `suggestions`). */
   readonly extra: Record<string, unknown>;
+  readonly locale: Locale;
 
-  constructor(code: ErrorCode, errors: FieldProblem[], extra: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, problems: readonly LocalizedProblem[], extra: Record<string, unknown> = {}, locale: Locale = 'en') {
+    const errors = problems.map((p) => ({ path: p.path, message: p.message[locale] }));
     super(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     this.name = 'SpecError';
     this.code = code;
+    this.problems = problems;
     this.errors = errors;
     this.extra = extra;
+    this.locale = locale;
+  }
+
+  /** The problems in one language, as a problem document writes them. */
+  errorsIn(locale: Locale): FieldProblem[] {
+    return locale === this.locale ? this.errors : this.problems.map((p) => ({ path: p.path, message: p.message[locale] }));
+  }
+
+  /** The same error with its message and errors in another language (the library's `locale`). */
+  inLocale(locale: Locale): SpecError {
+    return locale === this.locale ? this : new SpecError(this.code, this.problems, this.extra, locale);
   }
 }
 
-export function specError(code: ErrorCode, path: string, message: string, extra?: Record<string, unknown>): SpecError {
+/** One problem, its message written in both languages: `specError(code, path, say(en, pt))`. */
+export function specError(code: ErrorCode, path: string, message: Localized, extra?: Record<string, unknown>): SpecError {
   return new SpecError(code, [{ path, message }], extra);
 }

@@ -5,6 +5,7 @@
  * the passes an operation makes) and the number of values a response would carry. All of them are
  * known from shapes alone, before computing.
  */
+import { type Localized, say } from '../core/locale.js';
 import { type SpecError, specError } from './errors.js';
 import type { Tape } from './tape.js';
 
@@ -29,25 +30,34 @@ export const DEFAULT_LIMITS: Limits = {
   maxResponseValues: 1_000_000,
 };
 
-export const tooLarge = (path: string, message: string): SpecError => specError('TOO_LARGE', path, message);
+export const tooLarge = (path: string, message: Localized): SpecError => specError('TOO_LARGE', path, message);
 
 /** The spec's own path (`graph`, `neuron`, `network`) from a path inside it, for errors about the whole of it. */
 export const specPath = (outputPath: string): string => outputPath.split('.')[0];
 
 /** Refuses an operation that makes `passes` forward or backward passes over the tape, and says how to ask for less. */
-export function checkWork(tape: Tape, passes: number, limits: Limits, howToAskForLess: string): void {
+export function checkWork(tape: Tape, passes: number, limits: Limits, howToAskForLess: Localized): void {
   const work = tape.passWork * passes;
   if (work > limits.maxWork) {
-    throw tooLarge(specPath(tape.outputPath), `this request needs about ${work} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): ${howToAskForLess}`);
+    throw tooLarge(
+      specPath(tape.outputPath),
+      say(
+        `this request needs about ${work} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): ${howToAskForLess.en}`,
+        `esta requisição precisa de cerca de ${work} operações com elementos, mais que o limite de ${limits.maxWork} (MAX_WORK): ${howToAskForLess['pt-BR']}`,
+      ),
+    );
   }
 }
 
 /** Refuses a response that would carry more than `maxResponseValues` numbers, before computing it. */
-export function checkResponseSize(tape: Tape, values: number, limits: Limits, howToAskForLess: string): void {
+export function checkResponseSize(tape: Tape, values: number, limits: Limits, howToAskForLess: Localized): void {
   if (values > limits.maxResponseValues) {
     throw tooLarge(
       specPath(tape.outputPath),
-      `the response would carry ${values} numbers, more than the limit of ${limits.maxResponseValues} (MAX_RESPONSE_VALUES): ${howToAskForLess}`,
+      say(
+        `the response would carry ${values} numbers, more than the limit of ${limits.maxResponseValues} (MAX_RESPONSE_VALUES): ${howToAskForLess.en}`,
+        `a resposta teria ${values} números, mais que o limite de ${limits.maxResponseValues} (MAX_RESPONSE_VALUES): ${howToAskForLess['pt-BR']}`,
+      ),
     );
   }
 }

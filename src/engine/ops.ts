@@ -8,6 +8,7 @@
  * result into `out`, and `vjp(g, x, y, gx, p)` adds g · dy/dx_j into `gx[j]` for every arg (so a
  * value used twice gets both contributions). `p` is the op's attr (ops have at most one).
  */
+import { type Localized, say } from '../core/locale.js';
 import { type BroadcastWalk, broadcastShape, broadcastWalk, rowsCols } from './broadcast.js';
 import { addRowDots, logSoftmaxRow, softmaxRow, transposed } from './linalg.js';
 import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.js';
@@ -44,8 +45,8 @@ export interface OpDef {
   /** Not differentiable at 0: the gradient there follows PyTorch's convention. */
   readonly kinkAtZero?: boolean;
   readonly role?: OpRole;
-  /** The result's shape, or a message saying why the arg shapes do not fit. */
-  shape(shapes: readonly Shape[]): Shape | string;
+  /** The result's shape, or a message (in both languages) saying why the arg shapes do not fit. */
+  shape(shapes: readonly Shape[]): Shape | Localized;
   /** Element operations of one pass (forward or backward): what the work limit counts. */
   cost(shapes: readonly Shape[], out: Shape): number;
   forward(x: readonly Tensor[], out: Tensor, p: number): void;
@@ -61,7 +62,11 @@ export interface OpDef {
 type Op<K extends OpKind, R extends OpRole | undefined> = OpDef & { readonly kind: K; readonly role: R };
 
 /** An input outside an op's domain that PyTorch refuses too (e.g. bce of a p outside [0, 1]). */
-export class OpDomainError extends Error {}
+export class OpDomainError extends Error {
+  constructor(readonly text: Localized) {
+    super(text.en);
+  }
+}
 
 /** Reading and writing every element once, args and result. */
 const elementwiseCost = (shapes: readonly Shape[], out: Shape): number => shapes.reduce((n, s) => n + sizeOf(s), sizeOf(out));
@@ -127,7 +132,9 @@ function binary<const R extends OpRole | undefined = undefined>(rule: BinaryRule
     formula: rule.formula,
     derivative: rule.derivative,
     role: rule.role as R,
-    shape: ([a, b]) => broadcastShape(a, b) ?? `shapes ${shapeText(a)} and ${shapeText(b)} do not broadcast`,
+    shape: ([a, b]) =>
+      broadcastShape(a, b) ??
+      say(`shapes ${shapeText(a)} and ${shapeText(b)} do not broadcast`, `as formas ${shapeText(a)} e ${shapeText(b)} não são compatíveis para broadcasting`),
     cost: elementwiseCost,
     forward: ([a, b], out) => {
       const { rows, cols, ar, ac, br, bc } = walkOf(a, b, out);
@@ -156,7 +163,7 @@ interface PairLossRule<R extends OpRole | undefined> extends RuleText {
   role?: R;
   /** The reduction over the n elements of the broadcast shape. */
   reduce: 'sum' | 'mean';
-  check?: (p: number) => string | undefined;
+  check?: (p: number) => Localized | undefined;
   term: (p: number, y: number) => number;
   dp: (p: number, y: number) => number;
   dy: (p: number, y: number) => number;
@@ -176,7 +183,10 @@ function pairLoss<const R extends OpRole | undefined = undefined>(rule: PairLoss
     formula: rule.formula,
     derivative: rule.derivative,
     role: rule.role as R,
-    shape: ([p, y]) => (broadcastShape(p, y) ? [] : `prediction ${shapeText(p)} and target ${shapeText(y)} do not broadcast`),
+    shape: ([p, y]) =>
+      broadcastShape(p, y)
+        ? []
+        : say(`prediction ${shapeText(p)} and target ${shapeText(y)} do not broadcast`, `a previsão ${shapeText(p)} e o alvo ${shapeText(y)} não são compatíveis para broadcasting`),
     cost: elementwiseCost,
     forward: ([p, y], out) => {
       if (check) for (const pv of p.data) checked(pv);
@@ -400,9 +410,20 @@ export const ops = {
     derivative: 'dL/da = g @ b^T, dL/db = a^T @ g (vectors read as a row of a, a column of b)',
     role: 'product',
     shape: ([a, b]) => {
-      if (a.length === 0 || b.length === 0) return `matmul needs vectors or matrices, got ${shapeText(a)} and ${shapeText(b)} (use mul for scalars)`;
+      if (a.length === 0 || b.length === 0) {
+        return say(
+          `matmul needs vectors or matrices, got ${shapeText(a)} and ${shapeText(b)} (use mul for scalars)`,
+          `matmul precisa de vetores ou matrizes, recebeu ${shapeText(a)} e ${shapeText(b)} (use mul para escalares)`,
+        );
+      }
       const n = a[a.length - 1];
-      if (n !== b[0]) return `inner dimensions differ: a ${shapeText(a)} has ${n} columns, b ${shapeText(b)} has ${b[0]} rows`;
+      if (n !== b[0]) {
+        const s = (k: number): string => (k === 1 ? '' : 's');
+        return say(
+          `inner dimensions differ: a ${shapeText(a)} has ${n} column${s(n)}, b ${shapeText(b)} has ${b[0]} row${s(b[0])}`,
+          `as dimensões internas diferem: a ${shapeText(a)} tem ${n} coluna${s(n)}, b ${shapeText(b)} tem ${b[0]} linha${s(b[0])}`,
+        );
+      }
       return [...a.slice(0, -1), ...b.slice(1)];
     },
     cost: ([a, b], out) => {
@@ -428,7 +449,7 @@ export const ops = {
     attrs: [],
     formula: 'a^T of a matrix',
     derivative: 'dL/da = g^T',
-    shape: ([a]) => (a.length === 2 ? [a[1], a[0]] : `transpose needs a matrix, got ${shapeText(a)}`),
+    shape: ([a]) => (a.length === 2 ? [a[1], a[0]] : say(`transpose needs a matrix, got ${shapeText(a)}`, `transpose precisa de uma matriz, recebeu ${shapeText(a)}`)),
     cost: elementwiseCost,
     forward: ([a], out) => {
       const [m, n] = a.shape;
@@ -447,10 +468,17 @@ export const ops = {
     derivative: 'dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g summed over the batch',
     role: 'product',
     shape: ([x, W, b]) => {
-      if (W.length !== 2) return `W must be a matrix [n_out, n_in], got ${shapeText(W)}`;
+      if (W.length !== 2) return say(`W must be a matrix [n_out, n_in], got ${shapeText(W)}`, `W deve ser uma matriz [n_out, n_in], recebeu ${shapeText(W)}`);
       const [nOut, nIn] = W;
-      if (x.length === 0 || x[x.length - 1] !== nIn) return `x ${shapeText(x)} does not fit W ${shapeText(W)}: x needs ${nIn} features in its last axis`;
-      if (!(b.length === 0 || (b.length === 1 && b[0] === nOut))) return `b ${shapeText(b)} does not fit W ${shapeText(W)}: b must be [${nOut}]`;
+      if (x.length === 0 || x[x.length - 1] !== nIn) {
+        return say(
+          `x ${shapeText(x)} does not fit W ${shapeText(W)}: x needs ${nIn} features in its last axis`,
+          `x ${shapeText(x)} não combina com W ${shapeText(W)}: x precisa de ${nIn} ${nIn === 1 ? 'valor' : 'valores'} no último eixo (um por entrada da camada)`,
+        );
+      }
+      if (!(b.length === 0 || (b.length === 1 && b[0] === nOut))) {
+        return say(`b ${shapeText(b)} does not fit W ${shapeText(W)}: b must be [${nOut}]`, `b ${shapeText(b)} não combina com W ${shapeText(W)}: b deve ser [${nOut}]`);
+      }
       return x.length === 2 ? [x[0], nOut] : [nOut];
     },
     cost: ([x, W, b], out) => rowsCols(x)[0] * sizeOf(W) + sizeOf(x) + sizeOf(W) + sizeOf(b) + sizeOf(out),
@@ -518,7 +546,10 @@ export const ops = {
     formula: 'mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p in [0, 1]',
     derivative: 'dL/dp = (p - y) / max(p(1 - p), 1e-12) / n, dL/dy = (ln(1 - p) - ln p) / n',
     reduce: 'mean',
-    check: (p) => (p >= 0 && p <= 1 ? undefined : `bce needs probabilities in [0, 1], got ${p}: for logits use bce_with_logits`),
+    check: (p) =>
+      p >= 0 && p <= 1
+        ? undefined
+        : say(`bce needs probabilities in [0, 1], got ${p}: for logits use bce_with_logits`, `bce precisa de probabilidades em [0, 1], recebeu ${p}: para logits use bce_with_logits`),
     term: (p, y) => (y - 1) * clampLog(Math.log1p(-p)) - y * clampLog(Math.log(p)),
     dp: (p, y) => (p - y) / Math.max((1 - p) * p, BCE_EPSILON),
     dy: (p) => Math.log1p(-p) - Math.log(p),
@@ -538,9 +569,9 @@ export const ops = {
     formula: 'mean over rows of -sum_j(y_j * log_softmax(logits)_j); y holds probabilities (one-hot)',
     derivative: 'dL/dlogits = (softmax(logits) * sum(y) - y) / rows, dL/dy = -log_softmax(logits) / rows',
     shape: ([z, y]) =>
-      z.length === 0 ? 'logits must be a vector or a matrix (one row an example)'
+      z.length === 0 ? say('logits must be a vector or a matrix (one row an example)', 'logits deve ser um vetor ou uma matriz (uma linha por exemplo)')
       : sameShape(z, y) ? []
-      : `logits ${shapeText(z)} and y ${shapeText(y)} must have the same shape`,
+      : say(`logits ${shapeText(z)} and y ${shapeText(y)} must have the same shape`, `logits ${shapeText(z)} e y ${shapeText(y)} devem ter a mesma forma`),
     cost: elementwiseCost,
     forward: ([z, y], out) => {
       const [rows, cols] = rowsCols(z.shape);

@@ -69,6 +69,12 @@ export interface Tape {
   readonly paths: NodePaths;
   /** For a network spec: the ids of each layer. */
   readonly layers?: readonly LayerIds[];
+  /**
+   * For expr text, by node (slot - leafCount): 1 where the node is a part of a statement with a
+   * generated id, such as `(y_hat - y)` in `L = 0.5*(y_hat - y)^2`. Explanations write it inside
+   * its statement, as the student did.
+   */
+  readonly subexpressions?: Uint8Array;
 }
 
 const SCALAR: Shape = Object.freeze([]) as Shape;

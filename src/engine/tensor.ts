@@ -1,3 +1,4 @@
+import { say } from '../core/locale.js';
 import { specError } from './errors.js';
 
 /** `[]` scalar, `[n]` vector, `[m, n]` matrix: the contract's ranks 0 to 2. */
@@ -37,31 +38,48 @@ export function allFinite(data: Float64Array): boolean {
   return true;
 }
 
+const FINITE = say('must be a finite number', 'deve ser um número finito');
+
 /** Reads a JSON value (number, array, array of equal-length arrays) into a tensor. */
 export function fromJson(value: unknown, path: string): Tensor {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw specError('INVALID_VALUE', path, 'must be a finite number');
+    if (!Number.isFinite(value)) throw specError('INVALID_VALUE', path, FINITE);
     return scalar(value);
   }
-  if (!Array.isArray(value)) throw specError('INVALID_VALUE', path, 'must be a number, an array of numbers or an array of equal-length arrays of numbers');
-  if (value.length === 0) throw specError('INVALID_VALUE', path, 'must not be empty');
+  if (!Array.isArray(value)) {
+    throw specError(
+      'INVALID_VALUE',
+      path,
+      say('must be a number, an array of numbers or an array of equal-length arrays of numbers', 'deve ser um número, uma lista de números ou uma lista de listas de números do mesmo comprimento'),
+    );
+  }
+  if (value.length === 0) throw specError('INVALID_VALUE', path, say('must not be empty', 'não pode ser vazio'));
   if (value.every((v) => typeof v === 'number')) {
     const data = Float64Array.from(value as number[]);
     const bad = data.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw specError('INVALID_VALUE', `${path}[${bad}]`, 'must be a finite number');
+    if (bad >= 0) throw specError('INVALID_VALUE', `${path}[${bad}]`, FINITE);
     return tensor([data.length], data);
   }
   const cols = Array.isArray(value[0]) ? value[0].length : -1;
   const data = new Float64Array(value.length * Math.max(cols, 0));
   for (let i = 0; i < value.length; i++) {
     const row: unknown = value[i];
-    if (!Array.isArray(row)) throw specError('INVALID_VALUE', `${path}[${i}]`, 'must be an array of numbers like the other rows');
+    if (!Array.isArray(row)) throw specError('INVALID_VALUE', `${path}[${i}]`, say('must be an array of numbers like the other rows', 'deve ser uma lista de números, como as outras linhas'));
     if (row.length !== cols || cols === 0) {
-      throw specError('INVALID_VALUE', `${path}[${i}]`, `has ${row.length} elements but row 0 has ${cols}: a matrix must be rectangular and non-empty`);
+      throw specError(
+        'INVALID_VALUE',
+        `${path}[${i}]`,
+        say(
+          `has ${row.length} elements but row 0 has ${cols}: a matrix must be rectangular and non-empty`,
+          `tem ${row.length} ${row.length === 1 ? 'elemento' : 'elementos'}, mas a linha 0 tem ${cols}: uma matriz deve ser retangular e não vazia`,
+        ),
+      );
     }
     for (let j = 0; j < cols; j++) {
       const x: unknown = row[j];
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw specError('INVALID_VALUE', `${path}[${i}][${j}]`, 'must be a finite number (tensors have rank 0 to 2)');
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        throw specError('INVALID_VALUE', `${path}[${i}][${j}]`, say('must be a finite number (tensors have rank 0 to 2)', 'deve ser um número finito (tensores têm de 0 a 2 dimensões)'));
+      }
       data[i * cols + j] = x;
     }
   }

@@ -6,12 +6,12 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { localeFrom } from '../core/locale.js';
 import type { Limits } from '../engine/limits.js';
 import { type OperationName, operations } from '../operations/index.js';
 import { perform } from '../operations/operation.js';
 import type { Work } from '../workers/compute-worker.js';
 import { ClientGoneError, type ComputePool } from '../workers/pool.js';
+import { requestLocale } from './language.js';
 import { logRequest } from './log.js';
 import { RawJson } from './raw-json.js';
 import { checkResponse } from './zod-compilers.js';
@@ -40,7 +40,7 @@ export class Computer {
   async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType): Promise<FastifyReply> {
     const { limits, pool, offloadWork } = this.options;
     const op = operations[name] as (typeof operations)['forward'];
-    const context = { limits, locale: localeFrom(request.headers['accept-language']) };
+    const context = { limits, locale: requestLocale(request) };
     const body = request.body;
     if (body instanceof RawJson) {
       if (!pool) return reply.send(perform(op, JSON.parse(body.text), context));

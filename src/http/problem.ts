@@ -4,8 +4,11 @@
  * errors) never reach a client; they go to the log.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Locale, type Localized, say } from '../core/locale.js';
 import { type ErrorCode, type FieldProblem, SpecError } from '../engine/errors.js';
 import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
+import { requestLocale } from './language.js';
+import { jsonSyntaxMessage } from './raw-json.js';
 
 const STATUS: Record<ErrorCode, number> = {
   INVALID_VALUE: 400,
@@ -25,29 +28,32 @@ const STATUS: Record<ErrorCode, number> = {
   VALIDATION: 400,
 };
 
-const TITLES: Record<string, string> = {
-  INVALID_VALUE: 'Invalid value',
-  EXPR_SYNTAX: 'The expr text does not parse',
-  INVALID_SPEC: 'The spec cannot be evaluated',
-  UNKNOWN_ID: 'Unknown id',
-  DUPLICATE_ID: 'Duplicate id',
-  CYCLE: 'The graph has a cycle',
-  UNKNOWN_OP: 'Unknown op',
-  ARITY: 'Wrong number of args',
-  BAD_ATTR: 'Invalid attr',
-  SHAPE_MISMATCH: 'Shape mismatch',
-  NON_SCALAR_OUTPUT: 'The output is not a scalar',
-  DOMAIN: 'Value outside the domain of an op',
-  UNKNOWN_ANSWER_KEY: 'Unknown answer key',
-  TOO_LARGE: 'Too large',
-  VALIDATION: 'The request does not match the schema',
-  TIME_BUDGET: 'Over the compute-time budget',
-  BUSY: 'Busy',
-  MALFORMED_JSON: 'Malformed JSON',
-  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
-  NOT_FOUND: 'Not found',
-  INTERNAL: 'Internal error',
+/** Each code's title in both languages: RFC 9457's short summary of the problem type. */
+const TITLES: Record<string, Localized> = {
+  INVALID_VALUE: say('Invalid value', 'Valor inválido'),
+  EXPR_SYNTAX: say('The expr text does not parse', 'O texto de expr não pôde ser lido'),
+  INVALID_SPEC: say('The spec cannot be evaluated', 'A especificação não pode ser avaliada'),
+  UNKNOWN_ID: say('Unknown id', 'Id desconhecido'),
+  DUPLICATE_ID: say('Duplicate id', 'Id repetido'),
+  CYCLE: say('The graph has a cycle', 'O grafo tem um ciclo'),
+  UNKNOWN_OP: say('Unknown op', 'Operação desconhecida'),
+  ARITY: say('Wrong number of args', 'Número errado de argumentos'),
+  BAD_ATTR: say('Invalid attr', 'Atributo inválido'),
+  SHAPE_MISMATCH: say('Shape mismatch', 'Formas incompatíveis'),
+  NON_SCALAR_OUTPUT: say('The output is not a scalar', 'A saída não é um escalar'),
+  DOMAIN: say('Value outside the domain of an op', 'Valor fora do domínio de uma operação'),
+  UNKNOWN_ANSWER_KEY: say('Unknown answer key', 'Chave de resposta desconhecida'),
+  TOO_LARGE: say('Too large', 'Grande demais'),
+  VALIDATION: say('The request does not match the schema', 'A requisição não segue o esquema'),
+  TIME_BUDGET: say('Over the compute-time budget', 'Acima do tempo de cálculo permitido'),
+  BUSY: say('Busy', 'Serviço ocupado'),
+  MALFORMED_JSON: say('Malformed JSON', 'JSON malformado'),
+  UNSUPPORTED_MEDIA_TYPE: say('Unsupported media type', 'Tipo de mídia não suportado'),
+  NOT_FOUND: say('Not found', 'Não encontrado'),
+  INTERNAL: say('Internal error', 'Erro interno'),
 };
+
+const ERROR = say('Error', 'Erro');
 
 export interface Problem {
   type: string;
@@ -62,8 +68,9 @@ export interface Problem {
 
 const typeUri = (code: string): string => `urn:gradient-service:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
-export function problem(status: number, code: string, detail: string, errors: FieldProblem[] = [], extra: Record<string, unknown> = {}): Problem {
-  return { type: typeUri(code), title: TITLES[code] ?? 'Error', status, detail, code, errors, ...extra };
+/** A problem document in one language; `detail` is given in both, with the title of the code. */
+export function problem(locale: Locale, status: number, code: string, detail: Localized, errors: FieldProblem[] = [], extra: Record<string, unknown> = {}): Problem {
+  return { type: typeUri(code), title: (TITLES[code] ?? ERROR)[locale], status, detail: detail[locale], code, errors, ...extra };
 }
 
 function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem): FastifyReply {
@@ -75,46 +82,80 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem): 
     .send({ ...p, requestId: request.id });
 }
 
-const detailOf = (errors: FieldProblem[]): string =>
-  errors.length === 1 ? `${errors[0].path || 'body'}: ${errors[0].message}` : `${errors.length} problems, first ${errors[0].path || 'body'}: ${errors[0].message}`;
+/** `path: message`, or how many problems and the first, in one language. */
+function detailOf(error: SpecError, locale: Locale): Localized {
+  const [first] = error.errorsIn(locale);
+  const path = first.path || say('body', 'corpo')[locale];
+  const n = error.problems.length;
+  return n === 1
+    ? say(`${path}: ${first.message}`, `${path}: ${first.message}`)
+    : say(`${n} problems, first ${path}: ${first.message}`, `${n} problemas; o primeiro em ${path}: ${first.message}`);
+}
 
-export function toProblem(error: FastifyError | Error): Problem {
+/** The problem document of an error, in the request's language. */
+export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): Problem {
   if (error instanceof SpecError) {
-    return problem(STATUS[error.code], error.code, detailOf(error.errors), error.errors, error.extra);
+    return problem(locale, STATUS[error.code], error.code, detailOf(error, locale), error.errorsIn(locale), error.extra);
   }
   if (error instanceof BudgetExceededError) {
-    return problem(413, 'TIME_BUDGET', `${error.message} (COMPUTE_BUDGET_MS) and was stopped: ask for less work (fewer steps, a narrower wrt, fewer answers or a smaller graph)`, [], {
-      budgetMs: error.budgetMs,
-    });
+    const ms = error.budgetMs;
+    return problem(
+      locale,
+      413,
+      'TIME_BUDGET',
+      say(
+        `the computation took more than the compute-time budget of ${ms} ms (COMPUTE_BUDGET_MS) and was stopped: ask for less work (fewer steps, a narrower wrt, fewer answers or a smaller graph)`,
+        `o cálculo levou mais que o tempo permitido de ${ms} ms (COMPUTE_BUDGET_MS) e foi interrompido: peça menos trabalho (menos passos, um wrt mais restrito, menos respostas ou um grafo menor)`,
+      ),
+      [],
+      { budgetMs: ms },
+    );
   }
   if (error instanceof PoolBusyError) {
-    return problem(503, 'BUSY', `every compute worker (${error.threads}, WORKERS) is busy and ${error.queue} requests are waiting (WORKER_QUEUE): retry in ${error.retryAfterSeconds} s`, [], {
-      retryAfterSeconds: error.retryAfterSeconds,
-    });
+    const { threads, queue, retryAfterSeconds: s } = error;
+    return problem(
+      locale,
+      503,
+      'BUSY',
+      say(
+        `every compute worker (${threads}, WORKERS) is busy and ${queue} requests are waiting (WORKER_QUEUE): retry in ${s} s`,
+        `todos os processos de cálculo (${threads}, WORKERS) estão ocupados e ${queue} requisições estão esperando (WORKER_QUEUE): tente de novo em ${s} s`,
+      ),
+      [],
+      { retryAfterSeconds: s },
+    );
   }
   const fe = error as FastifyError;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(413, 'TOO_LARGE', 'the request body is larger than the limit (BODY_LIMIT_BYTES)');
+      return problem(locale, 413, 'TOO_LARGE', say('the request body is larger than the limit (BODY_LIMIT_BYTES)', 'o corpo da requisição é maior que o limite (BODY_LIMIT_BYTES)'));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+      return problem(locale, 415, 'UNSUPPORTED_MEDIA_TYPE', say('send the body as application/json', 'envie o corpo como application/json'));
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problem(400, 'MALFORMED_JSON', 'the body is empty: send a JSON object');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return problem(400, 'MALFORMED_JSON', `the body is not valid JSON: ${fe.message}`);
+      return problem(locale, 400, 'MALFORMED_JSON', say('the body is empty: send a JSON object', 'o corpo está vazio: envie um objeto JSON'));
   }
-  if (error instanceof SyntaxError || fe.statusCode === 400) return problem(400, 'MALFORMED_JSON', `the body is not valid JSON: ${error.message}`);
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return problem(fe.statusCode, fe.code ?? 'CLIENT_ERROR', error.message);
-  return problem(500, 'INTERNAL', 'the service failed on this request; the request id identifies it in the logs');
+  if (error instanceof SyntaxError || fe.statusCode === 400) return problem(locale, 400, 'MALFORMED_JSON', jsonSyntaxMessage(error.message));
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.code ?? 'CLIENT_ERROR';
+    return problem(locale, fe.statusCode, code, say(error.message, `a requisição foi recusada (${code}, status ${fe.statusCode})`));
+  }
+  return problem(
+    locale,
+    500,
+    'INTERNAL',
+    say('the service failed on this request; the request id identifies it in the logs', 'o serviço falhou nesta requisição; o id da requisição (requestId) a identifica nos logs'),
+  );
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const p = toProblem(error);
+    const p = toProblem(error, requestLocale(request));
     if (p.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, p);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, problem(404, 'NOT_FOUND', `no route ${request.method} ${request.url}; see /docs`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const route = `${request.method} ${request.url}`;
+    const notFound = say(`no route ${route}; see /docs`, `não há rota ${route}; veja /docs`);
+    return sendProblem(reply, request, problem(requestLocale(request), 404, 'NOT_FOUND', notFound));
+  });
 }

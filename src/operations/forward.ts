@@ -4,35 +4,38 @@ import { checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';
 import { ForwardBody } from '../schemas/operations.js';
-import { ASK_FOR_LESS_VALUES, reportedSlots } from './include.js';
+import type { Locale } from '../core/locale.js';
+import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
-import { idMap, layerReports, layerValueCount, nonFiniteWarning, valueCount } from './report.js';
+import { idMap, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount } from './report.js';
 
 export interface ForwardJob {
   tape: Tape;
   /** The slots to report, or null for all of them (and the layers). */
   slots: number[];
   layers: boolean;
+  /** The language of the warnings. */
+  locale: Locale;
 }
 
 export const forwardOperation = operation({
   body: ForwardBody,
-  prepare(body, { limits }): ForwardJob {
+  prepare(body, { limits, locale }): ForwardJob {
     const tape = compileProblem(body, limits);
     const slots = reportedSlots(tape, body.include);
     const layers = body.include === undefined;
-    checkWork(tape, 1, limits, 'send a smaller graph');
+    checkWork(tape, 1, limits, ASK_FOR_SMALLER_GRAPH);
     checkResponseSize(tape, valueCount(tape, slots) + (layers ? layerValueCount(tape, false) : 0), limits, ASK_FOR_LESS_VALUES);
-    return { tape, slots, layers };
+    return { tape, slots, layers, locale };
   },
   work: ({ tape }) => tape.passWork,
-  run({ tape, slots, layers }) {
+  run({ tape, slots, layers, locale }) {
     const values = evaluate(tape);
     return {
       output: tape.ids[tape.output]!,
       values: idMap(tape, values, slots),
       layers: layers ? layerReports(tape, values) : undefined,
-      warnings: nonFiniteWarning(tape, values, slots, 'non_finite_values', 'the value'),
+      warnings: [...targetBroadcastWarnings(tape, locale), ...nonFiniteWarning(tape, values, slots, 'non_finite_values', locale)],
     };
   },
 });

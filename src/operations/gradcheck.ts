@@ -1,6 +1,6 @@
 /** POST /v1/gradcheck: central finite differences against backprop, per element. */
 import { GRADCHECK_DEFAULTS, type GradcheckReport, checkedElements, checkedSlots, gradcheck } from '../core/gradcheck.js';
-import type { Locale, Localized } from '../core/locale.js';
+import { type Locale, type Localized, say } from '../core/locale.js';
 import { assertScalarOutput } from '../engine/evaluate.js';
 import { checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
@@ -8,7 +8,7 @@ import { wireNumber } from '../engine/tensor.js';
 import { compileProblem } from '../problems/index.js';
 import { GradcheckBody } from '../schemas/operations.js';
 import { operation } from './operation.js';
-import type { Warning } from './report.js';
+import { type Warning, targetBroadcastWarnings } from './report.js';
 
 export interface GradcheckJob {
   tape: Tape;
@@ -23,7 +23,7 @@ export interface GradcheckJob {
 const passes = (elements: number): number => 2 * elements + 2;
 /** Numbers in one result: analytic, numeric, the two losses, the errors, the index. */
 const NUMBERS_PER_RESULT = 8;
-const ASK_FOR_LESS = 'check fewer elements with a narrower `wrt`, or send a smaller graph';
+const ASK_FOR_LESS = say('check fewer elements with a narrower `wrt`, or send a smaller graph', 'verifique menos elementos com um `wrt` mais restrito, ou envie um grafo menor');
 
 const KINK_NOTE: Localized = {
   en: "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
@@ -35,12 +35,12 @@ const KINK_WORDS = {
   'pt-BR': { straddles: 'a verificação atravessa o ponto de quebra de', passes: 'passa, mas', fails: 'falha porque' },
 } satisfies Record<Locale, Record<string, string>>;
 
-export function gradcheckReport(settings: GradcheckJob['settings'], report: GradcheckReport, locale: Locale) {
+export function gradcheckReport(settings: GradcheckJob['settings'], report: GradcheckReport, locale: Locale, earlier: Warning[] = []) {
   const words = KINK_WORDS[locale];
   const kinked = [...new Set(report.results.flatMap((r) => r.kinks))];
   const warnings: Warning[] = kinked.length
-    ? [{ code: 'kink', ids: kinked, message: `${words.straddles} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}` }]
-    : [];
+    ? [...earlier, { code: 'kink', ids: kinked, message: `${words.straddles} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}` }]
+    : earlier;
   return {
     pass: report.pass,
     maxAbsError: wireNumber(report.maxAbsError),
@@ -72,5 +72,5 @@ export const gradcheckOperation = operation({
     return { tape, passes: passes(elements), settings: { epsilon, rtol, atol }, wrt, locale };
   },
   work: ({ tape, passes }) => passes * tape.passWork,
-  run: ({ tape, settings, wrt, locale }) => gradcheckReport(settings, gradcheck(tape, { ...settings, wrt }), locale),
+  run: ({ tape, settings, wrt, locale }) => gradcheckReport(settings, gradcheck(tape, { ...settings, wrt }), locale, targetBroadcastWarnings(tape, locale)),
 });

@@ -2,6 +2,7 @@
 import { inFormat } from '../core/grading/formats.js';
 import { type GradeOptions, type ReadAnswer, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
 import type { Format } from '../core/grading/formats.js';
+import { say } from '../core/locale.js';
 import { checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';
@@ -24,8 +25,16 @@ export const gradeOperation = operation({
     const tape = compileProblem(body, limits);
     const read = readAnswers(tape, answers, tolerance);
     const passes = gradingPasses(tape, read);
-    checkWork(tape, passes, limits, 'send fewer answers (finite differences of large tensors cost the most), or a smaller graph');
-    checkResponseSize(tape, gradeValueCount(tape, read), limits, 'send fewer answers, or answers about smaller tensors');
+    checkWork(
+      tape,
+      passes,
+      limits,
+      say(
+        'send fewer answers (finite differences of large tensors cost the most), or a smaller graph',
+        'envie menos respostas (as diferenças finitas de tensores grandes são as mais caras), ou um grafo menor',
+      ),
+    );
+    checkResponseSize(tape, gradeValueCount(tape, read), limits, say('send fewer answers, or answers about smaller tensors', 'envie menos respostas, ou respostas sobre tensores menores'));
     return { tape, passes, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format };
   },
   work: ({ tape, passes }) => passes * tape.passWork,

@@ -5,14 +5,17 @@ import { ARG_STRIDE, CONST, type Tape, opOf } from '../engine/tape.js';
 import { type WireNumber, wireNumber } from '../engine/tensor.js';
 import { compileProblem } from '../problems/index.js';
 import { GradientsBody } from '../schemas/operations.js';
-import { ASK_FOR_LESS_VALUES, reportedSlots } from './include.js';
+import type { Locale } from '../core/locale.js';
+import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
-import { idMap, layerReports, layerValueCount, nonFiniteWarning, valueCount } from './report.js';
+import { idMap, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount } from './report.js';
 
 export interface GradientsJob {
   tape: Tape;
   slots: number[];
   layers: boolean;
+  /** The language of the warnings. */
+  locale: Locale;
 }
 
 export interface LocalDerivative {
@@ -60,18 +63,18 @@ const flags = (tape: Tape, slots: readonly number[]): Uint8Array => {
 
 export const gradientsOperation = operation({
   body: GradientsBody,
-  prepare(body, { limits }): GradientsJob {
+  prepare(body, { limits, locale }): GradientsJob {
     const tape = compileProblem(body, limits);
     assertScalarOutput(tape);
     const slots = reportedSlots(tape, body.include);
     const layers = body.include === undefined;
-    checkWork(tape, 2, limits, 'send a smaller graph');
+    checkWork(tape, 2, limits, ASK_FOR_SMALLER_GRAPH);
     const local = tape.allScalar ? localCount(tape, flags(tape, slots)) : 0;
     checkResponseSize(tape, 2 * valueCount(tape, slots) + local + (layers ? layerValueCount(tape, true) : 0), limits, ASK_FOR_LESS_VALUES);
-    return { tape, slots, layers };
+    return { tape, slots, layers, locale };
   },
   work: ({ tape }) => 2 * tape.passWork,
-  run({ tape, slots, layers }) {
+  run({ tape, slots, layers, locale }) {
     const values = forward(tape);
     const grads = backward(tape, values);
     return {
@@ -81,8 +84,9 @@ export const gradientsOperation = operation({
       local: tape.allScalar ? localReport(tape, values, flags(tape, slots)) : undefined,
       layers: layers ? layerReports(tape, values, grads) : undefined,
       warnings: [
-        ...nonFiniteWarning(tape, values, slots, 'non_finite_values', 'the value'),
-        ...nonFiniteWarning(tape, grads, slots, 'non_finite_gradients', 'the gradient'),
+        ...targetBroadcastWarnings(tape, locale),
+        ...nonFiniteWarning(tape, values, slots, 'non_finite_values', locale),
+        ...nonFiniteWarning(tape, grads, slots, 'non_finite_gradients', locale),
       ],
     };
   },

@@ -1,3 +1,4 @@
+import { say } from '../core/locale.js';
 import { specError } from '../engine/errors.js';
 import { type Tape, reportOrder, slotOf } from '../engine/tape.js';
 
@@ -6,9 +7,16 @@ export function reportedSlots(tape: Tape, include: readonly string[] | undefined
   if (!include) return reportOrder(tape);
   return include.map((id, i) => {
     const slot = slotOf(tape, id);
-    if (slot === undefined) throw specError('UNKNOWN_ID', `include[${i}]`, `unknown id '${id}': not an input, a param or a node`);
+    if (slot === undefined) {
+      throw specError('UNKNOWN_ID', `include[${i}]`, say(`unknown id '${id}': not an input, a param or a node`, `id desconhecido '${id}': não é uma entrada, um parâmetro nem um nó`));
+    }
     return slot;
   });
 }
 
-export const ASK_FOR_LESS_VALUES = 'list the ids you need in `include` (for example the output and the params), or send a smaller graph';
+export const ASK_FOR_LESS_VALUES = say(
+  'list the ids you need in `include` (for example the output and the params), or send a smaller graph',
+  'liste em `include` os ids de que precisa (por exemplo a saída e os parâmetros), ou envie um grafo menor',
+);
+
+export const ASK_FOR_SMALLER_GRAPH = say('send a smaller graph', 'envie um grafo menor');

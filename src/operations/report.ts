@@ -1,12 +1,17 @@
 /** Shapes evaluation results into the id-keyed maps, layers and warnings of the wire contract. */
-import { type Tape, slotOf, view } from '../engine/tape.js';
-import { type WireValue, toJson, wireNumber } from '../engine/tensor.js';
+import { type Locale, say } from '../core/locale.js';
+import { broadcastShape } from '../engine/broadcast.js';
+import { ARG_STRIDE, type Tape, opNameOf, opOf, shapeOf, slotOf, view } from '../engine/tape.js';
+import { type WireValue, sameShape, shapeText, toJson, wireNumber } from '../engine/tensor.js';
 
 export type IdMap = Record<string, WireValue>;
 
+export const warningCodes = ['non_finite_values', 'non_finite_gradients', 'kink', 'target_broadcast'] as const;
+
 export interface Warning {
-  code: 'non_finite_values' | 'non_finite_gradients' | 'kink';
+  code: (typeof warningCodes)[number];
   ids: string[];
+  /** In the request's language. */
   message: string;
 }
 
@@ -50,11 +55,47 @@ function finiteAt(tape: Tape, arena: Float64Array, slot: number): boolean {
   return true;
 }
 
-export function nonFiniteWarning(tape: Tape, arena: Float64Array, slots: readonly number[], code: Warning['code'], what: string): Warning[] {
+/** The reported slots whose values (non_finite_values) or gradients (non_finite_gradients) are not all finite. */
+export function nonFiniteWarning(tape: Tape, arena: Float64Array, slots: readonly number[], code: 'non_finite_values' | 'non_finite_gradients', locale: Locale): Warning[] {
   const ids: string[] = [];
   for (const s of slots) if (!finiteAt(tape, arena, s)) ids.push(tape.ids[s]!);
   if (!ids.length) return [];
-  return [{ code, ids, message: `${what} of ${ids.map((id) => `'${id}'`).join(', ')} ${ids.length === 1 ? 'is' : 'are'} not finite (NaN or infinite), written as strings` }];
+  const list = ids.map((id) => `'${id}'`).join(', ');
+  const one = ids.length === 1;
+  const gradient = code === 'non_finite_gradients';
+  const message = say(
+    `the ${gradient ? 'gradient' : 'value'}${one ? '' : 's'} of ${list} ${one ? 'is' : 'are'} not finite (NaN or infinite), written as strings`,
+    one
+      ? `${gradient ? 'o gradiente' : 'o valor'} de ${list} não é finito (NaN ou infinito) e vem escrito como texto`
+      : `${gradient ? 'os gradientes' : 'os valores'} de ${list} não são finitos (NaN ou infinitos) e vêm escritos como texto`,
+  );
+  return [{ code, ids, message: message[locale] }];
+}
+
+/**
+ * Each loss whose target broadcasts to a shape other than its prediction's: it still computes,
+ * as in PyTorch, but compares predictions with targets meant for other elements. PyTorch warns
+ * the same ("Using a target size that is different to the input size ... will likely lead to
+ * incorrect results due to broadcasting").
+ */
+export function targetBroadcastWarnings(tape: Tape, locale: Locale): Warning[] {
+  const warnings: Warning[] = [];
+  for (let k = 0; k < tape.nodeCount; k++) {
+    const def = opOf(tape, k);
+    if (def.kind !== 'loss') continue;
+    const p = shapeOf(tape, tape.args[k * ARG_STRIDE]);
+    const y = shapeOf(tape, tape.args[k * ARG_STRIDE + 1]);
+    const to = broadcastShape(p, y);
+    if (!to || sameShape(to, p)) continue;
+    const id = tape.ids[tape.nodeSlot[k]]!;
+    const [P, Y, T] = [shapeText(p), shapeText(y), shapeText(to)];
+    const message = say(
+      `the loss '${id}' (${opNameOf(tape, k)}) compares the prediction ${P} (${def.args[0]}) with a target ${Y} (${def.args[1]}) that broadcasts to ${T}: each prediction is compared with targets meant for other elements, so the loss is very likely not the one intended (PyTorch warns the same: "Using a target size that is different to the input size ... will likely lead to incorrect results due to broadcasting"); give the target the prediction's shape ${P}`,
+      `a perda '${id}' (${opNameOf(tape, k)}) compara a previsão ${P} (${def.args[0]}) com um alvo ${Y} (${def.args[1]}) que o broadcasting estende para ${T}: cada previsão é comparada com alvos de outros elementos, então a perda muito provavelmente não é a pretendida (o PyTorch avisa o mesmo: um alvo de tamanho diferente do da previsão "provavelmente levará a resultados incorretos por causa do broadcasting"); dê ao alvo a forma da previsão, ${P}`,
+    );
+    warnings.push({ code: 'target_broadcast', ids: [id], message: message[locale] });
+  }
+  return warnings;
 }
 
 export interface LayerReport {

@@ -4,7 +4,10 @@
  * Each operator or call becomes one node; named assignments keep their names and unnamed
  * subexpressions get generated ids (_t1, _t2, ...) that avoid every name in the text.
  * Names are not resolved here: the graph compiler checks them against inputs, params and nodes.
+ * The formulas as the exercise statements print them read the same (`u = w·x`, `σ(z)`,
+ * `L = ½·(y_hat − y)²`, `ln(x)`); any other symbol is refused with a hint, in both languages.
  */
+import { type Localized, say } from '../core/locale.js';
 import { specError } from '../engine/errors.js';
 import { type OpDef, lookupOp } from '../engine/ops.js';
 import { nearestOpNames } from '../engine/suggest.js';
@@ -13,6 +16,8 @@ import type { NodeSpec } from './spec.js';
 export interface ExprNode extends NodeSpec {
   /** Position of the node's operator, call or statement: "line 1, column 28". */
   where: string;
+  /** A part of a statement with a generated id (`(y_hat - y)` in `L = 0.5*(y_hat - y)^2`), not a statement's own node. */
+  subexpression?: true;
 }
 
 export interface ParsedExpr {
@@ -27,9 +32,12 @@ type TokenKind = 'name' | 'number' | 'op' | '(' | ')' | ',' | '=' | 'eos' | 'end
 
 interface Token {
   kind: TokenKind;
+  /** What the parser reads: `*` for a `·` in the text, `0.5` for `½`. */
   text: string;
   line: number;
   column: number;
+  /** What the text has there, when it differs from `text` (for messages). */
+  source?: string;
 }
 
 const BINARY: Record<string, { op: string; left: number; right: number }> = {
@@ -45,22 +53,88 @@ const PREFIX_POWER = 30;
 
 const at = (t: { line: number; column: number }): string => `line ${t.line}, column ${t.column}`;
 
+/** " at line 1, column 9" in each language. */
+const atIn = (t: { line: number; column: number }): Localized => say(` at line ${t.line}, column ${t.column}`, ` na linha ${t.line}, coluna ${t.column}`);
+
+/** `message at line 1, column 9; hint` in each language. */
+function located(message: Localized, t: { line: number; column: number }, hint?: Localized): Localized {
+  const where = atIn(t);
+  return say(`${message.en}${where.en}${hint ? `; ${hint.en}` : ''}`, `${message['pt-BR']}${where['pt-BR']}${hint ? `; ${hint['pt-BR']}` : ''}`);
+}
+
+/**
+ * What the exercise statements print, read as the ASCII they stand for: `u = w·x`,
+ * `L = ½·(y_hat − y)²`, `σ(z)`. `½` is 0.5, and a product when an operand follows it
+ * (`½(y_hat − y)²`, as the statements write it); `²` and `³` are powers; `σ(` is `sigmoid(`;
+ * brackets group as parentheses do (`−[y · ln(y_hat) + …]`); `⊙` is the elementwise `*`.
+ */
+const PRINTED_OPS: Record<string, string> = { '·': '*', '⋅': '*', '∙': '*', '∗': '*', '×': '*', '⊙': '*', '−': '-', '–': '-' };
+const SUPERSCRIPT_POWERS: Record<string, string> = { '²': '2', '³': '3' };
+const SUPERSCRIPTS: Record<string, string> = {
+  '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9',
+  '⁺': '+', '⁻': '-', '⁽': '(', '⁾': ')', 'ⁿ': 'n', 'ⁱ': 'i',
+};
+const GREEK: Record<string, string> = {
+  α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta', κ: 'kappa', λ: 'lambda', μ: 'mu',
+  ν: 'nu', ξ: 'xi', π: 'pi', ρ: 'rho', τ: 'tau', υ: 'upsilon', φ: 'phi', χ: 'chi', ψ: 'psi', ω: 'omega',
+};
+const QUOTES = say('quotes are not part of expr: write the formula without them', 'aspas não fazem parte de expr: escreva a fórmula sem elas');
+/** A hint for a character that expr does not read, by character. */
+const HINTS: Record<string, Localized> = {
+  '÷': say('write / for a division', 'escreva / para uma divisão'),
+  '√': say('write sqrt(...) for a square root', 'escreva sqrt(...) para uma raiz quadrada'),
+  '—': say('write - for a minus (— is a dash)', 'escreva - para o sinal de menos (— é um travessão)'),
+  '•': say('write * for a product', 'escreva * para um produto'),
+  'ˆ': say('write ^ for a power', 'escreva ^ para uma potência'),
+  '`': say('backticks are markdown, not part of expr: paste the formula without them', 'crases são markdown, não fazem parte de expr: cole a fórmula sem elas'),
+  '‘': QUOTES, '’': QUOTES, '“': QUOTES, '”': QUOTES, '"': QUOTES, "'": QUOTES, '´': QUOTES,
+  'ŷ': say('write y_hat for ŷ', 'escreva y_hat para ŷ'),
+  '\u0302': say('write y_hat for ŷ', 'escreva y_hat para ŷ'),
+  '∑': say('write sum(...) for a sum of elements', 'escreva sum(...) para a soma dos elementos'),
+  'Σ': say('write sum(...) for a sum of elements', 'escreva sum(...) para a soma dos elementos'),
+  '∂': say('write the function itself: the service computes its derivatives (POST /v1/gradients)', 'escreva a própria função: o serviço calcula as derivadas (POST /v1/gradients)'),
+  '{': say('group with parentheses ( ) or brackets [ ]', 'agrupe com parênteses ( ) ou colchetes [ ]'),
+  '}': say('group with parentheses ( ) or brackets [ ]', 'agrupe com parênteses ( ) ou colchetes [ ]'),
+  'ᵀ': say(
+    'write transpose(W) for Wᵀ, and matmul(x, transpose(W)) for the matrix product x · Wᵀ (· and * multiply element by element)',
+    'escreva transpose(W) para Wᵀ, e matmul(x, transpose(W)) para o produto de matrizes x · Wᵀ (· e * multiplicam elemento a elemento)',
+  ),
+};
+const WHAT_EXPR_READS = say(
+  'expr reads names, numbers, + - * / ^ (also · × − ² ³ ½ σ), parentheses and op calls such as sigmoid(z) (GET /v1/ops lists the ops)',
+  'expr aceita nomes, números, + - * / ^ (também · × − ² ³ ½ σ), parênteses e chamadas de operações como sigmoid(z) (GET /v1/ops lista as operações)',
+);
+
+/** Why a character is not read, and what to write instead. */
+function hintFor(c: string): Localized {
+  const greek = GREEK[c.toLowerCase()];
+  if (greek) return say(`names are written with ASCII letters, digits and _: write ${greek} for ${c}`, `nomes são escritos com letras ASCII, dígitos e _: escreva ${greek} para ${c}`);
+  return HINTS[c] ?? WHAT_EXPR_READS;
+}
+
 // Sticky regexes read at an index without slicing, so long texts stay linear.
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const WORDISH = /[A-Za-z0-9_.]*/y;
+/** Spaces other than ' ', '\t' and '\r' (a no-break space pasted from a page). */
+const OTHER_SPACE = /[^\S\n]/;
+const SPACES = /[^\S\n]*/y;
 
 function tokenize(text: string, path: string): Token[] {
   const tokens: Token[] = [];
   let line = 1;
   let lineStart = 0;
   let i = 0;
-  const fail = (message: string, index: number, hint?: string): never => {
-    const where = at({ line, column: index - lineStart + 1 });
-    throw specError('EXPR_SYNTAX', path, `${message} at ${where}${hint ? `; ${hint}` : ''}`);
+  const fail = (message: Localized, index: number, hint?: Localized): never => {
+    throw specError('EXPR_SYNTAX', path, located(message, { line, column: index - lineStart + 1 }, hint));
   };
   const push = (kind: TokenKind, start: number, end: number) => {
     tokens.push({ kind, text: text.slice(start, end), line, column: start - lineStart + 1 });
+    i = end;
+  };
+  /** A token read as `as` where the text has text[start, end) (empty for an implied `*`). */
+  const pushAs = (kind: TokenKind, as: string, start: number, end: number) => {
+    tokens.push({ kind, text: as, line, column: start - lineStart + 1, source: text.slice(start, end) || undefined });
     i = end;
   };
   const match = (re: RegExp, from = i): number => {
@@ -83,29 +157,76 @@ function tokenize(text: string, path: string): Token[] {
       const wordEnd = match(WORDISH, end);
       if (end === i || wordEnd > end) {
         const word = text.slice(i, wordEnd);
-        const product = end > i && /^[A-DF-Za-df-z_]/.test(text.slice(end, wordEnd)) ? `write ${text.slice(i, end)}*${text.slice(end, wordEnd)} for a product` : undefined;
-        fail(`malformed number '${word}'`, i, product);
+        const [a, b] = [text.slice(i, end), text.slice(end, wordEnd)];
+        const product = end > i && /^[A-DF-Za-df-z_]/.test(b) ? say(`write ${a}*${b} for a product`, `escreva ${a}*${b} para um produto`) : undefined;
+        fail(say(`malformed number '${word}'`, `número malformado '${word}'`), i, product);
       }
-      if (!Number.isFinite(Number(text.slice(i, end)))) fail(`number '${text.slice(i, end)}' is too large`, i);
+      const number = text.slice(i, end);
+      if (!Number.isFinite(Number(number))) fail(say(`number '${number}' is too large`, `o número '${number}' é grande demais`), i);
       push('number', i, end);
-    } else if (c === '*' && text[i + 1] === '*') fail(`unexpected '**'`, i, 'write powers with ^, as in x^2');
+    } else if (c === '*' && text[i + 1] === '*') fail(say("unexpected '**'", "'**' inesperado"), i, say('write powers with ^, as in x^2', 'escreva potências com ^, como em x^2'));
     else if ('+-*/^'.includes(c)) push('op', i, i + 1);
     else if (c === '(' || c === ')' || c === ',' || c === '=') push(c, i, i + 1);
-    else fail(`unexpected character '${String.fromCodePoint(text.codePointAt(i)!)}'`, i);
+    else if (c === '[') push('(', i, i + 1);
+    else if (c === ']') push(')', i, i + 1);
+    else if (OTHER_SPACE.test(c)) i++;
+    else if (PRINTED_OPS[c]) pushAs('op', PRINTED_OPS[c], i, i + 1);
+    else if (SUPERSCRIPTS[c]) {
+      let end = i;
+      while (end < text.length && SUPERSCRIPTS[text[end]]) end++;
+      const power = text.slice(i, end);
+      if (power.length === 1 && SUPERSCRIPT_POWERS[c]) {
+        pushAs('op', '^', i, i);
+        pushAs('number', SUPERSCRIPT_POWERS[c], i, i + 1);
+      } else {
+        const ascii = Array.from(power, (s) => SUPERSCRIPTS[s]).join('');
+        const written = /^\d+$/.test(ascii) ? ascii : `(${ascii})`;
+        fail(
+          say(`unexpected superscript '${power}'`, `expoente sobrescrito '${power}' inesperado`),
+          i,
+          say(`write powers with ^, as in x^${written} (only ² and ³ are read as powers)`, `escreva potências com ^, como em x^${written} (só ² e ³ são lidos como potências)`),
+        );
+      }
+    } else if (c === '½') {
+      pushAs('number', '0.5', i, i + 1);
+      const next = match(SPACES);
+      if (text[next] === '(' || text[next] === '[' || text[next] === 'σ' || /[A-Za-z_]/.test(text[next] ?? '')) pushAs('op', '*', next, next);
+    } else if (c === 'σ' && text[match(SPACES, i + 1)] === '(') pushAs('name', 'sigmoid', i, i + 1);
+    else if (c === 'σ') {
+      fail(
+        say("unexpected character 'σ'", "caractere inesperado 'σ'"),
+        i,
+        say('σ is sigmoid: write σ(z) or sigmoid(z); as a name, write sigma', 'σ é a sigmoide: escreva σ(z) ou sigmoid(z); como nome, escreva sigma'),
+      );
+    } else {
+      const char = String.fromCodePoint(text.codePointAt(i)!);
+      fail(say(`unexpected character '${char}'`, `caractere inesperado '${char}'`), i, hintFor(char));
+    }
   }
   tokens.push({ kind: 'end', text: '', line, column: i - lineStart + 1 });
   return tokens;
 }
+
+/** A parenthesis itself, not a bracket (a call takes parentheses only). */
+const isToken = (t: Token, paren: '(' | ')'): boolean => t.kind === paren && t.text === paren;
 
 /** A parsed operand: a node id or name, or a number literal. */
 type Operand = string | number;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function signature(name: string, def: OpDef): string {
-  const attrs = def.attrs.length ? ` and up to ${plural(def.attrs.length, 'attr')} (${def.attrs.map((a) => a.name).join(', ')})` : '';
-  return `${name} takes ${plural(def.args.length, 'argument')}${attrs}`;
+/** `leaky_relu takes 1 argument and up to 1 attr (alpha), got 3`, in each language. */
+function signature(name: string, def: OpDef, count: number): Localized {
+  const names = def.attrs.map((a) => a.name).join(', ');
+  const k = def.attrs.length, n = def.args.length;
+  return say(
+    `${name} takes ${plural(n, 'argument')}${k ? ` and up to ${plural(k, 'attr')} (${names})` : ''}, got ${count}`,
+    `${name} espera ${plural(n, 'argumento')}${k ? ` e até ${plural(k, 'atributo')} (${names})` : ''}, mas recebeu ${count}`,
+  );
 }
+
+/** Calls written as the statements write them: `ln(...)` is the catalogue's `log`. */
+const CALL_ALIASES: Record<string, string> = { ln: 'log' };
 
 class Parser {
   private pos = 0;
@@ -129,14 +250,15 @@ class Parser {
     return this.tokens[this.pos++];
   }
 
-  private fail(message: string, t: Token = this.peek()): never {
-    throw specError('EXPR_SYNTAX', this.path, `${message} at ${at(t)}`);
+  private fail(message: Localized, t: Token = this.peek(), hint?: Localized): never {
+    throw specError('EXPR_SYNTAX', this.path, located(message, t, hint));
   }
 
-  private describe(t: Token): string {
-    if (t.kind === 'end') return 'the end of the text';
-    if (t.kind === 'eos' && t.text === '\n') return 'the end of the line';
-    return `'${t.text}'`;
+  private describe(t: Token): Localized {
+    if (t.kind === 'end') return say('the end of the text', 'o fim do texto');
+    if (t.kind === 'eos' && t.text === '\n') return say('the end of the line', 'o fim da linha');
+    const text = `'${t.source ?? t.text}'`;
+    return say(text, text);
   }
 
   private freshId(): string {
@@ -155,7 +277,9 @@ class Parser {
 
   /** Every recursive descent goes through here, so depth bounds the stack. */
   private nested<T>(t: Token, parse: () => T): T {
-    if (++this.depth > MAX_DEPTH) this.fail(`expression nested too deeply (more than ${MAX_DEPTH} levels)`, t);
+    if (++this.depth > MAX_DEPTH) {
+      this.fail(say(`expression nested too deeply (more than ${MAX_DEPTH} levels)`, `expressão aninhada demais (mais de ${MAX_DEPTH} níveis)`), t);
+    }
     const result = parse();
     this.depth--;
     return result;
@@ -178,13 +302,23 @@ class Parser {
     const before = this.nodes.length;
     const value = this.expression(0);
     const end = this.peek();
-    if (end.kind !== 'eos' && end.kind !== 'end') this.fail(`unexpected ${this.describe(end)}`);
+    if (end.kind !== 'eos' && end.kind !== 'end') {
+      const found = this.describe(end);
+      // `0,5*x`: a decimal comma, as Portuguese writes numbers.
+      const after = this.peek(1), before = this.tokens[this.pos - 1];
+      const decimal =
+        end.kind === ',' && before?.kind === 'number' && after.kind === 'number' && after.line === end.line && after.column === end.column + 1
+          ? say(`write decimals with a point: ${before.text}.${after.text}`, `escreva decimais com ponto: ${before.text}.${after.text}`)
+          : undefined;
+      this.fail(say(`unexpected ${found.en}`, `não esperava ${found['pt-BR']}`), end, decimal);
+    }
     if (this.nodes.length === before) {
       // `a = x` or `c = 3` still needs a node of its own to carry the name.
-      if (name === undefined) this.fail('a statement needs an operation or an assignment', start);
+      if (name === undefined) this.fail(say('a statement needs an operation or an assignment', 'uma instrução precisa de uma operação ou de uma atribuição'), start);
       this.nodes.push({ id: name, op: 'identity', args: [value], where: at(start) });
       return name;
     }
+    for (let i = before; i < this.nodes.length - 1; i++) this.nodes[i].subexpression = true;
     if (name !== undefined) {
       // The top node is always the last one emitted; its generated id is returned unused.
       this.nodes[this.nodes.length - 1].id = name;
@@ -217,7 +351,17 @@ class Parser {
       return this.nested(t, () => {
         const inner = this.expression(0);
         const close = this.peek();
-        if (close.kind !== ')') this.fail(`expected ')' (to close the '(' at ${at(t)}) but found ${this.describe(close)}`, close);
+        const closer = t.text === '[' ? ']' : ')';
+        if (close.kind !== ')' || close.text !== closer) {
+          const found = this.describe(close);
+          this.fail(
+            say(
+              `expected '${closer}' (to close the '${t.text}' at ${at(t)}) but found ${found.en}`,
+              `esperava '${closer}' (para fechar o '${t.text}' da linha ${t.line}, coluna ${t.column}), mas encontrou ${found['pt-BR']}`,
+            ),
+            close,
+          );
+        }
         this.next();
         return inner;
       });
@@ -225,9 +369,14 @@ class Parser {
     if (t.kind === 'number') return Number(this.next().text);
     if (t.kind === 'name') {
       this.next();
-      return this.peek().kind === '(' ? this.nested(t, () => this.call(t)) : t.text;
+      return isToken(this.peek(), '(') ? this.nested(t, () => this.call(t)) : t.text;
     }
-    throw specError('EXPR_SYNTAX', this.path, `expected a name or number at ${at(t)}, found ${this.describe(t)}`);
+    const found = this.describe(t);
+    throw specError(
+      'EXPR_SYNTAX',
+      this.path,
+      say(`expected a name or number at ${at(t)}, found ${found.en}`, `esperava um nome ou um número na linha ${t.line}, coluna ${t.column}, mas encontrou ${found['pt-BR']}`),
+    );
   }
 
   /** An attr: a number literal, optionally negated, that ends its argument. */
@@ -241,24 +390,37 @@ class Parser {
   }
 
   private call(name: Token): string {
-    const def = lookupOp(name.text);
+    const op = CALL_ALIASES[name.text] ?? name.text;
+    const def = lookupOp(op);
     if (!def) {
       const suggestions = nearestOpNames(name.text);
-      const nearest = suggestions.length ? `; nearest: ${suggestions.join(', ')}` : '';
-      throw specError('UNKNOWN_OP', this.path, `unknown op '${name.text}' at ${at(name)}${nearest}`, { suggestions });
+      const nearest = suggestions.join(', ');
+      const where = atIn(name);
+      throw specError(
+        'UNKNOWN_OP',
+        this.path,
+        say(
+          `unknown op '${name.text}'${where.en}${nearest ? `; nearest: ${nearest}` : ''}`,
+          `operação desconhecida '${name.text}'${where['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}`,
+        ),
+        { suggestions },
+      );
     }
     const arity = def.args.length;
     this.next(); // '('
     const args: Operand[] = [];
     const attrs: Record<string, number> = {};
     let count = 0;
-    if (this.peek().kind !== ')') {
+    if (!isToken(this.peek(), ')')) {
       for (;;) {
         const attr = count >= arity ? def.attrs[count - arity] : undefined;
         if (attr) {
           const start = this.peek();
           const value = this.attrLiteral();
-          if (value === undefined) this.fail(`attr ${attr.name} of ${name.text} must be a number, as in ${name.text}(..., ${attr.default})`, start);
+          if (value === undefined) {
+            const example = `${name.text}(..., ${attr.default})`;
+            this.fail(say(`attr ${attr.name} of ${name.text} must be a number, as in ${example}`, `o atributo ${attr.name} de ${name.text} deve ser um número, como em ${example}`), start);
+          }
           attrs[attr.name] = value;
         } else {
           // Surplus arguments are parsed only to count them for the message below.
@@ -269,10 +431,13 @@ class Parser {
         this.next();
       }
     }
-    if (this.peek().kind !== ')') this.fail(`expected ',' or ')' in the call of ${name.text} but found ${this.describe(this.peek())}`);
+    if (!isToken(this.peek(), ')')) {
+      const found = this.describe(this.peek());
+      this.fail(say(`expected ',' or ')' in the call of ${name.text} but found ${found.en}`, `esperava ',' ou ')' na chamada de ${name.text}, mas encontrou ${found['pt-BR']}`));
+    }
     this.next();
-    if (count < arity || count > arity + def.attrs.length) this.fail(`${signature(name.text, def)}, got ${count}`, name);
-    return this.emit(name.text, args, name, count > arity ? attrs : undefined);
+    if (count < arity || count > arity + def.attrs.length) this.fail(signature(name.text, def, count), name);
+    return this.emit(op, args, name, count > arity ? attrs : undefined);
   }
 }
 
@@ -282,6 +447,6 @@ export function parseExpr(text: string, path = 'graph.expr'): ParsedExpr {
   const parser = new Parser(tokens, path, names);
   let output: string | undefined;
   while (parser.more()) output = parser.statement();
-  if (output === undefined) throw specError('EXPR_SYNTAX', path, 'expr has no statements');
+  if (output === undefined) throw specError('EXPR_SYNTAX', path, say('expr has no statements', 'expr não tem nenhuma instrução'));
   return { nodes: parser.nodes, output };
 }

@@ -1,4 +1,5 @@
 /** The `graph` spec (JSON nodes or expr text) as a graph draft, with paths into the spec. */
+import { say } from '../core/locale.js';
 import { specError } from '../engine/errors.js';
 import type { GraphDraft, LeafDraft } from '../engine/compile.js';
 import { parseExpr } from './expr.js';
@@ -13,12 +14,13 @@ function leavesOf(map: Record<string, unknown> | undefined, kind: 'input' | 'par
 export function graphDraft(spec: GraphSpec): GraphDraft {
   const leaves = [...leavesOf(spec.inputs, 'input', 'graph.inputs'), ...leavesOf(spec.params, 'param', 'graph.params')];
   if ((spec.nodes === undefined) === (spec.expr === undefined)) {
-    throw specError('INVALID_SPEC', 'graph', 'a graph gives exactly one of nodes or expr');
+    throw specError('INVALID_SPEC', 'graph', say('a graph gives exactly one of nodes or expr', 'um grafo deve ter exatamente um de nodes ou expr'));
   }
   if (spec.expr !== undefined) {
     const parsed = parseExpr(spec.expr, 'graph.expr');
     const where = parsed.nodes.map((n) => n.where);
-    return { leaves, nodes: parsed.nodes, paths: { kind: 'text', path: 'graph.expr', where }, output: spec.output ?? parsed.output, outputPath: 'graph.output' };
+    const subexpressions = Uint8Array.from(parsed.nodes, (n) => (n.subexpression ? 1 : 0));
+    return { leaves, nodes: parsed.nodes, paths: { kind: 'text', path: 'graph.expr', where }, subexpressions, output: spec.output ?? parsed.output, outputPath: 'graph.output' };
   }
   // The request's own node objects: compile reads them in place.
   return { leaves, nodes: spec.nodes!, paths: { kind: 'indexed', prefix: 'graph.nodes' }, output: spec.output, outputPath: 'graph.output' };

@@ -1,4 +1,5 @@
 /** The tutorial's single neuron as a graph draft. */
+import { say } from '../core/locale.js';
 import { specError } from '../engine/errors.js';
 import type { GraphDraft } from '../engine/compile.js';
 import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type NeuronSpec } from './spec.js';
@@ -7,10 +8,15 @@ import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type NeuronSpec } from './spec.js';
 export function neuronDraft(spec: NeuronSpec): GraphDraft {
   const vector = Array.isArray(spec.x);
   if (vector !== Array.isArray(spec.w)) {
-    throw specError('SHAPE_MISMATCH', 'neuron.w', 'x and w must both be numbers or both be vectors of one length');
+    throw specError('SHAPE_MISMATCH', 'neuron.w', say('x and w must both be numbers or both be vectors of one length', 'x e w devem ser ambos números ou ambos vetores de mesmo comprimento'));
   }
   if (vector && (spec.x as number[]).length !== (spec.w as number[]).length) {
-    throw specError('SHAPE_MISMATCH', 'neuron.w', `w has ${(spec.w as number[]).length} elements but x has ${(spec.x as number[]).length}`);
+    const w = (spec.w as number[]).length, x = (spec.x as number[]).length;
+    throw specError(
+      'SHAPE_MISMATCH',
+      'neuron.w',
+      say(`w has ${w} element${w === 1 ? '' : 's'} but x has ${x}`, `w tem ${w} elemento${w === 1 ? '' : 's'}, mas x tem ${x}`),
+    );
   }
   const activation = spec.activation ?? DEFAULT_ACTIVATION;
   return {

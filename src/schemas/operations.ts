@@ -1,4 +1,4 @@
-/** Request and response schemas of the four compute routes (API.md §4). */
+/** Request and response schemas of the four compute routes (docs/api.md §4). */
 import { z } from 'zod';
 import { exactlyOneProblem, problemFields } from './problem.js';
 import { problemExamples } from './examples.js';

@@ -1,7 +1,9 @@
-/** The problem specs of the contract (API.md §2): a graph (nodes or expr), a neuron or a network. */
+/** The problem specs of the contract (docs/api.md §2): a graph (nodes or expr), a neuron or a network. */
 import { z } from 'zod';
 import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../problems/spec.js';
-import { Finite, Id, Value } from './values.js';
+import { say } from '../core/locale.js';
+import { schemaMessage } from './validate.js';
+import { FINITE, Finite, Id, Value } from './values.js';
 
 const Node = z
   .strictObject({
@@ -20,23 +22,42 @@ export const GraphSpecSchema = z
     params: z.record(Id, Value).optional().meta({ description: 'Leaves that step updates and gradcheck checks by default.' }),
     nodes: z.array(Node).optional().meta({ description: 'Nodes in any order; give nodes or expr.' }),
     expr: z.string().min(1).optional().meta({
-      description: 'The tutorial notation instead of nodes: statements separated by ; or new lines, + - * / ^, unary -, parentheses, op calls.',
+      description:
+        'The tutorial notation instead of nodes: statements separated by ; or new lines, + - * / ^, unary -, parentheses, op calls. The formulas as the exercises print them work too: · × or ⊙ for * (elementwise, as *), − for -, ² and ³ for powers, ½ for 0.5 (½(y_hat − y)² is a product), σ(z) for sigmoid(z), ln for log, [ ] as parentheses.',
       example: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
     }),
     output: Id.optional().meta({ description: 'The output id; the last node (or last assignment) by default.' }),
   })
-  .refine((g) => (g.nodes === undefined) !== (g.expr === undefined), { message: 'give exactly one of nodes or expr' })
+  .refine((g) => (g.nodes === undefined) !== (g.expr === undefined), {
+    error: () => schemaMessage(say('give exactly one of nodes or expr', 'envie exatamente um de nodes ou expr')),
+  })
   .meta({ id: 'Graph' }) satisfies z.ZodType<GraphSpec>;
 
 const Activation = z.enum(activations).meta({ id: 'Activation' });
 const Loss = z.enum(losses).meta({ id: 'Loss' });
+
+/**
+ * A neuron has one output, y_hat, a number, so its target is one number: `[1]` or `[1, 0]` are
+ * refused with a message that says so (a network takes vector targets).
+ */
+const NEURON_TARGET = say(
+  'a neuron has one output (y_hat is a number), so y is one number; for several outputs use a network',
+  'um neurônio tem uma única saída (y_hat é um número), então y é um único número; para várias saídas, use uma rede (network)',
+);
+const NeuronTarget = z.number({
+  error: (issue) =>
+    issue.code !== 'invalid_type' ? undefined
+    : Array.isArray(issue.input) ? schemaMessage(NEURON_TARGET)
+    : typeof issue.input === 'number' ? schemaMessage(FINITE)
+    : undefined,
+});
 
 export const NeuronSpecSchema = z
   .strictObject({
     x: z.union([Finite, z.array(Finite).min(1)]),
     w: z.union([Finite, z.array(Finite).min(1)]),
     b: Finite,
-    y: Finite,
+    y: NeuronTarget,
     activation: Activation.optional().meta({ description: 'sigmoid by default' }),
     loss: Loss.optional().meta({ description: 'half_squared_error by default' }),
   })
@@ -82,7 +103,11 @@ export const exactlyOneProblem = (body: ProblemFields, ctx: z.RefinementCtx): vo
     ctx.addIssue({
       code: 'custom',
       path: given.length ? [given[1]] : [],
-      message: given.length ? `give one problem spec, not ${given.join(' and ')}` : 'give one problem spec: graph, neuron or network',
+      message: schemaMessage(
+        given.length
+          ? say(`give one problem spec, not ${given.join(' and ')}`, `envie uma única especificação de problema, não ${given.join(' e ')}`)
+          : say('give one problem spec: graph, neuron or network', 'envie uma especificação de problema: graph, neuron ou network'),
+      ),
     });
   }
 };

@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { say } from '../core/locale.js';
 import { ID_PATTERN } from '../engine/compile.js';
+import { warningCodes } from '../operations/report.js';
+import { schemaMessage } from './validate.js';
+
+export const FINITE = say('must be a finite number', 'deve ser um número finito');
 
 /**
  * A finite number: JSON cannot carry NaN, and 1e999 parses to Infinity, which zod 4's number
  * refuses by itself (a refinement per element would cost more than parsing the JSON).
  */
-export const Finite = z.number({ error: (issue) => (typeof issue.input === 'number' ? 'must be a finite number' : undefined) });
+export const Finite = z.number({ error: (issue) => (issue.code === 'invalid_type' && typeof issue.input === 'number' ? schemaMessage(FINITE) : undefined) });
 
 export const Value = z
   .union([Finite, z.array(Finite).min(1), z.array(z.array(Finite).min(1)).min(1)])
@@ -19,7 +24,9 @@ export const WireValue = z
   .union([WireNumber, z.array(WireNumber), z.array(z.array(WireNumber))])
   .meta({ id: 'WireValue', description: 'A result value: scalar, vector or matrix, with non-finite numbers as strings.' });
 
-export const Id = z.string().regex(ID_PATTERN, `must match ${ID_PATTERN.source}`);
+export const Id = z.string().regex(ID_PATTERN, {
+  error: () => schemaMessage(say(`must match ${ID_PATTERN.source}`, `deve seguir o padrão ${ID_PATTERN.source} (letras, dígitos e _, sem começar por um dígito)`)),
+});
 
 export const IdValueMap = z.record(Id, WireValue).meta({
   id: 'IdValueMap',
@@ -28,8 +35,12 @@ export const IdValueMap = z.record(Id, WireValue).meta({
 
 export const Warning = z
   .object({
-    code: z.enum(['non_finite_values', 'non_finite_gradients', 'kink']),
+    code: z.enum(warningCodes),
     ids: z.array(z.string()),
-    message: z.string(),
+    message: z.string().meta({ description: 'In the language of Accept-Language (pt-BR or en).' }),
   })
-  .meta({ id: 'Warning', description: 'Something the numbers alone do not say: non-finite results, or a finite-difference check across a kink.' });
+  .meta({
+    id: 'Warning',
+    description:
+      'Something the numbers alone do not say: non-finite results, a finite-difference check across a kink, or a loss whose target broadcasts to another shape than its prediction (target_broadcast: it computes, as in PyTorch, but almost always by mistake).',
+  });

@@ -22,7 +22,8 @@ export interface ComputeTask {
 
 export type ComputeOutcome =
   | { json: string }
-  | { problem: Pick<SpecError, 'code' | 'errors' | 'extra'> }
+  /** A problem with the request, its messages in both languages: the main thread answers in the request's. */
+  | { problem: Pick<SpecError, 'code' | 'problems' | 'extra'> }
   /** A body that is not JSON: the message of the parser's SyntaxError. */
   | { malformed: string };
 
@@ -38,7 +39,7 @@ export default function compute({ work, started }: ComputeTask): ComputeOutcome 
   try {
     return { json: JSON.stringify(result(work)) };
   } catch (e) {
-    if (e instanceof SpecError) return { problem: { code: e.code, errors: e.errors, extra: e.extra } };
+    if (e instanceof SpecError) return { problem: { code: e.code, problems: e.problems, extra: e.extra } };
     if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message };
     throw e;
   }

@@ -100,7 +100,7 @@ export class ComputePool {
     this.inFlight++;
     try {
       const outcome = await this.pool.run({ work, started }, { signal: abort, transferList: buffersOf(work) });
-      if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.errors, outcome.problem.extra);
+      if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.problems, outcome.problem.extra);
       if ('malformed' in outcome) throw new SyntaxError(outcome.malformed);
       return outcome.json;
     } catch (e) {

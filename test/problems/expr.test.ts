@@ -257,9 +257,9 @@ describe('parseExpr', () => {
       }
     });
 
-    it('names an unexpected character and its position', () => {
-      expect(errorOf('y = a $ b').errors[0].message).toBe("unexpected character '$' at line 1, column 7");
-      expect(errorOf('y = √x').errors[0].message).toBe("unexpected character '√' at line 1, column 5");
+    it('names an unexpected character and its position, with a hint', () => {
+      expect(errorOf('y = a $ b').errors[0].message).toMatch(/^unexpected character '\$' at line 1, column 7; expr reads names, numbers, \+ - \* \/ \^/);
+      expect(errorOf('y = √x').errors[0].message).toBe("unexpected character '√' at line 1, column 5; write sqrt(...) for a square root");
     });
 
     it('refuses ** and points to ^', () => {
@@ -308,5 +308,103 @@ describe('parseExpr', () => {
       expect(parsed.nodes).toHaveLength(5000);
       expect(parsed.output).toBe('y');
     });
+  });
+});
+
+describe('parseExpr: what the exercise statements print', () => {
+  /** The Portuguese message of an error (SpecError.errors is English by default). */
+  const portuguese = (e: SpecError): string => e.problems[0].message['pt-BR'];
+
+  it.each([
+    ['u = w·x', 'u = w*x'],
+    ['u = w⋅x', 'u = w*x'],
+    ['u = w × x', 'u = w * x'],
+    ['y = 2∙x', 'y = 2*x'],
+    ['L = ½·(y_hat - y)²', 'L = 0.5*(y_hat - y)^2'],
+    ['L = ½(y_hat − y)²', 'L = 0.5*(y_hat - y)^2'],
+    ['L = ½ (y_hat – y)²', 'L = 0.5*(y_hat - y)^2'],
+    ['y = ½x', 'y = 0.5*x'],
+    ['y = x³ − x²', 'y = x^3 - x^2'],
+    ['y = -x²', 'y = -x^2'],
+    ['y = 2^x²', 'y = 2^x^2'],
+    ['y_hat = σ(z)', 'y_hat = sigmoid(z)'],
+    ['y_hat = σ (z)', 'y_hat = sigmoid(z)'],
+    ['y = e − ln(x)', 'y = e - log(x)'],
+    ['y = a\u00a0+\u2009b', 'y = a + b'],
+    ['L = −[y · ln(y_hat) + (1 − y) · ln(1 − y_hat)]', 'L = -(y * log(y_hat) + (1 - y) * log(1 - y_hat))'],
+    ['L = ½[a − (b + c)]²', 'L = 0.5*(a - (b + c))^2'],
+    ['y = a ⊙ b', 'y = a * b'],
+  ])('%s reads as %s', (printed, ascii) => {
+    expect(flat(parseExpr(printed))).toEqual(flat(parseExpr(ascii)));
+  });
+
+  it("reads the neuron exercise's formulas as the ASCII ones", () => {
+    const printed = parseExpr('u = w·x\nz = u + b\ny_hat = σ(z)\nL = ½·(y_hat − y)²');
+    expect(flat(printed)).toEqual(flat(parseExpr('u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2')));
+  });
+
+  it('keeps the line and column of every node after the printed symbols', () => {
+    const text = 'u = w·x\nL = ½(u − y)² + σ(u)';
+    const where = parseExpr(text).nodes.map((n) => `${n.op} ${n.where}`);
+    // Counted by hand: `u = w·x` has · at 6; `L = ½(u − y)² + σ(u)` has ½ at 5, ( at 6, − at 9, ² at 13, + at 15, σ at 17.
+    expect(where).toEqual([
+      'mul line 1, column 6',
+      'sub line 2, column 9',
+      'pow line 2, column 13',
+      'mul line 2, column 6', // ½ followed by '(': the product is placed at the '('
+      'sigmoid line 2, column 17',
+      'add line 2, column 15',
+    ]);
+    const e = errorOf('u = w·x; v = u² $ 1');
+    expect(e.errors[0].message).toMatch(/ at line 1, column 17; /);
+    expect(portuguese(e)).toMatch(/ na linha 1, coluna 17; /);
+  });
+
+  it.each([
+    ['y = x ÷ 2', 'y = x ÷ 2'.indexOf('÷') + 1, 'write / for a division', 'escreva / para uma divisão'],
+    ['y = √x', 5, 'write sqrt(...) for a square root', 'escreva sqrt(...) para uma raiz quadrada'],
+    ['y = x⁴', 6, 'write powers with ^, as in x^4', 'escreva potências com ^, como em x^4'],
+    ['y = x⁻¹', 6, 'as in x^(-1)', 'como em x^(-1)'],
+    ['y = x²³', 6, 'as in x^23', 'como em x^23'],
+    ['y = “x”', 5, 'quotes are not part of expr', 'aspas não fazem parte de expr'],
+    ['`u = w·x`', 1, 'backticks are markdown', 'crases são markdown'],
+    ['y = η·x', 5, 'write eta for η', 'escreva eta para η'],
+    ['L = ŷ - y', 5, 'write y_hat for ŷ', 'escreva y_hat para ŷ'],
+    ['y = σ + 1', 5, 'σ is sigmoid: write σ(z)', 'σ é a sigmoide: escreva σ(z)'],
+    ['y = a — b', 7, 'write - for a minus', 'escreva - para o sinal de menos'],
+    ['y = a @ b', 7, 'expr reads names, numbers', 'expr aceita nomes, números'],
+    ['z1 = x · W1ᵀ + b1', 12, 'matmul(x, transpose(W))', 'matmul(x, transpose(W))'],
+  ])('%s gets a hint in both languages', (text, column, en, pt) => {
+    const e = errorOf(text);
+    expect(e.code).toBe('EXPR_SYNTAX');
+    expect(e.errors[0].message).toContain(` at line 1, column ${column}; `);
+    expect(e.errors[0].message).toContain(en);
+    expect(portuguese(e)).toContain(` na linha 1, coluna ${column}; `);
+    expect(portuguese(e)).toContain(pt);
+  });
+
+  it('closes a bracket with a bracket, and calls with parentheses only', () => {
+    expect(errorOf('y = [a + b)').errors[0].message).toBe("expected ']' (to close the '[' at line 1, column 5) but found ')' at line 1, column 11");
+    expect(portuguese(errorOf('y = (a + b]'))).toBe("esperava ')' (para fechar o '(' da linha 1, coluna 5), mas encontrou ']' na linha 1, coluna 11");
+    expect(errorOf('y = sigmoid[z]').errors[0].message).toBe("unexpected '[' at line 1, column 12");
+    expect(errorOf('y = add(a, b]').errors[0].message).toBe("expected ',' or ')' in the call of add but found ']' at line 1, column 13");
+  });
+
+  it('points to the decimal point for a decimal comma', () => {
+    const e = errorOf('L = 0,5*(y_hat - y)^2');
+    expect(e.errors[0].message).toBe("unexpected ',' at line 1, column 6; write decimals with a point: 0.5");
+    expect(portuguese(e)).toBe("não esperava ',' na linha 1, coluna 6; escreva decimais com ponto: 0.5");
+  });
+
+  it('writes every syntax message in both languages', () => {
+    const texts = ['y = (a))', 'a = 1\ny = * b', 'y = a +', 'y = (a + b', 'y = add(a b)', 'y = sigmoid(a, b)', 'y = leaky_relu(x, a)', 'y = sigmod(x)', 'y = 2x', 'y = 1e999', '', 'y = x ** 2', `y = ${'('.repeat(300)}`, '3'];
+    for (const text of texts) {
+      const e = errorOf(text);
+      const { en, 'pt-BR': pt } = e.problems[0].message;
+      expect(en).toBe(e.errors[0].message);
+      expect(pt, text).not.toBe(en);
+      expect(pt, text).toMatch(/linha \d+, coluna \d+|nenhuma instrução/);
+      expect(pt, text).not.toMatch(/\b(at|line|column|unexpected|expected|found|the|takes|got|write|number)\b/);
+    }
   });
 });
