@@ -1,4 +1,5 @@
 /** Every operation of the service by name: what the routes, the library and the worker threads run. */
+import { explainOperation } from './explain.js';
 import { forwardOperation } from './forward.js';
 import { gradcheckOperation } from './gradcheck.js';
 import { gradeOperation } from './grade.js';
@@ -11,6 +12,7 @@ export const operations = {
   step: stepOperation,
   gradcheck: gradcheckOperation,
   grade: gradeOperation,
+  explain: explainOperation,
 };
 
 export type OperationName = keyof typeof operations;

@@ -11,7 +11,10 @@ import { forward } from '../../src/engine/evaluate.js';
 import { reportOrder, shapeOf, view } from '../../src/engine/tape.js';
 import { type AnswerValue, type Exercise, type ExerciseProblem, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../src/core/exercises/index.js';
 import { prose } from '../../src/core/exercises/format.js';
+import { workedSolution } from '../../src/core/exercises/solution.js';
 import { solve } from '../../src/core/exercises/solve.js';
+import { readable } from '../../src/core/notation/numbers.js';
+import { explain as explainCall } from '../../src/index.js';
 import { compileProblem } from '../../src/problems/index.js';
 import type { GraphSpec, NetworkSpec, NeuronSpec, NodeSpec, ValueSpec } from '../../src/problems/spec.js';
 
@@ -255,14 +258,39 @@ describe('generateExercise', () => {
     });
   });
 
-  it('works the tutorial\'s numbers as the tutorial does', () => {
+  it('works the tutorial\'s numbers as the tutorial does, with the explainer\'s formulas', () => {
     const template = findTemplate('neuron-sigmoid');
     const solved = solve(structuredClone(template.fallback));
     expect(template.fallback).toMatchObject({ neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } });
-    const solution = template.solution(solved, prose('en'));
-    expect(solution).toContain('`dL/dz = dL/dy_hat · dy_hat/dz = 0.4502 · 0.2475 = 0.1114`');
-    expect(solution).toContain('`dL/dw = dL/dz · x = 0.1114 · 3 = 0.3343`');
-    expect(solution).toContain('`step(w) = w - η·dL/dw = -0.2 - 0.1 · 0.3343 = -0.2334`');
+    const solution = workedSolution(template, solved, prose('en'));
+    expect(solution).toContain('`dL/dz = dL/dy_hat · dy_hat/dz = 0.450166 · 0.247517 = 0.111424`');
+    expect(solution).toContain('`dL/dw = dL/du · du/dw = 0.111424 · 3 = 0.334271`');
+    expect(solution).toContain('`w ← w − η · dL/dw = -0.2 − 0.1 · 0.334271 = -0.233427`');
+  });
+
+  it('takes its worked solution from the explainer: the Markdown of POST /v1/explain for its problem', () => {
+    for (const id of templateIds) {
+      for (const locale of ['en', 'pt-BR'] as const) {
+        const e = generateExercise(id, 3, locale);
+        const { learningRate, epsilon, ...spec } = e.problem;
+        const explained = explainCall({ ...spec, learningRate, ...(epsilon ? { epsilon } : {}) }, { locale });
+        // Every line of the explanation's backward pass is a line of the solution.
+        for (const step of explained.steps.filter((s) => s.phase === 'backward')) expect(e.solution, `${id} ${locale}`).toContain(`\`${step.text}\``);
+      }
+    }
+  });
+
+  it('shows every answer\'s number in the solution, rounded, in both languages', () => {
+    for (const id of templateIds) {
+      for (const seed of [0, 1, 2]) {
+        for (const locale of ['en', 'pt-BR'] as const) {
+          const e = generateExercise(id, seed, locale);
+          for (const key of e.answerKeys) {
+            for (const x of flat(e.answers[key])) expect(e.solution, `${id} seed ${seed} ${locale}: ${key} = ${x}`).toContain(readable(x, locale));
+          }
+        }
+      }
+    }
   });
 
   it('writes each answer key literally in the statement, and says that . or , may be used', () => {
@@ -279,8 +307,9 @@ describe('generateExercise', () => {
     expect(pt.statement).toContain('Calcule');
     expect(pt.statement).toContain('taxa de aprendizado');
     expect(pt.statement).toContain('`x = -2,5`');
-    expect(pt.solution).toContain('Retropropagação');
-    expect(pt.solution).toContain('Passo de atualização');
+    expect(pt.solution).toContain('Passo para trás (regra da cadeia)');
+    expect(pt.solution).toContain('Atualização');
+    expect(pt.solution).toContain('taxa de aprendizado');
     expect(pt.solution).not.toMatch(/\d\.\d/);
     expect(en.statement).toContain('`x = -2.5`');
     expect(en.solution).not.toMatch(/\d,\d/);

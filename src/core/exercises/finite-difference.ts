@@ -3,17 +3,14 @@
  * derivatives with central finite differences, (L(w + ε) - L(w - ε)) / (2ε), and compare.
  */
 import type { Prose } from './format.js';
-import { neuronForwardSteps } from './neuron.js';
 import type { ExerciseProblem, Solved } from './solve.js';
-import { LEARNING_RATES, type Template, grad, num } from './template.js';
-import { askFor, howToAnswer, roundingNote, step } from './words.js';
+import { LEARNING_RATES, type Template, num } from './template.js';
+import { askFor, computes, howToAnswer } from './words.js';
 
 const KEYS = ['L', 'dL/dw', 'fd(dL/dw)', 'dL/db', 'fd(dL/db)'] as const;
 
 /** Large enough that L(w ± ε) differ in the 4th significant figure, small enough that fd agrees with backprop to ~1e-7. */
 const EPSILON = 1e-3;
-/** Significant figures of L(w ± ε) in prose: their difference lives in the later digits. */
-const LOSS_SIGFIGS = 10;
 
 const problemOf = (x: number, w: number, b: number, y: number, learningRate: number): ExerciseProblem => ({
   neuron: { x, w, b, y, activation: 'sigmoid', loss: 'half_squared_error' },
@@ -36,7 +33,6 @@ export const finiteDifferenceTemplate: Template = {
   readable: (s) => Math.abs(num(s, 'z')) <= 2.5 && Math.abs(num(s, 'y_hat') - num(s, 'y')) >= 0.1,
   fallback: problemOf(3, -0.2, 0.4, 0, 0.1),
   statement,
-  solution,
 };
 
 function statement(s: Solved, p: Prose): string {
@@ -49,7 +45,7 @@ function statement(s: Solved, p: Prose): string {
       `Um neurônio sigmoide recebe a entrada ${given('x')} e tem o peso ${given('w')} e o viés ${given('b')}; o valor esperado é ${given('y')}.`,
     ),
     p.t('It computes:', 'Ele calcula:'),
-    ['- `u = w·x`', '- `z = u + b`', '- `y_hat = sigmoid(z) = 1 / (1 + e^(-z))`', '- `L = ½·(y_hat - y)²`'].join('\n'),
+    `${computes(s, p)}\n\n${p.t('where', 'em que')} \`σ(z) = 1 / (1 + e^(−z))\`.`,
     p.t(
       `Find \`dL/dw\` and \`dL/db\` by backpropagation, then check them the way a gradient check does: nudge the parameter by \`ε = ${eps}\` up and down, run the forward pass again each time, and divide the change in the loss by \`2ε\`.`,
       `Encontre \`dL/dw\` e \`dL/db\` pela retropropagação e depois confira-os como faz uma verificação do gradiente: desloque o parâmetro em \`ε = ${eps}\` para cima e para baixo, refaça a passagem direta em cada caso e divida a variação da perda por \`2ε\`.`,
@@ -60,47 +56,5 @@ function statement(s: Solved, p: Prose): string {
       'Tip: `L(w + ε)` and `L(w - ε)` differ only in their later digits, so keep about 10 significant figures of each before you subtract.',
       'Dica: `L(w + ε)` e `L(w - ε)` diferem só nos últimos dígitos; guarde uns 10 algarismos significativos de cada um antes de subtrair.',
     ),
-  ].join('\n\n');
-}
-
-function solution(s: Solved, p: Prose): string {
-  const eps = p.given(EPSILON);
-  const dz = grad(s, 'L', 'z');
-  const check = (id: 'w' | 'b') => {
-    const r = s.finiteDifference(id)[0];
-    const at = num(s, id);
-    const key = `dL/d${id}`;
-    const steps = [
-      step(`${id} + ε = ${p.given(at)} + ${eps} = ${p.n(at + EPSILON, LOSS_SIGFIGS)}`, `: \`L(${id} + ε) = ${p.n(r.lossPlus, LOSS_SIGFIGS)}\``),
-      step(`${id} - ε = ${p.given(at)} - ${eps} = ${p.n(at - EPSILON, LOSS_SIGFIGS)}`, `: \`L(${id} - ε) = ${p.n(r.lossMinus, LOSS_SIGFIGS)}\``),
-      step(
-        `fd(${key}) = (L(${id} + ε) - L(${id} - ε)) / (2ε) = (${p.n(r.lossPlus, LOSS_SIGFIGS)} - ${p.n(r.lossMinus, LOSS_SIGFIGS)}) / ${p.given(2 * EPSILON)} = ${p.n(r.numeric)}`,
-      ),
-    ];
-    const verdict = p.t(
-      `Backpropagation gave \`${key} = ${p.n(r.analytic)}\`; the two differ by \`${p.n(r.absError, 2)}\`, the small error of order ε² that a central difference leaves.`,
-      `A retropropagação deu \`${key} = ${p.n(r.analytic)}\`; os dois diferem em \`${p.n(r.absError, 2)}\`, o pequeno erro da ordem de ε² que uma diferença central deixa.`,
-    );
-    return `${steps.join('\n')}\n\n${verdict}`;
-  };
-  return [
-    `### ${p.t('Solution', 'Solução')}`,
-    p.t('**Forward pass**:', '**Passagem direta**:'),
-    neuronForwardSteps(s, p),
-    p.t('**Backpropagation**:', '**Retropropagação**:'),
-    [
-      step(
-        `dL/dz = (y_hat - y) · y_hat·(1 - y_hat) = ${p.n(grad(s, 'L', 'y_hat'))} · ${p.p(grad(s, 'y_hat', 'z'))} = ${p.n(dz)}`,
-      ),
-      step(`dL/dw = dL/dz · x = ${p.n(dz)} · ${p.p(num(s, 'x'))} = ${p.n(grad(s, 'L', 'w'))}`),
-      step(`dL/db = dL/dz · 1 = ${p.n(grad(s, 'L', 'b'))}`),
-    ].join('\n'),
-    p.t(
-      `**Finite differences** with \`ε = ${eps}\`, one forward pass per nudge (10 significant figures for the losses):`,
-      `**Diferenças finitas** com \`ε = ${eps}\`, uma passagem direta por deslocamento (10 algarismos significativos para as perdas):`,
-    ),
-    check('w'),
-    check('b'),
-    roundingNote(p),
   ].join('\n\n');
 }

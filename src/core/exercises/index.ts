@@ -3,9 +3,11 @@
  * worked solution in the student's language, and the expected answers computed by the core.
  * The same (template, seed) gives the same exercise, byte for byte, on every machine.
  */
+import { say } from '../locale.js';
 import { specError } from '../../engine/errors.js';
 import { type Locale, type Localized, prose } from './format.js';
 import { seededRng } from './random.js';
+import { workedSolution } from './solution.js';
 import { type AnswerValue, type ExerciseProblem, type Solved, answersOf, solve } from './solve.js';
 import { MAX_DRAWS, type Template } from './template.js';
 import { templates } from './templates.js';
@@ -31,7 +33,7 @@ export interface Exercise {
   answerKeys: string[];
   /** The expected answer of each key, in answerKeys order. */
   answers: Record<string, AnswerValue>;
-  /** Markdown: every step worked with its formula and numbers. */
+  /** Markdown: every step worked with its formula and numbers, by the explainer (the same as POST /v1/explain's markdown). */
   solution: string;
 }
 
@@ -45,7 +47,10 @@ export function listTemplates(): TemplateSummary[] {
 
 export function findTemplate(id: string): Template {
   const template = byId.get(id);
-  if (!template) throw specError('INVALID_SPEC', 'template', `unknown template '${id}'; the templates are ${templateIds.join(', ')}`);
+  if (!template) {
+    const ids = templateIds.join(', ');
+    throw specError('INVALID_SPEC', 'template', say(`unknown template '${id}'; the templates are ${ids}`, `modelo desconhecido '${id}'; os modelos são ${ids}`));
+  }
   return template;
 }
 
@@ -75,7 +80,9 @@ export function drawReadable(template: Template, seed: number): Draw {
 /** The exercise of one template and seed (a safe integer >= 0), in one locale. */
 export function generateExercise(templateId: string, seed: number, locale: Locale = 'en'): Exercise {
   const template = findTemplate(templateId);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw specError('INVALID_VALUE', 'seed', 'must be an integer >= 0 (and at most 2^53 - 1)');
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw specError('INVALID_VALUE', 'seed', say('must be an integer >= 0 (and at most 2^53 - 1)', 'deve ser um número inteiro >= 0 (e no máximo 2^53 - 1)'));
+  }
   const { solved, answers } = drawReadable(template, seed);
   const p = prose(locale);
   return {
@@ -86,6 +93,6 @@ export function generateExercise(templateId: string, seed: number, locale: Local
     problem: solved.problem,
     answerKeys: [...template.answerKeys],
     answers,
-    solution: template.solution(solved, p),
+    solution: workedSolution(template, solved, p),
   };
 }

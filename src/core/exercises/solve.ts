@@ -3,7 +3,6 @@
  * answer keys and evaluation that POST /v1/grade uses (so an exercise's answers grade as right by
  * construction of one code path, and the tests check them against independent differences).
  */
-import { gradcheck, type GradcheckResult } from '../gradcheck.js';
 import { type Tape, slotOf } from '../../engine/tape.js';
 import { parseKey } from '../grading/keys.js';
 import { ScenarioEvaluator } from '../grading/scenario.js';
@@ -27,10 +26,6 @@ export interface Solved {
   graph: Tape;
   /** The value of an id. */
   value(id: string): Tensor;
-  /** d of / d wrt (of a non-scalar `of`, the derivative of its sum: elementwise for an elementwise op). */
-  derivative(of: string, wrt: string): Tensor;
-  /** The central finite-difference check of d output / d wrt (one result per element, with lossPlus and lossMinus). */
-  finiteDifference(wrt: string): GradcheckResult[];
   /** The answer of a key (`u`, `dL/dw`, `step(w)`, `fd(dL/dw)`) as a tensor. */
   answer(key: string): Tensor;
 }
@@ -38,7 +33,6 @@ export interface Solved {
 export function solve(problem: ExerciseProblem): Solved {
   const graph = compileProblem(problem);
   const evaluator = new ScenarioEvaluator(graph, { learningRate: problem.learningRate, epsilon: problem.epsilon ?? 1e-4, optimizer: { name: 'sgd' } });
-  const fdCache = new Map<string, GradcheckResult[]>();
 
   const slot = (id: string): number => {
     const s = slotOf(graph, id);
@@ -46,22 +40,10 @@ export function solve(problem: ExerciseProblem): Solved {
     return s;
   };
 
-  function finiteDifference(wrt: string): GradcheckResult[] {
-    if (problem.epsilon === undefined) throw new Error('a finite-difference key needs the problem to give epsilon');
-    let results = fdCache.get(wrt);
-    if (!results) {
-      results = gradcheck(graph, { epsilon: problem.epsilon, wrt: [wrt], rtol: 1e-3, atol: 1e-5 }).results;
-      fdCache.set(wrt, results);
-    }
-    return results;
-  }
-
   return {
     problem,
     graph,
     value: (id) => evaluator.expected({ kind: 'value', slot: slot(id) }),
-    derivative: (of, wrt) => evaluator.expected({ kind: 'derivative', of: slot(of), wrt: slot(wrt) }),
-    finiteDifference,
     answer: (key) => evaluator.expected(parseKey(graph, key)),
   };
 }

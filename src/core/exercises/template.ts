@@ -15,10 +15,8 @@ export interface Template {
   readable(solved: Solved): boolean;
   /** A draw known to be readable, used when the bounded redraws all fail. */
   fallback: ExerciseProblem;
-  /** Markdown: the numbers and each key to compute. */
+  /** Markdown: the numbers and each key to compute. (The worked solution is the explainer's: solution.ts.) */
   statement(solved: Solved, p: Prose): string;
-  /** Markdown: every step with its formula and its numbers. */
-  solution(solved: Solved, p: Prose): string;
 }
 
 /** Draws before the fallback. The strictest rules (relu's active side) refuse about 3 draws in 5, so all 200 fail with probability below 1e-40. */
@@ -29,4 +27,3 @@ export const LEARNING_RATES = [0.1, 0.5, 0.05] as const;
 
 /** The scalar value of an id (neuron templates are scalar throughout). */
 export const num = (s: Solved, id: string): number => s.value(id).data[0];
-export const grad = (s: Solved, of: string, wrt: string): number => s.derivative(of, wrt).data[0];

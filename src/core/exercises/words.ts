@@ -1,5 +1,8 @@
 /** Text every template shares: what each answer key means, how to answer, what the solution rounds. */
+import { Notation } from '../notation/node.js';
+import { READING_SIGFIGS } from '../notation/numbers.js';
 import type { Localized, Prose } from './format.js';
+import type { Solved } from './solve.js';
 
 const meanings: Record<string, Localized> = {
   u: { en: 'the weighted input, `w·x`', 'pt-BR': 'a entrada ponderada, `w·x`' },
@@ -67,12 +70,16 @@ export function howToAnswer(p: Prose, tensors = false): string {
   return lines.join(' ');
 }
 
+/** The closing line of a worked solution. */
 export function roundingNote(p: Prose): string {
   return p.t(
-    '_The numbers above are rounded to 4 significant figures; your answers are compared with the exact values._',
-    '_Os números acima estão arredondados para 4 algarismos significativos; suas respostas são comparadas com os valores exatos._',
+    `The numbers above are rounded to ${READING_SIGFIGS} significant figures; your answers are compared with the exact values.`,
+    `Os números acima estão arredondados para ${READING_SIGFIGS} algarismos significativos; suas respostas são comparadas com os valores exatos.`,
   );
 }
 
-/** A markdown list item holding one worked formula: `` `dL/dz = ... = 0.1114` ``, then optional words. */
-export const step = (formula: string, words = ''): string => `- \`${formula}\`${words}`;
+/** What the problem computes, one statement a line, in the notation of the worked solution (`y_hat = σ(z)`). */
+export function computes(s: Solved, p: Prose): string {
+  const notation = new Notation(s.graph, p.locale);
+  return Array.from({ length: s.graph.nodeCount }, (_, k) => `- \`${notation.statement(k).text}\``).join('\n');
+}

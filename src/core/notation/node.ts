@@ -1,0 +1,203 @@
+/**
+ * A graph's nodes in the student's own notation: `z = u + b`, `y_hat = σ(z)`,
+ * `L = ½(y_hat − y)²`. Named ids are written by name, literals as numbers, and the parts of an
+ * expr statement (generated ids) inside their statement, as the student wrote them. Given the
+ * values of an evaluation, the same formulas are written with the numbers substituted: numbers
+ * for scalars, rounded arrays for tensors.
+ */
+import { broadcastShape, rowsCols } from '../../engine/broadcast.js';
+import { CONST, NODE, type Tape, argsOf, opNameOf, opOf, shapeOf } from '../../engine/tape.js';
+import { type Shape, sameShape, sizeOf } from '../../engine/tensor.js';
+import type { Locale } from '../locale.js';
+import { READING_SIGFIGS, readable } from './numbers.js';
+import { type NotationContext, opNotation } from './op-notation.js';
+import { ONE, PREC, type Written, hadamard, named, sumOf } from './written.js';
+
+export class Notation {
+  private readonly position: Int32Array;
+
+  constructor(
+    readonly tape: Tape,
+    readonly locale: Locale,
+    /** The values of an evaluation, for `substituted` and `localSubstituted`. */
+    private readonly values?: Float64Array,
+  ) {
+    this.position = new Int32Array(tape.slotCount).fill(-1);
+    for (let k = 0; k < tape.nodeCount; k++) this.position[tape.nodeSlot[k]] = k;
+  }
+
+  /** Position in the evaluation order of a node's slot (-1 for a leaf or literal). */
+  positionOf(slot: number): number {
+    return this.position[slot];
+  }
+
+  /** True for a part of an expr statement, written inside it rather than as a statement of its own. */
+  isSubexpression(slot: number): boolean {
+    const { tape } = this;
+    return tape.kind[slot] === NODE && tape.subexpressions?.[slot - tape.leafCount] === 1;
+  }
+
+  /** A number as the reader sees it, rounded, in the language's decimal notation. */
+  number(x: number, sigfigs = READING_SIGFIGS): Written {
+    const text = readable(x, this.locale, sigfigs);
+    const latex = text.replace(',', '{,}').replace(/e(-?\d+)$/, '\\times 10^{$1}').replace('Infinity', '\\infty').replace('NaN', '\\mathrm{NaN}');
+    return { text, latex, prec: x < 0 || text.includes('e') ? PREC.unary : PREC.atom, number: x };
+  }
+
+  /**
+   * Elements of a tensor as the reader sees them: `[0.5, -1]`, `[[0.1, 0.2], [0.3, -0.4]]` (`;`
+   * between elements in Portuguese, where `,` is the decimal separator); a bmatrix in LaTeX.
+   */
+  array(data: ArrayLike<number>, shape: Shape): Written {
+    if (shape.length === 0) return this.number(data[0]);
+    const sep = this.locale === 'pt-BR' ? '; ' : ', ';
+    const [rows, cols] = rowsCols(shape);
+    const text: string[] = [];
+    const latex: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      const row = Array.from({ length: cols }, (_, j) => this.number(data[i * cols + j]));
+      text.push(`[${row.map((x) => x.text).join(sep)}]`);
+      latex.push(row.map((x) => x.latex).join(' & '));
+    }
+    return {
+      text: shape.length === 1 ? text[0] : `[${text.join(sep)}]`,
+      latex: `\\begin{bmatrix} ${latex.join(' \\\\ ')} \\end{bmatrix}`,
+      prec: PREC.atom,
+    };
+  }
+
+  /** A slot's value in the evaluation, written. */
+  value(slot: number): Written {
+    const { tape } = this;
+    if (!this.values) throw new Error('a Notation without values writes no value');
+    return this.array(this.values.subarray(tape.offset[slot], tape.offset[slot] + tape.size[slot]), shapeOf(tape, slot));
+  }
+
+  /** A slot as an arg: its id, a literal's number, or a subexpression written out. */
+  operand(slot: number, substitute = false): Written {
+    const { tape } = this;
+    if (tape.kind[slot] === CONST) return this.number(tape.initial[tape.offset[slot]]);
+    if (this.isSubexpression(slot)) return this.write(this.position[slot], substitute);
+    if (substitute && this.values) return this.value(slot);
+    return named(tape.ids[slot]!);
+  }
+
+  /** The right side of the node at position k: `u + b`. */
+  expression(k: number): Written {
+    return this.write(k, false);
+  }
+
+  /** The right side with the values of the evaluation in place of the ids: `-0.6 + 0.4`. */
+  substituted(k: number): Written {
+    return this.write(k, true);
+  }
+
+  /** `id = expression`, the node at position k as a statement. */
+  statement(k: number): Written {
+    const id = named(this.tape.ids[this.tape.nodeSlot[k]]!);
+    return { text: `${id.text} = ${this.expression(k).text}`, latex: `${id.latex} = ${this.expression(k).latex}`, prec: PREC.sum };
+  }
+
+  /** Whether every arg and the result of the node at position k is a single number (rank 0): its local derivatives have templates. */
+  isScalar(k: number): boolean {
+    const { tape } = this;
+    return tape.rank[tape.nodeSlot[k]] === 0 && argsOf(tape, k).every((s) => tape.rank[s] === 0);
+  }
+
+  /**
+   * The local derivative of the node at position k with respect to its arg j, in symbols
+   * (`y_hat · (1 − y_hat)`), or undefined when the op's args are tensors.
+   */
+  local(k: number, j: number): Written | undefined {
+    return this.derivative(k, j, false);
+  }
+
+  /** The local derivative with the numbers substituted: `0.5 · (1 − 0.5)`. */
+  localSubstituted(k: number, j: number): Written | undefined {
+    return this.derivative(k, j, true);
+  }
+
+  /** The derivative of a unary activation by its name on paper (`σ'(z)`), where that differs from its template. */
+  prime(k: number, substitute = false): Written | undefined {
+    const rule = opNotation[opNameOf(this.tape, k)].prime;
+    if (!rule) return undefined;
+    const written = rule(this.operand(argsOf(this.tape, k)[0], substitute), this.context(k));
+    return written.text === this.derivative(k, 0, substitute)?.text ? undefined : written;
+  }
+
+  /**
+   * What the node at position k passes back to its arg j on tensors, given the gradient `g` of its
+   * result written: `g ⊙ σ'(z)`, `gᵀ x`. With `substitute`, the args are their values and an
+   * elementwise function's derivative is its numbers (`[[0, 1]]` for `relu'(z1)`).
+   */
+  gradientTo(k: number, j: number, g: Written, substitute = false): Written {
+    const { tape } = this;
+    const notation = opNotation[opNameOf(tape, k)];
+    const context = this.context(k);
+    const args = argsOf(tape, k).map((s) => this.operand(s, substitute));
+    const y = this.result(k, substitute);
+    let d: Written = ONE;
+    if (opOf(tape, k).kind === 'elementwise') {
+      d = substitute && this.values ? this.elementwiseLocal(k) : (notation.prime?.(args[0], context) ?? notation.local?.[0](args, y, context) ?? ONE);
+    } else if (notation.local?.[j]) d = notation.local[j](args, y, context);
+    const rule = notation.vjp?.[j];
+    if (rule) return rule(g, args, y, d, context);
+    // An elementwise op's arg that was broadcast gets the sum over the broadcast axes.
+    const arg = argsOf(tape, k)[j];
+    return sameShape(shapeOf(tape, arg), shapeOf(tape, tape.nodeSlot[k])) ? hadamard(g, d) : sumOf(hadamard(g, d));
+  }
+
+  private context(k: number): NotationContext {
+    const { tape } = this;
+    const args = argsOf(tape, k);
+    const shapes = args.map((s) => shapeOf(tape, s));
+    const def = opOf(tape, k);
+    // What a mean divides by: a loss's elements (rows for softmax_cross_entropy), a mean's elements.
+    let n = 1;
+    if (opNameOf(tape, k) === 'softmax_cross_entropy') n = rowsCols(shapes[0])[0];
+    else if (def.kind === 'loss') n = sizeOf(broadcastShape(shapes[0], shapes[1]) ?? []);
+    else if (def.kind === 'reduction') n = sizeOf(shapes[0]);
+    return {
+      attr: this.number(tape.attr[k]),
+      scalar: this.isScalar(k),
+      sep: this.locale === 'pt-BR' ? '; ' : ', ',
+      n: this.number(n),
+      batch: shapes[0].length === 2,
+      ranks: shapes.map((s) => s.length),
+    };
+  }
+
+  private write(k: number, substitute: boolean): Written {
+    const args = argsOf(this.tape, k).map((s) => this.operand(s, substitute));
+    return opNotation[opNameOf(this.tape, k)].write(args, this.context(k));
+  }
+
+  private derivative(k: number, j: number, substitute: boolean): Written | undefined {
+    const rule = opNotation[opNameOf(this.tape, k)].local?.[j];
+    const context = this.context(k);
+    if (!rule || !context.scalar) return undefined;
+    return rule(argsOf(this.tape, k).map((s) => this.operand(s, substitute)), this.result(k, substitute), context);
+  }
+
+  /** The node's result inside its own derivative: its value, its id, or for a subexpression its parenthesized formula. */
+  private result(k: number, substitute: boolean): Written {
+    const slot = this.tape.nodeSlot[k];
+    if (substitute && this.values) return this.value(slot);
+    return this.isSubexpression(slot) ? this.write(k, false) : named(this.tape.ids[slot]!);
+  }
+
+  /** The elementwise derivative of a one-arg op at each element of its arg, from the op's own kernel. */
+  private elementwiseLocal(k: number): Written {
+    const { tape } = this;
+    const values = this.values!;
+    const slot = tape.nodeSlot[k];
+    const arg = argsOf(tape, k)[0];
+    const kernel = opOf(tape, k).scalar!;
+    const out = new Float64Array(tape.size[slot]);
+    for (let i = 0; i < out.length; i++) {
+      const x = values[tape.offset[arg] + i];
+      out[i] = kernel.da(x, x, values[tape.offset[slot] + i], tape.attr[k]);
+    }
+    return this.array(out, shapeOf(tape, slot));
+  }
+}

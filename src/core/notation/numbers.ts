@@ -1,0 +1,26 @@
+/**
+ * Numbers as a reader sees them: rounded to a few significant figures, `.` as the decimal
+ * separator in English and `,` in Brazilian Portuguese. Formatted by hand (no toLocaleString,
+ * whose output depends on the ICU data of the machine); toPrecision is exactly specified by
+ * ECMA-262, so the text is the same everywhere.
+ */
+import type { Locale } from '../locale.js';
+
+/** Significant figures of the numbers in an explanation (`0.450166 · 0.247517 = 0.111423`). */
+export const READING_SIGFIGS = 6;
+
+/** x to `sigfigs` significant figures, trailing zeros dropped (0.2500 -> 0.25, 1.0e-7 -> 1e-7). */
+export function roundedText(x: number, sigfigs: number): string {
+  if (x === 0) return '0';
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+  const text = x.toPrecision(sigfigs);
+  const [mantissa, exponent] = text.split('e');
+  const trimmed = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+  return exponent === undefined ? trimmed : `${trimmed}e${exponent.replace('+', '')}`;
+}
+
+/** A number for reading in `locale`: rounded, with the language's decimal separator. */
+export function readable(x: number, locale: Locale, sigfigs = READING_SIGFIGS): string {
+  const text = roundedText(x, sigfigs);
+  return locale === 'pt-BR' ? text.replace('.', ',') : text;
+}

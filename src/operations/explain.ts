@@ -1,0 +1,84 @@
+/** POST /v1/explain: the forward and backward passes step by step, as the tutorial teaches them. */
+import { type ExplainOptions, explain } from '../core/explain/index.js';
+import { GRADCHECK_DEFAULTS } from '../core/gradcheck.js';
+import { type Locale, say } from '../core/locale.js';
+import { assertScalarOutput, backward, forward } from '../engine/evaluate.js';
+import { checkResponseSize, checkWork, specPath, tooLarge } from '../engine/limits.js';
+import { type Tape, reportOrder } from '../engine/tape.js';
+import { compileProblem } from '../problems/index.js';
+import { ExplainBody } from '../schemas/explain.js';
+import { operation } from './operation.js';
+import { nonFiniteWarning, targetBroadcastWarnings } from './report.js';
+
+/**
+ * An explanation is for reading: graphs beyond these sizes are refused (413) rather than written
+ * out. Nodes: each is a line or more. Elements: every number of every tensor, each written in
+ * the text, the LaTeX and the Markdown.
+ */
+export const EXPLAIN_LIMITS = { maxNodes: 300, maxElements: 5_000 } as const;
+
+export interface ExplainJob {
+  tape: Tape;
+  locale: Locale;
+  options: ExplainOptions;
+  /** Forward and backward passes the explanation makes. */
+  passes: number;
+}
+
+const ASK_FOR_LESS = say('send a smaller graph, or leave out `gradcheck`', 'envie um grafo menor, ou deixe de fora `gradcheck`');
+
+const paramElements = (tape: Tape): number => Array.from(tape.params).reduce((n, s) => n + tape.size[s], 0);
+
+export const explainOperation = operation({
+  body: ExplainBody,
+  prepare(body, { limits, locale }): ExplainJob {
+    const tape = compileProblem(body, limits);
+    assertScalarOutput(tape);
+    const path = specPath(tape.outputPath);
+    if (tape.nodeCount > EXPLAIN_LIMITS.maxNodes) {
+      throw tooLarge(
+        path,
+        say(
+          `${tape.nodeCount} nodes is more than an explanation writes out, at most ${EXPLAIN_LIMITS.maxNodes} (EXPLAIN_LIMITS.maxNodes): explain a smaller graph, or use /v1/gradients for the numbers alone`,
+          `${tape.nodeCount} nós é mais do que uma explicação escreve, no máximo ${EXPLAIN_LIMITS.maxNodes} (EXPLAIN_LIMITS.maxNodes): explique um grafo menor, ou use /v1/gradients só para os números`,
+        ),
+      );
+    }
+    const elements = tape.initial.length;
+    if (elements > EXPLAIN_LIMITS.maxElements) {
+      throw tooLarge(
+        path,
+        say(
+          `the graph's tensors hold ${elements} numbers together, more than an explanation writes out, at most ${EXPLAIN_LIMITS.maxElements} (EXPLAIN_LIMITS.maxElements): explain smaller tensors, or use /v1/gradients for the numbers alone`,
+          `os tensores do grafo somam ${elements} números, mais do que uma explicação escreve, no máximo ${EXPLAIN_LIMITS.maxElements} (EXPLAIN_LIMITS.maxElements): explique tensores menores, ou use /v1/gradients só para os números`,
+        ),
+      );
+    }
+    const checked = body.gradcheck || body.epsilon !== undefined;
+    const options: ExplainOptions = {
+      learningRate: body.learningRate,
+      gradcheck: checked ? { epsilon: body.epsilon ?? GRADCHECK_DEFAULTS.epsilon } : undefined,
+    };
+    // Forward and backward; SGD's step and the loss after; two forward passes per checked element and one of each more.
+    const passes = 2 + (body.learningRate === undefined ? 0 : 3) + (checked ? 2 * paramElements(tape) + 2 : 0) + 2;
+    checkWork(tape, passes, limits, ASK_FOR_LESS);
+    // Each number appears in a handful of structured fields (value, gradient, contributions, before/after).
+    checkResponseSize(tape, 8 * elements + (checked ? 8 * paramElements(tape) : 0), limits, ASK_FOR_LESS);
+    return { tape, locale, options, passes };
+  },
+  work: ({ tape, passes }) => passes * tape.passWork,
+  run({ tape, locale, options }) {
+    const explanation = explain(tape, locale, options);
+    const values = forward(tape);
+    const grads = backward(tape, values);
+    const slots = reportOrder(tape);
+    return {
+      ...explanation,
+      warnings: [
+        ...targetBroadcastWarnings(tape, locale),
+        ...nonFiniteWarning(tape, values, slots, 'non_finite_values', locale),
+        ...nonFiniteWarning(tape, grads, slots, 'non_finite_gradients', locale),
+      ],
+    };
+  },
+});
