@@ -1,67 +1,320 @@
-/** Feedback sentences in the request's language (pt-BR or en): kind, specific, never the stack. */
-import type { Locale } from '../locale.js';
+/**
+ * Feedback sentences in the request's language (pt-BR or en): kind, specific, never the stack.
+ * They quote the student's graph in the student's own notation (`at u = w · x: du/dw = x`), and a
+ * hint names only derivatives on the path from the output down to the answered id.
+ */
+import type { Shape } from '../../engine/tensor.js';
+import { type Localized, say } from '../locale.js';
+import { readable } from '../notation/numbers.js';
+import { PREC, wrap } from '../notation/written.js';
+import type { GraphWords } from './chain.js';
+import type { Target } from './keys.js';
 import type { DiagnosisCode } from './mistakes.js';
 
+export interface RoundingFacts {
+  /** The place of the last written digit of the (coarsest) element that misses: 0.1 for 0.5. */
+  unit?: number;
+  /** For a single number: the answer and the value it rounds. */
+  submitted?: number;
+  reference?: number;
+  /** The value it rounds was recomputed from these earlier answers (follow-through). */
+  from?: string[];
+  /** The answer equals the value recomputed from these rounded earlier answers: the rounding carried into this step. */
+  carriedFrom?: string[];
+  /** Decimal places that would have been enough at this tolerance. */
+  keep?: number;
+}
 
 export interface FeedbackFacts {
   key: string;
+  target: Target;
   correct: boolean;
   diagnosis: DiagnosisCode | null;
-  /** The node where the mistake was made. */
-  node?: { id: string; op: string };
+  /** The node whose local derivative the mistake changed, and with respect to which arg. */
+  node?: number;
+  arg?: number;
   followedFrom?: string[];
+  /** Of `followedFrom`, the answers that were themselves roundings. */
+  roundedEarlier?: string[];
+  rounding?: RoundingFacts;
   raw?: unknown;
-  shapeExpected?: string;
+  /** The shape the answer should have had, when it had another. */
+  shapeExpected?: Shape;
 }
+
+/** Longer chains are written by their ends only. */
+const MAX_CHAIN_FACTORS = 8;
+
+/** `a`, `a and b`, `a, b and c`. */
+const list = (items: readonly string[], and: string): string => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`);
+const lists = (items: readonly string[]): Localized => say(list(items, 'and'), list(items, 'e'));
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** "your earlier answer for y_hat" / "da sua resposta anterior para y_hat" (with the preposition "de" that Portuguese contracts). */
+function earlier(keys: readonly string[], rounded = false): Localized {
+  const used = lists(keys);
+  return keys.length === 1
+    ? say(`your ${rounded ? 'rounded ' : ''}earlier answer for ${used.en}`, `da sua resposta anterior ${rounded ? 'arredondada ' : ''}para ${used['pt-BR']}`)
+    : say(`your ${rounded ? 'rounded ' : ''}earlier answers for ${used.en}`, `das suas respostas anteriores ${rounded ? 'arredondadas ' : ''}para ${used['pt-BR']}`);
+}
+
+/** The ids a derivative-like answer runs between: d(of)/d(wrt); a step's is d(output)/d(param). */
+function ends(w: GraphWords, t: Target): { of: number; wrt: number } | undefined {
+  if (t.kind === 'derivative' || t.kind === 'fd') return { of: t.of, wrt: t.wrt };
+  if (t.kind === 'step') return { of: w.tape.output, wrt: t.slot };
+  return undefined;
+}
+
+/** `w ← w − lr · dL/dw`. */
+const update = (w: GraphWords, slot: number): string => `${w.name(slot)} ← ${w.name(slot)} − lr · ${w.d(w.tape.output, slot)}`;
+
+/**
+ * The chain rule from `of` down to `wrt`: `dL/dw = dL/dy_hat · … · du/dw`, and with `formulas`
+ * each local derivative's formula (`, with dL/dy_hat = y_hat − y, …`). Undefined when the path
+ * forks or there is none.
+ */
+function chainRule(w: GraphWords, of: number, wrt: number, formulas: boolean): Localized | undefined {
+  const factors = w.chain(of, wrt);
+  if (factors === 'branches' || factors.length === 0) return undefined;
+  if (factors.length > MAX_CHAIN_FACTORS) {
+    const names = factors.map((f) => w.d(f.of, f.wrt));
+    const text = `${w.d(of, wrt)} = ${names.slice(0, 2).join(' · ')} · … · ${names.slice(-2).join(' · ')}`;
+    return say(text, text);
+  }
+  const rule = w.chainRule(of, wrt, factors);
+  const known = formulas ? factors.filter((f) => f.formula !== undefined).map((f) => `${w.d(f.of, f.wrt)} = ${f.formula}`) : [];
+  if (!known.length) return say(rule, rule);
+  if (factors.length === 1) return say(known[0], known[0]);
+  return say(`${rule}, with ${list(known, 'and')}`, `${rule}, com ${list(known, 'e')}`);
+}
+
+type Hint = (w: GraphWords, f: FeedbackFacts) => Localized;
+
+const signError: Hint = (w, f) => {
+  if (f.node !== undefined && f.arg !== undefined) {
+    const arg = w.argSlot(f.node, f.arg);
+    const local = w.local(f.node, f.arg);
+    const rule = local ? `${w.d(f.node, arg)} = ${local.text}` : w.d(f.node, arg);
+    const at = w.statement(f.node);
+    return say(`${f.key}: the sign of one local derivative is flipped, at ${at}: ${rule}.`, `${f.key}: o sinal de uma derivada local está trocado, em ${at}: ${rule}.`);
+  }
+  const head = say(`${f.key}: the size is right but the sign is flipped.`, `${f.key}: o valor absoluto está certo, mas o sinal está trocado.`);
+  const t = f.target;
+  if (t.kind === 'value') {
+    if (!w.isNode(t.slot)) return head;
+    const at = w.statement(t.slot);
+    return say(`${head.en} Recompute ${at} and watch the signs.`, `${head['pt-BR']} Refaça ${at} com atenção aos sinais.`);
+  }
+  if (t.kind === 'step') return say(`${head.en} The update is ${update(w, t.slot)}.`, `${head['pt-BR']} A atualização é ${update(w, t.slot)}.`);
+  const { of, wrt } = ends(w, t)!;
+  const chain = chainRule(w, of, wrt, true);
+  const from = w.name(of), to = w.name(wrt);
+  return chain
+    ? say(`${head.en} Check the sign of each local derivative on the path from ${from} to ${to}: ${chain.en}.`, `${head['pt-BR']} Confira o sinal de cada derivada local no caminho de ${from} até ${to}: ${chain['pt-BR']}.`)
+    : say(`${head.en} Check the sign of each local derivative on the paths from ${from} to ${to}.`, `${head['pt-BR']} Confira o sinal de cada derivada local nos caminhos de ${from} até ${to}.`);
+};
+
+/** `dy_hat/dz = σ'(z) = y_hat · (1 − y_hat)`, the activation's local derivative in the student's notation. */
+function activationDerivative(w: GraphWords, node: number): string {
+  const z = w.argSlot(node, 0);
+  const local = w.local(node, 0)?.text;
+  // relu's and leaky_relu's derivatives are written as f'(z) already.
+  const prime = local?.includes("'(") ? undefined : w.prime(node);
+  const forms = [w.d(node, z), prime, local].filter((s, i, all): s is string => s !== undefined && all.indexOf(s) === i);
+  return forms.join(' = ');
+}
+
+/** `dL/dz = dL/dy_hat · dy_hat/dz` for the node's arg j; empty when the answer is that local derivative itself. */
+function throughNode(w: GraphWords, f: FeedbackFacts, node: number, j: number): string {
+  const of = ends(w, f.target)?.of;
+  if (of === undefined || of === node) return '';
+  const times = w.local(node, j) ? '·' : '⊙';
+  return `${w.d(of, w.argSlot(node, j))} = ${w.d(of, node)} ${times} ${w.d(node, w.argSlot(node, j))}`;
+}
+
+const missingActivationDerivative: Hint = (w, f) => {
+  const node = f.node!;
+  const at = w.statement(node), rule = throughNode(w, f, node, 0), derivative = activationDerivative(w, node);
+  return rule
+    ? say(
+        `${f.key}: the derivative of the activation is missing, at ${at}. Going back through it, multiply by its local derivative: ${rule}, with ${derivative}.`,
+        `${f.key}: falta a derivada da função de ativação, em ${at}. Ao voltar por ela, multiplique pela derivada local: ${rule}, com ${derivative}.`,
+      )
+    : say(`${f.key}: the derivative of the activation is missing, at ${at}: ${derivative}.`, `${f.key}: falta a derivada da função de ativação, em ${at}: ${derivative}.`);
+};
+
+const activationInsteadOfDerivative: Hint = (w, f) => {
+  const node = f.node!;
+  const at = w.statement(node), value = w.name(node), derivative = activationDerivative(w, node);
+  return say(
+    `${f.key}: at ${at}, you used the activation's value ${value} where its derivative belongs: ${derivative}, not ${value}.`,
+    `${f.key}: em ${at}, você usou o valor da ativação, ${value}, onde vai a sua derivada: ${derivative}, e não ${value}.`,
+  );
+};
+
+const missingInputFactor: Hint = (w, f) => {
+  const node = f.node!, j = f.arg!;
+  const at = w.statement(node), arg = w.argSlot(node, j), other = w.name(w.argSlot(node, 1 - j));
+  const local = w.local(node, j);
+  if (!local) {
+    return say(
+      `${f.key}: a factor of the product is missing, at ${at}: the derivative with respect to ${w.name(arg)} keeps the other factor, ${other}.`,
+      `${f.key}: falta um fator do produto, em ${at}: a derivada em relação a ${w.name(arg)} mantém o outro fator, ${other}.`,
+    );
+  }
+  const of = ends(w, f.target)?.of;
+  const rule = `${w.d(node, arg)} = ${local.text}`;
+  if (of === undefined || of === node) return say(`${f.key}: a factor of the product is missing, at ${at}: ${rule}.`, `${f.key}: falta um fator do produto, em ${at}: ${rule}.`);
+  const so = `${w.d(of, arg)} = ${w.d(of, node)} · ${wrap(local, PREC.product).text}`;
+  return say(`${f.key}: a factor of the product is missing, at ${at}: ${rule}, so ${so}.`, `${f.key}: falta um fator do produto, em ${at}: ${rule}, então ${so}.`);
+};
+
+const lossFactor: Hint = (w, f) => {
+  const node = f.node!;
+  const at = w.statement(node);
+  const wrt = ends(w, f.target)?.wrt;
+  const j = wrt === undefined ? 0 : Math.max(0, w.argToward(node, wrt));
+  const local = w.local(node, j);
+  if (!local) {
+    return say(
+      `${f.key}: off by a factor of 2, at ${at}. The derivative of a square brings its 2 down exactly once: the derivative of e² is 2e.`,
+      `${f.key}: o resultado difere por um fator 2, em ${at}. Na derivada de um quadrado, o expoente 2 desce multiplicando uma única vez: a derivada de e² é 2e.`,
+    );
+  }
+  const rule = `${w.d(node, w.argSlot(node, j))} = ${local.text}`;
+  // A square inside a statement (`L = 0.5*(y_hat - y)^2`): also the statement's own local derivative.
+  const whole = wrt === undefined ? undefined : w.statementFactor(node, wrt);
+  const so = whole && whole.of !== node && whole.formula !== undefined ? `${w.d(whole.of, whole.wrt)} = ${whole.formula}` : undefined;
+  return say(
+    `${f.key}: off by a factor of 2, at ${at}. The derivative of a square brings its 2 down exactly once: ${rule}${so ? `, so ${so}` : ''}.`,
+    `${f.key}: o resultado difere por um fator 2, em ${at}. Na derivada de um quadrado, o expoente 2 desce multiplicando uma única vez: ${rule}${so ? `, então ${so}` : ''}.`,
+  );
+};
+
+const updateWrongDirection: Hint = (w, f) => {
+  const t = f.target;
+  const rule = t.kind === 'step' ? update(w, t.slot) : 'w ← w − lr · dL/dw';
+  return say(
+    `${f.key}: the update went along the gradient. Gradient descent moves against it: ${rule} (lr: the learning rate).`,
+    `${f.key}: a atualização foi no sentido do gradiente. A descida do gradiente vai no sentido contrário: ${rule} (lr: a taxa de aprendizado).`,
+  );
+};
+
+/** "1 decimal place", "a whole number", "the tens": the digit an answer was rounded to. */
+function place(unit: number): Localized {
+  const p = Math.round(Math.log10(unit));
+  if (p < 0) return say(count(-p, 'decimal place', 'decimal places'), count(-p, 'casa decimal', 'casas decimais'));
+  const named: Localized[] = [say('a whole number', 'um número inteiro'), say('the tens', 'as dezenas'), say('the hundreds', 'as centenas'), say('the thousands', 'os milhares')];
+  return named[p] ?? say(`a multiple of 10^${p}`, `um múltiplo de 10^${p}`);
+}
+
+/** " 4 decimal places are enough here." when more decimals would have done. */
+function enough(keep: number | undefined): Localized {
+  if (keep === undefined || !Number.isFinite(keep) || keep <= 0) return say('', '');
+  return keep === 1 ? say(': 1 decimal place is enough here', ': 1 casa decimal basta aqui') : say(`: ${keep} decimal places are enough here`, `: ${keep} casas decimais bastam aqui`);
+}
+
+const rounding: Hint = (w, f) => {
+  const r = f.rounding!;
+  const locale = w.locale;
+  if (r.carriedFrom?.length) {
+    const from = earlier(r.carriedFrom, true);
+    return say(
+      `${f.key}: this step is right from ${from.en}, but rounding early carried into it, and the result misses the tolerance. Keep more digits in intermediate results and round only the final answer.`,
+      `${f.key}: este passo está certo a partir ${from['pt-BR']}, mas o arredondamento feito cedo se propagou até aqui, e o resultado ficou fora da tolerância. Mantenha mais casas decimais nos resultados intermediários e arredonde só a resposta final.`,
+    );
+  }
+  const to = place(r.unit!), keep = enough(r.keep);
+  const advice = say(`Keep more digits, in intermediate results too${keep.en}.`, `Mantenha mais casas decimais, também nos resultados intermediários${keep['pt-BR']}.`);
+  if (r.submitted === undefined || r.reference === undefined) {
+    return say(
+      `${f.key}: the answer was rounded to ${to.en}, too coarse for the tolerance. ${advice.en}`,
+      `${f.key}: a resposta foi arredondada para ${to['pt-BR']}, o que é grosseiro demais para a tolerância. ${advice['pt-BR']}`,
+    );
+  }
+  const value = readable(r.reference, locale), written = readable(r.submitted, locale);
+  const source = r.from?.length ? earlier(r.from) : undefined;
+  const what = source ? say(`${value}, the value that follows from ${source.en},`, `${value}, o valor que decorre ${source['pt-BR']},`) : say(value, value);
+  return say(
+    `${f.key}: you rounded ${what.en} to ${to.en} (${written}), too coarse for the tolerance. ${advice.en}`,
+    `${f.key}: você arredondou ${what['pt-BR']} para ${to['pt-BR']} (${written}), o que é grosseiro demais para a tolerância. ${advice['pt-BR']}`,
+  );
+};
 
 /** LMS graders send "" for a question the student left empty. */
 const blank = (f: FeedbackFacts): boolean => typeof f.raw === 'string' && f.raw.trim() === '';
-const list = (keys: string[], and: string) => (keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} ${and} ${keys[keys.length - 1]}`);
-const at = (f: FeedbackFacts, en: boolean) => (f.node ? (en ? ` (at ${f.node.id} = ${f.node.op}(...))` : ` (em ${f.node.id} = ${f.node.op}(...))`) : '');
 
-const en: Record<DiagnosisCode, (f: FeedbackFacts) => string> = {
-  sign_error: (f) => `${f.key}: the size is right but the sign is flipped${at(f, true)}. Check the sign of each local derivative along the chain, e.g. d(y_hat - y)/dy = -1.`,
-  missing_activation_derivative: (f) => `${f.key}: the derivative of the activation is missing${at(f, true)}. Multiply by f'(z) when going back through it: dL/dz = dL/da · f'(z).`,
-  activation_instead_of_derivative: (f) => `${f.key}: you used the activation's value f(z) where its derivative f'(z) belongs${at(f, true)}. For sigmoid, f'(z) = f(z)·(1 - f(z)).`,
-  missing_input_factor: (f) => `${f.key}: a factor of the product is missing${at(f, true)}. For u = w·x, du/dw = x, so dL/dw = dL/du · x.`,
-  loss_factor: (f) => `${f.key}: off by a factor of 2${at(f, true)}. The derivative of (p - y)² is 2(p - y); with the ½ of the tutorial's loss it becomes (p - y).`,
-  update_wrong_direction: (f) => `${f.key}: the update went along the gradient. Gradient descent moves against it: w ← w - lr · dL/dw.`,
-  rounding: (f) => `${f.key}: close, but rounded too coarsely. Keep more digits, especially in intermediate results, and round only at the end.`,
-  unparseable: (f) =>
-    blank(f) ? `${f.key}: no answer was given.` : `${f.key}: '${String(f.raw)}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+const unparseable: Hint = (_w, f) =>
+  blank(f)
+    ? say(`${f.key}: no answer was given.`, `${f.key}: nenhuma resposta foi dada.`)
+    : say(
+        `${f.key}: '${String(f.raw)}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+        `${f.key}: não conseguimos ler '${String(f.raw)}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+      );
+
+const hints: Record<DiagnosisCode, Hint> = {
+  sign_error: signError,
+  missing_activation_derivative: missingActivationDerivative,
+  activation_instead_of_derivative: activationInsteadOfDerivative,
+  missing_input_factor: missingInputFactor,
+  loss_factor: lossFactor,
+  update_wrong_direction: updateWrongDirection,
+  rounding,
+  unparseable,
 };
 
-const pt: Record<DiagnosisCode, (f: FeedbackFacts) => string> = {
-  sign_error: (f) => `${f.key}: o valor absoluto está certo, mas o sinal está trocado${at(f, false)}. Confira o sinal de cada derivada local ao longo da cadeia, por exemplo d(y_hat - y)/dy = -1.`,
-  missing_activation_derivative: (f) => `${f.key}: falta a derivada da função de ativação${at(f, false)}. Ao voltar por ela, multiplique por f'(z): dL/dz = dL/da · f'(z).`,
-  activation_instead_of_derivative: (f) => `${f.key}: você usou o valor da ativação f(z) no lugar da sua derivada f'(z)${at(f, false)}. Para a sigmoide, f'(z) = f(z)·(1 - f(z)).`,
-  missing_input_factor: (f) => `${f.key}: falta um fator do produto${at(f, false)}. Para u = w·x, du/dw = x, então dL/dw = dL/du · x.`,
-  loss_factor: (f) => `${f.key}: o resultado difere por um fator 2${at(f, false)}. A derivada de (p - y)² é 2(p - y); com o ½ da perda do tutorial ela fica (p - y).`,
-  update_wrong_direction: (f) => `${f.key}: a atualização foi no sentido do gradiente. A descida do gradiente vai no sentido contrário: w ← w - lr · dL/dw.`,
-  rounding: (f) => `${f.key}: quase, mas o arredondamento foi grosseiro demais. Mantenha mais casas decimais, principalmente nos resultados intermediários, e arredonde só no final.`,
-  unparseable: (f) =>
-    blank(f) ? `${f.key}: nenhuma resposta foi dada.` : `${f.key}: não conseguimos ler '${String(f.raw)}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+const followedThrough: Hint = (_w, f) => {
+  const used = earlier(f.followedFrom!);
+  const main = say(
+    `${f.key}: correct given ${used.en} (error carried forward): this step itself is right.`,
+    `${f.key}: correto a partir ${used['pt-BR']} (erro propagado): este passo em si está certo.`,
+  );
+  if (!f.roundedEarlier?.length) return main;
+  const rounded = lists(f.roundedEarlier);
+  return say(
+    `${main.en} The error comes from rounding ${rounded.en} early: keep more digits there.`,
+    `${main['pt-BR']} O erro vem do arredondamento precoce de ${rounded['pt-BR']}: mantenha mais casas decimais ali.`,
+  );
 };
 
-export function feedback(locale: Locale, f: FeedbackFacts): string {
-  const isEn = locale === 'en';
-  if (f.diagnosis) return (isEn ? en : pt)[f.diagnosis](f);
-  if (f.correct && f.followedFrom?.length) {
-    const used = list(f.followedFrom, isEn ? 'and' : 'e');
-    return isEn
-      ? `${f.key}: correct given your earlier answer for ${used} (error carried forward): this step itself is right.`
-      : `${f.key}: correto a partir da sua resposta anterior para ${used} (erro propagado): este passo em si está certo.`;
+/** A wrong answer that no mistake explains: how to recompute it, in the student's notation. */
+const recompute: Hint = (w, f) => {
+  const head = say(`${f.key}: not correct.`, `${f.key}: incorreto.`);
+  const t = f.target;
+  if (t.kind === 'value' && w.isNode(t.slot)) {
+    const at = w.statement(t.slot);
+    return say(`${head.en} Recompute ${at} from the values before it.`, `${head['pt-BR']} Refaça ${at} a partir dos valores anteriores.`);
   }
-  if (f.correct) return isEn ? `${f.key}: correct.` : `${f.key}: correto.`;
+  if (t.kind === 'step') return say(`${head.en} Recompute it: ${update(w, t.slot)}.`, `${head['pt-BR']} Refaça: ${update(w, t.slot)}.`);
+  if (t.kind === 'fd') {
+    const of = w.name(t.of), x = w.name(t.wrt);
+    const formula = `(${of}(${x} + ε) − ${of}(${x} − ε)) / (2ε)`;
+    return say(`${head.en} Recompute it: ${formula}.`, `${head['pt-BR']} Refaça: ${formula}.`);
+  }
+  const factors = t.kind === 'derivative' ? w.chain(t.of, t.wrt) : [];
+  // One statement: its formula; a longer chain: its factors by name.
+  const chain = t.kind === 'derivative' ? chainRule(w, t.of, t.wrt, factors.length === 1) : undefined;
+  return chain
+    ? say(`${head.en} Recompute it by the chain rule: ${chain.en}.`, `${head['pt-BR']} Refaça pela regra da cadeia: ${chain['pt-BR']}.`)
+    : say(`${head.en} Recompute this step from the values before it.`, `${head['pt-BR']} Refaça este passo a partir dos valores anteriores.`);
+};
+
+export function feedback(w: GraphWords, f: FeedbackFacts): string {
+  const { locale } = w;
+  if (f.diagnosis) return hints[f.diagnosis](w, f)[locale];
+  if (f.correct && f.followedFrom?.length) return followedThrough(w, f)[locale];
+  if (f.correct) return say(`${f.key}: correct.`, `${f.key}: correto.`)[locale];
   if (f.shapeExpected) {
-    return isEn ? `${f.key}: expected ${f.shapeExpected}.` : `${f.key}: esperava-se ${f.shapeExpected}.`;
+    const shape = f.shapeExpected.length ? say(`a tensor of shape [${f.shapeExpected.join(', ')}]`, `um tensor de formato [${f.shapeExpected.join(', ')}]`) : say('a single number', 'um único número');
+    return say(`${f.key}: expected ${shape.en}.`, `${f.key}: esperava-se ${shape['pt-BR']}.`)[locale];
   }
-  return isEn
-    ? `${f.key}: not correct. Recompute this step from the values before it.`
-    : `${f.key}: incorreto. Refaça este passo a partir dos valores anteriores.`;
+  return recompute(w, f)[locale];
 }
 
-/** One sentence for the whole submission. */
-export function summary(locale: Locale, correct: number, total: number): string {
-  return locale === 'en' ? `${correct} of ${total} answers correct.` : `${correct} de ${total} respostas corretas.`;
+/** One sentence for the whole submission; the noun agrees with the number of answers. */
+export function summary(locale: GraphWords['locale'], correct: number, total: number): string {
+  return say(
+    `${correct} of ${total} ${total === 1 ? 'answer' : 'answers'} correct.`,
+    `${correct} de ${total} ${total === 1 ? 'resposta correta' : 'respostas corretas'}.`,
+  )[locale];
 }

@@ -2,19 +2,21 @@
  * Grades a student's hand-computed answers: each answer against the expected value at its
  * tolerance; a wrong one gets follow-through credit when it is right given the student's own
  * earlier (wrong) answers, and otherwise a diagnosis when it equals the value some typical
- * mistake produces.
+ * mistake produces, or is a rounding (rounding.ts) of a value it should have had.
  */
-import { SpecError, type FieldProblem } from '../../engine/errors.js';
-import { NODE, type Tape, argsOf, opNameOf, opOf, positionOf } from '../../engine/tape.js';
-import { type Tensor, type WireNumber, type WireValue, shapeText, sizeOf, toJson } from '../../engine/tensor.js';
+import { SpecError, type LocalizedProblem } from '../../engine/errors.js';
+import { NODE, type Tape, argsOf, opOf, positionOf } from '../../engine/tape.js';
+import { type Tensor, type WireNumber, type WireValue, sizeOf, toJson } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
 import type { Locale } from '../locale.js';
-import { feedback, summary } from './feedback.js';
+import { GraphWords } from './chain.js';
+import { type FeedbackFacts, type RoundingFacts, feedback, summary } from './feedback.js';
 import { type Target, parseKey } from './keys.js';
-import { type DiagnosisCode, MAX_NODES_FOR_NODE_MISTAKES, type Variant, mistakeVariants } from './mistakes.js';
+import { type DiagnosisCode, MAX_NODES_FOR_NODE_MISTAKES, mistakeVariants } from './mistakes.js';
 import { type RawAnswer, parseAnswer } from './numbers.js';
+import { type Rounded, decimalsToKeep, roundingOf } from './rounding.js';
 import { type Scenario, ScenarioEvaluator } from './scenario.js';
-import { DEFAULT_TOLERANCE, type Tolerance, coarser, within } from './tolerance.js';
+import { DEFAULT_TOLERANCE, type Tolerance, within } from './tolerance.js';
 
 export interface AnswerWithTolerance {
   value: RawAnswer;
@@ -83,7 +85,7 @@ const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
 
 /** Reads every answer against the problem's ids; every key that names no id is reported at once (422). */
 export function readAnswers(tape: Tape, answers: Record<string, RawAnswer | AnswerWithTolerance>, tolerance?: Tolerance): ReadAnswer[] {
-  const problems: FieldProblem[] = [];
+  const problems: LocalizedProblem[] = [];
   const read = Object.keys(answers).flatMap((key) => {
     const given = answers[key];
     try {
@@ -93,7 +95,7 @@ export function readAnswers(tape: Tape, answers: Record<string, RawAnswer | Answ
       return [{ key, raw, target, tolerance: own ?? tolerance ?? DEFAULT_TOLERANCE, value: parseAnswer(raw) }];
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      problems.push(...e.errors);
+      problems.push(...e.problems);
       return [];
     }
   });
@@ -101,10 +103,10 @@ export function readAnswers(tape: Tape, answers: Record<string, RawAnswer | Answ
   return read;
 }
 
-/** Each wrong answer as the pin it puts on a follow-through scenario, by answer key. */
-function pinsFrom(tape: Tape, wrong: Answer[]): Map<string, Scenario> {
+/** Each answer as the pin it puts on a scenario computed from the student's own answers, by answer key. */
+function pinsFrom(tape: Tape, answers: Answer[]): Map<string, Scenario> {
   const pins = new Map<string, Scenario>();
-  for (const a of wrong) {
+  for (const a of answers) {
     const t = a.target;
     const value = a.value!.data;
     if (value.length !== a.expected.data.length) continue;
@@ -117,9 +119,6 @@ function pinsFrom(tape: Tape, wrong: Answer[]): Map<string, Scenario> {
   }
   return pins;
 }
-
-/** The node in `slot` as feedback names it: its id and op. */
-const nodeNamed = (tape: Tape, slot: number): { id: string; op: string } => ({ id: tape.ids[slot]!, op: opNameOf(tape, positionOf(tape, slot)) });
 
 /** One scenario holding the pins (and any mistake) of all the given ones. */
 function merge(scenarios: Scenario[]): Scenario {
@@ -140,6 +139,28 @@ function merge(scenarios: Scenario[]): Scenario {
   return merged;
 }
 
+/** Exactly equal, element by element: a scenario that changes nothing explains nothing. */
+const EXACT: Tolerance = { rtol: 0, atol: 0 };
+
+/** How many rounded earlier answers are tried one by one to name those a rounding carried from. */
+const MAX_CARRIED_NAMED = 8;
+
+/** What grading an answer needs from the whole submission. */
+interface Grading {
+  tape: Tape;
+  evaluate(scenario: Scenario, target: Target): Tensor;
+  /** The pins of the wrong answers, for follow-through (empty when it is off). */
+  pins: Map<string, Scenario>;
+  /** The pins of the answers the student rounded, whose rounding may carry into later steps. */
+  rounded: Map<string, Scenario>;
+}
+
+/** An answer graded: its result, and the facts its feedback sentence is written from. */
+interface Judged {
+  result: Omit<AnswerResult, 'feedback'>;
+  facts: FeedbackFacts;
+}
+
 export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOptions): GradeReport {
   const settings = { learningRate: options.learningRate, epsilon: options.epsilon ?? 1e-4, optimizer: options.optimizer ?? { name: 'sgd' as const } };
   const base = new ScenarioEvaluator(tape, settings);
@@ -147,69 +168,24 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
     const expected = base.expected(a.target);
     return { ...a, expected, directlyCorrect: a.value !== undefined && matches(a.value, expected, a.tolerance) };
   });
-  const wrong = answers.filter((a) => a.value !== undefined && !a.directlyCorrect);
-  const pins = options.followThrough === false ? new Map<string, Scenario>() : pinsFrom(tape, wrong);
-  const evaluate = (scenario: Scenario, target: Target) => new ScenarioEvaluator(tape, settings, scenario).expected(target);
+  const comparable = answers.filter((a) => a.value !== undefined && a.value.data.length === a.expected.data.length);
+  const wrong = comparable.filter((a) => !a.directlyCorrect);
+  // Rounded: accepted at their tolerance though not exact, or wrong and a rounding of the expected value.
+  const rounded = comparable.filter((a) => (a.directlyCorrect ? !matches(a.value!, a.expected, EXACT) : roundingOf(a.raw, a.value!, a.expected, a.tolerance) !== undefined));
+  const grading: Grading = {
+    tape,
+    evaluate: (scenario, target) => new ScenarioEvaluator(tape, settings, scenario).expected(target),
+    pins: options.followThrough === false ? new Map() : pinsFrom(tape, wrong),
+    rounded: pinsFrom(tape, rounded),
+  };
 
-  const results = answers.map((a): AnswerResult => {
-    const common = { key: a.key, expected: toJson(a.expected), tolerance: a.tolerance, followThrough: false, followedFrom: [] as string[] };
-    if (a.value === undefined) {
-      return { ...common, submitted: a.raw, correct: false, credit: 0, absError: null, diagnosis: 'unparseable', feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis: 'unparseable', raw: a.raw }) };
-    }
-    const value = a.value;
-    const submitted = toJson(value);
-    if (value.data.length !== a.expected.data.length) {
-      const shapeExpected = a.expected.shape.length ? `a tensor of shape ${shapeText(a.expected.shape)}` : 'a single number';
-      return { ...common, submitted, correct: false, credit: 0, absError: null, diagnosis: null, feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis: null, shapeExpected }) };
-    }
-    const absError = toJson({ shape: [], data: Float64Array.of(value.data.reduce((m, s, i) => Math.max(m, Math.abs(s - a.expected.data[i])), 0)) }) as WireNumber;
-    const elementsRight = value.data.filter((s, i) => within(a.tolerance, s, a.expected.data[i])).length;
-    if (a.directlyCorrect) {
-      return { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, feedback: feedback(options.locale, { key: a.key, correct: true, diagnosis: null }) };
-    }
-
-    // Follow-through: right given the student's own other (wrong) answers?
-    const others = [...pins].filter(([key]) => key !== a.key);
-    const ft = others.length ? merge(others.map(([, s]) => s)) : undefined;
-    const ftExpected = ft ? evaluate(ft, a.target) : undefined;
-    if (ft && ftExpected && !matches(ftExpected, a.expected, { rtol: 0, atol: 0 }) && matches(value, ftExpected, a.tolerance)) {
-      const alone = others.filter(([, s]) => matches(value, evaluate(s, a.target), a.tolerance)).map(([key]) => key);
-      const needed = others.filter(([key]) => !matches(value, evaluate(merge(others.filter(([k]) => k !== key).map(([, s]) => s)), a.target), a.tolerance)).map(([key]) => key);
-      const followedFrom = alone.length ? alone : needed.length ? needed : others.map(([key]) => key);
-      return {
-        ...common,
-        submitted,
-        correct: true,
-        credit: 1,
-        absError,
-        diagnosis: null,
-        followThrough: true,
-        followedFrom,
-        followThroughExpected: toJson(ftExpected),
-        feedback: feedback(options.locale, { key: a.key, correct: true, diagnosis: null, followedFrom }),
-      };
-    }
-
-    // Diagnosis: the first mistake whose recomputation gives the student's answer.
-    const variants = mistakeVariants(tape, a.target);
-    const explains = (v: Variant, scenario: Scenario | undefined, expected: Tensor): boolean => {
-      const alternative = v.transform ? v.transform(expected) : evaluate(merge([scenario ?? {}, v.scenario ?? {}]), a.target);
-      return !matches(alternative, expected, { rtol: 0, atol: 0 }) && matches(value, alternative, a.tolerance);
-    };
-    const found =
-      variants.find((v) => explains(v, undefined, a.expected)) ??
-      (ft && ftExpected ? variants.find((v) => explains(v, ft, ftExpected)) : undefined);
-    const rounding = !found && (matches(value, a.expected, coarser(a.tolerance)) || (ftExpected !== undefined && matches(value, ftExpected, coarser(a.tolerance))));
-    const diagnosis: DiagnosisCode | null = found?.code ?? (rounding ? 'rounding' : null);
-    return {
-      ...common,
-      submitted,
-      correct: false,
-      credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0,
-      absError,
-      diagnosis,
-      feedback: feedback(options.locale, { key: a.key, correct: false, diagnosis, node: found?.node === undefined ? undefined : nodeNamed(tape, found.node) }),
-    };
+  const judged = answers.map((a) => judge(grading, a));
+  const diagnosisOf = new Map(judged.map(({ result }) => [result.key, result.diagnosis]));
+  const words = new GraphWords(tape, options.locale);
+  const results = judged.map(({ result, facts }) => {
+    // Follow-through from an answer that was itself a rounding: the feedback says where the error began.
+    if (result.followThrough) facts.roundedEarlier = result.followedFrom.filter((key) => diagnosisOf.get(key) === 'rounding');
+    return inContractOrder({ ...result, feedback: feedback(words, facts) });
   });
 
   const credit = results.reduce((s, r) => s + r.credit, 0);
@@ -218,10 +194,118 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
     score: results.length ? credit / results.length : 0,
     correct,
     total: results.length,
-    results: results.map(inContractOrder),
+    results,
     feedback: summary(options.locale, correct, results.length),
     locale: options.locale,
   };
+}
+
+/** One answer: right, right given the student's earlier answers (follow-through), or wrong with a diagnosis. */
+function judge(g: Grading, a: Answer): Judged {
+  const common = { key: a.key, expected: toJson(a.expected), tolerance: a.tolerance, followThrough: false, followedFrom: [] as string[] };
+  const facts: FeedbackFacts = { key: a.key, target: a.target, correct: false, diagnosis: null };
+  if (a.value === undefined) {
+    return { result: { ...common, submitted: a.raw, correct: false, credit: 0, absError: null, diagnosis: 'unparseable' }, facts: { ...facts, diagnosis: 'unparseable', raw: a.raw } };
+  }
+  const value = a.value;
+  const submitted = toJson(value);
+  if (value.data.length !== a.expected.data.length) {
+    return { result: { ...common, submitted, correct: false, credit: 0, absError: null, diagnosis: null }, facts: { ...facts, shapeExpected: a.expected.shape } };
+  }
+  const absError = toJson({ shape: [], data: Float64Array.of(value.data.reduce((m, s, i) => Math.max(m, Math.abs(s - a.expected.data[i])), 0)) }) as WireNumber;
+  if (a.directlyCorrect) return { result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null }, facts: { ...facts, correct: true } };
+
+  // Follow-through: right given the student's own other (wrong) answers?
+  const others = [...g.pins].filter(([key]) => key !== a.key);
+  const ft = others.length ? merge(others.map(([, s]) => s)) : undefined;
+  const ftExpected = ft ? g.evaluate(ft, a.target) : undefined;
+  const followable = ftExpected !== undefined && !matches(ftExpected, a.expected, EXACT);
+  if (followable && matches(value, ftExpected, a.tolerance)) {
+    const alone = others.filter(([, s]) => matches(value, g.evaluate(s, a.target), a.tolerance)).map(([key]) => key);
+    const needed = others.filter(([key]) => !matches(value, g.evaluate(merge(others.filter(([k]) => k !== key).map(([, s]) => s)), a.target), a.tolerance)).map(([key]) => key);
+    const followedFrom = alone.length ? alone : needed.length ? needed : others.map(([key]) => key);
+    return {
+      result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, followThrough: true, followedFrom, followThroughExpected: toJson(ftExpected) },
+      facts: { ...facts, correct: true, followedFrom },
+    };
+  }
+
+  const elementsRight = value.data.filter((s, i) => within(a.tolerance, s, a.expected.data[i])).length;
+  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected } : undefined);
+  return {
+    result: { ...common, submitted, correct: false, credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0, absError, diagnosis: found?.code ?? null },
+    facts: { ...facts, diagnosis: found?.code ?? null, node: found?.node, arg: found?.arg, rounding: found?.rounding },
+  };
+}
+
+interface Diagnosis {
+  code: DiagnosisCode;
+  node?: number;
+  arg?: number;
+  rounding?: RoundingFacts;
+}
+
+/**
+ * A value the answer may be a rounding of: the expected one, one recomputed from the student's
+ * earlier answers (`from`), or a mistake's (`mistake`).
+ */
+interface Candidate {
+  value: Tensor;
+  from?: string[];
+  mistake?: Diagnosis;
+}
+
+/**
+ * Why a wrong answer is wrong. In order: a mistake whose recomputation (on the true computation,
+ * then on follow-through) gives the answer at its tolerance; the value recomputed from the
+ * student's rounded earlier answers (rounding carried into this step); then, of the values the
+ * answer is a rounding of (rounding.ts), the closest: the expected value, the follow-through
+ * value, or a mistake's value (a mistake made and then rounded).
+ */
+function diagnose(g: Grading, a: Answer, value: Tensor, others: [string, Scenario][], ft: { scenario: Scenario; expected: Tensor } | undefined): Diagnosis | undefined {
+  const candidates: Candidate[] = [{ value: a.expected }];
+  if (ft) candidates.push({ value: ft.expected, from: others.map(([key]) => key) });
+
+  // A mistake at the answer's tolerance.
+  const variants = mistakeVariants(g.tape, a.target);
+  const mistakes: Candidate[] = [];
+  for (const [scenario, expected] of ft ? ([[undefined, a.expected], [ft.scenario, ft.expected]] as const) : ([[undefined, a.expected]] as const)) {
+    for (const v of variants) {
+      const alternative = v.transform ? v.transform(expected) : g.evaluate(merge([scenario ?? {}, v.scenario ?? {}]), a.target);
+      if (matches(alternative, expected, EXACT)) continue;
+      const diagnosis: Diagnosis = { code: v.code, node: v.node, arg: v.arg };
+      if (matches(value, alternative, a.tolerance)) return diagnosis;
+      mistakes.push({ value: alternative, mistake: diagnosis });
+    }
+  }
+
+  // Right from the student's own rounded earlier answers: the rounding carried into this step.
+  const carriedKeys = [...g.rounded.keys()].filter((key) => key !== a.key && !g.pins.has(key));
+  if (carriedKeys.length) {
+    const carriedWith = (keys: string[]) => merge([...others.map(([, s]) => s), ...keys.map((key) => g.rounded.get(key)!)]);
+    const carried = g.evaluate(carriedWith(carriedKeys), a.target);
+    const isNew = !matches(carried, a.expected, EXACT) && !(ft && matches(carried, ft.expected, EXACT));
+    if (isNew && matches(value, carried, a.tolerance)) {
+      const tried = carriedKeys.slice(0, MAX_CARRIED_NAMED);
+      const needed = tried.filter((key) => !matches(value, g.evaluate(carriedWith(carriedKeys.filter((k) => k !== key)), a.target), a.tolerance));
+      return { code: 'rounding', rounding: { carriedFrom: needed.length ? needed : tried } };
+    }
+    if (isNew) candidates.push({ value: carried, from: carriedKeys.slice(0, MAX_CARRIED_NAMED) });
+  }
+
+  // The closest value the answer is a rounding of; on a tie, rounding before a mistake.
+  let best: { candidate: Candidate; rounded: Rounded } | undefined;
+  for (const candidate of [...candidates, ...mistakes]) {
+    const rounded = roundingOf(a.raw, value, candidate.value, a.tolerance);
+    if (rounded && (!best || rounded.distance < best.rounded.distance)) best = { candidate, rounded };
+  }
+  if (!best) return undefined;
+  const { candidate, rounded } = best;
+  if (candidate.mistake) return candidate.mistake;
+  // Enough decimals for the tolerance, and at least one more than the answer has.
+  const keep = Math.max(decimalsToKeep(candidate.value, a.tolerance), 1 - Math.round(Math.log10(rounded.unit)));
+  const scalar = value.data.length === 1 ? { submitted: value.data[0], reference: candidate.value.data[0] } : {};
+  return { code: 'rounding', rounding: { unit: rounded.unit, keep, from: candidate.from, ...scalar } };
 }
 
 /** The contract's field order (key, submitted, expected, correct, ...), for readers of raw JSON. */
@@ -233,14 +317,15 @@ function inContractOrder(r: AnswerResult): AnswerResult {
 /**
  * Forward or backward passes that grading these answers may make: per answer, its own
  * evaluation, follow-through, and for diagnosis one recomputation per mistake variant (a few per
- * node on graphs small enough to try them), each possibly on top of follow-through. A finite
- * difference makes two passes per element of the leaf it perturbs.
+ * node on graphs small enough to try them), each possibly on top of follow-through, and the
+ * recomputation from the student's rounded earlier answers (with up to MAX_CARRIED_NAMED more to
+ * name them). A finite difference makes two passes per element of the leaf it perturbs.
  */
 export function gradingPasses(tape: Tape, answers: readonly ReadAnswer[]): number {
   let argCount = 0;
   for (let k = 0; k < tape.nodeCount; k++) argCount += opOf(tape, k).args.length;
   const variants = tape.nodeCount <= MAX_NODES_FOR_NODE_MISTAKES ? argCount + 4 * tape.nodeCount + 2 : 2;
-  const perAnswer = 4 + 4 * variants;
+  const perAnswer = 4 + 4 * variants + 2 * (1 + MAX_CARRIED_NAMED);
   return answers.reduce((n, a) => n + perAnswer * (a.target.kind === 'fd' ? 2 * tape.size[a.target.wrt] : 1), 0);
 }
 

@@ -34,7 +34,8 @@ export const DIAGNOSIS_DEFINITIONS: Record<DiagnosisCode, string> = {
   missing_input_factor: `The answer equals the value obtained when the local derivative of one product (${names('product')}) with respect to one factor leaves out the other factor (dL/dw = dL/du instead of dL/du * x).`,
   loss_factor: `The answer equals the value obtained when the local derivative of one squared error (${names('squared_error')}, or ${names('power')} with an exponent of 2) is doubled or halved: the factor 2 of the square lost or kept twice.`,
   update_wrong_direction: 'A step answer equals the param moved along the gradient instead of against it (w + lr * dL/dw).',
-  rounding: 'The answer misses the tolerance but is within a tolerance ten times looser (one significant figure or decimal fewer): rounded too coarsely, or rounded too early in the chain.',
+  rounding:
+    "The answer agrees, within one unit of its own last written digit, with the expected value or with the value recomputed from the student's earlier answers (0.5 for 0.45017, 0.3 for 0.33427, '0,11' for 0.11142, 2.7 for 2.7183): rounded too coarsely. Or it equals, at its tolerance, the value recomputed from the student's rounded earlier answers (accepted within their tolerance though not exact, or themselves a rounding): rounding early carried into this step. The written digits are the answer's text, or for a JSON number its shortest round-trip form (String(x)); in a whole number without a decimal point, trailing zeros are placeholders (300 is rounded to the hundreds); a fraction is exact and never a rounding. When the unit of the last digit is larger than the value itself, the answer must be the value rounded to that unit, and not 0 (1 for 0.96 is a rounding, 1 or 0 for 0.45 is not). A mistake whose recomputation the answer matches at its tolerance, or rounds more closely, is diagnosed instead.",
   unparseable: "The answer is not a number: write a decimal with '.' or ',' (0.25 or 0,25), an exponent (2.5e-3), or a fraction (1/4).",
 };
 
@@ -43,6 +44,8 @@ export interface Variant {
   code: Exclude<DiagnosisCode, 'rounding' | 'unparseable'>;
   /** The slot of the node whose local derivative was changed, for the feedback sentence. */
   node?: number;
+  /** Which of its args that local derivative is taken with respect to (all of them when absent). */
+  arg?: number;
   scenario?: Scenario;
   /** A change of the answer itself rather than the computation. */
   transform?: (expected: Tensor) => Tensor;
@@ -72,6 +75,7 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
       variants.push({
         code: 'sign_error',
         node,
+        arg: j,
         scenario: at(node, (g, x, y) => {
           const out = own(g, x, y);
           out[j] = negated(out[j]);
@@ -80,8 +84,8 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
       });
     }
     if (def.role === 'activation') {
-      variants.push({ code: 'missing_activation_derivative', node, scenario: at(node, (g) => [tensor(g.shape, g.data.slice())]) });
-      variants.push({ code: 'activation_instead_of_derivative', node, scenario: at(node, (g, _x, y) => [tensor(g.shape, g.data.map((v, i) => v * y.data[i]))]) });
+      variants.push({ code: 'missing_activation_derivative', node, arg: 0, scenario: at(node, (g) => [tensor(g.shape, g.data.slice())]) });
+      variants.push({ code: 'activation_instead_of_derivative', node, arg: 0, scenario: at(node, (g, _x, y) => [tensor(g.shape, g.data.map((v, i) => v * y.data[i]))]) });
     }
     if (def.role === 'product') {
       // The factors are args 0 and 1 (mul, matmul; linear's x and W).
@@ -92,6 +96,7 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
         variants.push({
           code: 'missing_input_factor',
           node,
+          arg: j,
           scenario: at(node, (g, x, y) => {
             const out = own(g, x, y);
             const ones = x.map((t, i) => (i === other ? tensor(t.shape, new Float64Array(t.data.length).fill(1)) : t));

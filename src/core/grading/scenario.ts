@@ -4,6 +4,7 @@
  * Each scenario is one forward pass and one backward pass per differentiated id, computed once.
  */
 import { specError } from '../../engine/errors.js';
+import { say } from '../locale.js';
 import { type LocalRule, type VjpOverride, backward, contributions, forward } from '../../engine/evaluate.js';
 import { type Tape, copyOf, positionOf, shapeOf } from '../../engine/tape.js';
 import { type Tensor, sameShape, tensor } from '../../engine/tensor.js';
@@ -76,7 +77,9 @@ export class ScenarioEvaluator {
 
   private step(slot: number): Tensor {
     const { learningRate, optimizer } = this.settings;
-    if (learningRate === undefined) throw specError('INVALID_SPEC', 'learningRate', 'step answers need the problem\'s learningRate');
+    if (learningRate === undefined) {
+      throw specError('INVALID_SPEC', 'learningRate', say("step answers need the problem's learningRate", 'respostas step(...) precisam da taxa de aprendizado do problema (learningRate)'));
+    }
     const p = copyOf(this.tape, this.tape.initial, slot);
     const update = makeUpdate({ learningRate: learningRate * (this.scenario.updateSign ?? 1), steps: 1, optimizer })();
     update(p.data, copyOf(this.tape, this.gradients(this.tape.output), slot).data, 1);

@@ -91,7 +91,7 @@ describe('grading: diagnosis of common mistakes', () => {
     expect(diagnosis(network, 'step(b2)', [0.2 + 0.1 * dLdb2])).toBe('update_wrong_direction');
   });
 
-  it('rounding: right at a tolerance ten times looser', () => {
+  it('rounding: within one unit of the last written digit', () => {
     expect(diagnosis(neuron, 'dL/dw', Number(N.dLdw.toPrecision(3)) + 0.001)).toBe('rounding');
     expect(diagnosis(expr, 'dL/dz', Number(E.dLdz.toFixed(2)), { tolerance: { decimals: 3 } })).toBe('rounding');
   });
