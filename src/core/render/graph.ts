@@ -1,0 +1,155 @@
+/**
+ * What a picture of the computational graph shows, built from a tape and its evaluation: a box
+ * per value (an input, a param, a node or a literal) with its id, value and gradient, a small
+ * circle per op between its args and its result, and a caption. dot.ts and mermaid.ts write it;
+ * the numbers are rounded for reading here, once, in the request's language.
+ */
+import type { Locale } from '../locale.js';
+import { PROSE_SIGFIGS, type Prose, prose } from '../exercises/format.js';
+import { ARG_STRIDE, CONST, INPUT, PARAM, type Tape, opNameOf, opOf, shapeOf, view } from '../../engine/tape.js';
+import type { Shape, Tensor } from '../../engine/tensor.js';
+import { OP_SYMBOLS } from './symbols.js';
+
+export type BoxRole = 'input' | 'param' | 'node' | 'literal';
+
+export interface ValueBox {
+  /** The box's name in the picture's source: `v` and its slot (an id may be a keyword of DOT or Mermaid). */
+  key: string;
+  /** The user's id; null for a literal arg such as the 0.5 of `0.5*(y_hat - y)^2`. */
+  id: string | null;
+  role: BoxRole;
+  output: boolean;
+  /** `[2×2]`, `[3]`; empty for a number. */
+  shape: string;
+  /** The value rounded, one line per row of a matrix. */
+  value: string[];
+  /** dOutput/dId, shaped and rounded as the value; absent without gradients, and for literals. */
+  gradient?: string[];
+}
+
+export interface OpCircle {
+  /** `f` and the slot of the node it computes. */
+  key: string;
+  symbol: string;
+}
+
+export interface GraphPicture {
+  boxes: ValueBox[];
+  ops: OpCircle[];
+  /** Arg box -> op circle -> result box, in evaluation order (an arg used twice has two edges). */
+  edges: [from: string, to: string][];
+  /** The labels' words in the request's language. */
+  words: { value: string; gradient: string };
+  /** Lines under the picture: what it shows, how to read it, and why gradients are missing if they are. */
+  caption: string[];
+}
+
+/** Fill colours by role (the caption names them); the output is green whatever its role. */
+export const FILL: Record<BoxRole | 'output' | 'op', string> = {
+  input: '#dbe9f6',
+  param: '#fdf0c2',
+  node: '#ffffff',
+  literal: '#f2f2f2',
+  output: '#d7f0d4',
+  op: '#eeeeee',
+};
+
+/** Rows and columns of a tensor shown in full; a larger one shows its first ones and its last. */
+export const SHOWN_ROWS = 4;
+export const SHOWN_COLS = 4;
+
+const ELLIPSIS = '…';
+
+/** The first `shown - 1` items, an ellipsis and the last, when there are more than `shown`. */
+function truncated<T>(items: readonly T[], shown: number, ellipsis: T): T[] {
+  return items.length <= shown ? [...items] : [...items.slice(0, shown - 1), ellipsis, items[items.length - 1]];
+}
+
+/** `[2×2]`, `[3]`; empty for a number. */
+export const shapeLabel = (shape: Shape): string => (shape.length === 0 ? '' : `[${shape.join('×')}]`);
+
+/** A tensor rounded for reading, one line per row: `[0.5, -1]`, long rows and columns cut with `…`. */
+export function tensorLines(t: Tensor, p: Prose): string[] {
+  if (t.shape.length === 0) return [p.n(t.data[0])];
+  const cols = t.shape[t.shape.length - 1];
+  const rows = t.shape.length === 2 ? t.shape[0] : 1;
+  const row = (r: number): string => {
+    const indices = truncated(Array.from({ length: cols }, (_, j) => j), SHOWN_COLS, -1);
+    return `[${indices.map((j) => (j < 0 ? ELLIPSIS : p.n(t.data[r * cols + j]))).join(p.sep)}]`;
+  };
+  const shownRows = truncated(Array.from({ length: rows }, (_, r) => r), SHOWN_ROWS, -1);
+  return shownRows.map((r) => (r < 0 ? '⋮' : row(r)));
+}
+
+const words = (p: Prose) => ({ value: p.t('value', 'valor'), gradient: p.t('gradient', 'gradiente') });
+
+function caption(p: Prose, output: string, outputShape: Shape): string[] {
+  const rounding = p.t(
+    `numbers rounded to ${PROSE_SIGFIGS} significant figures`,
+    `números arredondados a ${PROSE_SIGFIGS} algarismos significativos`,
+  );
+  const legend = p.t('Inputs in blue, params in yellow, the output in green', 'Entradas em azul, parâmetros em amarelo, a saída em verde');
+  if (outputShape.length === 0) {
+    return [
+      p.t(
+        `The computational graph of ${output}: each id's value and gradient d${output}/d(id).`,
+        `Grafo computacional de ${output}: o valor e o gradiente d${output}/d(id) de cada id.`,
+      ),
+      `${legend}; ${rounding} ${p.t('(the exact ones: POST /v1/gradients).', '(os exatos: POST /v1/gradients).')}`,
+    ];
+  }
+  const shape = shapeLabel(outputShape);
+  return [
+    p.t(
+      `The computational graph of ${output}, values only: the output ${output} has shape ${shape}, not a scalar, so there are no gradients (reduce it with sum, mean or a loss).`,
+      `Grafo computacional de ${output}, só os valores: a saída ${output} tem forma ${shape} e não é um escalar, então não há gradientes (reduza-a com sum, mean ou uma perda).`,
+    ),
+    `${legend}; ${rounding} ${p.t('(the exact ones: POST /v1/forward).', '(os exatos: POST /v1/forward).')}`,
+  ];
+}
+
+function roleOf(tape: Tape, slot: number): BoxRole {
+  const kind = tape.kind[slot];
+  return kind === INPUT ? 'input' : kind === PARAM ? 'param' : kind === CONST ? 'literal' : 'node';
+}
+
+/** The op's symbol, with its attr when it is not the default: `leaky relu alpha=0,1`. */
+function symbolOf(tape: Tape, k: number, p: Prose): string {
+  const symbol = OP_SYMBOLS[opNameOf(tape, k)];
+  const [attr] = opOf(tape, k).attrs;
+  return attr && tape.attr[k] !== attr.default ? `${symbol} ${attr.name}=${p.n(tape.attr[k])}` : symbol;
+}
+
+/**
+ * The picture of an evaluated tape. `gradients` (dOutput/dSlot) is given when the output is a
+ * scalar; without it the boxes show values only and the caption says why.
+ */
+export function graphPicture(tape: Tape, values: Float64Array, gradients: Float64Array | undefined, locale: Locale): GraphPicture {
+  const p = prose(locale);
+  const key = (slot: number): string => `v${slot}`;
+  const boxes: ValueBox[] = [];
+  for (let s = 0; s < tape.slotCount; s++) {
+    const role = roleOf(tape, s);
+    const shape = shapeOf(tape, s);
+    boxes.push({
+      key: key(s),
+      id: tape.ids[s],
+      role,
+      output: s === tape.output,
+      shape: shapeLabel(shape),
+      value: tensorLines(view(tape, values, s), p),
+      gradient: gradients && role !== 'literal' ? tensorLines(view(tape, gradients, s), p) : undefined,
+    });
+  }
+  const ops: OpCircle[] = [];
+  const edges: [string, string][] = [];
+  for (let k = 0; k < tape.nodeCount; k++) {
+    const s = tape.nodeSlot[k];
+    const op = `f${s}`;
+    ops.push({ key: op, symbol: symbolOf(tape, k, p) });
+    const arity = opOf(tape, k).args.length;
+    for (let j = 0; j < arity; j++) edges.push([key(tape.args[k * ARG_STRIDE + j]), op]);
+    edges.push([op, key(s)]);
+  }
+  return { boxes, ops, edges, words: words(p), caption: caption(p, tape.ids[tape.output]!, shapeOf(tape, tape.output)) };
+}
