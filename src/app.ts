@@ -6,21 +6,26 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 import { Computer, DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
 import { registerJsonParser } from './http/raw-json.js';
 import { logRequest } from './http/log.js';
+import { PROBLEM_MEDIA_TYPE, ServedDocument, packageVersion, transformRoute } from './http/openapi.js';
+import { registerLanguageHeaders } from './http/language.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
 import { exercisesRoute } from './routes/exercises.js';
+import { explainRoute } from './routes/explain.js';
 import { forwardRoute } from './routes/forward.js';
 import { gradcheckRoute } from './routes/gradcheck.js';
 import { gradeRoute } from './routes/grade.js';
 import { gradientsRoute } from './routes/gradients.js';
 import { healthRoutes } from './routes/health.js';
 import { opsRoute } from './routes/ops.js';
+import { renderRoute } from './routes/render.js';
 import { stepRoute } from './routes/step.js';
+import { errorResponses } from './schemas/problem-details.js';
 import { ComputePool, DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
 export interface AppOptions {
@@ -63,6 +68,7 @@ export async function buildApp(options: AppOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler(options.checkResponses ?? false));
   registerProblemHandlers(app);
+  registerLanguageHeaders(app);
 
   const isReady = options.isReady ?? (() => true);
   // Hooks with callbacks rather than async functions: they run on every request, and a promise
@@ -84,23 +90,43 @@ export async function buildApp(options: AppOptions = {}) {
       openapi: '3.1.0',
       info: {
         title: 'Gradient service',
-        version: '1.0.0',
-        description:
-          'Backpropagation as a service, exact as PyTorch float64: forward values, gradients, update steps and finite-difference checks for a computational graph (nodes or the tutorial notation), a single neuron, or a small network. Every route has prefilled examples with the tutorial\'s numbers (x = 3, w = -0.2, b = 0.4, y = 0). Errors are RFC 9457 problem details whose errors[].path names the field.',
+        version: packageVersion,
+        description: [
+          'Backpropagation for teaching and learning it, exact as PyTorch float64: forward values, gradients, update steps, finite-difference checks, grading of hand-computed answers and seeded exercises, for a computational graph (JSON nodes or the tutorial\'s own notation), a single neuron, or a small network.',
+          'Every route can be tried as it is: pick an example (the tutorial\'s worked example x = 2, w = 0.5, b = -1, y = 1; its exercise x = 3, w = -0.2, b = 0.4, y = 0, as a neuron, as graph nodes or in its notation; a 2-2-1 network), press "Try it out", then "Execute". Each response shows what the service answers to the example of the same name.',
+          'Send `Accept-Language: pt-BR` for Portuguese feedback, notes and error messages. Errors are RFC 9457 `application/problem+json` documents with a machine-readable `code` and `errors[].path` naming the field; an unknown path is a 404 problem. The wire contract in full: docs/api.md in the repository.',
+        ].join('\n\n'),
       },
       tags: [
         { name: 'compute', description: 'Forward, gradients, step, gradcheck' },
         { name: 'grading', description: 'Grading for LMS tools' },
         { name: 'exercises', description: 'Seeded variants of the tutorial\'s exercises, with answer keys and worked solutions' },
+        { name: 'teaching', description: 'Worked explanations and pictures of the graph' },
         { name: 'catalogue', description: 'The ops' },
         { name: 'operations', description: 'Health and readiness' },
       ],
+      components: {
+        responses: {
+          NotFound: {
+            description: errorResponses[404].description,
+            content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetails' }, examples: errorResponses[404].examples } },
+          },
+        },
+      },
     },
-    transform: jsonSchemaTransform,
+    transform: transformRoute,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Swagger UI and /openapi.json serve the document with each example's answer (src/http/openapi.ts).
+  const document = new ServedDocument(app);
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', displayRequestDuration: true, defaultModelsExpandDepth: 0 },
+    uiHooks: { onRequest: (_request, _reply, done) => void document.get().then(() => done(), done) },
+    transformSpecification: () => document.current(),
+    transformSpecificationClone: false,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => document.get());
 
   const pool = options.pool === false ? undefined : new ComputePool(options.pool ?? DEFAULT_POOL);
   app.addHook('onClose', async () => pool?.close());
@@ -112,8 +138,9 @@ export async function buildApp(options: AppOptions = {}) {
   });
   await app.register(healthRoutes, { isReady });
   await app.register(opsRoute);
-  for (const route of [forwardRoute, gradientsRoute, stepRoute, gradcheckRoute, gradeRoute]) await app.register(route, { computer });
+  for (const route of [forwardRoute, gradientsRoute, stepRoute, gradcheckRoute, gradeRoute, explainRoute]) await app.register(route, { computer });
   await app.register(exercisesRoute);
+  await app.register(renderRoute, { limits: options.limits ?? DEFAULT_LIMITS });
   return app;
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type Locale, generateExercise, listTemplates } from '../core/exercises/index.js';
 import { localeFrom } from '../core/locale.js';
 import { ExerciseBody, ExerciseResponse, ExerciseTemplatesResponse } from '../schemas/exercises.js';
-import { ProblemDetails } from '../schemas/problem-details.js';
+import { ProblemDetails, errorExamplesNamed } from '../schemas/problem-details.js';
 
 /** Built once: the templates do not change while the service runs. */
 const templates = { templates: listTemplates() };
@@ -17,7 +17,9 @@ export const exercisesRoute: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['exercises'],
         summary: 'The exercise templates, with their titles and answer keys',
+        description: 'Each template is a kind of exercise (a neuron with each activation, with mse and bce, a 2-2-1 network, a finite-difference check). Its id goes to POST /v1/exercises with a seed; `answerKeys` are the keys every exercise of the template asks for, as POST /v1/grade takes them.',
         response: { 200: ExerciseTemplatesResponse },
+        responseDocs: { 200: { description: 'Every template, with its title and description in English and in Brazilian Portuguese.' } },
       },
     },
     async () => templates,
@@ -32,12 +34,21 @@ export const exercisesRoute: FastifyPluginAsyncZod = async (app) => {
         description:
           'The same template and seed always give the same exercise. `problem` is what POST /v1/grade takes back with the student\'s `answers`; `answers` holds the expected value of each key, computed by the evaluator. Statement and solution are markdown in the requested locale (the body\'s `locale`, else pt-BR when Accept-Language starts with pt, else en). An unknown template is a 422 whose path is `template`.',
         body: ExerciseBody,
-        response: { 200: ExerciseResponse, 400: ProblemDetails, 422: ProblemDetails },
+        response: { 200: ExerciseResponse, 400: ProblemDetails, 413: ProblemDetails, 415: ProblemDetails, 422: ProblemDetails },
+        responseDocs: {
+          200: { description: 'The exercise: its statement, the problem to grade against, the answer keys, the expected answers and the worked solution.' },
+          400: { description: 'The body is not JSON (`MALFORMED_JSON`), or the schema refuses it (`VALIDATION`: no template or seed, a negative seed, an unknown field).', examples: errorExamplesNamed('malformed-json') },
+          413: { description: 'The body is over `BODY_LIMIT_BYTES`.', examples: errorExamplesNamed('body-too-large') },
+          422: { description: 'No template has this id (path `template`); GET /v1/exercises/templates lists them.', examples: errorExamplesNamed('unknown-template') },
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { template, seed, locale } = request.body;
-      return generateExercise(template, seed, localeOf(locale, request.headers['accept-language']));
+      const language = localeOf(locale, request.headers['accept-language']);
+      // The exercise is in this language whatever Accept-Language says (src/http/language.ts keeps it).
+      reply.header('content-language', language);
+      return generateExercise(template, seed, language);
     },
   );
 };

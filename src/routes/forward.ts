@@ -14,6 +14,7 @@ export const forwardRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async
         description: 'Evaluates the graph (or neuron, or network) and returns the value of every id. Non-finite results are written as "NaN", "Infinity" or "-Infinity" and listed in warnings.',
         body: ForwardBody,
         response: { 200: ForwardResponse, ...problemResponses },
+        responseDocs: { 200: { description: 'The value of every leaf and node (`values`), the output id and any warnings; for a network, each layer\'s z and a.' } },
       },
     },
     async (request, reply) => computer.respond('forward', request, reply, ForwardResponse),

@@ -32,7 +32,10 @@ export const opsRoute: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary: 'The op catalogue, with each op\'s formula and derivative, and the diagnoses that grading uses',
+        description:
+          'What a graph may use: each op with its args, attrs, formula and derivative (as PyTorch computes it, kinks included), how binary ops broadcast, the activations and losses of neuron and network specs, and the definition of each diagnosis that POST /v1/grade may give.',
         response: { 200: OpsResponse },
+        responseDocs: { 200: { description: 'The catalogue.' } },
       },
     },
     async () => catalogue,

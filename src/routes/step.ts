@@ -15,6 +15,7 @@ export const stepRoute: FastifyPluginAsyncZod<{ computer: Computer }> = async (a
           'Applies `steps` updates with torch.optim semantics (SGD with optional momentum; Adam with beta1, beta2, eps) and returns the params, the loss before the first and after the last step, and the loss before each step (history).',
         body: StepBody,
         response: { 200: StepResponse, ...problemResponses },
+        responseDocs: { 200: { description: 'The `params` after the last step (w - learningRate · dL/dw for plain SGD), the loss before the first and after the last step, and the loss before each step.' } },
       },
     },
     async (request, reply) => computer.respond('step', request, reply, StepResponse),

@@ -1,7 +1,12 @@
 /**
- * The tutorial's exercise (x = 3, w = -0.2, b = 0.4, y = 0) in each spec form, prefilled in
- * Swagger UI so that every route can be tried as it is.
+ * The named request examples that Swagger UI prefills, so that every route can be tried as it
+ * is: the tutorial's worked example (x = 2, w = 0.5, b = -1, y = 1: u = 1, z = 0, y_hat = 0.5,
+ * L = 0.125), its practice exercise (x = 3, w = -0.2, b = 0.4, y = 0) as a neuron, as graph nodes
+ * and in its own notation (expr), and a 2-2-1 network. What the service answers to each becomes
+ * the 200 response's example of the same name (src/http/openapi.ts).
  */
+const worked = { x: 2, w: 0.5, b: -1, y: 1, activation: 'sigmoid', loss: 'half_squared_error' };
+
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0, activation: 'sigmoid', loss: 'half_squared_error' };
 
 const graph = {
@@ -33,15 +38,58 @@ const network = {
 };
 
 type Extra = Record<string, unknown>;
+export type SpecExampleName = 'worked' | 'neuron' | 'graph' | 'expr' | 'network';
 
-/** OpenAPI named examples (`x-examples` becomes the media type's `examples` in @fastify/swagger). */
-export function problemExamples(extra: Extra = {}, extraFor: Partial<Record<'neuron' | 'graph' | 'expr' | 'network', Extra>> = {}) {
+/**
+ * OpenAPI named examples for a body that takes one problem spec (`x-examples` becomes the media
+ * type's `examples` in @fastify/swagger): `extra` is added to each (a route's own fields, such as
+ * `learningRate`), `extraFor` to one of them.
+ */
+export function problemExamples(extra: Extra = {}, extraFor: Partial<Record<SpecExampleName, Extra>> = {}) {
   return {
     'x-examples': {
-      neuron: { summary: "The tutorial's neuron (x=3, w=-0.2, b=0.4, y=0)", value: { neuron, ...extra, ...extraFor.neuron } },
+      worked: { summary: "The tutorial's worked example: a sigmoid neuron, x=2, w=0.5, b=-1, y=1", value: { neuron: worked, ...extra, ...extraFor.worked } },
+      neuron: { summary: "The tutorial's exercise: x=3, w=-0.2, b=0.4, y=0", value: { neuron, ...extra, ...extraFor.neuron } },
       graph: { summary: 'The same exercise as graph nodes', value: { graph, ...extra, ...extraFor.graph } },
-      expr: { summary: "The same exercise in the tutorial's notation", value: { graph: expr, ...extra, ...extraFor.expr } },
+      expr: { summary: "The same exercise in the tutorial's notation (expr)", value: { graph: expr, ...extra, ...extraFor.expr } },
       network: { summary: 'A 2-2-1 network (relu, sigmoid, mse)', value: { network, ...extra, ...extraFor.network } },
+    },
+  };
+}
+
+/** Named examples of POST /v1/grade: each has a student's mistake, so that the feedback shows. */
+export function gradeExamples() {
+  return {
+    'x-examples': {
+      worked: {
+        summary: "The worked example: f'(z) forgotten in dL/dz, then dL/dw right from that answer (follow-through)",
+        value: {
+          neuron: worked,
+          learningRate: 0.1,
+          answers: { y_hat: 0.5, L: 0.125, 'dL/dy_hat': -0.5, 'dy_hat/dz': 0.25, 'dL/dz': -0.5, 'dL/dw': -1, 'step(w)': 0.525 },
+        },
+      },
+      neuron: {
+        summary: 'The exercise: dL/dw with its sign flipped, decimals with a comma',
+        value: {
+          neuron,
+          learningRate: 0.1,
+          epsilon: 1e-4,
+          answers: { u: -0.6, z: -0.2, y_hat: '0,45', 'dL/dy_hat': 0.45, 'dy_hat/dz': 0.2475, 'dL/dz': 0.1114, 'dL/dw': -0.3343, 'step(w)': -0.2334, 'fd(dL/dw)': 0.3343 },
+        },
+      },
+      expr: {
+        summary: "The tutorial's notation: a wrong y_hat, and the steps after it right from it (follow-through)",
+        value: { graph: expr, answers: { y_hat: 0.5, 'dL/dy_hat': 0.5, 'dL/dz': 0.125 } },
+      },
+      network: {
+        summary: 'The 2-2-1 network: matrices as arrays, dL/db2 with its sign flipped',
+        value: { network, answers: { a1: [[0, 0.65]], a2: [[0.4688]], 'dL/dW2': [[0, -0.172]], 'dL/db2': [0.2646] } },
+      },
+      sigfigs: {
+        summary: 'Two significant figures, in Gradescope format',
+        value: { neuron, answers: { L: 0.1, y_hat: 0.45, 'dL/dz': 0.12 }, tolerance: { sigfigs: 2 }, format: 'gradescope' },
+      },
     },
   };
 }

@@ -1,9 +1,12 @@
-/** POST /v1/grade (API.md §5): a problem, the student's answers, and how to compare them. */
+/** POST /v1/grade (docs/api.md §5): a problem, the student's answers, and how to compare them. */
 import { z } from 'zod';
 import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
 import { formats } from '../core/grading/formats.js';
+import { gradeExamples } from './examples.js';
 import { Optimizer } from './operations.js';
 import { exactlyOneProblem, problemFields } from './problem.js';
+import { say } from '../core/locale.js';
+import { schemaMessage } from './validate.js';
 import { Finite, WireNumber, WireValue } from './values.js';
 
 /** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
@@ -35,8 +38,10 @@ export const GradeBody = z
     ...problemFields,
     answers: z
       .record(z.string(), z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]))
-      .refine((a) => Object.keys(a).length > 0, 'give at least one answer')
-      .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `at most ${MAX_ANSWERS} answers in one request`)
+      .refine((a) => Object.keys(a).length > 0, { error: () => schemaMessage(say('give at least one answer', 'envie pelo menos uma resposta')) })
+      .refine((a) => Object.keys(a).length <= MAX_ANSWERS, {
+        error: () => schemaMessage(say(`at most ${MAX_ANSWERS} answers in one request`, `no máximo ${MAX_ANSWERS} respostas por requisição`)),
+      })
       .meta({
         description:
           "Answer key -> the student's answer (or {value, tolerance} for a tolerance of its own). Keys: an id (`u`: its forward value), `dL/dw` (the derivative of one id with respect to another), `step(w)` (w after one update with learningRate), `fd(dL/dw)` (the central finite difference with epsilon). Results come back in this order.",
@@ -51,28 +56,7 @@ export const GradeBody = z
   .superRefine(exactlyOneProblem)
   .meta({
     description: 'A problem spec, the student\'s answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).',
-    'x-examples': {
-      neuron: {
-        summary: "Grading the tutorial's neuron (one answer with its sign flipped)",
-        value: {
-          neuron: { x: 3, w: -0.2, b: 0.4, y: 0 },
-          learningRate: 0.1,
-          epsilon: 1e-4,
-          answers: { u: -0.6, z: -0.2, y_hat: '0,45', 'dL/dy_hat': 0.45, 'dy_hat/dz': 0.2475, 'dL/dz': 0.1114, 'dL/dw': -0.3343, 'step(w)': -0.2334, 'fd(dL/dw)': 0.3343 },
-        },
-      },
-      sigfigs: {
-        summary: 'Two significant figures, Gradescope format',
-        value: { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, answers: { L: 0.1, y_hat: 0.45, 'dL/dz': 0.12 }, tolerance: { sigfigs: 2 }, format: 'gradescope' },
-      },
-      expr: {
-        summary: "The tutorial's notation, follow-through from a wrong y_hat",
-        value: {
-          graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' },
-          answers: { y_hat: 0.5, 'dL/dy_hat': 0.5, 'dL/dz': 0.125 },
-        },
-      },
-    },
+    ...gradeExamples(),
   });
 
 const Diagnosis = z.enum(diagnosisCodes).meta({

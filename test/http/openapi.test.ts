@@ -1,22 +1,67 @@
+/**
+ * The OpenAPI document teaches by itself: every route, whoever adds it, is checked here through
+ * the document's own paths, and every example in it is checked against what the service answers.
+ */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { toProblem } from '../../src/http/problem.js';
 import { openapiText } from '../../src/openapi-document.js';
+import { PoolBusyError } from '../../src/workers/pool.js';
 import { checkCase } from '../support/conformance.js';
 import { buildTestApp } from '../support/app.js';
 
-let app: Awaited<ReturnType<typeof buildTestApp>>;
-beforeAll(async () => {
-  app = await buildTestApp();
-});
+type Json = Record<string, any>;
+interface Example {
+  summary?: string;
+  value: unknown;
+}
+interface Media {
+  schema?: Json;
+  examples?: Record<string, Example>;
+}
+interface Operation {
+  summary?: string;
+  description?: string;
+  parameters?: Json[];
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, { description?: string; content?: Record<string, Media> }>;
+}
+
+const app = await buildTestApp({ pool: false });
+const doc: Json = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
 afterAll(() => app.close());
 
+const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+const operations = Object.entries<Record<string, Operation>>(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, path, method: method.toUpperCase() as 'GET' | 'POST', operation })),
+);
+
+/** Request examples by name; an operation without a body has one plain request, `answer`. */
+function requestExamples(operation: Operation): [string, Example | undefined][] {
+  const examples = operation.requestBody?.content['application/json']?.examples;
+  if (examples) return Object.entries(examples);
+  return operation.requestBody ? [] : [['answer', undefined]];
+}
+
+const send = (method: 'GET' | 'POST', path: string, example: Example | undefined) => app.inject({ method, url: path, ...(example && { payload: example.value as object }) });
+
+const bodyOf = (res: { headers: Record<string, unknown>; body: string; json: () => unknown }): unknown =>
+  String(res.headers['content-type']).split(';')[0].endsWith('json') ? res.json() : res.body;
+
+/** /readyz's 503 is the readiness answer itself, `{"status": "shutting_down"}`, not an error document. */
+const notProblems = new Set(['GET /readyz 503']);
+
 describe('GET /openapi.json', () => {
-  it('serves OpenAPI 3.1 with every route', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  it('is OpenAPI 3.1 with every route', () => {
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/ops', '/healthz', '/readyz']) {
+    for (const path of ['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/grade', '/v1/ops', '/v1/exercises', '/v1/render', '/healthz', '/readyz']) {
       expect(doc.paths).toHaveProperty([path]);
     }
+  });
+
+  it("has package.json's version", () => {
+    expect(doc.info.version).toBe(packageVersion);
   });
 
   it('matches the committed openapi/openapi.json (npm run openapi:write regenerates it)', async () => {
@@ -24,30 +69,17 @@ describe('GET /openapi.json', () => {
     expect(await openapiText()).toBe(committed);
   });
 
-  it('gives every compute route prefilled examples that work as they are', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    for (const route of ['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck']) {
-      const examples = doc.paths[route].post.requestBody.content['application/json'].examples;
-      expect(Object.keys(examples)).toEqual(['neuron', 'graph', 'expr', 'network']);
-      for (const [name, example] of Object.entries<{ value: unknown }>(examples)) {
-        const res = await app.inject({ method: 'POST', url: route, payload: example.value as object });
-        expect(res.statusCode, `${route} example ${name}: ${res.body}`).toBe(200);
-      }
-    }
+  it('is what Swagger UI shows (/docs/json)', async () => {
+    expect((await app.inject({ method: 'GET', url: '/docs/json' })).json()).toEqual(doc);
   });
 
-  it('gives POST /v1/grade examples that grade as they are', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    const examples = doc.paths['/v1/grade'].post.requestBody.content['application/json'].examples;
-    expect(Object.keys(examples).length).toBeGreaterThanOrEqual(2);
-    for (const [name, example] of Object.entries<{ value: unknown }>(examples)) {
-      const res = await app.inject({ method: 'POST', url: '/v1/grade', payload: example.value as object });
-      expect(res.statusCode, `grade example ${name}: ${res.body}`).toBe(200);
-    }
+  it('serves Swagger UI at /docs', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('swagger-ui');
   });
 
   it("computes the tutorial's numbers from its examples", async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const example = doc.paths['/v1/gradients'].post.requestBody.content['application/json'].examples.expr.value;
     const res = await app.inject({ method: 'POST', url: '/v1/gradients', payload: example });
     // y_hat = sigmoid(-0.2), dL/dw = (y_hat - 0) * y_hat (1 - y_hat) * 3, written out by hand:
@@ -56,9 +88,149 @@ describe('GET /openapi.json', () => {
     expect(checkCase(c, res.statusCode, 'application/json', res.body)).toEqual([]);
   });
 
-  it('serves Swagger UI at /docs', async () => {
-    const res = await app.inject({ method: 'GET', url: '/docs/' });
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('swagger-ui');
+  it("shows the tutorial's worked example as POST /v1/gradients answers it", () => {
+    const { values, gradients } = doc.paths['/v1/gradients'].post.responses['200'].content['application/json'].examples.worked.value;
+    // The tutorial's text: u = 1, z = 0, y_hat = 0.5, L = 0.125, dL/dy_hat = -0.5, dL/dz = -0.125, dL/dw = -0.25, dL/db = -0.125.
+    expect(values).toMatchObject({ u: 1, z: 0, y_hat: 0.5, L: 0.125 });
+    expect(gradients).toMatchObject({ y_hat: -0.5, z: -0.125, w: -0.25, b: -0.125 });
+  });
+});
+
+describe.each(operations)('$route in the OpenAPI document', ({ route, path, method, operation }) => {
+  it('has a summary and a description', () => {
+    expect(operation.summary, route).toBeTruthy();
+    expect(operation.description, route).toBeTruthy();
+  });
+
+  it.runIf(operation.requestBody)('has named request examples, each with a summary', () => {
+    for (const media of Object.values(operation.requestBody!.content)) {
+      expect(Object.keys(media.examples ?? {}).length, route).toBeGreaterThan(0);
+      for (const [name, example] of Object.entries(media.examples!)) {
+        expect(example.summary, `${route} example ${name}`).toBeTruthy();
+        expect(example.value, `${route} example ${name}`).toBeDefined();
+      }
+    }
+  });
+
+  it.runIf(operation.requestBody?.content['application/json']?.schema?.properties?.neuron)(
+    "has the tutorial's worked example, its exercise, an expr graph and a 2-2-1 network among its examples",
+    () => {
+      const values = Object.values(operation.requestBody!.content['application/json'].examples!).map((e) => e.value as Json);
+      expect(values.some((v) => v.neuron && v.neuron.x === 2 && v.neuron.w === 0.5 && v.neuron.b === -1 && v.neuron.y === 1), 'worked example').toBe(true);
+      expect(values.some((v) => v.neuron && v.neuron.x === 3 && v.neuron.w === -0.2 && v.neuron.b === 0.4 && v.neuron.y === 0), 'exercise').toBe(true);
+      expect(values.some((v) => typeof v.graph?.expr === 'string'), 'expr graph').toBe(true);
+      const shapes = (v: Json) => v.network?.layers.map((l: Json) => [l.W.length, l.W[0].length]);
+      expect(values.some((v) => JSON.stringify(shapes(v)) === '[[2,2],[1,2]]'), '2-2-1 network').toBe(true);
+    },
+  );
+
+  it('answers each request example with the status that documents it (200 unless said otherwise)', async () => {
+    for (const [name, example] of requestExamples(operation)) {
+      const documented = Object.entries(operation.responses).find(([, r]) => Object.values(r.content ?? {}).some((m) => m.examples?.[name]));
+      const res = await send(method, path, example);
+      expect(res.statusCode, `${route} example ${name}: ${res.body.slice(0, 500)}`).toBe(documented ? Number(documented[0]) : 200);
+    }
+  });
+
+  it('shows as each success example what the service answers to the request example of the same name', async () => {
+    const requests = new Map(requestExamples(operation));
+    for (const [status, response] of Object.entries(operation.responses).filter(([s]) => s.startsWith('2'))) {
+      for (const [mediaType, media] of Object.entries(response.content ?? {})) {
+        for (const [name, shown] of Object.entries(media.examples ?? {})) {
+          expect(requests.has(name), `${route} ${status} ${mediaType} example ${name} has no request example of its name`).toBe(true);
+          const res = await send(method, path, requests.get(name));
+          expect(res.statusCode).toBe(Number(status));
+          expect(bodyOf(res), `${route} ${status} example ${name}`).toEqual(shown.value);
+        }
+      }
+    }
+  });
+
+  it('describes each status in its own words, with examples', () => {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      expect(response.description, `${route} ${status}`).toBeTruthy();
+      expect(response.description, `${route} ${status}: describe it in the route's schema.responseDocs (src/http/openapi.ts)`).not.toBe('Default Response');
+      expect(Object.keys(response.content ?? {}).length, `${route} ${status} has no content`).toBeGreaterThan(0);
+      // A 200 with several media types (POST /v1/render) has examples in the one its examples are sent in.
+      const examples = Object.values(response.content ?? {}).flatMap((m) => Object.keys(m.examples ?? {}));
+      expect(examples.length, `${route} ${status} has no example`).toBeGreaterThan(0);
+    }
+  });
+
+  it('documents each error as application/problem+json, with examples of its own status', () => {
+    for (const [status, response] of Object.entries(operation.responses).filter(([s]) => Number(s) >= 400)) {
+      if (notProblems.has(`${route} ${status}`)) continue;
+      expect(Object.keys(response.content!), `${route} ${status}`).toEqual(['application/problem+json']);
+      const media = response.content!['application/problem+json'];
+      expect(media.schema?.$ref, `${route} ${status}`).toBe('#/components/schemas/ProblemDetails');
+      for (const [name, example] of Object.entries(media.examples ?? {})) {
+        expect((example.value as Json).status, `${route} ${status} example ${name}`).toBe(Number(status));
+      }
+    }
+  });
+
+  it.runIf(method === 'POST')('documents 400, 413 and 415, which the body parser answers on every route with a body', () => {
+    expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['400', '413', '415']));
+  });
+
+  it.runIf(path.startsWith('/v1/'))('documents the Accept-Language header and what it changes', () => {
+    const header = operation.parameters?.find((p) => p.in === 'header' && p.name.toLowerCase() === 'accept-language');
+    expect(header, route).toBeDefined();
+    expect(header!.schema.enum).toEqual(expect.arrayContaining(['pt-BR', 'en']));
+    expect(header!.description).toMatch(/pt-BR/);
+  });
+});
+
+/** A request that makes each error example, with the app it goes to. */
+const smallBodies = await buildTestApp({ pool: false, bodyLimit: 1024 });
+afterAll(() => smallBodies.close());
+
+const column = Array.from({ length: 1000 }, () => [1]);
+const reproduce: Record<string, () => Promise<Json>> = {
+  validation: () => post('/v1/gradients', { neuron: { x: 3, w: -0.2, b: 0.4 } }),
+  'malformed-json': () => post('/v1/gradients', '{"neuron": {"x": 3,}}'),
+  'not-found': () => post('/v1/gradient', { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } }),
+  'body-too-large': async () => (await smallBodies.inject({ method: 'POST', url: '/v1/gradients', payload: { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, pad: 'x'.repeat(2000) } })).json(),
+  'too-many-values': () =>
+    post('/v1/gradients', { graph: { inputs: { a: column, b: [column.map(() => 1)] }, nodes: [{ id: 'm', op: 'matmul', args: ['a', 'b'] }, { id: 'L', op: 'sum', args: ['m'] }] } }),
+  'unsupported-media-type': async () => (await app.inject({ method: 'POST', url: '/v1/gradients', headers: { 'content-type': 'text/plain' }, payload: 'x=3' })).json(),
+  'unknown-id': () =>
+    post('/v1/gradients', { graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + c; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } }),
+  'unknown-answer-key': () => post('/v1/grade', { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, answers: { 'dL/dq': 1 } }),
+  'unknown-template': () => post('/v1/exercises', { template: 'neuron-sigmod', seed: 1 }),
+  // Every worker busy cannot be made cheaply here: the handler's own answer to the pool's refusal.
+  busy: async () => toProblem(new PoolBusyError(1, 2, 4)) as Json,
+};
+
+async function post(url: string, payload: object | string): Promise<Json> {
+  return (await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload })).json();
+}
+
+describe('The error examples of the OpenAPI document', () => {
+  const examples = new Map<string, Example>();
+  const collect = (content: Record<string, Media> | undefined) => {
+    for (const [name, example] of Object.entries(content?.['application/problem+json']?.examples ?? {})) examples.set(name, example);
+  };
+  for (const { operation } of operations) for (const response of Object.values(operation.responses)) collect(response.content);
+  for (const response of Object.values<{ content?: Record<string, Media> }>(doc.components.responses ?? {})) collect(response.content);
+
+  it('include each status: 400 (schema and malformed JSON), 404, 413, 415, 422, 503', () => {
+    const statuses = [...examples.values()].map((e) => (e.value as Json).status);
+    expect(new Set(statuses)).toEqual(new Set([400, 404, 413, 415, 422, 503]));
+    expect([...examples.keys()]).toEqual(expect.arrayContaining(['validation', 'malformed-json']));
+  });
+
+  it.each([...examples.keys()])('%s is what the service answers (src/schemas/problem-details.ts errorExamples)', async (name) => {
+    expect(reproduce, `a request that makes the error example ${name}`).toHaveProperty([name]);
+    const shown = examples.get(name)!.value as Json;
+    const { requestId, ...answer } = await reproduce[name]();
+    const { requestId: shownId, ...expected } = shown;
+    expect(typeof shownId).toBe('string');
+    if (name === 'malformed-json') {
+      // The parser's own words after the colon depend on the JavaScript engine.
+      expect(answer.detail).toMatch(/^the body is not valid JSON: /);
+      answer.detail = expected.detail;
+    }
+    expect(answer).toEqual(expected);
   });
 });

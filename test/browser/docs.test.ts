@@ -1,0 +1,79 @@
+/**
+ * Swagger UI as a student uses it, in headless Chromium (Debian's chromium, driven by
+ * playwright-core): open /docs, expand POST /v1/gradients, "Try it out" with the prefilled
+ * example, "Execute", and read the answer on the page. The screenshot is kept in
+ * test-artifacts/docs-gradients.png.
+ *
+ * Without Chromium the test is skipped, unless REQUIRE_BROWSER=1 (.ci/run sets it, after
+ * installing chromium): then a missing browser is a failure.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../support/app.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.REQUIRE_BROWSER === '1';
+const available = existsSync(CHROMIUM);
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
+
+if (!available && !required) {
+  console.warn(`test/browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes this a failure)`);
+}
+
+describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () => {
+  let app: Awaited<ReturnType<typeof buildTestApp>>;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    app = await buildTestApp({ pool: false });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // Nothing but loopback is reachable here: no background connections, no updates, no GPU.
+      args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('runs the POST /v1/gradients example with "Try it out" and shows what the service answers', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Every step waits for its element; none should take long on a page served from loopback.
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${base}/docs/`);
+
+    const operation = page.locator('#operations-compute-post_v1_gradients');
+    await operation.locator('.opblock-summary').first().click();
+    await operation.locator('button.try-out__btn').click();
+    // The prefilled body is the first example, the tutorial's worked one; it is sent as it is.
+    const body = operation.locator('textarea.body-param__text');
+    await expect.poll(() => body.inputValue()).toContain('"neuron"');
+    const sent = JSON.parse(await body.inputValue());
+    const language = await operation.locator('tr[data-param-name="Accept-Language"] select').inputValue();
+    await operation.locator('button.execute').click();
+
+    const live = operation.locator('.live-responses-table');
+    const status = live.locator('.response .response-col_status').first();
+    await status.waitFor();
+    expect((await status.innerText()).trim()).toBe('200');
+    const shown = JSON.parse(await live.locator('.response-col_description pre').first().innerText());
+
+    const headers = { 'content-type': 'application/json', ...(language && { 'accept-language': language }) };
+    const direct = await fetch(`${base}/v1/gradients`, { method: 'POST', headers, body: JSON.stringify(sent) });
+    const answer = await direct.json();
+    expect(shown).toEqual(answer);
+    expect(Object.keys(shown.gradients)).toEqual(expect.arrayContaining(['w', 'b']));
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await operation.screenshot({ path: new URL('docs-gradients.png', ARTIFACTS).pathname });
+    await page.close();
+  }, 30_000);
+});
