@@ -38,6 +38,9 @@ const network = {
 };
 
 type Extra = Record<string, unknown>;
+/** The example specs by name, for the tests that send them as Swagger UI does. */
+export const exampleSpecs = { worked, neuron, graph, expr, network };
+
 export type SpecExampleName = 'worked' | 'neuron' | 'graph' | 'expr' | 'network';
 
 /**

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opNames } from '../../src/engine/ops.js';
 import * as library from '../../src/index.js';
 import { buildTestApp } from '../support/app.js';
+import { exampleSpecs } from '../../src/schemas/examples.js';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 let app: App;
@@ -190,17 +191,7 @@ describe('POST /v1/explain: the practice exercise (x=3, w=-0.2, b=0.4, y=0)', ()
 
 // ---------------------------------------------------------------------------------------------
 
-const network = {
-  network: {
-    x: [[0.5, -1.0]],
-    y: [[1.0]],
-    loss: 'mse',
-    layers: [
-      { W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' },
-      { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
-    ],
-  },
-};
+const network = { network: exampleSpecs.network };
 
 describe('POST /v1/explain: a 2-2-1 network, layer by layer', () => {
   it('writes dL/dz = dL/da ⊙ f\'(z), dL/dW = (dL/dz)ᵀ a_prev, dL/db = Σ dL/dz, dL/da_prev = dL/dz W with /v1/gradients\' numbers', async () => {

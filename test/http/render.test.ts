@@ -3,6 +3,7 @@ import { type Prose, prose } from '../../src/core/exercises/format.js';
 import { type GraphPicture, MAX_RENDER_VALUES, MAX_RENDER_WORK, escapeHtml, escapeMermaid, svgOf, toDot, toMermaid } from '../../src/core/render/index.js';
 import { buildTestApp } from '../support/app.js';
 import { layoutErrors, mermaidType, svgTextElements, svgTexts } from '../support/pictures.js';
+import { exampleSpecs } from '../../src/schemas/examples.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
@@ -13,15 +14,7 @@ afterAll(() => app.close());
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
 const expr = { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' };
 /** The 2-2-1 network of the examples (relu, sigmoid, mse). */
-const network = {
-  x: [[0.5, -1.0]],
-  y: [[1.0]],
-  loss: 'mse',
-  layers: [
-    { W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' },
-    { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
-  ],
-};
+const { network } = exampleSpecs;
 const networkIds = ['x', 'y', 'W1', 'b1', 'z1', 'a1', 'W2', 'b2', 'z2', 'a2', 'L'];
 
 type Format = 'svg' | 'dot' | 'mermaid';

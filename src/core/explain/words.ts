@@ -47,7 +47,7 @@ export const words: Record<Locale, Words> = {
     broadcast: 'summed over the axes along which it was broadcast',
     fdAgainst: (analytic, absError, pass) => `backpropagation gave ${analytic}; the two differ by ${absError}: the check ${pass ? 'passes' : 'fails'}`,
     kinks: (ids) => `the nudge moves the input of ${ids} across its kink at 0, where finite differences are not a derivative`,
-    rounded: `Numbers rounded to ${READING_SIGFIGS} significant figures; the exact values are in the structured steps.`,
+    rounded: `Each number is the exact value rounded to ${READING_SIGFIGS} significant figures (so a product of the rounded factors may differ from it in the last digit); the exact values are in the structured steps.`,
   },
   'pt-BR': {
     heading: {
@@ -72,6 +72,6 @@ export const words: Record<Locale, Words> = {
     broadcast: 'somado nos eixos em que houve broadcasting',
     fdAgainst: (analytic, absError, pass) => `a retropropagação deu ${analytic}; os dois diferem em ${absError}: a verificação ${pass ? 'passa' : 'falha'}`,
     kinks: (ids) => `o deslocamento faz a entrada de ${ids} cruzar o ponto de quebra em 0, onde diferenças finitas não são uma derivada`,
-    rounded: `Números arredondados para ${READING_SIGFIGS} algarismos significativos; os valores exatos estão nos passos estruturados.`,
+    rounded: `Cada número é o valor exato arredondado para ${READING_SIGFIGS} algarismos significativos (por isso um produto de fatores arredondados pode diferir no último algarismo); os valores exatos estão nos passos estruturados.`,
   },
 };
