@@ -6,22 +6,13 @@
  * rule written in the backward pass instead.
  */
 import { wireNumber } from '../../engine/tensor.js';
-import { ONE, type Written, derivativeName, negative, product, sumOfTerms } from '../notation/written.js';
+import { type Written, derivativeName } from '../notation/written.js';
 import { type Context, composedLocal, equation } from './context.js';
 import type { Edge } from './statements.js';
 import type { LocalStep } from './steps.js';
 
-/** Σ over the chains of the product of the local templates along each (1s left out, -1s as a sign). */
-export function chainWritten(c: Context, chains: readonly Edge[][], substitute: boolean): Written {
-  const terms = chains.map((chain) => {
-    const factors = chain.map((e) => (substitute ? c.notation.localSubstituted(e.k, e.j) : c.notation.local(e.k, e.j))!);
-    const signs = factors.filter((f) => f.number === -1).length;
-    const kept = factors.filter((f) => f.number !== -1);
-    if (signs % 2 === 0) return product(kept);
-    return kept.every((f) => f === ONE) ? c.notation.number(-1) : negative(product(kept));
-  });
-  return sumOfTerms(terms);
-}
+/** Σ over the chains of the product of the local templates along each (the statements here are scalar). */
+export const chainWritten = (c: Context, chains: readonly Edge[][], substitute: boolean): Written => c.notation.chained(chains, substitute)!;
 
 export function localSteps(c: Context): LocalStep[] {
   const { tape, notation } = c;

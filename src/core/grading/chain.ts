@@ -128,17 +128,18 @@ export class GraphWords {
     if (!on[of] || of === wrt) return [];
     const factors: ChainFactor[] = [];
     let top = of;
-    let locals: (Written | undefined)[] = [];
+    let edges: { k: number; j: number }[] = [];
     for (let at = of; at !== wrt; ) {
-      const args = argsOf(tape, this.notation.positionOf(at));
+      const k = this.notation.positionOf(at);
+      const args = argsOf(tape, k);
       const toward = args.flatMap((a, j) => (on[a] ? [j] : []));
       if (toward.length !== 1) return 'branches';
       const next = args[toward[0]];
-      locals.push(this.local(at, toward[0]));
+      edges.push({ k, j: toward[0] });
       if (next === wrt || !this.notation.isSubexpression(next)) {
-        factors.push({ of: top, wrt: next, formula: productOf(locals) });
+        factors.push({ of: top, wrt: next, formula: this.notation.chained([edges])?.text });
         top = next;
-        locals = [];
+        edges = [];
       }
       at = next;
     }
@@ -150,16 +151,4 @@ export class GraphWords {
     const whole = this.d(of, wrt);
     return factors.length > 1 ? `${whole} = ${factors.map((f) => this.d(f.of, f.wrt)).join(' · ')}` : whole;
   }
-}
-
-/**
- * The product of a statement's local derivatives, factors of 1 left out, as a student writes it
- * (`0.5 · 2 · (y_hat − y)`); undefined when one has no formula.
- */
-function productOf(locals: readonly (Written | undefined)[]): string | undefined {
-  if (locals.some((l) => l === undefined)) return undefined;
-  const kept = (locals as Written[]).filter((l) => l.text !== '1');
-  if (kept.length <= 1) return kept[0]?.text ?? '1';
-  // A product is associative: only sums, and signs after the first factor, need parentheses.
-  return kept.map((f, i) => wrap(f, i > 0 && f.prec === PREC.unary ? PREC.atom : PREC.product).text).join(' · ');
 }

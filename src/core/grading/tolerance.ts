@@ -21,10 +21,3 @@ export function allowance(tol: Tolerance, expected: number): number {
 
 export const within = (tol: Tolerance, submitted: number, expected: number): boolean =>
   Math.abs(submitted - expected) <= allowance(tol, expected);
-
-/** Ten times looser: one significant figure or decimal fewer. A miss that passes here is a rounding problem. */
-export function coarser(tol: Tolerance): Tolerance {
-  if ('sigfigs' in tol) return tol.sigfigs > 1 ? { sigfigs: tol.sigfigs - 1 } : { rtol: 0.5, atol: 0 };
-  if ('decimals' in tol) return { decimals: tol.decimals - 1 };
-  return { rtol: 10 * (tol.rtol ?? DEFAULT_TOLERANCE.rtol), atol: 10 * (tol.atol ?? DEFAULT_TOLERANCE.atol) };
-}

@@ -11,7 +11,7 @@ import { type Shape, sameShape, sizeOf } from '../../engine/tensor.js';
 import type { Locale } from '../locale.js';
 import { READING_SIGFIGS, readable } from './numbers.js';
 import { type NotationContext, opNotation } from './op-notation.js';
-import { ONE, PREC, type Written, hadamard, named, sumOf } from './written.js';
+import { ONE, PREC, type Written, hadamard, named, negative, product, sumOf, sumOfTerms } from './written.js';
 
 export class Notation {
   private readonly position: Int32Array;
@@ -115,6 +115,25 @@ export class Notation {
   /** The local derivative with the numbers substituted: `0.5 · (1 − 0.5)`. */
   localSubstituted(k: number, j: number): Written | undefined {
     return this.derivative(k, j, true);
+  }
+
+  /**
+   * The local derivative of a statement through its parts: over the chains of (node k, arg j)
+   * edges from the statement's node down to one id, the sum of the products of the local
+   * templates along each (1s left out, -1s as a sign): `0.5 · 2 · (y_hat − y)`. Undefined when a
+   * template is missing (args on tensors).
+   */
+  chained(chains: readonly (readonly { k: number; j: number }[])[], substitute = false): Written | undefined {
+    const terms: Written[] = [];
+    for (const chain of chains) {
+      const factors = chain.map((e) => this.derivative(e.k, e.j, substitute));
+      if (factors.some((f) => f === undefined)) return undefined;
+      const signs = factors.filter((f) => f!.number === -1).length;
+      const kept = factors.filter((f) => f!.number !== -1) as Written[];
+      if (signs % 2 === 0) terms.push(product(kept));
+      else terms.push(kept.every((f) => f === ONE) ? this.number(-1) : negative(product(kept)));
+    }
+    return sumOfTerms(terms);
   }
 
   /** The derivative of a unary activation by its name on paper (`σ'(z)`), where that differs from its template. */
