@@ -163,6 +163,14 @@ describe('Notation', () => {
     expect(notation.local(square, 0)!.text).toBe('2 · (y_hat − y)');
   });
 
+  it('brackets a negative number after an operator, as students write it: 1 + (-1), 1 / (-1)', () => {
+    const tape = compileProblem({ graph: { params: { w: -1 }, expr: 'L = 1 / w + (1 - w) * w' } });
+    const notation = new Notation(tape, 'en', forward(tape));
+    const L = positionOf(tape, slotOf(tape, 'L')!);
+    expect(notation.substituted(L).text).toBe('1 / (-1) + (1 − (-1)) · (-1)');
+    expect(evaluateText(notation.substituted(L).text)).toBe(forward(tape)[tape.offset[slotOf(tape, 'L')!]]);
+  });
+
   it('writes the derivative of an activation by its name on paper where that is not its template', () => {
     const notation = new Notation(tutorial, 'en', forward(tutorial));
     const yHat = positionOf(tutorial, slotOf(tutorial, 'y_hat')!);

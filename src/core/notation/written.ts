@@ -52,7 +52,7 @@ export function power(a: Written, b: Written): Written {
 
 /** `a / b` in text, a fraction in LaTeX. */
 export function fraction(a: Written, b: Written): Written {
-  const l = wrap(a, PREC.product), r = wrap(b, PREC.product + 1);
+  const l = wrap(a, PREC.product), r = wrap(b, b.number !== undefined && b.number < 0 ? PREC.atom : PREC.product + 1);
   return { text: `${l.text} / ${r.text}`, latex: `\\frac{${a.latex}}{${b.latex}}`, prec: PREC.product };
 }
 
