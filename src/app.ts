@@ -5,15 +5,23 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
+import { ApiKeys, type AuthOptions, DEFAULT_AUTH, registerAuth } from './http/auth.js';
 import { Computer, DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
+import { registerCors } from './http/cors.js';
+import { type SheddingOptions, registerLoadShedding } from './http/pressure.js';
+import { type RateLimitOptions, registerRateLimit } from './http/rate-limit.js';
+import { SelfRequests } from './http/self-requests.js';
+import { surfaceOf } from './http/surface.js';
+import { DEFAULT_TIMEOUTS, type ServerTimeouts, timeoutOptions } from './http/timeouts.js';
 import { registerJsonParser } from './http/raw-json.js';
-import { logRequest } from './http/log.js';
-import { PROBLEM_MEDIA_TYPE, ServedDocument, packageVersion, transformRoute } from './http/openapi.js';
+import { logRequest, withRedaction } from './http/log.js';
+import { registerMetrics } from './http/metrics.js';
+import { ServedDocument, componentResponses, packageVersion, securitySchemes, transformRoute } from './http/openapi.js';
 import { registerLanguageHeaders } from './http/language.js';
-import { registerProblemHandlers } from './http/problem.js';
+import { registerProblemHandlers, writeClientError } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
 import { exercisesRoute } from './routes/exercises.js';
 import { explainRoute } from './routes/explain.js';
@@ -25,7 +33,6 @@ import { healthRoutes } from './routes/health.js';
 import { opsRoute } from './routes/ops.js';
 import { renderRoute } from './routes/render.js';
 import { stepRoute } from './routes/step.js';
-import { errorResponses } from './schemas/problem-details.js';
 import { ComputePool, DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
 export interface AppOptions {
@@ -41,13 +48,28 @@ export interface AppOptions {
   /** Check every response against its schema (tests); off in production. */
   checkResponses?: boolean;
   isReady?: () => boolean;
+  /** API keys (none: no authentication), and whether /metrics and the documentation need one. */
+  auth?: Partial<AuthOptions>;
+  /** Requests per client per window; none by default (server.ts passes RATE_LIMIT_MAX). */
+  rateLimit?: RateLimitOptions | false;
+  /** Load shedding thresholds; none by default (server.ts passes them). */
+  shedding?: SheddingOptions | false;
+  /** Origins that may call the service from a browser; none: no CORS headers. */
+  corsOrigins?: readonly string[];
+  /** Which proxies' X-Forwarded-For to believe for the client's address: fastify's trustProxy. */
+  trustProxy?: boolean | string[];
+  timeouts?: ServerTimeouts;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(options: AppOptions = {}) {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedaction(options.logger),
+    trustProxy: options.trustProxy ?? false,
+    ...timeoutOptions(options.timeouts ?? DEFAULT_TIMEOUTS),
+    // A header block or URL too large, and other requests Node cannot parse, answered as problems too.
+    clientErrorHandler: writeClientError,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // One log line per request (onResponse below) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
@@ -62,13 +84,37 @@ export async function buildApp(options: AppOptions = {}) {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
+  const pool = options.pool === false ? undefined : new ComputePool(options.pool ?? DEFAULT_POOL);
+  app.addHook('onClose', async () => pool?.close());
+  // The app's own requests (the OpenAPI document's examples): see src/http/self-requests.ts.
+  const self = new SelfRequests();
+  const isSelf = self.isSelf.bind(self);
+  // First, so that the requests of every route and every problem are counted (not the app's own).
+  const metrics = registerMetrics(app, { pool, isSelf });
+
   // Bodies are JSON; anything else is a 415 rather than a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
   registerJsonParser(app, options.offloadBody ?? DEFAULT_OFFLOAD_BODY);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler(options.checkResponses ?? false));
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, metrics.countProblem);
   registerLanguageHeaders(app);
+
+  // Before the routes, in this order: CORS (preflights answered, and errors readable by the page),
+  // load shedding, the rate limit, then the API keys, so that requests without a valid key are
+  // limited too. The probes and /metrics are never shed; only the API (/v1, and paths no route
+  // has) is limited. The app's own requests (the OpenAPI document's examples) are neither shed nor
+  // limited, and need no key.
+  const neverShed = (request: FastifyRequest): boolean => {
+    const surface = surfaceOf(request);
+    return surface === 'probe' || surface === 'metrics' || isSelf(request);
+  };
+  const notLimited = (request: FastifyRequest): boolean => surfaceOf(request) !== 'api' || isSelf(request);
+  const keys = new ApiKeys(options.auth?.apiKeys ?? DEFAULT_AUTH.apiKeys);
+  await registerCors(app, options.corsOrigins ?? []);
+  const isOverloaded = await registerLoadShedding(app, options.shedding || undefined, neverShed);
+  if (options.rateLimit) await registerRateLimit(app, options.rateLimit, keys, notLimited);
+  registerAuth(app, keys, { ...DEFAULT_AUTH, ...options.auth }, isSelf);
 
   const isReady = options.isReady ?? (() => true);
   // Hooks with callbacks rather than async functions: they run on every request, and a promise
@@ -94,7 +140,7 @@ export async function buildApp(options: AppOptions = {}) {
         description: [
           'Backpropagation for teaching and learning it, exact as PyTorch float64: forward values, gradients, update steps, finite-difference checks, grading of hand-computed answers and seeded exercises, for a computational graph (JSON nodes or the tutorial\'s own notation), a single neuron, or a small network.',
           'Every route can be tried as it is: pick an example (the tutorial\'s worked example x = 2, w = 0.5, b = -1, y = 1; its exercise x = 3, w = -0.2, b = 0.4, y = 0, as a neuron, as graph nodes or in its notation; a 2-2-1 network), press "Try it out", then "Execute". Each response shows what the service answers to the example of the same name.',
-          'Send `Accept-Language: pt-BR` for Portuguese feedback, notes and error messages. Errors are RFC 9457 `application/problem+json` documents with a machine-readable `code` and `errors[].path` naming the field; an unknown path is a 404 problem. The wire contract in full: docs/api.md in the repository.',
+          'Send `Accept-Language: pt-BR` for Portuguese feedback, notes and error messages. Errors are RFC 9457 `application/problem+json` documents with a machine-readable `code` and `errors[].path` naming the field; an unknown path is a 404 problem, a known path with another method a 405 with `Allow`. With API_KEYS set, every /v1 route needs `Authorization: Bearer <key>`. The wire contract in full: docs/api.md in the repository.',
         ].join('\n\n'),
       },
       tags: [
@@ -105,20 +151,14 @@ export async function buildApp(options: AppOptions = {}) {
         { name: 'catalogue', description: 'The ops' },
         { name: 'operations', description: 'Health and readiness' },
       ],
-      components: {
-        responses: {
-          NotFound: {
-            description: errorResponses[404].description,
-            content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetails' }, examples: errorResponses[404].examples } },
-          },
-        },
-      },
+      // 404 and 405, which answer requests no operation describes (src/http/openapi.ts).
+      components: { responses: componentResponses, securitySchemes },
     },
     transform: transformRoute,
     transformObject: jsonSchemaTransformObject,
   });
   // Swagger UI and /openapi.json serve the document with each example's answer (src/http/openapi.ts).
-  const document = new ServedDocument(app);
+  const document = new ServedDocument(app, self.headers());
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', displayRequestDuration: true, defaultModelsExpandDepth: 0 },
@@ -127,16 +167,16 @@ export async function buildApp(options: AppOptions = {}) {
     transformSpecificationClone: false,
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => document.get());
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs', 302));
 
-  const pool = options.pool === false ? undefined : new ComputePool(options.pool ?? DEFAULT_POOL);
-  app.addHook('onClose', async () => pool?.close());
   const computer = new Computer({
     limits: options.limits ?? DEFAULT_LIMITS,
     pool,
     offloadWork: options.offloadWork ?? DEFAULT_OFFLOAD_WORK,
     checkResponses: options.checkResponses ?? false,
+    metrics,
   });
-  await app.register(healthRoutes, { isReady });
+  await app.register(healthRoutes, { isReady, isOverloaded });
   await app.register(opsRoute);
   for (const route of [forwardRoute, gradientsRoute, stepRoute, gradcheckRoute, gradeRoute, explainRoute]) await app.register(route, { computer });
   await app.register(exercisesRoute);

@@ -1,6 +1,11 @@
 /** The one place that reads configuration: the environment, with defaults for a laptop. */
+import { isIP } from 'node:net';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
+import { type AuthOptions, DEFAULT_AUTH } from './http/auth.js';
 import { DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
+import { DEFAULT_SHEDDING, type SheddingOptions } from './http/pressure.js';
+import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './http/rate-limit.js';
+import { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/timeouts.js';
 import { DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
 export interface Config {
@@ -17,6 +22,14 @@ export interface Config {
   offloadBody: number;
   /** How long shutdown waits for requests in flight, in ms. */
   shutdownGraceMs: number;
+  auth: AuthOptions;
+  rateLimit: RateLimitOptions;
+  /** Origins allowed to call from a browser (CORS); none: no CORS headers. */
+  corsOrigins: string[];
+  /** fastify's trustProxy: false, true, or the proxies' addresses and CIDRs. */
+  trustProxy: boolean | string[];
+  shedding: SheddingOptions;
+  timeouts: ServerTimeouts;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -25,6 +38,99 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, got '${raw}'`);
   return n;
+}
+
+/** A fraction, from 0 to 1. */
+function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1, got '${raw}'`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new Error(`${name} must be true or false, got '${raw}'`);
+}
+
+/** A comma-separated list, each item trimmed, empty items dropped. */
+const list = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** What an RFC 6750 bearer token may hold (token68), so that a key can be sent as it is. */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+const MIN_KEY_LENGTH = 16;
+
+/** Keys are never quoted in a message: a bad one is named by its position. */
+function apiKeys(env: NodeJS.ProcessEnv): string[] {
+  const keys = list(env.API_KEYS);
+  keys.forEach((key, i) => {
+    if (key.length < MIN_KEY_LENGTH) throw new Error(`API_KEYS: key ${i + 1} has ${key.length} characters; each key needs at least ${MIN_KEY_LENGTH} (for example \`openssl rand -hex 32\`)`);
+    if (!TOKEN68.test(key)) throw new Error(`API_KEYS: key ${i + 1} has a character a bearer token cannot carry; use letters, digits and - . _ ~ + /`);
+  });
+  return keys;
+}
+
+/** Exact origins (scheme, host, port), never '*': only the course pages named may call from a browser. */
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  return list(env.CORS_ORIGINS).map((origin) => {
+    if (origin === '*') throw new Error("CORS_ORIGINS lists exact origins such as https://course.example.edu; '*' is not accepted");
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`CORS_ORIGINS must list origins such as https://course.example.edu (a scheme, a host and maybe a port, no path nor trailing slash), got '${origin}'`);
+    }
+    return origin;
+  });
+}
+
+/** proxy-addr's names for address ranges, accepted by fastify's trustProxy. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(item: string): boolean {
+  if (RANGE_NAMES.has(item)) return true;
+  const [address, prefix, ...rest] = item.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * false, true (every proxy: only where nothing but the proxy can reach the service), or the
+ * proxies' addresses and CIDRs. A hop count is refused: fastify 5 cannot tell from it which peer
+ * is the proxy, and trusts no X-Forwarded-For with it.
+ */
+function trustProxy(env: NodeJS.ProcessEnv): boolean | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) throw new Error(`TRUST_PROXY must be true, false, or the proxies' addresses or CIDRs (10.0.0.0/8, loopback), not a hop count, got '${raw}'`);
+  const items = list(raw);
+  const bad = items.find((item) => !isAddressOrCidr(item));
+  if (bad !== undefined) throw new Error(`TRUST_PROXY must be true, false, or a comma-separated list of addresses and CIDRs (10.0.0.0/8, loopback), got '${bad}'`);
+  return items;
+}
+
+function timeouts(env: NodeJS.ProcessEnv): ServerTimeouts {
+  const keepAliveMs = int(env, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULT_TIMEOUTS.keepAliveMs, 1);
+  const headersMs = int(env, 'HEADERS_TIMEOUT_MS', Math.max(DEFAULT_TIMEOUTS.headersMs, keepAliveMs + 1000), 1);
+  const requestMs = int(env, 'REQUEST_TIMEOUT_MS', Math.max(DEFAULT_TIMEOUTS.requestMs, headersMs), 1);
+  if (headersMs <= keepAliveMs) throw new Error(`HEADERS_TIMEOUT_MS (${headersMs}) must be longer than KEEP_ALIVE_TIMEOUT_MS (${keepAliveMs})`);
+  if (requestMs < headersMs) throw new Error(`REQUEST_TIMEOUT_MS (${requestMs}) must be at least HEADERS_TIMEOUT_MS (${headersMs})`);
+  return { keepAliveMs, headersMs, requestMs };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,5 +154,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offloadWork: int(env, 'OFFLOAD_WORK', DEFAULT_OFFLOAD_WORK),
     offloadBody: int(env, 'OFFLOAD_BODY_BYTES', DEFAULT_OFFLOAD_BODY),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    auth: {
+      apiKeys: apiKeys(env),
+      publicMetrics: bool(env, 'PUBLIC_METRICS', DEFAULT_AUTH.publicMetrics),
+      publicDocs: bool(env, 'PUBLIC_DOCS', DEFAULT_AUTH.publicDocs),
+    },
+    rateLimit: {
+      max: int(env, 'RATE_LIMIT_MAX', DEFAULT_RATE_LIMIT.max, 1),
+      windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', DEFAULT_RATE_LIMIT.windowMs, 1000),
+    },
+    corsOrigins: corsOrigins(env),
+    trustProxy: trustProxy(env),
+    shedding: {
+      maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', DEFAULT_SHEDDING.maxEventLoopDelayMs),
+      maxHeapUsedFraction: fraction(env, 'MAX_HEAP_USED_FRACTION', DEFAULT_SHEDDING.maxHeapUsedFraction),
+      maxEventLoopUtilization: fraction(env, 'MAX_EVENT_LOOP_UTILIZATION', DEFAULT_SHEDDING.maxEventLoopUtilization),
+    },
+    timeouts: timeouts(env),
   };
 }

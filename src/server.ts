@@ -26,6 +26,12 @@ const app = await buildApp({
   offloadWork: config.offloadWork,
   offloadBody: config.offloadBody,
   isReady: () => !shuttingDown,
+  auth: config.auth,
+  rateLimit: config.rateLimit,
+  shedding: config.shedding,
+  corsOrigins: config.corsOrigins,
+  trustProxy: config.trustProxy,
+  timeouts: config.timeouts,
 });
 
 async function shutdown(signal: string): Promise<void> {

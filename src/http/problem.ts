@@ -3,11 +3,15 @@
  * and the paths of the offending fields. Internals (stack traces, messages of unexpected
  * errors) never reach a client; they go to the log.
  */
+import { STATUS_CODES, maxHeaderSize } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Locale, type Localized, say } from '../core/locale.js';
+import { type Locale, type Localized, localeFrom, say } from '../core/locale.js';
 import { type ErrorCode, type FieldProblem, SpecError } from '../engine/errors.js';
 import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
+import { HttpError } from './http-error.js';
 import { requestLocale } from './language.js';
+import { RouteMethods } from './methods.js';
 import { jsonSyntaxMessage } from './raw-json.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -50,6 +54,13 @@ const TITLES: Record<string, Localized> = {
   MALFORMED_JSON: say('Malformed JSON', 'JSON malformado'),
   UNSUPPORTED_MEDIA_TYPE: say('Unsupported media type', 'Tipo de mídia não suportado'),
   NOT_FOUND: say('Not found', 'Não encontrado'),
+  METHOD_NOT_ALLOWED: say('Method not allowed', 'Método não permitido'),
+  UNAUTHORIZED: say('Unauthorized', 'Não autorizado'),
+  RATE_LIMITED: say('Too many requests', 'Requisições demais'),
+  OVERLOADED: say('Overloaded', 'Serviço sobrecarregado'),
+  HEADERS_TOO_LARGE: say('Request headers too large', 'Cabeçalhos da requisição grandes demais'),
+  REQUEST_TIMEOUT: say('Request timeout', 'Tempo esgotado para a requisição'),
+  BAD_REQUEST: say('Bad request', 'Requisição inválida'),
   INTERNAL: say('Internal error', 'Erro interno'),
 };
 
@@ -73,7 +84,12 @@ export function problem(locale: Locale, status: number, code: string, detail: Lo
   return { type: typeUri(code), title: (TITLES[code] ?? ERROR)[locale], status, detail: detail[locale], code, errors, ...extra };
 }
 
-function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem): FastifyReply {
+/** Told of each problem as it is sent: the metrics count them by code. */
+export type ProblemObserver = (p: Problem) => void;
+
+function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem, observe: ProblemObserver, headers: Record<string, string> = {}): FastifyReply {
+  observe(p);
+  reply.headers(headers);
   if (typeof p.retryAfterSeconds === 'number') reply.header('retry-after', String(p.retryAfterSeconds));
   return reply
     .code(p.status)
@@ -94,6 +110,7 @@ function detailOf(error: SpecError, locale: Locale): Localized {
 
 /** The problem document of an error, in the request's language. */
 export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): Problem {
+  if (error instanceof HttpError) return problem(locale, error.status, error.code, error.detail, [], error.extra);
   if (error instanceof SpecError) {
     return problem(locale, STATUS[error.code], error.code, detailOf(error, locale), error.errorsIn(locale), error.extra);
   }
@@ -147,15 +164,64 @@ export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): P
   );
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+export function registerProblemHandlers(app: FastifyInstance, observe: ProblemObserver = () => {}): void {
+  // Before any route is registered, so that it sees them all.
+  const routes = new RouteMethods(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const p = toProblem(error, requestLocale(request));
     if (p.status >= 500) request.log.error({ err: error }, 'request failed');
-    return sendProblem(reply, request, p);
+    return sendProblem(reply, request, p, observe, error instanceof HttpError ? error.headers : {});
   });
   app.setNotFoundHandler((request, reply) => {
+    const allow = routes.allowed(request.url);
+    if (allow.length > 0) {
+      const path = request.url.split('?')[0];
+      const { method } = request;
+      const refused = say(`${path} does not answer ${method}, only ${allow.join(', ')}`, `${path} não aceita ${method}, só ${allow.join(', ')}`);
+      return sendProblem(reply, request, problem(requestLocale(request), 405, 'METHOD_NOT_ALLOWED', refused), observe, { allow: allow.join(', ') });
+    }
     const route = `${request.method} ${request.url}`;
     const notFound = say(`no route ${route}; see /docs`, `não há rota ${route}; veja /docs`);
-    return sendProblem(reply, request, problem(requestLocale(request), 404, 'NOT_FOUND', notFound));
+    return sendProblem(reply, request, problem(requestLocale(request), 404, 'NOT_FOUND', notFound), observe);
   });
+}
+
+/** `Accept-Language` from the bytes of a request that could not be parsed, if they got that far. */
+function rawLocale(packet: unknown): Locale {
+  if (!Buffer.isBuffer(packet)) return 'en';
+  return localeFrom(/\r\naccept-language:[ \t]*([^\r\n]*)/i.exec(packet.toString('latin1'))?.[1]);
+}
+
+/**
+ * Fastify's clientErrorHandler: what Node's HTTP parser refuses before there is a request to
+ * route, written as a problem document on the socket, which is then closed: a request line and
+ * headers over Node's limit (431), a request that took longer than HEADERS_TIMEOUT_MS or
+ * REQUEST_TIMEOUT_MS to arrive (408), anything else that is not HTTP (400).
+ */
+export function writeClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  // A reset connection has no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const locale = rawLocale(error.rawPacket);
+  const p =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(
+          locale,
+          431,
+          'HEADERS_TOO_LARGE',
+          say(
+            `the request line and headers are larger than the server accepts (${maxHeaderSize / 1024} KiB): send a shorter URL, and fewer or shorter headers`,
+            `a linha de requisição e os cabeçalhos são maiores do que o servidor aceita (${maxHeaderSize / 1024} KiB): envie uma URL mais curta, e menos cabeçalhos ou cabeçalhos mais curtos`,
+          ),
+        )
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(locale, 408, 'REQUEST_TIMEOUT', say('the request did not arrive in time (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)', 'a requisição não chegou a tempo (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)'))
+        : problem(locale, 400, 'BAD_REQUEST', say('the request is not valid HTTP', 'a requisição não é HTTP válido'));
+  const body = JSON.stringify(p);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Language: ${locale}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
