@@ -116,6 +116,14 @@ export function pathOf(paths: NodePaths, i: number): string {
 /** Where the node in `slot` was written. */
 export const nodePath = (tape: Tape, slot: number): string => pathOf(tape.paths, slot - tape.leafCount);
 
+/** A tape's size as the service's metrics count it: its nodes, and the elements of all its slots. */
+export interface TapeSize {
+  nodes: number;
+  elements: number;
+}
+
+export const tapeSize = (tape: Tape): TapeSize => ({ nodes: tape.nodeCount, elements: tape.initial.length });
+
 /** The slot of an id, or undefined. */
 export function slotOf(tape: Tape, id: string): number | undefined {
   const slot = findId(tape.idTable, tape.ids, id);

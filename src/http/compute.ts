@@ -7,12 +7,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
+import { tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { perform } from '../operations/operation.js';
-import type { Work } from '../workers/compute-worker.js';
+import { prepareBody } from '../operations/operation.js';
+import type { Computed, Work } from '../workers/compute-worker.js';
 import { ClientGoneError, type ComputePool } from '../workers/pool.js';
 import { requestLocale } from './language.js';
 import { logRequest } from './log.js';
+import type { Metrics } from './metrics.js';
 import { RawJson } from './raw-json.js';
 import { checkResponse } from './zod-compilers.js';
 
@@ -32,22 +34,25 @@ export interface ComputeOptions {
   offloadWork: number;
   /** Tests: check responses computed on a worker against their schema, as the serializer does for the others. */
   checkResponses: boolean;
+  /** Counts each compiled graph, and the requests whose client went away. */
+  metrics?: Metrics;
 }
 
 export class Computer {
   constructor(private readonly options: ComputeOptions) {}
 
   async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType): Promise<FastifyReply> {
-    const { limits, pool, offloadWork } = this.options;
+    const { limits, pool, offloadWork, metrics } = this.options;
     const op = operations[name] as (typeof operations)['forward'];
     const context = { limits, locale: requestLocale(request) };
     const body = request.body;
-    if (body instanceof RawJson) {
-      if (!pool) return reply.send(perform(op, JSON.parse(body.text), context));
+    if (body instanceof RawJson && pool) {
       request.log.info({ operation: name, bodyLength: body.text.length }, 'computing on a worker');
       return this.offload(pool, { kind: 'body', name, text: body.text, context }, request, reply, responseSchema);
     }
-    const job = op.prepare(body as never, context);
+    const job = body instanceof RawJson ? prepareBody(op, JSON.parse(body.text), context) : op.prepare(body as never, context);
+    // Counted before an offload moves the tape's arrays to the worker.
+    metrics?.countGraph(name, tapeSize(job.tape));
     const work = op.work(job);
     if (!pool || work < offloadWork) return reply.send(op.run(job));
     request.log.info({ operation: name, work }, 'computing on a worker');
@@ -61,17 +66,21 @@ export class Computer {
       if (!reply.raw.writableFinished) gone.abort();
     };
     reply.raw.once('close', onClose);
-    let json: string;
+    let computed: Computed;
     try {
-      json = await pool.run(work, gone.signal);
+      computed = await pool.run(work, gone.signal);
     } catch (e) {
       if (!(e instanceof ClientGoneError)) throw e;
-      // No answer can be sent, and fastify writes no log line for a response never finished.
+      // No answer can be sent, and fastify writes no log line, and runs no onResponse hook, for a response never finished.
       logRequest(request, 499, reply.elapsedTime);
+      this.options.metrics?.countRequest(request, 499, reply.elapsedTime);
       return reply;
     } finally {
       reply.raw.off('close', onClose);
     }
+    // A body sent as text was compiled on the worker: its graph is counted from there.
+    if (computed.graph) this.options.metrics?.countGraph(work.name, computed.graph);
+    const { json } = computed;
     if (this.options.checkResponses) checkResponse(responseSchema, JSON.parse(json), request.url);
     return reply.type('application/json; charset=utf-8').send(json);
   }

@@ -27,9 +27,14 @@ export interface Operation<Body, Job, Result> {
 
 export const operation = <Body, Job, Result>(op: Operation<Body, Job, Result>): Operation<Body, Job, Result> => op;
 
-/** The whole operation on a body as it came (validated here): the library's call, and a worker's on a raw body. */
-export function perform<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, context: OperationContext): Result {
+/** A body as it came, validated, then prepared: the first half of `perform`. */
+export function prepareBody<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, context: OperationContext): Job {
   const checked = validate(op.body, body);
   if ('error' in checked) throw checked.error;
-  return op.run(op.prepare(checked.value, context));
+  return op.prepare(checked.value, context);
+}
+
+/** The whole operation on a body as it came (validated here): the library's call. */
+export function perform<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, context: OperationContext): Result {
+  return op.run(prepareBody(op, body, context));
 }

@@ -7,8 +7,9 @@
  * service and rejects the task.
  */
 import { SpecError } from '../engine/errors.js';
+import { type TapeSize, tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { type OperationContext, perform } from '../operations/operation.js';
+import { type OperationContext, prepareBody } from '../operations/operation.js';
 
 export type Work =
   | { kind: 'job'; name: OperationName; job: unknown }
@@ -20,24 +21,31 @@ export interface ComputeTask {
   started: Int32Array;
 }
 
+/** The response as JSON text; for a body compiled here, its graph's size (a job's was counted where it was compiled). */
+export interface Computed {
+  json: string;
+  graph?: TapeSize;
+}
+
 export type ComputeOutcome =
-  | { json: string }
+  | Computed
   /** A problem with the request, its messages in both languages: the main thread answers in the request's. */
   | { problem: Pick<SpecError, 'code' | 'problems' | 'extra'> }
   /** A body that is not JSON: the message of the parser's SyntaxError. */
   | { malformed: string };
 
-function result(work: Work): unknown {
+function computed(work: Work): Computed {
   const op = operations[work.name] as (typeof operations)['forward'];
-  if (work.kind === 'job') return op.run(work.job as never);
-  return perform(op, JSON.parse(work.text), work.context);
+  if (work.kind === 'job') return { json: JSON.stringify(op.run(work.job as never)) };
+  const job = prepareBody(op, JSON.parse(work.text), work.context);
+  return { json: JSON.stringify(op.run(job)), graph: tapeSize(job.tape) };
 }
 
 export default function compute({ work, started }: ComputeTask): ComputeOutcome {
   Atomics.store(started, 0, 1);
   Atomics.notify(started, 0);
   try {
-    return { json: JSON.stringify(result(work)) };
+    return computed(work);
   } catch (e) {
     if (e instanceof SpecError) return { problem: { code: e.code, problems: e.problems, extra: e.extra } };
     if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message };

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { SpecError } from '../engine/errors.js';
-import type { ComputeOutcome, ComputeTask, Work } from './compute-worker.js';
+import type { ComputeOutcome, ComputeTask, Computed, Work } from './compute-worker.js';
 
 export interface PoolOptions {
   /** Worker threads; the machine's cores by default. */
@@ -68,10 +68,10 @@ export class ComputePool {
   constructor(readonly options: PoolOptions) {}
 
   /**
-   * Computes on a worker thread; resolves to the response as JSON text. `cancel` (the client
-   * going away) stops the work like the budget does.
+   * Computes on a worker thread; resolves to the response as JSON text (and the size of a graph
+   * compiled there). `cancel` (the client going away) stops the work like the budget does.
    */
-  async run(work: Work, cancel?: AbortSignal): Promise<string> {
+  async run(work: Work, cancel?: AbortSignal): Promise<Computed> {
     const { threads, queue, budgetMs } = this.options;
     if (this.closed) throw new PoolBusyError(1, threads, queue);
     if (this.inFlight >= threads + queue) throw new PoolBusyError(this.retryAfterSeconds(), threads, queue);
@@ -102,7 +102,7 @@ export class ComputePool {
       const outcome = await this.pool.run({ work, started }, { signal: abort, transferList: buffersOf(work) });
       if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.problems, outcome.problem.extra);
       if ('malformed' in outcome) throw new SyntaxError(outcome.malformed);
-      return outcome.json;
+      return outcome;
     } catch (e) {
       if (overBudget.signal.aborted) throw new BudgetExceededError(budgetMs);
       if (cancel?.aborted) throw new ClientGoneError();
@@ -113,6 +113,21 @@ export class ComputePool {
       clearTimeout(timer);
       Atomics.notify(started, 0); // releases the wait of a job that never started
     }
+  }
+
+  /** Jobs running on a worker thread now: at most `threads`. */
+  get busy(): number {
+    return Math.min(this.inFlight, this.options.threads);
+  }
+
+  /** Jobs waiting for a worker thread: at most `queue`; one more is refused with a PoolBusyError. */
+  get queued(): number {
+    return Math.max(0, this.inFlight - this.options.threads);
+  }
+
+  /** Worker threads alive: started with the first job, each stopped after a minute idle. */
+  get threads(): number {
+    return this.pool?.threads.length ?? 0;
   }
 
   /** Seconds until a slot is likely free: the mean run time of the jobs so far, from 1 to 60. */
