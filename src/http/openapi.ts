@@ -3,8 +3,12 @@
  * (fastify-type-provider-zod); this module adds what they cannot say:
  * - each status's own description: the route's `responseDocs`, else for an error status the
  *   default of src/schemas/problem-details.ts, else the description of the zod response schema;
- * - errors as `application/problem+json`, with named examples whose `status` is their status;
- *   400, 413 and 415 on every route with a body, since the body parser answers them there;
+ * - errors as `application/problem+json`, with named examples whose `status` is their status,
+ *   and each status on every route that can answer it: 400, 413 and 415 on every route with a
+ *   body (the body parser); 408 and 431 on every route (Node's HTTP parser, before routing);
+ *   401, 429 and 503 on every /v1 route (API keys, the rate limit, load shedding), with their
+ *   headers (WWW-Authenticate, Retry-After, X-RateLimit-*); 404 and 405 as components, since
+ *   they answer requests that no operation of the document describes;
  * - the `Accept-Language` header on every /v1 route;
  * - as each success's examples, what the service answers to each request example of the same
  *   name, computed by sending it to the app itself the first time the document is served
@@ -14,7 +18,15 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BODY_STATUSES, type NamedExample, errorResponses } from '../schemas/problem-details.js';
+import {
+  BODY_STATUSES,
+  type ErrorResponseDoc,
+  type HeaderDoc,
+  type NamedExample,
+  errorResponses,
+  poolErrorResponse503,
+  rateLimitHeaders,
+} from '../schemas/problem-details.js';
 
 export type { NamedExample };
 
@@ -54,51 +66,115 @@ function schemaDescription(response: unknown, status: string): string | undefine
   return schema instanceof z.ZodType ? z.globalRegistry.get(schema)?.description : undefined;
 }
 
+const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemDetails' };
+
 const isProblem = (schema: Json | undefined): boolean => typeof schema?.$ref === 'string' && schema.$ref.endsWith('/ProblemDetails');
 
-/** @fastify/swagger's `transform`: jsonSchemaTransform, then descriptions, media types and examples per status. */
+/** Node's HTTP parser answers these on any path, before there is a route (src/http/problem.ts writeClientError). */
+const EVERY_ROUTE_STATUSES = [408, 431] as const;
+
+/** The /v1 routes: API keys (401), the rate limit (429), load shedding (503); the probes are spared them. */
+const API_STATUSES = [401, 429, 503] as const;
+
+/** The headers of a response as @fastify/swagger takes them: each a schema with its description. */
+const swaggerHeaders = (headers: Record<string, HeaderDoc>): Json =>
+  Object.fromEntries(Object.entries(headers).map(([name, { description, schema }]) => [name, { ...schema, description }]));
+
+/** The same as OpenAPI Header Objects, for the components that @fastify/swagger does not convert. */
+const headerObjects = (headers: Record<string, HeaderDoc>): Json =>
+  Object.fromEntries(Object.entries(headers).map(([name, { description, schema, required }]) => [name, { description, ...(required && { required }), schema }]));
+
+/**
+ * 404 and 405 answer requests that no operation describes (a path no route has; a method its
+ * route does not have), so they are `components.responses`, for app.ts to put in the document.
+ */
+export const componentResponses = Object.fromEntries(
+  (
+    [
+      ['NotFound', 404],
+      ['MethodNotAllowed', 405],
+    ] as const
+  ).map(([name, status]) => {
+    const { description, examples, headers } = errorResponses[status];
+    return [name, { description, ...(headers && { headers: headerObjects(headers) }), content: { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_SCHEMA, examples } } }];
+  }),
+);
+
+/** The API keys of API_KEYS, as `Authorization: Bearer <key>`. */
+export const BEARER_SCHEME = 'apiKey';
+export const securitySchemes = {
+  [BEARER_SCHEME]: {
+    type: 'http' as const,
+    scheme: 'bearer',
+    description:
+      'One of the keys the deployment sets in API_KEYS, sent as `Authorization: Bearer <key>`. Without API_KEYS the service needs no key; with it, every /v1 route answers 401 without a valid one.',
+  },
+};
+
+/** @fastify/swagger's `transform`: jsonSchemaTransform, then statuses, descriptions, media types, headers and examples. */
 export function transformRoute(input: TransformInput): ReturnType<typeof jsonSchemaTransform> {
   const { responseDocs = {}, ...schema } = (input.schema ?? {}) as Json;
   const out = jsonSchemaTransform({ ...input, schema } as TransformInput);
   const transformed = out.schema as Json;
   if (!input.schema || transformed.hide) return out;
 
+  const api = input.url.startsWith('/v1/');
+  // A route that declares 503 itself computes on the worker pool: busy as well as overloaded.
+  const declares503 = transformed.response?.[503] !== undefined;
   const responses: Json = { ...transformed.response };
-  if (transformed.body !== undefined) for (const status of BODY_STATUSES) responses[status] ??= { $ref: '#/components/schemas/ProblemDetails' };
+  const edge = [...EVERY_ROUTE_STATUSES, ...(transformed.body !== undefined ? BODY_STATUSES : []), ...(api ? API_STATUSES : [])];
+  for (const status of edge) responses[status] ??= PROBLEM_SCHEMA;
   for (const [key, response] of Object.entries(responses)) {
     const status = Number(key);
     const doc: ResponseDoc | undefined = responseDocs[status];
+    // A limited route sends its rate-limit headers with every answer that passes the limit.
+    const limitHeaders = api && status < 300 ? { headers: swaggerHeaders(rateLimitHeaders(false)) } : {};
     if (status >= 400 && isProblem(response)) {
-      const defaults = errorResponses[status] ?? { description: `An error (${status}).`, examples: {} };
+      const defaults: ErrorResponseDoc = (status === 503 && declares503 ? poolErrorResponse503 : errorResponses[status]) ?? { description: `An error (${status}).`, examples: {} };
       responses[key] = {
         description: doc?.description ?? defaults.description,
-        ...(status === 503 && { headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait before trying again.' } } }),
+        ...(defaults.headers && { headers: swaggerHeaders(defaults.headers) }),
         content: { [PROBLEM_MEDIA_TYPE]: { schema: response, examples: doc?.examples ?? defaults.examples } },
       };
     } else if (response.content) {
       // Declared per media type already (a route that answers other than JSON).
-      responses[key] = { ...response, description: doc?.description ?? response.description };
+      responses[key] = { ...response, ...limitHeaders, description: doc?.description ?? response.description };
       if (doc?.examples) for (const media of Object.values<Json>(response.content)) media.examples = { ...doc.examples, ...media.examples };
     } else {
       const description = doc?.description ?? schemaDescription(input.schema.response, key);
       responses[key] = {
         ...(description !== undefined && { description }),
+        ...limitHeaders,
         content: { 'application/json': { schema: response, ...(doc?.examples && { examples: doc.examples }) } },
       };
     }
   }
   transformed.response = responses;
 
-  if (input.url.startsWith('/v1/')) {
+  if (api) {
     const headers: Json = transformed.headers ?? { type: 'object', properties: {} };
     transformed.headers = { ...headers, properties: { ...headers.properties, 'Accept-Language': acceptLanguage } };
+    // A key when the deployment sets API_KEYS, none otherwise: both are valid (Swagger UI's "Authorize").
+    transformed.security = [{}, { [BEARER_SCHEME]: [] }];
   }
   return out;
 }
 
 interface Operation {
   requestBody?: { content?: Record<string, { examples?: Record<string, NamedExample> }> };
-  responses?: Record<string, { content?: Record<string, { examples?: Record<string, NamedExample> }> }>;
+  responses?: Record<string, { headers?: Record<string, Json>; content?: Record<string, { examples?: Record<string, NamedExample> }> }>;
+}
+
+/**
+ * `required: true` on the headers that every response of their status carries (Retry-After on a
+ * 429 or a 503, WWW-Authenticate on a 401...): @fastify/swagger turns a response's headers into
+ * Header Objects with a schema and a description only.
+ */
+function requireHeaders(operation: Operation): void {
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    const docs = { ...errorResponses[Number(status)]?.headers, ...(status === '503' && poolErrorResponse503.headers) };
+    for (const [name, header] of Object.entries(response.headers ?? {})) if (docs[name]?.required) header.required = true;
+  }
 }
 
 /** The request examples of an operation, or one plain request for an operation without a body. */
@@ -117,7 +193,11 @@ export class ServedDocument {
   private building?: Promise<Json>;
   private built?: Json;
 
-  constructor(private readonly app: FastifyInstance) {}
+  /** `selfHeaders` mark the example requests as the app's own, so that API keys, the rate limit and load shedding let them through (src/http/self-requests.ts). */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly selfHeaders: Record<string, string> = {},
+  ) {}
 
   get(): Promise<Json> {
     this.building ??= this.build().catch((e: unknown) => {
@@ -136,13 +216,14 @@ export class ServedDocument {
   private async build(): Promise<Json> {
     const doc = structuredClone(this.app.swagger()) as Json;
     for (const [path, item] of Object.entries<Record<string, Operation>>(doc.paths ?? {})) {
-      if (path.includes('{')) continue;
       for (const [method, operation] of Object.entries(item)) {
+        requireHeaders(operation);
+        if (path.includes('{')) continue;
         for (const [name, example] of requestExamples(operation)) {
           const res = await this.app.inject({
             method: method.toUpperCase() as 'GET',
             url: path,
-            headers: { 'x-request-id': `openapi-example-${name}` },
+            headers: { ...this.selfHeaders, 'x-request-id': `openapi-example-${name}` },
             ...(example && { payload: example.value as object }),
           });
           if (res.statusCode >= 300) continue;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Explanation, Step } from '../core/explain/index.js';
 import { locales } from '../core/locale.js';
 import { problemExamples } from './examples.js';
-import { exactlyOneProblem, problemFields } from './problem.js';
+import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
 import { Finite, Warning, WireNumber, WireValue } from './values.js';
 
 const Positive = Finite.positive();
@@ -20,6 +20,7 @@ export const ExplainBody = z
   .superRefine(exactlyOneProblem)
   .meta({
     description: 'One problem spec (graph, neuron or network, as POST /v1/gradients takes it), and optionally the update and the check to explain.',
+    ...oneProblemSpec,
     ...problemExamples({ learningRate: 0.1 }, { neuron: { gradcheck: true } }),
   });
 

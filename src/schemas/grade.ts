@@ -4,10 +4,10 @@ import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.
 import { formats } from '../core/grading/formats.js';
 import { gradeExamples } from './examples.js';
 import { Optimizer } from './operations.js';
-import { exactlyOneProblem, problemFields } from './problem.js';
+import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
 import { say } from '../core/locale.js';
 import { schemaMessage } from './validate.js';
-import { Finite, WireNumber, WireValue } from './values.js';
+import { Finite, WireNumber, WireValue, float64 } from './values.js';
 
 /** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
 const MAX_ANSWERS = 200;
@@ -17,7 +17,7 @@ const Digits = z.number().int().min(1).max(15);
 
 export const Tolerance = z
   .union([
-    z.strictObject({ rtol: z.number().nonnegative().optional(), atol: z.number().nonnegative().optional() }),
+    z.strictObject({ rtol: float64(z.number()).nonnegative().optional(), atol: float64(z.number()).nonnegative().optional() }),
     z.strictObject({ sigfigs: Digits }),
     z.strictObject({ decimals: z.number().int().min(0).max(15) }),
   ])
@@ -27,7 +27,7 @@ export const Tolerance = z
       '{rtol, atol}: correct when |s - e| <= atol + rtol*|e| (defaults rtol 1e-3, atol 1e-6; both apply, so an exact 0 is gradable). {sigfigs: n}: as PrairieLearn\'s sigfig comparison, |s - e| <= 0.51 * 10^(floor(log10|e|) - n + 1) (s rounds to e at n significant figures). {decimals: n}: as PrairieLearn\'s decimal-digits comparison, |s - e| <= 0.51 * 10^-n.',
   });
 
-const Scalar = z.union([z.number(), z.string()]);
+const Scalar = z.union([float64(z.number()), z.string()]);
 const RawAnswer = z.union([Scalar, z.array(Scalar), z.array(z.array(Scalar))]).meta({
   id: 'RawAnswer',
   description: "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors and matrices as arrays of those.",
@@ -43,6 +43,9 @@ export const GradeBody = z
         error: () => schemaMessage(say(`at most ${MAX_ANSWERS} answers in one request`, `no máximo ${MAX_ANSWERS} respostas por requisição`)),
       })
       .meta({
+        // The refinements as JSON Schema.
+        minProperties: 1,
+        maxProperties: MAX_ANSWERS,
         description:
           "Answer key -> the student's answer (or {value, tolerance} for a tolerance of its own). Keys: an id (`u`: its forward value), `dL/dw` (the derivative of one id with respect to another), `step(w)` (w after one update with learningRate), `fd(dL/dw)` (the central finite difference with epsilon). Results come back in this order.",
       }),
@@ -56,6 +59,7 @@ export const GradeBody = z
   .superRefine(exactlyOneProblem)
   .meta({
     description: 'A problem spec, the student\'s answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).',
+    ...oneProblemSpec,
     ...gradeExamples(),
   });
 

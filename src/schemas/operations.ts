@@ -1,6 +1,6 @@
 /** Request and response schemas of the four compute routes (docs/api.md §4). */
 import { z } from 'zod';
-import { exactlyOneProblem, problemFields } from './problem.js';
+import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
 import { problemExamples } from './examples.js';
 import { Finite, Id, IdValueMap, Warning, WireNumber, WireValue } from './values.js';
 
@@ -40,7 +40,7 @@ const include = z
 export const ForwardBody = z
   .strictObject({ ...problemFields, include })
   .superRefine(exactlyOneProblem)
-  .meta({ description: 'One problem spec: graph, neuron or network.', ...problemExamples() });
+  .meta({ description: 'One problem spec: graph, neuron or network.', ...oneProblemSpec, ...problemExamples() });
 
 export const ForwardResponse = z.object(evaluated).meta({ id: 'ForwardResponse' });
 
@@ -88,7 +88,7 @@ export const StepBody = z
     optimizer: Optimizer.optional(),
   })
   .superRefine(exactlyOneProblem)
-  .meta({ description: 'A problem spec and the update to apply to its params.', ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }) });
+  .meta({ description: 'A problem spec and the update to apply to its params.', ...oneProblemSpec, ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }) });
 
 export const StepResponse = z
   .object({
@@ -111,6 +111,7 @@ export const GradcheckBody = z
   .superRefine(exactlyOneProblem)
   .meta({
     description: 'A problem spec and the finite-difference settings.',
+    ...oneProblemSpec,
     ...problemExamples({ epsilon: 1e-4 }, { network: { wrt: ['W1', 'b2'] } }),
   });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../problems/spec.js';
 import { say } from '../core/locale.js';
 import { schemaMessage } from './validate.js';
-import { FINITE, Finite, Id, Value } from './values.js';
+import { FINITE, Finite, Id, Value, float64 } from './values.js';
 
 const Node = z
   .strictObject({
@@ -12,7 +12,7 @@ const Node = z
     args: z.array(z.union([Id, Finite])).meta({
       description: 'Ids of inputs, params or nodes, or number literals.',
     }),
-    attrs: z.record(z.string(), z.number()).optional().meta({ description: "The op's options, e.g. {\"alpha\": 0.1} for leaky_relu." }),
+    attrs: z.record(z.string(), float64(z.number())).optional().meta({ description: "The op's options, e.g. {\"alpha\": 0.1} for leaky_relu." }),
   })
   .meta({ id: 'Node' });
 
@@ -31,7 +31,8 @@ export const GraphSpecSchema = z
   .refine((g) => (g.nodes === undefined) !== (g.expr === undefined), {
     error: () => schemaMessage(say('give exactly one of nodes or expr', 'envie exatamente um de nodes ou expr')),
   })
-  .meta({ id: 'Graph' }) satisfies z.ZodType<GraphSpec>;
+  // The refinement as JSON Schema, so that the document says it too.
+  .meta({ id: 'Graph', oneOf: [{ required: ['nodes'] }, { required: ['expr'] }] }) satisfies z.ZodType<GraphSpec>;
 
 const Activation = z.enum(activations).meta({ id: 'Activation' });
 const Loss = z.enum(losses).meta({ id: 'Loss' });
@@ -44,13 +45,13 @@ const NEURON_TARGET = say(
   'a neuron has one output (y_hat is a number), so y is one number; for several outputs use a network',
   'um neurônio tem uma única saída (y_hat é um número), então y é um único número; para várias saídas, use uma rede (network)',
 );
-const NeuronTarget = z.number({
+const NeuronTarget = float64(z.number({
   error: (issue) =>
     issue.code !== 'invalid_type' ? undefined
     : Array.isArray(issue.input) ? schemaMessage(NEURON_TARGET)
     : typeof issue.input === 'number' ? schemaMessage(FINITE)
     : undefined,
-});
+}));
 
 export const NeuronSpecSchema = z
   .strictObject({
@@ -96,6 +97,13 @@ export const problemFields = {
 };
 
 type ProblemFields = { graph?: unknown; neuron?: unknown; network?: unknown };
+
+/**
+ * exactlyOneProblem as JSON Schema, for the meta of every body that refines with it: the
+ * document then says what the service enforces, and a client's validator refuses a body with no
+ * spec or with two.
+ */
+export const oneProblemSpec = { oneOf: [{ required: ['graph'] }, { required: ['neuron'] }, { required: ['network'] }] };
 
 export const exactlyOneProblem = (body: ProblemFields, ctx: z.RefinementCtx): void => {
   const given = (['graph', 'neuron', 'network'] as const).filter((k) => body[k] !== undefined);

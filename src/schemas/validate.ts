@@ -130,14 +130,80 @@ function unknownFields(keys: readonly string[]): Localized {
   return keys.length > 1 ? say(`unknown fields ${list}`, `campos desconhecidos ${list}`) : say(`unknown field ${list}`, `campo desconhecido ${list}`);
 }
 
+const PROTO = '__proto__';
+
+/**
+ * No request schema reaches deeper than a few levels (a body, a graph, its inputs, a matrix's
+ * rows): a `__proto__` key further down sits in a value that zod refuses for its shape anyway, so
+ * the walk below stops there, and a body nested a million levels deep does not overflow the stack.
+ */
+const SCHEMA_DEPTH = 16;
+
+/**
+ * zod does not read a record's `__proto__` key (it builds its output by assignment, where that key
+ * would set the prototype), so the value of an id named `__proto__` would go unchecked, and
+ * `"answers": {"__proto__": 1}` would count no answer. A body with such keys is checked as a copy
+ * in which each is renamed to a key of its object that zod reads (`__proto___`, with more `_` if
+ * taken); `shadows` maps each renamed object to its new key, so that the issues name it as sent.
+ * A body without one is checked as it is (the walk copies nothing).
+ */
+function renameProtoKeys(data: unknown, shadows: Map<object, string>, depth = 0): unknown {
+  if (data === null || typeof data !== 'object' || depth > SCHEMA_DEPTH) return data;
+  if (Array.isArray(data)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < data.length; i++) {
+      const item: unknown = data[i];
+      if (item === null || typeof item !== 'object') continue;
+      const renamed = renameProtoKeys(item, shadows, depth + 1);
+      if (renamed !== item) (copy ??= data.slice())[i] = renamed;
+    }
+    return copy ?? data;
+  }
+  const object = data as Record<string, unknown>;
+  const keys = Object.keys(object);
+  const hasProto = Object.hasOwn(object, PROTO);
+  let changed = hasProto;
+  const values = keys.map((key) => {
+    const renamed = renameProtoKeys(object[key], shadows, depth + 1);
+    if (renamed !== object[key]) changed = true;
+    return renamed;
+  });
+  if (!changed) return data;
+  let shadow = `${PROTO}_`;
+  while (Object.hasOwn(object, shadow)) shadow += '_';
+  const copy: Record<string, unknown> = {};
+  keys.forEach((key, i) => {
+    copy[key === PROTO ? shadow : key] = values[i];
+  });
+  if (hasProto) shadows.set(copy, shadow);
+  return copy;
+}
+
+/** An issue's path and unknown keys as the body sent them: renamed `__proto__` keys named back. */
+function asSent(issue: z.core.$ZodIssue, checked: unknown, shadows: Map<object, string>): { path: PropertyKey[]; keys?: string[] } {
+  let node: unknown = checked;
+  const back = (key: PropertyKey): PropertyKey => (node !== null && typeof node === 'object' && shadows.get(node) === key ? PROTO : key);
+  const path = issue.path.map((key) => {
+    const sent = back(key);
+    node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    return sent;
+  });
+  return { path, ...(issue.code === 'unrecognized_keys' && { keys: issue.keys.map((key) => String(back(key))) }) };
+}
+
 /** The body itself when it matches the schema; otherwise a SpecError naming every field that does not. */
 export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } | { error: SpecError } {
-  const en = issuesIn('en', schema, data);
+  const shadows = new Map<object, string>();
+  const checked = renameProtoKeys(data, shadows);
+  const en = issuesIn('en', schema, checked);
   if (!en.length) return { value: data as T };
-  const ptIssues = issuesIn('pt-BR', schema, data);
-  const problems: LocalizedProblem[] = en.map((issue, i) => ({
-    path: formatPath(issue.path),
-    message: issue.code === 'unrecognized_keys' ? unknownFields(issue.keys) : say(issue.message, ptIssues[i]?.message ?? issue.message),
-  }));
+  const ptIssues = issuesIn('pt-BR', schema, checked);
+  const problems: LocalizedProblem[] = en.map((issue, i) => {
+    const sent = shadows.size ? asSent(issue, checked, shadows) : { path: issue.path, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined };
+    return {
+      path: formatPath(sent.path),
+      message: sent.keys ? unknownFields(sent.keys) : say(issue.message, ptIssues[i]?.message ?? issue.message),
+    };
+  });
   return { error: new SpecError('VALIDATION', problems) };
 }

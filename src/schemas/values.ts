@@ -7,14 +7,24 @@ import { schemaMessage } from './validate.js';
 export const FINITE = say('must be a finite number', 'deve ser um número finito');
 
 /**
+ * A number of a request within ±Number.MAX_VALUE. zod 4's number refuses a non-finite one by
+ * itself (1e999 parses to Infinity), so the bounds never refuse anything more: they are there so
+ * that the OpenAPI document says it (`minimum`/`maximum`), and a client's validator refuses 1e999
+ * as the service does.
+ */
+export const float64 = <T extends z.ZodNumber>(n: T): T => n.min(-Number.MAX_VALUE).max(Number.MAX_VALUE) as T;
+
+/**
  * A finite number: JSON cannot carry NaN, and 1e999 parses to Infinity, which zod 4's number
  * refuses by itself (a refinement per element would cost more than parsing the JSON).
  */
-export const Finite = z.number({ error: (issue) => (issue.code === 'invalid_type' && typeof issue.input === 'number' ? schemaMessage(FINITE) : undefined) });
+export const Finite = float64(z.number({ error: (issue) => (issue.code === 'invalid_type' && typeof issue.input === 'number' ? schemaMessage(FINITE) : undefined) }));
 
-export const Value = z
-  .union([Finite, z.array(Finite).min(1), z.array(z.array(Finite).min(1)).min(1)])
-  .meta({ id: 'Value', description: 'A scalar, a vector [n] or a matrix [m, n] (rows of equal length) of finite numbers.' });
+export const Value = z.union([Finite, z.array(Finite).min(1), z.array(z.array(Finite).min(1)).min(1)]).meta({
+  id: 'Value',
+  description:
+    'A scalar, a vector [n] or a matrix [m, n] of finite numbers. The rows of a matrix must have equal length: JSON Schema cannot say so, and a ragged matrix is a 400 (`INVALID_VALUE`, its path names the first row whose length differs).',
+});
 
 export const WireNumber = z
   .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])

@@ -3,8 +3,11 @@
  * the document's own paths, and every example in it is checked against what the service answers.
  */
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toProblem } from '../../src/http/problem.js';
+import { toProblem, writeClientError } from '../../src/http/problem.js';
+import { DEFAULT_RATE_LIMIT } from '../../src/http/rate-limit.js';
 import { openapiText } from '../../src/openapi-document.js';
 import { PoolBusyError } from '../../src/workers/pool.js';
 import { checkCase } from '../support/conformance.js';
@@ -19,12 +22,17 @@ interface Media {
   schema?: Json;
   examples?: Record<string, Example>;
 }
+interface Response {
+  description?: string;
+  headers?: Record<string, { description?: string; required?: boolean; schema?: Json }>;
+  content?: Record<string, Media>;
+}
 interface Operation {
   summary?: string;
   description?: string;
   parameters?: Json[];
   requestBody?: { content: Record<string, Media> };
-  responses: Record<string, { description?: string; content?: Record<string, Media> }>;
+  responses: Record<string, Response>;
 }
 
 const app = await buildTestApp({ pool: false });
@@ -88,6 +96,19 @@ describe('GET /openapi.json', () => {
     expect(checkCase(c, res.statusCode, 'application/json', res.body)).toEqual([]);
   });
 
+  it('documents 404 and 405, which answer requests no operation describes, as components; 405 with Allow', () => {
+    const { NotFound, MethodNotAllowed } = doc.components.responses;
+    expect(Object.keys(NotFound.content)).toEqual(['application/problem+json']);
+    expect(Object.keys(MethodNotAllowed.content)).toEqual(['application/problem+json']);
+    expect(MethodNotAllowed.headers.Allow).toMatchObject({ required: true, schema: { type: 'string' } });
+  });
+
+  it('declares the API key as an optional bearer scheme on every /v1 route, for Swagger UI\'s "Authorize"', () => {
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const { path, operation } of operations) {
+      expect((operation as Json).security, path).toEqual(path.startsWith('/v1/') ? [{}, { apiKey: [] }] : undefined);
+    }
+  });
   it("shows the tutorial's worked example as POST /v1/gradients answers it", () => {
     const { values, gradients } = doc.paths['/v1/gradients'].post.responses['200'].content['application/json'].examples.worked.value;
     // The tutorial's text: u = 1, z = 0, y_hat = 0.5, L = 0.125, dL/dy_hat = -0.5, dL/dz = -0.125, dL/dw = -0.25, dL/db = -0.125.
@@ -173,6 +194,39 @@ describe.each(operations)('$route in the OpenAPI document', ({ route, path, meth
     expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['400', '413', '415']));
   });
 
+  it("documents 408 and 431, which Node's HTTP parser answers on any route", () => {
+    expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['408', '431']));
+  });
+
+  it.runIf(path.startsWith('/v1/'))('documents 401 with WWW-Authenticate, 429 with Retry-After and the rate-limit headers, and 503 with Retry-After', () => {
+    const required = (status: string) =>
+      Object.entries(operation.responses[status]?.headers ?? {})
+        .filter(([, h]) => h.required)
+        .map(([name]) => name);
+    expect(required('401'), route).toEqual(['WWW-Authenticate']);
+    expect(operation.responses['401'].description).toMatch(/API_KEYS/);
+    expect(required('429').sort(), route).toEqual(['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
+    expect(required('503'), route).toEqual(['Retry-After']);
+    const examples503 = Object.values(operation.responses['503'].content!['application/problem+json'].examples!).map((e) => (e.value as Json).code);
+    // BUSY only where the worker pool computes: the routes that declare 503 themselves.
+    expect(examples503, route).toContain('OVERLOADED');
+    expect(examples503.includes('BUSY'), route).toBe(['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/grade', '/v1/explain'].includes(path));
+  });
+
+  it.runIf(!path.startsWith('/v1/'))('leaves 401, 429 and an overloaded 503 out of the probes, which are never refused', () => {
+    expect(Object.keys(operation.responses), route).not.toEqual(expect.arrayContaining(['401']));
+    expect(Object.keys(operation.responses), route).not.toEqual(expect.arrayContaining(['429']));
+    expect(operation.responses['503']?.content?.['application/problem+json'], route).toBeUndefined();
+  });
+
+  it('documents the content type of each success as the service sends it', async () => {
+    for (const [name, example] of requestExamples(operation)) {
+      const res = await send(method, path, example);
+      const mediaType = String(res.headers['content-type']).split(';')[0];
+      expect(Object.keys(operation.responses[String(res.statusCode)]?.content ?? {}), `${route} example ${name}`).toContain(mediaType);
+    }
+  });
+
   it.runIf(path.startsWith('/v1/'))('documents the Accept-Language header and what it changes', () => {
     const header = operation.parameters?.find((p) => p.in === 'header' && p.name.toLowerCase() === 'accept-language');
     expect(header, route).toBeDefined();
@@ -185,6 +239,53 @@ describe.each(operations)('$route in the OpenAPI document', ({ route, path, meth
 const smallBodies = await buildTestApp({ pool: false, bodyLimit: 1024 });
 afterAll(() => smallBodies.close());
 
+/** What the connection carries, as writeClientError writes it for a request Node's parser refused. */
+function clientErrorAnswer(code: string): Json {
+  let written = '';
+  const socket = new Socket();
+  Object.defineProperty(socket, 'writable', { value: true });
+  socket.write = ((chunk: string) => {
+    written += chunk;
+    return true;
+  }) as Socket['write'];
+  socket.destroy = (() => socket) as Socket['destroy'];
+  writeClientError(Object.assign(new Error(code), { code }), socket);
+  return JSON.parse(written.slice(written.indexOf('\r\n\r\n') + 4));
+}
+
+/** A 60 kB header to a listening server: Node's parser refuses it before fastify sees a request. */
+async function headersTooLarge(): Promise<Json> {
+  const server = await buildTestApp({ pool: false });
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = server.server.address() as { port: number };
+    return await new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/healthz', headers: { 'x-padding': 'a'.repeat(60_000) } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk));
+        res.on('end', () => resolve(JSON.parse(body)));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+const KEY = 'openapi-test-key-0123456789';
+
+async function withApp(options: Parameters<typeof buildTestApp>[0], run: (app: Awaited<ReturnType<typeof buildTestApp>>) => Promise<Json>): Promise<Json> {
+  const other = await buildTestApp({ pool: false, ...options });
+  try {
+    return await run(other);
+  } finally {
+    await other.close();
+  }
+}
+
+const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
+
 const column = Array.from({ length: 1000 }, () => [1]);
 const reproduce: Record<string, () => Promise<Json>> = {
   validation: () => post('/v1/gradients', { neuron: { x: 3, w: -0.2, b: 0.4 } }),
@@ -194,12 +295,36 @@ const reproduce: Record<string, () => Promise<Json>> = {
   'too-many-values': () =>
     post('/v1/gradients', { graph: { inputs: { a: column, b: [column.map(() => 1)] }, nodes: [{ id: 'm', op: 'matmul', args: ['a', 'b'] }, { id: 'L', op: 'sum', args: ['m'] }] } }),
   'unsupported-media-type': async () => (await app.inject({ method: 'POST', url: '/v1/gradients', headers: { 'content-type': 'text/plain' }, payload: 'x=3' })).json(),
+  'unsupported-encoding': async () =>
+    (await app.inject({ method: 'POST', url: '/v1/gradients', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: JSON.stringify(neuron) })).json(),
+  'unsupported-charset': async () =>
+    (await app.inject({ method: 'POST', url: '/v1/gradients', headers: { 'content-type': 'application/json; charset=utf-16' }, payload: JSON.stringify(neuron) })).json(),
+  'missing-key': () => withApp({ auth: { apiKeys: [KEY] } }, async (keyed) => (await keyed.inject({ method: 'POST', url: '/v1/gradients', payload: neuron })).json()),
+  'invalid-key': () =>
+    withApp({ auth: { apiKeys: [KEY] } }, async (keyed) => (await keyed.inject({ method: 'POST', url: '/v1/gradients', headers: { authorization: 'Bearer not-the-key' }, payload: neuron })).json()),
+  'method-not-allowed': async () => (await app.inject({ method: 'GET', url: '/v1/forward' })).json(),
+  'request-timeout': async () => clientErrorAnswer('ERR_HTTP_REQUEST_TIMEOUT'),
+  'rate-limited': () =>
+    withApp({ rateLimit: DEFAULT_RATE_LIMIT }, async (limited) => {
+      for (let i = 0; i < DEFAULT_RATE_LIMIT.max; i++) await limited.inject({ method: 'GET', url: '/v1/nowhere' });
+      return (await limited.inject({ method: 'POST', url: '/v1/gradients', payload: neuron })).json();
+    }),
+  'headers-too-large': headersTooLarge,
+  // Any heap is over a threshold of one byte: the process sheds load from its first sample on.
+  overloaded: () =>
+    withApp({ shedding: { maxEventLoopDelayMs: 0, maxHeapUsedFraction: 1e-15, maxEventLoopUtilization: 0, sampleIntervalMs: 5 } }, async (shedding) => {
+      // From the first sample on, a few milliseconds after start.
+      for (let waited = 0; waited < 2000 && (await shedding.inject({ method: 'GET', url: '/readyz' })).statusCode !== 503; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return (await shedding.inject({ method: 'POST', url: '/v1/gradients', payload: neuron })).json();
+    }),
   'unknown-id': () =>
     post('/v1/gradients', { graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + c; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } }),
   'unknown-answer-key': () => post('/v1/grade', { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, answers: { 'dL/dq': 1 } }),
   'unknown-template': () => post('/v1/exercises', { template: 'neuron-sigmod', seed: 1 }),
   // Every worker busy cannot be made cheaply here: the handler's own answer to the pool's refusal.
-  busy: async () => toProblem(new PoolBusyError(1, 2, 4)) as Json,
+  busy: async () => ({ ...toProblem(new PoolBusyError(1, 2, 4)), requestId: 'sent with every answer to a request' }) as Json,
 };
 
 async function post(url: string, payload: object | string): Promise<Json> {
@@ -214,9 +339,9 @@ describe('The error examples of the OpenAPI document', () => {
   for (const { operation } of operations) for (const response of Object.values(operation.responses)) collect(response.content);
   for (const response of Object.values<{ content?: Record<string, Media> }>(doc.components.responses ?? {})) collect(response.content);
 
-  it('include each status: 400 (schema and malformed JSON), 404, 413, 415, 422, 503', () => {
+  it('include each status: 400 (schema and malformed JSON), 401, 404, 405, 408, 413, 415, 422, 429, 431, 503', () => {
     const statuses = [...examples.values()].map((e) => (e.value as Json).status);
-    expect(new Set(statuses)).toEqual(new Set([400, 404, 413, 415, 422, 503]));
+    expect(new Set(statuses)).toEqual(new Set([400, 401, 404, 405, 408, 413, 415, 422, 429, 431, 503]));
     expect([...examples.keys()]).toEqual(expect.arrayContaining(['validation', 'malformed-json']));
   });
 
@@ -225,7 +350,8 @@ describe('The error examples of the OpenAPI document', () => {
     const shown = examples.get(name)!.value as Json;
     const { requestId, ...answer } = await reproduce[name]();
     const { requestId: shownId, ...expected } = shown;
-    expect(typeof shownId).toBe('string');
+    // Written on the connection before there is a request (408, 431): no request id.
+    expect(typeof shownId).toBe(typeof requestId);
     if (name === 'malformed-json') {
       // The parser's own words after the colon depend on the JavaScript engine.
       expect(answer.detail).toMatch(/^the body is not valid JSON: /);
