@@ -14,6 +14,10 @@ declare module 'autocannon' {
     /** Seconds. */
     timeout?: number;
     pipelining?: number;
+    /** Requests sent in turn on each connection (each overrides the options' method, headers and body). */
+    requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }[];
+    /** Requests per second from all connections together. */
+    overallRate?: number;
   }
 
   interface Histogram {
