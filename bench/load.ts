@@ -30,6 +30,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { exampleSpecs } from '../src/schemas/examples.js';
 import { fmtInt, fmtMs, header, httpRequest, now, percentile, prng } from './helpers.js';
 
 const seconds = Number(process.argv[2] ?? 20);
@@ -92,15 +93,8 @@ function gradeVariants(count: number): Request[] {
 const tutorial = { x: 3, w: -0.2, b: 0.4, y: 0 };
 /** dL/dw of the tutorial's exercise, from PyTorch (docs/course.md). */
 const TUTORIAL_DW = 0.3342706384098403;
-const network = {
-  x: [[0.5, -1.0]],
-  y: [[1.0]],
-  loss: 'mse',
-  layers: [
-    { W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' },
-    { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
-  ],
-};
+/** The 2-2-1 network of the Swagger UI examples. */
+const { network } = exampleSpecs;
 
 /** n1 = x·w + b, n_k = n_(k-1) + w: dn/dw = x + (n - 1), exactly. */
 const CHAIN = 20_000;
