@@ -17,6 +17,8 @@ Run locally, the marked lines stay unfilled and the script reads files instead:
 
 It prints one JSON object, as CodeRunner expects: fraction, testresults, prologuehtml. It never
 prints a traceback: any failure is a result with fraction 0 and a message saying why.
+prologuehtml is HTML, so text put in it is escaped; testresults cells are text, which CodeRunner
+escapes itself (no columnformats marks a column "%h"), so they are left as typed.
 """
 import html
 import json

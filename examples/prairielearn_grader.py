@@ -15,7 +15,9 @@ tolerance, followThrough; other params are ignored), plus two fields for this sc
 data["submitted_answers"] holds the student's answers (e.g. from pl-string-input elements, so
 that "0,45" and "1/8" reach the service as typed).
 
-Results: the service's PrairieLearn shape (gradable, score 0..1, message, tests[]).
+Results: the service's PrairieLearn shape (gradable, score 0..1, message, tests[]). All of it is
+text, which PrairieLearn escapes when it shows it (messages through ansi2html, names and
+format_errors through mustache {{ }}), so nothing is escaped here.
   - gradable: false (PrairieLearn shows the format errors and does not count the attempt) only
     when the submission itself cannot be read: data.json unreadable, submitted_answers not an
     object, or no answers at all.

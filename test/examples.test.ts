@@ -1,14 +1,19 @@
 /**
  * examples/ as an integrator runs them: each script is a child process talking to the app over
- * HTTP (GRADIENT_SERVICE_URL), with temp paths for its inputs and outputs.
+ * HTTP (GRADIENT_SERVICE_URL), with temp paths for its inputs and outputs. One child per test, with
+ * a limit far above what a child needs on a slow machine; a child still running when its test ends
+ * (it failed or timed out) is killed, with its process group, and so is any left at the end.
+ *
+ * The sample submission (answers.json, gradescope/answers.json, prairielearn/data.json) is the
+ * tutorial's neuron with dL/dw's sign flipped (0 points) and step(w) = -0.2 - 0.1 * (-0.3343)
+ * right from it: follow-through gives it its point, so five of six, and four without it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
@@ -16,27 +21,36 @@ const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).
 const noPython = !has('python3');
 const noCurl = !has('curl');
 
+/** Per test: a child takes well under a second; this only bounds a hung one. */
+const LIMIT = { timeout: 120_000 };
+/** No server can listen on port 0 (binding to 0 takes some free port), so a connection to it is always refused. */
+const UNREACHABLE = 'http://127.0.0.1:0';
+
 let app: Awaited<ReturnType<typeof buildApp>>;
 let url: string;
-let closedUrl: string;
 let tmp: string;
+const children = new Set<ChildProcess>();
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
+/** Ends the children still running, each with its process group (a shell script's curl or python too). */
+function killChildren() {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  children.clear();
 }
 
 beforeAll(async () => {
   app = await buildApp();
   url = await app.listen({ port: 0, host: '127.0.0.1' });
-  closedUrl = await closedPort();
   tmp = mkdtempSync(join(tmpdir(), 'gradient-examples-'));
-});
+}, LIMIT.timeout);
+afterEach(killChildren);
 afterAll(async () => {
+  killChildren();
   await app?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -53,20 +67,24 @@ function run(cmd: string, args: string[], options: { env?: Record<string, string
     const child = spawn(cmd, args, {
       cwd: EXAMPLES,
       env: { ...process.env, GRADIENT_LANGUAGE: 'en', GRADIENT_SERVICE_URL: options.serviceUrl ?? url, ...options.env },
-      timeout: 10_000,
+      detached: true, // its own process group, so that killChildren ends what it started too
     });
+    children.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }
 
 const noTraceback = (r: Run) => {
-  expect(r.code).toBe(0);
+  expect(r.code, r.stderr).toBe(0);
   expect(r.stdout + r.stderr).not.toMatch(/Traceback/);
 };
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
@@ -75,47 +93,128 @@ const file = (name: string, content: string) => {
   writeFileSync(path, content);
   return path;
 };
-const sampleProblem = readFileSync(join(EXAMPLES, 'gradescope/problem.json'), 'utf8');
+const sampleProblem = readJson(join(EXAMPLES, 'gradescope/problem.json'));
+const sampleAnswers = readJson(join(EXAMPLES, 'answers.json'));
+/** The sample submission's keys and which of them earn their point (step(w) by follow-through). */
+const SAMPLE_KEYS = ['u', 'y_hat', 'dL/dy_hat', 'dL/dz', 'dL/dw', 'step(w)'];
+const SAMPLE_RIGHT = [true, true, true, true, false, true];
+const STEP_FOLLOWED = /^step\(w\): correct given your earlier answer for dL\/dw\b/;
 
-describe('examples/curl-grade.sh', () => {
-  it.skipIf(noCurl)('grades the tutorial neuron: a decimal comma is read, a flipped sign is diagnosed', async () => {
+// ---------------------------------------------------------------------------------------------
+// What a student sees. Escaping is tested where the student's text appears: on the page the LMS
+// makes of the grader's output, rendered as the LMS's own source renders it.
+
+/** Moodle's s(): htmlspecialchars with ENT_QUOTES. */
+const moodleText = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' })[c]!);
+/** ansi2html (escaped=True), which PrairieLearn runs messages through: & < > only. */
+const ansi2htmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** chevron's {{ }}: & " < >. */
+const mustacheText = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * CodeRunner's page for a combinator grader result (renderer.php build_results_table,
+ * combinator_grader_outcome.php format_table): prologuehtml as it is (HTML); each testresults
+ * cell but iscorrect and ishidden through s() into <pre>, unless `columnformats` (one entry per
+ * such column) marks its column '%h', HTML as it is.
+ */
+function codeRunnerPage(out: { prologuehtml?: string; testresults?: unknown[][]; columnformats?: string[] }): string {
+  const [head = [], ...rows] = out.testresults ?? [];
+  const table = rows.map((row) => {
+    let column = 0;
+    return row
+      .map((cell, i) => {
+        if (head[i] === 'iscorrect' || head[i] === 'ishidden') return '';
+        return out.columnformats?.[column++] === '%h' ? String(cell) : `<pre class="tablecell">${moodleText(String(cell))}</pre>`;
+      })
+      .join('');
+  });
+  return [out.prologuehtml ?? '', ...table].join('\n');
+}
+
+/**
+ * PrairieLearn's page for external grader results (pl-external-grader-results): the message and
+ * each test's message through ansi2html into {{{ }}}; test names and format_errors into {{ }}.
+ */
+function prairieLearnPage(out: { message?: string; format_errors?: string[]; tests?: { name: string; message?: string }[] }): string {
+  return [
+    ...(out.format_errors ?? []).map((e) => `<div class="alert alert-danger"><strong>Error:</strong> ${mustacheText(e)}</div>`),
+    `<pre><code>${ansi2htmlText(out.message ?? '')}</code></pre>`,
+    ...(out.tests ?? []).map((t) => `<span>${mustacheText(t.name)}</span><pre>${ansi2htmlText(t.message ?? '')}</pre>`),
+  ].join('\n');
+}
+
+/** The text a person reads on an HTML page: its tags dropped, its character references decoded once. */
+const readable = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(lt|gt|quot|#0*39|#x0*27);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"' })[e] ?? "'")
+    .replace(/&amp;/g, '&');
+
+/** What a student typed, with markup and every character HTML escapes. */
+const MARKUP = '<b>x</b>';
+const QUOTES = `"&'`;
+/** The page shows the text as typed: not as markup (bold x), not escaped twice (&lt;b&gt; on screen). */
+const showsAsTyped = (page: string, text: string) => {
+  expect(page).not.toContain('<b>');
+  expect(readable(page)).toContain(text);
+};
+
+// ---------------------------------------------------------------------------------------------
+describe('examples/curl-grade.sh', LIMIT, () => {
+  it.skipIf(noCurl)('grades the tutorial neuron: four of five, step(w) by follow-through from the flipped dL/dw', async () => {
     const r = await run('bash', ['curl-grade.sh']);
     expect(r.code, r.stderr).toBe(0);
     const body = JSON.parse(r.stdout);
-    expect(body.score).toBeLessThan(1);
-    const byKey = Object.fromEntries(body.results.map((x: { key: string }) => [x.key, x]));
-    expect(byKey.y_hat).toMatchObject({ correct: true, submitted: 0.4502 });
-    expect(byKey['dL/dw']).toMatchObject({ correct: false, diagnosis: 'sign_error' });
-    expect(byKey['step(w)']).toMatchObject({ correct: true, followThrough: true, followedFrom: ['dL/dw'] });
+    expect(body).toMatchObject({ score: 0.8, correct: 4, total: 5 });
+    const outcome = body.results.map(({ key, correct, followThrough, followedFrom, diagnosis }: Record<string, unknown>) => ({ key, correct, followThrough, followedFrom, diagnosis }));
+    const right = (key: string) => ({ key, correct: true, followThrough: false, followedFrom: [], diagnosis: null });
+    expect(outcome).toEqual([
+      right('u'),
+      right('y_hat'), // "0,4502": a decimal comma
+      right('dL/dz'),
+      { key: 'dL/dw', correct: false, followThrough: false, followedFrom: [], diagnosis: 'sign_error' },
+      { key: 'step(w)', correct: true, followThrough: true, followedFrom: ['dL/dw'], diagnosis: null },
+    ]);
+    expect(body.results[1].submitted).toBe(0.4502);
   });
 });
 
-describe.skipIf(noPython)('examples/coderunner_grader.py', () => {
+describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
   const cr = (args: string[], options?: Parameters<typeof run>[2]) => run('python3', ['coderunner_grader.py', ...args], options);
+  const rows = (out: { testresults: unknown[][] }) => out.testresults.slice(1);
 
-  it('prints a combinator grader result for answers.json; the flipped sign costs a mark', async () => {
+  it('prints a combinator grader result for answers.json: five of six, step(w) by follow-through', async () => {
     const r = await cr(['answers.json']);
     noTraceback(r);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(['fraction', 'prologuehtml', 'testresults']);
-    expect(out.fraction).toBeGreaterThanOrEqual(0);
-    expect(out.fraction).toBeLessThan(1);
-    expect(out.testresults[0]).toContain('iscorrect');
-    const col = out.testresults[0].indexOf('iscorrect');
-    const row = out.testresults.find((x: unknown[]) => x.includes('dL/dw'));
-    expect(row[col]).toBe(false);
+    expect(out.fraction).toBeCloseTo(5 / 6, 12);
+    expect(out.testresults[0]).toEqual(['iscorrect', 'Answer', 'Expected', 'Got', 'Feedback']);
+    expect(rows(out).map((row) => row[1])).toEqual(SAMPLE_KEYS);
+    expect(rows(out).map((row) => row[0])).toEqual(SAMPLE_RIGHT);
+    expect(rows(out)[5][4]).toMatch(STEP_FOLLOWED);
+    expect(out.prologuehtml).toBe('<p>5 of 6 answers correct.</p>');
+  });
+
+  it('passes followThrough: false on: the same answers are then four of six', async () => {
+    const r = await cr(['answers.json', file('cr-no-ft.json', JSON.stringify({ ...sampleProblem, followThrough: false }))]);
+    noTraceback(r);
+    const out = JSON.parse(r.stdout);
+    expect(out.fraction).toBeCloseTo(4 / 6, 12);
+    expect(rows(out).map((row) => row[0])).toEqual([true, true, true, true, false, false]);
   });
 
   it('reads `key = value` lines from stdin, with a problem file', async () => {
-    const r = await cr(['-', file('cr-problem.json', sampleProblem)], { input: 'u = -0.6\n# a comment\ndL/dw = 0,3343\n' });
+    const r = await cr(['-', file('cr-problem.json', JSON.stringify(sampleProblem))], { input: 'u = -0.6\n# a comment\ndL/dw = 0,3343\n' });
     noTraceback(r);
     const out = JSON.parse(r.stdout);
     // keys lists six answers: the four not given count as wrong.
-    expect(out.testresults).toHaveLength(7);
+    expect(rows(out).map((row) => row[1])).toEqual(SAMPLE_KEYS);
+    expect(rows(out).map((row) => row[0])).toEqual([true, false, false, false, true, false]);
     expect(out.fraction).toBeCloseTo(2 / 6, 12);
   });
 
-  it("runs as CodeRunner renders it: Twig fills in the answer and the template parameters", async () => {
+  it('runs as CodeRunner renders it: Twig fills in the answer and the template parameters', async () => {
     const source = readFileSync(join(EXAMPLES, 'coderunner_grader.py'), 'utf8');
     // Nothing else in the file may look like Twig, or CodeRunner would choke on it.
     expect(source.match(/\{[{%#]/g)).toHaveLength(2);
@@ -129,7 +228,27 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', () => {
     const out = JSON.parse(r.stdout);
     expect(out.testresults.map((x: unknown[]) => x[1])).toEqual(['Answer', 'u', 'dL/dw', 'step(w)']);
     expect(out.fraction).toBeCloseTo(1 / 3, 12);
-    expect(out.prologuehtml).toContain('1 de 3 respostas corretas');
+    expect(out.prologuehtml).toBe('<p>1 de 3 respostas corretas.</p>');
+  });
+
+  it("shows the student's answers as typed in the result table: text cells, escaped once by CodeRunner", async () => {
+    const r = await cr(['-'], { input: `u = ${MARKUP}\ny_hat = ${QUOTES}\n` });
+    noTraceback(r);
+    const out = JSON.parse(r.stdout);
+    // The cells hold the text as typed; CodeRunner escapes them (escaping here too would show &lt;b&gt;).
+    expect(rows(out)[0][3]).toBe(JSON.stringify(MARKUP));
+    const page = codeRunnerPage(out);
+    showsAsTyped(page, `"${MARKUP}"`); // Got
+    showsAsTyped(page, `u: '${MARKUP}' is not a number`); // Feedback
+    showsAsTyped(page, `y_hat: '${QUOTES}' is not a number`);
+  });
+
+  it("shows a refused answer key as typed in prologuehtml, which is HTML: escaped by the grader", async () => {
+    const r = await cr(['-'], { input: `${MARKUP}${QUOTES} = 1\n` });
+    noTraceback(r);
+    const out = JSON.parse(r.stdout);
+    expect(out.fraction).toBe(0);
+    showsAsTyped(codeRunnerPage(out), `The grading service refused this submission: answers.${MARKUP}${QUOTES}: answer key '${MARKUP}${QUOTES}'`);
   });
 
   it('prints fraction 0 and the problem detail when the service refuses the request', async () => {
@@ -140,76 +259,102 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', () => {
     expect(out.prologuehtml).toMatch(/banana/);
   });
 
-  it('prints fraction 0 with a message, not a traceback, when the service is unreachable or the answer unreadable', async () => {
-    for (const [args, input, message] of [
-      [['answers.json'], '', /could not be reached/],
-      [['-'], 'this is not key value', /could not be read/],
-      [[join(tmp, 'missing.json')], '', /could not be read/],
-    ] as const) {
-      const r = await cr([...args], { input, serviceUrl: closedUrl });
-      noTraceback(r);
-      const out = JSON.parse(r.stdout);
-      expect(out).toMatchObject({ fraction: 0, prologuehtml: expect.stringMatching(message) });
-    }
+  it.each([
+    ['the service is unreachable', ['answers.json'], '', /could not be reached/],
+    ['the answer is not key = value', ['-'], 'this is not key value', /could not be read/],
+    ['the answers file is missing', ['missing.json'], '', /could not be read/],
+  ] as const)('prints fraction 0 with a message, not a traceback, when %s', async (_, args, input, message) => {
+    const r = await cr([...args], { input, serviceUrl: UNREACHABLE });
+    noTraceback(r);
+    expect(JSON.parse(r.stdout)).toMatchObject({ fraction: 0, prologuehtml: expect.stringMatching(message) });
   });
 });
 
-describe.skipIf(noPython)('examples/prairielearn_grader.py', () => {
+describe.skipIf(noPython)('examples/prairielearn_grader.py', LIMIT, () => {
   const pl = async (data: string, serviceUrl?: string) => {
     const results = join(tmp, `pl-${Math.random().toString(36).slice(2)}`, 'results.json'); // dir not created yet
     const r = await run('python3', ['prairielearn_grader.py', data, results], { serviceUrl });
     noTraceback(r);
     return readJson(results);
   };
+  const sample = readJson(join(EXAMPLES, 'prairielearn/data.json'));
 
-  it('writes results.json for the sample data.json, mapping answer names to grading keys', async () => {
+  it('writes results.json for the sample data.json, mapping answer names to grading keys: five of six', async () => {
     const out = await pl(join(EXAMPLES, 'prairielearn/data.json'));
-    expect(out.gradable).toBe(true);
-    expect(out.score).toBeGreaterThanOrEqual(0);
-    expect(out.score).toBeLessThan(1);
-    for (const t of out.tests) expect(t).toMatchObject({ name: expect.any(String), points: expect.any(Number), max_points: expect.any(Number) });
-    expect(out.tests.find((t: { name: string }) => t.name === 'dL/dw').points).toBe(0);
+    expect(out).toMatchObject({ gradable: true, message: '5 of 6 answers correct.' });
+    expect(out.score).toBeCloseTo(5 / 6, 12);
+    expect(out.tests.map((t: { name: string }) => t.name)).toEqual(SAMPLE_KEYS);
+    expect(out.tests.map((t: { points: number }) => t.points)).toEqual(SAMPLE_RIGHT.map(Number));
+    for (const t of out.tests) expect(t.max_points).toBe(1);
+    expect(out.tests[5].message).toMatch(STEP_FOLLOWED);
   });
 
-  it('grades answers.json as submitted_answers when params have no keys', async () => {
-    const answers = readJson(join(EXAMPLES, 'answers.json'));
-    const data = file('pl-data.json', JSON.stringify({ params: { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, learningRate: 0.1 }, submitted_answers: answers }));
+  it('passes followThrough: false on: the sample is then four of six', async () => {
+    const out = await pl(file('pl-no-ft.json', JSON.stringify({ ...sample, params: { ...sample.params, followThrough: false } })));
+    expect(out.score).toBeCloseTo(4 / 6, 12);
+    expect(out.tests.map((t: { points: number }) => t.points)).toEqual([1, 1, 1, 1, 0, 0]);
+  });
+
+  it('grades answers.json as submitted_answers when params have no keys: five of six', async () => {
+    const data = file('pl-data.json', JSON.stringify({ params: { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, learningRate: 0.1 }, submitted_answers: sampleAnswers }));
     const out = await pl(data);
-    expect(out.tests.map((t: { name: string }) => t.name)).toEqual(Object.keys(answers));
+    expect(out.tests.map((t: { name: string }) => t.name)).toEqual(Object.keys(sampleAnswers));
     expect(out.score).toBeCloseTo(5 / 6, 12);
   });
 
+  it("shows the student's answers and a refused key as typed: text that PrairieLearn escapes", async () => {
+    const answers = file('pl-markup.json', JSON.stringify({ params: { ...sample.params, keys: undefined }, submitted_answers: { u: MARKUP, y_hat: QUOTES } }));
+    const graded = await pl(answers);
+    expect(graded.tests[0].message).toContain(MARKUP); // as typed: PrairieLearn escapes it
+    showsAsTyped(prairieLearnPage(graded), `u: '${MARKUP}' is not a number`);
+    showsAsTyped(prairieLearnPage(graded), `y_hat: '${QUOTES}' is not a number`);
+    const refused = await pl(file('pl-key.json', JSON.stringify({ params: { ...sample.params, keys: undefined }, submitted_answers: { [MARKUP + QUOTES]: '1' } })));
+    expect(refused).toMatchObject({ gradable: true, score: 0 });
+    showsAsTyped(prairieLearnPage(refused), `answer key '${MARKUP}${QUOTES}'`);
+  });
+
   it('is gradable: true with score 0 and a message when the service is unreachable', async () => {
-    const out = await pl(join(EXAMPLES, 'prairielearn/data.json'), closedUrl);
+    const out = await pl(join(EXAMPLES, 'prairielearn/data.json'), UNREACHABLE);
     expect(out).toMatchObject({ gradable: true, score: 0, message: expect.stringMatching(/could not be reached/) });
   });
 
   it('is gradable: false with format_errors when the submission cannot be read', async () => {
     const out = await pl(file('pl-bad.json', '{"params": {}, "submitted_answers": "u = 1"}'));
-    expect(out).toMatchObject({ gradable: false, format_errors: [expect.any(String)] });
+    expect(out).toMatchObject({ gradable: false, format_errors: [expect.stringMatching(/could not be read/)] });
+    expect(readable(prairieLearnPage(out))).toContain(out.format_errors[0]);
   });
 });
 
-describe.skipIf(noPython)('examples/gradescope/run_autograder', () => {
-  const gs = async (answers: string, serviceUrl?: string) => {
+describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
+  const gs = async (answers: string, options: { serviceUrl?: string; problem?: string } = {}) => {
     const results = join(tmp, `gs-${Math.random().toString(36).slice(2)}`, 'results.json');
-    const env = { ANSWERS_FILE: answers, PROBLEM_FILE: join(EXAMPLES, 'gradescope/problem.json'), RESULTS_FILE: results };
-    const r = await run(join(EXAMPLES, 'gradescope/run_autograder'), [], { env, serviceUrl });
+    const env = { ANSWERS_FILE: answers, PROBLEM_FILE: options.problem ?? join(EXAMPLES, 'gradescope/problem.json'), RESULTS_FILE: results };
+    const r = await run(join(EXAMPLES, 'gradescope/run_autograder'), [], { env, serviceUrl: options.serviceUrl });
     noTraceback(r);
     return readJson(results);
   };
 
-  it('is executable and writes results.json; the sample submission loses the flipped sign', async () => {
+  it('is executable and writes results.json: the sample submission scores 5 of 6, step(w) by follow-through', async () => {
     expect(statSync(join(EXAMPLES, 'gradescope/run_autograder')).mode & 0o111).not.toBe(0);
     const out = await gs(join(EXAMPLES, 'gradescope/answers.json'));
-    expect(out).toMatchObject({ score: expect.any(Number), max_score: 6, tests: expect.any(Array) });
-    expect(out.score).toBeLessThan(out.max_score);
-    for (const t of out.tests) expect(t).toEqual(expect.objectContaining({ name: expect.any(String), score: expect.any(Number), max_score: expect.any(Number), status: expect.stringMatching(/^(passed|failed)$/) }));
-    expect(out.tests.find((t: { name: string }) => t.name === 'dL/dw').status).toBe('failed');
+    expect(out).toMatchObject({ score: 5, max_score: 6, output: '5 of 6 answers correct.' });
+    expect(out.tests.map((t: { name: string }) => t.name)).toEqual(SAMPLE_KEYS);
+    expect(out.tests.map((t: { status: string }) => t.status)).toEqual(SAMPLE_RIGHT.map((right) => (right ? 'passed' : 'failed')));
+    expect(out.tests.map((t: { score: number }) => t.score)).toEqual(SAMPLE_RIGHT.map(Number));
+    for (const t of out.tests) expect(t.max_score).toBe(1);
+    expect(out.tests[5].output).toMatch(STEP_FOLLOWED);
   });
 
-  it('writes score 0 with an explanation when the service is unreachable or answers.json is missing', async () => {
-    expect(await gs(join(EXAMPLES, 'gradescope/answers.json'), closedUrl)).toMatchObject({ score: 0, output: expect.stringMatching(/could not be reached/) });
+  it('passes followThrough: false on: the sample submission then scores 4 of 6', async () => {
+    const out = await gs(join(EXAMPLES, 'gradescope/answers.json'), { problem: file('gs-no-ft.json', JSON.stringify({ ...sampleProblem, followThrough: false })) });
+    expect(out).toMatchObject({ score: 4, max_score: 6 });
+  });
+
+  it('writes score 0 with an explanation when the service is unreachable', async () => {
+    expect(await gs(join(EXAMPLES, 'gradescope/answers.json'), { serviceUrl: UNREACHABLE })).toMatchObject({ score: 0, output: expect.stringMatching(/could not be reached/) });
+  });
+
+  it('writes score 0 with an explanation when answers.json is missing', async () => {
     expect(await gs(join(tmp, 'nothing.json'))).toMatchObject({ score: 0, output: expect.stringMatching(/answers\.json/) });
   });
 });

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateIds } from '../../src/core/exercises/index.js';
-import { exercisesRoute } from '../../src/routes/exercises.js';
 import { buildTestApp } from '../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
   app = await buildTestApp();
-  // Until app.ts registers the route, register it here on the same app (same compilers, same error handler).
-  if (!app.hasRoute({ method: 'POST', url: '/v1/exercises' })) await app.register(exercisesRoute);
-  await app.ready();
 });
 afterAll(() => app.close());
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../support/app.js';
 
@@ -57,12 +59,44 @@ describe('POST /v1/grade', () => {
     expect(body.tests[0]).toEqual({ name: 'y_hat', points: 1, max_points: 1, message: expect.any(String) });
   });
 
-  it('writes a CodeRunner combinator grader result with HTML escaped', async () => {
-    const body = (await grade({ answers: { ...answers, u: '<b>x</b>' }, format: 'coderunner' })).json();
+  it("writes a CodeRunner combinator grader result: the student's text goes in its cells as typed, for CodeRunner to escape", async () => {
+    // CodeRunner shows a testresults cell as text (Moodle's s() into <pre>) unless `columnformats`
+    // marks its column '%h'; only prologuehtml is HTML. Escaping a cell here would put &lt;b&gt; on
+    // the page. examples.test.ts renders the page as CodeRunner does.
+    const typed = `<b>x</b>"&'`;
+    const body = (await grade({ answers: { ...answers, u: typed }, format: 'coderunner' })).json();
+    expect(Object.keys(body).sort()).toEqual(['fraction', 'prologuehtml', 'testresults']);
     expect(body.fraction).toBeCloseTo(1 / 3, 12);
     expect(body.testresults[0]).toEqual(['iscorrect', 'Answer', 'Expected', 'Got', 'Feedback']);
-    expect(body.testresults[1][0]).toBe(true);
-    expect(body.testresults[2][0]).toBe(false);
-    expect(body.prologuehtml).not.toContain('<b>');
+    expect(body.testresults.slice(1).map((row: unknown[]) => [row[0], row[1]])).toEqual([
+      [true, 'y_hat'],
+      [false, 'dL/dw'],
+      [false, 'u'],
+    ]);
+    const [, , , got, feedback] = body.testresults[3];
+    expect(got).toBe(JSON.stringify(typed));
+    expect(feedback).toContain(`'${typed}'`);
+    expect(body.prologuehtml).toBe('<p>1 of 3 answers correct.</p>');
+  });
+});
+
+describe('POST /v1/grade: feedback of the conformance case grade-pt-br-feedback', () => {
+  // The case is PyTorch's data and checks only that feedback is a string; here it must be Portuguese.
+  const conformance = JSON.parse(readFileSync(fileURLToPath(new URL('../conformance/grade-pt-br-feedback.json', import.meta.url)), 'utf8'));
+  const send = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/v1/grade', payload: conformance.request, headers }).then((res) => res.json());
+  /** The words of a sentence that are words of a language, not ids or formulas. */
+  const words = (text: string) => new Set((text.match(/(?<![\p{L}\w/])\p{L}{3,}(?![\p{L}\w/(])/gu) ?? []).map((w) => w.toLowerCase()));
+
+  it('writes every sentence in Portuguese, with no English word in it', async () => {
+    const [pt, en] = await Promise.all([send(conformance.headers), send({ 'Accept-Language': 'en' })]);
+    expect(pt.locale).toBe('pt-BR');
+    expect(pt.feedback).toBe('1 de 2 respostas corretas.');
+    expect(pt.results.map((r: { feedback: string }) => r.feedback)).toEqual(['y_hat: correto.', expect.stringMatching(/^dL\/dw: incorreto\. Refaça /)]);
+    // The English words of the same answers' English feedback, none of which may appear in the Portuguese.
+    const english = new Set([en.feedback, ...en.results.map((r: { feedback: string }) => r.feedback)].flatMap((t) => [...words(t)]));
+    expect(english.size).toBeGreaterThan(3);
+    for (const sentence of [pt.feedback, ...pt.results.map((r: { feedback: string }) => r.feedback)]) {
+      expect([...words(sentence)].filter((w) => english.has(w)), sentence).toEqual([]);
+    }
   });
 });

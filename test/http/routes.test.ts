@@ -61,12 +61,19 @@ describe('POST /v1/gradients', () => {
 
 describe('POST /v1/step', () => {
   it('takes one plain SGD step by default: w - lr * dL/dw', async () => {
-    const grads = await post('/v1/gradients', { neuron: tutorial });
+    // By hand: z = 3w + b = -0.2, s = σ(z), L = ½s², dL/dz = s · s(1 − s), dL/dw = 3 · dL/dz, dL/db = dL/dz.
+    const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+    const s = sigmoid(-0.2);
+    const dLdz = s * s * (1 - s);
+    const w = -0.2 - 0.1 * 3 * dLdz;
+    const b = 0.4 - 0.1 * dLdz;
     const body = await post('/v1/step', { neuron: tutorial, learningRate: 0.1 });
-    expect(body.params.w).toBeCloseTo(-0.2 - 0.1 * grads.gradients.w, 15);
-    expect(body.params.b).toBeCloseTo(0.4 - 0.1 * grads.gradients.b, 15);
-    expect(body.history).toEqual([grads.values.L]);
-    expect(body.loss.after).toBeLessThan(body.loss.before);
+    expect(body.params.w).toBeCloseTo(w, 14);
+    expect(body.params.b).toBeCloseTo(b, 14);
+    expect(body.history).toHaveLength(1);
+    expect(body.history[0]).toBeCloseTo(0.5 * s * s, 14);
+    expect(body.loss.before).toBeCloseTo(0.5 * s * s, 14);
+    expect(body.loss.after).toBeCloseTo(0.5 * sigmoid(3 * w + b) ** 2, 14);
   });
   it('warns when the update diverges', async () => {
     const body = await post('/v1/step', { graph: { params: { a: 2 }, expr: 'l = exp(a * a)' }, learningRate: 1e6, steps: 3 });
@@ -78,6 +85,8 @@ describe('POST /v1/gradcheck', () => {
   it('flags a relu kink inside epsilon and explains the failure', async () => {
     const body = await post('/v1/gradcheck', { neuron: { x: 2, w: 0.5, b: -1, y: 1, activation: 'relu' } });
     expect(body.pass).toBe(false);
+    // z = w·x + b = 0 exactly: both params' differences cross the kink.
+    expect(body.results.map((r: { id: string }) => r.id)).toEqual(['w', 'b']);
     for (const r of body.results) {
       expect(r.kinks).toEqual(['y_hat']);
       expect(r.note).toMatch(/kink/);
@@ -86,12 +95,14 @@ describe('POST /v1/gradcheck', () => {
   });
   it('explains the kink in Portuguese with Accept-Language: pt-BR', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/gradcheck', payload: { neuron: { x: 2, w: 0.5, b: -1, y: 1, activation: 'relu' } }, headers: { 'accept-language': 'pt-BR' } });
+    expect(res.json().results).toHaveLength(2);
     expect(res.json().results[0].note).toMatch(/^falha porque .*ponto de quebra/);
   });
 
   it('does not flag a relu whose input stays on one side', async () => {
     const body = await post('/v1/gradcheck', { neuron: { x: 2, w: 0.5, b: -0.5, y: 1, activation: 'relu' } });
     expect(body.pass).toBe(true);
+    expect(body.results.map((r: { id: string }) => r.id)).toEqual(['w', 'b']);
     expect(body.results.every((r: { kinks: string[] }) => r.kinks.length === 0)).toBe(true);
     expect(body.warnings).toEqual([]);
   });

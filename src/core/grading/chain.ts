@@ -7,6 +7,7 @@
  */
 import { ARG_STRIDE, NODE, type Tape, argsOf, opOf } from '../../engine/tape.js';
 import type { Locale } from '../locale.js';
+import type { Optimizer } from '../train.js';
 import { Notation } from '../notation/node.js';
 import { PREC, type Written, wrap } from '../notation/written.js';
 
@@ -28,6 +29,8 @@ export class GraphWords {
   constructor(
     readonly tape: Tape,
     readonly locale: Locale,
+    /** The optimizer of step(w) answers, whose update the feedback writes out. */
+    readonly optimizer: Optimizer = { name: 'sgd' },
   ) {
     this.notation = new Notation(tape, locale);
   }

@@ -10,6 +10,7 @@ import { PREC, wrap } from '../notation/written.js';
 import type { GraphWords } from './chain.js';
 import type { Target } from './keys.js';
 import type { DiagnosisCode } from './mistakes.js';
+import { parseNumber } from './numbers.js';
 
 export interface RoundingFacts {
   /** The place of the last written digit of the (coarsest) element that misses: 0.1 for 0.5. */
@@ -65,8 +66,15 @@ function ends(w: GraphWords, t: Target): { of: number; wrt: number } | undefined
   return undefined;
 }
 
-/** `w ← w − lr · dL/dw`. */
-const update = (w: GraphWords, slot: number): string => `${w.name(slot)} ← ${w.name(slot)} − lr · ${w.d(w.tape.output, slot)}`;
+/**
+ * The one update a step(w) answer makes, from the initial params: `w ← w − lr · dL/dw`. SGD with
+ * momentum starts with buf = dL/dw, so its first step is the same; Adam's first step has
+ * m̂ = dL/dw and v̂ = (dL/dw)², so it moves by lr · dL/dw / (|dL/dw| + ε).
+ */
+function update(w: GraphWords, slot: number): string {
+  const p = w.name(slot), g = w.d(w.tape.output, slot);
+  return w.optimizer.name === 'adam' ? `${p} ← ${p} − lr · ${g} / (|${g}| + ε)` : `${p} ← ${p} − lr · ${g}`;
+}
 
 /**
  * The chain rule from `of` down to `wrt`: `dL/dw = dL/dy_hat · … · du/dw`, and with `formulas`
@@ -225,7 +233,9 @@ const rounding: Hint = (w, f) => {
     );
   }
   const to = place(r.unit!), keep = enough(r.keep);
-  const advice = say(`Keep more digits, in intermediate results too${keep.en}.`, `Mantenha mais casas decimais, também nos resultados intermediários${keep['pt-BR']}.`);
+  // An answer rounded to a whole number or coarser lost digits before the decimal point too.
+  const more = r.unit! >= 1 ? 'Mantenha mais algarismos' : 'Mantenha mais casas decimais';
+  const advice = say(`Keep more digits, in intermediate results too${keep.en}.`, `${more}, também nos resultados intermediários${keep['pt-BR']}.`);
   if (r.submitted === undefined || r.reference === undefined) {
     return say(
       `${f.key}: the answer was rounded to ${to.en}, too coarse for the tolerance. ${advice.en}`,
@@ -235,22 +245,40 @@ const rounding: Hint = (w, f) => {
   const value = readable(r.reference, locale), written = readable(r.submitted, locale);
   const source = r.from?.length ? earlier(r.from) : undefined;
   const what = source ? say(`${value}, the value that follows from ${source.en},`, `${value}, o valor que decorre ${source['pt-BR']},`) : say(value, value);
+  // Within half a unit of its last digit the answer is the value rounded there; further off (a
+  // truncation, or a slip in that digit) it only agrees with the value to that digit.
+  // (A half that is a tie, 0.13 for 0.125, is a rounding: the slack absorbs float64's error.)
+  if (Math.abs(r.submitted - r.reference) > (r.unit! / 2) * (1 + 1e-9)) {
+    return say(
+      `${f.key}: your answer (${written}) is off from ${what.en} by up to one unit of its last written digit (${to.en}): cut or rounded too early, too coarse for the tolerance. ${advice.en}`,
+      `${f.key}: a sua resposta (${written}) difere de ${what['pt-BR']} em até uma unidade do último algarismo escrito (${to['pt-BR']}): cortada ou arredondada cedo demais, o que é grosseiro demais para a tolerância. ${advice['pt-BR']}`,
+    );
+  }
   return say(
     `${f.key}: you rounded ${what.en} to ${to.en} (${written}), too coarse for the tolerance. ${advice.en}`,
     `${f.key}: você arredondou ${what['pt-BR']} para ${to['pt-BR']} (${written}), o que é grosseiro demais para a tolerância. ${advice['pt-BR']}`,
   );
 };
 
-/** LMS graders send "" for a question the student left empty. */
-const blank = (f: FeedbackFacts): boolean => typeof f.raw === 'string' && f.raw.trim() === '';
+/** LMS graders send "" for a question the student left empty (and an array of "" for an empty grid). */
+const isBlank = (raw: unknown): boolean => (Array.isArray(raw) ? raw.every(isBlank) : typeof raw === 'string' && raw.trim() === '');
 
-const unparseable: Hint = (_w, f) =>
-  blank(f)
-    ? say(`${f.key}: no answer was given.`, `${f.key}: nenhuma resposta foi dada.`)
-    : say(
-        `${f.key}: '${String(f.raw)}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
-        `${f.key}: não conseguimos ler '${String(f.raw)}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
-      );
+/** The first element of an answer that is not a number we can read (the answer itself for a scalar). */
+const unreadable = (raw: unknown): unknown => (Array.isArray(raw) ? raw.flat().find((x) => parseNumber(x) === undefined) : raw);
+
+const unparseable: Hint = (_w, f) => {
+  if (isBlank(f.raw)) return say(`${f.key}: no answer was given.`, `${f.key}: nenhuma resposta foi dada.`);
+  const bad = unreadable(f.raw);
+  if (bad === undefined) {
+    // Every element reads as a number: the rows are ragged, or numbers and rows are mixed.
+    return say(`${f.key}: the answer is neither a list of numbers nor rows of equal length.`, `${f.key}: a resposta não é uma lista de números nem linhas de mesmo comprimento.`);
+  }
+  if (isBlank(bad)) return say(`${f.key}: an element of the answer is empty: write a number in each one.`, `${f.key}: um elemento da resposta está vazio: escreva um número em cada um.`);
+  return say(
+    `${f.key}: '${String(bad)}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+    `${f.key}: não conseguimos ler '${String(bad)}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+  );
+};
 
 const hints: Record<DiagnosisCode, Hint> = {
   sign_error: signError,
@@ -281,22 +309,39 @@ const followedThrough: Hint = (_w, f) => {
 const recompute: Hint = (w, f) => {
   const head = say(`${f.key}: not correct.`, `${f.key}: incorreto.`);
   const t = f.target;
-  if (t.kind === 'value' && w.isNode(t.slot)) {
+  if (t.kind === 'value') {
+    if (!w.isNode(t.slot)) return say(`${head.en} ${w.name(t.slot)} is given in the problem: write it as given.`, `${head['pt-BR']} ${w.name(t.slot)} é dado no problema: escreva-o como foi dado.`);
     const at = w.statement(t.slot);
     return say(`${head.en} Recompute ${at} from the values before it.`, `${head['pt-BR']} Refaça ${at} a partir dos valores anteriores.`);
   }
-  if (t.kind === 'step') return say(`${head.en} Recompute it: ${update(w, t.slot)}.`, `${head['pt-BR']} Refaça: ${update(w, t.slot)}.`);
+  if (t.kind === 'step') return say(`${head.en} Recompute it: ${update(w, t.slot)}.`, `${head['pt-BR']} Refaça o cálculo: ${update(w, t.slot)}.`);
   if (t.kind === 'fd') {
     const of = w.name(t.of), x = w.name(t.wrt);
     const formula = `(${of}(${x} + ε) − ${of}(${x} − ε)) / (2ε)`;
-    return say(`${head.en} Recompute it: ${formula}.`, `${head['pt-BR']} Refaça: ${formula}.`);
+    return say(`${head.en} Recompute it: ${formula}.`, `${head['pt-BR']} Refaça o cálculo: ${formula}.`);
   }
-  const factors = t.kind === 'derivative' ? w.chain(t.of, t.wrt) : [];
-  // One statement: its formula; a longer chain: its factors by name.
-  const chain = t.kind === 'derivative' ? chainRule(w, t.of, t.wrt, factors.length === 1) : undefined;
-  return chain
-    ? say(`${head.en} Recompute it by the chain rule: ${chain.en}.`, `${head['pt-BR']} Refaça pela regra da cadeia: ${chain['pt-BR']}.`)
-    : say(`${head.en} Recompute this step from the values before it.`, `${head['pt-BR']} Refaça este passo a partir dos valores anteriores.`);
+  const { of, wrt } = t;
+  const d = w.d(of, wrt), from = w.name(of), to = w.name(wrt);
+  if (of === wrt) return say(`${head.en} ${d} is always 1.`, `${head['pt-BR']} ${d} é sempre 1.`);
+  const factors = w.chain(of, wrt);
+  if (factors === 'branches') {
+    return say(
+      `${head.en} Recompute it by the chain rule, adding up the contributions of every path from ${from} to ${to}.`,
+      `${head['pt-BR']} Refaça pela regra da cadeia, somando as contribuições de todos os caminhos de ${from} até ${to}.`,
+    );
+  }
+  if (factors.length === 0) return say(`${head.en} ${from} does not depend on ${to}, so ${d} = 0.`, `${head['pt-BR']} ${from} não depende de ${to}, então ${d} = 0.`);
+  // One statement: its local derivative's formula; a longer chain: its factors by name.
+  if (factors.length === 1) {
+    const { formula } = factors[0];
+    if (formula === undefined) {
+      const at = w.statement(of);
+      return say(`${head.en} Recompute it by differentiating ${at} with respect to ${to}.`, `${head['pt-BR']} Refaça a derivada de ${at} em relação a ${to}.`);
+    }
+    return say(`${head.en} Recompute it: ${d} = ${formula}.`, `${head['pt-BR']} Refaça o cálculo: ${d} = ${formula}.`);
+  }
+  const chain = chainRule(w, of, wrt, false)!;
+  return say(`${head.en} Recompute it by the chain rule: ${chain.en}.`, `${head['pt-BR']} Refaça pela regra da cadeia: ${chain['pt-BR']}.`);
 };
 
 export function feedback(w: GraphWords, f: FeedbackFacts): string {

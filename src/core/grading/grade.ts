@@ -153,6 +153,8 @@ interface Grading {
   pins: Map<string, Scenario>;
   /** The pins of the answers the student rounded, whose rounding may carry into later steps. */
   rounded: Map<string, Scenario>;
+  /** Each answer key's target, so that one written twice (`dL/dw`, `dL / dw`) never carries itself forward. */
+  targets: Map<string, string>;
 }
 
 /** An answer graded: its result, and the facts its feedback sentence is written from. */
@@ -177,11 +179,12 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
     evaluate: (scenario, target) => new ScenarioEvaluator(tape, settings, scenario).expected(target),
     pins: options.followThrough === false ? new Map() : pinsFrom(tape, wrong),
     rounded: pinsFrom(tape, rounded),
+    targets: new Map(answers.map((a) => [a.key, JSON.stringify(a.target)])),
   };
 
   const judged = answers.map((a) => judge(grading, a));
   const diagnosisOf = new Map(judged.map(({ result }) => [result.key, result.diagnosis]));
-  const words = new GraphWords(tape, options.locale);
+  const words = new GraphWords(tape, options.locale, settings.optimizer);
   const results = judged.map(({ result, facts }) => {
     // Follow-through from an answer that was itself a rounding: the feedback says where the error began.
     if (result.followThrough) facts.roundedEarlier = result.followedFrom.filter((key) => diagnosisOf.get(key) === 'rounding');
@@ -216,14 +219,14 @@ function judge(g: Grading, a: Answer): Judged {
   if (a.directlyCorrect) return { result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null }, facts: { ...facts, correct: true } };
 
   // Follow-through: right given the student's own other (wrong) answers?
-  const others = [...g.pins].filter(([key]) => key !== a.key);
+  const own = g.targets.get(a.key);
+  const others = [...g.pins].filter(([key]) => g.targets.get(key) !== own);
   const ft = others.length ? merge(others.map(([, s]) => s)) : undefined;
   const ftExpected = ft ? g.evaluate(ft, a.target) : undefined;
   const followable = ftExpected !== undefined && !matches(ftExpected, a.expected, EXACT);
   if (followable && matches(value, ftExpected, a.tolerance)) {
     const alone = others.filter(([, s]) => matches(value, g.evaluate(s, a.target), a.tolerance)).map(([key]) => key);
-    const needed = others.filter(([key]) => !matches(value, g.evaluate(merge(others.filter(([k]) => k !== key).map(([, s]) => s)), a.target), a.tolerance)).map(([key]) => key);
-    const followedFrom = alone.length ? alone : needed.length ? needed : others.map(([key]) => key);
+    const followedFrom = alone.length ? alone : enough(g, a, value, others);
     return {
       result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, followThrough: true, followedFrom, followThroughExpected: toJson(ftExpected) },
       facts: { ...facts, correct: true, followedFrom },
@@ -236,6 +239,21 @@ function judge(g: Grading, a: Answer): Judged {
     result: { ...common, submitted, correct: false, credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0, absError, diagnosis: found?.code ?? null },
     facts: { ...facts, diagnosis: found?.code ?? null, node: found?.node, arg: found?.arg, rounding: found?.rounding },
   };
+}
+
+/**
+ * The earlier answers a follow-through used when no one alone gives it: each dropped in turn while
+ * the answer stays right without it. What is left gives the answer and none of it can go:
+ * dL/dw = your dL/dz · your du/dw names both, although your y_hat and dy_hat/dz could stand in for
+ * your dL/dz (asking of each whether it is needed with all the others there names du/dw alone).
+ */
+function enough(g: Grading, a: Answer, value: Tensor, others: [string, Scenario][]): string[] {
+  let kept = others;
+  for (const [key] of others) {
+    const without = kept.filter(([k]) => k !== key);
+    if (without.length && matches(value, g.evaluate(merge(without.map(([, s]) => s)), a.target), a.tolerance)) kept = without;
+  }
+  return kept.map(([key]) => key);
 }
 
 interface Diagnosis {
@@ -280,7 +298,7 @@ function diagnose(g: Grading, a: Answer, value: Tensor, others: [string, Scenari
   }
 
   // Right from the student's own rounded earlier answers: the rounding carried into this step.
-  const carriedKeys = [...g.rounded.keys()].filter((key) => key !== a.key && !g.pins.has(key));
+  const carriedKeys = [...g.rounded.keys()].filter((key) => g.targets.get(key) !== g.targets.get(a.key) && !g.pins.has(key));
   if (carriedKeys.length) {
     const carriedWith = (keys: string[]) => merge([...others.map(([, s]) => s), ...keys.map((key) => g.rounded.get(key)!)]);
     const carried = g.evaluate(carriedWith(carriedKeys), a.target);
