@@ -1,5 +1,6 @@
 /** The one place that reads configuration: the environment, with defaults for a laptop. */
 import { isIP } from 'node:net';
+import type { AppOptions } from './app.js';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 import { type AuthOptions, DEFAULT_AUTH } from './http/auth.js';
 import { DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
@@ -32,12 +33,34 @@ export interface Config {
   timeouts: ServerTimeouts;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Infinity): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, got '${raw}'`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, got '${raw}'`);
+  }
   return n;
+}
+
+/** pino's levels: what fastify's logger accepts (any other stops it with a stack trace). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: NodeJS.ProcessEnv): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  if (!LOG_LEVELS.includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
+  return raw;
+}
+
+/** A host name (letters, digits, - and . between labels) or an IP address. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function host(env: NodeJS.ProcessEnv): string {
+  const raw = env.HOST;
+  if (raw === undefined || raw === '') return '0.0.0.0';
+  if (isIP(raw) === 0 && !HOST_NAME.test(raw)) throw new Error(`HOST must be an IP address or a host name (0.0.0.0, ::, localhost), got '${raw}'`);
+  return raw;
 }
 
 /** A fraction, from 0 to 1. */
@@ -135,9 +158,9 @@ function timeouts(env: NodeJS.ProcessEnv): ServerTimeouts {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
-    port: int(env, 'PORT', 3000),
-    host: env.HOST || '0.0.0.0',
-    logLevel: env.LOG_LEVEL || 'info',
+    port: int(env, 'PORT', 3000, 0, 65_535),
+    host: host(env),
+    logLevel: logLevel(env),
     bodyLimit: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
     limits: {
       maxNodes: int(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes),
@@ -171,5 +194,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEventLoopUtilization: fraction(env, 'MAX_EVENT_LOOP_UTILIZATION', DEFAULT_SHEDDING.maxEventLoopUtilization),
     },
     timeouts: timeouts(env),
+  };
+}
+
+/** The app's options from the configuration: what server.ts builds the app with (it adds its readiness). */
+export function appOptions(config: Config): AppOptions {
+  return {
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    limits: config.limits,
+    pool: config.pool,
+    offloadWork: config.offloadWork,
+    offloadBody: config.offloadBody,
+    auth: config.auth,
+    rateLimit: config.rateLimit,
+    shedding: config.shedding,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    timeouts: config.timeouts,
   };
 }

@@ -3,7 +3,7 @@
  * on SIGTERM or SIGINT (readiness turns 503, requests in flight finish, then the process exits).
  */
 import { buildApp } from './app.js';
-import { type Config, loadConfig } from './config.js';
+import { type Config, appOptions, loadConfig } from './config.js';
 
 function configOrExit(): Config {
   try {
@@ -18,21 +18,7 @@ function configOrExit(): Config {
 const config = configOrExit();
 let shuttingDown = false;
 
-const app = await buildApp({
-  logger: { level: config.logLevel },
-  bodyLimit: config.bodyLimit,
-  limits: config.limits,
-  pool: config.pool,
-  offloadWork: config.offloadWork,
-  offloadBody: config.offloadBody,
-  isReady: () => !shuttingDown,
-  auth: config.auth,
-  rateLimit: config.rateLimit,
-  shedding: config.shedding,
-  corsOrigins: config.corsOrigins,
-  trustProxy: config.trustProxy,
-  timeouts: config.timeouts,
-});
+const app = await buildApp({ ...appOptions(config), isReady: () => !shuttingDown });
 
 async function shutdown(signal: string): Promise<void> {
   if (shuttingDown) return;

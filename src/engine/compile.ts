@@ -236,7 +236,19 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       dims[2 * s + 1] = shape[1];
     }
   };
-  leafValues.forEach((v, s) => setShape(s, v.shape));
+  leafValues.forEach((v, s) => {
+    // An input or param is a tensor too: MAX_ELEMENTS bounds it as it bounds a node.
+    if (v.data.length > limits.maxElements) {
+      throw tooLarge(
+        leaves[s].path,
+        say(
+          `'${leaves[s].id}' holds ${v.data.length} elements (${shapeText(v.shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${leaves[s].id}' tem ${v.data.length} elementos (${shapeText(v.shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
+        ),
+      );
+    }
+    setShape(s, v.shape);
+  });
   const partial = { rank, dims } as Tape; // shapeOf reads only rank and dims
   let passWork = 0;
   let allScalar = leafValues.every((v) => v.shape.length === 0);

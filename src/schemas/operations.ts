@@ -73,8 +73,9 @@ export const Optimizer = z
     }),
     z.strictObject({
       name: z.literal('adam'),
-      beta1: NonNegative.max(1).optional().meta({ description: '0.9 by default' }),
-      beta2: NonNegative.max(1).optional().meta({ description: '0.999 by default' }),
+      // In [0, 1), as torch.optim.Adam requires: at 1 the bias correction 1 - beta^t is 0.
+      beta1: NonNegative.lt(1).optional().meta({ description: 'From 0 to 1, 1 excluded (as torch.optim.Adam); 0.9 by default' }),
+      beta2: NonNegative.lt(1).optional().meta({ description: 'From 0 to 1, 1 excluded (as torch.optim.Adam); 0.999 by default' }),
       eps: Positive.optional().meta({ description: '1e-8 by default' }),
     }),
   ])
