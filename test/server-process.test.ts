@@ -8,10 +8,12 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HEAVY, gradcheckChain } from './support/heavy.js';
 import { killAll, startServer } from './support/server-process.js';
 
+// Each server is killed when its test ends, however it ends; these are the ones left over.
 afterAll(killAll);
 
-// Each test starts a server and may run a request of a few seconds.
-vi.setConfig({ testTimeout: 60_000 });
+// Each test starts a server and may run a request of a few seconds (more on one busy core): the
+// bound is for a server that hangs, not a measure of speed.
+vi.setConfig({ testTimeout: 120_000 });
 
 const post = (url: string, path: string, body: unknown) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

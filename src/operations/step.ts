@@ -19,7 +19,7 @@ export interface StepJob {
 
 const DIVERGED = say(
   'the update diverged: a param or the loss is not finite (try a smaller learningRate)',
-  'a atualização divergiu: um parâmetro ou a perda não é finito (tente uma taxa de aprendizado, learningRate, menor)',
+  'a atualização divergiu: um parâmetro ou a perda não é finito (tente uma taxa de aprendizado menor em learningRate)',
 );
 
 /** Each step is a forward and a backward pass, then one forward pass for the loss after. */

@@ -22,7 +22,8 @@ export const exercisesRoute: FastifyPluginAsyncZod = async (app) => {
         responseDocs: { 200: { description: 'Every template, with its title and description in English and in Brazilian Portuguese.' } },
       },
     },
-    async () => templates,
+    // Each title and description in both languages, whatever the request's language.
+    async (_request, reply) => reply.header('content-language', 'en, pt-BR').send(templates),
   );
 
   app.post(

@@ -38,6 +38,7 @@ export const opsRoute: FastifyPluginAsyncZod = async (app) => {
         responseDocs: { 200: { description: 'The catalogue.' } },
       },
     },
-    async () => catalogue,
+    // The catalogue is written in English whatever the request's language.
+    async (_request, reply) => reply.header('content-language', 'en').send(catalogue),
   );
 };

@@ -27,6 +27,8 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
   let browser: Browser;
   let base: string;
 
+  // Launching a browser is slow on one busy core: the bounds below are for a browser that never
+  // starts or a page that never shows, not a measure of speed.
   beforeAll(async () => {
     if (!available) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
     app = await buildTestApp({ pool: false });
@@ -36,8 +38,10 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
       executablePath: CHROMIUM,
       // Nothing but loopback is reachable here: no background connections, no updates, no GPU.
       args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // Playwright's own bound on the launch (30 s by default), under the hook's.
+      timeout: 100_000,
     });
-  }, 30_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -46,8 +50,8 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
 
   it('runs the POST /v1/gradients example with "Try it out" and shows what the service answers', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Every step waits for its element; none should take long on a page served from loopback.
-    page.setDefaultTimeout(15_000);
+    // Every step waits for its element, by its content; the bound is for an element that never comes.
+    page.setDefaultTimeout(60_000);
     await page.goto(`${base}/docs/`);
 
     const operation = page.locator('#operations-compute-post_v1_gradients');
@@ -75,5 +79,5 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
     mkdirSync(ARTIFACTS, { recursive: true });
     await operation.screenshot({ path: new URL('docs-gradients.png', ARTIFACTS).pathname });
     await page.close();
-  }, 30_000);
+  }, 180_000);
 });

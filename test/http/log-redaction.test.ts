@@ -3,9 +3,9 @@
  * from its body, whatever the answer; and the logger redacts them wherever headers or a body
  * would be logged. In process at the most verbose level, and in src/server.ts as operators run it.
  */
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp } from '../support/app.js';
+import { LogLines } from '../support/log-lines.js';
 import { killAll, startServer } from '../support/server-process.js';
 
 afterAll(killAll);
@@ -36,44 +36,42 @@ function expectClean(lines: string[]): void {
 
 describe('in process, at log level trace', () => {
   it('logs neither keys nor bodies, whatever the answer', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _, done) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        done();
-      },
-    });
-    const app = await buildTestApp({ pool: false, logger: { level: 'trace', stream }, auth: { apiKeys: [KEY] } });
+    const logs = new LogLines();
+    const app = await buildTestApp({ pool: false, logger: { level: 'trace', stream: logs.stream }, auth: { apiKeys: [KEY] } });
     try {
-      for (const { key, body, status } of REQUESTS) {
+      for (const [i, { key, body, status }] of REQUESTS.entries()) {
         const res = await app.inject({
           method: 'POST',
           url: '/v1/gradients',
-          headers: { 'content-type': 'application/json', cookie: `session=${KEY}`, 'x-api-key': KEY, ...(key && { authorization: `Bearer ${key}` }) },
+          headers: {
+            'content-type': 'application/json',
+            'x-request-id': `redaction-${i}`,
+            cookie: `session=${KEY}`,
+            'x-api-key': KEY,
+            ...(key && { authorization: `Bearer ${key}` }),
+          },
           payload: typeof body === 'string' ? body : JSON.stringify(body),
         });
         expect(res.statusCode, res.body).toBe(status);
       }
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(lines.filter((l) => JSON.parse(l).msg === 'request')).toHaveLength(REQUESTS.length);
-      expectClean(lines);
+      // The request line of each is written once its response has gone: awaited by its content.
+      for (const i of REQUESTS.keys()) await logs.until((l) => l.msg === 'request' && l.requestId === `redaction-${i}`);
+      expect(logs.count((l) => l.msg === 'request')).toBe(REQUESTS.length);
+      expectClean(logs.raw);
     } finally {
       await app.close();
     }
   });
 
   it('redacts keys, cookies and bodies wherever a line would hold them', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const app = await buildTestApp({ pool: false, logger: { level: 'info', stream } });
+    const logs = new LogLines();
+    const app = await buildTestApp({ pool: false, logger: { level: 'info', stream: logs.stream } });
     try {
       app.log.info({ req: { headers: { authorization: `Bearer ${KEY}`, cookie: KEY, 'x-api-key': KEY }, body: { id: MARKER } } }, 'a careless line');
       app.log.info({ headers: { authorization: `Bearer ${KEY}` }, body: MARKER }, 'another');
+      await logs.until((l) => l.msg === 'another');
+      const lines = logs.raw.filter((l) => /a careless line|another/.test(l));
+      expect(lines).toHaveLength(2);
       expectClean(lines);
       expect(JSON.parse(lines[1])).toMatchObject({ headers: { authorization: '[Redacted]' }, body: '[Redacted]' });
     } finally {
@@ -83,7 +81,8 @@ describe('in process, at log level trace', () => {
 });
 
 describe('src/server.ts', () => {
-  vi.setConfig({ testTimeout: 60_000 });
+  // Starting the server takes a second or two; the bound is for a server that never starts.
+  vi.setConfig({ testTimeout: 120_000 });
 
   it('logs neither keys nor bodies', async () => {
     const server = await startServer({ API_KEYS: `${KEY},another-key-0123456789`, LOG_LEVEL: 'trace' });
