@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnosisCodes } from '../../src/core/grading/mistakes.js';
 import { words } from '../../src/core/explain/words.js';
 import { buildTestApp } from '../support/app.js';
+import { exampleSpecs } from '../../src/schemas/examples.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
@@ -105,17 +106,7 @@ const sigmoidPrime = sigmoid(0.5) * (1 - sigmoid(0.5));
 const forkedDLdw = 3 + sigmoidPrime;
 
 /** A 2-2-1 network on one example: z1 = [-0.15, 0.65], a1 = relu(z1) = [0, 0.65], z2 = -0.125, a2 = σ(z2), L = (a2 − 1)². */
-const NETWORK = {
-  network: {
-    x: [[0.5, -1.0]],
-    y: [[1.0]],
-    loss: 'mse',
-    layers: [
-      { W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' },
-      { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
-    ],
-  },
-};
+const NETWORK = { network: exampleSpecs.network };
 const a2 = sigmoid(-0.125);
 const dLda2 = 2 * (a2 - 1);
 const dLdz2 = dLda2 * a2 * (1 - a2);

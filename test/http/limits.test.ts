@@ -22,6 +22,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type Limits } from '../../src/engine/limits.js';
 import { buildTestApp } from '../support/app.js';
+import { exampleSpecs } from '../../src/schemas/examples.js';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 
@@ -83,17 +84,7 @@ async function atTheLimit(key: keyof Limits, needed: number, url: string, body: 
 const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 /** r [3] times c [2, 1] broadcasts to o [2, 3]: 6 elements; the leaves hold 5, L one more. */
 const outer = { graph: { inputs: { r: [1, 2, 3], c: [[1], [2]] }, nodes: [{ id: 'o', op: 'mul', args: ['r', 'c'] }, { id: 'L', op: 'sum', args: ['o'] }] } };
-const network = {
-  network: {
-    x: [[0.5, -1.0]],
-    y: [[1.0]],
-    loss: 'mse',
-    layers: [
-      { W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' },
-      { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
-    ],
-  },
-};
+const network = { network: exampleSpecs.network };
 
 /** Every route, each with the body it needs around the problem. */
 const routes: [string, object][] = [
