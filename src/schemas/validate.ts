@@ -162,18 +162,19 @@ function renameProtoKeys(data: unknown, shadows: Map<object, string>, depth = 0)
   const object = data as Record<string, unknown>;
   const keys = Object.keys(object);
   const hasProto = Object.hasOwn(object, PROTO);
-  let changed = hasProto;
-  const values = keys.map((key) => {
-    const renamed = renameProtoKeys(object[key], shadows, depth + 1);
-    if (renamed !== object[key]) changed = true;
-    return renamed;
-  });
-  if (!changed) return data;
+  // The values are copied only once one of them changes: a body without the key allocates nothing.
+  let values: unknown[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const value = object[keys[i]];
+    const renamed = renameProtoKeys(value, shadows, depth + 1);
+    if (renamed !== value) (values ??= keys.map((key) => object[key]))[i] = renamed;
+  }
+  if (!hasProto && !values) return data;
   let shadow = `${PROTO}_`;
   while (Object.hasOwn(object, shadow)) shadow += '_';
   const copy: Record<string, unknown> = {};
   keys.forEach((key, i) => {
-    copy[key === PROTO ? shadow : key] = values[i];
+    copy[key === PROTO ? shadow : key] = values ? values[i] : object[key];
   });
   if (hasProto) shadows.set(copy, shadow);
   return copy;

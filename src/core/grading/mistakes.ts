@@ -71,17 +71,15 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
     const def = opOf(tape, k);
     const arg = (j: number): number => tape.args[k * ARG_STRIDE + j];
     const own = (g: Tensor, x: readonly Tensor[], y: Tensor): Tensor[] => contributions(tape, k, g, x, y);
-    for (let j = 0; j < def.args.length; j++) {
-      variants.push({
-        code: 'sign_error',
-        node,
-        arg: j,
-        scenario: at(node, (g, x, y) => {
-          const out = own(g, x, y);
-          out[j] = negated(out[j]);
-          return out;
-        }),
+    /** The node's own local rule, with what it passes back to arg j replaced. */
+    const replacing = (j: number, passed: (g: Tensor, x: readonly Tensor[], y: Tensor, own: Tensor) => Tensor): Scenario =>
+      at(node, (g, x, y) => {
+        const out = own(g, x, y);
+        out[j] = passed(g, x, y, out[j]);
+        return out;
       });
+    for (let j = 0; j < def.args.length; j++) {
+      variants.push({ code: 'sign_error', node, arg: j, scenario: replacing(j, (_g, _x, _y, t) => negated(t)) });
     }
     if (def.role === 'activation') {
       variants.push({ code: 'missing_activation_derivative', node, arg: 0, scenario: at(node, (g) => [tensor(g.shape, g.data.slice())]) });
@@ -97,12 +95,7 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
           code: 'missing_input_factor',
           node,
           arg: j,
-          scenario: at(node, (g, x, y) => {
-            const out = own(g, x, y);
-            const ones = x.map((t, i) => (i === other ? tensor(t.shape, new Float64Array(t.data.length).fill(1)) : t));
-            out[j] = own(g, ones, y)[j];
-            return out;
-          }),
+          scenario: replacing(j, (g, x, y) => own(g, x.map((t, i) => (i === other ? tensor(t.shape, new Float64Array(t.data.length).fill(1)) : t)), y)[j]),
         });
       }
     }
