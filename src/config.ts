@@ -168,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTotalElements: int(env, 'MAX_TOTAL_ELEMENTS', DEFAULT_LIMITS.maxTotalElements),
       maxWork: int(env, 'MAX_WORK', DEFAULT_LIMITS.maxWork),
       maxResponseValues: int(env, 'MAX_RESPONSE_VALUES', DEFAULT_LIMITS.maxResponseValues),
+      maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', DEFAULT_LIMITS.maxResponseBytes, 1024),
     },
     pool: {
       threads: int(env, 'WORKERS', DEFAULT_POOL.threads, 1),

@@ -19,6 +19,8 @@ export interface Limits {
   maxWork: number;
   /** Numbers in one response (values, gradients, local derivatives, results...). */
   maxResponseValues: number;
+  /** Bytes of one response body, estimated before computing wherever the spec decides it. */
+  maxResponseBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -28,6 +30,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxTotalElements: 20_000_000,
   maxWork: 200_000_000,
   maxResponseValues: 1_000_000,
+  maxResponseBytes: 8 * 1024 * 1024,
 };
 
 export const tooLarge = (path: string, message: Localized): SpecError => specError('TOO_LARGE', path, message);
@@ -57,6 +60,19 @@ export function checkResponseSize(tape: Tape, values: number, limits: Limits, ho
       say(
         `the response would carry ${values} numbers, more than the limit of ${limits.maxResponseValues} (MAX_RESPONSE_VALUES): ${howToAskForLess.en}`,
         `a resposta teria ${values} números, mais que o limite de ${limits.maxResponseValues} (MAX_RESPONSE_VALUES): ${howToAskForLess['pt-BR']}`,
+      ),
+    );
+  }
+}
+
+/** Refuses a response estimated at more than `maxResponseBytes` bytes, before computing it, and says how to ask for less. */
+export function checkResponseBytes(tape: Tape, bytes: number, limits: Limits, howToAskForLess: Localized): void {
+  if (bytes > limits.maxResponseBytes) {
+    throw tooLarge(
+      specPath(tape.outputPath),
+      say(
+        `the response would be about ${bytes} bytes, more than the limit of ${limits.maxResponseBytes} (MAX_RESPONSE_BYTES): ${howToAskForLess.en}`,
+        `a resposta teria cerca de ${bytes} bytes, mais que o limite de ${limits.maxResponseBytes} (MAX_RESPONSE_BYTES): ${howToAskForLess['pt-BR']}`,
       ),
     );
   }

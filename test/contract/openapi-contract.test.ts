@@ -347,7 +347,7 @@ describe('The HTTP edge answers as the document says', () => {
     // handed to the pool: the next request is refused whatever the machine's speed. Its client
     // then goes away, which stops the job.
     const logs = new LogLines();
-    const limits = { maxNodes: 200_000, maxElements: 1_000_000, maxTotalElements: 20_000_000, maxWork: 1_000_000_000_000, maxResponseValues: 1_000_000 };
+    const limits = { maxNodes: 200_000, maxElements: 1_000_000, maxTotalElements: 20_000_000, maxWork: 1_000_000_000_000, maxResponseValues: 1_000_000, maxResponseBytes: 8 * 1024 * 1024 };
     const client = new AbortController();
     await withApp({ pool: { threads: 1, queue: 0, budgetMs: 600_000 }, offloadWork: 0, limits, logger: { level: 'info', stream: logs.stream } }, async (busy) => {
       try {

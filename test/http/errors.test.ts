@@ -3,7 +3,7 @@ import { buildTestApp } from '../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
-  app = await buildTestApp({ limits: { maxNodes: 1000, maxElements: 10_000, maxTotalElements: 50_000, maxWork: 1_000_000, maxResponseValues: 1_000_000 }, bodyLimit: 64 * 1024 });
+  app = await buildTestApp({ limits: { maxNodes: 1000, maxElements: 10_000, maxTotalElements: 50_000, maxWork: 1_000_000, maxResponseValues: 1_000_000, maxResponseBytes: 8 * 1024 * 1024 }, bodyLimit: 64 * 1024 });
 });
 afterAll(() => app.close());
 

@@ -14,7 +14,7 @@ type App = Awaited<ReturnType<typeof buildTestApp>>;
 let app: App;
 beforeAll(async () => {
   app = await buildTestApp({
-    limits: { maxNodes: 1000, maxElements: 10_000, maxTotalElements: 50_000, maxWork: 1_000_000, maxResponseValues: 1_000_000 },
+    limits: { maxNodes: 1000, maxElements: 10_000, maxTotalElements: 50_000, maxWork: 1_000_000, maxResponseValues: 1_000_000, maxResponseBytes: 8 * 1024 * 1024 },
     bodyLimit: 64 * 1024,
   });
 });
@@ -387,7 +387,7 @@ describe('problems raised on a worker thread', () => {
     }
   });
 
-  const limits = { maxNodes: 200_000, maxElements: 1_000_000, maxTotalElements: 20_000_000, maxWork: 1_000_000_000_000, maxResponseValues: 1_000_000 };
+  const limits = { maxNodes: 200_000, maxElements: 1_000_000, maxTotalElements: 20_000_000, maxWork: 1_000_000_000_000, maxResponseValues: 1_000_000, maxResponseBytes: 8 * 1024 * 1024 };
 
   it('a job over the compute-time budget', async () => {
     // Eight million node evaluations cannot finish within 1 ms of compute, on any machine.

@@ -67,6 +67,7 @@ const NAMES: Record<keyof Limits, string> = {
   maxTotalElements: 'MAX_TOTAL_ELEMENTS',
   maxWork: 'MAX_WORK',
   maxResponseValues: 'MAX_RESPONSE_VALUES',
+  maxResponseBytes: 'MAX_RESPONSE_BYTES',
 };
 
 /**
