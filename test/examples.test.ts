@@ -337,8 +337,9 @@ describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
   it('is executable and writes results.json: the sample submission scores 5 of 6, step(w) by follow-through', async () => {
     expect(statSync(join(EXAMPLES, 'gradescope/run_autograder')).mode & 0o111).not.toBe(0);
     const out = await gs(join(EXAMPLES, 'gradescope/answers.json'));
-    expect(out).toMatchObject({ score: 5, max_score: 6, output: '5 of 6 answers correct.' });
+    expect(out).toMatchObject({ score: 5, max_score: 6, output: '5 of 6 answers correct.', output_format: 'text' });
     expect(out.tests.map((t: { name: string }) => t.name)).toEqual(SAMPLE_KEYS);
+    for (const t of out.tests) expect(t.output_format).toBe('text');
     expect(out.tests.map((t: { status: string }) => t.status)).toEqual(SAMPLE_RIGHT.map((right) => (right ? 'passed' : 'failed')));
     expect(out.tests.map((t: { score: number }) => t.score)).toEqual(SAMPLE_RIGHT.map(Number));
     for (const t of out.tests) expect(t.max_score).toBe(1);
@@ -351,7 +352,11 @@ describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
   });
 
   it('writes score 0 with an explanation when the service is unreachable', async () => {
-    expect(await gs(join(EXAMPLES, 'gradescope/answers.json'), { serviceUrl: UNREACHABLE })).toMatchObject({ score: 0, output: expect.stringMatching(/could not be reached/) });
+    expect(await gs(join(EXAMPLES, 'gradescope/answers.json'), { serviceUrl: UNREACHABLE })).toMatchObject({
+      score: 0,
+      output: expect.stringMatching(/could not be reached/),
+      output_format: 'text',
+    });
   });
 
   it('writes score 0 with an explanation when answers.json is missing', async () => {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
 import { formats } from '../core/grading/formats.js';
+import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { gradeExamples } from './examples.js';
 import { Optimizer } from './operations.js';
 import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
@@ -11,6 +12,8 @@ import { Finite, WireNumber, WireValue, float64 } from './values.js';
 
 /** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
 const MAX_ANSWERS = 200;
+/** The longest key: `fd(dA/dB)` with two ids of the longest. */
+const MAX_ANSWER_KEY_LENGTH = 2 * MAX_ID_LENGTH + 16;
 
 const Positive = Finite.positive();
 const Digits = z.number().int().min(1).max(15);
@@ -27,17 +30,28 @@ export const Tolerance = z
       '{rtol, atol}: correct when |s - e| <= atol + rtol*|e| (defaults rtol 1e-3, atol 1e-6; both apply, so an exact 0 is gradable). {sigfigs: n}: as PrairieLearn\'s sigfig comparison, |s - e| <= 0.51 * 10^(floor(log10|e|) - n + 1) (s rounds to e at n significant figures). {decimals: n}: as PrairieLearn\'s decimal-digits comparison, |s - e| <= 0.51 * 10^-n.',
   });
 
-const Scalar = z.union([float64(z.number()), z.string()]);
+/**
+ * Any JSON number: one beyond float64 (1e999) parses to ±Infinity, which zod's number refuses. In
+ * an answer it is graded as unparseable, like the text "1e999", rather than refused: one student's
+ * answer must not fail the whole submission.
+ */
+const AnswerNumber = z
+  .custom<number>((v) => typeof v === 'number')
+  .meta({ type: 'number', description: 'Any JSON number; one that is not finite (1e999) is graded as unparseable.' });
+/** Text long enough for any number a student writes (every digit of a float64 is about 770). */
+const MAX_ANSWER_TEXT_LENGTH = 1000;
+const Scalar = z.union([AnswerNumber, z.string().max(MAX_ANSWER_TEXT_LENGTH)]);
 const RawAnswer = z.union([Scalar, z.array(Scalar), z.array(z.array(Scalar))]).meta({
   id: 'RawAnswer',
-  description: "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors and matrices as arrays of those.",
+  description:
+    "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors and matrices as arrays of those. A number that is not finite ('1e999', 'Infinity', 'NaN', or the JSON number 1e999) is graded as unparseable.",
 });
 
 export const GradeBody = z
   .strictObject({
     ...problemFields,
     answers: z
-      .record(z.string(), z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]))
+      .record(z.string().max(MAX_ANSWER_KEY_LENGTH), z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]))
       .refine((a) => Object.keys(a).length > 0, { error: () => schemaMessage(say('give at least one answer', 'envie pelo menos uma resposta')) })
       .refine((a) => Object.keys(a).length <= MAX_ANSWERS, {
         error: () => schemaMessage(say(`at most ${MAX_ANSWERS} answers in one request`, `no máximo ${MAX_ANSWERS} respostas por requisição`)),
@@ -98,12 +112,18 @@ export const NativeGrade = z
   })
   .meta({ id: 'Grade' });
 
+/** Feedback quotes the student's text: Gradescope must show it as text, never as HTML or Markdown. */
+const GradescopeText = z.literal('text').meta({ description: 'How Gradescope shows the output: as plain text, since feedback quotes what the student typed.' });
+
 export const GradescopeResults = z
   .object({
     score: z.number(),
     max_score: z.number(),
     output: z.string(),
-    tests: z.array(z.object({ name: z.string(), score: z.number(), max_score: z.number(), status: z.enum(['passed', 'failed']), output: z.string() })),
+    output_format: GradescopeText,
+    tests: z.array(
+      z.object({ name: z.string(), score: z.number(), max_score: z.number(), status: z.enum(['passed', 'failed']), output: z.string(), output_format: GradescopeText }),
+    ),
   })
   .meta({ id: 'GradescopeResults', description: 'Gradescope autograder results.json' });
 

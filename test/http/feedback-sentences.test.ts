@@ -455,6 +455,15 @@ const CASES: Case[] = [
     pt: "dL/dx: não conseguimos ler 'about -0.02' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.",
   },
   {
+    form: 'unparseable: a number that is not finite',
+    problem: NEURON,
+    answers: { 'dL/dx': '-inf' },
+    key: 'dL/dx',
+    diagnosis: 'unparseable',
+    en: "dL/dx: '-inf' is not a finite number (it is infinite, NaN, or beyond ±1.8e308). Write a finite number: a decimal such as 0.25 or 0,25, or a fraction such as 1/4.",
+    pt: "dL/dx: '-inf' não é um número finito (é infinito, NaN ou passa de ±1,8e308). Escreva um número finito: um decimal como 0,25 ou 0.25, ou uma fração como 1/4.",
+  },
+  {
     form: 'unparseable: a tensor with an unreadable element, which is quoted alone',
     problem: NETWORK,
     answers: { 'dL/dW2': [['0,1', 'abc']] },
@@ -521,6 +530,37 @@ const CASES: Case[] = [
     diagnosis: null,
     en: 'dL/dz: correct given your earlier answer for y_hat (error carried forward): this step itself is right. The error comes from rounding y_hat early: keep more digits there.',
     pt: 'dL/dz: correto a partir da sua resposta anterior para y_hat (erro propagado): este passo em si está certo. O erro vem do arredondamento precoce de y_hat: mantenha mais casas decimais ali.',
+  },
+
+  // not_finite: compared with a value that is not finite, from the student's earlier answers or the problem's own.
+  {
+    form: 'not_finite: follow-through from one earlier answer overflows',
+    problem: NEURON,
+    // dL/dw = dL/dz · x = 1e308 · 3 overflows.
+    answers: { 'dL/dz': 1e308, 'dL/dw': 777 },
+    key: 'dL/dw',
+    diagnosis: 'not_finite',
+    en: 'dL/dw: not correct. Computed from your earlier answer for dL/dz, this step overflows (it is not a finite number), so it gets no credit for following from it.',
+    pt: 'dL/dw: incorreto. Calculado a partir da sua resposta anterior para dL/dz, este passo estoura (não é um número finito), então não recebe crédito por decorrer dela.',
+  },
+  {
+    form: 'not_finite: follow-through from two earlier answers overflows',
+    problem: NEURON,
+    // dL/dz = dL/dy_hat · dy_hat/dz = 1e308 · 10 overflows; either alone with the true other is finite.
+    answers: { 'dL/dy_hat': 1e308, 'dy_hat/dz': 10, 'dL/dz': 5 },
+    key: 'dL/dz',
+    diagnosis: 'not_finite',
+    en: 'dL/dz: not correct. Computed from your earlier answers for dL/dy_hat and dy_hat/dz, this step overflows (it is not a finite number), so it gets no credit for following from them.',
+    pt: 'dL/dz: incorreto. Calculado a partir das suas respostas anteriores para dL/dy_hat e dy_hat/dz, este passo estoura (não é um número finito), então não recebe crédito por decorrer delas.',
+  },
+  {
+    form: 'not_finite: the expected value itself',
+    problem: { graph: { inputs: { x: 1000 }, expr: 'L = exp(x)' } },
+    answers: { L: 5 },
+    key: 'L',
+    diagnosis: 'not_finite',
+    en: 'L: not correct. The expected value is not a finite number (NaN or infinite) in this problem, so no answer can get credit for it.',
+    pt: 'L: incorreto. O valor esperado não é um número finito (NaN ou infinito) neste problema, então nenhuma resposta pode receber crédito por ele.',
   },
 
   // Wrong, and no mistake explains it: how to recompute it, for each kind of answer.

@@ -48,9 +48,18 @@ describe('POST /v1/grade', () => {
 
   it('writes Gradescope results.json', async () => {
     const body = (await grade({ answers, format: 'gradescope' })).json();
-    expect(Object.keys(body).sort()).toEqual(['max_score', 'output', 'score', 'tests']);
-    expect(body).toMatchObject({ score: 1, max_score: 2 });
-    expect(body.tests[1]).toEqual({ name: 'dL/dw', score: 0, max_score: 1, status: 'failed', output: expect.any(String) });
+    expect(Object.keys(body).sort()).toEqual(['max_score', 'output', 'output_format', 'score', 'tests']);
+    expect(body).toMatchObject({ score: 1, max_score: 2, output_format: 'text' });
+    expect(body.tests[1]).toEqual({ name: 'dL/dw', score: 0, max_score: 1, status: 'failed', output: expect.any(String), output_format: 'text' });
+  });
+
+  it("tells Gradescope to show every output as text, since it quotes the student's text as typed", async () => {
+    // Gradescope renders an output as HTML, Markdown or ANSI when told to; as text it escapes it.
+    const typed = '<img src=x onerror=alert(1)> **bold**';
+    const body = (await grade({ answers: { ...answers, u: typed }, format: 'gradescope' })).json();
+    expect(body.output_format).toBe('text');
+    expect(body.tests.map((t: { output_format: string }) => t.output_format)).toEqual(['text', 'text', 'text']);
+    expect(body.tests[2].output).toContain(`'${typed}'`);
   });
 
   it('writes a PrairieLearn external grader result', async () => {

@@ -4,13 +4,13 @@
  * hint names only derivatives on the path from the output down to the answered id.
  */
 import type { Shape } from '../../engine/tensor.js';
-import { type Localized, say } from '../locale.js';
+import { type Localized, quote, say } from '../locale.js';
 import { readable } from '../notation/numbers.js';
 import { PREC, wrap } from '../notation/written.js';
 import type { GraphWords } from './chain.js';
 import type { Target } from './keys.js';
 import type { DiagnosisCode } from './mistakes.js';
-import { parseNumber } from './numbers.js';
+import { parseNumber, readsAsNonFinite } from './numbers.js';
 
 export interface RoundingFacts {
   /** The place of the last written digit of the (coarsest) element that misses: 0.1 for 0.5. */
@@ -38,6 +38,8 @@ export interface FeedbackFacts {
   /** Of `followedFrom`, the answers that were themselves roundings. */
   roundedEarlier?: string[];
   rounding?: RoundingFacts;
+  /** not_finite: the earlier answers that make the follow-through value overflow (none: the expected value itself is not finite). */
+  overflowFrom?: string[];
   raw?: unknown;
   /** The shape the answer should have had, when it had another. */
   shapeExpected?: Shape;
@@ -274,9 +276,31 @@ const unparseable: Hint = (_w, f) => {
     return say(`${f.key}: the answer is neither a list of numbers nor rows of equal length.`, `${f.key}: a resposta não é uma lista de números nem linhas de mesmo comprimento.`);
   }
   if (isBlank(bad)) return say(`${f.key}: an element of the answer is empty: write a number in each one.`, `${f.key}: um elemento da resposta está vazio: escreva um número em cada um.`);
+  if (readsAsNonFinite(bad)) {
+    return say(
+      `${f.key}: '${quote(String(bad))}' is not a finite number (it is infinite, NaN, or beyond ±1.8e308). Write a finite number: a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+      `${f.key}: '${quote(String(bad))}' não é um número finito (é infinito, NaN ou passa de ±1,8e308). Escreva um número finito: um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+    );
+  }
   return say(
-    `${f.key}: '${String(bad)}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
-    `${f.key}: não conseguimos ler '${String(bad)}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+    `${f.key}: '${quote(String(bad))}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+    `${f.key}: não conseguimos ler '${quote(String(bad))}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+  );
+};
+
+/** Compared with a value that is not finite: the problem's own, or one the student's earlier answers make overflow. */
+const notFinite: Hint = (_w, f) => {
+  if (!f.overflowFrom?.length) {
+    return say(
+      `${f.key}: not correct. The expected value is not a finite number (NaN or infinite) in this problem, so no answer can get credit for it.`,
+      `${f.key}: incorreto. O valor esperado não é um número finito (NaN ou infinito) neste problema, então nenhuma resposta pode receber crédito por ele.`,
+    );
+  }
+  const from = earlier(f.overflowFrom);
+  const one = f.overflowFrom.length === 1;
+  return say(
+    `${f.key}: not correct. Computed from ${from.en}, this step overflows (it is not a finite number), so it gets no credit for following from ${one ? 'it' : 'them'}.`,
+    `${f.key}: incorreto. Calculado a partir ${from['pt-BR']}, este passo estoura (não é um número finito), então não recebe crédito por decorrer ${one ? 'dela' : 'delas'}.`,
   );
 };
 
@@ -289,6 +313,7 @@ const hints: Record<DiagnosisCode, Hint> = {
   update_wrong_direction: updateWrongDirection,
   rounding,
   unparseable,
+  not_finite: notFinite,
 };
 
 const followedThrough: Hint = (_w, f) => {

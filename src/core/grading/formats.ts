@@ -1,7 +1,9 @@
 /**
  * The grade in the shapes LMS tools read:
- * - Gradescope autograder `results.json`: `score`, `max_score`, `output`, `tests[]` with
- *   `name`, `score`, `max_score`, `status` ("passed" | "failed"), `output`.
+ * - Gradescope autograder `results.json`: `score`, `max_score`, `output`, `output_format`,
+ *   `tests[]` with `name`, `score`, `max_score`, `status` ("passed" | "failed"), `output`,
+ *   `output_format`. Feedback quotes the student's text, so every output is "text": Gradescope
+ *   would otherwise be free to render it (its formats include "html" and "md").
  * - PrairieLearn external grader results: `gradable`, `score` (0..1), `message`, `tests[]` with
  *   `name`, `points`, `max_points`, `message`.
  * - CodeRunner combinator template grader: `fraction` (0..1) and `testresults`, a table whose
@@ -21,12 +23,14 @@ export function toGradescope(report: GradeReport) {
     score: report.results.reduce((s, r) => s + r.credit, 0),
     max_score: report.total,
     output: report.feedback,
+    output_format: 'text' as const,
     tests: report.results.map((r) => ({
       name: r.key,
       score: r.credit,
       max_score: 1,
       status: r.correct ? ('passed' as const) : ('failed' as const),
       output: r.feedback,
+      output_format: 'text' as const,
     })),
   };
 }

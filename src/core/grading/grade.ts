@@ -3,10 +3,13 @@
  * tolerance; a wrong one gets follow-through credit when it is right given the student's own
  * earlier (wrong) answers, and otherwise a diagnosis when it equals the value some typical
  * mistake produces, or is a rounding (rounding.ts) of a value it should have had.
+ * Credit is given only against finite values: an answer that is not finite is unparseable
+ * (numbers.ts), nothing is within the tolerance of an expected value that is not (tolerance.ts),
+ * and a wrong answer whose expected or follow-through value is not finite is told so (`not_finite`).
  */
 import { SpecError, type LocalizedProblem } from '../../engine/errors.js';
 import { NODE, type Tape, argsOf, opOf, positionOf } from '../../engine/tape.js';
-import { type Tensor, type WireNumber, type WireValue, sizeOf, toJson } from '../../engine/tensor.js';
+import { type Tensor, type WireNumber, type WireValue, sizeOf, toJson, wireNumber } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
 import type { Locale } from '../locale.js';
 import { GraphWords } from './chain.js';
@@ -82,6 +85,14 @@ const isWithTolerance = (a: unknown): a is AnswerWithTolerance => typeof a === '
 
 const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
   value.data.length === expected.data.length && value.data.every((s, i) => within(tol, s, expected.data[i]));
+
+const allFinite = (t: Tensor): boolean => t.data.every(Number.isFinite);
+
+/** An answer as sent, for the report: a JSON number beyond float64 (1e999, read as Infinity) written as "Infinity". */
+const asSent = (raw: RawAnswer): RawAnswer | WireValue => {
+  if (Array.isArray(raw)) return (raw as RawAnswer[]).map(asSent) as RawAnswer | WireValue;
+  return typeof raw === 'number' ? wireNumber(raw) : raw;
+};
 
 /** Reads every answer against the problem's ids; every key that names no id is reported at once (422). */
 export function readAnswers(tape: Tape, answers: Record<string, RawAnswer | AnswerWithTolerance>, tolerance?: Tolerance): ReadAnswer[] {
@@ -208,7 +219,7 @@ function judge(g: Grading, a: Answer): Judged {
   const common = { key: a.key, expected: toJson(a.expected), tolerance: a.tolerance, followThrough: false, followedFrom: [] as string[] };
   const facts: FeedbackFacts = { key: a.key, target: a.target, correct: false, diagnosis: null };
   if (a.value === undefined) {
-    return { result: { ...common, submitted: a.raw, correct: false, credit: 0, absError: null, diagnosis: 'unparseable' }, facts: { ...facts, diagnosis: 'unparseable', raw: a.raw } };
+    return { result: { ...common, submitted: asSent(a.raw), correct: false, credit: 0, absError: null, diagnosis: 'unparseable' }, facts: { ...facts, diagnosis: 'unparseable', raw: a.raw } };
   }
   const value = a.value;
   const submitted = toJson(value);
@@ -225,8 +236,7 @@ function judge(g: Grading, a: Answer): Judged {
   const ftExpected = ft ? g.evaluate(ft, a.target) : undefined;
   const followable = ftExpected !== undefined && !matches(ftExpected, a.expected, EXACT);
   if (followable && matches(value, ftExpected, a.tolerance)) {
-    const alone = others.filter(([, s]) => matches(value, g.evaluate(s, a.target), a.tolerance)).map(([key]) => key);
-    const followedFrom = alone.length ? alone : enough(g, a, value, others);
+    const followedFrom = used(g, a, others, (t) => matches(value, t, a.tolerance));
     return {
       result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, followThrough: true, followedFrom, followThroughExpected: toJson(ftExpected) },
       facts: { ...facts, correct: true, followedFrom },
@@ -234,24 +244,42 @@ function judge(g: Grading, a: Answer): Judged {
   }
 
   const elementsRight = value.data.filter((s, i) => within(a.tolerance, s, a.expected.data[i])).length;
-  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected } : undefined);
+  // A mistake or a rounding explains the answer best; else a value it was compared with that is not finite.
+  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected } : undefined) ?? notFinite(g, a, others, followable ? ftExpected : undefined);
   return {
     result: { ...common, submitted, correct: false, credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0, absError, diagnosis: found?.code ?? null },
-    facts: { ...facts, diagnosis: found?.code ?? null, node: found?.node, arg: found?.arg, rounding: found?.rounding },
+    facts: { ...facts, diagnosis: found?.code ?? null, node: found?.node, arg: found?.arg, rounding: found?.rounding, overflowFrom: found?.overflowFrom },
   };
+}
+
+/** not_finite: the expected value is not finite, or the follow-through value is not, from the earlier answers it names. */
+function notFinite(g: Grading, a: Answer, others: [string, Scenario][], ftExpected: Tensor | undefined): Diagnosis | undefined {
+  if (!allFinite(a.expected)) return { code: 'not_finite' };
+  if (ftExpected && !allFinite(ftExpected)) return { code: 'not_finite', overflowFrom: used(g, a, others, (t) => !allFinite(t)) };
+  return undefined;
+}
+
+/**
+ * The earlier answers whose follow-through value `holds` (the answer matches it, or it is not
+ * finite): those for which it holds alone, or else the fewest that it needs together.
+ */
+function used(g: Grading, a: Answer, others: [string, Scenario][], holds: (t: Tensor) => boolean): string[] {
+  const alone = others.filter(([, s]) => holds(g.evaluate(s, a.target))).map(([key]) => key);
+  return alone.length ? alone : enough(g, a, others, holds);
 }
 
 /**
  * The earlier answers a follow-through used when no one alone gives it: each dropped in turn while
- * the answer stays right without it. What is left gives the answer and none of it can go:
+ * the answer stays right without it (or, for not_finite, the value stays not finite). What is left
+ * gives the answer and none of it can go:
  * dL/dw = your dL/dz · your du/dw names both, although your y_hat and dy_hat/dz could stand in for
  * your dL/dz (asking of each whether it is needed with all the others there names du/dw alone).
  */
-function enough(g: Grading, a: Answer, value: Tensor, others: [string, Scenario][]): string[] {
+function enough(g: Grading, a: Answer, others: [string, Scenario][], holds: (t: Tensor) => boolean): string[] {
   let kept = others;
   for (const [key] of others) {
     const without = kept.filter(([k]) => k !== key);
-    if (without.length && matches(value, g.evaluate(merge(without.map(([, s]) => s)), a.target), a.tolerance)) kept = without;
+    if (without.length && holds(g.evaluate(merge(without.map(([, s]) => s)), a.target))) kept = without;
   }
   return kept.map(([key]) => key);
 }
@@ -261,6 +289,8 @@ interface Diagnosis {
   node?: number;
   arg?: number;
   rounding?: RoundingFacts;
+  /** not_finite: the earlier answers that make the follow-through value overflow. */
+  overflowFrom?: string[];
 }
 
 /**

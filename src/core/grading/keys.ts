@@ -4,7 +4,7 @@
  * finite-difference estimate).
  */
 import { specError } from '../../engine/errors.js';
-import { say } from '../locale.js';
+import { quote, say } from '../locale.js';
 import { NODE, PARAM, type Tape, slotOf } from '../../engine/tape.js';
 
 export type Target =
@@ -21,11 +21,11 @@ const FD = new RegExp(`^fd\\(d(${ID})/d(${ID})\\)$`);
 const KEY_FORMS = say('an id (u), a derivative (dL/dw), step(w) or fd(dL/dw)', 'um id (u), uma derivada (dL/dw), step(w) nem fd(dL/dw)');
 
 export function parseKey(tape: Tape, key: string): Target {
-  const path = `answers.${key}`;
+  const path = `answers.${quote(key)}`;
   const slot = (id: string): number => {
     const s = slotOf(tape, id);
     if (s === undefined) {
-      throw specError('UNKNOWN_ANSWER_KEY', path, say(`answer key '${key}' names no id '${id}' of this problem`, `a chave de resposta '${key}' cita '${id}', que não é um id deste problema`));
+      throw specError('UNKNOWN_ANSWER_KEY', path, say(`answer key '${quote(key)}' names no id '${quote(id)}' of this problem`, `a chave de resposta '${quote(key)}' cita '${quote(id)}', que não é um id deste problema`));
     }
     return s;
   };
@@ -34,14 +34,14 @@ export function parseKey(tape: Tape, key: string): Target {
   if ((m = FD.exec(compact))) {
     const wrt = slot(m[2]);
     if (tape.kind[wrt] === NODE) {
-      throw specError('UNKNOWN_ANSWER_KEY', path, say(`fd perturbs a leaf (an input or a param), and '${m[2]}' is a node`, `fd perturba uma folha (uma entrada ou um parâmetro), e '${m[2]}' é um nó`));
+      throw specError('UNKNOWN_ANSWER_KEY', path, say(`fd perturbs a leaf (an input or a param), and '${quote(m[2])}' is a node`, `fd perturba uma folha (uma entrada ou um parâmetro), e '${quote(m[2])}' é um nó`));
     }
     return { kind: 'fd', of: slot(m[1]), wrt };
   }
   if ((m = STEP.exec(compact))) {
     const s = slot(m[1]);
     if (tape.kind[s] !== PARAM) {
-      throw specError('UNKNOWN_ANSWER_KEY', path, say(`step updates params, and '${m[1]}' is not a param`, `step atualiza parâmetros, e '${m[1]}' não é um parâmetro`));
+      throw specError('UNKNOWN_ANSWER_KEY', path, say(`step updates params, and '${quote(m[1])}' is not a param`, `step atualiza parâmetros, e '${quote(m[1])}' não é um parâmetro`));
     }
     return { kind: 'step', slot: s };
   }
@@ -51,6 +51,6 @@ export function parseKey(tape: Tape, key: string): Target {
   throw specError(
     'UNKNOWN_ANSWER_KEY',
     path,
-    say(`answer key '${key}' is not ${KEY_FORMS.en} of this problem's ids`, `a chave de resposta '${key}' não é ${KEY_FORMS['pt-BR']} escrito com os ids deste problema`),
+    say(`answer key '${quote(key)}' is not ${KEY_FORMS.en} of this problem's ids`, `a chave de resposta '${quote(key)}' não é ${KEY_FORMS['pt-BR']} escrito com os ids deste problema`),
   );
 }

@@ -21,6 +21,7 @@ export const diagnosisCodes = [
   'update_wrong_direction',
   'rounding',
   'unparseable',
+  'not_finite',
 ] as const;
 export type DiagnosisCode = (typeof diagnosisCodes)[number];
 
@@ -36,12 +37,15 @@ export const DIAGNOSIS_DEFINITIONS: Record<DiagnosisCode, string> = {
   update_wrong_direction: 'A step answer equals the param moved along the gradient instead of against it (w + lr * dL/dw).',
   rounding:
     "The answer agrees, within one unit of its own last written digit, with the expected value or with the value recomputed from the student's earlier answers (0.5 for 0.45017, 0.3 for 0.33427, '0,11' for 0.11142, 2.7 for 2.7183): rounded too coarsely. Or it equals, at its tolerance, the value recomputed from the student's rounded earlier answers (accepted within their tolerance though not exact, or themselves a rounding): rounding early carried into this step. The written digits are the answer's text, or for a JSON number its shortest round-trip form (String(x)); in a whole number without a decimal point, trailing zeros are placeholders (300 is rounded to the hundreds); a fraction is exact and never a rounding. When the unit of the last digit is larger than the value itself, the answer must be the value rounded to that unit, and not 0 (1 for 0.96 is a rounding, 1 or 0 for 0.45 is not). A mistake whose recomputation the answer matches at its tolerance, or rounds more closely, is diagnosed instead.",
-  unparseable: "The answer is not a number: write a decimal with '.' or ',' (0.25 or 0,25), an exponent (2.5e-3), or a fraction (1/4).",
+  unparseable:
+    "The answer is not a number: write a decimal with '.' or ',' (0.25 or 0,25), an exponent (2.5e-3), or a fraction (1/4). A number that is not finite is unparseable too: text such as '1e999', 'Infinity', 'inf' or 'NaN', or a JSON number beyond float64 (1e999).",
+  not_finite:
+    "The value the answer is compared with is not finite (it overflows, or is NaN), and no answer is credited against such a value: either the expected value itself, or the value recomputed from the student's earlier answers (follow-through), which those answers make overflow. A mistake or a rounding that explains the answer is diagnosed instead.",
 };
 
 /** An alternative expected value: the computation with one mistake applied. */
 export interface Variant {
-  code: Exclude<DiagnosisCode, 'rounding' | 'unparseable'>;
+  code: Exclude<DiagnosisCode, 'rounding' | 'unparseable' | 'not_finite'>;
   /** The slot of the node whose local derivative was changed, for the feedback sentence. */
   node?: number;
   /** Which of its args that local derivative is taken with respect to (all of them when absent). */

@@ -36,7 +36,8 @@ export function writtenUnit(raw: number | string): number | undefined {
 /** s, written as `raw`, is a rounding of v (see the header). */
 export function roundsTo(raw: number | string, s: number, v: number): boolean {
   const unit = writtenUnit(raw);
-  if (unit === undefined || s === 0 || !Number.isFinite(v)) return false;
+  // Nothing rounds a value that is not finite, and a unit past float64 ("0.0e999") is no digit.
+  if (unit === undefined || !Number.isFinite(unit) || s === 0 || !Number.isFinite(s) || !Number.isFinite(v)) return false;
   const limit = Math.abs(v) >= unit ? unit : unit / 2;
   return Math.abs(s - v) <= limit * SLACK;
 }
@@ -69,9 +70,12 @@ export function roundingOf(raw: RawAnswer, value: Tensor, reference: Tensor, tol
   return unit > 0 ? { unit, distance } : undefined;
 }
 
-/** Decimal places that would have been enough for every element: rounding at 10^-d errs by at most half of it. */
+/**
+ * Decimal places that would have been enough for every element: rounding at 10^-d errs by at most
+ * half of it. Elements that are not finite have no tolerance and say nothing; -Infinity when none is finite.
+ */
 export function decimalsToKeep(reference: Tensor, tolerance: Tolerance): number {
   let places = -Infinity;
-  for (const v of reference.data) places = Math.max(places, Math.ceil(Math.log10(0.5 / allowance(tolerance, v))));
+  for (const v of reference.data) if (Number.isFinite(v)) places = Math.max(places, Math.ceil(Math.log10(0.5 / allowance(tolerance, v))));
   return places;
 }

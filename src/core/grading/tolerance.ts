@@ -4,13 +4,16 @@
  * - `{sigfigs: n}`: as PrairieLearn's `is_correct_scalar_sf`: |s - e| <= 0.51 * 10^(floor(log10 |e|) - n + 1),
  *   i.e. s rounds to e at n significant figures (with a little slack for the rounding itself).
  * - `{decimals: n}`: as PrairieLearn's `is_correct_scalar_dd`: |s - e| <= 0.51 * 10^(-n).
+ * Nothing is within the tolerance of an expected value that is not finite (an overflow, or NaN):
+ * around Infinity, rtol's allowance would be infinite and credit any number.
  */
 export type Tolerance = { rtol?: number; atol?: number } | { sigfigs: number } | { decimals: number };
 
 export const DEFAULT_TOLERANCE = { rtol: 1e-3, atol: 1e-6 } as const;
 
-/** The largest |s - e| accepted for an expected value e. */
+/** The largest |s - e| accepted for an expected value e; 0 when e is not finite (see `within`). */
 export function allowance(tol: Tolerance, expected: number): number {
+  if (!Number.isFinite(expected)) return 0;
   if ('sigfigs' in tol) {
     const magnitude = expected === 0 ? 0 : Math.floor(Math.log10(Math.abs(expected)));
     return 0.51 * 10 ** (magnitude - tol.sigfigs + 1);
@@ -20,4 +23,4 @@ export function allowance(tol: Tolerance, expected: number): number {
 }
 
 export const within = (tol: Tolerance, submitted: number, expected: number): boolean =>
-  Math.abs(submitted - expected) <= allowance(tol, expected);
+  Number.isFinite(expected) && Number.isFinite(submitted) && Math.abs(submitted - expected) <= allowance(tol, expected);
