@@ -1,14 +1,15 @@
 /** POST /v1/explain: the forward and backward passes step by step, as the tutorial teaches them. */
 import { type ExplainOptions, explain } from '../core/explain/index.js';
+import { type ExplanationSize, explanationSize } from '../core/explain/size.js';
 import { GRADCHECK_DEFAULTS } from '../core/gradcheck.js';
 import { type Locale, say } from '../core/locale.js';
 import { assertScalarOutput, backward, forward } from '../engine/evaluate.js';
-import { checkResponseSize, checkWork, specPath, tooLarge } from '../engine/limits.js';
+import { checkResponseBytes, checkResponseSize, checkWork, specPath, tooLarge } from '../engine/limits.js';
 import { type Tape, reportOrder } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';
 import { ExplainBody } from '../schemas/explain.js';
 import { operation } from './operation.js';
-import { nonFiniteWarning, targetBroadcastWarnings } from './report.js';
+import { ENVELOPE_BYTES, nonFiniteWarning, targetBroadcastWarnings, warningBytes } from './report.js';
 
 /**
  * An explanation is for reading: graphs beyond these sizes are refused (413) rather than written
@@ -23,9 +24,24 @@ export interface ExplainJob {
   options: ExplainOptions;
   /** Forward and backward passes the explanation makes. */
   passes: number;
+  /** What it writes (src/core/explain/size.ts). */
+  size: ExplanationSize;
+  /** Bytes of the response, at most: the explanation, its warnings, the envelope. */
+  responseBytes: number;
 }
 
-const ASK_FOR_LESS = say('send a smaller graph, or leave out `gradcheck`', 'envie um grafo menor, ou deixe de fora `gradcheck`');
+export const ASK_FOR_A_SHORTER_EXPLANATION = say(
+  'send a smaller graph, with shorter statements and ids, or leave out `gradcheck`',
+  'envie um grafo menor, com instruções e ids mais curtos, ou deixe de fora `gradcheck`',
+);
+
+/**
+ * Element operations an explanation costs besides its passes, in the unit of the offload
+ * threshold (src/http/compute.ts, about 300 a microsecond): per byte it writes (about 9 ns), and
+ * per chain edge it walks (about 270 ns: a local derivative looked up, multiplied and written, a
+ * few times each), rounded up. Measured with bench/explain-cost.ts's sums and with long products.
+ */
+export const EXPLAIN_WORK = { perByte: 4, perChainEdge: 100 } as const;
 
 const paramElements = (tape: Tape): number => Array.from(tape.params).reduce((n, s) => n + tape.size[s], 0);
 
@@ -61,12 +77,16 @@ export const explainOperation = operation({
     };
     // Forward and backward; SGD's step and the loss after; two forward passes per checked element and one of each more.
     const passes = 2 + (body.learningRate === undefined ? 0 : 3) + (checked ? 2 * paramElements(tape) + 2 : 0) + 2;
-    checkWork(tape, passes, limits, ASK_FOR_LESS);
+    checkWork(tape, passes, limits, ASK_FOR_A_SHORTER_EXPLANATION);
     // Each number appears in a handful of structured fields (value, gradient, contributions, before/after).
-    checkResponseSize(tape, 8 * elements + (checked ? 8 * paramElements(tape) : 0), limits, ASK_FOR_LESS);
-    return { tape, locale, options, passes };
+    checkResponseSize(tape, 8 * elements + (checked ? 8 * paramElements(tape) : 0), limits, ASK_FOR_A_SHORTER_EXPLANATION);
+    const size = explanationSize(tape, locale, { learningRate: body.learningRate, gradcheck: checked });
+    // Besides the explanation, warnings: non-finite values and gradients, a target broadcast per loss.
+    const responseBytes = ENVELOPE_BYTES + size.bytes + warningBytes(tape, reportOrder(tape), 2);
+    checkResponseBytes(tape, responseBytes, limits, ASK_FOR_A_SHORTER_EXPLANATION);
+    return { tape, locale, options, passes, size, responseBytes };
   },
-  work: ({ tape, passes }) => passes * tape.passWork,
+  work: ({ tape, passes, size }) => passes * tape.passWork + EXPLAIN_WORK.perByte * size.bytes + EXPLAIN_WORK.perChainEdge * size.chainEdges,
   run({ tape, locale, options }) {
     const explanation = explain(tape, locale, options);
     const values = forward(tape);

@@ -33,7 +33,11 @@ export interface Statement {
   scalar: boolean;
 }
 
-/** The statements in evaluation order. */
+/**
+ * The statements in evaluation order. A statement's parts are walked depth first in the order
+ * they are written (so its uses come in the order they first appear), with a stack of our own:
+ * a statement can be a chain of thousands of parts.
+ */
 export function statementsOf(tape: Tape, notation: Notation): Statement[] {
   const out: Statement[] = [];
   for (let k = 0; k < tape.nodeCount; k++) {
@@ -42,16 +46,25 @@ export function statementsOf(tape: Tape, notation: Notation): Statement[] {
     if (notation.isSubexpression(slot) && slot !== tape.output) continue;
     const uses = new Map<number, Edge[][]>();
     const nodes: number[] = [];
-    const visit = (at: number, chain: Edge[]): void => {
+    // Each entry: a part to walk, or an id it uses (`use`), both with the edges down to it.
+    const stack: { at: number; chain: Edge[]; use?: true }[] = [{ at: k, chain: [] }];
+    while (stack.length) {
+      const { at, chain, use } = stack.pop()!;
+      if (use) {
+        const chains = uses.get(at);
+        if (chains) chains.push(chain);
+        else uses.set(at, [chain]);
+        continue;
+      }
       nodes.push(at);
-      argsOf(tape, at).forEach((arg, j) => {
-        if (tape.kind[arg] === CONST) return;
+      const args = argsOf(tape, at);
+      for (let j = args.length - 1; j >= 0; j--) {
+        const arg = args[j];
+        if (tape.kind[arg] === CONST) continue;
         const edges = [...chain, { k: at, j }];
-        if (notation.isSubexpression(arg)) visit(notation.positionOf(arg), edges);
-        else uses.set(arg, [...(uses.get(arg) ?? []), edges]);
-      });
-    };
-    visit(k, []);
+        stack.push(notation.isSubexpression(arg) ? { at: notation.positionOf(arg), chain: edges } : { at: arg, chain: edges, use: true });
+      }
+    }
     out.push({ k, slot, uses: Array.from(uses, ([s, chains]) => ({ slot: s, chains })), nodes, scalar: nodes.every((n) => notation.isScalar(n)) });
   }
   return out;

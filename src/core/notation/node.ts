@@ -4,6 +4,13 @@
  * expr statement (generated ids) inside their statement, as the student wrote them. Given the
  * values of an evaluation, the same formulas are written with the numbers substituted: numbers
  * for scalars, rounded arrays for tensors.
+ *
+ * Each node's written form (with and without the numbers), each local derivative, each value and
+ * each op's context is written once and then reused: a statement's parts are inside every
+ * formula over it, so writing them again for each would cost about the cube of the statement's
+ * length. Parts are written children first with a stack of our own, not by recursion, so a
+ * left-associative chain of thousands of terms (`x + x + … + x`) cannot exhaust the call stack;
+ * the strings share their parts (V8 concatenates without copying).
  */
 import { broadcastShape, rowsCols } from '../../engine/broadcast.js';
 import { CONST, NODE, type Tape, argsOf, opNameOf, opOf, shapeOf } from '../../engine/tape.js';
@@ -11,10 +18,20 @@ import { type Shape, sameShape, sizeOf } from '../../engine/tensor.js';
 import type { Locale } from '../locale.js';
 import { READING_SIGFIGS, readable } from './numbers.js';
 import { type NotationContext, opNotation } from './op-notation.js';
-import { ONE, PREC, type Written, hadamard, named, negative, product, sumOf, sumOfTerms } from './written.js';
+import { ELIDED, MAX_WRITTEN_CHARS, ONE, PREC, type Written, bounded, hadamard, named, negative, product, sumOf, sumOfTerms } from './written.js';
 
 export class Notation {
   private readonly position: Int32Array;
+  /** By position: the slots of the node's args. */
+  private readonly argLists: number[][] = [];
+  /** By substitute (0 symbols, 1 numbers), then by position: the written right sides. */
+  private readonly written: [(Written | undefined)[], (Written | undefined)[]] = [[], []];
+  /** By substitute, position and arg: the local derivatives written; null where there is no template. */
+  private readonly derivatives: [(Written | null)[][], (Written | null)[][]] = [[], []];
+  /** By substitute, then by the chains themselves (an explanation writes a statement's chains to one id twice). */
+  private readonly chainedMemo = [new WeakMap<object, Written | null>(), new WeakMap<object, Written | null>()];
+  private readonly contexts: (NotationContext | undefined)[] = [];
+  private readonly writtenValues: (Written | undefined)[] = [];
 
   constructor(
     readonly tape: Tape,
@@ -23,7 +40,15 @@ export class Notation {
     private readonly values?: Float64Array,
   ) {
     this.position = new Int32Array(tape.slotCount).fill(-1);
-    for (let k = 0; k < tape.nodeCount; k++) this.position[tape.nodeSlot[k]] = k;
+    for (let k = 0; k < tape.nodeCount; k++) {
+      this.position[tape.nodeSlot[k]] = k;
+      this.argLists.push(argsOf(tape, k));
+    }
+  }
+
+  /** The slots of the args of the node at position k. */
+  args(k: number): readonly number[] {
+    return this.argLists[k];
   }
 
   /** Position in the evaluation order of a node's slot (-1 for a leaf or literal). */
@@ -70,7 +95,7 @@ export class Notation {
   value(slot: number): Written {
     const { tape } = this;
     if (!this.values) throw new Error('a Notation without values writes no value');
-    return this.array(this.values.subarray(tape.offset[slot], tape.offset[slot] + tape.size[slot]), shapeOf(tape, slot));
+    return (this.writtenValues[slot] ??= this.array(this.values.subarray(tape.offset[slot], tape.offset[slot] + tape.size[slot]), shapeOf(tape, slot)));
   }
 
   /** A slot as an arg: its id, a literal's number, or a subexpression written out. */
@@ -101,7 +126,7 @@ export class Notation {
   /** Whether every arg and the result of the node at position k is a single number (rank 0): its local derivatives have templates. */
   isScalar(k: number): boolean {
     const { tape } = this;
-    return tape.rank[tape.nodeSlot[k]] === 0 && argsOf(tape, k).every((s) => tape.rank[s] === 0);
+    return tape.rank[tape.nodeSlot[k]] === 0 && this.args(k).every((s) => tape.rank[s] === 0);
   }
 
   /**
@@ -124,23 +149,43 @@ export class Notation {
    * template is missing (args on tensors).
    */
   chained(chains: readonly (readonly { k: number; j: number }[])[], substitute = false): Written | undefined {
-    const terms: Written[] = [];
-    for (const chain of chains) {
-      const factors = chain.map((e) => this.derivative(e.k, e.j, substitute));
-      if (factors.some((f) => f === undefined)) return undefined;
-      const signs = factors.filter((f) => f!.number === -1).length;
-      const kept = factors.filter((f) => f!.number !== -1) as Written[];
-      if (signs % 2 === 0) terms.push(product(kept));
-      else terms.push(kept.every((f) => f === ONE) ? this.number(-1) : negative(product(kept)));
+    const memo = this.chainedMemo[substitute ? 1 : 0];
+    let done = memo.get(chains);
+    if (done === undefined) {
+      done = this.chainedOf(chains, substitute) ?? null;
+      memo.set(chains, done);
     }
-    return sumOfTerms(terms);
+    return done ?? undefined;
+  }
+
+  private chainedOf(chains: readonly (readonly { k: number; j: number }[])[], substitute: boolean): Written | undefined {
+    const terms: Written[] = [];
+    // Characters so far, text and LaTeX: past MAX_WRITTEN_CHARS the whole is left out.
+    let chars = 0;
+    for (const chain of chains) {
+      const kept: Written[] = [];
+      let negated = false;
+      for (const e of chain) {
+        const f = this.derivative(e.k, e.j, substitute);
+        if (f === undefined) return undefined;
+        if (f.number === -1) negated = !negated;
+        else if (f !== ONE) {
+          kept.push(f);
+          chars += Math.max(f.text.length, f.latex.length);
+        }
+      }
+      if (chars > MAX_WRITTEN_CHARS) return ELIDED;
+      if (!negated) terms.push(product(kept));
+      else terms.push(kept.length === 0 ? this.number(-1) : negative(product(kept)));
+    }
+    return bounded(sumOfTerms(terms));
   }
 
   /** The derivative of a unary activation by its name on paper (`σ'(z)`), where that differs from its template. */
   prime(k: number, substitute = false): Written | undefined {
     const rule = opNotation[opNameOf(this.tape, k)].prime;
     if (!rule) return undefined;
-    const written = rule(this.operand(argsOf(this.tape, k)[0], substitute), this.context(k));
+    const written = rule(this.operand(this.args(k)[0], substitute), this.context(k));
     return written.text === this.derivative(k, 0, substitute)?.text ? undefined : written;
   }
 
@@ -150,11 +195,15 @@ export class Notation {
    * elementwise function's derivative is its numbers (`[[0, 1]]` for `relu'(z1)`).
    */
   gradientTo(k: number, j: number, g: Written, substitute = false): Written {
+    const args = this.args(k).map((s) => this.operand(s, substitute));
+    return bounded(this.gradientWith(k, j, g, args, this.result(k, substitute), substitute));
+  }
+
+  /** `gradientTo` with the args and the result given as written (or as markers, to measure it). */
+  gradientWith(k: number, j: number, g: Written, args: readonly Written[], y: Written, substitute: boolean): Written {
     const { tape } = this;
     const notation = opNotation[opNameOf(tape, k)];
     const context = this.context(k);
-    const args = argsOf(tape, k).map((s) => this.operand(s, substitute));
-    const y = this.result(k, substitute);
     let d: Written = ONE;
     if (opOf(tape, k).kind === 'elementwise') {
       d = substitute && this.values ? this.elementwiseLocal(k) : (notation.prime?.(args[0], context) ?? notation.local?.[0](args, y, context) ?? ONE);
@@ -162,13 +211,18 @@ export class Notation {
     const rule = notation.vjp?.[j];
     if (rule) return rule(g, args, y, d, context);
     // An elementwise op's arg that was broadcast gets the sum over the broadcast axes.
-    const arg = argsOf(tape, k)[j];
+    const arg = this.args(k)[j];
     return sameShape(shapeOf(tape, arg), shapeOf(tape, tape.nodeSlot[k])) ? hadamard(g, d) : sumOf(hadamard(g, d));
   }
 
-  private context(k: number): NotationContext {
+  /** What the op's templates read of the node at position k besides its args (its attr, the n of a mean...). */
+  context(k: number): NotationContext {
+    return (this.contexts[k] ??= this.contextOf(k));
+  }
+
+  private contextOf(k: number): NotationContext {
     const { tape } = this;
-    const args = argsOf(tape, k);
+    const args = this.args(k);
     const shapes = args.map((s) => shapeOf(tape, s));
     const def = opOf(tape, k);
     // What a mean divides by: a loss's elements (rows for softmax_cross_entropy), a mean's elements.
@@ -187,15 +241,41 @@ export class Notation {
   }
 
   private write(k: number, substitute: boolean): Written {
-    const args = argsOf(this.tape, k).map((s) => this.operand(s, substitute));
-    return opNotation[opNameOf(this.tape, k)].write(args, this.context(k));
+    const { tape } = this;
+    const memo = this.written[substitute ? 1 : 0];
+    const done = memo[k];
+    if (done) return done;
+    // The parts a node writes inside it first (they come earlier in evaluation order).
+    const stack = [k];
+    while (stack.length) {
+      const at = stack[stack.length - 1];
+      if (memo[at]) {
+        stack.pop();
+        continue;
+      }
+      const args = this.args(at);
+      const parts = args.filter((s) => this.isSubexpression(s) && !memo[this.position[s]]);
+      if (parts.length) {
+        for (const s of parts) stack.push(this.position[s]);
+        continue;
+      }
+      stack.pop();
+      const operands = args.map((s) => this.operand(s, substitute));
+      memo[at] = operands.some((w) => w.elided) ? ELIDED : bounded(opNotation[opNameOf(tape, at)].write(operands, this.context(at)));
+    }
+    return memo[k]!;
   }
 
   private derivative(k: number, j: number, substitute: boolean): Written | undefined {
-    const rule = opNotation[opNameOf(this.tape, k)].local?.[j];
-    const context = this.context(k);
-    if (!rule || !context.scalar) return undefined;
-    return rule(argsOf(this.tape, k).map((s) => this.operand(s, substitute)), this.result(k, substitute), context);
+    const done = (this.derivatives[substitute ? 1 : 0][k] ??= []);
+    let d = done[j];
+    if (d === undefined) {
+      const rule = opNotation[opNameOf(this.tape, k)].local?.[j];
+      const context = this.context(k);
+      d = rule && context.scalar ? bounded(rule(this.args(k).map((s) => this.operand(s, substitute)), this.result(k, substitute), context)) : null;
+      done[j] = d;
+    }
+    return d ?? undefined;
   }
 
   /** The node's result inside its own derivative: its value, its id, or for a subexpression its parenthesized formula. */
@@ -210,7 +290,7 @@ export class Notation {
     const { tape } = this;
     const values = this.values!;
     const slot = tape.nodeSlot[k];
-    const arg = argsOf(tape, k)[0];
+    const arg = this.args(k)[0];
     const kernel = opOf(tape, k).scalar!;
     const out = new Float64Array(tape.size[slot]);
     for (let i = 0; i < out.length; i++) {

@@ -12,6 +12,8 @@ export interface Written {
   readonly number?: number;
   /** Set on `−a`: a, so that a sum writes `b − a` rather than `b + −a`. */
   readonly negated?: Written;
+  /** Set on ELIDED: a formula too long to write, left out. */
+  readonly elided?: true;
 }
 
 /** Binding strengths, loosest first. Calls, names and non-negative numbers are atoms. */
@@ -57,6 +59,20 @@ export function fraction(a: Written, b: Written): Written {
 }
 
 export const ONE: Written = { ...atom('1'), number: 1 };
+
+/**
+ * Characters of text or LaTeX beyond which a formula is left out (`…`): a sum of 250,000
+ * one-letter names, far beyond what a graph within the limits writes. Templates that use an arg twice (`bce`, `softmax`'s gradient) double
+ * a formula at each level of nesting, so without a bound a few dozen levels would be longer than
+ * any string can be.
+ */
+export const MAX_WRITTEN_CHARS = 1_000_000;
+
+/** A formula left out for its length. */
+export const ELIDED: Written = { text: '…', latex: '\\ldots', prec: PREC.atom, elided: true };
+
+/** `w`, or ELIDED when it is longer than MAX_WRITTEN_CHARS. */
+export const bounded = (w: Written): Written => (w.text.length > MAX_WRITTEN_CHARS || w.latex.length > MAX_WRITTEN_CHARS ? ELIDED : w);
 
 /**
  * A product that leaves out the factors that are the constant ONE of a template (`dz/du = 1`
@@ -128,3 +144,56 @@ export const sumOf = (a: Written): Written => {
 /** `a + b − c ...`: a sum of several terms, a negative one subtracted. */
 export const sumOfTerms = (terms: readonly Written[]): Written =>
   terms.slice(1).reduce((acc, t) => (t.negated ? infix(acc, '−', '-', t.negated, PREC.sum) : infix(acc, '+', '+', t, PREC.sum)), terms[0]);
+
+/**
+ * How much of a response a formula takes, known without writing it: the bytes of its text and of
+ * its LaTeX as JSON strings (UTF-8, `\` escaped), with what a template reads of it (its binding
+ * strength, the number it is).
+ */
+export interface Extent {
+  readonly text: number;
+  readonly latex: number;
+  readonly prec: number;
+  readonly number?: number;
+}
+
+/** Markers in the Unicode private-use area (three bytes in UTF-8), standing for the parts of a formula being measured. */
+const MARKER = 0xe000;
+const MARKERS = 8;
+
+/** A stand-in for part i of a formula, with what a template reads of the part. */
+export const marker = (i: number, part: Extent): Written => {
+  const m = String.fromCharCode(MARKER + i);
+  return { text: m, latex: m, prec: part.prec, number: part.number };
+};
+
+/** Bytes of `s` as a JSON string's content, and how often each marker occurs in it (not counted in the bytes). */
+function measured(s: string, occurrences: number[]): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= MARKER && c < MARKER + MARKERS) occurrences[c - MARKER]++;
+    else if (c === 0x22 || c === 0x5c) bytes += 2;
+    else if (c < 0x20) bytes += 6;
+    else if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    // A surrogate pair is four bytes, two for each half.
+    else if (c >= 0xd800 && c < 0xe000) bytes += 2;
+    else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The extent of `w`, a formula written with marker(i, parts[i]) in place of each part. */
+export function extentOf(w: Written, parts: readonly Extent[] = []): Extent {
+  const inText = new Array<number>(MARKERS).fill(0);
+  const inLatex = new Array<number>(MARKERS).fill(0);
+  let text = measured(w.text, inText);
+  let latex = measured(w.latex, inLatex);
+  parts.forEach((part, i) => {
+    text += inText[i] * part.text;
+    latex += inLatex[i] * part.latex;
+  });
+  // A marker carries its part's number: a template that returns a part as it is (identity) is that number.
+  return { text, latex, prec: w.prec, number: w.number };
+}
