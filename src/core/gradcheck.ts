@@ -6,7 +6,7 @@
  * says so instead of failing mysteriously.
  */
 import { specError } from '../engine/errors.js';
-import { say } from './locale.js';
+import { quote, say } from './locale.js';
 import { backward, forward } from '../engine/evaluate.js';
 import { ARG_STRIDE, NODE, type Tape, opOf, shapeOf, slotOf } from '../engine/tape.js';
 import { elementIndex } from '../engine/tensor.js';
@@ -47,12 +47,12 @@ export function checkedSlots(tape: Tape, wrt: readonly string[] | undefined): nu
   if (!wrt) return Array.from(tape.params);
   return wrt.map((id, i) => {
     const slot = slotOf(tape, id);
-    if (slot === undefined) throw specError('UNKNOWN_ID', `wrt[${i}]`, say(`unknown id '${id}'`, `id desconhecido '${id}'`));
+    if (slot === undefined) throw specError('UNKNOWN_ID', `wrt[${i}]`, say(`unknown id '${quote(id)}'`, `id desconhecido '${quote(id)}'`));
     if (tape.kind[slot] === NODE) {
       throw specError(
         'INVALID_SPEC',
         `wrt[${i}]`,
-        say(`'${id}' is a node: gradcheck perturbs leaves (inputs or params)`, `'${id}' é um nó: o gradcheck perturba folhas (entradas ou parâmetros)`),
+        say(`'${quote(id)}' is a node: gradcheck perturbs leaves (inputs or params)`, `'${quote(id)}' é um nó: o gradcheck perturba folhas (entradas ou parâmetros)`),
       );
     }
     return slot;

@@ -33,3 +33,19 @@ export function localeFrom(acceptLanguage: string | undefined): Locale {
   }
   return 'en';
 }
+
+/** The most characters of client text a message quotes. */
+export const QUOTE_LENGTH = 100;
+
+/**
+ * Client text as a message quotes it: whole up to QUOTE_LENGTH characters, otherwise its start
+ * and an ellipsis, so that an answer never echoes back a megabyte a client sent (an op name, an
+ * id, a URL). Used wherever a message or a path repeats what the client wrote.
+ */
+export function quote(text: string): string {
+  if (text.length <= QUOTE_LENGTH) return text;
+  let end = QUOTE_LENGTH - 1;
+  // Not between the two halves of a surrogate pair.
+  if (/[\uD800-\uDBFF]/.test(text[end - 1])) end--;
+  return `${text.slice(0, end)}…`;
+}

@@ -5,7 +5,7 @@
  * array or closure per node, and no recursion, so a graph of a million nodes compiles like a
  * small one.
  */
-import { type Localized, say } from '../core/locale.js';
+import { type Localized, quote, say } from '../core/locale.js';
 import { type ErrorCode, type LocalizedProblem, SpecError, specError } from './errors.js';
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
@@ -16,6 +16,9 @@ import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, t
 import { type Shape, type Tensor, fromJson, shapeText, sizeOf } from './tensor.js';
 
 export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The longest id, and the longest op name a request may write (the catalogue's are much shorter). */
+export const MAX_ID_LENGTH = 128;
+export const MAX_OP_NAME_LENGTH = 64;
 
 /** A leaf as any spec describes it, with the path users will see in errors. */
 export interface LeafDraft {
@@ -45,7 +48,8 @@ export interface GraphDraft {
   subexpressions?: Uint8Array;
 }
 
-const MAX_REPORTED_ERRORS = 20;
+/** The most problems one error reports (compile, and schema validation too): the first ones. */
+export const MAX_REPORTED_ERRORS = 20;
 
 const FINITE = say('must be a finite number', 'deve ser um número finito');
 
@@ -102,7 +106,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const claim = (id: string, slot: number): string | undefined => {
     ids[slot] = id;
     const earlier = insertId(idTable, ids, slot);
-    return !ID_PATTERN.test(id) ? 'INVALID_SPEC' : earlier >= 0 ? 'DUPLICATE_ID' : undefined;
+    return id.length > MAX_ID_LENGTH || !ID_PATTERN.test(id) ? 'INVALID_SPEC' : earlier >= 0 ? 'DUPLICATE_ID' : undefined;
   };
   const claimFailed = (code: string, id: string, path: string, suffix: Localized = NO_SUFFIX): void =>
     code === 'INVALID_SPEC'
@@ -110,14 +114,14 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
           'INVALID_SPEC',
           path,
           say(
-            `'${id}' is not a valid id (letters, digits and _, not starting with a digit)${suffix.en}`,
-            `'${id}' não é um id válido (letras, dígitos e _, sem começar por um dígito)${suffix['pt-BR']}`,
+            `'${quote(id)}' is not a valid id (letters, digits and _, not starting with a digit, at most ${MAX_ID_LENGTH} characters)${suffix.en}`,
+            `'${quote(id)}' não é um id válido (letras, dígitos e _, sem começar por um dígito, no máximo ${MAX_ID_LENGTH} caracteres)${suffix['pt-BR']}`,
           ),
         )
       : fail(
           'DUPLICATE_ID',
           path,
-          say(`duplicate id '${id}'${suffix.en}: ids are unique across inputs, params and nodes`, `id repetido '${id}'${suffix['pt-BR']}: os ids são únicos entre entradas, parâmetros e nós`),
+          say(`duplicate id '${quote(id)}'${suffix.en}: ids are unique across inputs, params and nodes`, `id repetido '${quote(id)}'${suffix['pt-BR']}: os ids são únicos entre entradas, parâmetros e nós`),
         );
 
   const leafValues: Tensor[] = leaves.map((leaf, s) => {
@@ -144,8 +148,8 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
         'UNKNOWN_OP',
         where.field(i, '.op'),
         say(
-          `unknown op '${n.op}'${suffix.en}${nearest ? `; nearest: ${nearest}` : ''}; GET /v1/ops lists the catalogue`,
-          `operação desconhecida '${n.op}'${suffix['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}; GET /v1/ops lista o catálogo`,
+          `unknown op '${quote(n.op)}'${suffix.en}${nearest ? `; nearest: ${nearest}` : ''}; GET /v1/ops lists the catalogue`,
+          `operação desconhecida '${quote(n.op)}'${suffix['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}; GET /v1/ops lista o catálogo`,
         ),
       );
       continue;
@@ -168,15 +172,15 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       for (const name in n.attrs) {
         if (!Object.hasOwn(n.attrs, name)) continue;
         const value = n.attrs[name];
-        const path = where.field(i, `.attrs.${name}`);
+        const path = where.field(i, `.attrs.${quote(name)}`);
         if (def.attrs[0]?.name !== name) {
           const known = def.attrs.map((a) => a.name).join(', ');
           fail(
             'BAD_ATTR',
             path,
             say(
-              `${n.op} has no attr '${name}'${known ? ` (it takes ${known})` : ' (it takes none)'}`,
-              `${n.op} não tem o atributo '${name}'${known ? ` (ele aceita ${known})` : ' (ele não aceita nenhum)'}`,
+              `${n.op} has no attr '${quote(name)}'${known ? ` (it takes ${known})` : ' (it takes none)'}`,
+              `${n.op} não tem o atributo '${quote(name)}'${known ? ` (ele aceita ${known})` : ' (ele não aceita nenhum)'}`,
             ),
           );
         } else if (typeof value !== 'number' || !Number.isFinite(value)) fail('BAD_ATTR', path, FINITE);
@@ -205,7 +209,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
           fail(
             'UNKNOWN_ID',
             where.field(i, `.args[${j}]`),
-            say(`unknown id '${arg}'${suffix.en}: not an input, a param or a node`, `id desconhecido '${arg}'${suffix['pt-BR']}: não é uma entrada, um parâmetro nem um nó`),
+            say(`unknown id '${quote(arg)}'${suffix.en}: not an input, a param or a node`, `id desconhecido '${quote(arg)}'${suffix['pt-BR']}: não é uma entrada, um parâmetro nem um nó`),
           );
         }
       }
@@ -216,7 +220,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   let output = -1;
   if (draft.output !== undefined) {
     output = findId(idTable, ids, draft.output);
-    if (output < 0) fail('UNKNOWN_ID', draft.outputPath, say(`unknown id '${draft.output}' for the output`, `id desconhecido '${draft.output}' para a saída`));
+    if (output < 0) fail('UNKNOWN_ID', draft.outputPath, say(`unknown id '${quote(draft.output)}' for the output`, `id desconhecido '${quote(draft.output)}' para a saída`));
   } else if (nodeCount === 0) {
     fail('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), say('the graph has no nodes: add at least one node', 'o grafo não tem nós: adicione pelo menos um nó'));
   } else output = leafCount + nodeCount - 1;
@@ -242,8 +246,8 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       throw tooLarge(
         leaves[s].path,
         say(
-          `'${leaves[s].id}' holds ${v.data.length} elements (${shapeText(v.shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
-          `'${leaves[s].id}' tem ${v.data.length} elementos (${shapeText(v.shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${quote(leaves[s].id)}' holds ${v.data.length} elements (${shapeText(v.shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${quote(leaves[s].id)}' tem ${v.data.length} elementos (${shapeText(v.shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
         ),
       );
     }
@@ -267,7 +271,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     for (let j = 0; j < arity; j++) argShapes.push(shapeOf(partial, argsByDraft[i * ARG_STRIDE + j]));
     const shape = def.shape(argShapes);
     if ('en' in shape) {
-      const node = `${nodes[i].op} '${nodes[i].id}'`, suffix = where.suffix(i);
+      const node = `${nodes[i].op} '${quote(nodes[i].id)}'`, suffix = where.suffix(i);
       throw specError('SHAPE_MISMATCH', where.node(i), say(`${node}${suffix.en}: ${shape.en}`, `${node}${suffix['pt-BR']}: ${shape['pt-BR']}`), {
         shapes: Object.fromEntries(argShapes.map((s, j) => [def.args[j], s])),
       });
@@ -277,8 +281,8 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       throw tooLarge(
         where.node(i),
         say(
-          `'${nodes[i].id}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
-          `'${nodes[i].id}' teria ${elements} elementos (${shapeText(shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${quote(nodes[i].id)}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${quote(nodes[i].id)}' teria ${elements} elementos (${shapeText(shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
         ),
       );
     }

@@ -9,7 +9,7 @@
  * a node of one-element values on its scalar kernel, any other on its tensor kernels, which read
  * and write views of the arenas. All of them read the same op table.
  */
-import { say } from '../core/locale.js';
+import { quote, say } from '../core/locale.js';
 import { specError } from './errors.js';
 import { type OpDef, OpDomainError } from './ops.js';
 import { scalarBackward, scalarForward, scalarLocal } from './scalar-loop.js';
@@ -87,7 +87,7 @@ function forwardTensors(tape: Tape, values: Float64Array, pinned: ForwardOptions
       } else def.forward(argViews(tape, values, k), view(tape, values, s), attr[k]);
     } catch (e) {
       if (e instanceof OpDomainError) {
-        const node = `${opNameOf(tape, k)} '${tape.ids[s]}'`;
+        const node = `${opNameOf(tape, k)} '${quote(tape.ids[s]!)}'`;
         throw specError('DOMAIN', nodePath(tape, s), say(`${node}: ${e.text.en}`, `${node}: ${e.text['pt-BR']}`));
       }
       throw e;
@@ -102,8 +102,8 @@ export function assertScalarOutput(tape: Tape): void {
       'NON_SCALAR_OUTPUT',
       tape.outputPath,
       say(
-        `the output '${tape.ids[tape.output]}' has shape ${shapeText(shape)}: gradients need a scalar output (reduce it with sum, mean or a loss)`,
-        `a saída '${tape.ids[tape.output]}' tem forma ${shapeText(shape)}: os gradientes precisam de uma saída escalar (reduza-a com sum, mean ou uma perda)`,
+        `the output '${quote(tape.ids[tape.output]!)}' has shape ${shapeText(shape)}: gradients need a scalar output (reduce it with sum, mean or a loss)`,
+        `a saída '${quote(tape.ids[tape.output]!)}' tem forma ${shapeText(shape)}: os gradientes precisam de uma saída escalar (reduza-a com sum, mean ou uma perda)`,
       ),
     );
   }

@@ -11,14 +11,23 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** The most edits a suggestion may be away from the name written. */
+const REACH = 3;
+const LONGEST_OP_NAME = Math.max(...opNames.map((op) => op.length));
+
 /**
  * Catalogue names within edit distance 3 of `name` (less for short names, where 3 edits reach
- * almost anything), closest first, at most 3; ties in catalogue order.
+ * almost anything), closest first, at most 3; ties in catalogue order. The distance is at least
+ * the difference in length, so a name longer than every op by more than 3 gets no suggestion and
+ * no distance is computed (an op name of a megabyte costs nothing), nor for an op whose length
+ * is out of reach.
  */
 export function nearestOpNames(name: string): string[] {
+  if (name.length > LONGEST_OP_NAME + REACH) return [];
   const lower = name.toLowerCase(); // `Sigmoid` should still suggest sigmoid
-  const reach = Math.min(3, Math.ceil(lower.length / 2));
+  const reach = Math.min(REACH, Math.ceil(lower.length / 2));
   return opNames
+    .filter((op) => Math.abs(op.length - lower.length) <= reach)
     .map((op) => ({ op, d: levenshtein(lower, op) }))
     .filter(({ d }) => d <= reach)
     .sort((a, b) => a.d - b.d) // stable: equal distances keep catalogue order

@@ -1,4 +1,4 @@
-import { say } from '../core/locale.js';
+import { quote, say } from '../core/locale.js';
 import { specError } from '../engine/errors.js';
 import { type Tape, reportOrder, slotOf } from '../engine/tape.js';
 
@@ -8,7 +8,7 @@ export function reportedSlots(tape: Tape, include: readonly string[] | undefined
   return include.map((id, i) => {
     const slot = slotOf(tape, id);
     if (slot === undefined) {
-      throw specError('UNKNOWN_ID', `include[${i}]`, say(`unknown id '${id}': not an input, a param or a node`, `id desconhecido '${id}': não é uma entrada, um parâmetro nem um nó`));
+      throw specError('UNKNOWN_ID', `include[${i}]`, say(`unknown id '${quote(id)}': not an input, a param or a node`, `id desconhecido '${quote(id)}': não é uma entrada, um parâmetro nem um nó`));
     }
     return slot;
   });

@@ -1,5 +1,5 @@
 /** The `graph` spec (JSON nodes or expr text) as a graph draft, with paths into the spec. */
-import { say } from '../core/locale.js';
+import { quote, say } from '../core/locale.js';
 import { specError } from '../engine/errors.js';
 import type { GraphDraft, LeafDraft } from '../engine/compile.js';
 import { parseExpr } from './expr.js';
@@ -8,7 +8,7 @@ import type { GraphSpec } from './spec.js';
 function leavesOf(map: Record<string, unknown> | undefined, kind: 'input' | 'param', path: string): LeafDraft[] {
   if (!map) return [];
   // Object.keys lists own keys only, so ids like __proto__ are read as data, never as prototypes.
-  return Object.keys(map).map((id) => ({ id, kind, value: map[id], path: `${path}.${id}` }));
+  return Object.keys(map).map((id) => ({ id, kind, value: map[id], path: `${path}.${quote(id)}` }));
 }
 
 export function graphDraft(spec: GraphSpec): GraphDraft {

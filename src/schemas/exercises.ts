@@ -22,7 +22,7 @@ export const ExerciseTemplatesResponse = z.object({ templates: z.array(ExerciseT
 
 export const ExerciseBody = z
   .strictObject({
-    template: z.string().min(1).meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
+    template: z.string().min(1).max(64).meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
     seed: z.number().int().min(0).meta({ description: 'Any integer >= 0; the same template and seed give the same exercise.', example: 42 }),
     locale: Locale.optional().meta({ description: 'The language of statement and solution; from Accept-Language (pt... gives pt-BR) when absent, else en.' }),
   })

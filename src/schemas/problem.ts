@@ -3,16 +3,17 @@ import { z } from 'zod';
 import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../problems/spec.js';
 import { say } from '../core/locale.js';
 import { schemaMessage } from './validate.js';
+import { MAX_OP_NAME_LENGTH } from '../engine/compile.js';
 import { FINITE, Finite, Id, Value, float64 } from './values.js';
 
 const Node = z
   .strictObject({
     id: Id,
-    op: z.string().min(1).meta({ description: 'An op of the catalogue (GET /v1/ops).', example: 'mul' }),
+    op: z.string().min(1).max(MAX_OP_NAME_LENGTH).meta({ description: 'An op of the catalogue (GET /v1/ops).', example: 'mul' }),
     args: z.array(z.union([Id, Finite])).meta({
       description: 'Ids of inputs, params or nodes, or number literals.',
     }),
-    attrs: z.record(z.string(), float64(z.number())).optional().meta({ description: "The op's options, e.g. {\"alpha\": 0.1} for leaky_relu." }),
+    attrs: z.record(z.string().max(MAX_OP_NAME_LENGTH), float64(z.number())).optional().meta({ description: "The op's options, e.g. {\"alpha\": 0.1} for leaky_relu." }),
   })
   .meta({ id: 'Node' });
 

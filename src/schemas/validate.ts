@@ -8,15 +8,16 @@
  */
 import type { z } from 'zod';
 import { locales, safeParse, util } from 'zod/v4/core';
-import { type Locale, type Localized, say } from '../core/locale.js';
+import { type Locale, type Localized, quote, say } from '../core/locale.js';
+import { MAX_REPORTED_ERRORS } from '../engine/compile.js';
 import { type LocalizedProblem, SpecError } from '../engine/errors.js';
 
-/** A zod issue path as users write it: `graph.nodes[2].args[0]`. */
+/** A zod issue path as users write it: `graph.nodes[2].args[0]`, each key the client wrote quoted (quote). */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
+    else out += out ? `.${quote(String(key))}` : quote(String(key));
   }
   return out;
 }
@@ -104,7 +105,7 @@ const errorMap =
     if (issue.input === undefined) return REQUIRED[locale];
     if (issue.code === 'invalid_key') {
       const reason = issue.issues[0]?.message;
-      const key = String(issue.input);
+      const key = quote(String(issue.input));
       return locale === 'en' ? `invalid key '${key}'${reason ? `: ${reason}` : ''}` : `chave inválida '${key}'${reason ? `: ${reason}` : ''}`;
     }
     return locale === 'en' ? undefined : messagePt(issue);
@@ -124,9 +125,9 @@ function issuesIn<T>(locale: Locale, schema: z.ZodType<T>, data: unknown): reado
   }
 }
 
-/** Our own message for unknown fields, which names them as the user wrote them. */
+/** Our own message for unknown fields, which names them as the user wrote them (quoted, and the list too). */
 function unknownFields(keys: readonly string[]): Localized {
-  const list = keys.map((k) => `'${k}'`).join(', ');
+  const list = quote(keys.map((k) => `'${quote(k)}'`).join(', '));
   return keys.length > 1 ? say(`unknown fields ${list}`, `campos desconhecidos ${list}`) : say(`unknown field ${list}`, `campo desconhecido ${list}`);
 }
 
@@ -199,7 +200,8 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } |
   const en = issuesIn('en', schema, checked);
   if (!en.length) return { value: data as T };
   const ptIssues = issuesIn('pt-BR', schema, checked);
-  const problems: LocalizedProblem[] = en.map((issue, i) => {
+  // The first ones only: a body of 60,000 bad keys would otherwise answer a document of megabytes.
+  const problems: LocalizedProblem[] = en.slice(0, MAX_REPORTED_ERRORS).map((issue, i) => {
     const sent = shadows.size ? asSent(issue, checked, shadows) : { path: issue.path, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined };
     return {
       path: formatPath(sent.path),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { say } from '../core/locale.js';
-import { ID_PATTERN } from '../engine/compile.js';
+import { ID_PATTERN, MAX_ID_LENGTH } from '../engine/compile.js';
 import { warningCodes } from '../operations/report.js';
 import { schemaMessage } from './validate.js';
 
@@ -34,7 +34,7 @@ export const WireValue = z
   .union([WireNumber, z.array(WireNumber), z.array(z.array(WireNumber))])
   .meta({ id: 'WireValue', description: 'A result value: scalar, vector or matrix, with non-finite numbers as strings.' });
 
-export const Id = z.string().regex(ID_PATTERN, {
+export const Id = z.string().max(MAX_ID_LENGTH).regex(ID_PATTERN, {
   error: () => schemaMessage(say(`must match ${ID_PATTERN.source}`, `deve seguir o padrão ${ID_PATTERN.source} (letras, dígitos e _, sem começar por um dígito)`)),
 });
 

@@ -3,7 +3,7 @@
  * worked solution in the student's language, and the expected answers computed by the core.
  * The same (template, seed) gives the same exercise, byte for byte, on every machine.
  */
-import { say } from '../locale.js';
+import { quote, say } from '../locale.js';
 import { specError } from '../../engine/errors.js';
 import { type Locale, type Localized, prose } from './format.js';
 import { seededRng } from './random.js';
@@ -49,7 +49,7 @@ export function findTemplate(id: string): Template {
   const template = byId.get(id);
   if (!template) {
     const ids = templateIds.join(', ');
-    throw specError('INVALID_SPEC', 'template', say(`unknown template '${id}'; the templates are ${ids}`, `modelo desconhecido '${id}'; os modelos são ${ids}`));
+    throw specError('INVALID_SPEC', 'template', say(`unknown template '${quote(id)}'; the templates are ${ids}`, `modelo desconhecido '${quote(id)}'; os modelos são ${ids}`));
   }
   return template;
 }
