@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
 import { tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { prepareBody } from '../operations/operation.js';
+import { type OperationContext, TextAnswer, prepareBody } from '../operations/operation.js';
 import type { Computed, Work } from '../workers/compute-worker.js';
 import { ClientGoneError, type ComputePool } from '../workers/pool.js';
 import { requestLocale } from './language.js';
@@ -41,10 +41,11 @@ export interface ComputeOptions {
 export class Computer {
   constructor(private readonly options: ComputeOptions) {}
 
-  async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType): Promise<FastifyReply> {
+  /** `given`: what the route adds to the context from the request (a picture's format). */
+  async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType, given: Partial<OperationContext> = {}): Promise<FastifyReply> {
     const { limits, pool, offloadWork, metrics } = this.options;
     const op = operations[name] as (typeof operations)['forward'];
-    const context = { limits, locale: requestLocale(request) };
+    const context = { ...given, limits, locale: requestLocale(request) };
     const body = request.body;
     if (body instanceof RawJson && pool) {
       request.log.info({ operation: name, bodyLength: body.text.length }, 'computing on a worker');
@@ -54,7 +55,10 @@ export class Computer {
     // Counted before an offload moves the tape's arrays to the worker.
     metrics?.countGraph(name, tapeSize(job.tape));
     const work = op.work(job);
-    if (!pool || work < offloadWork) return reply.send(op.run(job));
+    if (!pool || work < offloadWork) {
+      const result: unknown = await op.run(job);
+      return result instanceof TextAnswer ? reply.type(result.type).send(result.text) : reply.send(result);
+    }
     request.log.info({ operation: name, work }, 'computing on a worker');
     return this.offload(pool, { kind: 'job', name, job }, request, reply, responseSchema);
   }
@@ -80,8 +84,8 @@ export class Computer {
     }
     // A body sent as text was compiled on the worker: its graph is counted from there.
     if (computed.graph) this.options.metrics?.countGraph(work.name, computed.graph);
-    const { json } = computed;
-    if (this.options.checkResponses) checkResponse(responseSchema, JSON.parse(json), request.url);
-    return reply.type('application/json; charset=utf-8').send(json);
+    const { json, type } = computed;
+    if (this.options.checkResponses) checkResponse(responseSchema, type ? json : JSON.parse(json), request.url);
+    return reply.type(type ?? 'application/json; charset=utf-8').send(json);
   }
 }

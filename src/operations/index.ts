@@ -4,6 +4,7 @@ import { forwardOperation } from './forward.js';
 import { gradcheckOperation } from './gradcheck.js';
 import { gradeOperation } from './grade.js';
 import { gradientsOperation } from './gradients.js';
+import { renderOperation } from './render.js';
 import { stepOperation } from './step.js';
 
 export const operations = {
@@ -13,6 +14,7 @@ export const operations = {
   gradcheck: gradcheckOperation,
   grade: gradeOperation,
   explain: explainOperation,
+  render: renderOperation,
 };
 
 export type OperationName = keyof typeof operations;

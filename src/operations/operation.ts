@@ -3,17 +3,29 @@
  * same code serves the HTTP routes, the library and the worker threads:
  * - `prepare` reads the body and compiles it, and refuses whatever is over a limit (work, response
  *   size) before any computing. What it returns is plain data that can be posted to a worker.
- * - `run` computes the response body from it.
+ * - `run` computes the response body from it: JSON, or a TextAnswer (possibly once a promise
+ *   settles: a picture waits for Graphviz).
  */
 import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
 import type { Locale } from '../core/locale.js';
+import type { RenderFormat } from '../core/render/index.js';
 import { validate } from '../schemas/validate.js';
 
 export interface OperationContext {
   limits: Limits;
   /** The language of notes and feedback. */
   locale: Locale;
+  /** POST /v1/render: the picture's format, from the query. */
+  format?: RenderFormat;
+}
+
+/** An answer that is not JSON: text in its own content type (a picture). */
+export class TextAnswer {
+  constructor(
+    readonly text: string,
+    readonly type: string,
+  ) {}
 }
 
 export interface Operation<Body, Job, Result> {

@@ -7,7 +7,8 @@
  * The formulas as the exercise statements print them read the same (`u = w·x`, `σ(z)`,
  * `L = ½·(y_hat − y)²`, `ln(x)`); any other symbol is refused with a hint, in both languages.
  */
-import { type Localized, say } from '../core/locale.js';
+import { type Localized, quote, say } from '../core/locale.js';
+import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { specError } from '../engine/errors.js';
 import { type OpDef, lookupOp } from '../engine/ops.js';
 import { nearestOpNames } from '../engine/suggest.js';
@@ -150,7 +151,14 @@ function tokenize(text: string, path: string): Token[] {
         line++;
         lineStart = i;
       }
-    } else if (/[A-Za-z_]/.test(c)) push('name', i, match(NAME));
+    } else if (/[A-Za-z_]/.test(c)) {
+      const end = match(NAME);
+      if (end - i > MAX_ID_LENGTH) {
+        const name = quote(text.slice(i, end));
+        fail(say(`the name '${name}' is longer than ${MAX_ID_LENGTH} characters`, `o nome '${name}' tem mais de ${MAX_ID_LENGTH} caracteres`), i);
+      }
+      push('name', i, end);
+    }
     else if (/[0-9.]/.test(c)) {
       const end = match(NUMBER);
       // `2x`, `1e`, `1.2.3`: report the whole word rather than a confusing later token.
@@ -158,11 +166,11 @@ function tokenize(text: string, path: string): Token[] {
       if (end === i || wordEnd > end) {
         const word = text.slice(i, wordEnd);
         const [a, b] = [text.slice(i, end), text.slice(end, wordEnd)];
-        const product = end > i && /^[A-DF-Za-df-z_]/.test(b) ? say(`write ${a}*${b} for a product`, `escreva ${a}*${b} para um produto`) : undefined;
-        fail(say(`malformed number '${word}'`, `número malformado '${word}'`), i, product);
+        const product = end > i && /^[A-DF-Za-df-z_]/.test(b) ? say(`write ${quote(a)}*${quote(b)} for a product`, `escreva ${quote(a)}*${quote(b)} para um produto`) : undefined;
+        fail(say(`malformed number '${quote(word)}'`, `número malformado '${quote(word)}'`), i, product);
       }
       const number = text.slice(i, end);
-      if (!Number.isFinite(Number(number))) fail(say(`number '${number}' is too large`, `o número '${number}' é grande demais`), i);
+      if (!Number.isFinite(Number(number))) fail(say(`number '${quote(number)}' is too large`, `o número '${quote(number)}' é grande demais`), i);
       push('number', i, end);
     } else if (c === '*' && text[i + 1] === '*') fail(say("unexpected '**'", "'**' inesperado"), i, say('write powers with ^, as in x^2', 'escreva potências com ^, como em x^2'));
     else if ('+-*/^'.includes(c)) push('op', i, i + 1);
@@ -174,12 +182,12 @@ function tokenize(text: string, path: string): Token[] {
     else if (SUPERSCRIPTS[c]) {
       let end = i;
       while (end < text.length && SUPERSCRIPTS[text[end]]) end++;
-      const power = text.slice(i, end);
+      const power = quote(text.slice(i, end));
       if (power.length === 1 && SUPERSCRIPT_POWERS[c]) {
         pushAs('op', '^', i, i);
         pushAs('number', SUPERSCRIPT_POWERS[c], i, i + 1);
       } else {
-        const ascii = Array.from(power, (s) => SUPERSCRIPTS[s]).join('');
+        const ascii = Array.from(power, (s) => SUPERSCRIPTS[s] ?? s).join(''); // `?? s`: the ellipsis of a long one
         const written = /^\d+$/.test(ascii) ? ascii : `(${ascii})`;
         fail(
           say(`unexpected superscript '${power}'`, `expoente sobrescrito '${power}' inesperado`),
@@ -257,7 +265,7 @@ class Parser {
   private describe(t: Token): Localized {
     if (t.kind === 'end') return say('the end of the text', 'o fim do texto');
     if (t.kind === 'eos' && t.text === '\n') return say('the end of the line', 'o fim da linha');
-    const text = `'${t.source ?? t.text}'`;
+    const text = `'${quote(t.source ?? t.text)}'`;
     return say(text, text);
   }
 
@@ -400,8 +408,8 @@ class Parser {
         'UNKNOWN_OP',
         this.path,
         say(
-          `unknown op '${name.text}'${where.en}${nearest ? `; nearest: ${nearest}` : ''}`,
-          `operação desconhecida '${name.text}'${where['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}`,
+          `unknown op '${quote(name.text)}'${where.en}${nearest ? `; nearest: ${nearest}` : ''}`,
+          `operação desconhecida '${quote(name.text)}'${where['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}`,
         ),
         { suggestions },
       );
@@ -449,4 +457,86 @@ export function parseExpr(text: string, path = 'graph.expr'): ParsedExpr {
   while (parser.more()) output = parser.statement();
   if (output === undefined) throw specError('EXPR_SYNTAX', path, say('expr has no statements', 'expr não tem nenhuma instrução'));
   return { nodes: parser.nodes, output };
+}
+
+const code = (c: string): number => c.charCodeAt(0);
+const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNamePart = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** A space within a line: ' ', '\t', '\r', or another space (a no-break space pasted from a page). */
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || (c > 127 && OTHER_SPACE.test(String.fromCharCode(c)));
+/** Operators that are always binary (`*`, `/`, `^`, `·`, `×`, ...) and the minus signs (a sub or a neg). */
+const BINARY_ONLY = new Set([code('*'), code('/'), code('^'), ...Object.keys(PRINTED_OPS).filter((c) => PRINTED_OPS[c] === '*').map(code)]);
+const MINUS = new Set([code('-'), ...Object.keys(PRINTED_OPS).filter((c) => PRINTED_OPS[c] === '-').map(code)]);
+const [PLUS, COMMA, EQUALS, OPEN, OPEN_BRACKET, CLOSE, CLOSE_BRACKET, DOT, NEWLINE, SEMICOLON, HALF, SQUARED, CUBED, SIGMA] = Array.from('+,=([)].\n;½²³σ', code);
+
+/**
+ * How many nodes and literals `text` makes at least, counted in one pass over its characters
+ * without tokens or parsing, so that a text far too large for a purpose (a picture) is refused
+ * before it is parsed. Counted: each `*`, `/` and `^`, each minus (a sub or a neg), a `+` after
+ * an operand, each call, each number, `²` and `³` (a pow and its 2 or 3), and a named statement
+ * with none of these (its identity node). Left out, so that the count never exceeds what parsing
+ * makes: a minus or a number right after a comma (it may be an attr: `leaky_relu(z, -0.1)`).
+ * A text that does not parse gets a count all the same.
+ */
+export function exprValuesAtLeast(text: string): number {
+  const n = text.length;
+  let count = 0;
+  /** Values counted in the current statement, and whether it is named (`a = ...`). */
+  let inStatement = 0;
+  let named = false;
+  /** What came last: the end of an operand (a binary operator may follow), a comma, a minus after a comma, or anything else. */
+  let last: 'operand' | 'comma' | 'commaMinus' | 'other' = 'other';
+  const add = (k: number): void => {
+    count += k;
+    inStatement += k;
+  };
+  /** The next character that is not a space (within the line), from `from`; NaN at the end. */
+  const nextAfterSpaces = (from: number): number => {
+    let j = from;
+    while (j < n && isSpace(text.charCodeAt(j))) j++;
+    return text.charCodeAt(j);
+  };
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE || c === SEMICOLON) {
+      if (named && inStatement === 0) count++;
+      named = false;
+      inStatement = 0;
+      last = 'other';
+      i++;
+    } else if (isSpace(c)) i++;
+    else if (isNameStart(c)) {
+      while (i < n && isNamePart(text.charCodeAt(i))) i++;
+      if (nextAfterSpaces(i) === OPEN) add(1);
+      last = 'operand';
+    } else if (isDigit(c) || c === DOT || c === HALF) {
+      if (c === HALF) i++;
+      else {
+        NUMBER.lastIndex = i;
+        i = NUMBER.test(text) ? NUMBER.lastIndex : i + 1;
+      }
+      if (last !== 'comma' && last !== 'commaMinus') add(1);
+      if (c === HALF) {
+        // `½(y_hat − y)²`: an implied product.
+        const next = nextAfterSpaces(i);
+        if (next === OPEN || next === OPEN_BRACKET || next === SIGMA || isNameStart(next)) add(1);
+      }
+      last = 'operand';
+    } else {
+      const afterComma = last === 'comma';
+      if (BINARY_ONLY.has(c) || (c === PLUS && last === 'operand')) add(1);
+      else if (MINUS.has(c) && !afterComma) add(1);
+      else if (c === SQUARED || c === CUBED) add(2);
+      else if (c === SIGMA && nextAfterSpaces(i + 1) === OPEN) add(1);
+      else if (c === EQUALS) named = true;
+      if (c === COMMA) last = 'comma';
+      else if (MINUS.has(c) && afterComma) last = 'commaMinus';
+      else last = c === CLOSE || c === CLOSE_BRACKET || c === SQUARED || c === CUBED ? 'operand' : 'other';
+      i++;
+    }
+  }
+  if (named && inStatement === 0) count++;
+  return count;
 }

@@ -21,6 +21,9 @@ export const RenderQuery = z.strictObject({
 
 const Picture = (description: string) => ({ schema: z.string().meta({ description }) });
 
+/** A picture as text: what an answer drawn on a worker thread is checked against (checkResponses); RenderResponse documents it. */
+export const RenderText = z.string();
+
 /** The 200 answer in each format's content type. */
 export const RenderResponse = {
   description: 'The computational graph, laid out left to right, in the requested format.',

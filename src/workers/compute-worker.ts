@@ -1,15 +1,15 @@
 /**
  * A worker thread of the compute pool: computes one operation and returns the response as JSON
- * text (a string crosses back to the main thread as one copy, where an object would be cloned
- * piece by piece). The work is a job the event loop has prepared (compiled and checked), or a
- * body still as text, too large to parse, validate and compile on the event loop. A problem with
- * the request comes back as data, to be answered as one; anything else is a failure of the
- * service and rejects the task.
+ * text, or the text of a picture with its content type (a string crosses back to the main thread
+ * as one copy, where an object would be cloned piece by piece). The work is a job the event loop
+ * has prepared (compiled and checked), or a body still as text, too large to parse, validate and
+ * compile on the event loop. A problem with the request comes back as data, to be answered as
+ * one; anything else is a failure of the service and rejects the task.
  */
 import { SpecError } from '../engine/errors.js';
 import { type TapeSize, tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { type OperationContext, prepareBody } from '../operations/operation.js';
+import { type OperationContext, TextAnswer, prepareBody } from '../operations/operation.js';
 
 export type Work =
   | { kind: 'job'; name: OperationName; job: unknown }
@@ -23,7 +23,10 @@ export interface ComputeTask {
 
 /** The response as JSON text; for a body compiled here, its graph's size (a job's was counted where it was compiled). */
 export interface Computed {
+  /** The response body: JSON, or the text of a TextAnswer when `type` is set. */
   json: string;
+  /** A TextAnswer's content type. */
+  type?: string;
   graph?: TapeSize;
 }
 
@@ -34,18 +37,24 @@ export type ComputeOutcome =
   /** A body that is not JSON: the message of the parser's SyntaxError. */
   | { malformed: string };
 
-function computed(work: Work): Computed {
-  const op = operations[work.name] as (typeof operations)['forward'];
-  if (work.kind === 'job') return { json: JSON.stringify(op.run(work.job as never)) };
-  const job = prepareBody(op, JSON.parse(work.text), work.context);
-  return { json: JSON.stringify(op.run(job)), graph: tapeSize(job.tape) };
+/** The response of a job; a picture's is text in its own content type. */
+async function answer(op: (typeof operations)['forward'], job: never): Promise<Computed> {
+  const result: unknown = await op.run(job);
+  return result instanceof TextAnswer ? { json: result.text, type: result.type } : { json: JSON.stringify(result) };
 }
 
-export default function compute({ work, started }: ComputeTask): ComputeOutcome {
+async function computed(work: Work): Promise<Computed> {
+  const op = operations[work.name] as (typeof operations)['forward'];
+  if (work.kind === 'job') return answer(op, work.job as never);
+  const job = prepareBody(op, JSON.parse(work.text), work.context);
+  return { ...(await answer(op, job as never)), graph: tapeSize(job.tape) };
+}
+
+export default async function compute({ work, started }: ComputeTask): Promise<ComputeOutcome> {
   Atomics.store(started, 0, 1);
   Atomics.notify(started, 0);
   try {
-    return computed(work);
+    return await computed(work);
   } catch (e) {
     if (e instanceof SpecError) return { problem: { code: e.code, problems: e.problems, extra: e.extra } };
     if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message };

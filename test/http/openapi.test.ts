@@ -210,7 +210,7 @@ describe.each(operations)('$route in the OpenAPI document', ({ route, path, meth
     const examples503 = Object.values(operation.responses['503'].content!['application/problem+json'].examples!).map((e) => (e.value as Json).code);
     // BUSY only where the worker pool computes: the routes that declare 503 themselves.
     expect(examples503, route).toContain('OVERLOADED');
-    expect(examples503.includes('BUSY'), route).toBe(['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/grade', '/v1/explain'].includes(path));
+    expect(examples503.includes('BUSY'), route).toBe(['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/grade', '/v1/explain', '/v1/render'].includes(path));
   });
 
   it.runIf(!path.startsWith('/v1/'))('leaves 401, 429 and an overloaded 503 out of the probes, which are never refused', () => {

@@ -1,17 +1,20 @@
 /**
  * Pictures of a problem's computational graph: compile, evaluate, and write the graph with each
- * value and gradient as SVG (Graphviz in WebAssembly), DOT or Mermaid. Pictures are drawn on the
- * event loop, so they are kept small: at most MAX_RENDER_VALUES boxes and MAX_RENDER_WORK element
- * operations, refused (413) before anything is computed.
+ * value and gradient as SVG (Graphviz in WebAssembly), DOT or Mermaid. A picture is prepared in
+ * two halves, as the operations are: `preparePicture` counts the values to draw from the spec
+ * before compiling it (an expr is counted without being parsed), compiles, and refuses (413)
+ * what is too large to draw; `drawPicture` evaluates and writes it. `pictureWork` says what the
+ * drawing costs, layout included, so that a heavy one is drawn on a worker thread.
  */
 import { backward, forward } from '../../engine/evaluate.js';
 import type { SpecError } from '../../engine/errors.js';
 import { type Limits, specPath, tooLarge } from '../../engine/limits.js';
 import type { Tape } from '../../engine/tape.js';
+import { exprValuesAtLeast } from '../../problems/expr.js';
 import { type ProblemFields, compileProblem } from '../../problems/index.js';
 import { type Locale, say } from '../locale.js';
 import { toDot } from './dot.js';
-import { type GraphPicture, graphPicture } from './graph.js';
+import { graphPicture } from './graph.js';
 import { toMermaid } from './mermaid.js';
 import { svgOf } from './svg.js';
 
@@ -34,29 +37,47 @@ export const RENDER_CONTENT_TYPES: Record<RenderFormat, string> = {
 
 /**
  * Boxes in one picture (inputs, params, nodes and literal args). Past this a picture is no longer
- * read, and Graphviz's layout, which runs on the event loop, grows faster than the graph: under
- * 0.1 s for 100 values of a random graph, 0.35 s for 150, over 1 s for 200.
+ * read, and Graphviz's layout grows faster than the graph: under 0.1 s for 100 values of a random
+ * graph, 0.35 s for 150, over 1 s for 200.
  */
 export const MAX_RENDER_VALUES = 100;
 
-/** Element operations of the forward and backward passes of one picture: a few milliseconds on the event loop. */
+/** Element operations of the forward and backward passes of one picture: a few milliseconds. */
 export const MAX_RENDER_WORK = 1_000_000;
 
-const tooLargeToDraw = (path: string, count: number): SpecError =>
-  tooLarge(
+const tooLargeToDraw = (path: string, count: number, atLeast = false): SpecError => {
+  const [en, pt] = atLeast ? [`at least ${count}`, `pelo menos ${count}`] : [`${count}`, `${count}`];
+  return tooLarge(
     path,
     say(
-      `this graph has ${count} values to draw (inputs, params, nodes and literals), more than the limit of ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) for one picture: draw a part of it, or use POST /v1/gradients`,
-      `este grafo tem ${count} valores a desenhar (entradas, parâmetros, nós e literais), mais que o limite de ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) de uma figura: desenhe uma parte dele, ou use POST /v1/gradients`,
+      `this graph has ${en} values to draw (inputs, params, nodes and literals), more than the limit of ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) for one picture: draw a part of it, or use POST /v1/gradients`,
+      `este grafo tem ${pt} valores a desenhar (entradas, parâmetros, nós e literais), mais que o limite de ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) de uma figura: desenhe uma parte dele, ou use POST /v1/gradients`,
     ),
   );
+};
 
-/** Refuses a graph of JSON nodes that is too large to draw before compiling it (its leaves and nodes alone). */
-function checkSpecSize(problem: ProblemFields): void {
-  const graph = problem.graph;
-  if (!graph?.nodes) return;
-  const count = graph.nodes.length + Object.keys(graph.inputs ?? {}).length + Object.keys(graph.params ?? {}).length;
-  if (count > MAX_RENDER_VALUES) throw tooLargeToDraw('graph', count);
+/**
+ * Refuses a spec with too many values to draw before compiling it, in time linear in the spec:
+ * JSON nodes and networks are counted exactly (leaves, nodes and literal args: the tape's slots);
+ * an expr is counted without parsing it, at least what it makes (exprValuesAtLeast). A neuron
+ * always has 8 values.
+ */
+function checkSpecSize({ graph, network }: ProblemFields): void {
+  if (network) {
+    // x and y; W, b, z and a per layer; L.
+    const count = 3 + 4 * network.layers.length;
+    if (count > MAX_RENDER_VALUES) throw tooLargeToDraw('network', count);
+  }
+  if (!graph) return;
+  const leaves = Object.keys(graph.inputs ?? {}).length + Object.keys(graph.params ?? {}).length;
+  if (graph.nodes) {
+    let count = leaves + graph.nodes.length;
+    for (const node of graph.nodes) for (const arg of node.args) if (typeof arg === 'number') count++;
+    if (count > MAX_RENDER_VALUES) throw tooLargeToDraw('graph', count);
+  } else if (graph.expr !== undefined) {
+    const count = leaves + exprValuesAtLeast(graph.expr);
+    if (count > MAX_RENDER_VALUES) throw tooLargeToDraw('graph', count, true);
+  }
 }
 
 function checkTapeSize(tape: Tape, limits: Limits): void {
@@ -80,19 +101,42 @@ export interface RenderContext {
   locale: Locale;
 }
 
-/** The picture of a problem: values for every box, and gradients when the output is a scalar. */
-export function pictureOf(problem: ProblemFields, { limits, locale }: RenderContext): GraphPicture {
+/** A picture ready to draw: its compiled graph, checked against the limits of a picture. */
+export interface RenderJob {
+  tape: Tape;
+  format: RenderFormat;
+  locale: Locale;
+}
+
+/** Counts the values to draw, compiles and checks the work, before anything is computed. */
+export function preparePicture(problem: ProblemFields, format: RenderFormat, { limits, locale }: RenderContext): RenderJob {
   checkSpecSize(problem);
   const tape = compileProblem(problem, limits);
   checkTapeSize(tape, limits);
-  const values = forward(tape);
-  const scalar = tape.rank[tape.output] === 0;
-  return graphPicture(tape, values, scalar ? backward(tape, values) : undefined, locale);
+  return { tape, format, locale };
 }
 
-/** The picture of a problem in a format: SVG, DOT or Mermaid text. */
-export async function renderProblem(problem: ProblemFields, format: RenderFormat, context: RenderContext): Promise<string> {
-  const picture = pictureOf(problem, context);
+/**
+ * What laying out and writing a picture costs, in the unit of the work estimate (element
+ * operations: about 300 a microsecond, bench/offload-threshold.ts). Graphviz's layout takes a
+ * couple of milliseconds for the smallest graph and grows about as the cube of its values: 0.1 s
+ * for 100, 0.35 s for 150, over 1 s for 200. Writing DOT or Mermaid is linear: a few microseconds
+ * a value, the numbers rounded and escaped.
+ */
+export function layoutWork(format: RenderFormat, values: number): number {
+  const written = 1_000 * values;
+  // 2 ms, and 0.1 s × (values / 100)³, at 300 element operations a microsecond.
+  return format === 'svg' ? written + 600_000 + 30 * values ** 3 : written;
+}
+
+/** The work of drawing a picture: its forward and backward passes, and its layout. */
+export const pictureWork = ({ tape, format }: RenderJob): number => 2 * tape.passWork + layoutWork(format, tape.slotCount);
+
+/** The picture as text: values for every box, gradients when the output is a scalar, in its format. */
+export async function drawPicture({ tape, format, locale }: RenderJob): Promise<string> {
+  const values = forward(tape);
+  const scalar = tape.rank[tape.output] === 0;
+  const picture = graphPicture(tape, values, scalar ? backward(tape, values) : undefined, locale);
   if (format === 'mermaid') return toMermaid(picture);
   const dot = toDot(picture);
   return format === 'dot' ? dot : svgOf(dot);
