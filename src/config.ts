@@ -6,6 +6,7 @@ import { type AuthOptions, DEFAULT_AUTH } from './http/auth.js';
 import { DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
 import { DEFAULT_SHEDDING, type SheddingOptions } from './http/pressure.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './http/rate-limit.js';
+import { DEFAULT_SEND, type SendOptions } from './http/response-bytes.js';
 import { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/timeouts.js';
 import { DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
@@ -31,6 +32,7 @@ export interface Config {
   trustProxy: boolean | string[];
   shedding: SheddingOptions;
   timeouts: ServerTimeouts;
+  send: SendOptions;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Infinity): number {
@@ -156,20 +158,34 @@ function timeouts(env: NodeJS.ProcessEnv): ServerTimeouts {
   return { keepAliveMs, headersMs, requestMs };
 }
 
+function readLimits(env: NodeJS.ProcessEnv): Limits {
+  return {
+    maxNodes: int(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes),
+    maxElements: int(env, 'MAX_ELEMENTS', DEFAULT_LIMITS.maxElements),
+    maxTotalElements: int(env, 'MAX_TOTAL_ELEMENTS', DEFAULT_LIMITS.maxTotalElements),
+    maxWork: int(env, 'MAX_WORK', DEFAULT_LIMITS.maxWork),
+    maxResponseValues: int(env, 'MAX_RESPONSE_VALUES', DEFAULT_LIMITS.maxResponseValues),
+    maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', DEFAULT_LIMITS.maxResponseBytes, 1024),
+  };
+}
+
+/** Unread answers: the budget must hold at least one answer of the largest size. */
+function send(env: NodeJS.ProcessEnv, limits: Limits): SendOptions {
+  const maxUnreadBytes = int(env, 'MAX_UNREAD_RESPONSE_BYTES', Math.max(DEFAULT_SEND.maxUnreadBytes, limits.maxResponseBytes), 1);
+  if (maxUnreadBytes < limits.maxResponseBytes) {
+    throw new Error(`MAX_UNREAD_RESPONSE_BYTES (${maxUnreadBytes}) must be at least MAX_RESPONSE_BYTES (${limits.maxResponseBytes}), so that one answer of the largest size can wait for its client`);
+  }
+  return { maxUnreadBytes, sendTimeoutMs: int(env, 'SEND_TIMEOUT_MS', DEFAULT_SEND.sendTimeoutMs, 1000) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const limits = readLimits(env);
   return {
     port: int(env, 'PORT', 3000, 0, 65_535),
     host: host(env),
     logLevel: logLevel(env),
     bodyLimit: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
-    limits: {
-      maxNodes: int(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes),
-      maxElements: int(env, 'MAX_ELEMENTS', DEFAULT_LIMITS.maxElements),
-      maxTotalElements: int(env, 'MAX_TOTAL_ELEMENTS', DEFAULT_LIMITS.maxTotalElements),
-      maxWork: int(env, 'MAX_WORK', DEFAULT_LIMITS.maxWork),
-      maxResponseValues: int(env, 'MAX_RESPONSE_VALUES', DEFAULT_LIMITS.maxResponseValues),
-      maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', DEFAULT_LIMITS.maxResponseBytes, 1024),
-    },
+    limits,
     pool: {
       threads: int(env, 'WORKERS', DEFAULT_POOL.threads, 1),
       queue: int(env, 'WORKER_QUEUE', DEFAULT_POOL.queue),
@@ -195,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEventLoopUtilization: fraction(env, 'MAX_EVENT_LOOP_UTILIZATION', DEFAULT_SHEDDING.maxEventLoopUtilization),
     },
     timeouts: timeouts(env),
+    send: send(env, limits),
   };
 }
 
@@ -213,5 +230,6 @@ export function appOptions(config: Config): AppOptions {
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
+    send: config.send,
   };
 }

@@ -40,13 +40,16 @@ describe('loadConfig', () => {
       KEEP_ALIVE_TIMEOUT_MS: '65000',
       HEADERS_TIMEOUT_MS: '66000',
       REQUEST_TIMEOUT_MS: '90000',
+      MAX_RESPONSE_BYTES: '4096',
+      MAX_UNREAD_RESPONSE_BYTES: '8192',
+      SEND_TIMEOUT_MS: '5000',
     });
     expect(config).toEqual({
       port: 8080,
       host: '127.0.0.1',
       logLevel: 'warn',
       bodyLimit: 2048,
-      limits: { maxNodes: 10, maxElements: 20, maxTotalElements: 30, maxWork: 40, maxResponseValues: 50 },
+      limits: { maxNodes: 10, maxElements: 20, maxTotalElements: 30, maxWork: 40, maxResponseValues: 50, maxResponseBytes: 4096 },
       pool: { threads: 3, queue: 4, budgetMs: 5000 },
       offloadWork: 60,
       offloadBody: 70,
@@ -57,6 +60,7 @@ describe('loadConfig', () => {
       trustProxy: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback'],
       shedding: { maxEventLoopDelayMs: 500, maxHeapUsedFraction: 0.8, maxEventLoopUtilization: 0.95 },
       timeouts: { keepAliveMs: 65000, headersMs: 66000, requestMs: 90000 },
+      send: { maxUnreadBytes: 8192, sendTimeoutMs: 5000 },
     });
   });
 
@@ -154,6 +158,14 @@ const SETTINGS: Record<string, Setting> = {
   MAX_TOTAL_ELEMENTS: { read: (c) => c.limits.maxTotalElements, byDefault: 20_000_000, good: ['50000', 50_000], bad: ['-3', /^MAX_TOTAL_ELEMENTS must be an integer/] },
   MAX_WORK: { read: (c) => c.limits.maxWork, byDefault: 200_000_000, good: ['1000000', 1_000_000], bad: ['2e', /^MAX_WORK must be an integer/] },
   MAX_RESPONSE_VALUES: { read: (c) => c.limits.maxResponseValues, byDefault: 1_000_000, good: ['100', 100], bad: ['-1', /^MAX_RESPONSE_VALUES must be an integer/] },
+  MAX_RESPONSE_BYTES: { read: (c) => c.limits.maxResponseBytes, byDefault: 8_388_608, good: ['65536', 65_536], bad: ['100', /^MAX_RESPONSE_BYTES must be an integer of at least 1024, got '100'$/] },
+  MAX_UNREAD_RESPONSE_BYTES: {
+    read: (c) => c.send.maxUnreadBytes,
+    byDefault: 67_108_864,
+    good: ['16777216', 16_777_216],
+    bad: ['1048576', /^MAX_UNREAD_RESPONSE_BYTES \(1048576\) must be at least MAX_RESPONSE_BYTES \(8388608\)/],
+  },
+  SEND_TIMEOUT_MS: { read: (c) => c.send.sendTimeoutMs, byDefault: 60_000, good: ['5000', 5000], bad: ['999', /^SEND_TIMEOUT_MS must be an integer of at least 1000, got '999'$/] },
   WORKERS: { read: (c) => c.pool.threads, byDefault: cores, good: ['2', 2], bad: ['0', /^WORKERS must be an integer of at least 1, got '0'$/] },
   WORKER_QUEUE: { read: (c) => c.pool.queue, byDefault: 2 * cores, good: ['0', 0], bad: ['many', /^WORKER_QUEUE must be an integer/] },
   COMPUTE_BUDGET_MS: { read: (c) => c.pool.budgetMs, byDefault: 10_000, good: ['2500', 2500], bad: ['0', /^COMPUTE_BUDGET_MS must be an integer of at least 1, got '0'$/] },
@@ -269,11 +281,14 @@ describe('appOptions: the app as server.ts builds it', () => {
       KEEP_ALIVE_TIMEOUT_MS: '65000',
       HEADERS_TIMEOUT_MS: '66000',
       REQUEST_TIMEOUT_MS: '90000',
+      MAX_RESPONSE_BYTES: '4096',
+      MAX_UNREAD_RESPONSE_BYTES: '8192',
+      SEND_TIMEOUT_MS: '5000',
     };
     expect(appOptions(loadConfig(env))).toEqual({
       logger: { level: 'warn' },
       bodyLimit: 2048,
-      limits: { maxNodes: 10, maxElements: 20, maxTotalElements: 30, maxWork: 40, maxResponseValues: 50 },
+      limits: { maxNodes: 10, maxElements: 20, maxTotalElements: 30, maxWork: 40, maxResponseValues: 50, maxResponseBytes: 4096 },
       pool: { threads: 3, queue: 4, budgetMs: 5000 },
       offloadWork: 60,
       offloadBody: 70,
@@ -283,6 +298,7 @@ describe('appOptions: the app as server.ts builds it', () => {
       corsOrigins: ['https://course.example.edu'],
       trustProxy: ['loopback'],
       timeouts: { keepAliveMs: 65000, headersMs: 66000, requestMs: 90000 },
+      send: { maxUnreadBytes: 8192, sendTimeoutMs: 5000 },
     });
   });
 

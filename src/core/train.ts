@@ -9,20 +9,30 @@ export type Optimizer =
   | { name: 'sgd'; momentum?: number }
   | { name: 'adam'; beta1?: number; beta2?: number; eps?: number };
 
+/** The most steps one request may ask for: the request schema's bound. */
+export const MAX_STEPS = 100_000;
+
 export interface TrainOptions {
   learningRate: number;
   steps: number;
   optimizer: Optimizer;
+  /** Which losses `history` keeps: the loss before steps 0, k, 2k, … (counted from 0) for `every: k`; none for 0. Every one by default. */
+  historyEvery?: number;
 }
 
 export interface TrainResult {
   /** The arena's leaves after the last step (params updated, inputs unchanged). */
   leaves: Float64Array;
-  /** The loss before each step. */
+  /** The loss before the first step. */
+  lossBefore: number;
+  /** The loss before each step kept (`historyEvery`). */
   history: number[];
   /** The loss at the final params. */
   lossAfter: number;
 }
+
+/** How many losses `history` keeps: one every `every` steps from step 0, none for 0. */
+export const historyLength = (steps: number, every = 1): number => (every === 0 ? 0 : Math.ceil(steps / every));
 
 /** Updates one param's data in place given its gradient and its own optimizer state. */
 export type Update = (p: Float64Array, g: Float64Array, step: number) => void;
@@ -82,12 +92,15 @@ export function train(tape: Tape, options: TrainOptions): TrainResult {
   const newUpdate = makeUpdate(options);
   const updates = Array.from(tape.params, (s) => ({ s, update: newUpdate() }));
   const out = tape.offset[tape.output];
+  const every = options.historyEvery ?? 1;
   const history: number[] = [];
+  let lossBefore = NaN;
   for (let step = 1; step <= options.steps; step++) {
     const values = forward(tape, { initial: leaves });
-    history.push(values[out]);
+    if (step === 1) lossBefore = values[out];
+    if (every > 0 && (step - 1) % every === 0) history.push(values[out]);
     const grads = backward(tape, values);
     for (const { s, update } of updates) update(slice(tape, leaves, s), slice(tape, grads, s), step);
   }
-  return { leaves, history, lossAfter: forward(tape, { initial: leaves })[out] };
+  return { leaves, lossBefore, history, lossAfter: forward(tape, { initial: leaves })[out] };
 }

@@ -65,15 +65,23 @@ export function checkResponseSize(tape: Tape, values: number, limits: Limits, ho
   }
 }
 
+/**
+ * Bytes of one number as JSON with the comma after it, at most: a float64 is at most 25
+ * characters (`-0.0000012345678901234567`, `-2.2250738585072014e-308`), a non-finite one a string
+ * (`"-Infinity"`).
+ */
+export const NUMBER_BYTES = 26;
+
+/** The message of a response over `maxResponseBytes`, estimated (`about`) or measured. */
+export const responseBytesMessage = (bytes: number, limit: number, howToAskForLess: Localized, about = true): Localized =>
+  say(
+    `the response would be ${about ? 'about ' : ''}${bytes} bytes, more than the limit of ${limit} (MAX_RESPONSE_BYTES): ${howToAskForLess.en}`,
+    `a resposta teria ${about ? 'cerca de ' : ''}${bytes} bytes, mais que o limite de ${limit} (MAX_RESPONSE_BYTES): ${howToAskForLess['pt-BR']}`,
+  );
+
 /** Refuses a response estimated at more than `maxResponseBytes` bytes, before computing it, and says how to ask for less. */
 export function checkResponseBytes(tape: Tape, bytes: number, limits: Limits, howToAskForLess: Localized): void {
   if (bytes > limits.maxResponseBytes) {
-    throw tooLarge(
-      specPath(tape.outputPath),
-      say(
-        `the response would be about ${bytes} bytes, more than the limit of ${limits.maxResponseBytes} (MAX_RESPONSE_BYTES): ${howToAskForLess.en}`,
-        `a resposta teria cerca de ${bytes} bytes, mais que o limite de ${limits.maxResponseBytes} (MAX_RESPONSE_BYTES): ${howToAskForLess['pt-BR']}`,
-      ),
-    );
+    throw tooLarge(specPath(tape.outputPath), responseBytesMessage(bytes, limits.maxResponseBytes, howToAskForLess));
   }
 }

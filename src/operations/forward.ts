@@ -1,13 +1,13 @@
 /** POST /v1/forward: the value of every leaf and node. */
 import { forward as evaluate } from '../engine/evaluate.js';
-import { checkResponseSize, checkWork } from '../engine/limits.js';
+import { checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';
 import { ForwardBody } from '../schemas/operations.js';
 import type { Locale } from '../core/locale.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
-import { idMap, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount } from './report.js';
+import { ENVELOPE_BYTES, idMap, idMapBytes, layerBytes, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount, warningBytes } from './report.js';
 
 export interface ForwardJob {
   tape: Tape;
@@ -26,6 +26,8 @@ export const forwardOperation = operation({
     const layers = body.include === undefined;
     checkWork(tape, 1, limits, ASK_FOR_SMALLER_GRAPH);
     checkResponseSize(tape, valueCount(tape, slots) + (layers ? layerValueCount(tape, false) : 0), limits, ASK_FOR_LESS_VALUES);
+    const bytes = ENVELOPE_BYTES + tape.ids[tape.output]!.length + idMapBytes(tape, slots) + (layers ? layerBytes(tape, false) : 0) + warningBytes(tape, slots, 1);
+    checkResponseBytes(tape, bytes, limits, ASK_FOR_LESS_VALUES);
     return { tape, slots, layers, locale };
   },
   work: ({ tape }) => tape.passWork,

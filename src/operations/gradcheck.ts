@@ -2,13 +2,13 @@
 import { GRADCHECK_DEFAULTS, type GradcheckReport, checkedElements, checkedSlots, gradcheck } from '../core/gradcheck.js';
 import { type Locale, type Localized, say } from '../core/locale.js';
 import { assertScalarOutput } from '../engine/evaluate.js';
-import { checkResponseSize, checkWork } from '../engine/limits.js';
+import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { wireNumber } from '../engine/tensor.js';
 import { compileProblem } from '../problems/index.js';
 import { GradcheckBody } from '../schemas/operations.js';
 import { operation } from './operation.js';
-import { type Warning, targetBroadcastWarnings } from './report.js';
+import { ENVELOPE_BYTES, type Warning, targetBroadcastWarnings, warningBytes } from './report.js';
 
 export interface GradcheckJob {
   tape: Tape;
@@ -23,7 +23,16 @@ export interface GradcheckJob {
 const passes = (elements: number): number => 2 * elements + 2;
 /** Numbers in one result: analytic, numeric, the two losses, the errors, the index. */
 const NUMBERS_PER_RESULT = 8;
-const ASK_FOR_LESS = say('check fewer elements with a narrower `wrt`, or send a smaller graph', 'verifique menos elementos com um `wrt` mais restrito, ou envie um grafo menor');
+/**
+ * Bytes of the results, at most, but for their kinks and notes: which elements straddle a kink is
+ * known once computed, and an answer whose kinks make it too large is refused then (413).
+ * Each result: its keys, its id and index, six numbers and `pass`.
+ */
+const RESULT_BYTES = 160;
+const resultBytes = (tape: Tape, slots: readonly number[]): number =>
+  slots.reduce((n, s) => n + tape.size[s] * (RESULT_BYTES + tape.ids[s]!.length + 6 * NUMBER_BYTES), 2);
+
+export const ASK_FOR_FEWER_CHECKS = say('check fewer elements with a narrower `wrt`, or send a smaller graph', 'verifique menos elementos com um `wrt` mais restrito, ou envie um grafo menor');
 
 const KINK_NOTE: Localized = {
   en: "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
@@ -66,9 +75,11 @@ export const gradcheckOperation = operation({
     const { epsilon = GRADCHECK_DEFAULTS.epsilon, rtol = GRADCHECK_DEFAULTS.rtol, atol = GRADCHECK_DEFAULTS.atol, wrt } = body;
     const tape = compileProblem(body, limits);
     assertScalarOutput(tape);
-    const elements = checkedElements(tape, checkedSlots(tape, wrt));
-    checkWork(tape, passes(elements), limits, ASK_FOR_LESS);
-    checkResponseSize(tape, NUMBERS_PER_RESULT * elements, limits, ASK_FOR_LESS);
+    const slots = checkedSlots(tape, wrt);
+    const elements = checkedElements(tape, slots);
+    checkWork(tape, passes(elements), limits, ASK_FOR_FEWER_CHECKS);
+    checkResponseSize(tape, NUMBERS_PER_RESULT * elements, limits, ASK_FOR_FEWER_CHECKS);
+    checkResponseBytes(tape, ENVELOPE_BYTES + resultBytes(tape, slots) + warningBytes(tape, [], 0), limits, ASK_FOR_FEWER_CHECKS);
     return { tape, passes: passes(elements), settings: { epsilon, rtol, atol }, wrt, locale };
   },
   work: ({ tape, passes }) => passes * tape.passWork,

@@ -3,7 +3,7 @@ import { inFormat } from '../core/grading/formats.js';
 import { type GradeOptions, type ReadAnswer, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
 import type { Format } from '../core/grading/formats.js';
 import { say } from '../core/locale.js';
-import { checkResponseSize, checkWork } from '../engine/limits.js';
+import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';
 import { GradeBody } from '../schemas/grade.js';
@@ -17,6 +17,20 @@ export interface GradeJob {
   options: GradeOptions;
   format: Format;
 }
+
+export const ASK_FOR_FEWER_ANSWERS = say('send fewer answers, or answers about smaller tensors', 'envie menos respostas, ou respostas sobre tensores menores');
+
+/** A result's keys, score, diagnosis and feedback sentences (in pt-BR, the longer), besides its numbers, key and answer. */
+const RESULT_BYTES = 1_000;
+
+/**
+ * Bytes of a grade, at most, in any format: each result with its expected, submitted and
+ * follow-through values, its key (named in several places) and the student's answer (quoted in
+ * `submitted` and in the feedback).
+ */
+const gradeBytes = (tape: Tape, answers: readonly ReadAnswer[]): number =>
+  answers.reduce((n, a) => n + RESULT_BYTES + 6 * a.key.length + 3 * (JSON.stringify(a.raw)?.length ?? 0), 1_000) +
+  NUMBER_BYTES * gradeValueCount(tape, answers);
 
 export const gradeOperation = operation({
   body: GradeBody,
@@ -34,7 +48,8 @@ export const gradeOperation = operation({
         'envie menos respostas (as diferenças finitas de tensores grandes são as mais caras), ou um grafo menor',
       ),
     );
-    checkResponseSize(tape, gradeValueCount(tape, read), limits, say('send fewer answers, or answers about smaller tensors', 'envie menos respostas, ou respostas sobre tensores menores'));
+    checkResponseSize(tape, gradeValueCount(tape, read), limits, ASK_FOR_FEWER_ANSWERS);
+    checkResponseBytes(tape, gradeBytes(tape, read), limits, ASK_FOR_FEWER_ANSWERS);
     return { tape, passes, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format };
   },
   work: ({ tape, passes }) => passes * tape.passWork,

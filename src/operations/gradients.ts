@@ -1,6 +1,6 @@
 /** POST /v1/gradients: backpropagation, the gradient of the output with respect to every id. */
 import { assertScalarOutput, backward, forward, localDerivatives } from '../engine/evaluate.js';
-import { checkResponseSize, checkWork } from '../engine/limits.js';
+import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import { ARG_STRIDE, CONST, type Tape, opOf } from '../engine/tape.js';
 import { type WireNumber, wireNumber } from '../engine/tensor.js';
 import { compileProblem } from '../problems/index.js';
@@ -8,7 +8,7 @@ import { GradientsBody } from '../schemas/operations.js';
 import type { Locale } from '../core/locale.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
-import { idMap, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount } from './report.js';
+import { ENVELOPE_BYTES, idMap, idMapBytes, layerBytes, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount, warningBytes } from './report.js';
 
 export interface GradientsJob {
   tape: Tape;
@@ -48,6 +48,13 @@ function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): Lo
   return out;
 }
 
+/** Bytes `localReport` writes, at most: `{"of":"…","wrt":"…","arg":j,"value":…},` each. */
+function localBytes(tape: Tape, reported: Uint8Array): number {
+  let n = 2;
+  forEachLocal(tape, reported, (k, _j, arg) => (n += 31 + tape.ids[tape.nodeSlot[k]]!.length + tape.ids[arg]!.length + NUMBER_BYTES));
+  return n;
+}
+
 /** The entries `localReport` writes. */
 function localCount(tape: Tape, reported: Uint8Array): number {
   let n = 0;
@@ -71,6 +78,14 @@ export const gradientsOperation = operation({
     checkWork(tape, 2, limits, ASK_FOR_SMALLER_GRAPH);
     const local = tape.allScalar ? localCount(tape, flags(tape, slots)) : 0;
     checkResponseSize(tape, 2 * valueCount(tape, slots) + local + (layers ? layerValueCount(tape, true) : 0), limits, ASK_FOR_LESS_VALUES);
+    const bytes =
+      ENVELOPE_BYTES +
+      tape.ids[tape.output]!.length +
+      2 * idMapBytes(tape, slots) +
+      (tape.allScalar ? localBytes(tape, flags(tape, slots)) : 0) +
+      (layers ? layerBytes(tape, true) : 0) +
+      warningBytes(tape, slots, 2);
+    checkResponseBytes(tape, bytes, limits, ASK_FOR_LESS_VALUES);
     return { tape, slots, layers, locale };
   },
   work: ({ tape }) => 2 * tape.passWork,

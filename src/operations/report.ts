@@ -1,6 +1,7 @@
 /** Shapes evaluation results into the id-keyed maps, layers and warnings of the wire contract. */
 import { type Locale, say } from '../core/locale.js';
 import { broadcastShape } from '../engine/broadcast.js';
+import { NUMBER_BYTES } from '../engine/limits.js';
 import { ARG_STRIDE, type Tape, opNameOf, opOf, shapeOf, slotOf, view } from '../engine/tape.js';
 import { type WireValue, sameShape, shapeText, toJson, wireNumber } from '../engine/tensor.js';
 
@@ -48,6 +49,36 @@ export function idMap(tape: Tape, arena: Float64Array, slots: readonly number[])
 
 /** The numbers `idMap` writes for these slots. */
 export const valueCount = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.size[s], 0);
+
+/** Bytes of a response's keys, braces and fixed members, besides what grows with the graph. */
+export const ENVELOPE_BYTES = 200;
+
+/** Bytes of one slot's value as JSON, at most: its numbers, and the brackets of a tensor and of its rows. */
+export function wireValueBytes(tape: Tape, slot: number): number {
+  const shape = shapeOf(tape, slot);
+  const brackets = shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0);
+  return tape.size[slot] * NUMBER_BYTES + brackets;
+}
+
+/** Bytes of the ids of these slots as a JSON list or a message names them (`"id",` or `'id', `), at most. */
+export const idListBytes = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.ids[s]!.length + 4, 0);
+
+/** Bytes `idMap` writes for these slots, at most: `"id":value,` each, and the braces. */
+export const idMapBytes = (tape: Tape, slots: readonly number[]): number => 2 + slots.reduce((n, s) => n + tape.ids[s]!.length + 4 + wireValueBytes(tape, s), 0);
+
+/** A warning's code, its braces and keys, and a message (in pt-BR, the longer, some letters two bytes): what it holds besides ids. */
+const WARNING_BYTES = 1_500;
+
+/**
+ * Bytes of the warnings a response about these slots may carry, at most: a target_broadcast per
+ * loss node, and `nonFinite` warnings (values, gradients) that may each name every slot twice,
+ * in `ids` and in the message.
+ */
+export function warningBytes(tape: Tape, slots: readonly number[], nonFinite: number): number {
+  let bytes = 2 + nonFinite * (WARNING_BYTES + 2 * idListBytes(tape, slots));
+  for (let k = 0; k < tape.nodeCount; k++) if (opOf(tape, k).kind === 'loss') bytes += WARNING_BYTES + 2 * tape.ids[tape.nodeSlot[k]]!.length;
+  return bytes;
+}
 
 /** Whether every element of the slot is finite, read in place. */
 function finiteAt(tape: Tape, arena: Float64Array, slot: number): boolean {
@@ -120,6 +151,17 @@ export function layerReports(tape: Tape, values: Float64Array, grads?: Float64Ar
     }
     return layer;
   });
+}
+
+/** Bytes `layerReports` writes, at most: each array with its key. */
+export function layerBytes(tape: Tape, withGradients: boolean): number {
+  let bytes = 2;
+  for (const ids of tape.layers ?? []) {
+    const at = (id: string): number => wireValueBytes(tape, slotOf(tape, id)!) + 10;
+    bytes += 2 + 2 * at(ids.z);
+    if (withGradients) bytes += at(ids.a) + at(ids.z) + at(ids.W) + at(ids.b);
+  }
+  return bytes;
 }
 
 /** The numbers `layerReports` writes: z and a of each layer, and with gradients four more arrays. */

@@ -1,14 +1,14 @@
 /** POST /v1/step: the params after one or more SGD or Adam steps. */
 import { assertScalarOutput } from '../engine/evaluate.js';
-import { checkResponseSize, checkWork } from '../engine/limits.js';
+import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { wireNumber } from '../engine/tensor.js';
 import { type Locale, say } from '../core/locale.js';
-import { type TrainOptions, train } from '../core/train.js';
+import { type TrainOptions, historyLength, train } from '../core/train.js';
 import { compileProblem } from '../problems/index.js';
 import { StepBody } from '../schemas/operations.js';
 import { operation } from './operation.js';
-import { idMap, targetBroadcastWarnings, type Warning } from './report.js';
+import { ENVELOPE_BYTES, idMap, idMapBytes, targetBroadcastWarnings, valueCount, type Warning, warningBytes } from './report.js';
 
 export interface StepJob {
   tape: Tape;
@@ -22,25 +22,35 @@ const DIVERGED = say(
   'a atualização divergiu: um parâmetro ou a perda não é finito (tente uma taxa de aprendizado menor em learningRate)',
 );
 
+export const ASK_FOR_LESS_HISTORY = say(
+  'keep part of the loss history (`"history": {"every": k}`) or none of it (`"history": "none"`), or use fewer steps',
+  'guarde parte do histórico de perdas (`"history": {"every": k}`) ou nada dele (`"history": "none"`), ou use menos passos (steps)',
+);
+
 /** Each step is a forward and a backward pass, then one forward pass for the loss after. */
 const passes = (steps: number): number => 2 * steps + 1;
 
 export const stepOperation = operation({
   body: StepBody,
   prepare(body, { limits, locale }): StepJob {
-    const { learningRate, steps = 1, optimizer = { name: 'sgd' } } = body;
+    const { learningRate, steps = 1, optimizer = { name: 'sgd' }, history = 'all' } = body;
     const tape = compileProblem(body, limits);
     assertScalarOutput(tape);
     checkWork(tape, passes(steps), limits, say('use fewer steps or a smaller graph', 'use menos passos (steps) ou um grafo menor'));
-    const paramValues = Array.from(tape.params).reduce((n, s) => n + tape.size[s], 0);
-    checkResponseSize(tape, paramValues + steps + 2, limits, say('use fewer steps (history has one loss per step)', 'use menos passos (steps): history tem uma perda por passo'));
-    return { tape, options: { learningRate, steps, optimizer }, locale };
+    const historyEvery = history === 'all' ? 1 : history === 'none' ? 0 : history.every;
+    const losses = historyLength(steps, historyEvery);
+    const params = Array.from(tape.params);
+    checkResponseSize(tape, valueCount(tape, params) + losses + 2, limits, ASK_FOR_LESS_HISTORY);
+    const bytes = ENVELOPE_BYTES + idMapBytes(tape, params) + (losses + 2) * NUMBER_BYTES + warningBytes(tape, params, 1);
+    checkResponseBytes(tape, bytes, limits, ASK_FOR_LESS_HISTORY);
+    return { tape, options: { learningRate, steps, optimizer, historyEvery }, locale };
   },
   work: ({ tape, options }) => passes(options.steps) * tape.passWork,
   run({ tape, options, locale }) {
     const result = train(tape, options);
+    const every = options.historyEvery ?? 1;
     const params = Array.from(tape.params);
-    const losses = [...result.history, result.lossAfter];
+    const losses = [result.lossBefore, ...result.history, result.lossAfter];
     const badParams = params.filter((s) => !result.leaves.subarray(tape.offset[s], tape.offset[s] + tape.size[s]).every(Number.isFinite));
     const warnings: Warning[] = targetBroadcastWarnings(tape, locale);
     if (badParams.length || !losses.every(Number.isFinite)) {
@@ -52,8 +62,9 @@ export const stepOperation = operation({
     }
     return {
       params: idMap(tape, result.leaves, params),
-      loss: { before: wireNumber(result.history[0]), after: wireNumber(result.lossAfter) },
-      history: result.history.map(wireNumber),
+      loss: { before: wireNumber(result.lossBefore), after: wireNumber(result.lossAfter) },
+      history: every === 0 ? undefined : result.history.map(wireNumber),
+      historyEvery: every > 1 ? every : undefined,
       warnings,
     };
   },

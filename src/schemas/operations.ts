@@ -1,5 +1,7 @@
 /** Request and response schemas of the four compute routes (docs/api.md §4). */
 import { z } from 'zod';
+import { MAX_STEPS } from '../core/train.js';
+import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
 import { problemExamples } from './examples.js';
 import { Finite, Id, IdValueMap, Warning, WireNumber, WireValue } from './values.js';
@@ -85,8 +87,22 @@ export const StepBody = z
   .strictObject({
     ...problemFields,
     learningRate: Positive,
-    steps: z.number().int().min(1).optional().meta({ description: '1 by default' }),
+    steps: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_STEPS)
+      .optional()
+      .meta({ description: `1 by default, at most ${MAX_STEPS}` }),
     optimizer: Optimizer.optional(),
+    history: z
+      .union([z.enum(['all', 'none']), z.strictObject({ every: z.number().int().min(1).max(MAX_STEPS) })])
+      .optional()
+      .meta({
+        description:
+          'Which losses `history` holds: "all" (the default), the loss before each step; {"every": k}, the loss before steps 0, k, 2k, … (counted from 0: after 0, k, 2k, … updates); "none", no history. A long run asks for part of it, or none, to keep the response small (413 over MAX_RESPONSE_BYTES).',
+        examples: ['all', 'none', { every: 100 }],
+      }),
   })
   .superRefine(exactlyOneProblem)
   .meta({ description: 'A problem spec and the update to apply to its params.', ...oneProblemSpec, ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }) });
@@ -95,7 +111,8 @@ export const StepResponse = z
   .object({
     params: IdValueMap.meta({ description: 'Every param after the last step.' }),
     loss: z.object({ before: WireNumber, after: WireNumber }),
-    history: z.array(WireNumber).meta({ description: 'The loss before each step.' }),
+    history: z.array(WireNumber).optional().meta({ description: 'The loss before each step (`history: "all"`, the default), or before steps 0, k, 2k, … (`history: {"every": k}`); absent with `history: "none"`.' }),
+    historyEvery: z.number().int().optional().meta({ description: 'With `history: {"every": k}`: k, the steps between two losses of `history` (`history[i]` is the loss after i·k updates).' }),
     warnings: z.array(Warning),
   })
   .meta({ id: 'StepResponse' });
@@ -105,7 +122,7 @@ export const GradcheckBody = z
   .strictObject({
     ...problemFields,
     epsilon: Positive.optional().meta({ description: '1e-4 by default' }),
-    wrt: z.array(z.string()).min(1).optional().meta({ description: 'Leaf ids to check; every param by default.' }),
+    wrt: z.array(z.string().max(MAX_ID_LENGTH)).min(1).optional().meta({ description: 'Leaf ids to check; every param by default.' }),
     rtol: NonNegative.optional().meta({ description: '1e-3 by default' }),
     atol: NonNegative.optional().meta({ description: '1e-5 by default' }),
   })

@@ -26,7 +26,11 @@ const bodies: [string, string, string][] = [
   ['an unknown id', '/v1/gradients', JSON.stringify({ graph: { inputs: { x: 1 }, nodes: [{ id: 'u', op: 'mul', args: ['x', 'q'] }] } })],
   ['a cycle', '/v1/forward', JSON.stringify({ graph: { inputs: { x: 1 }, nodes: [{ id: 'a', op: 'add', args: ['b', 'x'] }, { id: 'b', op: 'sin', args: ['a'] }] } })],
   ['bce of a p outside [0, 1]', '/v1/forward', JSON.stringify({ graph: { inputs: { p: 2, y: 1 }, nodes: [{ id: 'L', op: 'bce', args: ['p', 'y'] }] } })],
-  ['more steps than the work limit allows', '/v1/step', JSON.stringify({ ...neuron, learningRate: 0.1, steps: 10_000_000 })],
+  [
+    'more steps than the work limit allows',
+    '/v1/step',
+    JSON.stringify({ graph: { inputs: { x: Array.from({ length: 2000 }, (_, i) => i / 2000) }, params: { w: 0.5 }, expr: 'L = mean(x * w)' }, learningRate: 0.1, steps: 100_000 }),
+  ],
 ];
 
 /** The answer without what differs by request: its id. */
