@@ -19,6 +19,8 @@ const BENCHMARKS: [name: string, timeoutS: number][] = [
   ['healthz-under-load', 90],
   ['offload-threshold', 90],
   ['scalar-dispatch', 60],
+  ['openapi-flood', 150],
+  ['id-collisions', 180],
 ];
 
 const only = process.argv.slice(2);

@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 import { ApiKeys, type AuthOptions, DEFAULT_AUTH, registerAuth } from './http/auth.js';
+import { BeforeRouting, type Guard } from './http/before-routing.js';
 import { Computer, DEFAULT_OFFLOAD_BODY, DEFAULT_OFFLOAD_WORK } from './http/compute.js';
 import { registerCors } from './http/cors.js';
 import { type SheddingOptions, registerLoadShedding } from './http/pressure.js';
@@ -19,9 +20,10 @@ import { DEFAULT_TIMEOUTS, type ServerTimeouts, timeoutOptions } from './http/ti
 import { registerJsonParser } from './http/raw-json.js';
 import { logRequest, withRedaction } from './http/log.js';
 import { registerMetrics } from './http/metrics.js';
-import { ServedDocument, componentResponses, packageVersion, securitySchemes, transformRoute } from './http/openapi.js';
+import { type DocumentFormat, ServedDocument, componentResponses, packageVersion, securitySchemes, transformRoute } from './http/openapi.js';
 import { registerLanguageHeaders } from './http/language.js';
-import { registerProblemHandlers, writeClientError } from './http/problem.js';
+import { DEFAULT_SEND, type SendOptions, registerResponseBytes } from './http/response-bytes.js';
+import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
 import { exercisesRoute } from './routes/exercises.js';
 import { explainRoute } from './routes/explain.js';
@@ -59,17 +61,41 @@ export interface AppOptions {
   /** Which proxies' X-Forwarded-For to believe for the client's address: fastify's trustProxy. */
   trustProxy?: boolean | string[];
   timeouts?: ServerTimeouts;
+  /** How many bytes of large answers may wait unread by their clients, and for how long. */
+  send?: SendOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Swagger UI's Content-Security-Policy: its page loads its own scripts, styles and images (some
+ * as data: URLs) and calls the API, all from this origin; no inline script, no frames, no plugins.
+ * The one inline style is the <style> of the Swagger logo in its top bar, allowed by its SHA-256
+ * (`.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}`); test/browser checks
+ * that Swagger UI meets no refusal.
+ */
+const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export async function buildApp(options: AppOptions = {}) {
+  // What the router refuses before there is a route: see src/http/before-routing.ts.
+  const beforeRouting = new BeforeRouting();
   const app = Fastify({
     logger: withRedaction(options.logger),
     trustProxy: options.trustProxy ?? false,
     ...timeoutOptions(options.timeouts ?? DEFAULT_TIMEOUTS),
     // A header block or URL too large, and other requests Node cannot parse, answered as problems too.
-    clientErrorHandler: writeClientError,
+    clientErrorHandler: beforeRouting.clientError,
+    frameworkErrors: beforeRouting.handler,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // One log line per request (onResponse below) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
@@ -97,38 +123,58 @@ export async function buildApp(options: AppOptions = {}) {
   registerJsonParser(app, options.offloadBody ?? DEFAULT_OFFLOAD_BODY);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler(options.checkResponses ?? false));
-  registerProblemHandlers(app, metrics.countProblem);
+  const answerError = registerProblemHandlers(app, metrics.countProblem);
   registerLanguageHeaders(app);
+  registerResponseBytes(app, (options.limits ?? DEFAULT_LIMITS).maxResponseBytes, options.send ?? DEFAULT_SEND, metrics.countProblem);
 
   // Before the routes, in this order: CORS (preflights answered, and errors readable by the page),
   // load shedding, the rate limit, then the API keys, so that requests without a valid key are
-  // limited too. The probes and /metrics are never shed; only the API (/v1, and paths no route
-  // has) is limited. The app's own requests (the OpenAPI document's examples) are neither shed nor
-  // limited, and need no key.
-  const neverShed = (request: FastifyRequest): boolean => {
+  // limited too. The probes and /metrics are never shed nor limited; the API (/v1, and paths no
+  // route has) and the documentation (the OpenAPI document is 400 kB) are both. The app's own
+  // requests (the OpenAPI document's examples) are neither shed nor limited, and need no key.
+  const exempt = (request: FastifyRequest): boolean => {
     const surface = surfaceOf(request);
     return surface === 'probe' || surface === 'metrics' || isSelf(request);
   };
-  const notLimited = (request: FastifyRequest): boolean => surfaceOf(request) !== 'api' || isSelf(request);
   const keys = new ApiKeys(options.auth?.apiKeys ?? DEFAULT_AUTH.apiKeys);
   await registerCors(app, options.corsOrigins ?? []);
-  const isOverloaded = await registerLoadShedding(app, options.shedding || undefined, neverShed);
-  if (options.rateLimit) await registerRateLimit(app, options.rateLimit, keys, notLimited);
-  registerAuth(app, keys, { ...DEFAULT_AUTH, ...options.auth }, isSelf);
+  const isOverloaded = await registerLoadShedding(app, options.shedding || undefined, exempt);
+  const guards: Guard[] = [];
+  if (options.rateLimit) guards.push(await registerRateLimit(app, options.rateLimit, keys, exempt));
+  const auth = registerAuth(app, keys, { ...DEFAULT_AUTH, ...options.auth }, isSelf);
+  if (auth) guards.push(auth);
 
   const isReady = options.isReady ?? (() => true);
-  // Hooks with callbacks rather than async functions: they run on every request, and a promise
-  // each is a measurable part of a small request's time.
-  app.addHook('onSend', (request, reply, payload, done) => {
+  const headers = (request: FastifyRequest, reply: FastifyReply): void => {
     reply.header('x-request-id', request.id);
+    // No answer is to be read as another type than it says (a problem as HTML, a picture as a script).
+    reply.header('x-content-type-options', 'nosniff');
     // Once shutdown begins, a response to a request still in flight closes its connection, so
     // that a keep-alive client does not hold the server open after it.
     if (!isReady()) reply.header('connection', 'close');
+  };
+  // Hooks with callbacks rather than async functions: they run on every request, and a promise
+  // each is a measurable part of a small request's time.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    headers(request, reply);
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
     logRequest(request, reply.statusCode, reply.elapsedTime);
     done();
+  });
+  beforeRouting.bind({
+    guards,
+    headers,
+    answered: (request, status, ms) => {
+      metrics.countRequest(request, status, ms);
+      logRequest(request, status, ms);
+    },
+    answer: answerError,
+    unparsed: (p) => {
+      metrics.countProblem(p);
+      app.log.info({ statusCode: p.status, code: p.code }, 'unparsed request');
+    },
   });
 
   await app.register(swagger, {
@@ -157,16 +203,24 @@ export async function buildApp(options: AppOptions = {}) {
     transform: transformRoute,
     transformObject: jsonSchemaTransformObject,
   });
-  // Swagger UI and /openapi.json serve the document with each example's answer (src/http/openapi.ts).
+  // Swagger UI and /openapi.json serve the document with each example's answer, written once
+  // (src/http/openapi.ts): Swagger UI's /docs/json and /docs/yaml are answered here, before its
+  // handlers, which would write it out on every request.
   const document = new ServedDocument(app, self.headers());
+  const documentRoutes: Record<string, DocumentFormat> = { '/docs/json': 'json', '/docs/yaml': 'yaml' };
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', displayRequestDuration: true, defaultModelsExpandDepth: 0 },
-    uiHooks: { onRequest: (_request, _reply, done) => void document.get().then(() => done(), done) },
-    transformSpecification: () => document.current(),
-    transformSpecificationClone: false,
+    staticCSP: DOCS_CSP,
+    uiHooks: {
+      onRequest: (request, reply, done) => {
+        const format = documentRoutes[request.routeOptions.url ?? ''];
+        if (format) void document.serve(request, reply, format).catch(done);
+        else done();
+      },
+    },
   });
-  app.get('/openapi.json', { schema: { hide: true } }, () => document.get());
+  app.get('/openapi.json', { schema: { hide: true } }, (request, reply) => document.serve(request, reply, 'json'));
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs', 302));
 
   const computer = new Computer({
@@ -180,7 +234,7 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(opsRoute);
   for (const route of [forwardRoute, gradientsRoute, stepRoute, gradcheckRoute, gradeRoute, explainRoute]) await app.register(route, { computer });
   await app.register(exercisesRoute);
-  await app.register(renderRoute, { limits: options.limits ?? DEFAULT_LIMITS });
+  await app.register(renderRoute, { computer });
   return app;
 }
 

@@ -8,6 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { say } from '../core/locale.js';
+import type { Guard } from './before-routing.js';
 import { HttpError } from './http-error.js';
 import { type Surface, surfaceOf } from './surface.js';
 
@@ -77,13 +78,17 @@ function unauthorized(request: FastifyRequest): HttpError {
 
 /**
  * Refuses a request without a valid key, when there are keys. It runs after the rate limit, so
- * that requests without a valid key are limited too (per address).
+ * that requests without a valid key are limited too (per address). Returns the same check, for
+ * the requests that no hook sees (src/http/before-routing.ts); none without keys.
  */
-export function registerAuth(app: FastifyInstance, keys: ApiKeys, options: AuthOptions, isSelf: (request: FastifyRequest) => boolean): void {
-  if (!keys.required) return;
+export function registerAuth(app: FastifyInstance, keys: ApiKeys, options: AuthOptions, isSelf: (request: FastifyRequest) => boolean): Guard | undefined {
+  if (!keys.required) return undefined;
   const open: Record<Surface, boolean> = { probe: true, metrics: options.publicMetrics, docs: options.publicDocs, api: false };
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (open[surfaceOf(request)] || keys.keyOf(request) !== undefined || isSelf(request)) return done();
-    done(unauthorized(request));
-  });
+  const refusal = (request: FastifyRequest): HttpError | undefined =>
+    open[surfaceOf(request)] || keys.keyOf(request) !== undefined || isSelf(request) ? undefined : unauthorized(request);
+  app.addHook('onRequest', (request, _reply, done) => done(refusal(request)));
+  return async (request) => {
+    const refused = refusal(request);
+    if (refused) throw refused;
+  };
 }

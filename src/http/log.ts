@@ -1,12 +1,26 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import { SELF_HEADER } from './self-requests.js';
 
+/** The unexpected error each failed request (a 500) met, for its log line. */
+const failures = new WeakMap<FastifyRequest, Error>();
+
+/** Marks a request as failed by an unexpected error: its log line is at error level, with the error and its stack. */
+export function noteFailure(request: FastifyRequest, error: Error): void {
+  failures.set(request, error);
+}
+
 /**
  * The one log line each request writes: when its response is sent, or when its client went away
- * before (status 499, as nginx logs it).
+ * before (status 499, as nginx logs it). At error level with the error's stack for a failure (a
+ * 500); at warn for another 5xx, a refusal the service expects to make under load (503 BUSY or
+ * OVERLOADED), with no stack; at info otherwise.
  */
 export function logRequest(request: FastifyRequest, statusCode: number, elapsedMs: number): void {
-  request.log.info({ method: request.method, url: request.url, statusCode, responseTimeMs: Math.round(elapsedMs * 100) / 100 }, 'request');
+  const line = { method: request.method, url: request.url, statusCode, responseTimeMs: Math.round(elapsedMs * 100) / 100 };
+  const err = failures.get(request);
+  if (err) request.log.error({ ...line, err }, 'request');
+  else if (statusCode >= 500) request.log.warn(line, 'request');
+  else request.log.info(line, 'request');
 }
 
 /**

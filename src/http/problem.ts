@@ -6,11 +6,12 @@
 import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Locale, type Localized, localeFrom, say } from '../core/locale.js';
+import { type Locale, type Localized, localeFrom, quote, say } from '../core/locale.js';
 import { type ErrorCode, type FieldProblem, SpecError } from '../engine/errors.js';
 import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './language.js';
+import { noteFailure } from './log.js';
 import { RouteMethods } from './methods.js';
 import { jsonSyntaxMessage } from './raw-json.js';
 
@@ -61,6 +62,8 @@ const TITLES: Record<string, Localized> = {
   HEADERS_TOO_LARGE: say('Request headers too large', 'Cabeçalhos da requisição grandes demais'),
   REQUEST_TIMEOUT: say('Request timeout', 'Tempo esgotado para a requisição'),
   BAD_REQUEST: say('Bad request', 'Requisição inválida'),
+  BAD_URL: say('Invalid URL', 'URL inválida'),
+  URI_TOO_LONG: say('URI too long', 'URI longa demais'),
   INTERNAL: say('Internal error', 'Erro interno'),
 };
 
@@ -148,6 +151,15 @@ export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): P
       return problem(locale, 413, 'TOO_LARGE', say('the request body is larger than the limit (BODY_LIMIT_BYTES)', 'o corpo da requisição é maior que o limite (BODY_LIMIT_BYTES)'));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem(locale, 415, 'UNSUPPORTED_MEDIA_TYPE', say('send the body as application/json', 'envie o corpo como application/json'));
+    case 'FST_ERR_BAD_URL':
+      return problem(
+        locale,
+        400,
+        'BAD_URL',
+        say('the path is not a valid URL: a % must start an escape of two hex digits of UTF-8 (write % itself as %25)', 'o caminho não é uma URL válida: um % deve começar um escape de dois dígitos hexadecimais de UTF-8 (escreva o próprio % como %25)'),
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(locale, 414, 'URI_TOO_LONG', say('a segment of the path is longer than the router accepts', 'um segmento do caminho é mais longo do que o roteador aceita'));
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problem(locale, 400, 'MALFORMED_JSON', say('the body is empty: send a JSON object', 'o corpo está vazio: envie um objeto JSON'));
   }
@@ -164,26 +176,36 @@ export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): P
   );
 }
 
-export function registerProblemHandlers(app: FastifyInstance, observe: ProblemObserver = () => {}): void {
+/** Answers an error as its problem document (what the error handler does), for the answers fastify gives no error handler. */
+export type ErrorAnswer = (error: Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+
+/** Sets the error handler and the not-found handler; returns what the error handler does, for src/http/before-routing.ts. */
+export function registerProblemHandlers(app: FastifyInstance, observe: ProblemObserver = () => {}): ErrorAnswer {
   // Before any route is registered, so that it sees them all.
   const routes = new RouteMethods(app);
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  const answer: ErrorAnswer = (error, request, reply) => {
     const p = toProblem(error, requestLocale(request));
-    if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+    // An unexpected error is logged with its stack, on the request's line (src/http/log.ts); a
+    // refusal (503 BUSY, OVERLOADED, 413 TIME_BUDGET...) is not a failure of the service.
+    if (p.code === 'INTERNAL') noteFailure(request, error);
     return sendProblem(reply, request, p, observe, error instanceof HttpError ? error.headers : {});
-  });
+  };
+  app.setErrorHandler((error: FastifyError, request, reply) => answer(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
     const allow = routes.allowed(request.url);
-    if (allow.length > 0) {
-      const path = request.url.split('?')[0];
+    // A path whose route has this method, but nothing there (a file that @fastify/static does not
+    // find under /docs/static/*), is a 404 like a path no route has.
+    if (allow.length > 0 && !allow.includes(request.method)) {
+      const path = quote(request.url.split('?')[0]);
       const { method } = request;
       const refused = say(`${path} does not answer ${method}, only ${allow.join(', ')}`, `${path} não aceita ${method}, só ${allow.join(', ')}`);
       return sendProblem(reply, request, problem(requestLocale(request), 405, 'METHOD_NOT_ALLOWED', refused), observe, { allow: allow.join(', ') });
     }
-    const route = `${request.method} ${request.url}`;
+    const route = `${request.method} ${quote(request.url)}`;
     const notFound = say(`no route ${route}; see /docs`, `não há rota ${route}; veja /docs`);
     return sendProblem(reply, request, problem(requestLocale(request), 404, 'NOT_FOUND', notFound), observe);
   });
+  return answer;
 }
 
 /** `Accept-Language` from the bytes of a request that could not be parsed, if they got that far. */
@@ -198,7 +220,7 @@ function rawLocale(packet: unknown): Locale {
  * headers over Node's limit (431), a request that took longer than HEADERS_TIMEOUT_MS or
  * REQUEST_TIMEOUT_MS to arrive (408), anything else that is not HTTP (400).
  */
-export function writeClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+export function writeClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket, observe: ProblemObserver = () => {}): void {
   // A reset connection has no one to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const locale = rawLocale(error.rawPacket);
@@ -216,10 +238,11 @@ export function writeClientError(error: Error & { code?: string; rawPacket?: unk
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? problem(locale, 408, 'REQUEST_TIMEOUT', say('the request did not arrive in time (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)', 'a requisição não chegou a tempo (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)'))
         : problem(locale, 400, 'BAD_REQUEST', say('the request is not valid HTTP', 'a requisição não é HTTP válido'));
+  observe(p);
   const body = JSON.stringify(p);
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Language: ${locale}\r\n` +
+      `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Language: ${locale}\r\nX-Content-Type-Options: nosniff\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }

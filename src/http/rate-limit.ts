@@ -2,14 +2,15 @@
  * The rate limit (@fastify/rate-limit): at most `max` requests per `windowMs`, counted per API key
  * (by the key's digest, never the key) for a request with a valid key, else per client address
  * (`request.ip`, the forwarded address behind a trusted proxy: TRUST_PROXY). Requests without a
- * valid key are counted before they are refused, so a flood of them is limited per address. Only
- * the API is limited (app.ts says which requests are exempt): not the probes, /metrics or the
- * documentation. Counts are kept in this process: each replica counts its own requests.
+ * valid key are counted before they are refused, so a flood of them is limited per address. The
+ * API and the documentation are limited (app.ts says which requests are exempt): not the probes or
+ * /metrics. Counts are kept in this process: each replica counts its own requests.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { say } from '../core/locale.js';
 import type { ApiKeys } from './auth.js';
+import type { Guard } from './before-routing.js';
 import { HttpError } from './http-error.js';
 
 export interface RateLimitOptions {
@@ -46,8 +47,11 @@ function tooMany(perKey: boolean, { max, windowMs }: RateLimitOptions, ttlMs: nu
   );
 }
 
-/** Registers the limit as an onRequest hook, run where it is registered (before the API keys are checked). */
-export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions, keys: ApiKeys, exempt: (request: FastifyRequest) => boolean): Promise<void> {
+/**
+ * Registers the limit as an onRequest hook, run where it is registered (before the API keys are
+ * checked). Returns the same check, for the requests that no hook sees (src/http/before-routing.ts).
+ */
+export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions, keys: ApiKeys, exempt: (request: FastifyRequest) => boolean): Promise<Guard> {
   await app.register(rateLimit, {
     // Not per route: this hook alone applies it, in the order chosen here.
     global: false,
@@ -56,10 +60,14 @@ export async function registerRateLimit(app: FastifyInstance, options: RateLimit
     keyGenerator: (request) => clientOf(request, keys),
     errorResponseBuilder: (request, context) => tooMany(keys.keyOf(request) !== undefined, options, context.ttl),
   });
-  const limit = app.rateLimit();
+  const limiter = app.rateLimit();
+  // The limiter sets the x-ratelimit-* headers (and Retry-After) and throws the 429.
+  const limit: Guard = async (request, reply) => {
+    if (!exempt(request)) await (limiter.call(app, request, reply) as Promise<void>);
+  };
   app.addHook('onRequest', (request, reply, done) => {
     if (exempt(request)) return done();
-    // The limiter sets the x-ratelimit-* headers (and Retry-After) and throws the 429.
-    (limit.call(app, request, reply) as Promise<void>).then(() => done(), done);
+    limit(request, reply).then(() => done(), done);
   });
+  return limit;
 }

@@ -1,7 +1,9 @@
 /**
  * Which part of the service a request is for, by the route it matched (by its path when it
  * matched none, a 404 or a 405): the probes, /metrics, the documentation, or the API (everything
- * else). API keys, the rate limit and load shedding each decide by it.
+ * else). API keys, the rate limit and load shedding each decide by it. A request the router
+ * refused before routing (a URL that does not decode) has only its path: a path under /v1 that
+ * does not decode is the API's.
  */
 import type { FastifyRequest } from 'fastify';
 

@@ -52,7 +52,13 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // Every step waits for its element, by its content; the bound is for an element that never comes.
     page.setDefaultTimeout(60_000);
+    // The docs' Content-Security-Policy (app.ts) must leave Swagger UI whole: nothing it does is refused.
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
     await page.goto(`${base}/docs/`);
+    expect((await page.request.get(`${base}/docs/`)).headers()['content-security-policy']).toMatch(/default-src 'none'/);
 
     const operation = page.locator('#operations-compute-post_v1_gradients');
     await operation.locator('.opblock-summary').first().click();
@@ -75,6 +81,7 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
     const answer = await direct.json();
     expect(shown).toEqual(answer);
     expect(Object.keys(shown.gradients)).toEqual(expect.arrayContaining(['w', 'b']));
+    expect(refused).toEqual([]);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await operation.screenshot({ path: new URL('docs-gradients.png', ARTIFACTS).pathname });

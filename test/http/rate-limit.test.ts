@@ -1,7 +1,7 @@
 /**
  * The rate limit (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS): per API key, or per client address
- * without keys (the forwarded one only behind a trusted proxy). Only the API is limited: not the
- * probes, /metrics or the documentation, nor the OpenAPI document's own example requests.
+ * without keys (the forwarded one only behind a trusted proxy). The API and the documentation are
+ * limited: not the probes or /metrics, nor the OpenAPI document's own example requests.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../support/app.js';
@@ -58,9 +58,9 @@ describe('without API keys: per client address', () => {
     expect(res.json().detail).toMatch(/mais de 1 requisições em 60 s a partir deste endereço/);
   });
 
-  it('never limits the probes, /metrics or the documentation, nor counts them', async () => {
+  it('never limits the probes or /metrics, nor counts them', async () => {
     const app = await appWith({ rateLimit: { max: 2, windowMs: 60_000 } });
-    for (const url of ['/healthz', '/readyz', '/metrics', '/docs', '/openapi.json', '/', '/healthz', '/readyz', '/metrics']) {
+    for (const url of ['/healthz', '/readyz', '/metrics', '/healthz', '/readyz', '/metrics']) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeLessThan(400);
       expect(res.headers['x-ratelimit-limit'], url).toBeUndefined();
@@ -71,13 +71,26 @@ describe('without API keys: per client address', () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 
+  it('limits the documentation like the API: the OpenAPI document is 400 kB', async () => {
+    const app = await appWith({ rateLimit: { max: 3, windowMs: 60_000 } });
+    for (const url of ['/docs', '/openapi.json', '/']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeLessThan(400);
+      expect(res.headers['x-ratelimit-limit'], url).toBe('3');
+    }
+    expect((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(429);
+    expect((await ops(app)).statusCode).toBe(429);
+  });
+
   it('does not count the requests the OpenAPI document sends itself for its examples', async () => {
     const app = await appWith({ rateLimit: { max: 2, windowMs: 60_000 } });
     const doc = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(doc.statusCode).toBe(200);
     expect(doc.json().paths['/v1/step'].post.responses['200'].content['application/json'].examples).toBeDefined();
-    // Every example was sent to the app as a POST or GET of a /v1 route, and none of them counted.
-    expect((await ops(app)).headers['x-ratelimit-remaining']).toBe('1');
+    // Every example was sent to the app as a POST or GET of a /v1 route, and none of them counted:
+    // only the request for the document itself did.
+    expect(doc.headers['x-ratelimit-remaining']).toBe('1');
+    expect((await ops(app)).headers['x-ratelimit-remaining']).toBe('0');
   });
 
   it('counts a path that no route has, as a scanner sends', async () => {
