@@ -21,6 +21,7 @@ const BENCHMARKS: [name: string, timeoutS: number][] = [
   ['scalar-dispatch', 60],
   ['openapi-flood', 150],
   ['id-collisions', 180],
+  ['explain-cost', 120],
 ];
 
 const only = process.argv.slice(2);
