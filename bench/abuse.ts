@@ -29,10 +29,10 @@ interface Server {
   url: string;
 }
 
-async function start(): Promise<Server> {
+async function start(env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: dir,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((done, fail) => {
@@ -98,8 +98,13 @@ try {
     server = await start();
   }
   if (!args.only || 'openapi flood'.includes(args.only)) {
+    // What serving the document costs, not what the rate limit refuses: a limit no flood of a few seconds reaches.
+    await stop(server);
+    server = await start({ RATE_LIMIT_MAX: '10000000' });
     const f = await openapiFlood(server.url);
-    console.log(`/openapi.json flooded by 16 connections: /v1/gradients p50 ${f.aloneP50} ms alone -> ${f.floodedP50} ms flooded; /openapi.json answers ${JSON.stringify(f.openapiStatuses)}`);
+    console.log(
+      `/openapi.json flooded by 16 connections (no rate limit reached): /v1/gradients p50 ${f.aloneP50} ms alone -> ${f.floodedP50} ms flooded (${f.gradientsNon2xx} not 2xx); /openapi.json answers ${JSON.stringify(f.openapiStatuses)}`,
+    );
   }
 } finally {
   await stop(server);
