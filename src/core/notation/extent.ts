@@ -55,27 +55,10 @@ export class NotationExtents {
   /** The right side of the node at position k (`expression`, or `substituted`), measured. Parts first, with a stack of our own. */
   node(k: number, substitute: boolean): Extent {
     const { tape, notation } = this;
-    const memo = this.nodes[substitute ? 1 : 0];
-    const done = memo[k];
-    if (done) return done;
-    const stack = [k];
-    while (stack.length) {
-      const at = stack[stack.length - 1];
-      if (memo[at]) {
-        stack.pop();
-        continue;
-      }
-      const args = notation.args(at);
-      const parts = args.filter((s) => notation.isSubexpression(s) && !memo[notation.positionOf(s)]);
-      if (parts.length) {
-        for (const s of parts) stack.push(notation.positionOf(s));
-        continue;
-      }
-      stack.pop();
-      const operands = args.map((s) => this.operand(s, substitute));
-      memo[at] = extentOf(opNotation[opNameOf(tape, at)].write(markers(operands), notation.context(at)), operands);
-    }
-    return memo[k]!;
+    return notation.partsFirst(k, this.nodes[substitute ? 1 : 0], (at) => {
+      const operands = notation.args(at).map((s) => this.operand(s, substitute));
+      return extentOf(opNotation[opNameOf(tape, at)].write(markers(operands), notation.context(at)), operands);
+    });
   }
 
   /** `Notation.local` (or `localSubstituted`) measured; undefined where there is no template. */

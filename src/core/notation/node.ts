@@ -242,26 +242,34 @@ export class Notation {
 
   private write(k: number, substitute: boolean): Written {
     const { tape } = this;
-    const memo = this.written[substitute ? 1 : 0];
+    return this.partsFirst(k, this.written[substitute ? 1 : 0], (at) => {
+      const operands = this.args(at).map((s) => this.operand(s, substitute));
+      return operands.some((w) => w.elided) ? ELIDED : bounded(opNotation[opNameOf(tape, at)].write(operands, this.context(at)));
+    });
+  }
+
+  /**
+   * `memo[k]`, made by `make` once the parts written inside node k have theirs (they come
+   * earlier in evaluation order): with a stack of its own, since a left-associative chain of
+   * 30,000 terms is 30,000 parts deep.
+   */
+  partsFirst<T>(k: number, memo: (T | undefined)[], make: (at: number) => T): T {
     const done = memo[k];
-    if (done) return done;
-    // The parts a node writes inside it first (they come earlier in evaluation order).
+    if (done !== undefined) return done;
     const stack = [k];
     while (stack.length) {
       const at = stack[stack.length - 1];
-      if (memo[at]) {
+      if (memo[at] !== undefined) {
         stack.pop();
         continue;
       }
-      const args = this.args(at);
-      const parts = args.filter((s) => this.isSubexpression(s) && !memo[this.position[s]]);
+      const parts = this.args(at).filter((s) => this.isSubexpression(s) && memo[this.position[s]] === undefined);
       if (parts.length) {
         for (const s of parts) stack.push(this.position[s]);
         continue;
       }
       stack.pop();
-      const operands = args.map((s) => this.operand(s, substitute));
-      memo[at] = operands.some((w) => w.elided) ? ELIDED : bounded(opNotation[opNameOf(tape, at)].write(operands, this.context(at)));
+      memo[at] = make(at);
     }
     return memo[k]!;
   }
