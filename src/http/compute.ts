@@ -56,7 +56,9 @@ export class Computer {
     metrics?.countGraph(name, tapeSize(job.tape));
     const work = op.work(job);
     if (!pool || work < offloadWork) {
-      const result: unknown = await op.run(job);
+      // Only a picture waits (for Graphviz): a JSON answer is sent without a tick of its own.
+      let result: unknown = op.run(job);
+      if (result instanceof Promise) result = await result;
       return result instanceof TextAnswer ? reply.type(result.type).send(result.text) : reply.send(result);
     }
     request.log.info({ operation: name, work }, 'computing on a worker');
