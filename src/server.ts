@@ -33,12 +33,35 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+// `on`, not `once`: a signal often comes twice (Ctrl-C reaches the whole process group, and
+// `npm start` forwards it to node as well), and the second must not kill the process before the
+// requests in flight have finished; SHUTDOWN_GRACE_MS bounds the stop either way.
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/** Why listening failed, in one line that names the setting to change; undefined for an unforeseen error. */
+function listenFailure(err: NodeJS.ErrnoException, { host, port }: Config): string | undefined {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `port ${port} is in use on ${host}: set PORT to another port, or stop the process that holds it`;
+    case 'EACCES':
+      return `port ${port} on ${host} needs privileges this process does not have: set PORT to a port above 1023, or run where binding it is allowed`;
+    case 'EADDRNOTAVAIL':
+      return `HOST ${host} is not an address of this machine: set HOST to one of its addresses, or to 0.0.0.0 for all of them`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `HOST ${host} does not resolve to an address: set HOST to an IP address, or to a name this machine resolves`;
+    default:
+      return undefined;
+  }
+}
 
 try {
   await app.listen({ port: config.port, host: config.host });
 } catch (err) {
-  app.log.error({ err }, 'could not start');
+  const reason = listenFailure(err as NodeJS.ErrnoException, config);
+  if (reason === undefined) app.log.error({ err }, 'could not start');
+  // One line naming the setting to change, as for a bad setting: no stack trace.
+  else console.error(`gradient-service: ${reason}`);
   process.exit(1);
 }

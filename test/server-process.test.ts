@@ -4,6 +4,7 @@
  * Nothing here is timed against the clock: "promptly" means "while the heavy request is still
  * running", which a heavy request of about 130 million node evaluations makes certain.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HEAVY, gradcheckChain } from './support/heavy.js';
 import { killAll, startServer } from './support/server-process.js';
@@ -48,6 +49,27 @@ describe('server process', () => {
 
   it('refuses to start with a bad setting, naming it in one line', async () => {
     await expect(startServer({ WORKERS: 'many' })).rejects.toThrow(/server exited with 1 before listening: gradient-service: WORKERS must be an integer of at least 1, got 'many'\n$/);
+  });
+
+  it('refuses to start on a port in use, naming PORT in one line, without a stack trace', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = holder.address() as AddressInfo;
+      // The whole of stderr is this one line.
+      await expect(startServer({ PORT: String(port) })).rejects.toThrow(
+        new RegExp(`server exited with 1 before listening: gradient-service: port ${port} is in use on 127\\.0\\.0\\.1: set PORT to another port, or stop the process that holds it\n$`),
+      );
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('refuses to start on an address this machine does not have, naming HOST in one line', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never a machine's address.
+    await expect(startServer({ HOST: '192.0.2.1' })).rejects.toThrow(
+      /server exited with 1 before listening: gradient-service: HOST 192\.0\.2\.1 is not an address of this machine: set HOST to one of its addresses, or to 0\.0\.0\.0 for all of them\n$/,
+    );
   });
 
   it('keeps answering /healthz and small requests while a heavy one runs on a worker', async () => {
