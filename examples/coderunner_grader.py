@@ -6,7 +6,10 @@ box and the question's template parameters, which hold the grading request (see 
 
     {"neuron": {"x": 3, "w": -0.2, "b": 0.4, "y": 0}, "learningRate": 0.1,
      "tolerance": {"sigfigs": 3}, "keys": ["u", "y_hat", "dL/dz", "dL/dw", "step(w)"],
-     "language": "pt-BR"}
+     "language": "pt-BR", "showExpected": false}
+
+The result table's Expected column shows each value rounded to what the tolerance asks (and, for
+an answer right by follow-through, the value it follows from); "showExpected": false leaves it out.
 
 The student answers with one `key = value` line per answer (`dL/dw = 0,3343`) or a JSON object.
 
@@ -38,7 +41,8 @@ TIMEOUT_S = 10
 # Used for local runs only, when no problem file is given: the tutorial's neuron.
 LOCAL_PROBLEM = {"neuron": {"x": 3, "w": -0.2, "b": 0.4, "y": 0}, "learningRate": 0.1}
 # The /v1/grade fields taken from the template parameters; anything else there is ignored.
-REQUEST_FIELDS = ("neuron", "graph", "network", "learningRate", "epsilon", "optimizer", "tolerance", "followThrough")
+# showExpected: false leaves the Expected column out of the result table (it gives answers away).
+REQUEST_FIELDS = ("neuron", "graph", "network", "learningRate", "epsilon", "optimizer", "tolerance", "followThrough", "showExpected")
 MESSAGES = {
     "en": {
         "unreadable": "Your answers could not be read ({why}). Write one answer per line, such as: dL/dw = 0.3343",
@@ -87,16 +91,17 @@ def parse_answers(text):
 
 
 def clean(value):
-    """Only numbers, text and lists of them go to the service (never a student's own {value, tolerance})."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
-        return str(value)  # the service reports it as unreadable: credit 0
-    if isinstance(value, (int, float, str)):
-        return value
+    """What goes to the service: numbers, text, null, true/false and lists as sent. One that it
+    cannot read (null for a blank field, true, "abc") is that answer's own result, 0 points, and
+    the others are graded. An object goes as its JSON text, so that a student never sends their
+    own {value, tolerance}."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or Infinity: the service reads the text as not finite
     if isinstance(value, list):
         return [clean(v) for v in value]
-    return json.dumps(value)  # an object: unreadable too
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value
 
 
 def select(submitted, keys):

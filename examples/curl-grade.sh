@@ -9,7 +9,9 @@ set -eu
 URL="${GRADIENT_SERVICE_URL:-http://127.0.0.1:3000}"
 
 # Answers: "0,4502" uses a decimal comma; dL/dw has its sign flipped (diagnosis sign_error);
-# step(w) = w - 0.1 * (-0.3343) is right given that wrong dL/dw, so it gets follow-through credit.
+# step(w) = w - 0.1 * (-0.3343) is right given that wrong dL/dw, so it gets follow-through credit;
+# dL/db is blank (null, as an LMS sends an empty field): that answer is unparseable ("no answer
+# was given"), and the others are graded.
 # --fail-with-body (curl >= 7.76) prints the RFC 9457 problem and exits non-zero on a 4xx/5xx.
 curl -sS --fail-with-body --max-time 30 "${URL%/}/v1/grade" \
   -H 'Content-Type: application/json' \
@@ -25,7 +27,8 @@ curl -sS --fail-with-body --max-time 30 "${URL%/}/v1/grade" \
     "y_hat": "0,4502",
     "dL/dz": 0.1114,
     "dL/dw": -0.3343,
-    "step(w)": -0.1666
+    "step(w)": -0.1666,
+    "dL/db": null
   }
 }
 JSON

@@ -62,16 +62,17 @@ class Failure(Exception):
 
 
 def clean(value):
-    """Only numbers, text and lists of them go to the service (never a student's own {value, tolerance})."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
-        return str(value)  # the service reports it as unreadable: 0 points
-    if isinstance(value, (int, float, str)):
-        return value
+    """What goes to the service: numbers, text, null, true/false and lists as sent. One that it
+    cannot read (null for a blank field, true, "abc") is that answer's own result, 0 points, and
+    the others are graded. An object goes as its JSON text, so that a student never sends their
+    own {value, tolerance}."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or Infinity: the service reads the text as not finite
     if isinstance(value, list):
         return [clean(v) for v in value]
-    return json.dumps(value)
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value
 
 
 def select(submitted, keys):

@@ -161,11 +161,12 @@ const showsAsTyped = (page: string, text: string) => {
 
 // ---------------------------------------------------------------------------------------------
 describe('examples/curl-grade.sh', LIMIT, () => {
-  it.skipIf(noCurl)('grades the tutorial neuron: four of five, step(w) by follow-through from the flipped dL/dw', async () => {
+  it.skipIf(noCurl)('grades the tutorial neuron: four of six, step(w) by follow-through from the flipped dL/dw, the blank dL/db unparseable', async () => {
     const r = await run('bash', ['curl-grade.sh']);
     expect(r.code, r.stderr).toBe(0);
     const body = JSON.parse(r.stdout);
-    expect(body).toMatchObject({ score: 0.8, correct: 4, total: 5 });
+    expect(body).toMatchObject({ correct: 4, total: 6 });
+    expect(body.score).toBeCloseTo(4 / 6, 12);
     const outcome = body.results.map(({ key, correct, followThrough, followedFrom, diagnosis }: Record<string, unknown>) => ({ key, correct, followThrough, followedFrom, diagnosis }));
     const right = (key: string) => ({ key, correct: true, followThrough: false, followedFrom: [], diagnosis: null });
     expect(outcome).toEqual([
@@ -174,8 +175,10 @@ describe('examples/curl-grade.sh', LIMIT, () => {
       right('dL/dz'),
       { key: 'dL/dw', correct: false, followThrough: false, followedFrom: [], diagnosis: 'sign_error' },
       { key: 'step(w)', correct: true, followThrough: true, followedFrom: ['dL/dw'], diagnosis: null },
+      { key: 'dL/db', correct: false, followThrough: false, followedFrom: [], diagnosis: 'unparseable' },
     ]);
     expect(body.results[1].submitted).toBe(0.4502);
+    expect(body.results[5]).toMatchObject({ submitted: null, feedback: 'dL/db: no answer was given.' });
   });
 });
 
@@ -202,6 +205,27 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
     const out = JSON.parse(r.stdout);
     expect(out.fraction).toBeCloseTo(4 / 6, 12);
     expect(rows(out).map((row) => row[0])).toEqual([true, true, true, true, false, false]);
+  });
+
+  it('sends a blank field (null) on: that answer scores 0 with its feedback, the others are graded', async () => {
+    const r = await cr(['-'], { input: JSON.stringify({ u: -0.6, y_hat: null, 'dL/dw': true }) });
+    noTraceback(r);
+    const out = JSON.parse(r.stdout);
+    expect(rows(out).map((row) => [row[0], row[1]])).toEqual([
+      [true, 'u'],
+      [false, 'y_hat'],
+      [false, 'dL/dw'],
+    ]);
+    expect(rows(out)[1][4]).toBe('y_hat: no answer was given.');
+    expect(out.fraction).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('passes showExpected: false on: the table has no Expected column', async () => {
+    const r = await cr(['answers.json', file('cr-hidden.json', JSON.stringify({ ...sampleProblem, showExpected: false }))]);
+    noTraceback(r);
+    const out = JSON.parse(r.stdout);
+    expect(out.testresults[0]).toEqual(['iscorrect', 'Answer', 'Got', 'Feedback']);
+    expect(out.fraction).toBeCloseTo(5 / 6, 12);
   });
 
   it('reads `key = value` lines from stdin, with a problem file', async () => {
@@ -289,6 +313,13 @@ describe.skipIf(noPython)('examples/prairielearn_grader.py', LIMIT, () => {
     expect(out.tests[5].message).toMatch(STEP_FOLLOWED);
   });
 
+  it('sends a blank field (null) on: that answer scores 0 with its feedback, the others are graded', async () => {
+    const out = await pl(file('pl-blank.json', JSON.stringify({ ...sample, submitted_answers: { ...sample.submitted_answers, y_hat: null } })));
+    expect(out.score).toBeCloseTo(4 / 6, 12);
+    expect(out.tests.map((t: { points: number }) => t.points)).toEqual([1, 0, 1, 1, 0, 1]);
+    expect(out.tests[1].message).toBe('y_hat: no answer was given.');
+  });
+
   it('passes followThrough: false on: the sample is then four of six', async () => {
     const out = await pl(file('pl-no-ft.json', JSON.stringify({ ...sample, params: { ...sample.params, followThrough: false } })));
     expect(out.score).toBeCloseTo(4 / 6, 12);
@@ -344,6 +375,12 @@ describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
     expect(out.tests.map((t: { score: number }) => t.score)).toEqual(SAMPLE_RIGHT.map(Number));
     for (const t of out.tests) expect(t.max_score).toBe(1);
     expect(out.tests[5].output).toMatch(STEP_FOLLOWED);
+  });
+
+  it('sends a blank field (null) on: that answer scores 0 with its feedback, the others are graded', async () => {
+    const out = await gs(file('gs-blank.json', JSON.stringify({ ...sampleAnswers, y_hat: null })));
+    expect(out).toMatchObject({ score: 4, max_score: 6 });
+    expect(out.tests[1]).toMatchObject({ name: 'y_hat', score: 0, status: 'failed', output: 'y_hat: no answer was given.' });
   });
 
   it('passes followThrough: false on: the sample submission then scores 4 of 6', async () => {

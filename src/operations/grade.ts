@@ -1,6 +1,6 @@
 /** POST /v1/grade: a student's hand-computed answers, graded. */
 import { inFormat } from '../core/grading/formats.js';
-import { type GradeOptions, type ReadAnswer, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
+import { type GradeOptions, type ReadAnswer, asSent, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
 import type { Format } from '../core/grading/formats.js';
 import { say } from '../core/locale.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
@@ -16,6 +16,8 @@ export interface GradeJob {
   answers: ReadAnswer[];
   options: GradeOptions;
   format: Format;
+  /** CodeRunner's Expected column. */
+  showExpected?: boolean;
 }
 
 export const ASK_FOR_FEWER_ANSWERS = say('send fewer answers, or answers about smaller tensors', 'envie menos respostas, ou respostas sobre tensores menores');
@@ -26,16 +28,17 @@ const RESULT_BYTES = 1_000;
 /**
  * Bytes of a grade, at most, in any format: each result with its expected, submitted and
  * follow-through values, its key (named in several places) and the student's answer (quoted in
- * `submitted` and in the feedback).
+ * `submitted` and in the feedback, as the report echoes it: a text too long to read cut at 100
+ * characters).
  */
 const gradeBytes = (tape: Tape, answers: readonly ReadAnswer[]): number =>
-  answers.reduce((n, a) => n + RESULT_BYTES + 6 * a.key.length + 3 * (JSON.stringify(a.raw)?.length ?? 0), 1_000) +
+  answers.reduce((n, a) => n + RESULT_BYTES + 6 * a.key.length + 3 * JSON.stringify(asSent(a.raw)).length, 1_000) +
   NUMBER_BYTES * gradeValueCount(tape, answers);
 
 export const gradeOperation = operation({
   body: GradeBody,
   prepare(body, { limits, locale }): GradeJob {
-    const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native' } = body;
+    const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native', showExpected } = body;
     const tape = compileProblem(body, limits);
     const read = readAnswers(tape, answers, tolerance);
     const passes = gradingPasses(tape, read);
@@ -50,8 +53,8 @@ export const gradeOperation = operation({
     );
     checkResponseSize(tape, gradeValueCount(tape, read), limits, ASK_FOR_FEWER_ANSWERS);
     checkResponseBytes(tape, gradeBytes(tape, read), limits, ASK_FOR_FEWER_ANSWERS);
-    return { tape, passes, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format };
+    return { tape, passes, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format, showExpected };
   },
   work: ({ tape, passes }) => passes * tape.passWork,
-  run: ({ tape, answers, options, format }) => inFormat(grade(tape, answers, options), format),
+  run: ({ tape, answers, options, format, showExpected }) => inFormat(grade(tape, answers, options), format, { showExpected }),
 });

@@ -8,6 +8,7 @@ import { Optimizer } from './operations.js';
 import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
 import { say } from '../core/locale.js';
 import { schemaMessage } from './validate.js';
+import { MAX_ANSWER_TEXT_LENGTH } from '../core/grading/numbers.js';
 import { Finite, WireNumber, WireValue, float64 } from './values.js';
 
 /** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
@@ -38,14 +39,25 @@ export const Tolerance = z
 const AnswerNumber = z
   .custom<number>((v) => typeof v === 'number')
   .meta({ type: 'number', description: 'Any JSON number; one that is not finite (1e999) is graded as unparseable.' });
-/** Text long enough for any number a student writes (every digit of a float64 is about 770). */
-const MAX_ANSWER_TEXT_LENGTH = 1000;
-const Scalar = z.union([AnswerNumber, z.string().max(MAX_ANSWER_TEXT_LENGTH)]);
-const RawAnswer = z.union([Scalar, z.array(Scalar), z.array(z.array(Scalar))]).meta({
-  id: 'RawAnswer',
-  description:
-    "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors and matrices as arrays of those. A number that is not finite ('1e999', 'Infinity', 'NaN', or the JSON number 1e999) is graded as unparseable.",
-});
+/** Any JSON text; one over MAX_ANSWER_TEXT_LENGTH characters is graded as unparseable. */
+const AnswerText = z.string().meta({ description: `Text; one over ${MAX_ANSWER_TEXT_LENGTH} characters is graded as unparseable.` });
+/** What an LMS sends for a blank field: graded as unparseable ("no answer was given"), never refused. */
+const AnswerBlank = z.union([z.null(), z.boolean()]);
+/** Any object but the {value, tolerance} form (an object with a `value` member is that form, and checked as such). */
+const AnswerObject = z
+  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.hasOwn(v, 'value'))
+  .meta({ type: 'object', description: 'Any other object (without a `value` member): graded as unparseable.' });
+const RawAnswer = z
+  .union([AnswerNumber, AnswerText, AnswerBlank, z.array(z.unknown()), AnswerObject])
+  .meta({
+    id: 'RawAnswer',
+    description:
+      "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors as lists and matrices as lists of rows of those. A number that is not finite ('1e999', 'Infinity', 'NaN', or the JSON number 1e999) is graded as unparseable. So is anything else, each answer on its own: null, true/false, an empty list, an object, a text over 1000 characters, a list nested deeper than rows. null, '' and [] read as no answer given.",
+  });
+
+/** The answer in a result: the number(s) read, or the answer as sent, objects as their JSON text, texts cut at 100 characters. */
+const SubmittedScalar = z.union([AnswerNumber, z.string(), z.boolean(), z.null()]);
+const Submitted = z.union([WireValue, SubmittedScalar, z.array(z.union([SubmittedScalar, z.array(SubmittedScalar)]))]);
 
 export const GradeBody = z
   .strictObject({
@@ -69,6 +81,13 @@ export const GradeBody = z
     epsilon: Positive.optional().meta({ description: 'For fd(...) answers; 1e-4 by default.' }),
     optimizer: Optimizer.optional(),
     format: z.enum(formats).optional().meta({ description: 'native (default), gradescope (results.json), prairielearn (external grader results) or coderunner (combinator grader result).' }),
+    showExpected: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "coderunner format: show the Expected column (true by default), each value rounded to what the tolerance asks and, for follow-through, the value the answer was compared with and the answers it follows from. false leaves it out, so that the table gives no answer away.",
+      }),
   })
   .superRefine(exactlyOneProblem)
   .meta({
@@ -87,7 +106,7 @@ const Diagnosis = z.enum(diagnosisCodes).meta({
 const AnswerResult = z
   .object({
     key: z.string(),
-    submitted: z.union([WireValue, RawAnswer]),
+    submitted: Submitted,
     expected: WireValue,
     correct: z.boolean(),
     credit: z.number().min(0).max(1),

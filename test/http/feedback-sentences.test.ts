@@ -115,6 +115,11 @@ const dLdW1 = [[0, 0], [-0.25 * dLdz2, 0.5 * dLdz2]];
 
 /** q is a param that L does not use. */
 const UNUSED = { graph: { inputs: { x: 3 }, params: { w: 0.5, q: 1 }, expr: 'L = w*x' } };
+/** L = sum(x · W) with x 1×3 and W 3×2: dL/dW = xᵀ · [1, 1] = [[1, 1], [2, 2], [3, 3]]. */
+const MATRIX = { graph: { inputs: { x: [[1, 2, 3]] }, params: { W: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]] }, expr: 'L = sum(matmul(x, W))' } };
+/** L = sum(b · b) for a vector b = [1, 2]: dL/db = 2b = [2, 4], shape [2]. */
+const VECTOR = { graph: { params: { b: [1, 2] }, expr: 'L = sum(b * b)' } };
+
 /** y = x² = 15227.56, for answers rounded to the hundreds and coarser. */
 const SQUARE = { graph: { inputs: { x: 123.4 }, expr: 'y = x*x' } };
 
@@ -404,6 +409,18 @@ const CASES: Case[] = [
     pt: 'dL/dz: você arredondou 0,125, o valor que decorre da sua resposta anterior para y_hat, para 2 casas decimais (0,13), o que é grosseiro demais para a tolerância. Mantenha mais casas decimais, também nos resultados intermediários: 4 casas decimais bastam aqui.',
   },
   {
+    // Issue 14: dL/db comes after dL/dz in the chain, so only y_hat feeds it:
+    // dL/dz = (y_hat − y) · y_hat · (1 − y_hat) = 0.45 · 0.45 · 0.55 = 0.111375.
+    form: 'rounding: of the value that follows from the one earlier answer that feeds it, not from a later one',
+    problem: NEURON,
+    answers: { 'dL/db': 0.1114, 'dL/dz': '0,11', y_hat: 0.45 },
+    rules: { tolerance: { sigfigs: 5 } },
+    key: 'dL/dz',
+    diagnosis: 'rounding',
+    en: 'dL/dz: you rounded 0.111375, the value that follows from your earlier answer for y_hat, to 2 decimal places (0.11), too coarse for the tolerance. Keep more digits, in intermediate results too: 5 decimal places are enough here.',
+    pt: 'dL/dz: você arredondou 0,111375, o valor que decorre da sua resposta anterior para y_hat, para 2 casas decimais (0,11), o que é grosseiro demais para a tolerância. Mantenha mais casas decimais, também nos resultados intermediários: 5 casas decimais bastam aqui.',
+  },
+  {
     form: 'rounding: carried from one rounded earlier answer',
     problem: NEURON,
     // y_hat = 0.45 is right at 2 decimals; from it dL/dz = 0.45 · 0.45 · 0.55, which misses rtol 1e-4.
@@ -462,6 +479,24 @@ const CASES: Case[] = [
     diagnosis: 'unparseable',
     en: "dL/dx: '-inf' is not a finite number (it is infinite, NaN, or beyond ±1.8e308). Write a finite number: a decimal such as 0.25 or 0,25, or a fraction such as 1/4.",
     pt: "dL/dx: '-inf' não é um número finito (é infinito, NaN ou passa de ±1,8e308). Escreva um número finito: um decimal como 0,25 ou 0.25, ou uma fração como 1/4.",
+  },
+  {
+    form: 'unparseable: an object that is not the {value, tolerance} form',
+    problem: NEURON,
+    answers: { 'dL/dx': { val: 0.3 } },
+    key: 'dL/dx',
+    diagnosis: 'unparseable',
+    en: 'dL/dx: \'{"val":0.3}\' is an object, not a number. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4. An object gives an answer a tolerance of its own only as `{"value": …, "tolerance": {…}}`.',
+    pt: 'dL/dx: \'{"val":0.3}\' é um objeto, não um número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4. Um objeto só dá a uma resposta uma tolerância própria na forma `{"value": …, "tolerance": {…}}`.',
+  },
+  {
+    form: 'unparseable: a text too long to read, quoted at 100 characters',
+    problem: NEURON,
+    answers: { 'dL/dx': '1'.repeat(1001) },
+    key: 'dL/dx',
+    diagnosis: 'unparseable',
+    en: `dL/dx: '${'1'.repeat(99)}…' is too long to read as a number (1001 characters, at most 1000). Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+    pt: `dL/dx: '${'1'.repeat(99)}…' é longo demais para ser lido como número (1001 caracteres, no máximo 1000). Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
   },
   {
     form: 'unparseable: a tensor with an unreadable element, which is quoted alone',
@@ -665,15 +700,15 @@ const CASES: Case[] = [
     pt: 'fd(dL/dw): incorreto. Refaça o cálculo: (L(w + ε) − L(w − ε)) / (2ε).',
   },
 
-  // An answer of the wrong shape.
+  // An answer of the wrong shape: both shapes named; a transposed matrix diagnosed.
   {
     form: 'shape: a number for a tensor',
     problem: NETWORK,
     answers: { 'dL/dW2': 1 },
     key: 'dL/dW2',
     diagnosis: null,
-    en: 'dL/dW2: expected a tensor of shape [1, 2].',
-    pt: 'dL/dW2: esperava-se um tensor de formato [1, 2].',
+    en: 'dL/dW2: expected a tensor of shape [1, 2], but the answer is a single number.',
+    pt: 'dL/dW2: esperava-se um tensor de formato [1, 2], mas a resposta é um único número.',
   },
   {
     form: 'shape: a list for a number',
@@ -681,8 +716,26 @@ const CASES: Case[] = [
     answers: { u: [1, 2] },
     key: 'u',
     diagnosis: null,
-    en: 'u: expected a single number.',
-    pt: 'u: esperava-se um único número.',
+    en: 'u: expected a single number, but the answer has shape [2].',
+    pt: 'u: esperava-se um único número, mas a resposta tem formato [2].',
+  },
+  {
+    form: 'shape: a vector written as a 1×n row',
+    problem: VECTOR,
+    answers: { 'dL/db': [[2, 4]] },
+    key: 'dL/db',
+    diagnosis: null,
+    en: 'dL/db: expected a tensor of shape [2], but the answer has shape [1, 2]. Write a vector as one flat list of its 2 numbers, not as a row or a column.',
+    pt: 'dL/db: esperava-se um tensor de formato [2], mas a resposta tem formato [1, 2]. Escreva um vetor como uma única lista com os seus 2 números, não como uma linha nem uma coluna.',
+  },
+  {
+    form: 'transposed: a gradient of a 3×2 matrix written 2×3',
+    problem: MATRIX,
+    answers: { 'dL/dW': [[1, 2, 3], [1, 2, 3]] },
+    key: 'dL/dW',
+    diagnosis: 'transposed',
+    en: 'dL/dW: the answer is transposed: its rows are the columns of the expected value. dL/dW has the shape of W, [3, 2]: its row i, column j is the derivative with respect to row i, column j of W.',
+    pt: 'dL/dW: a resposta está transposta: as suas linhas são as colunas do valor esperado. dL/dW tem o formato de W, [3, 2]: a sua linha i, coluna j é a derivada em relação à linha i, coluna j de W.',
   },
 ];
 

@@ -227,7 +227,7 @@ describe('POST /v1/grade counts in good grammar', () => {
     const network = {
       network: { x: [[0.5, -1.0]], y: [[1.0]], loss: 'mse', layers: [{ W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' }, { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' }] },
     };
-    expect((await gradeIn('en', network, { 'dL/dW2': 1 })).results[0].feedback).toBe('dL/dW2: expected a tensor of shape [1, 2].');
-    expect((await gradeIn('pt-BR', network, { 'dL/dW2': 1 })).results[0].feedback).toBe('dL/dW2: esperava-se um tensor de formato [1, 2].');
+    expect((await gradeIn('en', network, { 'dL/dW2': 1 })).results[0].feedback).toBe('dL/dW2: expected a tensor of shape [1, 2], but the answer is a single number.');
+    expect((await gradeIn('pt-BR', network, { 'dL/dW2': 1 })).results[0].feedback).toBe('dL/dW2: esperava-se um tensor de formato [1, 2], mas a resposta é um único número.');
   });
 });

@@ -87,7 +87,7 @@ describe('string lengths in a request', () => {
     expect(pt.errors[0].message).toMatch(/tem mais de 128 caracteres na linha 1, coluna 9/);
   });
 
-  it('bounds answer keys (fd(dA/dB) with ids of 128 fits) and answer texts (1,000 characters)', async () => {
+  it('bounds answer keys (fd(dA/dB) with ids of 128 fits) and reads answer texts up to 1,000 characters', async () => {
     const id = `w${q(127)}`;
     const graph = { inputs: { x: 3 }, params: { [id]: 2 }, expr: `L = ${id}*x` };
     const fits = await send('/v1/grade', { graph, answers: { [`fd(dL/d${id})`]: 3, L: `6${' '.repeat(900)}` } });
@@ -96,8 +96,13 @@ describe('string lengths in a request', () => {
 
     const key = await problem('/v1/grade', { neuron, answers: { [`d${q(300)}/dw`]: 1 } }, 400);
     expect(key.errors[0].path).toMatch(/^answers\.dq+…$/);
-    const text = await problem('/v1/grade', { neuron, answers: { y_hat: `0.${'4'.repeat(1000)}` } }, 400);
-    expect(text.errors.map((e) => e.path)).toContain('answers.y_hat');
+    // A longer text is that answer's result (unparseable), quoted at 100 characters; the others are graded.
+    const text = await send('/v1/grade', { neuron, answers: { y_hat: `0.${'4'.repeat(1000)}`, u: -0.6 } });
+    expect(text.statusCode).toBe(200);
+    const [long, u] = text.json().results;
+    expect(long).toMatchObject({ key: 'y_hat', correct: false, diagnosis: 'unparseable', submitted: `0.${'4'.repeat(97)}…` });
+    expect(long.feedback).toContain(`'0.${'4'.repeat(97)}…' is too long to read as a number (1002 characters, at most 1000)`);
+    expect(u).toMatchObject({ key: 'u', correct: true });
   });
 
   it('bounds an exercise template name', async () => {

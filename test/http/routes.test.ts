@@ -124,7 +124,7 @@ describe('GET /v1/ops', () => {
       expect(op.derivative.length).toBeGreaterThan(0);
     }
     expect(res.json().diagnoses.map((d: { code: string }) => d.code)).toEqual([
-      'sign_error', 'missing_activation_derivative', 'activation_instead_of_derivative', 'missing_input_factor', 'loss_factor', 'update_wrong_direction', 'rounding', 'unparseable', 'not_finite',
+      'sign_error', 'missing_activation_derivative', 'activation_instead_of_derivative', 'missing_input_factor', 'loss_factor', 'update_wrong_direction', 'transposed', 'rounding', 'unparseable', 'not_finite',
     ]);
     expect(res.json().ops.find((o: { name: string }) => o.name === 'leaky_relu').attrs).toEqual([{ name: 'alpha', default: 0.01, description: expect.any(String) }]);
   });

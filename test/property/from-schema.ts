@@ -36,6 +36,8 @@ export class SchemaArbitraries {
     if (schema.enum) return fc.constantFrom(...(schema.enum as unknown[]));
     if (schema.anyOf) return fc.oneof(...(schema.anyOf as Json[]).map((s) => this.of(s)));
     if (schema.oneOf && schema.type !== 'object') return fc.oneof(...(schema.oneOf as Json[]).map((s) => this.of(s)));
+    // No type: any JSON value (an element of a graded answer's list, which may be anything).
+    if (schema.type === undefined) return fc.jsonValue({ maxDepth: 2 });
     const type = Array.isArray(schema.type) ? schema.type : [schema.type];
     return fc.oneof(...type.map((t: string) => this.ofType(t, schema)));
   }

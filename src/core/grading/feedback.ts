@@ -3,6 +3,7 @@
  * They quote the student's graph in the student's own notation (`at u = w · x: du/dw = x`), and a
  * hint names only derivatives on the path from the output down to the answered id.
  */
+import { shapeOf } from '../../engine/tape.js';
 import type { Shape } from '../../engine/tensor.js';
 import { type Localized, quote, say } from '../locale.js';
 import { readable } from '../notation/numbers.js';
@@ -10,7 +11,7 @@ import { PREC, wrap } from '../notation/written.js';
 import type { GraphWords } from './chain.js';
 import type { Target } from './keys.js';
 import type { DiagnosisCode } from './mistakes.js';
-import { parseNumber, readsAsNonFinite } from './numbers.js';
+import { MAX_ANSWER_TEXT_LENGTH, isOddPart, parseNumber, readsAsNonFinite } from './numbers.js';
 
 export interface RoundingFacts {
   /** The place of the last written digit of the (coarsest) element that misses: 0.1 for 0.5. */
@@ -41,8 +42,9 @@ export interface FeedbackFacts {
   /** not_finite: the earlier answers that make the follow-through value overflow (none: the expected value itself is not finite). */
   overflowFrom?: string[];
   raw?: unknown;
-  /** The shape the answer should have had, when it had another. */
+  /** The shape the answer should have had, when it had another, and the one it had. */
   shapeExpected?: Shape;
+  shapeGot?: Shape;
 }
 
 /** Longer chains are written by their ends only. */
@@ -210,6 +212,55 @@ const updateWrongDirection: Hint = (w, f) => {
   );
 };
 
+const brackets = (shape: Shape): string => `[${shape.join(', ')}]`;
+
+/** What a value of this shape is: "a single number", "a tensor of shape [2, 3]". */
+const aValueOf = (shape: Shape): Localized =>
+  shape.length ? say(`a tensor of shape ${brackets(shape)}`, `um tensor de formato ${brackets(shape)}`) : say('a single number', 'um único número');
+
+/**
+ * Whose shape a key's value has: `dL/dW has the shape of W, [3, 2]: …` for a derivative, `step(W)
+ * has the shape of W, [3, 2].`, `h has shape [3, 2].`
+ */
+function shapeRule(w: GraphWords, f: FeedbackFacts): Localized {
+  const t = f.target;
+  const shape = brackets(shapeOf(w.tape, t.kind === 'value' || t.kind === 'step' ? t.slot : t.wrt));
+  if (t.kind === 'derivative' || t.kind === 'fd') {
+    const x = w.name(t.wrt);
+    return say(
+      `${f.key} has the shape of ${x}, ${shape}: its row i, column j is the derivative with respect to row i, column j of ${x}.`,
+      `${f.key} tem o formato de ${x}, ${shape}: a sua linha i, coluna j é a derivada em relação à linha i, coluna j de ${x}.`,
+    );
+  }
+  if (t.kind === 'step') return say(`${f.key} has the shape of ${w.name(t.slot)}, ${shape}.`, `${f.key} tem o formato de ${w.name(t.slot)}, ${shape}.`);
+  return say(`${f.key} has shape ${shape}.`, `${f.key} tem formato ${shape}.`);
+}
+
+const transposed: Hint = (w, f) => {
+  const rule = shapeRule(w, f);
+  return say(
+    `${f.key}: the answer is transposed: its rows are the columns of the expected value. ${rule.en}`,
+    `${f.key}: a resposta está transposta: as suas linhas são as colunas do valor esperado. ${rule['pt-BR']}`,
+  );
+};
+
+/** An answer of another shape, which no change of layout explains: both shapes, and how to write a vector. */
+function otherShape(f: FeedbackFacts): Localized {
+  const expected = f.shapeExpected!, got = f.shapeGot ?? [];
+  const want = aValueOf(expected);
+  const has = got.length ? say(`the answer has shape ${brackets(got)}`, `a resposta tem formato ${brackets(got)}`) : say('the answer is a single number', 'a resposta é um único número');
+  const head = say(`${f.key}: expected ${want.en}, but ${has.en}.`, `${f.key}: esperava-se ${want['pt-BR']}, mas ${has['pt-BR']}.`);
+  // A vector written as a 1×n row or an n×1 column: the same numbers, in another shape.
+  const n = expected[0];
+  if (expected.length === 1 && got.length === 2 && got.includes(1) && got[0] * got[1] === n) {
+    return say(
+      `${head.en} Write a vector as one flat list of its ${n} numbers, not as a row or a column.`,
+      `${head['pt-BR']} Escreva um vetor como uma única lista com os seus ${n} números, não como uma linha nem uma coluna.`,
+    );
+  }
+  return head;
+}
+
 /** "1 decimal place", "a whole number", "the tens": the digit an answer was rounded to. */
 function place(unit: number): Localized {
   const p = Math.round(Math.log10(unit));
@@ -262,29 +313,48 @@ const rounding: Hint = (w, f) => {
   );
 };
 
-/** LMS graders send "" for a question the student left empty (and an array of "" for an empty grid). */
-const isBlank = (raw: unknown): boolean => (Array.isArray(raw) ? raw.every(isBlank) : typeof raw === 'string' && raw.trim() === '');
+/**
+ * LMS graders send "" or null for a question the student left empty (an array of those, or [],
+ * for an empty grid). Answers are read at most two lists deep (numbers.ts), so this ends.
+ */
+const isBlank = (raw: unknown): boolean => (Array.isArray(raw) ? raw.every(isBlank) : raw === null || (typeof raw === 'string' && raw.trim() === ''));
 
 /** The first element of an answer that is not a number we can read (the answer itself for a scalar). */
 const unreadable = (raw: unknown): unknown => (Array.isArray(raw) ? raw.flat().find((x) => parseNumber(x) === undefined) : raw);
 
+/** How a feedback sentence quotes an element it cannot read: as typed, an object as its JSON text. */
+const quoted = (bad: unknown): string => quote(isOddPart(bad) ? bad.text : String(bad));
+
 const unparseable: Hint = (_w, f) => {
   if (isBlank(f.raw)) return say(`${f.key}: no answer was given.`, `${f.key}: nenhuma resposta foi dada.`);
   const bad = unreadable(f.raw);
-  if (bad === undefined) {
+  if (bad === undefined || (isOddPart(bad) && bad.odd === 'nested')) {
     // Every element reads as a number: the rows are ragged, or numbers and rows are mixed.
     return say(`${f.key}: the answer is neither a list of numbers nor rows of equal length.`, `${f.key}: a resposta não é uma lista de números nem linhas de mesmo comprimento.`);
   }
   if (isBlank(bad)) return say(`${f.key}: an element of the answer is empty: write a number in each one.`, `${f.key}: um elemento da resposta está vazio: escreva um número em cada um.`);
+  const write = say('Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.', 'Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.');
+  if (typeof bad === 'string' && bad.length > MAX_ANSWER_TEXT_LENGTH) {
+    return say(
+      `${f.key}: '${quoted(bad)}' is too long to read as a number (${bad.length} characters, at most ${MAX_ANSWER_TEXT_LENGTH}). ${write.en}`,
+      `${f.key}: '${quoted(bad)}' é longo demais para ser lido como número (${bad.length} caracteres, no máximo ${MAX_ANSWER_TEXT_LENGTH}). ${write['pt-BR']}`,
+    );
+  }
+  if (isOddPart(bad)) {
+    return say(
+      `${f.key}: '${quoted(bad)}' is an object, not a number. ${write.en} An object gives an answer a tolerance of its own only as \`{"value": …, "tolerance": {…}}\`.`,
+      `${f.key}: '${quoted(bad)}' é um objeto, não um número. ${write['pt-BR']} Um objeto só dá a uma resposta uma tolerância própria na forma \`{"value": …, "tolerance": {…}}\`.`,
+    );
+  }
   if (readsAsNonFinite(bad)) {
     return say(
-      `${f.key}: '${quote(String(bad))}' is not a finite number (it is infinite, NaN, or beyond ±1.8e308). Write a finite number: a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
-      `${f.key}: '${quote(String(bad))}' não é um número finito (é infinito, NaN ou passa de ±1,8e308). Escreva um número finito: um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+      `${f.key}: '${quoted(bad)}' is not a finite number (it is infinite, NaN, or beyond ±1.8e308). Write a finite number: a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
+      `${f.key}: '${quoted(bad)}' não é um número finito (é infinito, NaN ou passa de ±1,8e308). Escreva um número finito: um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
     );
   }
   return say(
-    `${f.key}: '${quote(String(bad))}' is not a number we can read. Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.`,
-    `${f.key}: não conseguimos ler '${quote(String(bad))}' como número. Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.`,
+    `${f.key}: '${quoted(bad)}' is not a number we can read. ${write.en}`,
+    `${f.key}: não conseguimos ler '${quoted(bad)}' como número. ${write['pt-BR']}`,
   );
 };
 
@@ -311,6 +381,7 @@ const hints: Record<DiagnosisCode, Hint> = {
   missing_input_factor: missingInputFactor,
   loss_factor: lossFactor,
   update_wrong_direction: updateWrongDirection,
+  transposed,
   rounding,
   unparseable,
   not_finite: notFinite,
@@ -374,10 +445,7 @@ export function feedback(w: GraphWords, f: FeedbackFacts): string {
   if (f.diagnosis) return hints[f.diagnosis](w, f)[locale];
   if (f.correct && f.followedFrom?.length) return followedThrough(w, f)[locale];
   if (f.correct) return say(`${f.key}: correct.`, `${f.key}: correto.`)[locale];
-  if (f.shapeExpected) {
-    const shape = f.shapeExpected.length ? say(`a tensor of shape [${f.shapeExpected.join(', ')}]`, `um tensor de formato [${f.shapeExpected.join(', ')}]`) : say('a single number', 'um único número');
-    return say(`${f.key}: expected ${shape.en}.`, `${f.key}: esperava-se ${shape['pt-BR']}.`)[locale];
-  }
+  if (f.shapeExpected) return otherShape(f)[locale];
   return recompute(w, f)[locale];
 }
 

@@ -8,8 +8,15 @@
  *   `name`, `points`, `max_points`, `message`.
  * - CodeRunner combinator template grader: `fraction` (0..1) and `testresults`, a table whose
  *   first row holds the column names (`iscorrect` is the column CodeRunner reads as pass/fail).
+ *   Its Expected column shows each value rounded to what the tolerance asks, so that it neither
+ *   shows float noise (-0.6000000000000001) nor more digits than the answer needed; a
+ *   follow-through answer's cell shows the value it was compared with and the answers it follows
+ *   from. `showExpected: false` leaves the column out (an exam, or a question to retry).
  */
-import type { GradeReport } from './grade.js';
+import type { WireValue } from '../../engine/tensor.js';
+import { type Locale, type Localized, say } from '../locale.js';
+import type { AnswerResult, GradeReport } from './grade.js';
+import { type Tolerance, allowance } from './tolerance.js';
 
 export const formats = ['native', 'gradescope', 'prairielearn', 'coderunner'] as const;
 export type Format = (typeof formats)[number];
@@ -44,25 +51,73 @@ export function toPrairieLearn(report: GradeReport) {
   };
 }
 
-export function toCodeRunner(report: GradeReport) {
+/**
+ * The decimals a value is shown with: the fewest whose rounding error (half a unit of the last one)
+ * is within the tolerance for every element, as the answer had to be: sigfigs 3 shows 0.450, the
+ * default rtol 1e-3 shows 0.4502 and -0.600; all the elements of a tensor with as many. Undefined
+ * (every digit) when the tolerance allows nothing.
+ */
+function decimalsFor(v: WireValue, tolerance: Tolerance): number | undefined {
+  let places = 0;
+  for (const x of [v].flat(2)) {
+    if (typeof x !== 'number') continue;
+    const allowed = allowance(tolerance, x);
+    if (!(allowed > 0)) return undefined;
+    places = Math.max(places, Math.ceil(Math.log10(0.5 / allowed)));
+  }
+  return Math.min(20, places);
+}
+
+/** A value in a table cell, rounded: a number, a list [a, b] or rows [[a, b], [c, d]] ("; " between elements in pt-BR, whose decimals have commas). */
+function cell(v: WireValue, tolerance: Tolerance, locale: Locale): string {
+  const decimals = decimalsFor(v, tolerance);
+  const write = (x: WireValue): string => {
+    if (Array.isArray(x)) return `[${(x as WireValue[]).map(write).join(locale === 'pt-BR' ? '; ' : ', ')}]`;
+    if (typeof x !== 'number') return x; // "Infinity", "NaN"
+    let text = decimals === undefined ? String(x) : x.toFixed(decimals);
+    if (/^-0(\.0*)?$/.test(text)) text = text.slice(1); // no "-0.000"
+    return locale === 'pt-BR' ? text.replace('.', ',') : text;
+  };
+  return write(v);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const list = (items: readonly string[], and: string): string => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`);
+
+/** The Expected cell: the value rounded, or for follow-through the value it was compared with and why. */
+function expectedCell(r: AnswerResult, locale: Locale): string {
+  if (!r.followThrough || r.followThroughExpected === undefined) return cell(r.expected, r.tolerance, locale);
+  const value = cell(r.followThroughExpected, r.tolerance, locale), from = r.followedFrom;
+  const why: Localized =
+    from.length === 1
+      ? say(`follows from your ${from[0]}`, `decorre da sua resposta para ${from[0]}`)
+      : say(`follows from your ${list(from, 'and')}`, `decorre das suas respostas para ${list(from, 'e')}`);
+  return `${value} (${why[locale]})`;
+}
+
+export interface CodeRunnerOptions {
+  /** The Expected column (on by default). */
+  showExpected?: boolean;
+}
+
+export function toCodeRunner(report: GradeReport, { showExpected = true }: CodeRunnerOptions = {}) {
+  const row = (r: AnswerResult) =>
+    showExpected ? [r.correct, r.key, expectedCell(r, report.locale), show(r.submitted), r.feedback] : [r.correct, r.key, show(r.submitted), r.feedback];
   return {
     fraction: report.score,
-    testresults: [
-      ['iscorrect', 'Answer', 'Expected', 'Got', 'Feedback'],
-      ...report.results.map((r) => [r.correct, r.key, show(r.expected), show(r.submitted), r.feedback]),
-    ],
+    testresults: [showExpected ? ['iscorrect', 'Answer', 'Expected', 'Got', 'Feedback'] : ['iscorrect', 'Answer', 'Got', 'Feedback'], ...report.results.map(row)],
     prologuehtml: `<p>${escapeHtml(report.feedback)}</p>`,
   };
 }
 
-export function inFormat(report: GradeReport, format: Format) {
+export function inFormat(report: GradeReport, format: Format, options: CodeRunnerOptions = {}) {
   switch (format) {
     case 'gradescope':
       return toGradescope(report);
     case 'prairielearn':
       return toPrairieLearn(report);
     case 'coderunner':
-      return toCodeRunner(report);
+      return toCodeRunner(report, options);
     default:
       return report;
   }

@@ -9,20 +9,20 @@
  */
 import { SpecError, type LocalizedProblem } from '../../engine/errors.js';
 import { NODE, type Tape, argsOf, opOf, positionOf } from '../../engine/tape.js';
-import { type Tensor, type WireNumber, type WireValue, sizeOf, toJson, wireNumber } from '../../engine/tensor.js';
+import { type Tensor, type WireNumber, type WireValue, sameShape, sizeOf, tensor, toJson, wireNumber } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
-import type { Locale } from '../locale.js';
+import { type Locale, quote } from '../locale.js';
 import { GraphWords } from './chain.js';
 import { type FeedbackFacts, type RoundingFacts, feedback, summary } from './feedback.js';
 import { type Target, parseKey } from './keys.js';
 import { type DiagnosisCode, MAX_NODES_FOR_NODE_MISTAKES, mistakeVariants } from './mistakes.js';
-import { type RawAnswer, parseAnswer } from './numbers.js';
+import { MAX_ANSWER_TEXT_LENGTH, type RawAnswer, boundedAnswer, isOddPart, parseAnswer } from './numbers.js';
 import { type Rounded, decimalsToKeep, roundingOf } from './rounding.js';
 import { type Scenario, ScenarioEvaluator } from './scenario.js';
 import { DEFAULT_TOLERANCE, type Tolerance, within } from './tolerance.js';
 
 export interface AnswerWithTolerance {
-  value: RawAnswer;
+  value: unknown;
   tolerance?: Tolerance;
 }
 
@@ -39,7 +39,7 @@ export interface GradeOptions {
 export interface AnswerResult {
   key: string;
   /** The number read from the answer, or the answer as sent when it could not be read. */
-  submitted: WireValue | RawAnswer;
+  submitted: WireValue | Sent;
   expected: WireValue;
   correct: boolean;
   /** 1 when correct; for a tensor answer, the fraction of its elements that are right. */
@@ -81,36 +81,58 @@ interface Answer extends ReadAnswer {
   directlyCorrect: boolean;
 }
 
-const isWithTolerance = (a: unknown): a is AnswerWithTolerance => typeof a === 'object' && a !== null && !Array.isArray(a) && 'value' in a;
+const isWithTolerance = (a: unknown): a is AnswerWithTolerance => typeof a === 'object' && a !== null && !Array.isArray(a) && Object.hasOwn(a, 'value');
 
+/** Shapes count: an answer of another shape matches nothing, whatever its elements. */
 const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
-  value.data.length === expected.data.length && value.data.every((s, i) => within(tol, s, expected.data[i]));
+  sameShape(value.shape, expected.shape) && value.data.every((s, i) => within(tol, s, expected.data[i]));
+
+/**
+ * The answer in the expected value's shape when it has another way of writing the same thing:
+ * a value of one element is one number, whether written 0.3, [0.3] or [[0.3]]. Otherwise as read:
+ * a vector [n] written as a 1×n row or an n×1 column has another shape (docs/api.md §5).
+ */
+const aligned = (value: Tensor, expected: Tensor): Tensor =>
+  value.data.length === 1 && expected.data.length === 1 && !sameShape(value.shape, expected.shape) ? tensor(expected.shape, value.data) : value;
 
 const allFinite = (t: Tensor): boolean => t.data.every(Number.isFinite);
 
-/** An answer as sent, for the report: a JSON number beyond float64 (1e999, read as Infinity) written as "Infinity". */
-const asSent = (raw: RawAnswer): RawAnswer | WireValue => {
-  if (Array.isArray(raw)) return (raw as RawAnswer[]).map(asSent) as RawAnswer | WireValue;
-  return typeof raw === 'number' ? wireNumber(raw) : raw;
+/**
+ * An answer as sent, for the report: a JSON number beyond float64 (1e999, read as Infinity) written
+ * as "Infinity", a text too long to read cut as messages quote it, an object as its JSON text.
+ */
+type SentScalar = WireNumber | string | boolean | null;
+type Sent = SentScalar | SentScalar[] | SentScalar[][];
+export const asSent = (raw: RawAnswer): Sent => {
+  if (Array.isArray(raw)) return (raw as RawAnswer[]).map(asSent) as Sent;
+  if (typeof raw === 'number') return wireNumber(raw);
+  if (typeof raw === 'string') return raw.length > MAX_ANSWER_TEXT_LENGTH ? quote(raw) : raw;
+  return isOddPart(raw) ? raw.text : raw;
 };
 
+/** Unknown answer keys given suggestions, at most: each looks through every id of the problem. */
+const MAX_SUGGESTED_KEYS = 5;
+
 /** Reads every answer against the problem's ids; every key that names no id is reported at once (422). */
-export function readAnswers(tape: Tape, answers: Record<string, RawAnswer | AnswerWithTolerance>, tolerance?: Tolerance): ReadAnswer[] {
+export function readAnswers(tape: Tape, answers: Record<string, unknown>, tolerance?: Tolerance): ReadAnswer[] {
   const problems: LocalizedProblem[] = [];
+  const suggestions: string[] = [];
   const read = Object.keys(answers).flatMap((key) => {
     const given = answers[key];
     try {
-      const target = parseKey(tape, key);
-      const raw = isWithTolerance(given) ? given.value : given;
+      // "Did you mean" for as many unknown keys as a problem document lists.
+      const target = parseKey(tape, key, problems.length < MAX_SUGGESTED_KEYS);
+      const raw = boundedAnswer(isWithTolerance(given) ? given.value : given);
       const own = isWithTolerance(given) ? given.tolerance : undefined;
       return [{ key, raw, target, tolerance: own ?? tolerance ?? DEFAULT_TOLERANCE, value: parseAnswer(raw) }];
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       problems.push(...e.problems);
+      for (const s of (e.extra.suggestions as string[] | undefined) ?? []) if (!suggestions.includes(s)) suggestions.push(s);
       return [];
     }
   });
-  if (problems.length) throw new SpecError('UNKNOWN_ANSWER_KEY', problems);
+  if (problems.length) throw new SpecError('UNKNOWN_ANSWER_KEY', problems, { suggestions });
   return read;
 }
 
@@ -119,8 +141,8 @@ function pinsFrom(tape: Tape, answers: Answer[]): Map<string, Scenario> {
   const pins = new Map<string, Scenario>();
   for (const a of answers) {
     const t = a.target;
+    if (!sameShape(a.value!.shape, a.expected.shape)) continue;
     const value = a.value!.data;
-    if (value.length !== a.expected.data.length) continue;
     if (t.kind === 'value' && tape.kind[t.slot] === NODE) pins.set(a.key, { valuePins: new Map([[t.slot, value]]) });
     else if (t.kind === 'derivative' && t.of === tape.output) pins.set(a.key, { gradPins: new Map([[t.wrt, value]]) });
     else if (t.kind === 'derivative' && tape.kind[t.of] === NODE) {
@@ -179,9 +201,10 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
   const base = new ScenarioEvaluator(tape, settings);
   const answers: Answer[] = read.map((a) => {
     const expected = base.expected(a.target);
-    return { ...a, expected, directlyCorrect: a.value !== undefined && matches(a.value, expected, a.tolerance) };
+    const value = a.value && aligned(a.value, expected);
+    return { ...a, value, expected, directlyCorrect: value !== undefined && matches(value, expected, a.tolerance) };
   });
-  const comparable = answers.filter((a) => a.value !== undefined && a.value.data.length === a.expected.data.length);
+  const comparable = answers.filter((a) => a.value !== undefined && sameShape(a.value.shape, a.expected.shape));
   const wrong = comparable.filter((a) => !a.directlyCorrect);
   // Rounded: accepted at their tolerance though not exact, or wrong and a rounding of the expected value.
   const rounded = comparable.filter((a) => (a.directlyCorrect ? !matches(a.value!, a.expected, EXACT) : roundingOf(a.raw, a.value!, a.expected, a.tolerance) !== undefined));
@@ -223,32 +246,50 @@ function judge(g: Grading, a: Answer): Judged {
   }
   const value = a.value;
   const submitted = toJson(value);
-  if (value.data.length !== a.expected.data.length) {
-    return { result: { ...common, submitted, correct: false, credit: 0, absError: null, diagnosis: null }, facts: { ...facts, shapeExpected: a.expected.shape } };
-  }
+  if (!sameShape(value.shape, a.expected.shape)) return judgeShape(g, a, value);
   const absError = toJson({ shape: [], data: Float64Array.of(value.data.reduce((m, s, i) => Math.max(m, Math.abs(s - a.expected.data[i])), 0)) }) as WireNumber;
   if (a.directlyCorrect) return { result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null }, facts: { ...facts, correct: true } };
 
   // Follow-through: right given the student's own other (wrong) answers?
-  const own = g.targets.get(a.key);
-  const others = [...g.pins].filter(([key]) => g.targets.get(key) !== own);
-  const ft = others.length ? merge(others.map(([, s]) => s)) : undefined;
-  const ftExpected = ft ? g.evaluate(ft, a.target) : undefined;
-  const followable = ftExpected !== undefined && !matches(ftExpected, a.expected, EXACT);
-  if (followable && matches(value, ftExpected, a.tolerance)) {
+  const { others, ft, ftExpected, followable } = followThrough(g, a);
+  if (followable && matches(value, ftExpected!, a.tolerance)) {
     const followedFrom = used(g, a, others, (t) => matches(value, t, a.tolerance));
     return {
-      result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, followThrough: true, followedFrom, followThroughExpected: toJson(ftExpected) },
+      result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, followThrough: true, followedFrom, followThroughExpected: toJson(ftExpected!) },
       facts: { ...facts, correct: true, followedFrom },
     };
   }
 
   const elementsRight = value.data.filter((s, i) => within(a.tolerance, s, a.expected.data[i])).length;
   // A mistake or a rounding explains the answer best; else a value it was compared with that is not finite.
-  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected } : undefined) ?? notFinite(g, a, others, followable ? ftExpected : undefined);
+  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined) ?? notFinite(g, a, others, followable ? ftExpected : undefined);
   return {
     result: { ...common, submitted, correct: false, credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0, absError, diagnosis: found?.code ?? null },
     facts: { ...facts, diagnosis: found?.code ?? null, node: found?.node, arg: found?.arg, rounding: found?.rounding, overflowFrom: found?.overflowFrom },
+  };
+}
+
+/** The student's other wrong answers, and the value this answer has given them (follow-through). */
+function followThrough(g: Grading, a: Answer) {
+  const own = g.targets.get(a.key);
+  const others = [...g.pins].filter(([key]) => g.targets.get(key) !== own);
+  const ft = others.length ? merge(others.map(([, s]) => s)) : undefined;
+  const ftExpected = ft ? g.evaluate(ft, a.target) : undefined;
+  const followable = ftExpected !== undefined && !matches(ftExpected, a.expected, EXACT);
+  return { others, ft, ftExpected, followable };
+}
+
+/**
+ * An answer of another shape than the expected value: no element credit. A change of layout
+ * (`transposed`) may explain it; its feedback names both shapes.
+ */
+function judgeShape(g: Grading, a: Answer, value: Tensor): Judged {
+  const { others, ft, ftExpected, followable } = followThrough(g, a);
+  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined, true);
+  const diagnosis = found?.code ?? null;
+  return {
+    result: { key: a.key, submitted: toJson(value), expected: toJson(a.expected), correct: false, credit: 0, absError: null, diagnosis, tolerance: a.tolerance, followThrough: false, followedFrom: [] },
+    facts: { key: a.key, target: a.target, correct: false, diagnosis, shapeExpected: a.expected.shape, shapeGot: value.shape },
   };
 }
 
@@ -295,11 +336,12 @@ interface Diagnosis {
 
 /**
  * A value the answer may be a rounding of: the expected one, one recomputed from the student's
- * earlier answers (`from`), or a mistake's (`mistake`).
+ * earlier answers (`sources`), or a mistake's (`mistake`).
  */
 interface Candidate {
   value: Tensor;
-  from?: string[];
+  /** The student's answers (pinned) it was recomputed with. */
+  sources?: [string, Scenario][];
   mistake?: Diagnosis;
 }
 
@@ -310,12 +352,19 @@ interface Candidate {
  * answer is a rounding of (rounding.ts), the closest: the expected value, the follow-through
  * value, or a mistake's value (a mistake made and then rounded).
  */
-function diagnose(g: Grading, a: Answer, value: Tensor, others: [string, Scenario][], ft: { scenario: Scenario; expected: Tensor } | undefined): Diagnosis | undefined {
+function diagnose(
+  g: Grading,
+  a: Answer,
+  value: Tensor,
+  others: [string, Scenario][],
+  ft: { scenario: Scenario; expected: Tensor } | undefined,
+  layoutOnly = false,
+): Diagnosis | undefined {
   const candidates: Candidate[] = [{ value: a.expected }];
-  if (ft) candidates.push({ value: ft.expected, from: others.map(([key]) => key) });
+  if (ft) candidates.push({ value: ft.expected, sources: others });
 
-  // A mistake at the answer's tolerance.
-  const variants = mistakeVariants(g.tape, a.target);
+  // A mistake at the answer's tolerance; for an answer of another shape, only a change of its layout.
+  const variants = mistakeVariants(g.tape, a.target).filter((v) => !layoutOnly || v.transform);
   const mistakes: Candidate[] = [];
   for (const [scenario, expected] of ft ? ([[undefined, a.expected], [ft.scenario, ft.expected]] as const) : ([[undefined, a.expected]] as const)) {
     for (const v of variants) {
@@ -329,7 +378,7 @@ function diagnose(g: Grading, a: Answer, value: Tensor, others: [string, Scenari
 
   // Right from the student's own rounded earlier answers: the rounding carried into this step.
   const carriedKeys = [...g.rounded.keys()].filter((key) => g.targets.get(key) !== g.targets.get(a.key) && !g.pins.has(key));
-  if (carriedKeys.length) {
+  if (carriedKeys.length && !layoutOnly) {
     const carriedWith = (keys: string[]) => merge([...others.map(([, s]) => s), ...keys.map((key) => g.rounded.get(key)!)]);
     const carried = g.evaluate(carriedWith(carriedKeys), a.target);
     const isNew = !matches(carried, a.expected, EXACT) && !(ft && matches(carried, ft.expected, EXACT));
@@ -338,7 +387,7 @@ function diagnose(g: Grading, a: Answer, value: Tensor, others: [string, Scenari
       const needed = tried.filter((key) => !matches(value, g.evaluate(carriedWith(carriedKeys.filter((k) => k !== key)), a.target), a.tolerance));
       return { code: 'rounding', rounding: { carriedFrom: needed.length ? needed : tried } };
     }
-    if (isNew) candidates.push({ value: carried, from: carriedKeys.slice(0, MAX_CARRIED_NAMED) });
+    if (isNew) candidates.push({ value: carried, sources: [...others, ...carriedKeys.slice(0, MAX_CARRIED_NAMED).map((key): [string, Scenario] => [key, g.rounded.get(key)!])] });
   }
 
   // The closest value the answer is a rounding of; on a tie, rounding before a mistake.
@@ -353,7 +402,9 @@ function diagnose(g: Grading, a: Answer, value: Tensor, others: [string, Scenari
   // Enough decimals for the tolerance, and at least one more than the answer has.
   const keep = Math.max(decimalsToKeep(candidate.value, a.tolerance), 1 - Math.round(Math.log10(rounded.unit)));
   const scalar = value.data.length === 1 ? { submitted: value.data[0], reference: candidate.value.data[0] } : {};
-  return { code: 'rounding', rounding: { unit: rounded.unit, keep, from: candidate.from, ...scalar } };
+  // Named as follow-through names them: only the earlier answers that the value follows from.
+  const from = candidate.sources && used(g, a, candidate.sources, (t) => matches(t, candidate.value, EXACT));
+  return { code: 'rounding', rounding: { unit: rounded.unit, keep, from, ...scalar } };
 }
 
 /** The contract's field order (key, submitted, expected, correct, ...), for readers of raw JSON. */

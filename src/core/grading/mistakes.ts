@@ -2,12 +2,13 @@
  * The common mistakes of hand-computed backprop, each defined as one change to the computation
  * (one op's local derivative replaced, or the update's sign), so that they are found on any
  * graph rather than by special cases per exercise. Which ops a mistake applies to comes from the
- * op table's roles (activation, product, squared error, power). A wrong answer that equals the
+ * op table's roles (activation, product, squared error, power), or one change to the answer's
+ * layout (a matrix transposed). A wrong answer that equals the
  * expected value recomputed with a mistake applied gets that mistake's diagnosis.
  */
 import { type LocalRule, contributions } from '../../engine/evaluate.js';
 import { type OpRole, opsWithRole } from '../../engine/ops.js';
-import { ARG_STRIDE, CONST, type Tape, opOf } from '../../engine/tape.js';
+import { ARG_STRIDE, CONST, type Tape, opOf, shapeOf } from '../../engine/tape.js';
 import { type Tensor, tensor } from '../../engine/tensor.js';
 import type { Target } from './keys.js';
 import type { Scenario } from './scenario.js';
@@ -19,6 +20,7 @@ export const diagnosisCodes = [
   'missing_input_factor',
   'loss_factor',
   'update_wrong_direction',
+  'transposed',
   'rounding',
   'unparseable',
   'not_finite',
@@ -35,12 +37,36 @@ export const DIAGNOSIS_DEFINITIONS: Record<DiagnosisCode, string> = {
   missing_input_factor: `The answer equals the value obtained when the local derivative of one product (${names('product')}) with respect to one factor leaves out the other factor (dL/dw = dL/du instead of dL/du * x).`,
   loss_factor: `The answer equals the value obtained when the local derivative of one squared error (${names('squared_error')}, or ${names('power')} with an exponent of 2) is doubled or halved: the factor 2 of the square lost or kept twice.`,
   update_wrong_direction: 'A step answer equals the param moved along the gradient instead of against it (w + lr * dL/dw).',
+  transposed:
+    'A matrix-valued answer (a value, a gradient, a step) equals the expected value transposed: its rows are the columns of the expected value (dL/dW written [n, m] where W is [m, n]), a change to the layout of the answer rather than to the computation. Tried on any key whose value is a matrix, against the true value and the value recomputed from the student\'s earlier answers; a square matrix equal to its own transpose is never diagnosed so. An answer of another shape earns no element credit.',
   rounding:
     "The answer agrees, within one unit of its own last written digit, with the expected value or with the value recomputed from the student's earlier answers (0.5 for 0.45017, 0.3 for 0.33427, '0,11' for 0.11142, 2.7 for 2.7183): rounded too coarsely. Or it equals, at its tolerance, the value recomputed from the student's rounded earlier answers (accepted within their tolerance though not exact, or themselves a rounding): rounding early carried into this step. The written digits are the answer's text, or for a JSON number its shortest round-trip form (String(x)); in a whole number without a decimal point, trailing zeros are placeholders (300 is rounded to the hundreds); a fraction is exact and never a rounding. When the unit of the last digit is larger than the value itself, the answer must be the value rounded to that unit, and not 0 (1 for 0.96 is a rounding, 1 or 0 for 0.45 is not). A mistake whose recomputation the answer matches at its tolerance, or rounds more closely, is diagnosed instead.",
   unparseable:
-    "The answer is not a number: write a decimal with '.' or ',' (0.25 or 0,25), an exponent (2.5e-3), or a fraction (1/4). A number that is not finite is unparseable too: text such as '1e999', 'Infinity', 'inf' or 'NaN', or a JSON number beyond float64 (1e999).",
+    "The answer is not a number: write a decimal with '.' or ',' (0.25 or 0,25), an exponent (2.5e-3), or a fraction (1/4). A number that is not finite is unparseable too: text such as '1e999', 'Infinity', 'inf' or 'NaN', or a JSON number beyond float64 (1e999). So is any other JSON value, each answer on its own while the others are graded: null, '' or [] (no answer given: an LMS's blank field), true/false, an object other than {value, tolerance}, a list nested deeper than rows, a text over 1000 characters.",
   not_finite:
     "The value the answer is compared with is not finite (it overflows, or is NaN), and no answer is credited against such a value: either the expected value itself, or the value recomputed from the student's earlier answers (follow-through), which those answers make overflow. A mistake or a rounding that explains the answer is diagnosed instead.",
+};
+
+/**
+ * The definitions in Brazilian Portuguese, with the tutorial's terms (derivada local, regra da
+ * cadeia, perda, taxa de aprendizado): GET /v1/ops under Accept-Language: pt-BR. Keep each in
+ * step with its English above.
+ */
+export const DIAGNOSIS_DEFINITIONS_PT: Record<DiagnosisCode, string> = {
+  sign_error: 'A resposta é igual ao valor esperado com o sinal trocado, ou ao valor obtido quando uma derivada local ao longo da regra da cadeia tem o sinal trocado.',
+  missing_activation_derivative: `A resposta é igual ao valor obtido quando a derivada local de uma ativação (${names('activation')}) é tomada como 1: o gradiente atravessou f sem mudar.`,
+  activation_instead_of_derivative: "A resposta é igual ao valor obtido quando a derivada local f'(z) de uma ativação é trocada pelo seu valor f(z).",
+  missing_input_factor: `A resposta é igual ao valor obtido quando a derivada local de um produto (${names('product')}) em relação a um fator deixa de fora o outro fator (dL/dw = dL/du em vez de dL/du * x).`,
+  loss_factor: `A resposta é igual ao valor obtido quando a derivada local de um erro ao quadrado (${names('squared_error')}, ou ${names('power')} com expoente 2) é dobrada ou dividida por dois: o fator 2 do quadrado foi perdido ou contado duas vezes.`,
+  update_wrong_direction: 'Uma resposta de passo de atualização é igual ao parâmetro movido no sentido do gradiente em vez de no sentido contrário (w + lr * dL/dw, com lr a taxa de aprendizado).',
+  transposed:
+    'Uma resposta que é uma matriz (um valor, um gradiente, um passo) é igual ao valor esperado transposto: as suas linhas são as colunas do valor esperado (dL/dW escrito [n, m] quando W é [m, n]), uma mudança na disposição da resposta e não no cálculo. Testado em toda chave cujo valor é uma matriz, contra o valor verdadeiro e contra o valor recalculado a partir das respostas anteriores do aluno; uma matriz quadrada igual à sua transposta nunca recebe esse diagnóstico. Uma resposta de outra forma não ganha crédito por elemento.',
+  rounding:
+    "A resposta concorda, a menos de uma unidade do seu último algarismo escrito, com o valor esperado ou com o valor recalculado a partir das respostas anteriores do aluno (0.5 para 0.45017, 0.3 para 0.33427, '0,11' para 0.11142, 2.7 para 2.7183): arredondada de forma grosseira demais. Ou é igual, dentro da sua tolerância, ao valor recalculado a partir das respostas anteriores arredondadas do aluno (aceitas dentro da tolerância, mas não exatas, ou elas mesmas um arredondamento): o arredondamento feito cedo se propagou até este passo. Os algarismos escritos são o texto da resposta, ou, para um número JSON, a sua forma mais curta que o reproduz (String(x)); num número inteiro sem ponto decimal, os zeros finais só marcam a posição (300 está arredondado às centenas); uma fração é exata e nunca é um arredondamento. Quando a unidade do último algarismo é maior que o próprio valor, a resposta deve ser o valor arredondado a essa unidade, e não 0 (1 para 0.96 é um arredondamento; 1 ou 0 para 0.45 não é). Um erro cujo recálculo a resposta reproduz dentro da sua tolerância, ou que ela arredonda mais de perto, recebe esse diagnóstico no lugar deste.",
+  unparseable:
+    "A resposta não é um número: escreva um decimal com '.' ou ',' (0.25 ou 0,25), um expoente (2.5e-3) ou uma fração (1/4). Um número que não é finito também não pode ser lido: textos como '1e999', 'Infinity', 'inf' ou 'NaN', ou um número JSON além do float64 (1e999). Também não pode ser lido nenhum outro valor JSON, cada resposta por si, enquanto as outras são corrigidas: null, '' ou [] (nenhuma resposta dada: o campo em branco de um LMS), true/false, um objeto que não seja {value, tolerance}, uma lista aninhada além de linhas, um texto de mais de 1000 caracteres.",
+  not_finite:
+    'O valor com que a resposta é comparada não é finito (estoura, ou é NaN), e nenhuma resposta recebe crédito contra um valor assim: seja o próprio valor esperado, seja o valor recalculado a partir das respostas anteriores do aluno (follow-through), que essas respostas fazem estourar. Um erro ou um arredondamento que explique a resposta recebe esse diagnóstico no lugar deste.',
 };
 
 /** An alternative expected value: the computation with one mistake applied. */
@@ -60,6 +86,14 @@ export const MAX_NODES_FOR_NODE_MISTAKES = 200;
 
 const negated = (t: Tensor): Tensor => tensor(t.shape, t.data.map((v) => -v));
 
+/** [m, n] -> [n, m]. */
+function transpose(t: Tensor): Tensor {
+  const [m, n] = t.shape;
+  const out = new Float64Array(t.data.length);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = t.data[i * n + j];
+  return tensor([n, m], out);
+}
+
 /** Replaces the local rule of one node: the other nodes keep theirs. */
 const at = (slot: number, rule: LocalRule): Scenario => ({ override: (s) => (s === slot ? rule : undefined) });
 
@@ -67,6 +101,9 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
   const variants: Variant[] = [];
   if (target.kind === 'step') variants.push({ code: 'update_wrong_direction', scenario: { updateSign: -1 } });
   variants.push({ code: 'sign_error', transform: negated });
+  // A matrix written with its rows and columns swapped: a change of the answer's layout.
+  const shape = shapeOf(tape, target.kind === 'value' || target.kind === 'step' ? target.slot : target.wrt);
+  if (shape.length === 2 && shape[0] * shape[1] > 1) variants.push({ code: 'transposed', transform: transpose });
   const throughGradients = target.kind === 'derivative' || target.kind === 'step';
   if (!throughGradients || tape.nodeCount > MAX_NODES_FOR_NODE_MISTAKES) return variants;
 

@@ -5,11 +5,59 @@
  * a number that is not finite: text such as "1e999", "Infinity", "inf" or "NaN", or a JSON number
  * beyond float64 (1e999 parses to Infinity), since an infinite answer would equal an infinite
  * expected value and earn credit for nothing.
+ *
+ * Any JSON value is an answer: an LMS sends `null`, `true`, `{}` or `[]` for a field left blank,
+ * and that one answer is unparseable, not the whole submission. A text is read up to
+ * MAX_ANSWER_TEXT_LENGTH characters; a longer one is unparseable.
  */
 import { type Tensor, tensor } from '../../engine/tensor.js';
+import { QUOTE_LENGTH, quote } from '../locale.js';
 
-type RawScalar = number | string;
+/** Text long enough for any number a student writes (every digit of a float64 is about 770). */
+export const MAX_ANSWER_TEXT_LENGTH = 1000;
+
+/**
+ * Part of an answer that is no number, text, true/false, null or list of those: an object, or a
+ * list nested deeper than rows. Only its JSON text is kept, cut at QUOTE_LENGTH characters, so
+ * that no answer is echoed, cloned to a worker or walked deeper than a matrix.
+ */
+export interface OddPart {
+  odd: 'object' | 'nested';
+  text: string;
+}
+type RawScalar = number | string | boolean | null | OddPart;
 export type RawAnswer = RawScalar | RawScalar[] | RawScalar[][];
+
+export const isOddPart = (v: unknown): v is OddPart => typeof v === 'object' && v !== null && !Array.isArray(v) && 'odd' in v;
+
+/** The JSON text of a value, cut after QUOTE_LENGTH characters: it never walks deeper than that. */
+function jsonStart(v: unknown): string {
+  let out = '';
+  const write = (x: unknown): void => {
+    if (out.length > QUOTE_LENGTH) return;
+    if (Array.isArray(x) || (typeof x === 'object' && x !== null)) {
+      const array = Array.isArray(x);
+      out += array ? '[' : '{';
+      let first = true;
+      for (const [k, e] of Object.entries(x)) {
+        if (out.length > QUOTE_LENGTH) return;
+        out += `${first ? '' : ','}${array ? '' : `${JSON.stringify(quote(k))}:`}`;
+        first = false;
+        write(e);
+      }
+      out += array ? ']' : '}';
+    } else out += typeof x === 'string' ? JSON.stringify(quote(x)) : (JSON.stringify(x) ?? 'null');
+  };
+  write(v);
+  return quote(out);
+}
+
+/** An answer as sent, held as a scalar, a list or rows: anything else in it becomes an OddPart. */
+export function boundedAnswer(v: unknown, depth = 0): RawAnswer {
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
+  if (Array.isArray(v) && depth < 2) return v.map((e) => boundedAnswer(e, depth + 1)) as RawAnswer;
+  return { odd: Array.isArray(v) ? 'nested' : 'object', text: jsonStart(v) };
+}
 
 const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$/;
 const FRACTION = /^([+-]?\d+)\s*\/\s*(\d+)$/;
@@ -19,7 +67,7 @@ const NON_FINITE = /^([+-]?)(?:inf|infinity|∞|nan)$/i;
 /** The number the answer says, finite or not; undefined when it says none. */
 function readScalar(raw: unknown): number | undefined {
   if (typeof raw === 'number') return raw;
-  if (typeof raw !== 'string') return undefined;
+  if (typeof raw !== 'string' || raw.length > MAX_ANSWER_TEXT_LENGTH) return undefined;
   const text = raw.trim().replace(/\u2212/g, '-'); // a typographic minus pasted from a document
   if (DECIMAL.test(text)) return Number(text.replace(',', '.'));
   const f = FRACTION.exec(text);

@@ -12,7 +12,7 @@
  *   last digit counts too: 0.3 for 0.334, 0.12 for 0.1114), or the unit is larger than |v| and s
  *   is v rounded to that unit, |s - v| <= unit / 2 (1 for 0.96; not 1 for 0.45, nor 0).
  */
-import type { Tensor } from '../../engine/tensor.js';
+import { type Tensor, sameShape } from '../../engine/tensor.js';
 import type { RawAnswer } from './numbers.js';
 import { type Tolerance, allowance, within } from './tolerance.js';
 
@@ -58,7 +58,8 @@ export interface Rounded {
  */
 export function roundingOf(raw: RawAnswer, value: Tensor, reference: Tensor, tolerance: Tolerance): Rounded | undefined {
   const written = writtenElements(raw);
-  if (written.length !== value.data.length || reference.data.length !== value.data.length) return undefined;
+  // Shapes count: a value of another shape is rounded by no answer, whatever its elements.
+  if (written.length !== value.data.length || !sameShape(reference.shape, value.shape)) return undefined;
   let unit = 0, distance = 0;
   for (let i = 0; i < value.data.length; i++) {
     const s = value.data[i], v = reference.data[i];
