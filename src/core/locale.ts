@@ -15,6 +15,12 @@ export const say = (en: string, pt: string): Localized => ({ en, 'pt-BR': pt });
 /** A text built the same way in each language from localized parts: `inEach((l) => `${a[l]}: ${b[l]}`)`. */
 export const inEach = (write: (locale: Locale) => string): Localized => ({ en: write('en'), 'pt-BR': write('pt-BR') });
 
+/**
+ * A count and its noun, singular for exactly 1 (both languages use the singular for 1 only):
+ * `plural(n, 'element', 'elements')` -> `1 element`, `3 elements`; `plural(0, 'nó', 'nós')` -> `0 nós`.
+ */
+export const plural = (n: number | bigint, one: string, many: string): string => `${n} ${Number(n) === 1 ? one : many}`;
+
 /** `pt-BR,pt;q=0.9,en;q=0.8` -> the supported language with the highest weight; English by default. */
 export function localeFrom(acceptLanguage: string | undefined): Locale {
   if (!acceptLanguage) return 'en';

@@ -8,7 +8,7 @@
  * result into `out`, and `vjp(g, x, y, gx, p)` adds g · dy/dx_j into `gx[j]` for every arg (so a
  * value used twice gets both contributions). `p` is the op's attr (ops have at most one).
  */
-import { type Localized, say } from '../core/locale.js';
+import { type Localized, plural, say } from '../core/locale.js';
 import { type BroadcastWalk, broadcastShape, broadcastWalk, rowsCols } from './broadcast.js';
 import { addRowDots, logSoftmaxRow, softmaxRow, transposed } from './linalg.js';
 import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.js';
@@ -16,8 +16,12 @@ import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.
 export interface AttrDef {
   readonly name: string;
   readonly default: number;
-  readonly description: string;
+  readonly description: Localized;
 }
+
+/** Catalogue text: math alone reads the same in both languages; words are written in each (`say`). */
+type Text = string | Localized;
+const inBoth = (text: Text): Localized => (typeof text === 'string' ? say(text, text) : text);
 
 export type OpKind = 'elementwise' | 'binary' | 'reduction' | 'linear_algebra' | 'last_axis' | 'loss';
 
@@ -40,8 +44,10 @@ export interface OpDef {
   readonly kind: OpKind;
   readonly args: readonly string[];
   readonly attrs: readonly [] | readonly [AttrDef];
-  readonly formula: string;
-  readonly derivative: string;
+  /** What the op computes, in words, as GET /v1/ops shows it. */
+  readonly description: Localized;
+  readonly formula: Localized;
+  readonly derivative: Localized;
   /** Not differentiable at 0: the gradient there follows PyTorch's convention. */
   readonly kinkAtZero?: boolean;
   readonly role?: OpRole;
@@ -75,8 +81,9 @@ const elementwiseCost = (shapes: readonly Shape[], out: Shape): number => shapes
 // Builders for the families of ops: one formula pair per op, the loops written once.
 
 interface RuleText {
-  formula: string;
-  derivative: string;
+  description: Localized;
+  formula: Text;
+  derivative: Text;
   kinkAtZero?: boolean;
 }
 
@@ -96,8 +103,9 @@ function unary<const R extends OpRole | undefined = undefined>(rule: UnaryRule<R
     kind: 'elementwise',
     args: ['a'],
     attrs: rule.attr ? [rule.attr] : [],
-    formula: rule.formula,
-    derivative: rule.derivative,
+    description: rule.description,
+    formula: inBoth(rule.formula),
+    derivative: inBoth(rule.derivative),
     kinkAtZero: rule.kinkAtZero,
     role: rule.role as R,
     shape: ([a]) => a,
@@ -129,8 +137,9 @@ function binary<const R extends OpRole | undefined = undefined>(rule: BinaryRule
     kind: 'binary',
     args: ['a', 'b'],
     attrs: [],
-    formula: rule.formula,
-    derivative: rule.derivative,
+    description: rule.description,
+    formula: inBoth(rule.formula),
+    derivative: inBoth(rule.derivative),
     role: rule.role as R,
     shape: ([a, b]) =>
       broadcastShape(a, b) ??
@@ -180,8 +189,9 @@ function pairLoss<const R extends OpRole | undefined = undefined>(rule: PairLoss
     kind: 'loss',
     args: ['p', 'y'],
     attrs: [],
-    formula: rule.formula,
-    derivative: rule.derivative,
+    description: rule.description,
+    formula: inBoth(rule.formula),
+    derivative: inBoth(rule.derivative),
     role: rule.role as R,
     shape: ([p, y]) =>
       broadcastShape(p, y)
@@ -234,8 +244,9 @@ function lastAxis<const R extends OpRole | undefined = undefined>(rule: RowRule<
     kind: 'last_axis',
     args: ['a'],
     attrs: [],
-    formula: rule.formula,
-    derivative: rule.derivative,
+    description: rule.description,
+    formula: inBoth(rule.formula),
+    derivative: inBoth(rule.derivative),
     role: rule.role as R,
     shape: ([a]) => a,
     cost: elementwiseCost,
@@ -269,14 +280,15 @@ function lastAxis<const R extends OpRole | undefined = undefined>(rule: RowRule<
 }
 
 /** sum and mean: the sum of all the elements divided by `divisor(n)`, each element's derivative the same. */
-function reduction(formula: string, derivative: string, divisor: (n: number) => number): Op<'reduction', undefined> {
+function reduction(description: Localized, formula: Text, derivative: Text, divisor: (n: number) => number): Op<'reduction', undefined> {
   return {
     kind: 'reduction',
     role: undefined,
     args: ['a'],
     attrs: [],
-    formula,
-    derivative,
+    description,
+    formula: inBoth(formula),
+    derivative: inBoth(derivative),
     shape: () => [],
     cost: elementwiseCost,
     forward: ([a], out) => {
@@ -309,21 +321,21 @@ function matmulDims(a: Shape, b: Shape): [number, number, number] {
 // ---------------------------------------------------------------------------------------------
 
 export const ops = {
-  add: binary({
+  add: binary({ description: say('Elementwise sum, with NumPy broadcasting', 'Soma elemento a elemento, com broadcasting como no NumPy'),
     formula: 'a + b',
-    derivative: 'dy/da = 1, dy/db = 1 (summed over broadcast axes)',
+    derivative: say('dy/da = 1, dy/db = 1 (summed over broadcast axes)', 'dy/da = 1, dy/db = 1 (somadas sobre os eixos do broadcasting)'),
     f: (a, b) => a + b,
     da: () => 1,
     db: () => 1,
   }),
-  sub: binary({
+  sub: binary({ description: say('Elementwise difference, with broadcasting', 'Diferença elemento a elemento, com broadcasting'),
     formula: 'a - b',
     derivative: 'dy/da = 1, dy/db = -1',
     f: (a, b) => a - b,
     da: () => 1,
     db: () => -1,
   }),
-  mul: binary({
+  mul: binary({ description: say('Elementwise product, with broadcasting (for a dot or matrix product, use matmul)', 'Produto elemento a elemento, com broadcasting (para o produto escalar ou de matrizes, use matmul)'),
     formula: 'a * b',
     derivative: 'dy/da = b, dy/db = a',
     role: 'product',
@@ -331,64 +343,64 @@ export const ops = {
     da: (_, b) => b,
     db: (a) => a,
   }),
-  div: binary({
+  div: binary({ description: say('Elementwise quotient, with broadcasting', 'Quociente elemento a elemento, com broadcasting'),
     formula: 'a / b',
     derivative: 'dy/da = 1 / b, dy/db = -a / b^2',
     f: (a, b) => a / b,
     da: (_, b) => 1 / b,
     db: (a, b) => -a / (b * b),
   }),
-  pow: binary({
+  pow: binary({ description: say('Elementwise power a to the b, with broadcasting', 'Potência elemento a elemento, a elevado a b, com broadcasting'),
     formula: 'a ^ b',
-    derivative: 'dy/da = b * a^(b-1) (0 where b = 0), dy/db = y * ln(a) (0 where a = 0 and b >= 0)',
+    derivative: say('dy/da = b * a^(b-1) (0 where b = 0), dy/db = y * ln(a) (0 where a = 0 and b >= 0)', 'dy/da = b * a^(b-1) (0 onde b = 0), dy/db = y * ln(a) (0 onde a = 0 e b >= 0)'),
     role: 'power',
     f: (a, b) => Math.pow(a, b),
     da: (a, b) => (b === 0 ? 0 : b * Math.pow(a, b - 1)),
     db: (a, b, y) => (a === 0 && b >= 0 ? 0 : y * Math.log(a)),
   }),
 
-  neg: unary({ formula: '-a', derivative: 'dy/da = -1', f: (x) => -x, df: () => -1 }),
-  exp: unary({ formula: 'e^a', derivative: 'dy/da = e^a = y', f: Math.exp, df: (_, y) => y }),
-  log: unary({ formula: 'ln(a)', derivative: 'dy/da = 1 / a', f: Math.log, df: (x) => 1 / x }),
-  sqrt: unary({ formula: 'sqrt(a)', derivative: 'dy/da = 1 / (2 * sqrt(a)) = 1 / (2y)', f: Math.sqrt, df: (_, y) => 1 / (2 * y) }),
-  abs: unary({
+  neg: unary({ description: say('The opposite of each element', 'O oposto de cada elemento'), formula: '-a', derivative: 'dy/da = -1', f: (x) => -x, df: () => -1 }),
+  exp: unary({ description: say('The exponential of each element', 'A exponencial de cada elemento'), formula: 'e^a', derivative: 'dy/da = e^a = y', f: Math.exp, df: (_, y) => y }),
+  log: unary({ description: say('The natural logarithm of each element', 'O logaritmo natural de cada elemento'), formula: 'ln(a)', derivative: 'dy/da = 1 / a', f: Math.log, df: (x) => 1 / x }),
+  sqrt: unary({ description: say('The square root of each element', 'A raiz quadrada de cada elemento'), formula: 'sqrt(a)', derivative: 'dy/da = 1 / (2 * sqrt(a)) = 1 / (2y)', f: Math.sqrt, df: (_, y) => 1 / (2 * y) }),
+  abs: unary({ description: say('The absolute value of each element (not differentiable at 0)', 'O valor absoluto de cada elemento (não derivável em 0)'),
     formula: '|a|',
-    derivative: 'dy/da = sign(a), with sign(0) = 0 as in PyTorch',
+    derivative: say('dy/da = sign(a), with sign(0) = 0 as in PyTorch', 'dy/da = sign(a), com sign(0) = 0 como no PyTorch'),
     kinkAtZero: true,
     f: Math.abs,
     df: (x) => Math.sign(x),
   }),
-  square: unary({ formula: 'a^2', derivative: 'dy/da = 2a', role: 'squared_error', f: (x) => x * x, df: (x) => 2 * x }),
-  sin: unary({ formula: 'sin(a)', derivative: 'dy/da = cos(a)', f: Math.sin, df: (x) => Math.cos(x) }),
-  cos: unary({ formula: 'cos(a)', derivative: 'dy/da = -sin(a)', f: Math.cos, df: (x) => -Math.sin(x) }),
-  tanh: unary({ formula: 'tanh(a)', derivative: 'dy/da = 1 - tanh(a)^2 = 1 - y^2', role: 'activation', f: Math.tanh, df: (_, y) => 1 - y * y }),
-  sigmoid: unary({
+  square: unary({ description: say('The square of each element', 'O quadrado de cada elemento'), formula: 'a^2', derivative: 'dy/da = 2a', role: 'squared_error', f: (x) => x * x, df: (x) => 2 * x }),
+  sin: unary({ description: say('The sine of each element, in radians', 'O seno de cada elemento, em radianos'), formula: 'sin(a)', derivative: 'dy/da = cos(a)', f: Math.sin, df: (x) => Math.cos(x) }),
+  cos: unary({ description: say('The cosine of each element, in radians', 'O cosseno de cada elemento, em radianos'), formula: 'cos(a)', derivative: 'dy/da = -sin(a)', f: Math.cos, df: (x) => -Math.sin(x) }),
+  tanh: unary({ description: say('The hyperbolic tangent of each element: an activation', 'A tangente hiperbólica de cada elemento: uma ativação'), formula: 'tanh(a)', derivative: 'dy/da = 1 - tanh(a)^2 = 1 - y^2', role: 'activation', f: Math.tanh, df: (_, y) => 1 - y * y }),
+  sigmoid: unary({ description: say('The logistic sigmoid σ of each element: an activation', 'A sigmoide logística σ de cada elemento: uma ativação'),
     formula: '1 / (1 + e^(-a))',
     derivative: 'dy/da = sigmoid(a) * (1 - sigmoid(a)) = y(1 - y)',
     role: 'activation',
     f: sigmoid,
     df: (_, y) => y * (1 - y),
   }),
-  relu: unary({
+  relu: unary({ description: say('The rectified linear unit of each element: an activation', 'A unidade linear retificada (ReLU) de cada elemento: uma ativação'),
     formula: 'max(a, 0)',
-    derivative: "dy/da = 1 if a > 0 else 0 (relu'(0) = 0 as in PyTorch)",
+    derivative: say("dy/da = 1 if a > 0 else 0 (relu'(0) = 0 as in PyTorch)", "dy/da = 1 se a > 0, senão 0 (relu'(0) = 0 como no PyTorch)"),
     role: 'activation',
     kinkAtZero: true,
     f: (x) => (x > 0 ? x : 0),
     df: (x) => (x > 0 ? 1 : 0),
   }),
-  leaky_relu: unary({
-    formula: 'a if a > 0 else alpha * a',
-    derivative: "dy/da = 1 if a > 0 else alpha (leaky_relu'(0) = alpha as in PyTorch)",
+  leaky_relu: unary({ description: say('A ReLU with a small slope alpha for negative inputs: an activation', 'Uma ReLU com uma pequena inclinação alpha para entradas negativas: uma ativação'),
+    formula: say('a if a > 0 else alpha * a', 'a se a > 0, senão alpha * a'),
+    derivative: say("dy/da = 1 if a > 0 else alpha (leaky_relu'(0) = alpha as in PyTorch)", "dy/da = 1 se a > 0, senão alpha (leaky_relu'(0) = alpha como no PyTorch)"),
     role: 'activation',
-    attr: { name: 'alpha', default: 0.01, description: 'slope for a <= 0' },
+    attr: { name: 'alpha', default: 0.01, description: say('slope for a <= 0', 'inclinação para a <= 0') },
     kinkAtZero: true,
     f: (x, alpha) => (x > 0 ? x : alpha * x),
     df: (x, _, alpha) => (x > 0 ? 1 : alpha),
   }),
-  softplus: unary({
-    formula: 'ln(1 + e^a), or a where a > 20 (PyTorch threshold)',
-    derivative: 'dy/da = sigmoid(a) = e^a / (1 + e^a), or 1 where a > 20',
+  softplus: unary({ description: say('A smooth ReLU: an activation', 'Uma ReLU suave: uma ativação'),
+    formula: say('ln(1 + e^a), or a where a > 20 (PyTorch threshold)', 'ln(1 + e^a), ou a onde a > 20 (o limiar do PyTorch)'),
+    derivative: say('dy/da = sigmoid(a) = e^a / (1 + e^a), or 1 where a > 20', 'dy/da = sigmoid(a) = e^a / (1 + e^a), ou 1 onde a > 20'),
     role: 'activation',
     f: (x) => (x > SOFTPLUS_THRESHOLD ? x : Math.log1p(Math.exp(x))),
     df: (x) => {
@@ -397,17 +409,18 @@ export const ops = {
       return z / (z + 1);
     },
   }),
-  identity: unary({ formula: 'a', derivative: 'dy/da = 1', role: 'activation', f: (x) => x, df: () => 1 }),
+  identity: unary({ description: say('The input unchanged: the activation of a linear output', 'A própria entrada, sem mudança: a ativação de uma saída linear'), formula: 'a', derivative: 'dy/da = 1', role: 'activation', f: (x) => x, df: () => 1 }),
 
-  sum: reduction('sum of all elements of a (a scalar)', 'dy/da_i = 1', () => 1),
-  mean: reduction('mean of all elements of a (a scalar)', 'dy/da_i = 1 / n', (n) => n),
+  sum: reduction(say('The sum of all the elements: a scalar', 'A soma de todos os elementos: um escalar'), say('sum of all elements of a (a scalar)', 'soma de todos os elementos de a (um escalar)'), 'dy/da_i = 1', () => 1),
+  mean: reduction(say('The mean of all the elements: a scalar', 'A média de todos os elementos: um escalar'), say('mean of all elements of a (a scalar)', 'média de todos os elementos de a (um escalar)'), 'dy/da_i = 1 / n', (n) => n),
 
   matmul: {
     kind: 'linear_algebra',
+    description: say('The matrix product, as NumPy\'s matmul (the dot product of two vectors)', 'O produto de matrizes, como o matmul do NumPy (o produto escalar de dois vetores)'),
     args: ['a', 'b'],
     attrs: [],
-    formula: 'a @ b as NumPy matmul: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]',
-    derivative: 'dL/da = g @ b^T, dL/db = a^T @ g (vectors read as a row of a, a column of b)',
+    formula: say('a @ b as NumPy matmul: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]', 'a @ b como o matmul do NumPy: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]'),
+    derivative: say('dL/da = g @ b^T, dL/db = a^T @ g (vectors read as a row of a, a column of b)', 'dL/da = g @ b^T, dL/db = a^T @ g (vetores lidos como uma linha de a, uma coluna de b)'),
     role: 'product',
     shape: ([a, b]) => {
       if (a.length === 0 || b.length === 0) {
@@ -418,10 +431,9 @@ export const ops = {
       }
       const n = a[a.length - 1];
       if (n !== b[0]) {
-        const s = (k: number): string => (k === 1 ? '' : 's');
         return say(
-          `inner dimensions differ: a ${shapeText(a)} has ${n} column${s(n)}, b ${shapeText(b)} has ${b[0]} row${s(b[0])}`,
-          `as dimensões internas diferem: a ${shapeText(a)} tem ${n} coluna${s(n)}, b ${shapeText(b)} tem ${b[0]} linha${s(b[0])}`,
+          `inner dimensions differ: a ${shapeText(a)} has ${plural(n, 'column', 'columns')}, b ${shapeText(b)} has ${plural(b[0], 'row', 'rows')}`,
+          `as dimensões internas diferem: a ${shapeText(a)} tem ${plural(n, 'coluna', 'colunas')}, b ${shapeText(b)} tem ${plural(b[0], 'linha', 'linhas')}`,
         );
       }
       return [...a.slice(0, -1), ...b.slice(1)];
@@ -445,10 +457,11 @@ export const ops = {
   },
   transpose: {
     kind: 'linear_algebra',
+    description: say('The transpose of a matrix', 'A transposta de uma matriz'),
     args: ['a'],
     attrs: [],
-    formula: 'a^T of a matrix',
-    derivative: 'dL/da = g^T',
+    formula: say('a^T of a matrix', 'a^T de uma matriz'),
+    derivative: inBoth('dL/da = g^T'),
     shape: ([a]) => (a.length === 2 ? [a[1], a[0]] : say(`transpose needs a matrix, got ${shapeText(a)}`, `transpose precisa de uma matriz, recebeu ${shapeText(a)}`)),
     cost: elementwiseCost,
     forward: ([a], out) => {
@@ -462,18 +475,19 @@ export const ops = {
   },
   linear: {
     kind: 'linear_algebra',
+    description: say('A dense layer before its activation, as PyTorch\'s nn.Linear', 'Uma camada densa antes da ativação, como o nn.Linear do PyTorch'),
     args: ['x', 'W', 'b'],
     attrs: [],
-    formula: 'x @ W^T + b, with W of shape [n_out, n_in] (PyTorch nn.Linear); x is [n_in] or a batch [B, n_in]',
-    derivative: 'dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g summed over the batch',
+    formula: say('x @ W^T + b, with W of shape [n_out, n_in] (PyTorch nn.Linear); x is [n_in] or a batch [B, n_in]', 'x @ W^T + b, com W de forma [n_out, n_in] (nn.Linear do PyTorch); x é [n_in] ou um lote [B, n_in]'),
+    derivative: say('dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g summed over the batch', 'dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g somado sobre o lote'),
     role: 'product',
     shape: ([x, W, b]) => {
       if (W.length !== 2) return say(`W must be a matrix [n_out, n_in], got ${shapeText(W)}`, `W deve ser uma matriz [n_out, n_in], recebeu ${shapeText(W)}`);
       const [nOut, nIn] = W;
       if (x.length === 0 || x[x.length - 1] !== nIn) {
         return say(
-          `x ${shapeText(x)} does not fit W ${shapeText(W)}: x needs ${nIn} features in its last axis`,
-          `x ${shapeText(x)} não combina com W ${shapeText(W)}: x precisa de ${nIn} ${nIn === 1 ? 'valor' : 'valores'} no último eixo (um por entrada da camada)`,
+          `x ${shapeText(x)} does not fit W ${shapeText(W)}: x needs ${plural(nIn, 'feature', 'features')} in its last axis`,
+          `x ${shapeText(x)} não combina com W ${shapeText(W)}: x precisa de ${plural(nIn, 'valor', 'valores')} no último eixo (um por entrada da camada)`,
         );
       }
       if (!(b.length === 0 || (b.length === 1 && b[0] === nOut))) {
@@ -502,9 +516,9 @@ export const ops = {
     },
   },
 
-  softmax: lastAxis({
-    formula: 'e^(a_j - max a) / sum_k e^(a_k - max a), along the last axis',
-    derivative: 'dL/da = y * (g - sum(g * y)), per row',
+  softmax: lastAxis({ description: say('Probabilities from scores, along the last axis: an activation', 'Probabilidades a partir de escores, ao longo do último eixo: uma ativação'),
+    formula: say('e^(a_j - max a) / sum_k e^(a_k - max a), along the last axis', 'e^(a_j - max a) / sum_k e^(a_k - max a), ao longo do último eixo'),
+    derivative: say('dL/da = y * (g - sum(g * y)), per row', 'dL/da = y * (g - sum(g * y)), por linha'),
     role: 'activation',
     forward: softmaxRow,
     vjp: (g, y, out) => {
@@ -513,9 +527,9 @@ export const ops = {
       for (let j = 0; j < y.length; j++) out[j] = y[j] * (g[j] - dot);
     },
   }),
-  log_softmax: lastAxis({
-    formula: 'a_j - logsumexp(a), along the last axis (log-sum-exp with the max subtracted)',
-    derivative: 'dL/da = g - softmax(a) * sum(g), per row',
+  log_softmax: lastAxis({ description: say('The logarithm of softmax, computed stably', 'O logaritmo do softmax, calculado de forma estável'),
+    formula: say('a_j - logsumexp(a), along the last axis (log-sum-exp with the max subtracted)', 'a_j - logsumexp(a), ao longo do último eixo (log-sum-exp com o máximo subtraído)'),
+    derivative: say('dL/da = g - softmax(a) * sum(g), per row', 'dL/da = g - softmax(a) * sum(g), por linha'),
     forward: logSoftmaxRow,
     vjp: (g, y, out) => {
       let sg = 0;
@@ -524,7 +538,7 @@ export const ops = {
     },
   }),
 
-  half_squared_error: pairLoss({
+  half_squared_error: pairLoss({ description: say('Half the sum of the squared errors: the tutorial\'s loss', 'Metade da soma dos erros ao quadrado: a perda do tutorial'),
     formula: '0.5 * sum((p - y)^2)',
     derivative: 'dL/dp = p - y, dL/dy = -(p - y)',
     role: 'squared_error',
@@ -533,7 +547,7 @@ export const ops = {
     dp: (p, y) => p - y,
     dy: (p, y) => y - p,
   }),
-  mse: pairLoss({
+  mse: pairLoss({ description: say('The mean squared error: a loss', 'O erro quadrático médio: uma perda'),
     formula: 'mean((p - y)^2)',
     derivative: 'dL/dp = 2(p - y) / n, dL/dy = -2(p - y) / n',
     role: 'squared_error',
@@ -542,8 +556,8 @@ export const ops = {
     dp: (p, y) => 2 * (p - y),
     dy: (p, y) => 2 * (y - p),
   }),
-  bce: pairLoss({
-    formula: 'mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p in [0, 1]',
+  bce: pairLoss({ description: say('Binary cross-entropy of probabilities: a loss', 'Entropia cruzada binária de probabilidades: uma perda'),
+    formula: say('mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p in [0, 1]', 'mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p em [0, 1]'),
     derivative: 'dL/dp = (p - y) / max(p(1 - p), 1e-12) / n, dL/dy = (ln(1 - p) - ln p) / n',
     reduce: 'mean',
     check: (p) =>
@@ -554,7 +568,7 @@ export const ops = {
     dp: (p, y) => (p - y) / Math.max((1 - p) * p, BCE_EPSILON),
     dy: (p) => Math.log1p(-p) - Math.log(p),
   }),
-  bce_with_logits: pairLoss({
+  bce_with_logits: pairLoss({ description: say('Binary cross-entropy of logits, the sigmoid included and computed stably: a loss', 'Entropia cruzada binária de logits, com a sigmoide incluída e calculada de forma estável: uma perda'),
     formula: 'mean(max(z, 0) - z * y + ln(1 + e^(-|z|)))',
     derivative: 'dL/dz = (sigmoid(z) - y) / n, dL/dy = -z / n',
     reduce: 'mean',
@@ -564,10 +578,11 @@ export const ops = {
   }),
   softmax_cross_entropy: {
     kind: 'loss',
+    description: say('Cross-entropy of softmax(logits) against target probabilities: a loss', 'Entropia cruzada de softmax(logits) contra as probabilidades-alvo: uma perda'),
     args: ['logits', 'y'],
     attrs: [],
-    formula: 'mean over rows of -sum_j(y_j * log_softmax(logits)_j); y holds probabilities (one-hot)',
-    derivative: 'dL/dlogits = (softmax(logits) * sum(y) - y) / rows, dL/dy = -log_softmax(logits) / rows',
+    formula: say('mean over rows of -sum_j(y_j * log_softmax(logits)_j); y holds probabilities (one-hot)', 'média sobre as linhas de -sum_j(y_j * log_softmax(logits)_j); y contém probabilidades (one-hot)'),
+    derivative: say('dL/dlogits = (softmax(logits) * sum(y) - y) / rows, dL/dy = -log_softmax(logits) / rows', 'dL/dlogits = (softmax(logits) * sum(y) - y) / linhas, dL/dy = -log_softmax(logits) / linhas'),
     shape: ([z, y]) =>
       z.length === 0 ? say('logits must be a vector or a matrix (one row an example)', 'logits deve ser um vetor ou uma matriz (uma linha por exemplo)')
       : sameShape(z, y) ? []

@@ -1,4 +1,4 @@
-import { say } from '../core/locale.js';
+import { plural, say } from '../core/locale.js';
 import { specError } from './errors.js';
 
 /** `[]` scalar, `[n]` vector, `[m, n]` matrix: the contract's ranks 0 to 2. */
@@ -70,8 +70,8 @@ export function fromJson(value: unknown, path: string): Tensor {
         'INVALID_VALUE',
         `${path}[${i}]`,
         say(
-          `has ${row.length} elements but row 0 has ${cols}: a matrix must be rectangular and non-empty`,
-          `tem ${row.length} ${row.length === 1 ? 'elemento' : 'elementos'}, mas a linha 0 tem ${cols}: uma matriz deve ser retangular e não vazia`,
+          `has ${plural(row.length, 'element', 'elements')} but row 0 has ${cols}: a matrix must be rectangular and non-empty`,
+          `tem ${plural(row.length, 'elemento', 'elementos')}, mas a linha 0 tem ${cols}: uma matriz deve ser retangular e não vazia`,
         ),
       );
     }

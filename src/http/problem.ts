@@ -163,7 +163,7 @@ export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): P
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problem(locale, 400, 'MALFORMED_JSON', say('the body is empty: send a JSON object', 'o corpo está vazio: envie um objeto JSON'));
   }
-  if (error instanceof SyntaxError || fe.statusCode === 400) return problem(locale, 400, 'MALFORMED_JSON', jsonSyntaxMessage(error.message));
+  if (error instanceof SyntaxError || fe.statusCode === 400) return problem(locale, 400, 'MALFORMED_JSON', jsonSyntaxMessage(error));
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = fe.code ?? 'CLIENT_ERROR';
     return problem(locale, fe.statusCode, code, say(error.message, `a requisição foi recusada (${code}, status ${fe.statusCode})`));

@@ -7,7 +7,7 @@
  * The formulas as the exercise statements print them read the same (`u = w·x`, `σ(z)`,
  * `L = ½·(y_hat − y)²`, `ln(x)`); any other symbol is refused with a hint, in both languages.
  */
-import { type Localized, quote, say } from '../core/locale.js';
+import { type Localized, plural, quote, say } from '../core/locale.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { specError } from '../engine/errors.js';
 import { type OpDef, lookupOp } from '../engine/ops.js';
@@ -221,15 +221,13 @@ const isToken = (t: Token, paren: '(' | ')'): boolean => t.kind === paren && t.t
 /** A parsed operand: a node id or name, or a number literal. */
 type Operand = string | number;
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** `leaky_relu takes 1 argument and up to 1 attr (alpha), got 3`, in each language. */
 function signature(name: string, def: OpDef, count: number): Localized {
   const names = def.attrs.map((a) => a.name).join(', ');
   const k = def.attrs.length, n = def.args.length;
   return say(
-    `${name} takes ${plural(n, 'argument')}${k ? ` and up to ${plural(k, 'attr')} (${names})` : ''}, got ${count}`,
-    `${name} espera ${plural(n, 'argumento')}${k ? ` e até ${plural(k, 'atributo')} (${names})` : ''}, mas recebeu ${count}`,
+    `${name} takes ${plural(n, 'argument', 'arguments')}${k ? ` and up to ${plural(k, 'attr', 'attrs')} (${names})` : ''}, got ${count}`,
+    `${name} espera ${plural(n, 'argumento', 'argumentos')}${k ? ` e até ${plural(k, 'atributo', 'atributos')} (${names})` : ''}, mas recebeu ${count}`,
   );
 }
 
@@ -260,6 +258,25 @@ class Parser {
 
   private fail(message: Localized, t: Token = this.peek(), hint?: Localized): never {
     throw specError('EXPR_SYNTAX', this.path, located(message, t, hint));
+  }
+
+  /**
+   * `w x`: two operands side by side, blanks between them, where the text breaks: the product the
+   * student meant (`2x` and `½(…)` are read as products already; a blank is not).
+   */
+  private juxtaposed(t: Token, inCall = false): Localized | undefined {
+    const before = this.tokens[this.pos - 1];
+    const operand = (k: Token) => k.kind === 'name' || k.kind === 'number';
+    if (!before || !operand(before) || !operand(t) || before.line !== t.line) return undefined;
+    const [a, b] = [before.source ?? before.text, t.source ?? t.text];
+    if (t.column <= before.column + a.length) return undefined;
+    const product = `${quote(a)}*${quote(b)}`;
+    if (!inCall) return say(`write the product with *: ${product}`, `escreva o produto com *: ${product}`);
+    const list = `${quote(a)}, ${quote(b)}`;
+    return say(
+      `write the product with *: ${product}, or separate the args with a comma: ${list}`,
+      `escreva o produto com *: ${product}, ou separe os argumentos com uma vírgula: ${list}`,
+    );
   }
 
   private describe(t: Token): Localized {
@@ -318,7 +335,7 @@ class Parser {
         end.kind === ',' && before?.kind === 'number' && after.kind === 'number' && after.line === end.line && after.column === end.column + 1
           ? say(`write decimals with a point: ${before.text}.${after.text}`, `escreva decimais com ponto: ${before.text}.${after.text}`)
           : undefined;
-      this.fail(say(`unexpected ${found.en}`, `não esperava ${found['pt-BR']}`), end, decimal);
+      this.fail(say(`unexpected ${found.en}`, `não esperava ${found['pt-BR']}`), end, decimal ?? this.juxtaposed(end));
     }
     if (this.nodes.length === before) {
       // `a = x` or `c = 3` still needs a node of its own to carry the name.
@@ -368,6 +385,7 @@ class Parser {
               `esperava '${closer}' (para fechar o '${t.text}' da linha ${t.line}, coluna ${t.column}), mas encontrou ${found['pt-BR']}`,
             ),
             close,
+            this.juxtaposed(close),
           );
         }
         this.next();
@@ -441,7 +459,11 @@ class Parser {
     }
     if (!isToken(this.peek(), ')')) {
       const found = this.describe(this.peek());
-      this.fail(say(`expected ',' or ')' in the call of ${name.text} but found ${found.en}`, `esperava ',' ou ')' na chamada de ${name.text}, mas encontrou ${found['pt-BR']}`));
+      this.fail(
+        say(`expected ',' or ')' in the call of ${name.text} but found ${found.en}`, `esperava ',' ou ')' na chamada de ${name.text}, mas encontrou ${found['pt-BR']}`),
+        this.peek(),
+        this.juxtaposed(this.peek(), true),
+      );
     }
     this.next();
     if (count < arity || count > arity + def.attrs.length) this.fail(signature(name.text, def, count), name);

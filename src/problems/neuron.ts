@@ -1,5 +1,5 @@
 /** The tutorial's single neuron as a graph draft. */
-import { say } from '../core/locale.js';
+import { plural, say } from '../core/locale.js';
 import { specError } from '../engine/errors.js';
 import type { GraphDraft } from '../engine/compile.js';
 import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type NeuronSpec } from './spec.js';
@@ -15,7 +15,7 @@ export function neuronDraft(spec: NeuronSpec): GraphDraft {
     throw specError(
       'SHAPE_MISMATCH',
       'neuron.w',
-      say(`w has ${w} element${w === 1 ? '' : 's'} but x has ${x}`, `w tem ${w} elemento${w === 1 ? '' : 's'}, mas x tem ${x}`),
+      say(`w has ${plural(w, 'element', 'elements')} but x has ${x}`, `w tem ${plural(w, 'elemento', 'elementos')}, mas x tem ${x}`),
     );
   }
   const activation = spec.activation ?? DEFAULT_ACTIVATION;

@@ -4,6 +4,7 @@ export const OpEntry = z
   .object({
     name: z.string(),
     kind: z.enum(['elementwise', 'binary', 'reduction', 'linear_algebra', 'last_axis', 'loss']),
+    description: z.string().meta({ description: 'What the op computes, in words, in the language of Accept-Language.' }),
     args: z.array(z.string()),
     attrs: z.array(z.object({ name: z.string(), default: z.number(), description: z.string() })),
     formula: z.string(),

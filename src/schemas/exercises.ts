@@ -1,6 +1,7 @@
 /** Request and response schemas of the seeded exercises (GET /v1/exercises/templates, POST /v1/exercises). */
 import { z } from 'zod';
 import { type AnswerValue, type TemplateSummary, locales } from '../core/exercises/index.js';
+import { MAX_SEED_LENGTH } from '../core/exercises/random.js';
 import { NetworkSpecSchema, NeuronSpecSchema } from './problem.js';
 
 const Locale = z.enum(locales).meta({ id: 'ExerciseLocale', description: 'en or pt-BR.' });
@@ -23,7 +24,12 @@ export const ExerciseTemplatesResponse = z.object({ templates: z.array(ExerciseT
 export const ExerciseBody = z
   .strictObject({
     template: z.string().min(1).max(64).meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
-    seed: z.number().int().min(0).meta({ description: 'Any integer >= 0; the same template and seed give the same exercise.', example: 42 }),
+    seed: z
+      .union([z.number().int().min(0), z.string().min(1).max(MAX_SEED_LENGTH)])
+      .meta({
+        description: `Any integer >= 0, or a string of 1 to ${MAX_SEED_LENGTH} characters (a student id such as "s2026-0042"), which stands for the integer made of the first 32 bits of its UTF-8 SHA-256, big-endian. The same template and seed give the same exercise.`,
+        example: 42,
+      }),
     locale: Locale.optional().meta({ description: 'The language of statement and solution; from Accept-Language (pt... gives pt-BR) when absent, else en.' }),
   })
   .meta({
@@ -51,7 +57,7 @@ const ExerciseProblemSchema = z
 export const ExerciseResponse = z
   .object({
     template: z.string(),
-    seed: z.number().int(),
+    seed: z.union([z.number().int(), z.string()]).meta({ description: 'The seed as the request gave it.' }),
     locale: Locale,
     statement: z.string().meta({ description: 'Markdown: the numbers and each answer key to compute.' }),
     problem: ExerciseProblemSchema,

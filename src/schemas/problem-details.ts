@@ -88,7 +88,7 @@ export const errorExamples = {
     400,
     'MALFORMED_JSON',
     'Malformed JSON',
-    'the body is not valid JSON: Expected double-quoted property name in JSON at position 19',
+    'the body is not valid JSON: Expected double-quoted property name in JSON at position 19; is there a stray comma?',
   ),
   'not-found': example('No such route (a typo in the path)', 404, 'NOT_FOUND', 'Not found', 'no route POST /v1/gradient; see /docs'),
   'body-too-large': example('The body is over BODY_LIMIT_BYTES', 413, 'TOO_LARGE', 'Too large', 'the request body is larger than the limit (BODY_LIMIT_BYTES)'),
@@ -183,6 +183,7 @@ export const errorExamples = {
     'Unknown answer key',
     "answers.dL/dq: answer key 'dL/dq' names no id 'q' of this problem",
     oneError('answers.dL/dq', "answer key 'dL/dq' names no id 'q' of this problem"),
+    { suggestions: [] },
   ),
   'unknown-template': example(
     'No template of that name',

@@ -8,9 +8,10 @@
  */
 import type { z } from 'zod';
 import { locales, safeParse, util } from 'zod/v4/core';
-import { type Locale, type Localized, quote, say } from '../core/locale.js';
+import { type Locale, type Localized, inEach, plural, quote, say } from '../core/locale.js';
 import { MAX_REPORTED_ERRORS } from '../engine/compile.js';
 import { type LocalizedProblem, SpecError } from '../engine/errors.js';
+import { nearestNames } from '../engine/suggest.js';
 
 /** A zod issue path as users write it: `graph.nodes[2].args[0]`, each key the client wrote quoted (quote). */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -36,21 +37,63 @@ type RawIssue = z.core.$ZodRawIssue;
 
 const REQUIRED = say('is required', 'é obrigatório');
 
-/** zod's type names as a Brazilian student reads them. */
-const TYPE_NAMES_PT: Record<string, string> = {
-  number: 'um número',
-  int: 'um número inteiro',
-  string: 'um texto',
-  boolean: 'um booleano (true ou false)',
-  array: 'uma lista',
-  object: 'um objeto',
-  null: 'null',
-  nan: 'NaN',
-  bigint: 'um número inteiro',
+/** zod's type names as a student reads them, in each language. */
+const TYPE_NAMES: Record<Locale, Record<string, string>> = {
+  en: {
+    number: 'a number',
+    int: 'an integer',
+    string: 'a string',
+    boolean: 'a boolean (true or false)',
+    array: 'a list',
+    object: 'an object',
+    null: 'null',
+    nan: 'NaN',
+    bigint: 'an integer',
+  },
+  'pt-BR': {
+    number: 'um número',
+    int: 'um número inteiro',
+    string: 'um texto',
+    boolean: 'um booleano (true ou false)',
+    array: 'uma lista',
+    object: 'um objeto',
+    null: 'null',
+    nan: 'NaN',
+    bigint: 'um número inteiro',
+  },
 };
-const typePt = (type: string): string => TYPE_NAMES_PT[type] ?? type;
+const typeIn = (locale: Locale, type: string): string => TYPE_NAMES[locale][type] ?? type;
 
-const plural = (n: number | bigint, one: string, many: string): string => `${n} ${Number(n) === 1 ? one : many}`;
+/**
+ * What the client sent, as a message names it: its type, and a string or a number itself (quoted
+ * to QUOTE_LENGTH characters): `a string ("3")`, `um número (2)`, `true`.
+ */
+function received(locale: Locale, input: unknown): string {
+  if (typeof input === 'boolean') return String(input);
+  const type = util.parsedType(input);
+  if (typeof input === 'string') return `${typeIn(locale, type)} ("${quote(input)}")`;
+  if (typeof input === 'number' && Number.isFinite(input)) return `${typeIn(locale, type)} (${input})`;
+  return typeIn(locale, type);
+}
+
+/** `expected a number, got a string ("3")`, with the expected types of every branch of a union. */
+function expectedGot(locale: Locale, expected: readonly string[], input: unknown): string {
+  const names = [...new Set(expected.map((type) => typeIn(locale, type)))];
+  const or = locale === 'en' ? ' or ' : ' ou ';
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')}${or}${names.at(-1)}` : names[0];
+  return locale === 'en' ? `expected ${list}, got ${received(locale, input)}` : `esperava ${list}, recebeu ${received(locale, input)}`;
+}
+
+/** The types the branches of a union expected where none matched the input's type (empty if one did). */
+function unionExpected(issue: { errors?: readonly (readonly z.core.$ZodIssue[])[] }): string[] {
+  const expected: string[] = [];
+  for (const branch of issue.errors ?? []) {
+    const top = branch.find((i) => i.path.length === 0 && i.code === 'invalid_type');
+    if (!top || top.code !== 'invalid_type') return [];
+    expected.push(top.expected);
+  }
+  return expected;
+}
 
 /** Bounds in Portuguese: `deve ser maior que 0`, `deve ter pelo menos 1 elemento`. */
 function boundPt(issue: { origin?: string; inclusive?: boolean; exact?: boolean }, bound: number | bigint, small: boolean): string {
@@ -75,7 +118,7 @@ const zodPtBR = locales.ptBR().localeError;
 function messagePt(issue: RawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      return `Valor inválido: esperava ${typePt(issue.expected)}, recebeu ${typePt(util.parsedType(issue.input))}`;
+      return expectedGot('pt-BR', [issue.expected], issue.input);
     case 'invalid_value':
       return issue.values.length === 1
         ? `Valor inválido: esperava ${util.stringifyPrimitive(issue.values[0])}`
@@ -87,6 +130,8 @@ function messagePt(issue: RawIssue): string | undefined {
     case 'invalid_union': {
       const options = (issue as { options?: readonly unknown[] }).options;
       if (options?.length) return `Valor inválido para o discriminador: esperava ${options.map((o) => `'${String(o)}'`).join(' | ')}`;
+      const expected = unionExpected(issue);
+      if (expected.length) return expectedGot('pt-BR', expected, issue.input);
       return issue.inclusive === false ? 'Valor inválido: corresponde a mais de uma das formas aceitas' : 'Valor inválido: não tem nenhuma das formas aceitas';
     }
     case 'custom':
@@ -98,17 +143,34 @@ function messagePt(issue: RawIssue): string | undefined {
   }
 }
 
+/** zod's English, except where it does not say what was expected and what came. */
+function messageEn(issue: RawIssue): string | undefined {
+  if (issue.code === 'invalid_type') return expectedGot('en', [issue.expected], issue.input);
+  if (issue.code === 'invalid_union' && !(issue as { options?: readonly unknown[] }).options?.length) {
+    const expected = unionExpected(issue);
+    if (expected.length) return expectedGot('en', expected, issue.input);
+  }
+  return undefined;
+}
+
+/** The fields of each strict object that had unknown ones, during the parse under way: what "did you mean" picks from. */
+let knownFields = new Map<object, readonly string[]>();
+
 /** The error map of one language: required fields and keys, then Portuguese or zod's English. */
 const errorMap =
   (locale: Locale) =>
   (issue: RawIssue): string | undefined => {
     if (issue.input === undefined) return REQUIRED[locale];
+    if (issue.code === 'unrecognized_keys' && issue.input !== null && typeof issue.input === 'object') {
+      const shape = (issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
+      if (shape) knownFields.set(issue.input, Object.keys(shape));
+    }
     if (issue.code === 'invalid_key') {
       const reason = issue.issues[0]?.message;
       const key = quote(String(issue.input));
       return locale === 'en' ? `invalid key '${key}'${reason ? `: ${reason}` : ''}` : `chave inválida '${key}'${reason ? `: ${reason}` : ''}`;
     }
-    return locale === 'en' ? undefined : messagePt(issue);
+    return locale === 'en' ? messageEn(issue) : messagePt(issue);
   };
 
 const ERROR_MAPS: Record<Locale, ReturnType<typeof errorMap>> = { en: errorMap('en'), 'pt-BR': errorMap('pt-BR') };
@@ -129,6 +191,55 @@ function issuesIn<T>(locale: Locale, schema: z.ZodType<T>, data: unknown): reado
 function unknownFields(keys: readonly string[]): Localized {
   const list = quote(keys.map((k) => `'${quote(k)}'`).join(', '));
   return keys.length > 1 ? say(`unknown fields ${list}`, `campos desconhecidos ${list}`) : say(`unknown field ${list}`, `campo desconhecido ${list}`);
+}
+
+/**
+ * "Did you mean": for unknown fields, the nearest field of their object that the body did not
+ * give (`activaton` -> activation), each unknown key paired with its own; for a string outside an
+ * enum, its nearest values (`sigmod` -> sigmoid). Empty when nothing is near.
+ */
+function suggestionsFor(issue: z.core.$ZodIssue, sent: unknown, keys: readonly string[] | undefined): { names: string[]; message?: Localized } {
+  if (keys && sent !== null && typeof sent === 'object') {
+    const free = (knownFields.get(sent) ?? []).filter((field) => !Object.hasOwn(sent, field));
+    const pairs = keys.map((key) => [key, nearestNames(key, free)[0]] as const).filter(([, near]) => near !== undefined);
+    if (!pairs.length) return { names: [] };
+    const names = pairs.map(([, near]) => near);
+    if (keys.length === 1) return { names, message: say(`did you mean '${names[0]}'?`, `você quis dizer '${names[0]}'?`) };
+    const list = (word: string) => quote(pairs.map(([key, near]) => `'${near}' ${word} '${quote(key)}'`).join(', '));
+    return { names, message: say(`did you mean ${list('for')}?`, `você quis dizer ${list('em vez de')}?`) };
+  }
+  if (issue.code === 'invalid_value' && typeof sent === 'string') {
+    const values = issue.values.filter((v): v is string => typeof v === 'string');
+    const names = nearestNames(sent, values);
+    if (!names.length) return { names };
+    const list = names.map((n) => `'${n}'`).join(', ');
+    return { names, message: say(`did you mean ${list}?`, `você quis dizer ${list}?`) };
+  }
+  return { names: [] };
+}
+
+/**
+ * A union none of whose branches the value matched names, in zod, no field inside it. When some
+ * branches did match the value's type (a list, say, with one bad element), the issues of the one
+ * that came closest (fewest issues) are what the client needs, at their own paths: `x[1]: expected
+ * a number, got a string ("a")` rather than `x: invalid input`. Deterministic, so both languages
+ * flatten alike and still pair up one to one.
+ */
+function flattenUnions(issues: readonly z.core.$ZodIssue[], depth = 0): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || depth > SCHEMA_DEPTH || (issue as { options?: readonly unknown[] }).options?.length) return [issue];
+    const typed = issue.errors.filter((branch) => branch.length && !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type'));
+    if (!typed.length) return [issue];
+    const closest = typed.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    return flattenUnions(closest.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), depth + 1);
+  });
+}
+
+/** The value at a path of the body as it was checked (undefined where the path leaves it). */
+function valueAt(checked: unknown, path: readonly PropertyKey[]): unknown {
+  let node = checked;
+  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+  return node;
 }
 
 const PROTO = '__proto__';
@@ -197,16 +308,24 @@ function asSent(issue: z.core.$ZodIssue, checked: unknown, shadows: Map<object, 
 export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } | { error: SpecError } {
   const shadows = new Map<object, string>();
   const checked = renameProtoKeys(data, shadows);
-  const en = issuesIn('en', schema, checked);
-  if (!en.length) return { value: data as T };
-  const ptIssues = issuesIn('pt-BR', schema, checked);
-  // The first ones only: a body of 60,000 bad keys would otherwise answer a document of megabytes.
-  const problems: LocalizedProblem[] = en.slice(0, MAX_REPORTED_ERRORS).map((issue, i) => {
-    const sent = shadows.size ? asSent(issue, checked, shadows) : { path: issue.path, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined };
-    return {
-      path: formatPath(sent.path),
-      message: sent.keys ? unknownFields(sent.keys) : say(issue.message, ptIssues[i]?.message ?? issue.message),
-    };
-  });
-  return { error: new SpecError('VALIDATION', problems) };
+  knownFields = new Map();
+  try {
+    const en = flattenUnions(issuesIn('en', schema, checked));
+    if (!en.length) return { value: data as T };
+    const ptIssues = flattenUnions(issuesIn('pt-BR', schema, checked));
+    let suggestions: string[] | undefined;
+    // The first ones only: a body of 60,000 bad keys would otherwise answer a document of megabytes.
+    const problems: LocalizedProblem[] = en.slice(0, MAX_REPORTED_ERRORS).map((issue, i) => {
+      const sent = shadows.size ? asSent(issue, checked, shadows) : { path: issue.path, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined };
+      const message = sent.keys ? unknownFields(sent.keys) : say(issue.message, ptIssues[i]?.message ?? issue.message);
+      const near = suggestionsFor(issue, valueAt(checked, issue.path), sent.keys);
+      if (near.names.length) suggestions ??= near.names;
+      const hint = near.message;
+      return { path: formatPath(sent.path), message: hint ? inEach((l) => `${message[l]}; ${hint[l]}`) : message };
+    });
+    // As UNKNOWN_OP does: the nearest names, here those of the first error that has any.
+    return { error: new SpecError('VALIDATION', problems, suggestions ? { suggestions } : {}) };
+  } finally {
+    knownFields = new Map();
+  }
 }

@@ -87,7 +87,9 @@ describe('POST /v1/exercises', () => {
   it.each([
     ['negative', -1],
     ['fractional', 1.5],
-    ['a string', '7'],
+    ['an empty string', ''],
+    ['a 129-character string', 's'.repeat(129)],
+    ['a boolean', true],
   ])('refuses a %s seed with a 400 naming `seed`', async (_, seed) => {
     const res = await post({ template: 'neuron-sigmoid', seed });
     expect(res.statusCode).toBe(400);

@@ -80,7 +80,7 @@ const cases: [string, Request, number, string, RegExp, RegExp][] = [
   ['400 empty body', { url: '/v1/forward', body: '' }, 400, 'MALFORMED_JSON', /empty/, /vazio/],
   ['400 schema: a required field', { url: '/v1/step', body: { neuron } }, 400, 'VALIDATION', /is required/, /é obrigatório/],
   ['400 schema: an unknown field', { url: '/v1/step', body: { neuron, learningrate: 0.1, learningRate: 0.1 } }, 400, 'VALIDATION', /unknown field 'learningrate'/, /campo desconhecido 'learningrate'/],
-  ['400 schema: a wrong type', { url: '/v1/forward', body: { neuron: { ...neuron, b: 'x' } } }, 400, 'VALIDATION', /expected number, received string/, /esperava um número, recebeu um texto/],
+  ['400 schema: a wrong type', { url: '/v1/forward', body: { neuron: { ...neuron, b: 'x' } } }, 400, 'VALIDATION', /expected a number, got a string \("x"\)/, /esperava um número, recebeu um texto \("x"\)/],
   ['400 schema: a bound', { url: '/v1/step', body: { neuron, learningRate: -1 } }, 400, 'VALIDATION', /Too small/, /deve ser maior que 0/],
   ['400 schema: an enum', { url: '/v1/forward', body: { neuron: { ...neuron, activation: 'sigmod' } } }, 400, 'VALIDATION', /expected one of/, /esperava uma destas/],
   ['400 schema: an id', { url: '/v1/forward', body: { graph: { inputs: { '1x': 1 }, expr: 'y = exp(x)' } } }, 400, 'VALIDATION', /invalid key '1x'/, /chave inválida '1x'.*letras, dígitos e _/],
@@ -194,8 +194,8 @@ describe('Content-Language and Vary on every answer that depends on the language
     }
   });
 
-  it('GET /v1/ops says it is in English, and the exercise templates that they hold both languages', async () => {
-    for (const [url, language] of [['/v1/ops', 'en'], ['/v1/exercises/templates', 'en, pt-BR']]) {
+  it('GET /v1/ops answers in the language asked for, and the exercise templates say that they hold both languages', async () => {
+    for (const [url, language] of [['/v1/ops', 'pt-BR'], ['/v1/exercises/templates', 'en, pt-BR']]) {
       const res = await send(app, { method: 'GET', url }, 'pt-BR');
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-language']).toBe(language);

@@ -244,10 +244,10 @@ describe('parseExpr', () => {
         ['a = 1\ny = * b', "expected a name or number at line 2, column 5, found '*'"],
         ['y = a +', 'expected a name or number at line 1, column 8, found the end of the text'],
         ['y = a +\nb', 'expected a name or number at line 1, column 8, found the end of the line'],
-        ['y = w x', "unexpected 'x' at line 1, column 7"],
+        ['y = w x', "unexpected 'x' at line 1, column 7; write the product with *: w*x"],
         ['y = a = b', "unexpected '=' at line 1, column 7"],
         ['y = (a + b', "expected ')' (to close the '(' at line 1, column 5) but found the end of the text at line 1, column 11"],
-        ['y = add(a b)', "expected ',' or ')' in the call of add but found 'b' at line 1, column 11"],
+        ['y = add(a b)', "expected ',' or ')' in the call of add but found 'b' at line 1, column 11; write the product with *: a*b, or separate the args with a comma: a, b"],
         ['y = add(a, )', "expected a name or number at line 1, column 12, found ')'"],
       ];
       for (const [text, message] of cases) {

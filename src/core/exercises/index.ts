@@ -6,7 +6,7 @@
 import { quote, say } from '../locale.js';
 import { specError } from '../../engine/errors.js';
 import { type Locale, type Localized, prose } from './format.js';
-import { seededRng } from './random.js';
+import { MAX_SEED_LENGTH, seedNumber, seededRng } from './random.js';
 import { workedSolution } from './solution.js';
 import { type AnswerValue, type ExerciseProblem, type Solved, answersOf, solve } from './solve.js';
 import { MAX_DRAWS, type Template } from './template.js';
@@ -24,7 +24,8 @@ export interface TemplateSummary {
 
 export interface Exercise {
   template: string;
-  seed: number;
+  /** As the request gave it: a number, or a string that stands for seedNumber(seed). */
+  seed: number | string;
   locale: Locale;
   /** Markdown: the numbers and each answer key to compute. */
   statement: string;
@@ -77,13 +78,23 @@ export function drawReadable(template: Template, seed: number): Draw {
   return { solved, answers: answersOf(solved, template.answerKeys)!, draws: 0 };
 }
 
-/** The exercise of one template and seed (a safe integer >= 0), in one locale. */
-export function generateExercise(templateId: string, seed: number, locale: Locale = 'en'): Exercise {
+/**
+ * The exercise of one template and seed, in one locale. The seed is a safe integer >= 0, or a
+ * string of 1 to MAX_SEED_LENGTH characters (a student id) that stands for seedNumber(seed).
+ */
+export function generateExercise(templateId: string, seed: number | string, locale: Locale = 'en'): Exercise {
   const template = findTemplate(templateId);
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw specError('INVALID_VALUE', 'seed', say('must be an integer >= 0 (and at most 2^53 - 1)', 'deve ser um número inteiro >= 0 (e no máximo 2^53 - 1)'));
+  if (typeof seed === 'string' ? seed.length === 0 || seed.length > MAX_SEED_LENGTH : !Number.isSafeInteger(seed) || seed < 0) {
+    throw specError(
+      'INVALID_VALUE',
+      'seed',
+      say(
+        `must be an integer >= 0 (and at most 2^53 - 1), or a string of 1 to ${MAX_SEED_LENGTH} characters`,
+        `deve ser um número inteiro >= 0 (e no máximo 2^53 - 1), ou um texto de 1 a ${MAX_SEED_LENGTH} caracteres`,
+      ),
+    );
   }
-  const { solved, answers } = drawReadable(template, seed);
+  const { solved, answers } = drawReadable(template, seedNumber(seed));
   const p = prose(locale);
   return {
     template: template.id,

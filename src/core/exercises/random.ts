@@ -3,6 +3,18 @@
  * (Math.imul, shifts) and exact divisions: the same seed gives the same numbers on every machine
  * and every Node version, which Math.random cannot promise.
  */
+import { createHash } from 'node:crypto';
+
+/** The longest string seed, in characters: a student id, a username, an LMS attempt id. */
+export const MAX_SEED_LENGTH = 128;
+
+/**
+ * A string seed as the number that stands for it: the first 32 bits of the SHA-256 of its UTF-8
+ * bytes, read big-endian (Python: `int.from_bytes(hashlib.sha256(s.encode()).digest()[:4], 'big')`),
+ * so that an LMS can reproduce it. A numeric seed is itself, so its variants do not change.
+ */
+export const seedNumber = (seed: number | string): number =>
+  typeof seed === 'number' ? seed : createHash('sha256').update(seed, 'utf8').digest().readUInt32BE(0);
 
 /** FNV-1a over the UTF-16 code units: folds a template id into the seed. */
 function fnv1a(text: string): number {
