@@ -197,10 +197,11 @@ export async function buildApp(options: AppOptions = {}) {
         { name: 'catalogue', description: 'The ops' },
         { name: 'operations', description: 'Health and readiness' },
       ],
-      // 404 and 405, which answer requests no operation describes (src/http/openapi.ts).
-      components: { responses: componentResponses, securitySchemes },
+      // 404 and 405, which answer requests no operation describes (src/http/openapi.ts); the
+      // bearer scheme only when there are keys to send (no "Authorize" in Swagger UI otherwise).
+      components: { responses: componentResponses, ...(keys.required && { securitySchemes }) },
     },
-    transform: transformRoute,
+    transform: (input) => transformRoute(input, { secured: keys.required }),
     transformObject: jsonSchemaTransformObject,
   });
   // Swagger UI and /openapi.json serve the document with each example's answer, written once

@@ -5,7 +5,7 @@
  * array or closure per node, and no recursion, so a graph of a million nodes compiles like a
  * small one.
  */
-import { type Localized, quote, say } from '../core/locale.js';
+import { type Localized, plural, quote, say } from '../core/locale.js';
 import { type ErrorCode, type LocalizedProblem, SpecError, specError } from './errors.js';
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
@@ -157,13 +157,13 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     opByDraft[i] = code;
     const def = opList[code];
     if (n.args.length !== def.args.length) {
-      const arity = def.args.length, s = arity === 1 ? '' : 's', suffix = where.suffix(i);
+      const arity = def.args.length, suffix = where.suffix(i);
       fail(
         'ARITY',
         where.field(i, '.args'),
         say(
-          `${n.op} takes ${arity} arg${s} (${def.args.join(', ')}), got ${n.args.length}${suffix.en}`,
-          `${n.op} espera ${arity} argumento${s} (${def.args.join(', ')}), mas recebeu ${n.args.length}${suffix['pt-BR']}`,
+          `${n.op} takes ${plural(arity, 'arg', 'args')} (${def.args.join(', ')}), got ${n.args.length}${suffix.en}`,
+          `${n.op} espera ${plural(arity, 'argumento', 'argumentos')} (${def.args.join(', ')}), mas recebeu ${n.args.length}${suffix['pt-BR']}`,
         ),
       );
     }
@@ -295,7 +295,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       specPath(draft.outputPath),
       say(
         `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`,
-        `uma passagem por este grafo precisa de cerca de ${passWork} operações com elementos, mais que o limite de ${limits.maxWork} (MAX_WORK): use um grafo menor`,
+        `percorrer este grafo uma vez precisa de cerca de ${passWork} operações com elementos, mais que o limite de ${limits.maxWork} (MAX_WORK): use um grafo menor`,
       ),
     );
   }

@@ -55,8 +55,8 @@ export const acceptLanguage = {
   enum: ['en', 'pt-BR'],
   description:
     "The language of the answer's text: `en` (the default) or `pt-BR` (Brazilian Portuguese, the tutorial's). It changes grading feedback, gradcheck notes, exercise statements and solutions, the labels of pictures, and the `title`, `detail` and `errors[].message` of every error; never a number, a field name or a `code`. A full header such as `pt-BR,pt;q=0.9,en;q=0.8` works as well: the supported language with the highest weight wins.",
-  // Prefilled in Swagger UI's "Try it out": the tutorial's language.
-  examples: ['pt-BR'],
+  // Prefilled in Swagger UI's "Try it out": the default, so that an English reader gets English; pt-BR is one click away.
+  examples: ['en'],
 };
 
 type Json = Record<string, any>;
@@ -102,19 +102,24 @@ export const componentResponses = Object.fromEntries(
   }),
 );
 
-/** The API keys of API_KEYS, as `Authorization: Bearer <key>`. */
+/** The API keys of API_KEYS, as `Authorization: Bearer <key>`: in the document only when keys are set. */
 export const BEARER_SCHEME = 'apiKey';
 export const securitySchemes = {
   [BEARER_SCHEME]: {
     type: 'http' as const,
     scheme: 'bearer',
     description:
-      'One of the keys the deployment sets in API_KEYS, sent as `Authorization: Bearer <key>`. Without API_KEYS the service needs no key; with it, every /v1 route answers 401 without a valid one.',
+      'One of the keys the deployment sets in API_KEYS, sent as `Authorization: Bearer <key>`: every /v1 route answers 401 without a valid one.',
   },
 };
 
-/** @fastify/swagger's `transform`: jsonSchemaTransform, then statuses, descriptions, media types, headers and examples. */
-export function transformRoute(input: TransformInput): ReturnType<typeof jsonSchemaTransform> {
+/**
+ * @fastify/swagger's `transform`: jsonSchemaTransform, then statuses, descriptions, media types,
+ * headers and examples. `secured` when the deployment sets API keys: then every /v1 route
+ * requires the bearer scheme; without keys no route mentions it, so that Swagger UI shows no
+ * lock and no "Authorize" for a key that does not exist.
+ */
+export function transformRoute(input: TransformInput, { secured }: { secured: boolean }): ReturnType<typeof jsonSchemaTransform> {
   const { responseDocs = {}, ...schema } = (input.schema ?? {}) as Json;
   const out = jsonSchemaTransform({ ...input, schema } as TransformInput);
   const transformed = out.schema as Json;
@@ -156,8 +161,7 @@ export function transformRoute(input: TransformInput): ReturnType<typeof jsonSch
   if (api) {
     const headers: Json = transformed.headers ?? { type: 'object', properties: {} };
     transformed.headers = { ...headers, properties: { ...headers.properties, 'Accept-Language': acceptLanguage } };
-    // A key when the deployment sets API_KEYS, none otherwise: both are valid (Swagger UI's "Authorize").
-    transformed.security = [{}, { [BEARER_SCHEME]: [] }];
+    if (secured) transformed.security = [{ [BEARER_SCHEME]: [] }];
   }
   return out;
 }

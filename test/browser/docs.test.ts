@@ -1,7 +1,8 @@
 /**
  * Swagger UI as a student uses it, in headless Chromium (Debian's chromium, driven by
  * playwright-core): open /docs, expand POST /v1/gradients, "Try it out" with the prefilled
- * example, "Execute", and read the answer on the page. The screenshot is kept in
+ * example and language (English), "Execute", and read the answer on the page; without API keys
+ * the page shows no "Authorize" and no locks. The screenshot is kept in
  * test-artifacts/docs-gradients.png.
  *
  * Without Chromium the test is skipped, unless REQUIRE_BROWSER=1 (.ci/run sets it, after
@@ -67,7 +68,11 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
     const body = operation.locator('textarea.body-param__text');
     await expect.poll(() => body.inputValue()).toContain('"neuron"');
     const sent = JSON.parse(await body.inputValue());
+    // English unless the reader picks pt-BR; no "Authorize" and no locks, since this app has no API keys.
     const language = await operation.locator('tr[data-param-name="Accept-Language"] select').inputValue();
+    expect(language).toBe('en');
+    expect(await page.locator('.auth-wrapper .authorize').count()).toBe(0);
+    expect(await page.locator('.authorization__btn').count()).toBe(0);
     await operation.locator('button.execute').click();
 
     const live = operation.locator('.live-responses-table');

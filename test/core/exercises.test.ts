@@ -265,7 +265,7 @@ describe('generateExercise', () => {
     const solution = workedSolution(template, solved, prose('en'));
     expect(solution).toContain('`dL/dz = dL/dy_hat · dy_hat/dz = 0.450166 · 0.247517 = 0.111424`');
     expect(solution).toContain('`dL/dw = dL/du · du/dw = 0.111424 · 3 = 0.334271`');
-    expect(solution).toContain('`w ← w − η · dL/dw = -0.2 − 0.1 · 0.334271 = -0.233427`');
+    expect(solution).toContain('`w ← w − η · dL/dw = −0.2 − 0.1 · 0.334271 = −0.233427`');
   });
 
   it('takes its worked solution from the explainer: the Markdown of POST /v1/explain for its problem', () => {
@@ -301,17 +301,18 @@ describe('generateExercise', () => {
     }
   });
 
-  it('writes Portuguese with a decimal comma in the prose, and keeps the JSON numbers as numbers', () => {
+  it('writes Portuguese with a decimal comma in the prose, negative numbers with the minus sign −, and keeps the JSON numbers as numbers', () => {
     const en = generateExercise('neuron-sigmoid', 0, 'en');
     const pt = generateExercise('neuron-sigmoid', 0, 'pt-BR');
     expect(pt.statement).toContain('Calcule');
     expect(pt.statement).toContain('taxa de aprendizado');
-    expect(pt.statement).toContain('`x = -2,5`');
+    expect(pt.statement).toContain('`x = −2,5`');
     expect(pt.solution).toContain('Passo para trás (regra da cadeia)');
     expect(pt.solution).toContain('Atualização');
     expect(pt.solution).toContain('taxa de aprendizado');
     expect(pt.solution).not.toMatch(/\d\.\d/);
-    expect(en.statement).toContain('`x = -2.5`');
+    expect(en.statement).toContain('`x = −2.5`');
+    for (const text of [en.statement, en.solution, pt.statement, pt.solution]) expect(text).not.toMatch(/-\d/);
     expect(en.solution).not.toMatch(/\d,\d/);
     expect(pt.answers).toEqual(en.answers);
     expect(pt.problem).toEqual(en.problem);

@@ -67,14 +67,14 @@ const cases: Record<OpName, ScalarCase | TensorCase> = {
   exp: { args: [0.5] },
   log: { args: [2.5] },
   sqrt: { args: [2.25] },
-  abs: { args: [-1.5], localText: ['sign(-1.5)'] },
+  abs: { args: [-1.5], localText: ['sign(−1.5)'] },
   square: { args: [-1.5] },
   sin: { args: [0.5] },
   cos: { args: [0.5] },
   tanh: { args: [0.5] },
   sigmoid: { args: [0.5] },
   relu: { args: [0.5], localText: ["relu'(0.5)"] },
-  leaky_relu: { args: [-2], attrs: { alpha: 0.1 }, localText: ["leaky_relu'(-2)"] },
+  leaky_relu: { args: [-2], attrs: { alpha: 0.1 }, localText: ["leaky_relu'(−2)"] },
   softplus: { args: [0.5] },
   identity: { args: [0.5] },
   sum: { args: [0.5] },
@@ -163,11 +163,12 @@ describe('Notation', () => {
     expect(notation.local(square, 0)!.text).toBe('2 · (y_hat − y)');
   });
 
-  it('brackets a negative number after an operator, as students write it: 1 + (-1), 1 / (-1)', () => {
+  it('brackets a negative number after an operator, as students write it: 1 + (−1), 1 / (−1)', () => {
     const tape = compileProblem({ graph: { params: { w: -1 }, expr: 'L = 1 / w + (1 - w) * w' } });
     const notation = new Notation(tape, 'en', forward(tape));
     const L = positionOf(tape, slotOf(tape, 'L')!);
-    expect(notation.substituted(L).text).toBe('1 / (-1) + (1 − (-1)) · (-1)');
+    expect(notation.substituted(L).text).toBe('1 / (−1) + (1 − (−1)) · (−1)');
+    expect(notation.substituted(L).latex).toBe('\\frac{1}{-1} + \\left(1 - \\left(-1\\right)\\right) \\cdot \\left(-1\\right)');
     expect(evaluateText(notation.substituted(L).text)).toBe(forward(tape)[tape.offset[slotOf(tape, 'L')!]]);
   });
 
@@ -179,13 +180,15 @@ describe('Notation', () => {
     expect(notation.localSubstituted(yHat, 0)!.text).toBe('0.5 · (1 − 0.5)');
   });
 
-  it(`writes numbers rounded to ${READING_SIGFIGS} significant figures, with a decimal comma in Portuguese`, () => {
+  it(`writes numbers rounded to ${READING_SIGFIGS} significant figures, with a decimal comma in Portuguese and U+2212 as the minus sign (LaTeX keeps -)`, () => {
     const pt = new Notation(tutorial, 'pt-BR');
     expect(pt.number(0.11142354613661343)).toMatchObject({ text: '0,111424', latex: '0{,}111424' });
-    expect(pt.number(-0.25).text).toBe('-0,25');
-    expect(new Notation(tutorial, 'en').number(1.5e-9)).toMatchObject({ text: '1.5e-9', latex: '1.5\\times 10^{-9}' });
+    expect(pt.number(-0.25)).toMatchObject({ text: '−0,25', latex: '-0{,}25' });
+    expect(new Notation(tutorial, 'en').number(-1.5e-9)).toMatchObject({ text: '−1.5e−9', latex: '-1.5\\times 10^{-9}' });
+    expect(readable(-0.6000000000000001, 'en')).toBe('\u22120.6');
+    expect(new Notation(tutorial, 'en').number(1.5e-9)).toMatchObject({ text: '1.5e−9', latex: '1.5\\times 10^{-9}' });
     expect(readable(0.1 + 0.2, 'en')).toBe('0.3');
-    expect(pt.array(Float64Array.of(0.5, -1, 0.25, 2), [2, 2]).text).toBe('[[0,5; -1]; [0,25; 2]]');
+    expect(pt.array(Float64Array.of(0.5, -1, 0.25, 2), [2, 2]).text).toBe('[[0,5; −1]; [0,25; 2]]');
     expect(pt.array(Float64Array.of(0.5, -1), [2]).latex).toBe('\\begin{bmatrix} 0{,}5 & -1 \\end{bmatrix}');
   });
 

@@ -81,13 +81,13 @@ const tutorial: [phase: string, key: string, value: number, en: string, pt: stri
   ['forward', 'z', 0, '0', '0'], // z = u + b = 1 + (-1)
   ['forward', 'y_hat', 0.5, '0.5', '0,5'], // σ(0) = 1 / (1 + e^0)
   ['forward', 'L', 0.125, '0.125', '0,125'], // ½(0.5 − 1)²
-  ['backward', 'dL/dy_hat', -0.5, '-0.5', '-0,5'], // y_hat − y
+  ['backward', 'dL/dy_hat', -0.5, '−0.5', '−0,5'], // y_hat − y
   ['local', 'dy_hat/dz', 0.25, '0.25', '0,25'], // σ'(0) = 0.5 · (1 − 0.5)
-  ['backward', 'dL/dz', -0.125, '-0.125', '-0,125'], // -0.5 · 0.25
-  ['backward', 'dL/dw', -0.25, '-0.25', '-0,25'], // -0.125 · x
-  ['backward', 'dL/db', -0.125, '-0.125', '-0,125'], // -0.125 · 1
+  ['backward', 'dL/dz', -0.125, '−0.125', '−0,125'], // -0.5 · 0.25
+  ['backward', 'dL/dw', -0.25, '−0.25', '−0,25'], // -0.125 · x
+  ['backward', 'dL/db', -0.125, '−0.125', '−0,125'], // -0.125 · 1
   ['update', 'step(w)', 0.525, '0.525', '0,525'], // 0.5 − 0.1 · (-0.25)
-  ['update', 'step(b)', -0.9875, '-0.9875', '-0,9875'], // -1 − 0.1 · (-0.125)
+  ['update', 'step(b)', -0.9875, '−0.9875', '−0,9875'], // -1 − 0.1 · (-0.125)
 ];
 
 describe('POST /v1/explain: the tutorial\'s worked example (x=2, w=0.5, b=-1, y=1, learningRate 0.1)', () => {
@@ -100,7 +100,8 @@ describe('POST /v1/explain: the tutorial\'s worked example (x=2, w=0.5, b=-1, y=
         expect(s.value, key).toBeCloseTo(value, 14);
         const written = language === 'en' ? en : pt;
         expect(s.text.endsWith(`= ${written}`), `${key}: ${s.text}`).toBe(true);
-        expect(s.latex.endsWith(`= ${written.replace(',', '{,}')}`), `${key}: ${s.latex}`).toBe(true);
+        // The text's minus sign is U+2212 (written math); LaTeX writes `-`.
+        expect(s.latex.endsWith(`= ${written.replace('−', '-').replace(',', '{,}')}`), `${key}: ${s.latex}`).toBe(true);
         expect(e.markdown).toContain(`\`${s.text}\``);
       }
       if (language === 'pt-BR') for (const s of e.steps) expect(s.text, s.text).not.toMatch(/\d\.\d/);
@@ -121,26 +122,26 @@ describe('POST /v1/explain: the tutorial\'s worked example (x=2, w=0.5, b=-1, y=
   it('writes the chain rule as the gradient from above times the local derivative', async () => {
     const e = await explain({ ...forms.neuron, learningRate: 0.1 });
     expect(step(e, 'forward', 'u').text).toBe('u = w · x = 0.5 · 2 = 1');
-    expect(step(e, 'forward', 'z').text).toBe('z = u + b = 1 + (-1) = 0');
+    expect(step(e, 'forward', 'z').text).toBe('z = u + b = 1 + (−1) = 0');
     expect(step(e, 'forward', 'y_hat').text).toBe('y_hat = σ(z) = σ(0) = 0.5');
     expect(step(e, 'forward', 'L').text).toBe('L = ½(y_hat − y)² = ½(0.5 − 1)² = 0.125');
     expect(step(e, 'local', 'dy_hat/dz').text).toBe("dy_hat/dz = σ'(z) = y_hat · (1 − y_hat) = 0.5 · (1 − 0.5) = 0.25");
-    expect(step(e, 'backward', 'dL/dy_hat').text).toBe('dL/dy_hat = y_hat − y = 0.5 − 1 = -0.5');
+    expect(step(e, 'backward', 'dL/dy_hat').text).toBe('dL/dy_hat = y_hat − y = 0.5 − 1 = −0.5');
     const dz = step(e, 'backward', 'dL/dz');
-    expect(dz.text).toBe('dL/dz = dL/dy_hat · dy_hat/dz = -0.5 · 0.25 = -0.125');
+    expect(dz.text).toBe('dL/dz = dL/dy_hat · dy_hat/dz = −0.5 · 0.25 = −0.125');
     expect(dz.formula.text).toBe('dL/dz = dL/dy_hat · dy_hat/dz');
     expect(dz.incoming).toEqual([{ from: 'y_hat', gradient: -0.5, local: 0.25, contribution: -0.125 }]);
-    expect(step(e, 'backward', 'dL/dw').text).toBe('dL/dw = dL/du · du/dw = -0.125 · 2 = -0.25');
-    expect(step(e, 'backward', 'dL/db').text).toBe('dL/db = dL/dz · dz/db = -0.125 · 1 = -0.125');
+    expect(step(e, 'backward', 'dL/dw').text).toBe('dL/dw = dL/du · du/dw = −0.125 · 2 = −0.25');
+    expect(step(e, 'backward', 'dL/db').text).toBe('dL/db = dL/dz · dz/db = −0.125 · 1 = −0.125');
     const w = step(e, 'update', 'step(w)');
-    expect(w.text).toBe('w ← w − η · dL/dw = 0.5 − 0.1 · (-0.25) = 0.525');
+    expect(w.text).toBe('w ← w − η · dL/dw = 0.5 − 0.1 · (−0.25) = 0.525');
     expect(w).toMatchObject({ before: 0.5, gradient: -0.25, learningRate: 0.1 });
   });
 
   it('composes an expr statement\'s local derivative through its parts: dL/dy_hat = 0.5 · 2 · (y_hat − y)', async () => {
     const e = await explain(forms.expr);
     expect(step(e, 'forward', 'L').text).toBe('L = 0.5 · (y_hat − y)² = 0.5 · (0.5 − 1)² = 0.125');
-    expect(step(e, 'local', 'dL/dy_hat').text).toBe('dL/dy_hat = 0.5 · 2 · (y_hat − y) = 0.5 · 2 · (0.5 − 1) = -0.5');
+    expect(step(e, 'local', 'dL/dy_hat').text).toBe('dL/dy_hat = 0.5 · 2 · (y_hat − y) = 0.5 · 2 · (0.5 − 1) = −0.5');
     // The generated ids of the parts are not steps of their own.
     expect(e.steps.filter((s) => s.id.startsWith('_t') || s.text.includes('_t'))).toEqual([]);
   });
@@ -154,8 +155,8 @@ describe('POST /v1/explain: the tutorial\'s worked example (x=2, w=0.5, b=-1, y=
     expect(fd.lossPlus).toBeCloseTo(loss(0.5001), 15);
     expect(fd.lossMinus).toBeCloseTo(loss(0.4999), 15);
     expect(fd.value).toBeCloseTo(-0.25, 8);
-    expect(fd.text).toMatch(/^fd\(dL\/dw\) = \(L\(w \+ ε\) − L\(w − ε\)\) \/ 2ε = \(0\.124975\d* − 0\.125025\d*\) \/ \(2 · 0\.0001\) = -0\.25$/);
-    expect(fd.note).toContain('backpropagation gave -0.25');
+    expect(fd.text).toMatch(/^fd\(dL\/dw\) = \(L\(w \+ ε\) − L\(w − ε\)\) \/ 2ε = \(0\.124975\d* − 0\.125025\d*\) \/ \(2 · 0\.0001\) = −0\.25$/);
+    expect(fd.note).toContain('backpropagation gave −0.25');
   });
 });
 
@@ -222,15 +223,15 @@ describe('POST /v1/explain: a 2-2-1 network, layer by layer', () => {
       expect(step(e, 'forward', `a${i + 1}`).value).toEqual(layer.a);
     });
     // relu'(z1) at z1 = [[-0.15, 0.65]] is [[0, 1]]: the unit that is off passes nothing back.
-    expect(step(e, 'backward', 'dL/dz1').text).toBe("dL/dz1 = dL/da1 ⊙ relu'(z1) = [[-0.132285, 0.132285]] ⊙ [[0, 1]] = [[0, 0.132285]]");
-    expect(step(e, 'forward', 'a1').text).toBe('a1 = relu(z1) = relu([[-0.15, 0.65]]) = [[0, 0.65]]');
+    expect(step(e, 'backward', 'dL/dz1').text).toBe("dL/dz1 = dL/da1 ⊙ relu'(z1) = [[−0.132285, 0.132285]] ⊙ [[0, 1]] = [[0, 0.132285]]");
+    expect(step(e, 'forward', 'a1').text).toBe('a1 = relu(z1) = relu([[−0.15, 0.65]]) = [[0, 0.65]]');
     const md = e.markdown.slice(e.markdown.indexOf('### Backward pass'));
     expect(md.indexOf('**Layer 2**')).toBeLessThan(md.indexOf('**Layer 1**'));
   });
 
   it('writes matrices with ; between elements in Portuguese', async () => {
     const e = await explain(network, 'pt-BR');
-    expect(step(e, 'backward', 'dL/dW1').text).toBe('dL/dW1 = (dL/dz1)ᵀ x = [[0; 0,132285]]ᵀ [[0,5; -1]] = [[0; 0]; [0,0661425; -0,132285]]');
+    expect(step(e, 'backward', 'dL/dW1').text).toBe('dL/dW1 = (dL/dz1)ᵀ x = [[0; 0,132285]]ᵀ [[0,5; −1]] = [[0; 0]; [0,0661425; −0,132285]]');
     expect(e.markdown).toContain('**Camada 1**');
   });
 });

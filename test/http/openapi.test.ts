@@ -103,10 +103,33 @@ describe('GET /openapi.json', () => {
     expect(MethodNotAllowed.headers.Allow).toMatchObject({ required: true, schema: { type: 'string' } });
   });
 
-  it('declares the API key as an optional bearer scheme on every /v1 route, for Swagger UI\'s "Authorize"', () => {
-    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
-    for (const { path, operation } of operations) {
-      expect((operation as Json).security, path).toEqual(path.startsWith('/v1/') ? [{}, { apiKey: [] }] : undefined);
+  it('declares no security scheme when no API key is set, so that Swagger UI shows no lock and no "Authorize"', () => {
+    expect(doc.components.securitySchemes).toBeUndefined();
+    expect(doc.security).toBeUndefined();
+    for (const { route, operation } of operations) expect((operation as Json).security, route).toBeUndefined();
+  });
+
+  it('requires the bearer scheme on every /v1 route, and only there, when API keys are set', async () => {
+    const keyed = await buildTestApp({ pool: false, auth: { apiKeys: ['openapi-test-key-0123456789'] } });
+    try {
+      const secured: Json = (await keyed.inject({ method: 'GET', url: '/openapi.json' })).json();
+      expect(secured.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+      const paths = Object.entries<Record<string, Json>>(secured.paths);
+      expect(paths.length).toBe(Object.keys(doc.paths).length);
+      for (const [path, item] of paths) {
+        for (const [method, operation] of Object.entries(item)) expect(operation.security, `${method} ${path}`).toEqual(path.startsWith('/v1/') ? [{ apiKey: [] }] : undefined);
+      }
+    } finally {
+      await keyed.close();
+    }
+  });
+
+  it('preselects Accept-Language: en in "Try it out", with pt-BR to choose', () => {
+    for (const { route, path, operation } of operations.filter(({ path }) => path.startsWith('/v1/'))) {
+      const header = operation.parameters?.find((p) => p.in === 'header' && p.name === 'Accept-Language');
+      expect(header, `${route} (${path})`).toBeDefined();
+      expect(header!.schema.enum).toEqual(['en', 'pt-BR']);
+      expect(header!.example, route).toBe('en');
     }
   });
   it("shows the tutorial's worked example as POST /v1/gradients answers it", () => {

@@ -130,7 +130,7 @@ describe('POST /v1/render', () => {
     expect(svgTexts(await picture({ graph: expr }, 'svg'))).toEqual(expect.arrayContaining(['_t1', '_t2', 'y_hat', 'L']));
   });
 
-  it('labels in Portuguese, with a decimal comma, under Accept-Language: pt-BR', async () => {
+  it('labels in Portuguese, with a decimal comma and the minus sign −, under Accept-Language: pt-BR', async () => {
     const p = prose('pt-BR');
     const exact = await gradients({ neuron });
     const res = await render({ neuron }, 'dot', 'pt-BR,pt;q=0.9');
@@ -146,8 +146,8 @@ describe('POST /v1/render', () => {
 
     const mermaid = await picture({ network }, 'mermaid', 'pt-BR');
     expect(await mermaidType(mermaid)).toBe('flowchart-v2');
-    expect(mermaid).toContain('valor [1×2]<br>[0,5; -1]');
-    expect(svgTexts(await picture({ network }, 'svg', 'pt-BR'))).toContain('[0,5; -1]');
+    expect(mermaid).toContain('valor [1×2]<br>[0,5; −1]');
+    expect(svgTexts(await picture({ network }, 'svg', 'pt-BR'))).toContain('[0,5; −1]');
   });
 
   it('shows values only when the output is not a scalar, and says why in the caption', async () => {
@@ -156,7 +156,7 @@ describe('POST /v1/render', () => {
     const dot = await picture({ graph }, 'dot');
     for (const id of ['x', 'W', 'h']) expect(boxOf(dot, id)).not.toContain('gradient');
     expect(dot).toContain('the output h has shape [2], not a scalar, so there are no gradients');
-    expect(boxOf(dot, 'h')).toContain('value [2]<BR/>[-1, -1]');
+    expect(boxOf(dot, 'h')).toContain('value [2]<BR/>[−1, −1]');
     expect(await layoutErrors(dot)).toEqual([]);
     expect(svgTexts(await picture({ graph }, 'svg')).join(' ')).toContain('not a scalar');
     const pt = await picture({ graph }, 'mermaid', 'pt-BR');
@@ -170,10 +170,10 @@ describe('POST /v1/render', () => {
     const graph = { params: { a: -1, z: 0 }, nodes: [{ id: 'n', op: 'log', args: ['a'] }, { id: 'm', op: 'log', args: ['z'] }, { id: 's', op: 'add', args: ['n', 'm'] }] };
     const dot = await picture({ graph }, 'dot');
     expect(boxOf(dot, 'n')).toContain('value NaN');
-    expect(boxOf(dot, 'm')).toContain('value -Infinity');
+    expect(boxOf(dot, 'm')).toContain('value −Infinity');
     expect(boxOf(dot, 'z')).toContain('gradient Infinity');
     expect(await layoutErrors(dot)).toEqual([]);
-    expect(svgTexts(await picture({ graph }, 'svg'))).toEqual(expect.arrayContaining(['value NaN', 'value -Infinity', 'gradient Infinity']));
+    expect(svgTexts(await picture({ graph }, 'svg'))).toEqual(expect.arrayContaining(['value NaN', 'value −Infinity', 'gradient Infinity']));
     expect(await mermaidType(await picture({ graph }, 'mermaid'))).toBe('flowchart-v2');
   });
 

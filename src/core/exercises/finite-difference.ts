@@ -48,7 +48,7 @@ function statement(s: Solved, p: Prose): string {
     `${computes(s, p)}\n\n${p.t('where', 'em que')} \`σ(z) = 1 / (1 + e^(−z))\`.`,
     p.t(
       `Find \`dL/dw\` and \`dL/db\` by backpropagation, then check them the way a gradient check does: nudge the parameter by \`ε = ${eps}\` up and down, run the forward pass again each time, and divide the change in the loss by \`2ε\`.`,
-      `Encontre \`dL/dw\` e \`dL/db\` pela retropropagação e depois confira-os como faz uma verificação do gradiente: desloque o parâmetro em \`ε = ${eps}\` para cima e para baixo, refaça a passagem direta em cada caso e divida a variação da perda por \`2ε\`.`,
+      `Encontre \`dL/dw\` e \`dL/db\` pela retropropagação e depois confira-os como faz uma verificação do gradiente: desloque o parâmetro em \`ε = ${eps}\` para cima e para baixo, refaça o passo para frente em cada caso e divida a variação da perda por \`2ε\`.`,
     ),
     askFor(KEYS, p),
     howToAnswer(p),

@@ -1,14 +1,15 @@
 /**
  * Given numbers and text in an exercise's two languages, formatted by hand (no toLocaleString,
  * whose output depends on the ICU data of the machine): `.` as the decimal separator in English,
- * `,` in Brazilian Portuguese, where lists then take `;` so that `[0,5; -1]` stays unambiguous.
+ * `,` in Brazilian Portuguese, where lists then take `;` so that `[0,5; −1]` stays unambiguous;
+ * `−` (U+2212) as the minus sign, as in the rest of the written math.
  * An exercise's worked numbers are written by the explainer (src/core/notation); `n` rounds a
  * computed number for other short texts (the graph pictures of src/core/render).
  */
 import type { Tensor } from '../../engine/tensor.js';
 
 import type { Locale } from '../locale.js';
-import { roundedText } from '../notation/numbers.js';
+import { localized, roundedText } from '../notation/numbers.js';
 
 export { type Locale, type Localized, locales } from '../locale.js';
 
@@ -30,7 +31,7 @@ export interface Prose {
 }
 
 export function prose(locale: Locale): Prose {
-  const decimal = (text: string): string => (locale === 'pt-BR' ? text.replace('.', ',') : text);
+  const decimal = (text: string): string => localized(text, locale);
   const given = (x: number): string => decimal(String(x));
   const n = (x: number, sigfigs = PROSE_SIGFIGS): string => decimal(roundedText(x, sigfigs));
   const sep = locale === 'pt-BR' ? '; ' : ', ';

@@ -64,7 +64,7 @@ export const networkTemplate: Template = {
   },
   description: {
     en: 'The forward pass and backpropagation through a network with two inputs, two ReLU hidden units and one sigmoid output on one example, then one gradient-descent step on the output layer.',
-    'pt-BR': 'A passagem direta e a retropropagação em uma rede com duas entradas, duas unidades ocultas ReLU e uma saída sigmoide, para um exemplo, seguidas de um passo do gradiente descendente na camada de saída.',
+    'pt-BR': 'O passo para frente e o passo para trás em uma rede com duas entradas, duas unidades ocultas ReLU e uma saída sigmoide, para um exemplo, seguidas de um passo do gradiente descendente na camada de saída.',
   },
   answerKeys: KEYS,
   draw,

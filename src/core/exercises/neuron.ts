@@ -69,7 +69,7 @@ export function neuronTemplate(o: NeuronTemplateOptions): Template {
     },
     description: {
       en: `The forward pass and backpropagation through one neuron with the ${act.name.en} activation and the ${loss.name.en} loss, then one gradient-descent step.`,
-      'pt-BR': `A passagem direta e a retropropagação em um neurônio com ativação ${act.name['pt-BR']} e perda de ${loss.name['pt-BR']}, seguidas de um passo do gradiente descendente.`,
+      'pt-BR': `O passo para frente e o passo para trás em um neurônio com ativação ${act.name['pt-BR']} e perda de ${loss.name['pt-BR']}, seguidas de um passo do gradiente descendente.`,
     },
     answerKeys: NEURON_KEYS,
     draw: (rng) =>

@@ -37,9 +37,9 @@ const EQUALS = 3;
 /** A factor in a product, besides itself: ` · ` (`\cdot`); parentheses (`\left(`…`\right)` as JSON) where it binds looser. */
 const FACTOR: Extent = { text: 4, latex: 8, prec: 0 };
 const PARENTHESES: Extent = { text: 2, latex: 15, prec: 0 };
-/** A term in a sum, besides itself: ` + `; a negative one more (` − `, `(-1)`, `−(…)`). */
+/** A term in a sum, besides itself: ` + `; a negative one more (` − `, `(−1)`, `−(…)`; `−` is three bytes in UTF-8). */
 const TERM: Extent = { text: 3, latex: 3, prec: 0 };
-const NEGATIVE: Extent = { text: 5, latex: 17, prec: 0 };
+const NEGATIVE: Extent = { text: 7, latex: 17, prec: 0 };
 /** A note, in the longer language, besides the ids and numbers in it. */
 const NOTE = 120;
 /** The Markdown's headings, the sentence under each, the closing line (about 1,100 bytes in Portuguese). */

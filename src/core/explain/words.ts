@@ -1,7 +1,8 @@
 /**
  * The words of an explanation in both languages, with the tutorial's Portuguese terms: passo
  * para frente, derivada local, passo para trás, regra da cadeia, gradiente, perda, atualização,
- * taxa de aprendizado.
+ * taxa de aprendizado. Each phase has one name in every route and doc (test/http/pt-br-terms.test.ts);
+ * retropropagação is the algorithm as a whole, never a phase.
  */
 import type { Locale } from '../locale.js';
 import { READING_SIGFIGS } from '../notation/numbers.js';

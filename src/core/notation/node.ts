@@ -16,7 +16,7 @@ import { broadcastShape, rowsCols } from '../../engine/broadcast.js';
 import { CONST, NODE, type Tape, argsOf, opNameOf, opOf, shapeOf } from '../../engine/tape.js';
 import { type Shape, sameShape, sizeOf } from '../../engine/tensor.js';
 import type { Locale } from '../locale.js';
-import { READING_SIGFIGS, readable } from './numbers.js';
+import { MINUS, READING_SIGFIGS, readable } from './numbers.js';
 import { type NotationContext, opNotation } from './op-notation.js';
 import { ELIDED, MAX_WRITTEN_CHARS, ONE, PREC, type Written, bounded, hadamard, named, negative, product, sumOf, sumOfTerms } from './written.js';
 
@@ -65,7 +65,7 @@ export class Notation {
   /** A number as the reader sees it, rounded, in the language's decimal notation. */
   number(x: number, sigfigs = READING_SIGFIGS): Written {
     const text = readable(x, this.locale, sigfigs);
-    const latex = text.replace(',', '{,}').replace(/e(-?\d+)$/, '\\times 10^{$1}').replace('Infinity', '\\infty').replace('NaN', '\\mathrm{NaN}');
+    const latex = text.replaceAll(MINUS, '-').replace(',', '{,}').replace(/e(-?\d+)$/, '\\times 10^{$1}').replace('Infinity', '\\infty').replace('NaN', '\\mathrm{NaN}');
     return { text, latex, prec: x < 0 || text.includes('e') ? PREC.unary : PREC.atom, number: x };
   }
 
@@ -115,6 +115,16 @@ export class Notation {
   /** The right side with the values of the evaluation in place of the ids: `-0.6 + 0.4`. */
   substituted(k: number): Written {
     return this.write(k, true);
+  }
+
+  /**
+   * The right side of the node at position k with each arg by its own name, as a picture of the
+   * graph shows the args (a part of a statement by its generated id, not written out): `½(y_hat − y)²`.
+   */
+  withArgNames(k: number): Written {
+    const { tape } = this;
+    const operands = this.args(k).map((s) => (tape.kind[s] === CONST ? this.number(tape.initial[tape.offset[s]]) : named(tape.ids[s]!)));
+    return bounded(opNotation[opNameOf(tape, k)].write(operands, this.context(k)));
   }
 
   /** `id = expression`, the node at position k as a statement. */

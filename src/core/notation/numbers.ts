@@ -1,8 +1,8 @@
 /**
  * Numbers as a reader sees them: rounded to a few significant figures, `.` as the decimal
- * separator in English and `,` in Brazilian Portuguese. Formatted by hand (no toLocaleString,
- * whose output depends on the ICU data of the machine); toPrecision is exactly specified by
- * ECMA-262, so the text is the same everywhere.
+ * separator in English and `,` in Brazilian Portuguese, `−` (U+2212) as the minus sign. Formatted
+ * by hand (no toLocaleString, whose output depends on the ICU data of the machine); toPrecision is
+ * exactly specified by ECMA-262, so the text is the same everywhere.
  */
 import type { Locale } from '../locale.js';
 
@@ -19,8 +19,19 @@ export function roundedText(x: number, sigfigs: number): string {
   return exponent === undefined ? trimmed : `${trimmed}e${exponent.replace('+', '')}`;
 }
 
-/** A number for reading in `locale`: rounded, with the language's decimal separator. */
+/** U+2212, the minus sign of written math (`−0.6`, as in `y_hat − y`); LaTeX and JSON keep `-`. */
+export const MINUS = '\u2212';
+
+/**
+ * A number's ASCII text (`-0.25`, `1e-7`) as written math in `locale`: the language's decimal
+ * separator, and U+2212 for each minus sign (`−0,25`, `1e−7`). The answer parser reads both
+ * signs back (src/core/grading/numbers.ts), so a number pasted from feedback is still an answer.
+ */
+export function localized(text: string, locale: Locale): string {
+  return (locale === 'pt-BR' ? text.replace('.', ',') : text).replaceAll('-', MINUS);
+}
+
+/** A number for reading in `locale`: rounded, with the language's decimal separator and minus sign. */
 export function readable(x: number, locale: Locale, sigfigs = READING_SIGFIGS): string {
-  const text = roundedText(x, sigfigs);
-  return locale === 'pt-BR' ? text.replace('.', ',') : text;
+  return localized(roundedText(x, sigfigs), locale);
 }

@@ -64,7 +64,7 @@ const minus = (a: Written, b: Written) => infix(a, '−', '-', b, PREC.sum);
 const times = (...f: Written[]) => product(f);
 /** `a · b` as written, every factor kept. */
 const mul = (a: Written, b: Written) => infix(a, '·', '\\cdot', b, PREC.product);
-const MINUS_ONE: Written = { text: '-1', latex: '-1', prec: PREC.unary, number: -1 };
+const MINUS_ONE: Written = { text: '−1', latex: '-1', prec: PREC.unary, number: -1 };
 const TWO: Written = { ...atom('2'), number: 2 };
 const sigma = (a: Written): Written => atom(`σ(${a.text})`, `\\sigma\\left(${a.latex}\\right)`);
 const ln = (a: Written): Written => atom(`ln(${a.text})`, `\\ln\\left(${a.latex}\\right)`);

@@ -6,9 +6,10 @@
  */
 import type { Locale } from '../locale.js';
 import { PROSE_SIGFIGS, type Prose, prose } from '../exercises/format.js';
-import { ARG_STRIDE, CONST, INPUT, PARAM, type Tape, opNameOf, opOf, shapeOf, view } from '../../engine/tape.js';
+import { CONST, INPUT, PARAM, type Tape, opNameOf, opOf, shapeOf, view } from '../../engine/tape.js';
 import type { Shape, Tensor } from '../../engine/tensor.js';
-import { OP_SYMBOLS } from './symbols.js';
+import { Notation } from '../notation/node.js';
+import { OP_SYMBOLS, WITH_ARGS } from './symbols.js';
 
 export type BoxRole = 'input' | 'param' | 'node' | 'literal';
 
@@ -113,9 +114,10 @@ function roleOf(tape: Tape, slot: number): BoxRole {
   return kind === INPUT ? 'input' : kind === PARAM ? 'param' : kind === CONST ? 'literal' : 'node';
 }
 
-/** The op's symbol, with its attr when it is not the default: `leaky relu alpha=0,1`. */
-function symbolOf(tape: Tape, k: number, p: Prose): string {
+/** The op's symbol, with its attr when it is not the default: `leaky relu alpha=0,1`; or the op written with its args' names: `½(y_hat − y)²`. */
+function symbolOf(tape: Tape, k: number, p: Prose, notation: Notation): string {
   const symbol = OP_SYMBOLS[opNameOf(tape, k)];
+  if (symbol === WITH_ARGS) return notation.withArgNames(k).text;
   const [attr] = opOf(tape, k).attrs;
   return attr && tape.attr[k] !== attr.default ? `${symbol} ${attr.name}=${p.n(tape.attr[k])}` : symbol;
 }
@@ -126,6 +128,7 @@ function symbolOf(tape: Tape, k: number, p: Prose): string {
  */
 export function graphPicture(tape: Tape, values: Float64Array, gradients: Float64Array | undefined, locale: Locale): GraphPicture {
   const p = prose(locale);
+  const notation = new Notation(tape, locale);
   const key = (slot: number): string => `v${slot}`;
   const boxes: ValueBox[] = [];
   for (let s = 0; s < tape.slotCount; s++) {
@@ -146,9 +149,8 @@ export function graphPicture(tape: Tape, values: Float64Array, gradients: Float6
   for (let k = 0; k < tape.nodeCount; k++) {
     const s = tape.nodeSlot[k];
     const op = `f${s}`;
-    ops.push({ key: op, symbol: symbolOf(tape, k, p) });
-    const arity = opOf(tape, k).args.length;
-    for (let j = 0; j < arity; j++) edges.push([key(tape.args[k * ARG_STRIDE + j]), op]);
+    ops.push({ key: op, symbol: symbolOf(tape, k, p, notation) });
+    for (const arg of notation.args(k)) edges.push([key(arg), op]);
     edges.push([op, key(s)]);
   }
   return { boxes, ops, edges, words: words(p), caption: caption(p, tape.ids[tape.output]!, shapeOf(tape, tape.output)) };
