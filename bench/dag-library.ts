@@ -21,7 +21,7 @@ import { type Dag, dagBody, describeMs, describeSteps, emitResults, fmtInt, fmtM
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const GOAL = 2;
-const limits: Limits = { ...DEFAULT_LIMITS, maxNodes: 2 * n, maxWork: Infinity, maxResponseValues: Infinity };
+const limits: Limits = { ...DEFAULT_LIMITS, maxNodes: 2 * n, maxWork: Infinity, maxResponseValues: Infinity, maxResponseBytes: Infinity };
 
 type Wire = number | string;
 const wire = (x: number): Wire => (x === x && x !== Infinity && x !== -Infinity ? x : String(x));

@@ -3,17 +3,20 @@
  * that can be known before evaluation (ids, ops, arity, attrs, cycles, shapes, sizes) and
  * reports it with the path of the offending field. It builds typed arrays as it goes: no object,
  * array or closure per node, and no recursion, so a graph of a million nodes compiles like a
- * small one.
+ * small one. The passes, in order: claim the leaves' ids and read their values, read the nodes
+ * (ids, ops, arity, attrs), resolve the args and the output (every error so far is reported
+ * together), order the nodes, infer shapes and check the limits, lay out the arena, and write the
+ * nodes in evaluation order.
  */
-import { type Localized, plural, quote, say } from '../core/locale.js';
+import { type Localized, plural, quote, say } from '../text.js';
 import { type ErrorCode, type LocalizedProblem, SpecError, specError } from './errors.js';
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
 import { DEFAULT_LIMITS, type Limits, specPath, tooLarge } from './limits.js';
 import { opCode, opList } from './ops.js';
-import { nearestOpNames } from './suggest.js';
 import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, type Tape, pathOf, shapeOf } from './tape.js';
 import { type Shape, type Tensor, fromJson, shapeText, sizeOf } from './tensor.js';
+import { unknownOp } from './unknown-op.js';
 
 export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The longest id, and the longest op name a request may write (the catalogue's are much shorter). */
@@ -76,89 +79,178 @@ class Where {
 
 const NO_SUFFIX = say('', '');
 
+/** The field errors found before evaluation, in the order found: the first code names the error, the first ones are reported. */
+class FieldErrors {
+  readonly list: LocalizedProblem[] = [];
+  firstCode: ErrorCode | undefined;
+  readonly extra: Record<string, unknown> = {};
+
+  add(code: ErrorCode, path: string, message: Localized): void {
+    this.firstCode ??= code;
+    if (this.list.length < MAX_REPORTED_ERRORS) this.list.push({ path, message });
+  }
+
+  throwIfAny(): void {
+    if (this.list.length) throw new SpecError(this.firstCode!, this.list, this.extra);
+  }
+}
+
+/** Slots (leaves, nodes, then one per literal number among the args), their ids and kinds, and the id table. */
+interface Slots {
+  leafCount: number;
+  nodeCount: number;
+  slotCount: number;
+  ids: (string | null)[];
+  kind: Uint8Array;
+  idTable: Int32Array;
+}
+
+/** The nodes as written (by draft position): op codes, attrs, and args as slots. */
+interface DraftNodes {
+  opByDraft: Uint8Array;
+  attrByDraft: Float64Array;
+  argsByDraft: Int32Array;
+  /** The value of each constant slot (literal numbers among the args). */
+  constValues: Float64Array;
+}
+
+/** Shapes by slot, and what one pass over the nodes costs. */
+interface Shapes {
+  rank: Uint8Array;
+  dims: Int32Array;
+  passWork: number;
+  allScalar: boolean;
+}
+
+/** The draft as a tape, through the passes below; field errors are reported together, a limit at the first one passed. */
 export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tape {
   const { leaves, nodes } = draft;
-  const where = new Where(draft.paths);
   if (nodes.length > limits.maxNodes) {
     throw tooLarge(
       specPath(draft.outputPath),
       say(`${nodes.length} nodes is more than the limit of ${limits.maxNodes} (MAX_NODES)`, `${nodes.length} nós excedem o limite de ${limits.maxNodes} (MAX_NODES)`),
     );
   }
-  const problems: LocalizedProblem[] = [];
-  let firstCode: ErrorCode | undefined;
-  const extra: Record<string, unknown> = {};
-  const fail = (code: ErrorCode, path: string, message: Localized): void => {
-    firstCode ??= code;
-    if (problems.length < MAX_REPORTED_ERRORS) problems.push({ path, message });
-  };
+  const where = new Where(draft.paths);
+  const errors = new FieldErrors();
+  const slots = newSlots(draft);
+  const leafValues = claimLeaves(leaves, slots, errors);
+  const drafted: DraftNodes = { ...readNodes(nodes, slots, where, errors), ...resolveArgs(nodes, slots, where, errors) };
+  const output = resolveOutput(draft, slots, errors);
+  errors.throwIfAny();
 
-  // Slots: leaves, nodes, then one per literal number among the args.
+  const order = topologicalOrder(draft, drafted.argsByDraft, slots.leafCount);
+  const shapes = inferShapes(draft, slots, drafted, leafValues, order, where, limits);
+  const { offset, size, initial } = layOut(draft, slots, shapes, leafValues, drafted.constValues, limits);
+  const { nodeSlot, op, args, attr } = evaluationOrder(slots, drafted, order);
+
+  const { leafCount, nodeCount, slotCount, ids, idTable, kind } = slots;
+  const params: number[] = [];
+  for (let s = 0; s < leafCount; s++) if (kind[s] === PARAM) params.push(s);
+  return {
+    slotCount,
+    leafCount,
+    nodeCount,
+    ids,
+    idTable,
+    kind,
+    rank: shapes.rank,
+    dims: shapes.dims,
+    offset,
+    size,
+    initial,
+    nodeSlot,
+    op,
+    args,
+    attr,
+    allScalar: shapes.allScalar,
+    passWork: shapes.passWork,
+    output,
+    outputPath: draft.outputPath,
+    params: new Int32Array(params), // the constructor copies an array several times faster than Int32Array.from
+    paths: draft.paths,
+    layers: draft.layers,
+    subexpressions: draft.subexpressions,
+  };
+}
+
+/** Counts the slots and makes the empty id table: every slot is a constant until claimed. */
+function newSlots(draft: GraphDraft): Slots {
+  const { leaves, nodes } = draft;
   const leafCount = leaves.length;
   const nodeCount = nodes.length;
   let literalCount = 0;
   for (let i = 0; i < nodeCount; i++) for (const a of nodes[i].args) if (typeof a === 'number') literalCount++;
   const slotCount = leafCount + nodeCount + literalCount;
-  const ids: (string | null)[] = new Array(slotCount).fill(null);
-  const kind = new Uint8Array(slotCount).fill(CONST);
-  const idTable = newIdTable(leafCount + nodeCount);
-  /** Gives `id` its slot, or says why it cannot have one (the error's path is built only then). */
-  const claim = (id: string, slot: number): string | undefined => {
-    ids[slot] = id;
-    const earlier = insertId(idTable, ids, slot);
-    return id.length > MAX_ID_LENGTH || !ID_PATTERN.test(id) ? 'INVALID_SPEC' : earlier >= 0 ? 'DUPLICATE_ID' : undefined;
+  return {
+    leafCount,
+    nodeCount,
+    slotCount,
+    ids: new Array(slotCount).fill(null),
+    kind: new Uint8Array(slotCount).fill(CONST),
+    idTable: newIdTable(leafCount + nodeCount),
   };
-  const claimFailed = (code: string, id: string, path: string, suffix: Localized = NO_SUFFIX): void =>
-    code === 'INVALID_SPEC'
-      ? fail(
-          'INVALID_SPEC',
-          path,
-          say(
-            `'${quote(id)}' is not a valid id (letters, digits and _, not starting with a digit, at most ${MAX_ID_LENGTH} characters)${suffix.en}`,
-            `'${quote(id)}' não é um id válido (letras, dígitos e _, sem começar por um dígito, no máximo ${MAX_ID_LENGTH} caracteres)${suffix['pt-BR']}`,
-          ),
-        )
-      : fail(
-          'DUPLICATE_ID',
-          path,
-          say(`duplicate id '${quote(id)}'${suffix.en}: ids are unique across inputs, params and nodes`, `id repetido '${quote(id)}'${suffix['pt-BR']}: os ids são únicos entre entradas, parâmetros e nós`),
-        );
+}
 
-  const leafValues: Tensor[] = leaves.map((leaf, s) => {
-    const problem = claim(leaf.id, s);
-    if (problem) claimFailed(problem, leaf.id, leaf.path);
-    kind[s] = leaf.kind === 'input' ? INPUT : PARAM;
+/** Gives `id` its slot, or says why it cannot have one (the error's path is built only then). */
+function claim(slots: Slots, id: string, slot: number): 'INVALID_SPEC' | 'DUPLICATE_ID' | undefined {
+  slots.ids[slot] = id;
+  const earlier = insertId(slots.idTable, slots.ids, slot);
+  return id.length > MAX_ID_LENGTH || !ID_PATTERN.test(id) ? 'INVALID_SPEC' : earlier >= 0 ? 'DUPLICATE_ID' : undefined;
+}
+
+/** Reports an id that cannot have its slot: not a valid id, or one already taken. */
+function claimFailed(errors: FieldErrors, code: 'INVALID_SPEC' | 'DUPLICATE_ID', id: string, path: string, suffix: Localized = NO_SUFFIX): void {
+  if (code === 'INVALID_SPEC') {
+    errors.add(
+      'INVALID_SPEC',
+      path,
+      say(
+        `'${quote(id)}' is not a valid id (letters, digits and _, not starting with a digit, at most ${MAX_ID_LENGTH} characters)${suffix.en}`,
+        `'${quote(id)}' não é um id válido (letras, dígitos e _, sem começar por um dígito, no máximo ${MAX_ID_LENGTH} caracteres)${suffix['pt-BR']}`,
+      ),
+    );
+  } else {
+    errors.add(
+      'DUPLICATE_ID',
+      path,
+      say(`duplicate id '${quote(id)}'${suffix.en}: ids are unique across inputs, params and nodes`, `id repetido '${quote(id)}'${suffix['pt-BR']}: os ids são únicos entre entradas, parâmetros e nós`),
+    );
+  }
+}
+
+/** Pass 1, leaves: each input and param claims its slot, and its value is read. */
+function claimLeaves(leaves: readonly LeafDraft[], slots: Slots, errors: FieldErrors): Tensor[] {
+  return leaves.map((leaf, s) => {
+    const refused = claim(slots, leaf.id, s);
+    if (refused) claimFailed(errors, refused, leaf.id, leaf.path);
+    slots.kind[s] = leaf.kind === 'input' ? INPUT : PARAM;
     return fromJson(leaf.value, leaf.path);
   });
+}
 
-  // Nodes: op codes and attrs by draft position.
+/** Pass 2, nodes: each node claims its slot; its op, arity and attrs are checked (by draft position). */
+function readNodes(nodes: readonly NodeDraft[], slots: Slots, where: Where, errors: FieldErrors): Pick<DraftNodes, 'opByDraft' | 'attrByDraft'> {
+  const { leafCount, nodeCount } = slots;
   const opByDraft = new Uint8Array(nodeCount);
   const attrByDraft = new Float64Array(nodeCount);
   for (let i = 0; i < nodeCount; i++) {
     const n = nodes[i];
-    const problem = claim(n.id, leafCount + i);
-    if (problem) claimFailed(problem, n.id, where.field(i, '.id'), where.suffix(i));
-    kind[leafCount + i] = NODE;
+    const refused = claim(slots, n.id, leafCount + i);
+    if (refused) claimFailed(errors, refused, n.id, where.field(i, '.id'), where.suffix(i));
+    slots.kind[leafCount + i] = NODE;
     const code = opCode(n.op);
     if (code < 0) {
-      const suggestions = nearestOpNames(n.op);
-      extra.suggestions = suggestions;
-      const suffix = where.suffix(i), nearest = suggestions.join(', ');
-      fail(
-        'UNKNOWN_OP',
-        where.field(i, '.op'),
-        say(
-          `unknown op '${quote(n.op)}'${suffix.en}${nearest ? `; nearest: ${nearest}` : ''}; GET /v1/ops lists the catalogue`,
-          `operação desconhecida '${quote(n.op)}'${suffix['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}; GET /v1/ops lista o catálogo`,
-        ),
-      );
+      const unknown = unknownOp(n.op, where.suffix(i));
+      errors.extra.suggestions ??= unknown.suggestions; // the first unknown op's, as the detail names it
+      errors.add('UNKNOWN_OP', where.field(i, '.op'), unknown.message);
       continue;
     }
     opByDraft[i] = code;
     const def = opList[code];
     if (n.args.length !== def.args.length) {
       const arity = def.args.length, suffix = where.suffix(i);
-      fail(
+      errors.add(
         'ARITY',
         where.field(i, '.args'),
         say(
@@ -175,7 +267,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
         const path = where.field(i, `.attrs.${quote(name)}`);
         if (def.attrs[0]?.name !== name) {
           const known = def.attrs.map((a) => a.name).join(', ');
-          fail(
+          errors.add(
             'BAD_ATTR',
             path,
             say(
@@ -183,13 +275,17 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
               `${n.op} não tem o atributo '${quote(name)}'${known ? ` (ele aceita ${known})` : ' (ele não aceita nenhum)'}`,
             ),
           );
-        } else if (typeof value !== 'number' || !Number.isFinite(value)) fail('BAD_ATTR', path, FINITE);
+        } else if (typeof value !== 'number' || !Number.isFinite(value)) errors.add('BAD_ATTR', path, FINITE);
         else attrByDraft[i] = value;
       }
     }
   }
+  return { opByDraft, attrByDraft };
+}
 
-  // Args to slots, by draft position; literal numbers become constant slots.
+/** Pass 3, args: ids to slots, by draft position; literal numbers become constant slots. */
+function resolveArgs(nodes: readonly NodeDraft[], slots: Slots, where: Where, errors: FieldErrors): Pick<DraftNodes, 'argsByDraft' | 'constValues'> {
+  const { leafCount, nodeCount, slotCount, ids, idTable } = slots;
   const argsByDraft = new Int32Array(nodeCount * ARG_STRIDE).fill(-1);
   const constValues = new Float64Array(slotCount);
   let nextConst = leafCount + nodeCount;
@@ -199,14 +295,14 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       const arg = args[j];
       let slot: number;
       if (typeof arg === 'number') {
-        if (!Number.isFinite(arg)) fail('INVALID_VALUE', where.field(i, `.args[${j}]`), FINITE);
+        if (!Number.isFinite(arg)) errors.add('INVALID_VALUE', where.field(i, `.args[${j}]`), FINITE);
         slot = nextConst++;
         constValues[slot] = arg;
       } else {
         slot = findId(idTable, ids, arg);
         if (slot < 0) {
           const suffix = where.suffix(i);
-          fail(
+          errors.add(
             'UNKNOWN_ID',
             where.field(i, `.args[${j}]`),
             say(`unknown id '${quote(arg)}'${suffix.en}: not an input, a param or a node`, `id desconhecido '${quote(arg)}'${suffix['pt-BR']}: não é uma entrada, um parâmetro nem um nó`),
@@ -216,30 +312,40 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       argsByDraft[i * ARG_STRIDE + j] = slot;
     }
   }
+  return { argsByDraft, constValues };
+}
 
-  let output = -1;
+/** Pass 4, the output: the id named, else the last node written. */
+function resolveOutput(draft: GraphDraft, slots: Slots, errors: FieldErrors): number {
   if (draft.output !== undefined) {
-    output = findId(idTable, ids, draft.output);
-    if (output < 0) fail('UNKNOWN_ID', draft.outputPath, say(`unknown id '${quote(draft.output)}' for the output`, `id desconhecido '${quote(draft.output)}' para a saída`));
-  } else if (nodeCount === 0) {
-    fail('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), say('the graph has no nodes: add at least one node', 'o grafo não tem nós: adicione pelo menos um nó'));
-  } else output = leafCount + nodeCount - 1;
+    const output = findId(slots.idTable, slots.ids, draft.output);
+    if (output < 0) errors.add('UNKNOWN_ID', draft.outputPath, say(`unknown id '${quote(draft.output)}' for the output`, `id desconhecido '${quote(draft.output)}' para a saída`));
+    return output;
+  }
+  if (slots.nodeCount === 0) {
+    errors.add('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), say('the graph has no nodes: add at least one node', 'o grafo não tem nós: adicione pelo menos um nó'));
+    return -1;
+  }
+  return slots.leafCount + slots.nodeCount - 1;
+}
 
-  if (problems.length) throw new SpecError(firstCode!, problems, extra);
+/** Writes one slot's shape into rank and dims. */
+function setShape(rank: Uint8Array, dims: Int32Array, s: number, shape: Shape): void {
+  rank[s] = shape.length;
+  if (shape.length === 1) dims[2 * s] = shape[0];
+  if (shape.length === 2) {
+    dims[2 * s] = shape[0];
+    dims[2 * s + 1] = shape[1];
+  }
+}
 
-  const order = topologicalOrder(draft, argsByDraft, leafCount);
-
-  // Shapes, in evaluation order so that every arg's shape is known before its node's.
+/** Pass 6, shapes and limits: in evaluation order, so that every arg's shape is known before its node's. */
+function inferShapes(draft: GraphDraft, slots: Slots, drafted: DraftNodes, leafValues: Tensor[], order: Int32Array, where: Where, limits: Limits): Shapes {
+  const { leaves, nodes } = draft;
+  const { leafCount, nodeCount, slotCount } = slots;
+  const { opByDraft, argsByDraft } = drafted;
   const rank = new Uint8Array(slotCount);
   const dims = new Int32Array(2 * slotCount).fill(1);
-  const setShape = (s: number, shape: Shape): void => {
-    rank[s] = shape.length;
-    if (shape.length === 1) dims[2 * s] = shape[0];
-    if (shape.length === 2) {
-      dims[2 * s] = shape[0];
-      dims[2 * s + 1] = shape[1];
-    }
-  };
   leafValues.forEach((v, s) => {
     // An input or param is a tensor too: MAX_ELEMENTS bounds it as it bounds a node.
     if (v.data.length > limits.maxElements) {
@@ -251,7 +357,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
         ),
       );
     }
-    setShape(s, v.shape);
+    setShape(rank, dims, s, v.shape);
   });
   const partial = { rank, dims } as Tape; // shapeOf reads only rank and dims
   let passWork = 0;
@@ -286,7 +392,7 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
         ),
       );
     }
-    setShape(leafCount + i, shape);
+    setShape(rank, dims, leafCount + i, shape);
     const unit = def.scalar !== undefined && elements === 1 && argShapes.every((a) => sizeOf(a) === 1);
     passWork += def.cost(argShapes, shape) + (unit ? 0 : TENSOR_NODE_COST);
   }
@@ -299,8 +405,13 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
       ),
     );
   }
+  return { rank, dims, passWork, allScalar };
+}
 
-  // The arena: offsets in slot order, leaves and constants written in.
+/** Pass 7, layout: the arena's offsets in slot order, its size bounded, leaves and constants written in. */
+function layOut(draft: GraphDraft, slots: Slots, shapes: Shapes, leafValues: Tensor[], constValues: Float64Array, limits: Limits) {
+  const { leafCount, nodeCount, slotCount } = slots;
+  const { rank, dims } = shapes;
   const offset = new Int32Array(slotCount);
   const size = new Int32Array(slotCount);
   let total = 0;
@@ -321,8 +432,13 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const initial = new Float64Array(total);
   leafValues.forEach((v, s) => initial.set(v.data, offset[s]));
   for (let s = leafCount + nodeCount; s < slotCount; s++) initial[offset[s]] = constValues[s];
+  return { offset, size, initial };
+}
 
-  // The nodes in evaluation order; a node with fewer args repeats its first in the unused places.
+/** Pass 8, the nodes in evaluation order; a node with fewer args repeats its first in the unused places. */
+function evaluationOrder(slots: Slots, drafted: DraftNodes, order: Int32Array) {
+  const { leafCount, nodeCount } = slots;
+  const { opByDraft, attrByDraft, argsByDraft } = drafted;
   const nodeSlot = new Int32Array(nodeCount);
   const op = new Uint8Array(nodeCount);
   const args = new Int32Array(nodeCount * ARG_STRIDE);
@@ -335,38 +451,11 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     const arity = opList[op[k]].args.length;
     for (let j = 0; j < ARG_STRIDE; j++) args[k * ARG_STRIDE + j] = argsByDraft[i * ARG_STRIDE + (j < arity ? j : 0)];
   }
-
-  const params: number[] = [];
-  for (let s = 0; s < leafCount; s++) if (kind[s] === PARAM) params.push(s);
-  return {
-    slotCount,
-    leafCount,
-    nodeCount,
-    ids,
-    idTable,
-    kind,
-    rank,
-    dims,
-    offset,
-    size,
-    initial,
-    nodeSlot,
-    op,
-    args,
-    attr,
-    allScalar,
-    passWork,
-    output,
-    outputPath: draft.outputPath,
-    params: new Int32Array(params), // the constructor copies an array several times faster than Int32Array.from
-    paths: draft.paths,
-    layers: draft.layers,
-    subexpressions: draft.subexpressions,
-  };
+  return { nodeSlot, op, args, attr };
 }
 
 /**
- * Kahn's algorithm over node -> node edges (draft positions); nodes may be written in any order.
+ * Pass 5, order: Kahn's algorithm over node -> node edges (draft positions); nodes may be written in any order.
  * When nodes remain, they lie on or after a cycle: walk back along remaining args until an id
  * repeats, and name it.
  */

@@ -6,7 +6,7 @@
 import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Locale, type Localized, localeFrom, quote, say } from '../core/locale.js';
+import { type Locale, type Localized, localeFrom, quote, say } from '../text.js';
 import { type ErrorCode, type FieldProblem, SpecError } from '../engine/errors.js';
 import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
 import { HttpError } from './http-error.js';
@@ -115,7 +115,10 @@ function detailOf(error: SpecError, locale: Locale): Localized {
 export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): Problem {
   if (error instanceof HttpError) return problem(locale, error.status, error.code, error.detail, [], error.extra);
   if (error instanceof SpecError) {
-    return problem(locale, STATUS[error.code], error.code, detailOf(error, locale), error.errorsIn(locale), error.extra);
+    const detail = detailOf(error, locale);
+    // The engine names no route: where to read the catalogue is said here.
+    const hinted = error.code === 'UNKNOWN_OP' ? say(`${detail.en}; GET /v1/ops lists the catalogue`, `${detail['pt-BR']}; GET /v1/ops lista o catálogo`) : detail;
+    return problem(locale, STATUS[error.code], error.code, hinted, error.errorsIn(locale), error.extra);
   }
   if (error instanceof BudgetExceededError) {
     const ms = error.budgetMs;

@@ -91,6 +91,28 @@ describe('422: well-formed specs that cannot be evaluated', () => {
     const p = await problem('/v1/forward', graph([{ id: 'y', op: 'sigmiod', args: ['x'] }]), 422);
     expect(p).toMatchObject({ code: 'UNKNOWN_OP', suggestions: expect.arrayContaining(['sigmoid']), errors: [{ path: 'graph.nodes[0].op' }] });
   });
+  it('gives the suggestions of the first unknown op, the one the detail names', async () => {
+    const p = await problem('/v1/forward', graph([{ id: 'y', op: 'sigmiod', args: ['x'] }, { id: 'z', op: 'tanhh', args: ['y'] }]), 422);
+    expect(p.code).toBe('UNKNOWN_OP');
+    expect(p.errors.map((e: { path: string }) => e.path)).toEqual(['graph.nodes[0].op', 'graph.nodes[1].op']);
+    expect(p.detail).toContain("graph.nodes[0].op: unknown op 'sigmiod'");
+    expect(p.suggestions).toContain('sigmoid');
+    expect(p.suggestions).not.toContain('tanh');
+  });
+  it('writes an unknown op the same way in JSON nodes and in expr text, the position aside', async () => {
+    const nodes = await problem('/v1/forward', graph([{ id: 'y', op: 'sigmod', args: ['x'] }]), 422);
+    const expr = await problem('/v1/forward', { graph: { inputs: { x: 1 }, expr: 'y = sigmod(x)' } }, 422);
+    expect(nodes.errors[0].message).toMatch(/^unknown op 'sigmod'; nearest: sigmoid\b/);
+    expect(expr.errors[0].message.replace(' at line 1, column 5', '')).toBe(nodes.errors[0].message);
+    expect(expr.suggestions).toEqual(nodes.suggestions);
+  });
+  it('says where the catalogue is, in both languages, for JSON nodes and expr text alike', async () => {
+    for (const body of [graph([{ id: 'y', op: 'sigmod', args: ['x'] }]), { graph: { inputs: { x: 1 }, expr: 'y = sigmod(x)' } }]) {
+      expect((await problem('/v1/forward', body, 422)).detail).toMatch(/; GET \/v1\/ops lists the catalogue$/);
+      const pt = await app.inject({ method: 'POST', url: '/v1/forward', headers: { 'accept-language': 'pt-BR' }, payload: body });
+      expect(pt.json().detail).toMatch(/; GET \/v1\/ops lista o catálogo$/);
+    }
+  });
   it('refuses gradients of a non-scalar output', async () => {
     const p = await problem('/v1/gradients', { graph: { params: { v: [1, 2] }, nodes: [{ id: 'e', op: 'exp', args: ['v'] }] } }, 422);
     expect(p).toMatchObject({ code: 'NON_SCALAR_OUTPUT', errors: [{ path: 'graph.output' }] });
