@@ -12,7 +12,7 @@
  * languages. The limits are the service's defaults unless given.
  */
 import type { z } from 'zod';
-import type { Locale } from './core/locale.js';
+import type { Locale } from './text.js';
 import { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 import { SpecError } from './engine/errors.js';
 import { type Operation, perform } from './operations/operation.js';
@@ -23,7 +23,7 @@ import type { ForwardBody, ForwardResponse, GradcheckBody, GradcheckResponse, Gr
 
 export { SpecError, type ErrorCode, type FieldProblem, type LocalizedProblem } from './engine/errors.js';
 export { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
-export type { Locale } from './core/locale.js';
+export type { Locale } from './text.js';
 
 export interface CallOptions {
   /** The language of warnings, notes, feedback and of a thrown SpecError's messages; English by default. */

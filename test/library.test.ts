@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localeFrom } from '../src/core/locale.js';
+import { localeFrom } from '../src/text.js';
 import { toProblem } from '../src/http/problem.js';
 import * as library from '../src/index.js';
 import { buildTestApp } from './support/app.js';

@@ -6,9 +6,9 @@
  * says so instead of failing mysteriously.
  */
 import { specError } from '../engine/errors.js';
-import { quote, say } from './locale.js';
+import { quote, say } from '../text.js';
 import { backward, forward } from '../engine/evaluate.js';
-import { ARG_STRIDE, NODE, type Tape, opOf, shapeOf, slotOf } from '../engine/tape.js';
+import { NODE, type Tape, argOf, elementsOf, opOf, scalarOf, shapeOf, sizeOfSlot, slotOf, startOf } from '../engine/tape.js';
 import { elementIndex } from '../engine/tensor.js';
 
 export interface GradcheckOptions {
@@ -60,15 +60,15 @@ export function checkedSlots(tape: Tape, wrt: readonly string[] | undefined): nu
 }
 
 /** The number of elements the check perturbs, each twice. */
-export const checkedElements = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.size[s], 0);
+export const checkedElements = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + sizeOfSlot(tape, s), 0);
 
 /** Kinked nodes whose input element changes sign (or touches 0) between the two evaluations. */
 function straddledKinks(tape: Tape, plus: Float64Array, minus: Float64Array): string[] {
   const hit: string[] = [];
   for (let k = 0; k < tape.nodeCount; k++) {
     if (!opOf(tape, k).kinkAtZero) continue;
-    const input = tape.args[k * ARG_STRIDE];
-    const from = tape.offset[input], to = from + tape.size[input];
+    const input = argOf(tape, k, 0);
+    const from = startOf(tape, input), to = from + sizeOfSlot(tape, input);
     for (let i = from; i < to; i++) {
       if (plus[i] !== minus[i] && plus[i] * minus[i] <= 0) {
         hit.push(tape.ids[tape.nodeSlot[k]]!);
@@ -83,25 +83,24 @@ export function gradcheck(tape: Tape, options: GradcheckOptions): GradcheckRepor
   const { epsilon, rtol, atol } = options;
   const slots = checkedSlots(tape, options.wrt);
   const analytic = backward(tape, forward(tape));
-  const out = tape.offset[tape.output];
   const results: GradcheckResult[] = [];
   const initial = tape.initial.slice();
   for (const s of slots) {
-    for (let i = 0; i < tape.size[s]; i++) {
-      const at = tape.offset[s] + i;
-      const base = initial[at];
+    const leaf = elementsOf(tape, initial, s), gradient = elementsOf(tape, analytic, s);
+    for (let i = 0; i < leaf.length; i++) {
+      const base = leaf[i];
       const evaluateWith = (delta: number): Float64Array => {
-        initial[at] = base + delta;
+        leaf[i] = base + delta;
         const values = forward(tape, { initial });
-        initial[at] = base;
+        leaf[i] = base;
         return values;
       };
       const plus = evaluateWith(epsilon);
       const minus = evaluateWith(-epsilon);
-      const lossPlus = plus[out];
-      const lossMinus = minus[out];
+      const lossPlus = scalarOf(tape, plus, tape.output);
+      const lossMinus = scalarOf(tape, minus, tape.output);
       const numeric = (lossPlus - lossMinus) / (2 * epsilon);
-      const a = analytic[at];
+      const a = gradient[i];
       const absError = Math.abs(a - numeric);
       const scale = Math.max(Math.abs(a), Math.abs(numeric));
       results.push({

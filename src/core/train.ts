@@ -3,7 +3,7 @@
  * dampening 0, no Nesterov) and Adam (no weight decay, no amsgrad), one or many steps.
  */
 import { backward, forward } from '../engine/evaluate.js';
-import type { Tape } from '../engine/tape.js';
+import { type Tape, elementsOf, scalarOf } from '../engine/tape.js';
 
 export type Optimizer =
   | { name: 'sgd'; momentum?: number }
@@ -84,23 +84,20 @@ export function makeUpdate(options: TrainOptions): () => Update {
     : adam(lr, optimizer.beta1 ?? 0.9, optimizer.beta2 ?? 0.999, optimizer.eps ?? 1e-8);
 }
 
-/** The elements of one slot of an arena, as a view that writes through. */
-const slice = (tape: Tape, arena: Float64Array, s: number): Float64Array => arena.subarray(tape.offset[s], tape.offset[s] + tape.size[s]);
-
 export function train(tape: Tape, options: TrainOptions): TrainResult {
   const leaves = tape.initial.slice();
   const newUpdate = makeUpdate(options);
   const updates = Array.from(tape.params, (s) => ({ s, update: newUpdate() }));
-  const out = tape.offset[tape.output];
   const every = options.historyEvery ?? 1;
   const history: number[] = [];
   let lossBefore = NaN;
   for (let step = 1; step <= options.steps; step++) {
     const values = forward(tape, { initial: leaves });
-    if (step === 1) lossBefore = values[out];
-    if (every > 0 && (step - 1) % every === 0) history.push(values[out]);
+    const loss = scalarOf(tape, values, tape.output);
+    if (step === 1) lossBefore = loss;
+    if (every > 0 && (step - 1) % every === 0) history.push(loss);
     const grads = backward(tape, values);
-    for (const { s, update } of updates) update(slice(tape, leaves, s), slice(tape, grads, s), step);
+    for (const { s, update } of updates) update(elementsOf(tape, leaves, s), elementsOf(tape, grads, s), step);
   }
-  return { leaves, lossBefore, history, lossAfter: forward(tape, { initial: leaves })[out] };
+  return { leaves, lossBefore, history, lossAfter: scalarOf(tape, forward(tape, { initial: leaves }), tape.output) };
 }

@@ -4,7 +4,7 @@
  * English and Brazilian Portuguese side by side where they are raised (`say(en, pt)`); the
  * error handler picks the request's language.
  */
-import type { Locale, Localized } from '../core/locale.js';
+import type { Locale, Localized } from '../text.js';
 
 export type ErrorCode =
   | 'INVALID_VALUE' // a number or tensor that is not finite, not rectangular, or of rank > 2

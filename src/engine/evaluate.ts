@@ -9,7 +9,7 @@
  * a node of one-element values on its scalar kernel, any other on its tensor kernels, which read
  * and write views of the arenas. All of them read the same op table.
  */
-import { quote, say } from '../core/locale.js';
+import { quote, say } from '../text.js';
 import { specError } from './errors.js';
 import { type OpDef, OpDomainError } from './ops.js';
 import { scalarBackward, scalarForward, scalarLocal } from './scalar-loop.js';

@@ -5,7 +5,7 @@
  * the passes an operation makes) and the number of values a response would carry. All of them are
  * known from shapes alone, before computing.
  */
-import { type Localized, say } from '../core/locale.js';
+import { type Localized, say } from '../text.js';
 import { type SpecError, specError } from './errors.js';
 import type { Tape } from './tape.js';
 

@@ -8,7 +8,7 @@
  * result into `out`, and `vjp(g, x, y, gx, p)` adds g · dy/dx_j into `gx[j]` for every arg (so a
  * value used twice gets both contributions). `p` is the op's attr (ops have at most one).
  */
-import { type Localized, plural, say } from '../core/locale.js';
+import { type Localized, plural, say } from '../text.js';
 import { type BroadcastWalk, broadcastShape, broadcastWalk, rowsCols } from './broadcast.js';
 import { addRowDots, logSoftmaxRow, softmaxRow, transposed } from './linalg.js';
 import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.js';

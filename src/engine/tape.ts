@@ -8,7 +8,9 @@
  * with its op code, its args (ARG_STRIDE slots per node) and its attr.
  *
  * A tape is plain data (typed arrays, strings, small objects): it has no object per node, it is
- * never mutated after compile, and it can be posted to a worker thread as it is.
+ * never mutated after compile, and it can be posted to a worker thread as it is. Outside the
+ * engine the layout (ARG_STRIDE, offsets, sizes) is read only through the helpers below
+ * (test/engine/sealed.test.ts).
  */
 import { findId } from './id-index.js';
 import { type OpDef, type OpName, opList, opNames } from './ops.js';
@@ -97,6 +99,27 @@ export function copyOf(tape: Tape, arena: Float64Array, slot: number): Tensor {
   const at = tape.offset[slot];
   return { shape: shapeOf(tape, slot), data: arena.slice(at, at + tape.size[slot]) };
 }
+
+/** The number of elements of a slot. */
+export const sizeOfSlot = (tape: Tape, slot: number): number => tape.size[slot];
+
+/** A scalar slot's value in an arena (or a tensor's first element); a literal's is in `tape.initial`. */
+export const scalarOf = (tape: Tape, arena: Float64Array, slot: number): number => arena[tape.offset[slot]];
+
+/** One slot's elements in an arena, flat, as a view that writes through. */
+export function elementsOf(tape: Tape, arena: Float64Array, slot: number): Float64Array {
+  const at = tape.offset[slot];
+  return arena.subarray(at, at + tape.size[slot]);
+}
+
+/**
+ * Where a slot's elements start in every arena (values, gradients, initial): its element i is at
+ * `startOf(tape, slot) + i`. For loops over many slots that must not allocate a view per slot.
+ */
+export const startOf = (tape: Tape, slot: number): number => tape.offset[slot];
+
+/** The j-th arg slot of the node at position k of the evaluation order (j below the op's arity). */
+export const argOf = (tape: Tape, k: number, j: number): number => tape.args[k * ARG_STRIDE + j];
 
 export const opOf = (tape: Tape, k: number): OpDef => opList[tape.op[k]];
 export const opNameOf = (tape: Tape, k: number): OpName => opNames[tape.op[k]];

@@ -1,4 +1,4 @@
-import { plural, say } from '../core/locale.js';
+import { plural, say } from '../text.js';
 import { specError } from './errors.js';
 
 /** `[]` scalar, `[n]` vector, `[m, n]` matrix: the contract's ranks 0 to 2. */

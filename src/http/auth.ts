@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import type { Guard } from './before-routing.js';
 import { HttpError } from './http-error.js';
 import { type Surface, surfaceOf } from './surface.js';

@@ -4,7 +4,7 @@
  * or charset the service does not read. Raised where the decision is made, with its message in
  * both languages; src/http/problem.ts writes it as a problem document, with its headers.
  */
-import type { Localized } from '../core/locale.js';
+import type { Localized } from '../text.js';
 
 export type HttpErrorCode = 'UNAUTHORIZED' | 'RATE_LIMITED' | 'OVERLOADED' | 'METHOD_NOT_ALLOWED' | 'HEADERS_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE';
 

@@ -5,7 +5,7 @@
  * on it (Vary: Accept-Language): every problem document, and every /v1 route.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Locale, localeFrom } from '../core/locale.js';
+import { type Locale, localeFrom } from '../text.js';
 
 export const requestLocale = (request: FastifyRequest): Locale => localeFrom(request.headers['accept-language']);
 

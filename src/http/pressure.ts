@@ -9,7 +9,7 @@
 import { getHeapStatistics } from 'node:v8';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type Localized, say } from '../core/locale.js';
+import { type Localized, say } from '../text.js';
 import { HttpError } from './http-error.js';
 
 export interface SheddingOptions {

@@ -8,7 +8,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import type { ApiKeys } from './auth.js';
 import type { Guard } from './before-routing.js';
 import { HttpError } from './http-error.js';

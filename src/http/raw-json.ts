@@ -5,7 +5,7 @@
  * parsed by JSON.parse, so a malformed body gets the same message wherever it is parsed.
  */
 import { type FastifyInstance, type FastifyRequest, errorCodes } from 'fastify';
-import { type Localized, say } from '../core/locale.js';
+import { type Localized, say } from '../text.js';
 import { HttpError } from './http-error.js';
 
 /** A JSON body left as text, to be parsed on a worker thread. */

@@ -10,7 +10,7 @@
  *   answer not taken within SEND_TIMEOUT_MS is abandoned and its connection closed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Localized, say } from '../core/locale.js';
+import { type Localized, say } from '../text.js';
 import { responseBytesMessage } from '../engine/limits.js';
 import { ASK_FOR_A_SHORTER_EXPLANATION } from '../operations/explain.js';
 import { ASK_FOR_FEWER_ANSWERS } from '../operations/grade.js';

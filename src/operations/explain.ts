@@ -2,10 +2,10 @@
 import { type ExplainOptions, explain } from '../core/explain/index.js';
 import { type ExplanationSize, explanationSize } from '../core/explain/size.js';
 import { GRADCHECK_DEFAULTS } from '../core/gradcheck.js';
-import { type Locale, say } from '../core/locale.js';
+import { type Locale, say } from '../text.js';
 import { assertScalarOutput, backward, forward } from '../engine/evaluate.js';
 import { checkResponseBytes, checkResponseSize, checkWork, specPath, tooLarge } from '../engine/limits.js';
-import { type Tape, reportOrder } from '../engine/tape.js';
+import { type Tape, reportOrder, sizeOfSlot } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';
 import { ExplainBody } from '../schemas/explain.js';
 import { operation } from './operation.js';
@@ -43,7 +43,7 @@ export const ASK_FOR_A_SHORTER_EXPLANATION = say(
  */
 export const EXPLAIN_WORK = { perByte: 4, perChainEdge: 100 } as const;
 
-const paramElements = (tape: Tape): number => Array.from(tape.params).reduce((n, s) => n + tape.size[s], 0);
+const paramElements = (tape: Tape): number => Array.from(tape.params).reduce((n, s) => n + sizeOfSlot(tape, s), 0);
 
 export const explainOperation = operation({
   body: ExplainBody,

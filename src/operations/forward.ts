@@ -4,7 +4,7 @@ import { checkResponseBytes, checkResponseSize, checkWork } from '../engine/limi
 import type { Tape } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';
 import { ForwardBody } from '../schemas/operations.js';
-import type { Locale } from '../core/locale.js';
+import type { Locale } from '../text.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, idMap, idMapBytes, layerBytes, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount, warningBytes } from './report.js';

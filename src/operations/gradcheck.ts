@@ -1,9 +1,9 @@
 /** POST /v1/gradcheck: central finite differences against backprop, per element. */
 import { GRADCHECK_DEFAULTS, type GradcheckReport, checkedElements, checkedSlots, gradcheck } from '../core/gradcheck.js';
-import { type Locale, type Localized, say } from '../core/locale.js';
+import { type Locale, type Localized, say } from '../text.js';
 import { assertScalarOutput } from '../engine/evaluate.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
-import type { Tape } from '../engine/tape.js';
+import { type Tape, sizeOfSlot } from '../engine/tape.js';
 import { wireNumber } from '../engine/tensor.js';
 import { compileProblem } from '../problems/index.js';
 import { GradcheckBody } from '../schemas/operations.js';
@@ -30,7 +30,7 @@ const NUMBERS_PER_RESULT = 8;
  */
 const RESULT_BYTES = 160;
 const resultBytes = (tape: Tape, slots: readonly number[]): number =>
-  slots.reduce((n, s) => n + tape.size[s] * (RESULT_BYTES + tape.ids[s]!.length + 6 * NUMBER_BYTES), 2);
+  slots.reduce((n, s) => n + sizeOfSlot(tape, s) * (RESULT_BYTES + tape.ids[s]!.length + 6 * NUMBER_BYTES), 2);
 
 export const ASK_FOR_FEWER_CHECKS = say('check fewer elements with a narrower `wrt`, or send a smaller graph', 'verifique menos elementos com um `wrt` mais restrito, ou envie um grafo menor');
 

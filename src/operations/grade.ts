@@ -2,7 +2,7 @@
 import { inFormat } from '../core/grading/formats.js';
 import { type GradeOptions, type ReadAnswer, asSent, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
 import type { Format } from '../core/grading/formats.js';
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { compileProblem } from '../problems/index.js';

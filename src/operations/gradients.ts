@@ -1,11 +1,11 @@
 /** POST /v1/gradients: backpropagation, the gradient of the output with respect to every id. */
 import { assertScalarOutput, backward, forward, localDerivatives } from '../engine/evaluate.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
-import { ARG_STRIDE, CONST, type Tape, opOf } from '../engine/tape.js';
+import { CONST, type Tape, argOf, opOf } from '../engine/tape.js';
 import { type WireNumber, wireNumber } from '../engine/tensor.js';
 import { compileProblem } from '../problems/index.js';
 import { GradientsBody } from '../schemas/operations.js';
-import type { Locale } from '../core/locale.js';
+import type { Locale } from '../text.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, idMap, idMapBytes, layerBytes, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount, warningBytes } from './report.js';
@@ -32,7 +32,7 @@ function forEachLocal(tape: Tape, reported: Uint8Array, visit: (k: number, j: nu
     if (!reported[tape.nodeSlot[k]]) continue;
     const arity = opOf(tape, k).args.length;
     for (let j = 0; j < arity; j++) {
-      const arg = tape.args[k * ARG_STRIDE + j];
+      const arg = argOf(tape, k, j);
       if (tape.kind[arg] !== CONST) visit(k, j, arg);
     }
   }

@@ -1,4 +1,4 @@
-import { quote, say } from '../core/locale.js';
+import { quote, say } from '../text.js';
 import { specError } from '../engine/errors.js';
 import { type Tape, reportOrder, slotOf } from '../engine/tape.js';
 

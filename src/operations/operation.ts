@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
-import type { Locale } from '../core/locale.js';
+import type { Locale } from '../text.js';
 import type { RenderFormat } from '../core/render/index.js';
 import { validate } from '../schemas/validate.js';
 

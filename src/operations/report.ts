@@ -1,13 +1,12 @@
 /** Shapes evaluation results into the id-keyed maps, layers and warnings of the wire contract. */
-import { type Locale, say } from '../core/locale.js';
+import { type Locale, say } from '../text.js';
 import { broadcastShape } from '../engine/broadcast.js';
 import { NUMBER_BYTES } from '../engine/limits.js';
-import { ARG_STRIDE, type Tape, opNameOf, opOf, shapeOf, slotOf, view } from '../engine/tape.js';
+import { type Tape, argOf, opNameOf, opOf, scalarOf, shapeOf, sizeOfSlot, slotOf, startOf, view } from '../engine/tape.js';
 import { type WireValue, sameShape, shapeText, toJson, wireNumber } from '../engine/tensor.js';
+import type { warningCodes } from '../schemas/values.js';
 
 export type IdMap = Record<string, WireValue>;
-
-export const warningCodes = ['non_finite_values', 'non_finite_gradients', 'kink', 'target_broadcast'] as const;
 
 export interface Warning {
   code: (typeof warningCodes)[number];
@@ -18,7 +17,7 @@ export interface Warning {
 
 /** One slot's elements of an arena as the wire writes them. */
 export function wireValue(tape: Tape, arena: Float64Array, slot: number): WireValue {
-  return tape.rank[slot] === 0 ? wireNumber(arena[tape.offset[slot]]) : toJson(view(tape, arena, slot));
+  return tape.rank[slot] === 0 ? wireNumber(scalarOf(tape, arena, slot)) : toJson(view(tape, arena, slot));
 }
 
 /** Above this many keys V8 keeps an object as a dictionary whatever its prototype. */
@@ -48,7 +47,7 @@ export function idMap(tape: Tape, arena: Float64Array, slots: readonly number[])
 }
 
 /** The numbers `idMap` writes for these slots. */
-export const valueCount = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.size[s], 0);
+export const valueCount = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + sizeOfSlot(tape, s), 0);
 
 /** Bytes of a response's keys, braces and fixed members, besides what grows with the graph. */
 export const ENVELOPE_BYTES = 200;
@@ -57,7 +56,7 @@ export const ENVELOPE_BYTES = 200;
 export function wireValueBytes(tape: Tape, slot: number): number {
   const shape = shapeOf(tape, slot);
   const brackets = shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0);
-  return tape.size[slot] * NUMBER_BYTES + brackets;
+  return sizeOfSlot(tape, slot) * NUMBER_BYTES + brackets;
 }
 
 /** Bytes of the ids of these slots as a JSON list or a message names them (`"id",` or `'id', `), at most. */
@@ -82,7 +81,7 @@ export function warningBytes(tape: Tape, slots: readonly number[], nonFinite: nu
 
 /** Whether every element of the slot is finite, read in place. */
 function finiteAt(tape: Tape, arena: Float64Array, slot: number): boolean {
-  for (let i = tape.offset[slot], end = i + tape.size[slot]; i < end; i++) if (!Number.isFinite(arena[i])) return false;
+  for (let i = startOf(tape, slot), end = i + sizeOfSlot(tape, slot); i < end; i++) if (!Number.isFinite(arena[i])) return false;
   return true;
 }
 
@@ -114,8 +113,8 @@ export function targetBroadcastWarnings(tape: Tape, locale: Locale): Warning[] {
   for (let k = 0; k < tape.nodeCount; k++) {
     const def = opOf(tape, k);
     if (def.kind !== 'loss') continue;
-    const p = shapeOf(tape, tape.args[k * ARG_STRIDE]);
-    const y = shapeOf(tape, tape.args[k * ARG_STRIDE + 1]);
+    const p = shapeOf(tape, argOf(tape, k, 0));
+    const y = shapeOf(tape, argOf(tape, k, 1));
     const to = broadcastShape(p, y);
     if (!to || sameShape(to, p)) continue;
     const id = tape.ids[tape.nodeSlot[k]]!;
@@ -168,7 +167,7 @@ export function layerBytes(tape: Tape, withGradients: boolean): number {
 export function layerValueCount(tape: Tape, withGradients: boolean): number {
   let n = 0;
   for (const ids of tape.layers ?? []) {
-    const size = (id: string): number => tape.size[slotOf(tape, id)!];
+    const size = (id: string): number => sizeOfSlot(tape, slotOf(tape, id)!);
     n += 2 * size(ids.z);
     if (withGradients) n += 2 * size(ids.z) + size(ids.W) + size(ids.b);
   }

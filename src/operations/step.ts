@@ -1,9 +1,9 @@
 /** POST /v1/step: the params after one or more SGD or Adam steps. */
 import { assertScalarOutput } from '../engine/evaluate.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
-import type { Tape } from '../engine/tape.js';
+import { type Tape, elementsOf } from '../engine/tape.js';
 import { wireNumber } from '../engine/tensor.js';
-import { type Locale, say } from '../core/locale.js';
+import { type Locale, say } from '../text.js';
 import { type TrainOptions, historyLength, train } from '../core/train.js';
 import { compileProblem } from '../problems/index.js';
 import { StepBody } from '../schemas/operations.js';
@@ -51,7 +51,7 @@ export const stepOperation = operation({
     const every = options.historyEvery ?? 1;
     const params = Array.from(tape.params);
     const losses = [result.lossBefore, ...result.history, result.lossAfter];
-    const badParams = params.filter((s) => !result.leaves.subarray(tape.offset[s], tape.offset[s] + tape.size[s]).every(Number.isFinite));
+    const badParams = params.filter((s) => !elementsOf(tape, result.leaves, s).every(Number.isFinite));
     const warnings: Warning[] = targetBroadcastWarnings(tape, locale);
     if (badParams.length || !losses.every(Number.isFinite)) {
       warnings.push({

@@ -7,11 +7,11 @@
  * The formulas as the exercise statements print them read the same (`u = w·x`, `σ(z)`,
  * `L = ½·(y_hat − y)²`, `ln(x)`); any other symbol is refused with a hint, in both languages.
  */
-import { type Localized, plural, quote, say } from '../core/locale.js';
+import { type Localized, plural, quote, say } from '../text.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { specError } from '../engine/errors.js';
 import { type OpDef, lookupOp } from '../engine/ops.js';
-import { nearestOpNames } from '../engine/suggest.js';
+import { unknownOp } from '../engine/unknown-op.js';
 import type { NodeSpec } from './spec.js';
 
 export interface ExprNode extends NodeSpec {
@@ -419,18 +419,8 @@ class Parser {
     const op = CALL_ALIASES[name.text] ?? name.text;
     const def = lookupOp(op);
     if (!def) {
-      const suggestions = nearestOpNames(name.text);
-      const nearest = suggestions.join(', ');
-      const where = atIn(name);
-      throw specError(
-        'UNKNOWN_OP',
-        this.path,
-        say(
-          `unknown op '${quote(name.text)}'${where.en}${nearest ? `; nearest: ${nearest}` : ''}`,
-          `operação desconhecida '${quote(name.text)}'${where['pt-BR']}${nearest ? `; as mais próximas: ${nearest}` : ''}`,
-        ),
-        { suggestions },
-      );
+      const { message, suggestions } = unknownOp(name.text, atIn(name));
+      throw specError('UNKNOWN_OP', this.path, message, { suggestions });
     }
     const arity = def.args.length;
     this.next(); // '('

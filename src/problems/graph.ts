@@ -1,5 +1,5 @@
 /** The `graph` spec (JSON nodes or expr text) as a graph draft, with paths into the spec. */
-import { quote, say } from '../core/locale.js';
+import { quote, say } from '../text.js';
 import { specError } from '../engine/errors.js';
 import type { GraphDraft, LeafDraft } from '../engine/compile.js';
 import { parseExpr } from './expr.js';

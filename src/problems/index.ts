@@ -2,7 +2,7 @@
  * Compiles each problem spec of the contract (graph nodes, expr text, neuron, network) into
  * one tape, with error paths that point into the spec the user wrote.
  */
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import { specError } from '../engine/errors.js';
 import { compile } from '../engine/compile.js';
 import { DEFAULT_LIMITS, type Limits } from '../engine/limits.js';

@@ -1,5 +1,5 @@
 /** A multi-layer perceptron as a graph draft: one linear node and one activation per layer. */
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import { specError } from '../engine/errors.js';
 import type { GraphDraft, LeafDraft, NodeDraft } from '../engine/compile.js';
 import type { LayerIds } from '../engine/tape.js';

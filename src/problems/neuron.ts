@@ -1,5 +1,5 @@
 /** The tutorial's single neuron as a graph draft. */
-import { plural, say } from '../core/locale.js';
+import { plural, say } from '../text.js';
 import { specError } from '../engine/errors.js';
 import type { GraphDraft } from '../engine/compile.js';
 import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type NeuronSpec } from './spec.js';

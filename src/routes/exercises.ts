@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type Locale, generateExercise, listTemplates } from '../core/exercises/index.js';
-import { localeFrom } from '../core/locale.js';
+import { localeFrom } from '../text.js';
 import { ExerciseBody, ExerciseResponse, ExerciseTemplatesResponse } from '../schemas/exercises.js';
 import { ProblemDetails, errorExamplesNamed } from '../schemas/problem-details.js';
 

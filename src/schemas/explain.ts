@@ -1,7 +1,7 @@
 /** Request and response schemas of POST /v1/explain: a problem explained step by step. */
 import { z } from 'zod';
 import type { Explanation, Step } from '../core/explain/index.js';
-import { locales } from '../core/locale.js';
+import { locales } from '../text.js';
 import { problemExamples } from './examples.js';
 import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
 import { Finite, Warning, WireNumber, WireValue } from './values.js';

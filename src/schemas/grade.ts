@@ -6,7 +6,7 @@ import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { gradeExamples } from './examples.js';
 import { Optimizer } from './operations.js';
 import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import { schemaMessage } from './validate.js';
 import { MAX_ANSWER_TEXT_LENGTH } from '../core/grading/numbers.js';
 import { Finite, WireNumber, WireValue, float64 } from './values.js';
@@ -46,7 +46,7 @@ const AnswerBlank = z.union([z.null(), z.boolean()]);
 /** Any object but the {value, tolerance} form (an object with a `value` member is that form, and checked as such). */
 const AnswerObject = z
   .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.hasOwn(v, 'value'))
-  .meta({ type: 'object', description: 'Any other object (without a `value` member): graded as unparseable.' });
+  .meta({ type: 'object', not: { required: ['value'] }, description: 'Any other object (without a `value` member): graded as unparseable.' });
 const RawAnswer = z
   .union([AnswerNumber, AnswerText, AnswerBlank, z.array(z.unknown()), AnswerObject])
   .meta({

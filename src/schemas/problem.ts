@@ -1,7 +1,7 @@
 /** The problem specs of the contract (docs/api.md §2): a graph (nodes or expr), a neuron or a network. */
 import { z } from 'zod';
 import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../problems/spec.js';
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import { schemaMessage } from './validate.js';
 import { MAX_OP_NAME_LENGTH } from '../engine/compile.js';
 import { FINITE, Finite, Id, Value, float64 } from './values.js';

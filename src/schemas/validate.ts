@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import { locales, safeParse, util } from 'zod/v4/core';
-import { type Locale, type Localized, inEach, plural, quote, say } from '../core/locale.js';
+import { type Locale, type Localized, inEach, plural, quote, say } from '../text.js';
 import { MAX_REPORTED_ERRORS } from '../engine/compile.js';
 import { type LocalizedProblem, SpecError } from '../engine/errors.js';
 import { nearestNames } from '../engine/suggest.js';

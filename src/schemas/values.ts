@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { say } from '../core/locale.js';
+import { say } from '../text.js';
 import { ID_PATTERN, MAX_ID_LENGTH } from '../engine/compile.js';
-import { warningCodes } from '../operations/report.js';
 import { schemaMessage } from './validate.js';
 
 export const FINITE = say('must be a finite number', 'deve ser um número finito');
@@ -42,6 +41,8 @@ export const IdValueMap = z.record(Id, WireValue).meta({
   id: 'IdValueMap',
   description: 'Graph id -> value. Ids are own keys: `__proto__` or `constructor` are ids like any other.',
 });
+
+export const warningCodes = ['non_finite_values', 'non_finite_gradients', 'kink', 'target_broadcast'] as const;
 
 export const Warning = z
   .object({

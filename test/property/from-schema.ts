@@ -18,7 +18,7 @@ export interface Vocabulary {
 const KNOWN = new Set([
   '$ref', 'type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'anyOf', 'oneOf', 'enum', 'const',
   'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties',
-  'maxProperties', 'pattern', 'description', 'example', 'examples', 'default', '$schema', 'title',
+  'maxProperties', 'pattern', 'description', 'example', 'examples', 'default', '$schema', 'title', 'not',
 ]);
 
 const MAX_ITEMS = 3;
@@ -39,7 +39,12 @@ export class SchemaArbitraries {
     // No type: any JSON value (an element of a graded answer's list, which may be anything).
     if (schema.type === undefined) return fc.jsonValue({ maxDepth: 2 });
     const type = Array.isArray(schema.type) ? schema.type : [schema.type];
-    return fc.oneof(...type.map((t: string) => this.ofType(t, schema)));
+    const values = fc.oneof(...type.map((t: string) => this.ofType(t, schema)));
+    if (schema.not === undefined) return values;
+    // `not` as the document uses it: an object without some members (`not: {required: [...]}`).
+    const forbidden: string[] = schema.not.required ?? [];
+    if (Object.keys(schema.not).some((k) => k !== 'required')) throw new Error('from-schema: only not: {required} is supported');
+    return values.filter((v) => typeof v !== 'object' || v === null || !forbidden.every((k) => Object.hasOwn(v, k)));
   }
 
   private ofType(type: string, schema: Json): fc.Arbitrary<unknown> {

@@ -8,10 +8,10 @@
  */
 import type { Tensor } from '../../engine/tensor.js';
 
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 import { localized, roundedText } from '../notation/numbers.js';
 
-export { type Locale, type Localized, locales } from '../locale.js';
+export { type Locale, type Localized, locales } from '../../text.js';
 
 /** Significant figures of `n`. */
 export const PROSE_SIGFIGS = 4;

@@ -3,7 +3,7 @@
  * worked solution in the student's language, and the expected answers computed by the core.
  * The same (template, seed) gives the same exercise, byte for byte, on every machine.
  */
-import { quote, say } from '../locale.js';
+import { quote, say } from '../../text.js';
 import { specError } from '../../engine/errors.js';
 import { type Locale, type Localized, prose } from './format.js';
 import { MAX_SEED_LENGTH, seedNumber, seededRng } from './random.js';

@@ -10,7 +10,7 @@
  * op's vector-Jacobian product.
  */
 import { contributions } from '../../engine/evaluate.js';
-import { INPUT, NODE, argsOf, opOf, shapeOf, view } from '../../engine/tape.js';
+import { INPUT, NODE, argsOf, opOf, scalarOf, shapeOf, sizeOfSlot, view } from '../../engine/tape.js';
 import { type Tensor, sameShape, toJson, wireNumber } from '../../engine/tensor.js';
 import { ONE, PREC, type Written, derivativeName, infix, sumOfTerms } from '../notation/written.js';
 import { type Context, composedLocal, equation, gradientOf, wire } from './context.js';
@@ -29,7 +29,7 @@ const times = (a: Written, b: Written): Written => infix(a, '·', '\\cdot', b, P
 function contribution(c: Context, use: Use): Tensor {
   const { tape } = c;
   const shape = shapeOf(tape, use.slot);
-  const sum = new Float64Array(tape.size[use.slot]);
+  const sum = new Float64Array(sizeOfSlot(tape, use.slot));
   for (const chain of use.chains) {
     const { k, j } = chain[chain.length - 1];
     const slot = tape.nodeSlot[k];
@@ -59,7 +59,7 @@ function term(c: Context, { statement, use }: Consumer, id: string): { symbols: 
   if (statement.scalar) {
     const local = composedLocal(c, use.chains);
     if (isOutput) return { symbols: chainWritten(c, use.chains, false), numbers: chainWritten(c, use.chains, true), local, part };
-    const g = c.grads[tape.offset[statement.slot]];
+    const g = scalarOf(tape, c.grads, statement.slot);
     return { symbols: times(derivativeName(c.output, from), derivativeName(from, id)), numbers: times(notation.number(g), notation.number(local)), part, local };
   }
   // On tensors, each op's rule along the chain, the gradient from above by name; with the numbers

@@ -1,8 +1,8 @@
 /** What every part of an explanation reads: the tape, one evaluation of it, its statements, and how to write. */
 import { backward, forward, localDerivatives } from '../../engine/evaluate.js';
-import { type Tape, argsOf, opOf, shapeOf, view } from '../../engine/tape.js';
+import { type Tape, argsOf, opOf, scalarOf, shapeOf, view } from '../../engine/tape.js';
 import { type WireValue, toJson, wireNumber } from '../../engine/tensor.js';
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 import { Notation } from '../notation/node.js';
 import type { Written } from '../notation/written.js';
 import { type Edge, type Statement, reachedFrom, statementsOf } from './statements.js';
@@ -48,8 +48,8 @@ export function contextOf(tape: Tape, locale: Locale): Context {
       if (scalarLocals) return j === 0 ? scalarLocals.da[k] : scalarLocals.db[k];
       // The same kernel the all-scalar loop runs; a one-arg op reads its arg as b too.
       const args = argsOf(tape, k);
-      const a = values[tape.offset[args[0]]], b = values[tape.offset[args[args.length > 1 ? 1 : 0]]];
-      const y = values[tape.offset[tape.nodeSlot[k]]];
+      const a = scalarOf(tape, values, args[0]), b = scalarOf(tape, values, args[args.length > 1 ? 1 : 0]);
+      const y = scalarOf(tape, values, tape.nodeSlot[k]);
       const kernel = opOf(tape, k).scalar!;
       return j === 0 ? kernel.da(a, b, y, tape.attr[k]) : kernel.db(a, b, y, tape.attr[k]);
     },
@@ -59,7 +59,7 @@ export function contextOf(tape: Tape, locale: Locale): Context {
 
 /** One slot's elements of an arena as the wire writes them. */
 export function wire(tape: Tape, arena: Float64Array, slot: number): WireValue {
-  return tape.rank[slot] === 0 ? wireNumber(arena[tape.offset[slot]]) : toJson(view(tape, arena, slot));
+  return tape.rank[slot] === 0 ? wireNumber(scalarOf(tape, arena, slot)) : toJson(view(tape, arena, slot));
 }
 
 /** A slot's gradient, written. */

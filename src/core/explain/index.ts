@@ -5,7 +5,7 @@
  * student's notation as text and LaTeX, and the whole as Markdown, in English or Portuguese.
  */
 import { INPUT, type Tape, shapeOf, view } from '../../engine/tape.js';
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 import { named } from '../notation/written.js';
 import { backwardSteps } from './backward.js';
 import { contextOf, wire } from './context.js';

@@ -6,8 +6,8 @@
  * parents, without writing them. Each figure is an upper bound: a template that leaves a factor
  * of 1 out, or writes two equal parts once, writes less than it is counted for.
  */
-import { CONST, type Tape, opOf, shapeOf } from '../../engine/tape.js';
-import type { Locale } from '../locale.js';
+import { CONST, type Tape, opOf, shapeOf, sizeOfSlot, startOf } from '../../engine/tape.js';
+import type { Locale } from '../../text.js';
 import { NotationExtents } from '../notation/extent.js';
 import { Notation } from '../notation/node.js';
 import { type Extent, PREC, derivativeName, extentOf } from '../notation/written.js';
@@ -59,7 +59,7 @@ const zero = (): Sum => ({ text: 0, latex: 0 });
 /** Bytes of a slot's value in the structured fields: its numbers and brackets. */
 function wireBytes(tape: Tape, slot: number): number {
   const shape = shapeOf(tape, slot);
-  return tape.size[slot] * NUMBER + (shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0));
+  return sizeOfSlot(tape, slot) * NUMBER + (shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0));
 }
 
 /** What the passes share: the notation measured, with the leaves' values and every node's as wide as any. */
@@ -75,8 +75,8 @@ interface Measure {
 function measureOf(tape: Tape, locale: Locale): Measure {
   const values = Float64Array.from(tape.initial);
   for (let k = 0; k < tape.nodeCount; k++) {
-    const slot = tape.nodeSlot[k];
-    values.fill(WIDEST, tape.offset[slot], tape.offset[slot] + tape.size[slot]);
+    const slot = tape.nodeSlot[k], from = startOf(tape, slot);
+    values.fill(WIDEST, from, from + sizeOfSlot(tape, slot));
   }
   const notation = new Notation(tape, locale, values);
   return { tape, notation, x: new NotationExtents(notation), output: tape.ids[tape.output]!, number: extentOf(notation.number(WIDEST)) };
@@ -317,7 +317,7 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
       const key = dName(output, tape.ids[p]!);
       const symbols = { text: key.text + 2 * (L.text + at.text) + 30, latex: key.latex + 2 * (L.latex + at.latex) + 120 };
       const numbers = { text: 3 * number.text + 40, latex: 3 * number.latex + 80 };
-      for (let i = 0; i < tape.size[p]; i++) count.line([symbols, numbers, number], 1, 2 * tape.ids[p]!.length + 30 + 8 * NUMBER, NOTE + 2 * number.text + kinks);
+      for (let i = 0; i < sizeOfSlot(tape, p); i++) count.line([symbols, numbers, number], 1, 2 * tape.ids[p]!.length + 30 + 8 * NUMBER, NOTE + 2 * number.text + kinks);
     }
   }
 

@@ -4,7 +4,7 @@
  * and LaTeX round numbers for reading; `value` and the other numeric fields do not.
  */
 import type { WireNumber, WireValue } from '../../engine/tensor.js';
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 
 export const phases = ['forward', 'local', 'backward', 'update', 'gradcheck'] as const;
 export type Phase = (typeof phases)[number];

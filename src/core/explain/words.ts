@@ -4,7 +4,7 @@
  * taxa de aprendizado. Each phase has one name in every route and doc (test/http/pt-br-terms.test.ts);
  * retropropagação is the algorithm as a whole, never a phase.
  */
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 import { READING_SIGFIGS } from '../notation/numbers.js';
 import type { Phase } from './steps.js';
 

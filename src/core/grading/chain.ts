@@ -5,8 +5,8 @@
  * derivative of each statement on the path, with its formula (`dy_hat/dz = y_hat · (1 − y_hat)`).
  * Only derivatives on that path are ever named.
  */
-import { ARG_STRIDE, NODE, type Tape, argsOf, opOf } from '../../engine/tape.js';
-import type { Locale } from '../locale.js';
+import { NODE, type Tape, argOf, argsOf, opOf } from '../../engine/tape.js';
+import type { Locale } from '../../text.js';
 import type { Optimizer } from '../train.js';
 import { Notation } from '../notation/node.js';
 import { PREC, type Written, wrap } from '../notation/written.js';
@@ -109,7 +109,7 @@ export class GraphWords {
     on[wrt] = 1;
     for (let k = 0; k < tape.nodeCount; k++) {
       const arity = opOf(tape, k).args.length;
-      for (let j = 0; j < arity; j++) if (on[tape.args[k * ARG_STRIDE + j]]) on[tape.nodeSlot[k]] = 1;
+      for (let j = 0; j < arity; j++) if (on[argOf(tape, k, j)]) on[tape.nodeSlot[k]] = 1;
     }
     return on;
   }

@@ -5,7 +5,7 @@
  */
 import { shapeOf } from '../../engine/tape.js';
 import type { Shape } from '../../engine/tensor.js';
-import { type Localized, quote, say } from '../locale.js';
+import { type Localized, quote, say } from '../../text.js';
 import { readable } from '../notation/numbers.js';
 import { PREC, wrap } from '../notation/written.js';
 import type { GraphWords } from './chain.js';

@@ -14,7 +14,7 @@
  *   from. `showExpected: false` leaves the column out (an exam, or a question to retry).
  */
 import type { WireValue } from '../../engine/tensor.js';
-import { type Locale, type Localized, say } from '../locale.js';
+import { type Locale, type Localized, say } from '../../text.js';
 import type { AnswerResult, GradeReport } from './grade.js';
 import { type Tolerance, allowance } from './tolerance.js';
 

@@ -8,10 +8,10 @@
  * and a wrong answer whose expected or follow-through value is not finite is told so (`not_finite`).
  */
 import { SpecError, type LocalizedProblem } from '../../engine/errors.js';
-import { NODE, type Tape, argsOf, opOf, positionOf } from '../../engine/tape.js';
+import { NODE, type Tape, argsOf, opOf, positionOf, sizeOfSlot } from '../../engine/tape.js';
 import { type Tensor, type WireNumber, type WireValue, sameShape, sizeOf, tensor, toJson, wireNumber } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
-import { type Locale, quote } from '../locale.js';
+import { type Locale, quote } from '../../text.js';
 import { GraphWords } from './chain.js';
 import { type FeedbackFacts, type RoundingFacts, feedback, summary } from './feedback.js';
 import { type Target, parseKey } from './keys.js';
@@ -425,12 +425,12 @@ export function gradingPasses(tape: Tape, answers: readonly ReadAnswer[]): numbe
   for (let k = 0; k < tape.nodeCount; k++) argCount += opOf(tape, k).args.length;
   const variants = tape.nodeCount <= MAX_NODES_FOR_NODE_MISTAKES ? argCount + 4 * tape.nodeCount + 2 : 2;
   const perAnswer = 4 + 4 * variants + 2 * (1 + MAX_CARRIED_NAMED);
-  return answers.reduce((n, a) => n + perAnswer * (a.target.kind === 'fd' ? 2 * tape.size[a.target.wrt] : 1), 0);
+  return answers.reduce((n, a) => n + perAnswer * (a.target.kind === 'fd' ? 2 * sizeOfSlot(tape, a.target.wrt) : 1), 0);
 }
 
 /** The numbers a grade report carries: for each answer, the submitted, expected and follow-through values. */
 export const gradeValueCount = (tape: Tape, answers: readonly ReadAnswer[]): number =>
-  answers.reduce((n, a) => n + 3 * tape.size[targetSlot(a.target)] + 4, 0);
+  answers.reduce((n, a) => n + 3 * sizeOfSlot(tape, targetSlot(a.target)) + 4, 0);
 
 /** The slot whose shape an answer has. */
 const targetSlot = (t: Target): number => (t.kind === 'value' || t.kind === 'step' ? t.slot : t.wrt);

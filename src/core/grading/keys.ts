@@ -6,7 +6,7 @@
  * ("did you mean"), by edit distance over the problem's ids.
  */
 import { specError } from '../../engine/errors.js';
-import { type Localized, quote, say } from '../locale.js';
+import { type Localized, quote, say } from '../../text.js';
 import { nearestNames } from '../../engine/suggest.js';
 import { NODE, PARAM, type Tape, slotOf } from '../../engine/tape.js';
 

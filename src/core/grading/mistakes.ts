@@ -8,7 +8,7 @@
  */
 import { type LocalRule, contributions } from '../../engine/evaluate.js';
 import { type OpRole, opsWithRole } from '../../engine/ops.js';
-import { ARG_STRIDE, CONST, type Tape, opOf, shapeOf } from '../../engine/tape.js';
+import { CONST, type Tape, argOf, opOf, scalarOf, shapeOf } from '../../engine/tape.js';
 import { type Tensor, tensor } from '../../engine/tensor.js';
 import type { Target } from './keys.js';
 import type { Scenario } from './scenario.js';
@@ -110,7 +110,7 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
   for (let k = 0; k < tape.nodeCount; k++) {
     const node = tape.nodeSlot[k];
     const def = opOf(tape, k);
-    const arg = (j: number): number => tape.args[k * ARG_STRIDE + j];
+    const arg = (j: number): number => argOf(tape, k, j);
     const own = (g: Tensor, x: readonly Tensor[], y: Tensor): Tensor[] => contributions(tape, k, g, x, y);
     /** The node's own local rule, with what it passes back to arg j replaced. */
     const replacing = (j: number, passed: (g: Tensor, x: readonly Tensor[], y: Tensor, own: Tensor) => Tensor): Scenario =>
@@ -140,7 +140,7 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
         });
       }
     }
-    const isSquare = def.role === 'squared_error' || (def.role === 'power' && tape.kind[arg(1)] === CONST && tape.initial[tape.offset[arg(1)]] === 2);
+    const isSquare = def.role === 'squared_error' || (def.role === 'power' && tape.kind[arg(1)] === CONST && scalarOf(tape, tape.initial, arg(1)) === 2);
     if (isSquare) {
       for (const factor of [2, 0.5]) {
         variants.push({ code: 'loss_factor', node, scenario: at(node, (g, x, y) => own(tensor(g.shape, g.data.map((v) => v * factor)), x, y)) });

@@ -11,7 +11,7 @@
  * MAX_ANSWER_TEXT_LENGTH characters; a longer one is unparseable.
  */
 import { type Tensor, tensor } from '../../engine/tensor.js';
-import { QUOTE_LENGTH, quote } from '../locale.js';
+import { QUOTE_LENGTH, quote } from '../../text.js';
 
 /** Text long enough for any number a student writes (every digit of a float64 is about 770). */
 export const MAX_ANSWER_TEXT_LENGTH = 1000;

@@ -4,9 +4,9 @@
  * Each scenario is one forward pass and one backward pass per differentiated id, computed once.
  */
 import { specError } from '../../engine/errors.js';
-import { say } from '../locale.js';
+import { say } from '../../text.js';
 import { type LocalRule, type VjpOverride, backward, contributions, forward } from '../../engine/evaluate.js';
-import { type Tape, copyOf, positionOf, shapeOf } from '../../engine/tape.js';
+import { type Tape, copyOf, elementsOf, positionOf, shapeOf } from '../../engine/tape.js';
 import { type Tensor, sameShape, tensor } from '../../engine/tensor.js';
 import { type Optimizer, makeUpdate } from '../train.js';
 import type { Target } from './keys.js';
@@ -91,21 +91,18 @@ export class ScenarioEvaluator {
     const { epsilon } = this.settings;
     const tape = this.tape;
     const initial = tape.initial.slice();
-    const from = tape.offset[of], to = from + tape.size[of];
-    const total = (at: number, delta: number): number => {
-      const base = initial[at];
-      initial[at] = base + delta;
-      const values = forward(tape, { initial });
-      initial[at] = base;
+    const leaf = elementsOf(tape, initial, wrt);
+    const total = (i: number, delta: number): number => {
+      const base = leaf[i];
+      leaf[i] = base + delta;
+      const values = elementsOf(tape, forward(tape, { initial }), of);
+      leaf[i] = base;
       let s = 0;
-      for (let i = from; i < to; i++) s += values[i];
+      for (let j = 0; j < values.length; j++) s += values[j];
       return s;
     };
-    const d = new Float64Array(tape.size[wrt]);
-    for (let i = 0; i < d.length; i++) {
-      const at = tape.offset[wrt] + i;
-      d[i] = (total(at, epsilon) - total(at, -epsilon)) / (2 * epsilon);
-    }
+    const d = new Float64Array(leaf.length);
+    for (let i = 0; i < d.length; i++) d[i] = (total(i, epsilon) - total(i, -epsilon)) / (2 * epsilon);
     return tensor(shapeOf(tape, wrt), d);
   }
 

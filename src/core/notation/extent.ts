@@ -5,7 +5,7 @@
  * than one template's own text is ever built. What an explanation will write, and so its cost
  * and its size, is known before computing it.
  */
-import { CONST, type Tape, opNameOf } from '../../engine/tape.js';
+import { CONST, type Tape, opNameOf, scalarOf } from '../../engine/tape.js';
 import type { Notation } from './node.js';
 import { opNotation } from './op-notation.js';
 import { type Extent, type Written, extentOf, marker, named } from './written.js';
@@ -47,7 +47,7 @@ export class NotationExtents {
   /** A slot as an arg: `Notation.operand` measured. */
   operand(slot: number, substitute: boolean): Extent {
     const { tape, notation } = this;
-    if (tape.kind[slot] === CONST) return extentOf(notation.number(tape.initial[tape.offset[slot]]));
+    if (tape.kind[slot] === CONST) return extentOf(notation.number(scalarOf(tape, tape.initial, slot)));
     if (notation.isSubexpression(slot)) return this.node(notation.positionOf(slot), substitute);
     return substitute ? this.value(slot) : this.name(slot);
   }

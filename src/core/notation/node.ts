@@ -13,9 +13,9 @@
  * the strings share their parts (V8 concatenates without copying).
  */
 import { broadcastShape, rowsCols } from '../../engine/broadcast.js';
-import { CONST, NODE, type Tape, argsOf, opNameOf, opOf, shapeOf } from '../../engine/tape.js';
+import { CONST, NODE, type Tape, argsOf, elementsOf, opNameOf, opOf, scalarOf, shapeOf, sizeOfSlot } from '../../engine/tape.js';
 import { type Shape, sameShape, sizeOf } from '../../engine/tensor.js';
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 import { MINUS, READING_SIGFIGS, readable } from './numbers.js';
 import { type NotationContext, opNotation } from './op-notation.js';
 import { ELIDED, MAX_WRITTEN_CHARS, ONE, PREC, type Written, bounded, hadamard, named, negative, product, sumOf, sumOfTerms } from './written.js';
@@ -95,13 +95,13 @@ export class Notation {
   value(slot: number): Written {
     const { tape } = this;
     if (!this.values) throw new Error('a Notation without values writes no value');
-    return (this.writtenValues[slot] ??= this.array(this.values.subarray(tape.offset[slot], tape.offset[slot] + tape.size[slot]), shapeOf(tape, slot)));
+    return (this.writtenValues[slot] ??= this.array(elementsOf(tape, this.values, slot), shapeOf(tape, slot)));
   }
 
   /** A slot as an arg: its id, a literal's number, or a subexpression written out. */
   operand(slot: number, substitute = false): Written {
     const { tape } = this;
-    if (tape.kind[slot] === CONST) return this.number(tape.initial[tape.offset[slot]]);
+    if (tape.kind[slot] === CONST) return this.number(scalarOf(tape, tape.initial, slot));
     if (this.isSubexpression(slot)) return this.write(this.position[slot], substitute);
     if (substitute && this.values) return this.value(slot);
     return named(tape.ids[slot]!);
@@ -123,7 +123,7 @@ export class Notation {
    */
   withArgNames(k: number): Written {
     const { tape } = this;
-    const operands = this.args(k).map((s) => (tape.kind[s] === CONST ? this.number(tape.initial[tape.offset[s]]) : named(tape.ids[s]!)));
+    const operands = this.args(k).map((s) => (tape.kind[s] === CONST ? this.number(scalarOf(tape, tape.initial, s)) : named(tape.ids[s]!)));
     return bounded(opNotation[opNameOf(tape, k)].write(operands, this.context(k)));
   }
 
@@ -310,11 +310,9 @@ export class Notation {
     const slot = tape.nodeSlot[k];
     const arg = this.args(k)[0];
     const kernel = opOf(tape, k).scalar!;
-    const out = new Float64Array(tape.size[slot]);
-    for (let i = 0; i < out.length; i++) {
-      const x = values[tape.offset[arg] + i];
-      out[i] = kernel.da(x, x, values[tape.offset[slot] + i], tape.attr[k]);
-    }
+    const xs = elementsOf(tape, values, arg), ys = elementsOf(tape, values, slot);
+    const out = new Float64Array(sizeOfSlot(tape, slot));
+    for (let i = 0; i < out.length; i++) out[i] = kernel.da(xs[i], xs[i], ys[i], tape.attr[k]);
     return this.array(out, shapeOf(tape, slot));
   }
 }

@@ -4,7 +4,7 @@
  * by hand (no toLocaleString, whose output depends on the ICU data of the machine); toPrecision is
  * exactly specified by ECMA-262, so the text is the same everywhere.
  */
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 
 /** Significant figures of the numbers in an explanation (`0.450166 · 0.247517 = 0.111423`). */
 export const READING_SIGFIGS = 6;

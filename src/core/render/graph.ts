@@ -4,7 +4,7 @@
  * circle per op between its args and its result, and a caption. dot.ts and mermaid.ts write it;
  * the numbers are rounded for reading here, once, in the request's language.
  */
-import type { Locale } from '../locale.js';
+import type { Locale } from '../../text.js';
 import { PROSE_SIGFIGS, type Prose, prose } from '../exercises/format.js';
 import { CONST, INPUT, PARAM, type Tape, opNameOf, opOf, shapeOf, view } from '../../engine/tape.js';
 import type { Shape, Tensor } from '../../engine/tensor.js';

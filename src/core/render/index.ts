@@ -12,7 +12,7 @@ import { type Limits, specPath, tooLarge } from '../../engine/limits.js';
 import type { Tape } from '../../engine/tape.js';
 import { exprValuesAtLeast } from '../../problems/expr.js';
 import { type ProblemFields, compileProblem } from '../../problems/index.js';
-import { type Locale, say } from '../locale.js';
+import { type Locale, say } from '../../text.js';
 import { toDot } from './dot.js';
 import { graphPicture } from './graph.js';
 import { toMermaid } from './mermaid.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localeFrom } from '../../src/core/locale.js';
+import { localeFrom } from '../src/text.js';
 
 describe('localeFrom (Accept-Language)', () => {
   it('takes the supported language of the highest weight', () => {

@@ -1,3 +1,8 @@
+/**
+ * Bilingual text, at the bottom of every layer: the two languages, one text in each (`say`), counts,
+ * quoting of client text and the choice of language from Accept-Language. Imports nothing.
+ */
+
 /** The two languages the service speaks: English and Brazilian Portuguese, the tutorial's own. */
 export const locales = ['en', 'pt-BR'] as const;
 export type Locale = (typeof locales)[number];
