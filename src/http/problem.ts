@@ -13,7 +13,7 @@ import { HttpError } from './http-error.js';
 import { requestLocale } from './language.js';
 import { noteFailure } from './log.js';
 import { RouteMethods } from './methods.js';
-import { jsonSyntaxMessage } from './raw-json.js';
+import { jsonSyntaxMessage } from './json-syntax.js';
 
 const STATUS: Record<ErrorCode, number> = {
   INVALID_VALUE: 400,

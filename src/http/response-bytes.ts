@@ -9,6 +9,7 @@
  *   their client has taken them; one that would go over it is a 503 with Retry-After instead. An
  *   answer not taken within SEND_TIMEOUT_MS is abandoned and its connection closed.
  */
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Localized, say } from '../text.js';
 import { responseBytesMessage } from '../engine/limits.js';
@@ -64,7 +65,8 @@ function replaceBy(request: FastifyRequest, reply: FastifyReply, p: Problem): st
 /** Large answers not yet taken by their clients: their bytes, and when each is abandoned. */
 class Unread {
   bytes = 0;
-  private readonly deadlines = new Set<number>();
+  /** Each answer waiting, by its response, with its deadline: in the order they began to wait, so also by deadline (one SEND_TIMEOUT_MS for all). */
+  private readonly deadlines = new Map<ServerResponse, number>();
 
   constructor(private readonly options: SendOptions) {}
 
@@ -73,7 +75,7 @@ class Unread {
     const res = reply.raw;
     const deadline = Date.now() + this.options.sendTimeoutMs;
     this.bytes += bytes;
-    this.deadlines.add(deadline);
+    this.deadlines.set(res, deadline);
     const timer = setTimeout(() => {
       request.log.warn({ responseBytes: bytes, sendTimeoutMs: this.options.sendTimeoutMs }, 'the client did not take its answer in time (SEND_TIMEOUT_MS): connection closed');
       res.destroy();
@@ -82,7 +84,7 @@ class Unread {
     const settle = (): void => {
       clearTimeout(timer);
       this.bytes -= bytes;
-      this.deadlines.delete(deadline);
+      this.deadlines.delete(res);
       res.off('finish', settle);
       res.off('close', settle);
     };
@@ -92,7 +94,7 @@ class Unread {
 
   /** Seconds until the first answer waiting is taken or abandoned, at most. */
   retryAfterSeconds(): number {
-    const first = Math.min(...this.deadlines);
+    const first = this.deadlines.values().next().value ?? Date.now();
     return Math.max(1, Math.ceil((first - Date.now()) / 1000));
   }
 }

@@ -48,18 +48,15 @@ function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): Lo
   return out;
 }
 
-/** Bytes `localReport` writes, at most: `{"of":"…","wrt":"…","arg":j,"value":…},` each. */
-function localBytes(tape: Tape, reported: Uint8Array): number {
-  let n = 2;
-  forEachLocal(tape, reported, (k, _j, arg) => (n += 31 + tape.ids[tape.nodeSlot[k]]!.length + tape.ids[arg]!.length + NUMBER_BYTES));
-  return n;
-}
-
-/** The entries `localReport` writes. */
-function localCount(tape: Tape, reported: Uint8Array): number {
-  let n = 0;
-  forEachLocal(tape, reported, () => n++);
-  return n;
+/** The entries `localReport` writes, and their bytes as JSON at most (`{"of":"…","wrt":"…","arg":j,"value":…},` each): one walk over the nodes. */
+function localExtent(tape: Tape, reported: Uint8Array): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 2;
+  forEachLocal(tape, reported, (k, _j, arg) => {
+    count++;
+    bytes += 31 + tape.ids[tape.nodeSlot[k]]!.length + tape.ids[arg]!.length + NUMBER_BYTES;
+  });
+  return { count, bytes };
 }
 
 const flags = (tape: Tape, slots: readonly number[]): Uint8Array => {
@@ -76,13 +73,13 @@ export const gradientsOperation = operation({
     const slots = reportedSlots(tape, body.include);
     const layers = body.include === undefined;
     checkWork(tape, 2, limits, ASK_FOR_SMALLER_GRAPH);
-    const local = tape.allScalar ? localCount(tape, flags(tape, slots)) : 0;
-    checkResponseSize(tape, 2 * valueCount(tape, slots) + local + (layers ? layerValueCount(tape, true) : 0), limits, ASK_FOR_LESS_VALUES);
+    const local = tape.allScalar ? localExtent(tape, flags(tape, slots)) : { count: 0, bytes: 0 };
+    checkResponseSize(tape, 2 * valueCount(tape, slots) + local.count + (layers ? layerValueCount(tape, true) : 0), limits, ASK_FOR_LESS_VALUES);
     const bytes =
       ENVELOPE_BYTES +
       tape.ids[tape.output]!.length +
       2 * idMapBytes(tape, slots) +
-      (tape.allScalar ? localBytes(tape, flags(tape, slots)) : 0) +
+      local.bytes +
       (layers ? layerBytes(tape, true) : 0) +
       warningBytes(tape, slots, 2);
     checkResponseBytes(tape, bytes, limits, ASK_FOR_LESS_VALUES);

@@ -6,6 +6,8 @@
  * compile on the event loop. A problem with the request comes back as data, to be answered as
  * one; anything else is a failure of the service and rejects the task.
  */
+import { JsonSyntaxError, parseJson } from '../http/json-syntax.js';
+import type { Localized } from '../text.js';
 import { SpecError } from '../engine/errors.js';
 import { type TapeSize, tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
@@ -34,8 +36,8 @@ export type ComputeOutcome =
   | Computed
   /** A problem with the request, its messages in both languages: the main thread answers in the request's. */
   | { problem: Pick<SpecError, 'code' | 'problems' | 'extra'> }
-  /** A body that is not JSON: the message of the parser's SyntaxError. */
-  | { malformed: string };
+  /** A body that is not JSON: the message of the parser's SyntaxError, and its hint. */
+  | { malformed: string; hint?: Localized };
 
 /** The response of a job; a picture's is text in its own content type. */
 async function answer(op: (typeof operations)['forward'], job: never): Promise<Computed> {
@@ -46,7 +48,7 @@ async function answer(op: (typeof operations)['forward'], job: never): Promise<C
 async function computed(work: Work): Promise<Computed> {
   const op = operations[work.name] as (typeof operations)['forward'];
   if (work.kind === 'job') return answer(op, work.job as never);
-  const job = prepareBody(op, JSON.parse(work.text), work.context);
+  const job = prepareBody(op, parseJson(work.text), work.context);
   return { ...(await answer(op, job as never)), graph: tapeSize(job.tape) };
 }
 
@@ -57,7 +59,7 @@ export default async function compute({ work, started }: ComputeTask): Promise<C
     return await computed(work);
   } catch (e) {
     if (e instanceof SpecError) return { problem: { code: e.code, problems: e.problems, extra: e.extra } };
-    if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message };
+    if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message, hint: e instanceof JsonSyntaxError ? e.hint : undefined };
     throw e;
   }
 }

@@ -7,6 +7,7 @@
  * - At most `threads` jobs run and `queue` wait; one more is refused with a PoolBusyError at
  *   once, rather than waiting in an unbounded queue.
  */
+import { JsonSyntaxError } from '../http/json-syntax.js';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { SpecError } from '../engine/errors.js';
@@ -101,7 +102,7 @@ export class ComputePool {
     try {
       const outcome = await this.pool.run({ work, started }, { signal: abort, transferList: buffersOf(work) });
       if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.problems, outcome.problem.extra);
-      if ('malformed' in outcome) throw new SyntaxError(outcome.malformed);
+      if ('malformed' in outcome) throw new JsonSyntaxError(outcome.malformed, outcome.hint);
       return outcome;
     } catch (e) {
       if (overBudget.signal.aborted) throw new BudgetExceededError(budgetMs);

@@ -112,6 +112,15 @@ describe('malformed JSON', () => {
     expect(pt.detail).not.toMatch(/vírgula sobrando/);
   });
 
+  it('gives the same hint for a body parsed on a worker thread (over OFFLOAD_BODY_BYTES)', async () => {
+    const pad = 'x'.repeat(70 * 1024);
+    const body = `{"graph": {"inputs": {"x": 3, "w": -0,2}, "expr": "L = w*x", "output": "L"}, "pad": "${pad}"}`;
+    const en = await problemOf('/v1/gradients', body);
+    expect(en).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
+    expect(en.detail).toMatch(/; write decimals with a point: -0\.2$/);
+    expect((await problemOf('/v1/gradients', body, 'pt-BR')).detail).toMatch(/; em JSON, decimais se escrevem com ponto: -0\.2$/);
+  });
+
   it('hints at a stray comma in both languages', async () => {
     const body = '{"neuron": {"x": 3, "w": -0.2, "b": 0.4, "y": 0,}}';
     expect((await problemOf('/v1/forward', body)).detail).toMatch(/; is there a stray comma\?$/);

@@ -31,7 +31,9 @@ describe('negative numbers in written math', () => {
     const dx = steps.find((s) => s.key === 'dL/dx')!;
     expect(dx.text).toBe(`dL/dx = dL/du · du/dx = 0${decimal}111424 · (−0${decimal}2) = −0${decimal}0222847`);
     expect(dx.latex.endsWith(`= -0${decimal === ',' ? '{,}' : '.'}0222847`), dx.latex).toBe(true);
-    expect(dx.value).toBe(-0.022284709227322688);
+    // dL/dx = (y_hat − y) · y_hat (1 − y_hat) · w, y_hat = σ(w x + b), by hand.
+    const yHat = 1 / (1 + Math.exp(-(neuron.w * neuron.x + neuron.b)));
+    expect(dx.value).toBeCloseTo((yHat - neuron.y) * yHat * (1 - yHat) * neuron.w, 15);
     for (const s of steps) {
       expect(s.text, s.text).not.toMatch(ASCII_NEGATIVE);
       expect(s.note ?? '', s.note).not.toMatch(ASCII_NEGATIVE);

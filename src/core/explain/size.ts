@@ -7,6 +7,7 @@
  * of 1 out, or writes two equal parts once, writes less than it is counted for.
  */
 import { CONST, type Tape, opOf, shapeOf, sizeOfSlot, startOf } from '../../engine/tape.js';
+import { NUMBER_BYTES } from '../../engine/limits.js';
 import type { Locale } from '../../text.js';
 import { NotationExtents } from '../notation/extent.js';
 import { Notation } from '../notation/node.js';
@@ -28,8 +29,6 @@ export interface SizeOptions {
 
 /** A number whose written form is as long as any: `-1.23457e-100` (`-1.23457\times 10^{-100}`), for each value not known before computing. */
 const WIDEST = -1.23457e-100;
-/** Bytes of a JSON number, at most, with its comma: as src/engine/limits.ts's NUMBER_BYTES. */
-const NUMBER = 26;
 /** Bytes of a step's keys, quotes and phase, besides its fields' contents. */
 const STEP = 100;
 /** ` = ` between the parts of a step's line. */
@@ -59,7 +58,7 @@ const zero = (): Sum => ({ text: 0, latex: 0 });
 /** Bytes of a slot's value in the structured fields: its numbers and brackets. */
 function wireBytes(tape: Tape, slot: number): number {
   const shape = shapeOf(tape, slot);
-  return sizeOfSlot(tape, slot) * NUMBER + (shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0));
+  return sizeOfSlot(tape, slot) * NUMBER_BYTES + (shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0));
 }
 
 /** What the passes share: the notation measured, with the leaves' values and every node's as wide as any. */
@@ -261,7 +260,7 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
   for (const { root, uses } of scalarStatements) {
     const of = tape.ids[tape.nodeSlot[root]]!;
     const prime = x.prime(root, false) ?? zero();
-    for (const use of uses) count.line([dName(of, tape.ids[use]!), prime, number], 2, 4 * (of.length + tape.ids[use]!.length) + NUMBER);
+    for (const use of uses) count.line([dName(of, tape.ids[use]!), prime, number], 2, 4 * (of.length + tape.ids[use]!.length) + NUMBER_BYTES);
     count.chains(c, root);
     if (tape.nodeSlot[root] === tape.output) count.chains(c, root);
   }
@@ -276,7 +275,7 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
     if (roots.some((root) => !c.scalar[root])) note += NOTE;
     for (const root of roots) {
       const from = tape.nodeSlot[root];
-      fields += 60 + tape.ids[from]!.length + wireBytes(tape, from) + NUMBER + wireBytes(tape, use);
+      fields += 60 + tape.ids[from]!.length + wireBytes(tape, from) + NUMBER_BYTES + wireBytes(tape, use);
       if (!c.scalar[root]) {
         add(symbols, tensor.symbols[root]);
         add(numbers, tensor.numbers[root]);
@@ -301,7 +300,7 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
       const rule = { text: 2 * name.text + 20, latex: 2 * name.latex + 40 };
       add(rule, dName(output, tape.ids[p]!));
       const numbers = { text: 3 * value.text + number.text + 20, latex: 3 * value.latex + number.latex + 60 };
-      count.line([rule, numbers, value], 1, 2 * tape.ids[p]!.length + 3 * wireBytes(tape, p) + NUMBER);
+      count.line([rule, numbers, value], 1, 2 * tape.ids[p]!.length + 3 * wireBytes(tape, p) + NUMBER_BYTES);
     }
   }
 
@@ -317,7 +316,7 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
       const key = dName(output, tape.ids[p]!);
       const symbols = { text: key.text + 2 * (L.text + at.text) + 30, latex: key.latex + 2 * (L.latex + at.latex) + 120 };
       const numbers = { text: 3 * number.text + 40, latex: 3 * number.latex + 80 };
-      for (let i = 0; i < sizeOfSlot(tape, p); i++) count.line([symbols, numbers, number], 1, 2 * tape.ids[p]!.length + 30 + 8 * NUMBER, NOTE + 2 * number.text + kinks);
+      for (let i = 0; i < sizeOfSlot(tape, p); i++) count.line([symbols, numbers, number], 1, 2 * tape.ids[p]!.length + 30 + 8 * NUMBER_BYTES, NOTE + 2 * number.text + kinks);
     }
   }
 

@@ -4,7 +4,7 @@
  * hint names only derivatives on the path from the output down to the answered id.
  */
 import { shapeOf } from '../../engine/tape.js';
-import type { Shape } from '../../engine/tensor.js';
+import { type Shape, shapeText } from '../../engine/tensor.js';
 import { type Localized, quote, say } from '../../text.js';
 import { readable } from '../notation/numbers.js';
 import { PREC, wrap } from '../notation/written.js';
@@ -212,11 +212,10 @@ const updateWrongDirection: Hint = (w, f) => {
   );
 };
 
-const brackets = (shape: Shape): string => `[${shape.join(', ')}]`;
 
 /** What a value of this shape is: "a single number", "a tensor of shape [2, 3]". */
 const aValueOf = (shape: Shape): Localized =>
-  shape.length ? say(`a tensor of shape ${brackets(shape)}`, `um tensor de formato ${brackets(shape)}`) : say('a single number', 'um único número');
+  shape.length ? say(`a tensor of shape ${shapeText(shape)}`, `um tensor de formato ${shapeText(shape)}`) : say('a single number', 'um único número');
 
 /**
  * Whose shape a key's value has: `dL/dW has the shape of W, [3, 2]: …` for a derivative, `step(W)
@@ -224,7 +223,7 @@ const aValueOf = (shape: Shape): Localized =>
  */
 function shapeRule(w: GraphWords, f: FeedbackFacts): Localized {
   const t = f.target;
-  const shape = brackets(shapeOf(w.tape, t.kind === 'value' || t.kind === 'step' ? t.slot : t.wrt));
+  const shape = shapeText(shapeOf(w.tape, t.kind === 'value' || t.kind === 'step' ? t.slot : t.wrt));
   if (t.kind === 'derivative' || t.kind === 'fd') {
     const x = w.name(t.wrt);
     return say(
@@ -248,7 +247,7 @@ const transposed: Hint = (w, f) => {
 function otherShape(f: FeedbackFacts): Localized {
   const expected = f.shapeExpected!, got = f.shapeGot ?? [];
   const want = aValueOf(expected);
-  const has = got.length ? say(`the answer has shape ${brackets(got)}`, `a resposta tem formato ${brackets(got)}`) : say('the answer is a single number', 'a resposta é um único número');
+  const has = got.length ? say(`the answer has shape ${shapeText(got)}`, `a resposta tem formato ${shapeText(got)}`) : say('the answer is a single number', 'a resposta é um único número');
   const head = say(`${f.key}: expected ${want.en}, but ${has.en}.`, `${f.key}: esperava-se ${want['pt-BR']}, mas ${has['pt-BR']}.`);
   // A vector written as a 1×n row or an n×1 column: the same numbers, in another shape.
   const n = expected[0];

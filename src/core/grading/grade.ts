@@ -9,7 +9,7 @@
  */
 import { SpecError, type LocalizedProblem } from '../../engine/errors.js';
 import { NODE, type Tape, argsOf, opOf, positionOf, sizeOfSlot } from '../../engine/tape.js';
-import { type Tensor, type WireNumber, type WireValue, sameShape, sizeOf, tensor, toJson, wireNumber } from '../../engine/tensor.js';
+import { type Tensor, type WireNumber, type WireValue, isFiniteTensor, sameShape, sizeOf, tensor, toJson, wireNumber } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
 import { type Locale, quote } from '../../text.js';
 import { GraphWords } from './chain.js';
@@ -95,7 +95,6 @@ const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
 const aligned = (value: Tensor, expected: Tensor): Tensor =>
   value.data.length === 1 && expected.data.length === 1 && !sameShape(value.shape, expected.shape) ? tensor(expected.shape, value.data) : value;
 
-const allFinite = (t: Tensor): boolean => t.data.every(Number.isFinite);
 
 /**
  * An answer as sent, for the report: a JSON number beyond float64 (1e999, read as Infinity) written
@@ -295,8 +294,8 @@ function judgeShape(g: Grading, a: Answer, value: Tensor): Judged {
 
 /** not_finite: the expected value is not finite, or the follow-through value is not, from the earlier answers it names. */
 function notFinite(g: Grading, a: Answer, others: [string, Scenario][], ftExpected: Tensor | undefined): Diagnosis | undefined {
-  if (!allFinite(a.expected)) return { code: 'not_finite' };
-  if (ftExpected && !allFinite(ftExpected)) return { code: 'not_finite', overflowFrom: used(g, a, others, (t) => !allFinite(t)) };
+  if (!isFiniteTensor(a.expected)) return { code: 'not_finite' };
+  if (ftExpected && !isFiniteTensor(ftExpected)) return { code: 'not_finite', overflowFrom: used(g, a, others, (t) => !isFiniteTensor(t)) };
   return undefined;
 }
 
