@@ -4,7 +4,7 @@
  *
  *   src/text.ts      bilingual text: imports nothing of src/
  *   src/engine/      tensors, ops, tape, compile, evaluate: imports only itself and src/text.ts
- *   src/problems/    the front ends (spec -> graph draft): only the engine and src/text.ts
+ *   src/specs/    the front ends (spec -> graph draft): only the engine and src/text.ts
  *   everything else  (core, operations, schemas, http, routes, ...) builds on those
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -25,11 +25,11 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(engine/|text\\.ts$)' },
     },
     {
-      name: 'problems-on-the-engine',
-      comment: 'src/problems/ imports only itself, the engine and src/text.ts.',
+      name: 'specs-on-the-engine',
+      comment: 'src/specs/ imports only itself, the engine and src/text.ts.',
       severity: 'error',
-      from: { path: '^src/problems/' },
-      to: { path: '^src/', pathNot: '^src/(engine/|problems/|text\\.ts$)' },
+      from: { path: '^src/specs/' },
+      to: { path: '^src/', pathNot: '^src/(engine/|specs/|text\\.ts$)' },
     },
     {
       name: 'no-circular',

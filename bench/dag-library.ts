@@ -15,7 +15,7 @@
 import { gradients } from '../src/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../src/engine/limits.js';
 import type { Tape } from '../src/engine/tape.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import { compareWithFlat, flatGradients } from './flat-tape.js';
 import { type Dag, dagBody, describeMs, describeSteps, emitResults, fmtInt, fmtMs, fmtRatio, gc, header, interleave, median, now, randomDag, serviceSteps } from './helpers.js';
 
@@ -134,7 +134,7 @@ const steps = serviceSteps('gradients', { body }, limits, { reps: 2, gcBefore: t
 gc();
 m0 = memory();
 let t = now();
-let tape: Tape | undefined = compileProblem(body, limits);
+let tape: Tape | undefined = compileSpec(body, limits);
 const compileMs = now() - t;
 gc();
 const tapeBytes = memory() - m0;

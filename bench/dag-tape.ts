@@ -8,7 +8,7 @@
  */
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { backward, forward } from '../src/engine/evaluate.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import { compareWithFlat, flatBackward, flatForward, flatGradients } from './flat-tape.js';
 import { dagBody, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, median, now, randomDag } from './helpers.js';
 
@@ -18,7 +18,7 @@ const GOAL = 1.5;
 header(`dag-tape: ${n.toLocaleString('en-US')}-node random scalar DAG, forward + backward`);
 const dag = randomDag(n);
 const t0 = now();
-const tape = compileProblem(dagBody(dag), { ...DEFAULT_LIMITS, maxNodes: Infinity, maxWork: Infinity });
+const tape = compileSpec(dagBody(dag), { ...DEFAULT_LIMITS, maxNodes: Infinity, maxWork: Infinity });
 console.log(`  built and compiled in ${fmtMs(now() - t0)} ms (not timed below); all-scalar tape: ${tape.allScalar}`);
 
 const engine = (): Float64Array => backward(tape, forward(tape));

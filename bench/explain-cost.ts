@@ -18,7 +18,7 @@ import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { DEFAULT_OFFLOAD_WORK } from '../src/http/compute.js';
 import { operations } from '../src/operations/index.js';
 import { prepareBody } from '../src/operations/operation.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import { fmtInt, fmtMs, header, interleave, median } from './helpers.js';
 
 const given = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -34,12 +34,12 @@ header('explain-cost: the explanation of L = w*x + … (n terms), with learningR
 const op = operations.explain;
 const context = { limits: DEFAULT_LIMITS, locale: 'en' as const };
 // The JIT warmed on a middle size first, so that the smallest size is not timed cold.
-const warm = compileProblem(body(100), DEFAULT_LIMITS);
+const warm = compileSpec(body(100), DEFAULT_LIMITS);
 for (let i = 0; i < 20; i++) explain(warm, 'en', { learningRate: 0.1, gradcheck: { epsilon: 1e-4 } });
 let before: { n: number; ms: number } | undefined;
 for (const n of sizes) {
   const request = body(n);
-  const tape = compileProblem(request, DEFAULT_LIMITS);
+  const tape = compileSpec(request, DEFAULT_LIMITS);
   const options = { learningRate: 0.1, gradcheck: { epsilon: 1e-4 } };
   const run = () => explain(tape, 'en', options);
   const bytes = Buffer.byteLength(JSON.stringify(run()));

@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import {
   check, describeSteps, emitResults, fmtInt, fmtMs, header, httpRequest, keepAlive, median, now, percentile, serviceSteps, spawnNode,
 } from './helpers.js';
@@ -76,7 +76,7 @@ const describe = (p: Probes): string =>
 header('healthz-under-load: GET /healthz every 20 ms, idle, then with every worker busy');
 const heavy = gradcheckChain(16_000, 2_000);
 const heavyText = JSON.stringify(heavy);
-const work = compileProblem(heavy).passWork * (2 * 2_000 + 2);
+const work = compileSpec(heavy).passWork * (2 * 2_000 + 2);
 check(work < DEFAULT_LIMITS.maxWork && heavyText.length < 1024 * 1024, `heavy request: ${fmtInt(work)} element operations (MAX_WORK ${fmtInt(DEFAULT_LIMITS.maxWork)}), ${fmtInt(heavyText.length)}-byte body (limit 1,048,576)`);
 
 const server = spawnNode('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...(workersEnv ? { WORKERS: workersEnv } : {}) });

@@ -17,7 +17,7 @@ import { runInNewContext } from 'node:vm';
 import type { Limits } from '../src/engine/limits.js';
 import { type OperationName, operations } from '../src/operations/index.js';
 import type { Operation } from '../src/operations/operation.js';
-import type { NodeSpec } from '../src/problems/spec.js';
+import type { NodeSpec } from '../src/specs/spec.js';
 import { validate } from '../src/schemas/validate.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@
 import { buildApp } from '../src/app.js';
 import { gradients } from '../src/index.js';
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import {
   check, dagBody, describeMs, describeSteps, emitResults, fmtInt, fmtMs, fmtRatio, header, httpRequest, interleaveAsync, keepAlive, listenLocal, median,
   randomDag, serviceSteps,
@@ -28,7 +28,7 @@ const limits = { ...DEFAULT_LIMITS, maxNodes: Math.max(DEFAULT_LIMITS.maxNodes, 
 header(`http-large-graph: ${n.toLocaleString('en-US')}-node scalar DAG, POST /v1/gradients end to end`);
 const requestText = JSON.stringify(dagBody(randomDag(n)));
 const bodyLimit = 4 * requestText.length;
-const work = 2 * compileProblem(JSON.parse(requestText), limits).passWork;
+const work = 2 * compileSpec(JSON.parse(requestText), limits).passWork;
 console.log(`  request ${fmtInt(requestText.length)} bytes; estimated work ${fmtInt(work)} element operations`);
 
 const pooled = await buildApp({ logger: false, bodyLimit, limits });

@@ -6,7 +6,7 @@
  * 20,000 nodes). Three measures, chosen / ordinary each:
  *   - the table alone (insert every id, then find every id), with the old hash kept here as the
  *     "before", and with the service's keyed table (src/engine/id-index.ts);
- *   - compile of the whole problem (compileProblem: expr parse, table, checks, tape);
+ *   - compile of the whole problem (compileSpec: expr parse, table, checks, tape);
  *   - POST /v1/gradients through the app (inject: no sockets).
  * Goal (issue 13): chosen ids take at most 1.5× as long as ordinary ids.
  *
@@ -14,7 +14,7 @@
  */
 import { buildApp } from '../src/app.js';
 import { findId, insertId, newIdTable } from '../src/engine/id-index.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import { chosenIds, oldHash, sumOfInputs } from '../test/support/attacks.js';
 import { check, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, interleaveAsync, median, prng } from './helpers.js';
 
@@ -79,7 +79,7 @@ console.log(`  chosen / ordinary: old hash ${fmtRatio(oldRatio)}, keyed ${fmtRat
 const bodies = { chosen: { graph: sumOfInputs(chosen) }, ordinary: { graph: sumOfInputs(ordinary) } };
 console.log('\ncompile (expr parse, table, checks, tape):');
 const compileMs = interleave(
-  { chosen: () => compileProblem(bodies.chosen), ordinary: () => compileProblem(bodies.ordinary) },
+  { chosen: () => compileSpec(bodies.chosen), ordinary: () => compileSpec(bodies.ordinary) },
   { warmup: 2, reps: 15 },
 );
 for (const [name, xs] of Object.entries(compileMs)) console.log(`  ${name.padEnd(20)} ${describeMs(xs)}`);

@@ -5,7 +5,7 @@
  * - library: `gradients(body)`, the whole call (validation, compile, evaluation, the JSON-ready
  *   result with every id's value and gradient and the layers); and with `include` naming x, the
  *   params and L (what a caller who wants the gradients would ask for);
- * - engine: compileProblem + forward + backward (src/engine), from the same JSON arrays;
+ * - engine: compileSpec + forward + backward (src/engine), from the same JSON arrays;
  * against @tensorflow/tfjs-core with @tensorflow/tfjs-backend-cpu (the pure-JS CPU backend,
  * float32, production mode) computing the same loss's gradients with tf.valueAndGrads on the
  * same weights (rounded to float32 for both, so only the arithmetic's precision differs), the
@@ -24,7 +24,7 @@ import { gradients } from '../src/index.js';
 import { backward, forward } from '../src/engine/evaluate.js';
 import { DEFAULT_LIMITS, type Limits } from '../src/engine/limits.js';
 import { slotOf } from '../src/engine/tape.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import { type ResultRow, check, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, median, prng } from './helpers.js';
 
 // tfjs-core's gradient functions are registered by this module of its ES build (tsx loads it).
@@ -66,7 +66,7 @@ for (const B of batches) {
   const bodyInclude = { network, include: ['x', 'W1', 'b1', 'W2', 'b2', 'L'] };
 
   const engine = () => {
-    const tape = compileProblem(body, limits);
+    const tape = compileSpec(body, limits);
     const values = forward(tape);
     return { tape, values, grads: backward(tape, values) };
   };

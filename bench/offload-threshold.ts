@@ -19,7 +19,7 @@
  */
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { DEFAULT_OFFLOAD_WORK } from '../src/http/compute.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import { type ResultRow, dagBody, emitResults, fmtInt, fmtMs, header, httpRequest, keepAlive, median, randomDag, startServers } from './helpers.js';
 
 const TARGETS = [1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7];
@@ -40,7 +40,7 @@ function dagJob(family: 'scalar' | 'tiny tensors', target: number): Job {
   const body = dagBody(dag, { vectors: family === 'tiny tensors' });
   const nodes = body.graph.nodes;
   const request = { ...body, include: [nodes[nodes.length - 1].id] };
-  return { family, text: JSON.stringify(request), work: 2 * compileProblem(body, limits).passWork };
+  return { family, text: JSON.stringify(request), work: 2 * compileSpec(body, limits).passWork };
 }
 
 function matmulJob(target: number): Job {
@@ -59,7 +59,7 @@ function matmulJob(target: number): Job {
       ],
     },
   };
-  return { family: 'matmul', text: JSON.stringify({ ...body, include: ['L'] }), work: 2 * compileProblem(body, limits).passWork };
+  return { family: 'matmul', text: JSON.stringify({ ...body, include: ['L'] }), work: 2 * compileSpec(body, limits).passWork };
 }
 
 interface Row {

@@ -15,7 +15,7 @@ import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { opList } from '../src/engine/ops.js';
 import { scalarBackward, scalarForward } from '../src/engine/scalar-loop.js';
 import { ARG_STRIDE, type Tape } from '../src/engine/tape.js';
-import { compileProblem } from '../src/problems/index.js';
+import { compileSpec } from '../src/specs/index.js';
 import { compareWithFlat, flatGradients } from './flat-tape.js';
 import { dagBody, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, median, randomDag } from './helpers.js';
 
@@ -81,7 +81,7 @@ function megamorphic(tape: Tape, k: Kernels): Float64Array {
 
 header(`scalar-dispatch: ${n.toLocaleString('en-US')}-node random DAG, forward + backward`);
 const dag = randomDag(n);
-const tape = compileProblem(dagBody(dag), { ...DEFAULT_LIMITS, maxNodes: Infinity, maxWork: Infinity });
+const tape = compileSpec(dagBody(dag), { ...DEFAULT_LIMITS, maxNodes: Infinity, maxWork: Infinity });
 
 // Check: all three agree (the values of the generated and megamorphic loops are read back too).
 const valuesOf = (forwardLoop: (v: Float64Array) => void): Float64Array => {

@@ -8,7 +8,7 @@
  *
  * A body that does not match the route's schema, or that cannot be evaluated, throws a
  * SpecError whose `code` and `errors` (each with a `path` and a `message`, in the call's
- * `locale`) are those of the route's problem response; `problems` has each message in both
+ * `locale`) are those of the route's problem response; `localized` has each message in both
  * languages. The limits are the service's defaults unless given.
  */
 import type { z } from 'zod';
@@ -21,7 +21,7 @@ import type { ExplainBody, ExplainResponse } from './schemas/explain.js';
 import type { GradeBody, GradeResponse } from './schemas/grade.js';
 import type { ForwardBody, ForwardResponse, GradcheckBody, GradcheckResponse, GradientsBody, GradientsResponse, StepBody, StepResponse } from './schemas/operations.js';
 
-export { SpecError, type ErrorCode, type FieldProblem, type LocalizedProblem } from './engine/errors.js';
+export { SpecError, type ErrorCode, type FieldError, type LocalizedFieldError } from './engine/errors.js';
 export { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 export type { Locale } from './text.js';
 

@@ -21,7 +21,7 @@ async function check(baseDir: string): Promise<ICruiseResult> {
 const broken = (result: ICruiseResult) => result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
 
 describe('the layers of src/', () => {
-  it('import one way: text at the bottom, the engine sealed, problems on the engine, no cycles', async () => {
+  it('import one way: text at the bottom, the engine sealed, specs on the engine, no cycles', async () => {
     const result = await check(root);
     expect(result.summary.totalCruised).toBeGreaterThan(50);
     const report = (await format(result, { outputType: 'err-long' })).output;
@@ -42,7 +42,7 @@ describe('the architecture check', () => {
     write('src/engine/op.ts', "import { grade } from '../core/grade.js';\nexport const op = grade;\n");
     write('src/engine/fine.ts', "import { say } from '../text.js';\nimport { op } from './op.js';\nexport const fine = [say, op];\n");
     write('src/core/grade.ts', 'export const grade = 1;\n');
-    write('src/problems/spec.ts', "import { Body } from '../schemas/body.js';\nimport { op } from '../engine/op.js';\nexport const spec = [Body, op];\n");
+    write('src/specs/spec.ts', "import { Body } from '../schemas/body.js';\nimport { op } from '../engine/op.js';\nexport const spec = [Body, op];\n");
     write('src/schemas/body.ts', 'export const Body = 1;\n');
     write('src/operations/a.ts', "import { b } from './b.js';\nexport const a = () => b;\n");
     write('src/operations/b.ts', "import { a } from './a.js';\nexport const b = () => a;\n");
@@ -54,7 +54,7 @@ describe('the architecture check', () => {
     expect(broken(result)).toEqual([
       'engine-sealed: src/engine/op.ts -> src/core/grade.ts',
       'no-circular: src/operations/a.ts -> src/operations/b.ts',
-      'problems-on-the-engine: src/problems/spec.ts -> src/schemas/body.ts',
+      'specs-on-the-engine: src/specs/spec.ts -> src/schemas/body.ts',
       'text-at-the-bottom: src/text.ts -> src/engine/op.ts',
     ]);
   });

@@ -85,8 +85,8 @@ describe('the library', () => {
     expect(portuguese.errors).toEqual([{ path: 'graph.expr', message: "id desconhecido 'q' (linha 1, coluna 6): não é uma entrada, um parâmetro nem um nó" }]);
     expect(portuguese.message).toBe(`graph.expr: ${portuguese.errors[0].message}`);
     expect(portuguese.code).toBe(english.code);
-    expect(portuguese.problems).toEqual(english.problems);
-    expect(english.problems[0].message).toEqual({ en: english.errors[0].message, 'pt-BR': portuguese.errors[0].message });
+    expect(portuguese.localized).toEqual(english.localized);
+    expect(english.localized[0].message).toEqual({ en: english.errors[0].message, 'pt-BR': portuguese.errors[0].message });
   });
 
   it.each([3, 3000])('keeps ids such as __proto__ as own keys of maps of %i ids', (n) => {

@@ -9,7 +9,7 @@
  * nodes in evaluation order.
  */
 import { type Localized, plural, quote, say } from '../text.js';
-import { type ErrorCode, type LocalizedProblem, SpecError, specError } from './errors.js';
+import { type ErrorCode, type LocalizedFieldError, SpecError, specError } from './errors.js';
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
 import { DEFAULT_LIMITS, type Limits, specPath, tooLarge } from './limits.js';
@@ -81,7 +81,7 @@ const NO_SUFFIX = say('', '');
 
 /** The field errors found before evaluation, in the order found: the first code names the error, the first ones are reported. */
 class FieldErrors {
-  readonly list: LocalizedProblem[] = [];
+  readonly list: LocalizedFieldError[] = [];
   firstCode: ErrorCode | undefined;
   readonly extra: Record<string, unknown> = {};
 

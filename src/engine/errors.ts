@@ -23,51 +23,51 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'VALIDATION'; // a body that does not match its schema
 
-/** A problem with one field as the wire and the library write it: its message in one language. */
-export interface FieldProblem {
+/** An error in one field as the wire and the library write it: its message in one language. */
+export interface FieldError {
   path: string;
   message: string;
 }
 
-/** A problem with one field as it is raised: its message in both languages (`say(en, pt)`). */
-export interface LocalizedProblem {
+/** An error in one field as it is raised: its message in both languages (`say(en, pt)`). */
+export interface LocalizedFieldError {
   path: string;
   message: Localized;
 }
 
 export class SpecError extends Error {
   readonly code: ErrorCode;
-  /** Every problem with both languages of its message: what crosses to the error handler, or from a worker thread. */
-  readonly problems: readonly LocalizedProblem[];
-  /** The problems in `locale` (English unless the library was asked for another). */
-  readonly errors: FieldProblem[];
+  /** Every field error with both languages of its message: what crosses to the error handler, or from a worker thread. */
+  readonly localized: readonly LocalizedFieldError[];
+  /** The field errors in `locale` (English unless the library was asked for another). */
+  readonly errors: FieldError[];
   /** Extra machine-readable members for the problem document (e.g. `cycle`, `suggestions`). */
   readonly extra: Record<string, unknown>;
   readonly locale: Locale;
 
-  constructor(code: ErrorCode, problems: readonly LocalizedProblem[], extra: Record<string, unknown> = {}, locale: Locale = 'en') {
-    const errors = problems.map((p) => ({ path: p.path, message: p.message[locale] }));
+  constructor(code: ErrorCode, localized: readonly LocalizedFieldError[], extra: Record<string, unknown> = {}, locale: Locale = 'en') {
+    const errors = localized.map((p) => ({ path: p.path, message: p.message[locale] }));
     super(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     this.name = 'SpecError';
     this.code = code;
-    this.problems = problems;
+    this.localized = localized;
     this.errors = errors;
     this.extra = extra;
     this.locale = locale;
   }
 
-  /** The problems in one language, as a problem document writes them. */
-  errorsIn(locale: Locale): FieldProblem[] {
-    return locale === this.locale ? this.errors : this.problems.map((p) => ({ path: p.path, message: p.message[locale] }));
+  /** The field errors in one language, as a problem document writes them. */
+  errorsIn(locale: Locale): FieldError[] {
+    return locale === this.locale ? this.errors : this.localized.map((p) => ({ path: p.path, message: p.message[locale] }));
   }
 
   /** The same error with its message and errors in another language (the library's `locale`). */
   inLocale(locale: Locale): SpecError {
-    return locale === this.locale ? this : new SpecError(this.code, this.problems, this.extra, locale);
+    return locale === this.locale ? this : new SpecError(this.code, this.localized, this.extra, locale);
   }
 }
 
-/** One problem, its message written in both languages: `specError(code, path, say(en, pt))`. */
+/** One field error, its message written in both languages: `specError(code, path, say(en, pt))`. */
 export function specError(code: ErrorCode, path: string, message: Localized, extra?: Record<string, unknown>): SpecError {
   return new SpecError(code, [{ path, message }], extra);
 }

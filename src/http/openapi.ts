@@ -166,7 +166,7 @@ export function transformRoute(input: TransformInput, { secured }: { secured: bo
   return out;
 }
 
-interface Operation {
+interface Endpoint {
   requestBody?: { content?: Record<string, { examples?: Record<string, NamedExample> }> };
   responses?: Record<string, { headers?: Record<string, Json>; content?: Record<string, { examples?: Record<string, NamedExample> }> }>;
 }
@@ -176,18 +176,18 @@ interface Operation {
  * 429 or a 503, WWW-Authenticate on a 401...): @fastify/swagger turns a response's headers into
  * Header Objects with a schema and a description only.
  */
-function requireHeaders(operation: Operation): void {
-  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+function requireHeaders(endpoint: Endpoint): void {
+  for (const [status, response] of Object.entries(endpoint.responses ?? {})) {
     const docs = { ...errorResponses[Number(status)]?.headers, ...(status === '503' && poolErrorResponse503.headers) };
     for (const [name, header] of Object.entries(response.headers ?? {})) if (docs[name]?.required) header.required = true;
   }
 }
 
 /** The request examples of an operation, or one plain request for an operation without a body. */
-function requestExamples(operation: Operation): [string, NamedExample | undefined][] {
-  const examples = operation.requestBody?.content?.['application/json']?.examples;
+function requestExamples(endpoint: Endpoint): [string, NamedExample | undefined][] {
+  const examples = endpoint.requestBody?.content?.['application/json']?.examples;
   if (examples) return Object.entries(examples);
-  return operation.requestBody ? [] : [['answer', undefined]];
+  return endpoint.requestBody ? [] : [['answer', undefined]];
 }
 
 /** The document written out once, as it is served: its bytes, their media type and their ETag. */
@@ -262,11 +262,11 @@ export class ServedDocument {
 
   private async build(): Promise<Json> {
     const doc = structuredClone(this.app.swagger()) as Json;
-    for (const [path, item] of Object.entries<Record<string, Operation>>(doc.paths ?? {})) {
-      for (const [method, operation] of Object.entries(item)) {
-        requireHeaders(operation);
+    for (const [path, item] of Object.entries<Record<string, Endpoint>>(doc.paths ?? {})) {
+      for (const [method, endpoint] of Object.entries(item)) {
+        requireHeaders(endpoint);
         if (path.includes('{')) continue;
-        for (const [name, example] of requestExamples(operation)) {
+        for (const [name, example] of requestExamples(endpoint)) {
           const res = await this.app.inject({
             method: method.toUpperCase() as 'GET',
             url: path,
@@ -275,7 +275,7 @@ export class ServedDocument {
           });
           if (res.statusCode >= 300) continue;
           const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
-          const media = operation.responses?.[String(res.statusCode)]?.content?.[mediaType];
+          const media = endpoint.responses?.[String(res.statusCode)]?.content?.[mediaType];
           if (!media || media.examples?.[name]) continue;
           const value = mediaType.endsWith('json') ? res.json() : res.body;
           media.examples = { ...media.examples, [name]: { summary: example?.summary ?? `What ${method.toUpperCase()} ${path} answers`, value } };

@@ -7,7 +7,7 @@ import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Locale, type Localized, localeFrom, quote, say } from '../text.js';
-import { type ErrorCode, type FieldProblem, SpecError } from '../engine/errors.js';
+import { type ErrorCode, type FieldError, SpecError } from '../engine/errors.js';
 import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './language.js';
@@ -75,7 +75,7 @@ export interface Problem {
   status: number;
   detail: string;
   code: string;
-  errors: FieldProblem[];
+  errors: FieldError[];
   requestId?: string;
   [extra: string]: unknown;
 }
@@ -83,7 +83,7 @@ export interface Problem {
 const typeUri = (code: string): string => `urn:gradient-service:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
 /** A problem document in one language; `detail` is given in both, with the title of the code. */
-export function problem(locale: Locale, status: number, code: string, detail: Localized, errors: FieldProblem[] = [], extra: Record<string, unknown> = {}): Problem {
+export function problem(locale: Locale, status: number, code: string, detail: Localized, errors: FieldError[] = [], extra: Record<string, unknown> = {}): Problem {
   return { type: typeUri(code), title: (TITLES[code] ?? ERROR)[locale], status, detail: detail[locale], code, errors, ...extra };
 }
 
@@ -105,7 +105,7 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem, o
 function detailOf(error: SpecError, locale: Locale): Localized {
   const [first] = error.errorsIn(locale);
   const path = first.path || say('body', 'corpo')[locale];
-  const n = error.problems.length;
+  const n = error.localized.length;
   return n === 1
     ? say(`${path}: ${first.message}`, `${path}: ${first.message}`)
     : say(`${n} problems, first ${path}: ${first.message}`, `${n} problemas; o primeiro em ${path}: ${first.message}`);

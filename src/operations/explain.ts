@@ -6,7 +6,7 @@ import { type Locale, say } from '../text.js';
 import { assertScalarOutput, backward, forward } from '../engine/evaluate.js';
 import { checkResponseBytes, checkResponseSize, checkWork, specPath, tooLarge } from '../engine/limits.js';
 import { type Tape, reportOrder, sizeOfSlot } from '../engine/tape.js';
-import { compileProblem } from '../problems/index.js';
+import { compileSpec } from '../specs/index.js';
 import { ExplainBody } from '../schemas/explain.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, nonFiniteWarning, targetBroadcastWarnings, warningBytes } from './report.js';
@@ -48,7 +48,7 @@ const paramElements = (tape: Tape): number => Array.from(tape.params).reduce((n,
 export const explainOperation = operation({
   body: ExplainBody,
   prepare(body, { limits, locale }): ExplainJob {
-    const tape = compileProblem(body, limits);
+    const tape = compileSpec(body, limits);
     assertScalarOutput(tape);
     const path = specPath(tape.outputPath);
     if (tape.nodeCount > EXPLAIN_LIMITS.maxNodes) {

@@ -2,7 +2,7 @@
 import { forward as evaluate } from '../engine/evaluate.js';
 import { checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
-import { compileProblem } from '../problems/index.js';
+import { compileSpec } from '../specs/index.js';
 import { ForwardBody } from '../schemas/operations.js';
 import type { Locale } from '../text.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
@@ -21,7 +21,7 @@ export interface ForwardJob {
 export const forwardOperation = operation({
   body: ForwardBody,
   prepare(body, { limits, locale }): ForwardJob {
-    const tape = compileProblem(body, limits);
+    const tape = compileSpec(body, limits);
     const slots = reportedSlots(tape, body.include);
     const layers = body.include === undefined;
     checkWork(tape, 1, limits, ASK_FOR_SMALLER_GRAPH);

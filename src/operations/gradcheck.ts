@@ -5,7 +5,7 @@ import { assertScalarOutput } from '../engine/evaluate.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import { type Tape, sizeOfSlot } from '../engine/tape.js';
 import { wireNumber } from '../engine/tensor.js';
-import { compileProblem } from '../problems/index.js';
+import { compileSpec } from '../specs/index.js';
 import { GradcheckBody } from '../schemas/operations.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, type Warning, targetBroadcastWarnings, warningBytes } from './report.js';
@@ -73,7 +73,7 @@ export const gradcheckOperation = operation({
   body: GradcheckBody,
   prepare(body, { limits, locale }): GradcheckJob {
     const { epsilon = GRADCHECK_DEFAULTS.epsilon, rtol = GRADCHECK_DEFAULTS.rtol, atol = GRADCHECK_DEFAULTS.atol, wrt } = body;
-    const tape = compileProblem(body, limits);
+    const tape = compileSpec(body, limits);
     assertScalarOutput(tape);
     const slots = checkedSlots(tape, wrt);
     const elements = checkedElements(tape, slots);

@@ -5,7 +5,7 @@ import type { Format } from '../core/grading/formats.js';
 import { say } from '../text.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
-import { compileProblem } from '../problems/index.js';
+import { compileSpec } from '../specs/index.js';
 import { GradeBody } from '../schemas/grade.js';
 import { operation } from './operation.js';
 
@@ -39,7 +39,7 @@ export const gradeOperation = operation({
   body: GradeBody,
   prepare(body, { limits, locale }): GradeJob {
     const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native', showExpected } = body;
-    const tape = compileProblem(body, limits);
+    const tape = compileSpec(body, limits);
     const read = readAnswers(tape, answers, tolerance);
     const passes = gradingPasses(tape, read);
     checkWork(

@@ -3,7 +3,7 @@ import { assertScalarOutput, backward, forward, localDerivatives } from '../engi
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import { CONST, type Tape, argOf, opOf } from '../engine/tape.js';
 import { type WireNumber, wireNumber } from '../engine/tensor.js';
-import { compileProblem } from '../problems/index.js';
+import { compileSpec } from '../specs/index.js';
 import { GradientsBody } from '../schemas/operations.js';
 import type { Locale } from '../text.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
@@ -68,7 +68,7 @@ const flags = (tape: Tape, slots: readonly number[]): Uint8Array => {
 export const gradientsOperation = operation({
   body: GradientsBody,
   prepare(body, { limits, locale }): GradientsJob {
-    const tape = compileProblem(body, limits);
+    const tape = compileSpec(body, limits);
     assertScalarOutput(tape);
     const slots = reportedSlots(tape, body.include);
     const layers = body.include === undefined;

@@ -5,7 +5,7 @@ import { type Tape, elementsOf } from '../engine/tape.js';
 import { wireNumber } from '../engine/tensor.js';
 import { type Locale, say } from '../text.js';
 import { type TrainOptions, historyLength, train } from '../core/train.js';
-import { compileProblem } from '../problems/index.js';
+import { compileSpec } from '../specs/index.js';
 import { StepBody } from '../schemas/operations.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, idMap, idMapBytes, targetBroadcastWarnings, valueCount, type Warning, warningBytes } from './report.js';
@@ -34,7 +34,7 @@ export const stepOperation = operation({
   body: StepBody,
   prepare(body, { limits, locale }): StepJob {
     const { learningRate, steps = 1, optimizer = { name: 'sgd' }, history = 'all' } = body;
-    const tape = compileProblem(body, limits);
+    const tape = compileSpec(body, limits);
     assertScalarOutput(tape);
     checkWork(tape, passes(steps), limits, say('use fewer steps or a smaller graph', 'use menos passos (steps) ou um grafo menor'));
     const historyEvery = history === 'all' ? 1 : history === 'none' ? 0 : history.every;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { opNames, ops } from '../engine/ops.js';
 import { DIAGNOSIS_DEFINITIONS, DIAGNOSIS_DEFINITIONS_PT, diagnosisCodes } from '../core/grading/mistakes.js';
 import { type Locale, locales, say } from '../text.js';
-import { activations, losses } from '../problems/spec.js';
+import { activations, losses } from '../specs/spec.js';
 import { requestLocale } from '../http/language.js';
 import { OpsResponse } from '../schemas/catalogue.js';
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { type AnswerValue, type TemplateSummary, locales } from '../core/exercises/index.js';
 import { MAX_SEED_LENGTH } from '../core/exercises/random.js';
-import { NetworkSpecSchema, NeuronSpecSchema } from './problem.js';
+import { NetworkSpecSchema, NeuronSpecSchema } from './spec.js';
 
 const Locale = z.enum(locales).meta({ id: 'ExerciseLocale', description: 'en or pt-BR.' });
 
@@ -45,7 +45,7 @@ const ExerciseAnswer = z
   .union([z.number(), z.array(z.number()), z.array(z.array(z.number()))])
   .meta({ id: 'ExerciseAnswer', description: 'A scalar, a vector or a matrix (rows), as the id it answers for.' }) satisfies z.ZodType<AnswerValue>;
 
-const ExerciseProblemSchema = z
+const ExerciseSpecSchema = z
   .object({
     neuron: NeuronSpecSchema.optional(),
     network: NetworkSpecSchema.optional(),
@@ -60,7 +60,7 @@ export const ExerciseResponse = z
     seed: z.union([z.number().int(), z.string()]).meta({ description: 'The seed as the request gave it.' }),
     locale: Locale,
     statement: z.string().meta({ description: 'Markdown: the numbers and each answer key to compute.' }),
-    problem: ExerciseProblemSchema,
+    problem: ExerciseSpecSchema,
     answerKeys: z.array(z.string()),
     answers: z.record(z.string(), ExerciseAnswer).meta({ description: 'The expected answer of each key, computed by the evaluator.' }),
     solution: z.string().meta({ description: 'Markdown: every step worked with its formula and numbers, rounded to 4 significant figures.' }),

@@ -3,24 +3,24 @@ import { z } from 'zod';
 import type { Explanation, Step } from '../core/explain/index.js';
 import { locales } from '../text.js';
 import { problemExamples } from './examples.js';
-import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
+import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
 import { Finite, Warning, WireNumber, WireValue } from './values.js';
 
 const Positive = Finite.positive();
 
 export const ExplainBody = z
   .strictObject({
-    ...problemFields,
+    ...specFields,
     learningRate: Positive.optional().meta({
       description: 'With it, the explanation ends with one gradient-descent step on every param (plain SGD, as POST /v1/step with one step).',
     }),
     gradcheck: z.boolean().optional().meta({ description: 'true adds a finite-difference check of every param, element by element (ε = 1e-4 unless `epsilon` is given).' }),
     epsilon: Positive.optional().meta({ description: 'The step of the finite-difference check; giving it asks for the check.' }),
   })
-  .superRefine(exactlyOneProblem)
+  .superRefine(exactlyOneSpec)
   .meta({
     description: 'One problem spec (graph, neuron or network, as POST /v1/gradients takes it), and optionally the update and the check to explain.',
-    ...oneProblemSpec,
+    ...oneSpec,
     ...problemExamples({ learningRate: 0.1 }, { neuron: { gradcheck: true } }),
   });
 

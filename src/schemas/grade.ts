@@ -5,7 +5,7 @@ import { formats } from '../core/grading/formats.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { gradeExamples } from './examples.js';
 import { Optimizer } from './operations.js';
-import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
+import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
 import { say } from '../text.js';
 import { schemaMessage } from './validate.js';
 import { MAX_ANSWER_TEXT_LENGTH } from '../core/grading/numbers.js';
@@ -61,7 +61,7 @@ const Submitted = z.union([WireValue, SubmittedScalar, z.array(z.union([Submitte
 
 export const GradeBody = z
   .strictObject({
-    ...problemFields,
+    ...specFields,
     answers: z
       .record(z.string().max(MAX_ANSWER_KEY_LENGTH), z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]))
       .refine((a) => Object.keys(a).length > 0, { error: () => schemaMessage(say('give at least one answer', 'envie pelo menos uma resposta')) })
@@ -89,10 +89,10 @@ export const GradeBody = z
           "coderunner format: show the Expected column (true by default), each value rounded to what the tolerance asks and, for follow-through, the value the answer was compared with and the answers it follows from. false leaves it out, so that the table gives no answer away.",
       }),
   })
-  .superRefine(exactlyOneProblem)
+  .superRefine(exactlyOneSpec)
   .meta({
     description: 'A problem spec, the student\'s answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).',
-    ...oneProblemSpec,
+    ...oneSpec,
     ...gradeExamples(),
   });
 

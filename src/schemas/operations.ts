@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MAX_STEPS } from '../core/train.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
-import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
+import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
 import { problemExamples } from './examples.js';
 import { Finite, Id, IdValueMap, Warning, WireNumber, WireValue } from './values.js';
 
@@ -40,9 +40,9 @@ const include = z
   });
 
 export const ForwardBody = z
-  .strictObject({ ...problemFields, include })
-  .superRefine(exactlyOneProblem)
-  .meta({ description: 'One problem spec: graph, neuron or network.', ...oneProblemSpec, ...problemExamples() });
+  .strictObject({ ...specFields, include })
+  .superRefine(exactlyOneSpec)
+  .meta({ description: 'One problem spec: graph, neuron or network.', ...oneSpec, ...problemExamples() });
 
 export const ForwardResponse = z.object(evaluated).meta({ id: 'ForwardResponse' });
 
@@ -85,7 +85,7 @@ export const Optimizer = z
 
 export const StepBody = z
   .strictObject({
-    ...problemFields,
+    ...specFields,
     learningRate: Positive,
     steps: z
       .number()
@@ -104,8 +104,8 @@ export const StepBody = z
         examples: ['all', 'none', { every: 100 }],
       }),
   })
-  .superRefine(exactlyOneProblem)
-  .meta({ description: 'A problem spec and the update to apply to its params.', ...oneProblemSpec, ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }) });
+  .superRefine(exactlyOneSpec)
+  .meta({ description: 'A problem spec and the update to apply to its params.', ...oneSpec, ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }) });
 
 export const StepResponse = z
   .object({
@@ -120,16 +120,16 @@ export const StepResponse = z
 // ---------------------------------------------------------------------------------------------
 export const GradcheckBody = z
   .strictObject({
-    ...problemFields,
+    ...specFields,
     epsilon: Positive.optional().meta({ description: '1e-4 by default' }),
     wrt: z.array(z.string().max(MAX_ID_LENGTH)).min(1).optional().meta({ description: 'Leaf ids to check; every param by default.' }),
     rtol: NonNegative.optional().meta({ description: '1e-3 by default' }),
     atol: NonNegative.optional().meta({ description: '1e-5 by default' }),
   })
-  .superRefine(exactlyOneProblem)
+  .superRefine(exactlyOneSpec)
   .meta({
     description: 'A problem spec and the finite-difference settings.',
-    ...oneProblemSpec,
+    ...oneSpec,
     ...problemExamples({ epsilon: 1e-4 }, { network: { wrt: ['W1', 'b2'] } }),
   });
 

@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import { DEFAULT_RENDER_FORMAT, RENDER_FORMATS } from '../core/render/index.js';
 import { problemExamples } from './examples.js';
-import { exactlyOneProblem, oneProblemSpec, problemFields } from './problem.js';
+import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
 
 export const RenderBody = z
-  .strictObject(problemFields)
-  .superRefine(exactlyOneProblem)
-  .meta({ description: 'One problem spec: graph, neuron or network (as POST /v1/gradients takes them).', ...oneProblemSpec, ...problemExamples() });
+  .strictObject(specFields)
+  .superRefine(exactlyOneSpec)
+  .meta({ description: 'One problem spec: graph, neuron or network (as POST /v1/gradients takes them).', ...oneSpec, ...problemExamples() });
 
 export const RenderQuery = z.strictObject({
   format: z

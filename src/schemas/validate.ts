@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { locales, safeParse, util } from 'zod/v4/core';
 import { type Locale, type Localized, inEach, plural, quote, say } from '../text.js';
 import { MAX_REPORTED_ERRORS } from '../engine/compile.js';
-import { type LocalizedProblem, SpecError } from '../engine/errors.js';
+import { type LocalizedFieldError, SpecError } from '../engine/errors.js';
 import { nearestNames } from '../engine/suggest.js';
 
 /** A zod issue path as users write it: `graph.nodes[2].args[0]`, each key the client wrote quoted (quote). */
@@ -315,7 +315,7 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } |
     const ptIssues = flattenUnions(issuesIn('pt-BR', schema, checked));
     let suggestions: string[] | undefined;
     // The first ones only: a body of 60,000 bad keys would otherwise answer a document of megabytes.
-    const problems: LocalizedProblem[] = en.slice(0, MAX_REPORTED_ERRORS).map((issue, i) => {
+    const problems: LocalizedFieldError[] = en.slice(0, MAX_REPORTED_ERRORS).map((issue, i) => {
       const sent = shadows.size ? asSent(issue, checked, shadows) : { path: issue.path, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined };
       const message = sent.keys ? unknownFields(sent.keys) : say(issue.message, ptIssues[i]?.message ?? issue.message);
       const near = suggestionsFor(issue, valueAt(checked, issue.path), sent.keys);

@@ -35,7 +35,7 @@ export interface Computed {
 export type ComputeOutcome =
   | Computed
   /** A problem with the request, its messages in both languages: the main thread answers in the request's. */
-  | { problem: Pick<SpecError, 'code' | 'problems' | 'extra'> }
+  | { refused: Pick<SpecError, 'code' | 'localized' | 'extra'> }
   /** A body that is not JSON: the message of the parser's SyntaxError, and its hint. */
   | { malformed: string; hint?: Localized };
 
@@ -58,7 +58,7 @@ export default async function compute({ work, started }: ComputeTask): Promise<C
   try {
     return await computed(work);
   } catch (e) {
-    if (e instanceof SpecError) return { problem: { code: e.code, problems: e.problems, extra: e.extra } };
+    if (e instanceof SpecError) return { refused: { code: e.code, localized: e.localized, extra: e.extra } };
     if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message, hint: e instanceof JsonSyntaxError ? e.hint : undefined };
     throw e;
   }

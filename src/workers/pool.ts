@@ -101,7 +101,7 @@ export class ComputePool {
     this.inFlight++;
     try {
       const outcome = await this.pool.run({ work, started }, { signal: abort, transferList: buffersOf(work) });
-      if ('problem' in outcome) throw new SpecError(outcome.problem.code, outcome.problem.problems, outcome.problem.extra);
+      if ('refused' in outcome) throw new SpecError(outcome.refused.code, outcome.refused.localized, outcome.refused.extra);
       if ('malformed' in outcome) throw new JsonSyntaxError(outcome.malformed, outcome.hint);
       return outcome;
     } catch (e) {

@@ -9,14 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/engine/errors.js';
 import { forward } from '../../src/engine/evaluate.js';
 import { reportOrder, shapeOf, view } from '../../src/engine/tape.js';
-import { type AnswerValue, type Exercise, type ExerciseProblem, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../src/core/exercises/index.js';
+import { type AnswerValue, type Exercise, type ExerciseSpec, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../src/core/exercises/index.js';
 import { prose } from '../../src/core/exercises/format.js';
 import { workedSolution } from '../../src/core/exercises/solution.js';
 import { solve } from '../../src/core/exercises/solve.js';
 import { readable } from '../../src/core/notation/numbers.js';
 import { explain as explainCall } from '../../src/index.js';
-import { compileProblem } from '../../src/problems/index.js';
-import type { GraphSpec, NetworkSpec, NeuronSpec, NodeSpec, ValueSpec } from '../../src/problems/spec.js';
+import { compileSpec } from '../../src/specs/index.js';
+import type { GraphSpec, NetworkSpec, NeuronSpec, NodeSpec, ValueSpec } from '../../src/specs/spec.js';
 
 const SEEDS = Array.from({ length: 1000 }, (_, i) => i);
 
@@ -26,7 +26,7 @@ const hasDecimals = (x: number, places: number) => Math.round(x * 10 ** places) 
 // ---------------------------------------------------------------------------------------------
 // The problem as graph nodes, so that any id (a node included) can be made a leaf and nudged.
 
-function graphOf(problem: ExerciseProblem): GraphSpec & { inputs: Record<string, ValueSpec>; nodes: NodeSpec[] } {
+function graphOf(problem: ExerciseSpec): GraphSpec & { inputs: Record<string, ValueSpec>; nodes: NodeSpec[] } {
   if ('neuron' in problem) {
     const n: NeuronSpec = problem.neuron;
     return {
@@ -55,7 +55,7 @@ function graphOf(problem: ExerciseProblem): GraphSpec & { inputs: Record<string,
 
 /** The value of every id of the graph, as its shape and its elements. */
 function evaluate(graph: GraphSpec): Map<string, { shape: readonly number[]; data: number[] }> {
-  const g = compileProblem({ graph });
+  const g = compileSpec({ graph });
   const values = forward(g);
   return new Map(reportOrder(g).map((s) => [g.ids[s]!, { shape: shapeOf(g, s), data: Array.from(view(g, values, s).data) }]));
 }
@@ -73,7 +73,7 @@ function withElement(shape: readonly number[], data: number[], i: number, x: num
  * its forward value (when it is a node, the nodes before it stay, unused), and the forward pass
  * runs again at wrt ± h.
  */
-function centralDifference(problem: ExerciseProblem, of: string, wrt: string, h: number): number[] {
+function centralDifference(problem: ExerciseSpec, of: string, wrt: string, h: number): number[] {
   const full = graphOf(problem);
   const { shape, data } = evaluate(full).get(wrt)!;
   const nodes = full.nodes.filter((n) => n.id !== wrt);

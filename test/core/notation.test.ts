@@ -12,8 +12,8 @@ import { derivativeName } from '../../src/core/notation/written.js';
 import { contributions, forward, localDerivatives } from '../../src/engine/evaluate.js';
 import type { OpName } from '../../src/engine/ops.js';
 import { argsOf, positionOf, slotOf, view } from '../../src/engine/tape.js';
-import { compileProblem } from '../../src/problems/index.js';
-import type { ValueSpec } from '../../src/problems/spec.js';
+import { compileSpec } from '../../src/specs/index.js';
+import type { ValueSpec } from '../../src/specs/spec.js';
 
 /** Plain text of the notation in the expr grammar, so the service's parser and forward pass evaluate it. */
 function asExpr(text: string): string {
@@ -37,7 +37,7 @@ function asExpr(text: string): string {
 }
 
 function evaluateText(text: string): number {
-  const tape = compileProblem({ graph: { expr: `d = ${asExpr(text)}` } });
+  const tape = compileSpec({ graph: { expr: `d = ${asExpr(text)}` } });
   return forward(tape)[tape.offset[tape.output]];
 }
 
@@ -103,14 +103,14 @@ describe('the notation of each op', () => {
     const c = cases[op];
     if ('rule' in c) {
       it('writes the rule that passes the gradient back to each arg', () => {
-        const tape = compileProblem({ graph: { inputs: c.inputs, nodes: [{ id: 'y', op, args: c.args }] } });
+        const tape = compileSpec({ graph: { inputs: c.inputs, nodes: [{ id: 'y', op, args: c.args }] } });
         const notation = new Notation(tape, 'en', forward(tape));
         expect(c.args.map((_, j) => notation.gradientTo(0, j, derivativeName('L', 'y')).text)).toEqual(c.rule);
       });
       return;
     }
     const inputs = Object.fromEntries(c.args.map((x, i) => [NAMES[i], x]));
-    const tape = compileProblem({ graph: { inputs, nodes: [{ id: 'y', op, args: NAMES.slice(0, c.args.length), attrs: c.attrs }] } });
+    const tape = compileSpec({ graph: { inputs, nodes: [{ id: 'y', op, args: NAMES.slice(0, c.args.length), attrs: c.attrs }] } });
     const values = forward(tape);
     const notation = new Notation(tape, 'en', values);
     const { da, db } = localDerivatives(tape, values);
@@ -137,7 +137,7 @@ describe('the notation of each op', () => {
 
   it('reads the kinked derivatives off at the numbers as the engine does', () => {
     const at = (op: string, x: number, attrs?: Record<string, number>) => {
-      const tape = compileProblem({ graph: { inputs: { a: x }, nodes: [{ id: 'y', op, args: ['a'], attrs }] } });
+      const tape = compileSpec({ graph: { inputs: { a: x }, nodes: [{ id: 'y', op, args: ['a'], attrs }] } });
       return localDerivatives(tape, forward(tape)).da[0];
     };
     expect([at('abs', -1.5), at('relu', 0.5), at('leaky_relu', -2, { alpha: 0.1 })]).toEqual([-1, 1, 0.1]);
@@ -145,7 +145,7 @@ describe('the notation of each op', () => {
 });
 
 describe('Notation', () => {
-  const tutorial = compileProblem({
+  const tutorial = compileSpec({
     graph: { inputs: { x: 2, y: 1 }, params: { w: 0.5, b: -1 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' },
   });
 
@@ -164,7 +164,7 @@ describe('Notation', () => {
   });
 
   it('brackets a negative number after an operator, as students write it: 1 + (−1), 1 / (−1)', () => {
-    const tape = compileProblem({ graph: { params: { w: -1 }, expr: 'L = 1 / w + (1 - w) * w' } });
+    const tape = compileSpec({ graph: { params: { w: -1 }, expr: 'L = 1 / w + (1 - w) * w' } });
     const notation = new Notation(tape, 'en', forward(tape));
     const L = positionOf(tape, slotOf(tape, 'L')!);
     expect(notation.substituted(L).text).toBe('1 / (−1) + (1 − (−1)) · (−1)');
@@ -193,7 +193,7 @@ describe('Notation', () => {
   });
 
   it('writes the elementwise derivative of an activation on tensors as its numbers, from the op\'s kernel', () => {
-    const tape = compileProblem({ graph: { inputs: { z: [-0.5, 0.5, 2] }, nodes: [{ id: 'a', op: 'relu', args: ['z'] }, { id: 'L', op: 'sum', args: ['a'] }] } });
+    const tape = compileSpec({ graph: { inputs: { z: [-0.5, 0.5, 2] }, nodes: [{ id: 'a', op: 'relu', args: ['z'] }, { id: 'L', op: 'sum', args: ['a'] }] } });
     const values = forward(tape);
     const notation = new Notation(tape, 'en', values);
     expect(notation.gradientTo(0, 0, derivativeName('L', 'a')).text).toBe("dL/da ⊙ relu'(z)");

@@ -18,7 +18,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Optimizer, train } from '../../src/core/train.js';
-import { compileProblem } from '../../src/problems/index.js';
+import { compileSpec } from '../../src/specs/index.js';
 import { buildTestApp } from '../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
@@ -84,7 +84,7 @@ const quadratic = { graph: { inputs: { t: targets }, params: { w: W0 }, expr: 'd
 const quadraticGrad = (p: number[]): number[] => p.map((pi, i) => pi - targets[i]);
 
 function trained(problem: object, optimizer: Optimizer, lr: number, steps: number): number[] {
-  const tape = compileProblem(problem as never);
+  const tape = compileSpec(problem as never);
   const { leaves } = train(tape, { learningRate: lr, steps, optimizer });
   const w = tape.params[0];
   return Array.from(leaves.subarray(tape.offset[w], tape.offset[w] + tape.size[w]));

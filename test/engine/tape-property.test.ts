@@ -21,8 +21,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backward, forward } from '../../src/engine/evaluate.js';
 import { type Tape, shapeOf, slotOf, view } from '../../src/engine/tape.js';
-import { compileProblem } from '../../src/problems/index.js';
-import type { GraphSpec, NodeSpec, ValueSpec } from '../../src/problems/spec.js';
+import { compileSpec } from '../../src/specs/index.js';
+import type { GraphSpec, NodeSpec, ValueSpec } from '../../src/specs/spec.js';
 import {
   type Arg,
   BINARY_OPS,
@@ -79,7 +79,7 @@ interface Evaluated {
 }
 
 function runTape(spec: GraphSpec): Evaluated {
-  const tape = compileProblem({ graph: spec });
+  const tape = compileSpec({ graph: spec });
   const values = forward(tape);
   return { tape, values, grads: backward(tape, values) };
 }

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-/** The parser's depth limit (src/problems/expr.ts). */
+/** The parser's depth limit (src/specs/expr.ts). */
 const MAX_DEPTH = 200;
 
 const LEAVES = ['x', 'w', 'b', 'y', '2', '0.5'] as const;

@@ -3,7 +3,7 @@
  * derivatives with central finite differences, (L(w + ε) - L(w - ε)) / (2ε), and compare.
  */
 import type { Prose } from './format.js';
-import type { ExerciseProblem, Solved } from './solve.js';
+import type { ExerciseSpec, Solved } from './solve.js';
 import { LEARNING_RATES, type Template, num } from './template.js';
 import { askFor, computes, howToAnswer } from './words.js';
 
@@ -12,7 +12,7 @@ const KEYS = ['L', 'dL/dw', 'fd(dL/dw)', 'dL/db', 'fd(dL/db)'] as const;
 /** Large enough that L(w ± ε) differ in the 4th significant figure, small enough that fd agrees with backprop to ~1e-7. */
 const EPSILON = 1e-3;
 
-const problemOf = (x: number, w: number, b: number, y: number, learningRate: number): ExerciseProblem => ({
+const problemOf = (x: number, w: number, b: number, y: number, learningRate: number): ExerciseSpec => ({
   neuron: { x, w, b, y, activation: 'sigmoid', loss: 'half_squared_error' },
   learningRate,
   epsilon: EPSILON,

@@ -8,12 +8,12 @@ import { specError } from '../../engine/errors.js';
 import { type Locale, type Localized, prose } from './format.js';
 import { MAX_SEED_LENGTH, seedNumber, seededRng } from './random.js';
 import { workedSolution } from './solution.js';
-import { type AnswerValue, type ExerciseProblem, type Solved, answersOf, solve } from './solve.js';
+import { type AnswerValue, type ExerciseSpec, type Solved, answersOf, solve } from './solve.js';
 import { MAX_DRAWS, type Template } from './template.js';
 import { templates } from './templates.js';
 
 export { type Locale, type Localized, locales } from './format.js';
-export type { AnswerValue, ExerciseProblem } from './solve.js';
+export type { AnswerValue, ExerciseSpec } from './solve.js';
 
 export interface TemplateSummary {
   id: string;
@@ -30,7 +30,7 @@ export interface Exercise {
   /** Markdown: the numbers and each answer key to compute. */
   statement: string;
   /** What a client sends to POST /v1/grade with the student's answers: one spec, learningRate, and epsilon for fd keys. */
-  problem: ExerciseProblem;
+  problem: ExerciseSpec;
   answerKeys: string[];
   /** The expected answer of each key, in answerKeys order. */
   answers: Record<string, AnswerValue>;

@@ -3,7 +3,7 @@
  * y_hat = activation(z), L = loss(y_hat, y), the backward chain, and one SGD step. The worked
  * solution is the explainer's (solution.ts).
  */
-import type { Activation, Loss, NeuronSpec } from '../../problems/spec.js';
+import type { Activation, Loss, NeuronSpec } from '../../specs/spec.js';
 import type { Localized, Prose } from './format.js';
 import type { Rng } from './random.js';
 import type { Solved } from './solve.js';

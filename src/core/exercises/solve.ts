@@ -6,12 +6,12 @@
 import { type Tape, slotOf } from '../../engine/tape.js';
 import { parseKey } from '../grading/keys.js';
 import { ScenarioEvaluator } from '../grading/scenario.js';
-import { compileProblem } from '../../problems/index.js';
-import type { NetworkSpec, NeuronSpec } from '../../problems/spec.js';
+import { compileSpec } from '../../specs/index.js';
+import type { NetworkSpec, NeuronSpec } from '../../specs/spec.js';
 import { type Tensor, isFiniteTensor } from '../../engine/tensor.js';
 
 /** What a client sends back to POST /v1/grade with the student's answers. */
-export type ExerciseProblem = ({ neuron: NeuronSpec } | { network: NetworkSpec }) & {
+export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec }) & {
   learningRate: number;
   /** Present when an answer key is a finite difference, fd(dL/dw). */
   epsilon?: number;
@@ -22,7 +22,7 @@ export type AnswerValue = number | number[] | number[][];
 
 /** A problem evaluated once, with lookups the statement and the solution read their numbers from. */
 export interface Solved {
-  problem: ExerciseProblem;
+  problem: ExerciseSpec;
   graph: Tape;
   /** The value of an id. */
   value(id: string): Tensor;
@@ -30,8 +30,8 @@ export interface Solved {
   answer(key: string): Tensor;
 }
 
-export function solve(problem: ExerciseProblem): Solved {
-  const graph = compileProblem(problem);
+export function solve(problem: ExerciseSpec): Solved {
+  const graph = compileSpec(problem);
   const evaluator = new ScenarioEvaluator(graph, { learningRate: problem.learningRate, epsilon: problem.epsilon ?? 1e-4, optimizer: { name: 'sgd' } });
 
   const slot = (id: string): number => {

@@ -1,7 +1,7 @@
 /** What every exercise template provides, and the limits of drawing its numbers. */
 import type { Localized, Prose } from './format.js';
 import type { Rng } from './random.js';
-import type { ExerciseProblem, Solved } from './solve.js';
+import type { ExerciseSpec, Solved } from './solve.js';
 
 export interface Template {
   /** kebab-case, stable: clients store (template, seed) pairs. */
@@ -10,11 +10,11 @@ export interface Template {
   description: Localized;
   answerKeys: readonly string[];
   /** Fresh numbers: one draw, which `readable` may refuse. */
-  draw(rng: Rng): ExerciseProblem;
+  draw(rng: Rng): ExerciseSpec;
   /** Whether the numbers make a fair exercise: nothing saturated, nothing on a kink, a loss that is not ~0. */
   readable(solved: Solved): boolean;
   /** A draw known to be readable, used when the bounded redraws all fail. */
-  fallback: ExerciseProblem;
+  fallback: ExerciseSpec;
   /** Markdown: the numbers and each key to compute. (The worked solution is the explainer's: solution.ts.) */
   statement(solved: Solved, p: Prose): string;
 }

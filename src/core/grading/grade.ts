@@ -7,7 +7,7 @@
  * (numbers.ts), nothing is within the tolerance of an expected value that is not (tolerance.ts),
  * and a wrong answer whose expected or follow-through value is not finite is told so (`not_finite`).
  */
-import { SpecError, type LocalizedProblem } from '../../engine/errors.js';
+import { SpecError, type LocalizedFieldError } from '../../engine/errors.js';
 import { NODE, type Tape, argsOf, opOf, positionOf, sizeOfSlot } from '../../engine/tape.js';
 import { type Tensor, type WireNumber, type WireValue, isFiniteTensor, sameShape, sizeOf, tensor, toJson, wireNumber } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
@@ -114,7 +114,7 @@ const MAX_SUGGESTED_KEYS = 5;
 
 /** Reads every answer against the problem's ids; every key that names no id is reported at once (422). */
 export function readAnswers(tape: Tape, answers: Record<string, unknown>, tolerance?: Tolerance): ReadAnswer[] {
-  const problems: LocalizedProblem[] = [];
+  const problems: LocalizedFieldError[] = [];
   const suggestions: string[] = [];
   const read = Object.keys(answers).flatMap((key) => {
     const given = answers[key];
@@ -126,7 +126,7 @@ export function readAnswers(tape: Tape, answers: Record<string, unknown>, tolera
       return [{ key, raw, target, tolerance: own ?? tolerance ?? DEFAULT_TOLERANCE, value: parseAnswer(raw) }];
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      problems.push(...e.problems);
+      problems.push(...e.localized);
       for (const s of (e.extra.suggestions as string[] | undefined) ?? []) if (!suggestions.includes(s)) suggestions.push(s);
       return [];
     }

@@ -24,7 +24,7 @@ export interface Scenario {
   updateSign?: 1 | -1;
 }
 
-export interface ProblemSettings {
+export interface GradingSettings {
   learningRate?: number;
   epsilon: number;
   optimizer: Optimizer;
@@ -36,7 +36,7 @@ export class ScenarioEvaluator {
 
   constructor(
     private readonly tape: Tape,
-    private readonly settings: ProblemSettings,
+    private readonly settings: GradingSettings,
     private readonly scenario: Scenario = {},
   ) {}
 

@@ -10,8 +10,8 @@ import { backward, forward } from '../../engine/evaluate.js';
 import type { SpecError } from '../../engine/errors.js';
 import { type Limits, specPath, tooLarge } from '../../engine/limits.js';
 import type { Tape } from '../../engine/tape.js';
-import { exprValuesAtLeast } from '../../problems/expr.js';
-import { type ProblemFields, compileProblem } from '../../problems/index.js';
+import { exprValuesAtLeast } from '../../specs/expr.js';
+import { type SpecFields, compileSpec } from '../../specs/index.js';
 import { type Locale, say } from '../../text.js';
 import { toDot } from './dot.js';
 import { graphPicture } from './graph.js';
@@ -62,7 +62,7 @@ const tooLargeToDraw = (path: string, count: number, atLeast = false): SpecError
  * an expr is counted without parsing it, at least what it makes (exprValuesAtLeast). A neuron
  * always has 8 values.
  */
-function checkSpecSize({ graph, network }: ProblemFields): void {
+function checkSpecSize({ graph, network }: SpecFields): void {
   if (network) {
     // x and y; W, b, z and a per layer; L.
     const count = 3 + 4 * network.layers.length;
@@ -109,9 +109,9 @@ export interface RenderJob {
 }
 
 /** Counts the values to draw, compiles and checks the work, before anything is computed. */
-export function preparePicture(problem: ProblemFields, format: RenderFormat, { limits, locale }: RenderContext): RenderJob {
+export function preparePicture(problem: SpecFields, format: RenderFormat, { limits, locale }: RenderContext): RenderJob {
   checkSpecSize(problem);
-  const tape = compileProblem(problem, limits);
+  const tape = compileSpec(problem, limits);
   checkTapeSize(tape, limits);
   return { tape, format, locale };
 }

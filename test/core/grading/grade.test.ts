@@ -5,30 +5,30 @@
 import { describe, expect, it } from 'vitest';
 import { type GradeOptions, grade, readAnswers } from '../../../src/core/grading/grade.js';
 import type { Tolerance } from '../../../src/core/grading/tolerance.js';
-import { compileProblem, type ProblemFields } from '../../../src/problems/index.js';
+import { compileSpec, type SpecFields } from '../../../src/specs/index.js';
 
 type Answers = Parameters<typeof readAnswers>[1];
 
 type Extra = Partial<GradeOptions> & { tolerance?: Tolerance };
 
-const run = (problem: ProblemFields, answers: Answers, { tolerance, ...extra }: Extra = {}) => {
-  const tape = compileProblem(problem);
+const run = (problem: SpecFields, answers: Answers, { tolerance, ...extra }: Extra = {}) => {
+  const tape = compileSpec(problem);
   return grade(tape, readAnswers(tape, answers, tolerance), { locale: 'en', learningRate: 0.1, ...extra });
 };
 const byKey = (report: ReturnType<typeof run>) => Object.fromEntries(report.results.map((r) => [r.key, r]));
 
 // The tutorial's neuron: x = 3, w = -0.2, b = 0.4, y = 0, sigmoid, half squared error.
-const neuron: ProblemFields = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
+const neuron: SpecFields = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 const s = 1 / (1 + Math.exp(0.2)); // y_hat = sigmoid(-0.2)
 const N = { y_hat: s, dLdy: s, dydz: s * (1 - s), dLdz: s * s * (1 - s), dLdw: 3 * s * s * (1 - s), dLdb: s * s * (1 - s) };
 
 // The same chain in the tutorial's notation with tanh: x = 2, w = 0.5, b = -0.5, y = 1.
-const expr: ProblemFields = { graph: { inputs: { x: 2, y: 1 }, params: { w: 0.5, b: -0.5 }, expr: 'u = w*x; z = u + b; a = tanh(z); L = 0.5*(a - y)^2' } };
+const expr: SpecFields = { graph: { inputs: { x: 2, y: 1 }, params: { w: 0.5, b: -0.5 }, expr: 'u = w*x; z = u + b; a = tanh(z); L = 0.5*(a - y)^2' } };
 const a = Math.tanh(0.5);
 const E = { a, dLda: a - 1, dadz: 1 - a * a, dLdz: (a - 1) * (1 - a * a), dLdw: 2 * (a - 1) * (1 - a * a) };
 
 // The contract's network; gradients from the PyTorch conformance case network-contract-example-gradients.
-const network: ProblemFields = {
+const network: SpecFields = {
   network: { x: [[0.5, -1.0]], y: [[1.0]], loss: 'mse', layers: [{ W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' }, { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' }] },
 };
 const dLdb2 = -0.2645698642815448;
@@ -50,7 +50,7 @@ describe('grading: correct answers', () => {
 });
 
 describe('grading: diagnosis of common mistakes', () => {
-  const diagnosis = (problem: ProblemFields, key: string, value: unknown, extra: Extra = {}) => {
+  const diagnosis = (problem: SpecFields, key: string, value: unknown, extra: Extra = {}) => {
     const r = run(problem, { [key]: value as number }, extra).results[0];
     expect(r.correct).toBe(false);
     return r.diagnosis;

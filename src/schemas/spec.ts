@@ -1,6 +1,6 @@
-/** The problem specs of the contract (docs/api.md §2): a graph (nodes or expr), a neuron or a network. */
+/** The specs of the contract (docs/api.md §2): a graph (nodes or expr), a neuron or a network. */
 import { z } from 'zod';
-import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../problems/spec.js';
+import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../specs/spec.js';
 import { say } from '../text.js';
 import { schemaMessage } from './validate.js';
 import { MAX_OP_NAME_LENGTH } from '../engine/compile.js';
@@ -91,22 +91,22 @@ export const NetworkSpecSchema = z
   }) satisfies z.ZodType<NetworkSpec>;
 
 /** The fields every operation's body shares: exactly one problem spec. */
-export const problemFields = {
+export const specFields = {
   graph: GraphSpecSchema.optional(),
   neuron: NeuronSpecSchema.optional(),
   network: NetworkSpecSchema.optional(),
 };
 
-type ProblemFields = { graph?: unknown; neuron?: unknown; network?: unknown };
+type SpecFields = { graph?: unknown; neuron?: unknown; network?: unknown };
 
 /**
- * exactlyOneProblem as JSON Schema, for the meta of every body that refines with it: the
+ * exactlyOneSpec as JSON Schema, for the meta of every body that refines with it: the
  * document then says what the service enforces, and a client's validator refuses a body with no
  * spec or with two.
  */
-export const oneProblemSpec = { oneOf: [{ required: ['graph'] }, { required: ['neuron'] }, { required: ['network'] }] };
+export const oneSpec = { oneOf: [{ required: ['graph'] }, { required: ['neuron'] }, { required: ['network'] }] };
 
-export const exactlyOneProblem = (body: ProblemFields, ctx: z.RefinementCtx): void => {
+export const exactlyOneSpec = (body: SpecFields, ctx: z.RefinementCtx): void => {
   const given = (['graph', 'neuron', 'network'] as const).filter((k) => body[k] !== undefined);
   if (given.length !== 1) {
     ctx.addIssue({

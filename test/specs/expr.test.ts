@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/engine/errors.js';
-import { type ParsedExpr, parseExpr } from '../../src/problems/expr.js';
+import { type ParsedExpr, parseExpr } from '../../src/specs/expr.js';
 import { nearestOpNames } from '../../src/engine/suggest.js';
 
 /** `id=op(arg,...)` per node, attrs appended as `{name:value}`. */
@@ -314,7 +314,7 @@ describe('parseExpr', () => {
 
 describe('parseExpr: what the exercise statements print', () => {
   /** The Portuguese message of an error (SpecError.errors is English by default). */
-  const portuguese = (e: SpecError): string => e.problems[0].message['pt-BR'];
+  const portuguese = (e: SpecError): string => e.localized[0].message['pt-BR'];
 
   it.each([
     ['u = w·x', 'u = w*x'],
@@ -401,7 +401,7 @@ describe('parseExpr: what the exercise statements print', () => {
     const texts = ['y = (a))', 'a = 1\ny = * b', 'y = a +', 'y = (a + b', 'y = add(a b)', 'y = sigmoid(a, b)', 'y = leaky_relu(x, a)', 'y = sigmod(x)', 'y = 2x', 'y = 1e999', '', 'y = x ** 2', `y = ${'('.repeat(300)}`, '3'];
     for (const text of texts) {
       const e = errorOf(text);
-      const { en, 'pt-BR': pt } = e.problems[0].message;
+      const { en, 'pt-BR': pt } = e.localized[0].message;
       expect(en).toBe(e.errors[0].message);
       expect(pt, text).not.toBe(en);
       expect(pt, text).toMatch(/linha \d+, coluna \d+|nenhuma instrução/);

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exprValuesAtLeast, parseExpr } from '../../src/problems/expr.js';
+import { exprValuesAtLeast, parseExpr } from '../../src/specs/expr.js';
 
 /** Nodes and literal args of a parsed text: the values it adds to a picture, besides its leaves. */
 function parsedValues(text: string): number {

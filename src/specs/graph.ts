@@ -1,6 +1,5 @@
 /** The `graph` spec (JSON nodes or expr text) as a graph draft, with paths into the spec. */
-import { quote, say } from '../text.js';
-import { specError } from '../engine/errors.js';
+import { quote } from '../text.js';
 import type { GraphDraft, LeafDraft } from '../engine/compile.js';
 import { parseExpr } from './expr.js';
 import type { GraphSpec } from './spec.js';
@@ -13,9 +12,6 @@ function leavesOf(map: Record<string, unknown> | undefined, kind: 'input' | 'par
 
 export function graphDraft(spec: GraphSpec): GraphDraft {
   const leaves = [...leavesOf(spec.inputs, 'input', 'graph.inputs'), ...leavesOf(spec.params, 'param', 'graph.params')];
-  if ((spec.nodes === undefined) === (spec.expr === undefined)) {
-    throw specError('INVALID_SPEC', 'graph', say('a graph gives exactly one of nodes or expr', 'um grafo deve ter exatamente um de nodes ou expr'));
-  }
   if (spec.expr !== undefined) {
     const parsed = parseExpr(spec.expr, 'graph.expr');
     const where = parsed.nodes.map((n) => n.where);
