@@ -25,16 +25,10 @@ import { registerLanguageHeaders } from './http/language.js';
 import { DEFAULT_SEND, type SendOptions, registerResponseBytes } from './http/response-bytes.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { serializerCompiler, validatorCompiler } from './http/zod-compilers.js';
-import { exercisesRoute } from './routes/exercises.js';
-import { explainRoute } from './routes/explain.js';
-import { forwardRoute } from './routes/forward.js';
-import { gradcheckRoute } from './routes/gradcheck.js';
-import { gradeRoute } from './routes/grade.js';
-import { gradientsRoute } from './routes/gradients.js';
+import { exerciseTemplatesRoute } from './routes/exercises.js';
 import { healthRoutes } from './routes/health.js';
+import { operationRoutes } from './routes/operations.js';
 import { opsRoute } from './routes/ops.js';
-import { renderRoute } from './routes/render.js';
-import { stepRoute } from './routes/step.js';
 import { ComputePool, DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
 
 export interface AppOptions {
@@ -233,9 +227,8 @@ export async function buildApp(options: AppOptions = {}) {
   });
   await app.register(healthRoutes, { isReady, isOverloaded });
   await app.register(opsRoute);
-  for (const route of [forwardRoute, gradientsRoute, stepRoute, gradcheckRoute, gradeRoute, explainRoute]) await app.register(route, { computer });
-  await app.register(exercisesRoute);
-  await app.register(renderRoute, { computer });
+  await app.register(exerciseTemplatesRoute);
+  await app.register(operationRoutes, { computer });
   return app;
 }
 

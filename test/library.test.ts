@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localeFrom } from '../src/text.js';
 import { toProblem } from '../src/http/problem.js';
 import * as library from '../src/index.js';
+import { type OperationName, operations } from '../src/operations/index.js';
 import { buildTestApp } from './support/app.js';
 import { type ConformanceCase, checkCase } from './support/conformance.js';
 
@@ -58,6 +59,43 @@ describe('the library', () => {
     });
   });
 
+  describe('has one call per entry of the table of operations, answering as its route', () => {
+    let app: Awaited<ReturnType<typeof buildTestApp>>;
+    beforeAll(async () => {
+      app = await buildTestApp();
+    });
+    afterAll(() => app.close());
+
+    const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
+    /** A body for each operation, and the query string of the route (the call's options). */
+    const requests: Record<OperationName, { body: object; query?: Record<string, string> }> = {
+      forward: { body: neuron },
+      gradients: { body: { graph: { inputs: { x: 2, y: 1 }, params: { w: 0.5, b: -1 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } } },
+      step: { body: { ...neuron, learningRate: 0.1, steps: 3, optimizer: { name: 'adam' } } },
+      gradcheck: { body: neuron },
+      grade: { body: { ...neuron, answers: { 'dL/dw': '0,334', 'step(w)': -0.3 }, learningRate: 0.1 } },
+      explain: { body: { ...neuron, learningRate: 0.1, gradcheck: true } },
+      exercise: { body: { template: 'network-2-2-1', seed: 7, locale: 'pt-BR' } },
+      render: { body: neuron, query: { format: 'dot' } },
+    };
+
+    it('names every operation here, so that a new one gets a call and this test', () => {
+      expect(Object.keys(requests).sort()).toEqual(Object.keys(operations).sort());
+    });
+
+    it.each(Object.keys(operations) as OperationName[])('%s', async (name) => {
+      const { body, query } = requests[name];
+      const call = library[name] as (body: object, options?: library.CallOptions) => unknown;
+      const res = await app.inject({ method: 'POST', url: operations[name].path, query, headers: { 'accept-language': 'pt-BR' }, payload: body });
+      expect(res.statusCode).toBe(200);
+      const result = await call(body, { locale: 'pt-BR', ...query });
+      if (result instanceof library.TextAnswer) {
+        expect(result.type).toBe(res.headers['content-type']);
+        expect(result.text).toBe(res.body);
+      } else expect(JSON.parse(JSON.stringify(result))).toEqual(res.json());
+    });
+  });
+
   it('throws a SpecError naming the field, as the route answers 400', () => {
     const call = () => library.gradients({ neuron: { x: 3, w: -0.2, b: 0.4 } } as never);
     expect(call).toThrow(library.SpecError);
@@ -68,7 +106,7 @@ describe('the library', () => {
     }
   });
 
-  it("writes a SpecError's messages in the call's locale, English by default, with both languages in `problems`", () => {
+  it("writes a SpecError's messages in the call's locale, English by default, with both languages in `localized`", () => {
     const body = { graph: { inputs: { x: 1 }, expr: 'u = x·q' } };
     const thrown = (options?: library.CallOptions): library.SpecError => {
       try {
@@ -100,6 +138,15 @@ describe('the library', () => {
   it('takes its limits as options', () => {
     const body = { graph: { inputs: { x: 1 }, expr: 'a = x + 1; b = a * 2; c = b - 3' } };
     expect(() => library.forward(body, { limits: { maxNodes: 2 } })).toThrow(/3 nodes is more than the limit of 2/);
+    // A library caller passes `limits`, not environment variables: the message names no setting
+    // (the route's adds MAX_NODES), and the field error says which limit it is.
+    expect(() => library.forward(body, { limits: { maxNodes: 2 } })).toThrow(
+      expect.objectContaining({
+        code: 'TOO_LARGE',
+        errors: [{ path: 'graph', message: '3 nodes is more than the limit of 2' }],
+        localized: [expect.objectContaining({ limit: { name: 'maxNodes', count: 3, max: 2 } })],
+      }),
+    );
     expect(library.forward(body).values.c).toBe(1);
   });
 });

@@ -10,6 +10,9 @@ import { quote, say } from '../text.js';
 import { backward, forward } from '../engine/evaluate.js';
 import { NODE, type Tape, argOf, elementsOf, opOf, scalarOf, shapeOf, sizeOfSlot, slotOf, startOf } from '../engine/tape.js';
 import { elementIndex } from '../engine/tensor.js';
+import { centralDifferences } from './finite-difference.js';
+import type { GradcheckResult as GradcheckResultSchema } from '../schemas/operations.js';
+import type { BeforeWire } from '../schemas/values.js';
 
 export interface GradcheckOptions {
   epsilon: number;
@@ -19,20 +22,8 @@ export interface GradcheckOptions {
   atol: number;
 }
 
-export interface GradcheckResult {
-  id: string;
-  index: number[];
-  analytic: number;
-  numeric: number;
-  lossPlus: number;
-  lossMinus: number;
-  absError: number;
-  /** absError / max(|analytic|, |numeric|), 0 when both are 0. */
-  relError: number;
-  pass: boolean;
-  /** Ids of the kinked nodes (relu, abs, leaky_relu) whose input crosses 0 between x - eps and x + eps. */
-  kinks: string[];
-}
+/** One element checked, as computed: the response's result but for its note, which the operation writes in the request's language. */
+export type GradcheckResult = Omit<BeforeWire<typeof GradcheckResultSchema>, 'note'>;
 
 export interface GradcheckReport {
   pass: boolean;
@@ -41,7 +32,7 @@ export interface GradcheckReport {
   results: GradcheckResult[];
 }
 
-export const GRADCHECK_DEFAULTS = { epsilon: 1e-4, rtol: 1e-3, atol: 1e-5 } as const;
+export { GRADCHECK_DEFAULTS } from './defaults.js';
 
 export function checkedSlots(tape: Tape, wrt: readonly string[] | undefined): number[] {
   if (!wrt) return Array.from(tape.params);
@@ -84,22 +75,10 @@ export function gradcheck(tape: Tape, options: GradcheckOptions): GradcheckRepor
   const slots = checkedSlots(tape, options.wrt);
   const analytic = backward(tape, forward(tape));
   const results: GradcheckResult[] = [];
-  const initial = tape.initial.slice();
+  const loss = (values: Float64Array): number => scalarOf(tape, values, tape.output);
   for (const s of slots) {
-    const leaf = elementsOf(tape, initial, s), gradient = elementsOf(tape, analytic, s);
-    for (let i = 0; i < leaf.length; i++) {
-      const base = leaf[i];
-      const evaluateWith = (delta: number): Float64Array => {
-        leaf[i] = base + delta;
-        const values = forward(tape, { initial });
-        leaf[i] = base;
-        return values;
-      };
-      const plus = evaluateWith(epsilon);
-      const minus = evaluateWith(-epsilon);
-      const lossPlus = scalarOf(tape, plus, tape.output);
-      const lossMinus = scalarOf(tape, minus, tape.output);
-      const numeric = (lossPlus - lossMinus) / (2 * epsilon);
+    const gradient = elementsOf(tape, analytic, s);
+    for (const { index: i, plus, minus, fPlus: lossPlus, fMinus: lossMinus, estimate: numeric } of centralDifferences(tape, s, epsilon, loss)) {
       const a = gradient[i];
       const absError = Math.abs(a - numeric);
       const scale = Math.max(Math.abs(a), Math.abs(numeric));

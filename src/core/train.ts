@@ -4,13 +4,11 @@
  */
 import { backward, forward } from '../engine/evaluate.js';
 import { type Tape, elementsOf, scalarOf } from '../engine/tape.js';
+import type { z } from 'zod';
+import type { Optimizer as OptimizerSchema } from '../schemas/operations.js';
+import { ADAM_DEFAULTS, SGD_DEFAULTS } from './defaults.js';
 
-export type Optimizer =
-  | { name: 'sgd'; momentum?: number }
-  | { name: 'adam'; beta1?: number; beta2?: number; eps?: number };
-
-/** The most steps one request may ask for: the request schema's bound. */
-export const MAX_STEPS = 100_000;
+export type Optimizer = z.output<typeof OptimizerSchema>;
 
 export interface TrainOptions {
   learningRate: number;
@@ -80,8 +78,8 @@ function adam(lr: number, beta1: number, beta2: number, eps: number): () => Upda
 export function makeUpdate(options: TrainOptions): () => Update {
   const { learningRate: lr, optimizer } = options;
   return optimizer.name === 'sgd'
-    ? sgd(lr, optimizer.momentum ?? 0)
-    : adam(lr, optimizer.beta1 ?? 0.9, optimizer.beta2 ?? 0.999, optimizer.eps ?? 1e-8);
+    ? sgd(lr, optimizer.momentum ?? SGD_DEFAULTS.momentum)
+    : adam(lr, optimizer.beta1 ?? ADAM_DEFAULTS.beta1, optimizer.beta2 ?? ADAM_DEFAULTS.beta2, optimizer.eps ?? ADAM_DEFAULTS.eps);
 }
 
 export function train(tape: Tape, options: TrainOptions): TrainResult {

@@ -9,12 +9,12 @@
  * nodes in evaluation order.
  */
 import { type Localized, plural, quote, say } from '../text.js';
-import { type ErrorCode, type LocalizedFieldError, SpecError, specError } from './errors.js';
+import { type EngineErrorCode, type LocalizedFieldError, SpecError, specError } from './errors.js';
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
-import { DEFAULT_LIMITS, type Limits, specPath, tooLarge } from './limits.js';
+import { DEFAULT_LIMITS, type Limits, overLimit, specPath } from './limits.js';
 import { opCode, opList } from './ops.js';
-import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, type Tape, pathOf, shapeOf } from './tape.js';
+import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, type Tape, pathOf, positionText, shapeOf } from './tape.js';
 import { type Shape, type Tensor, fromJson, shapeText, sizeOf } from './tensor.js';
 import { unknownOp } from './unknown-op.js';
 
@@ -69,11 +69,11 @@ class Where {
     return this.paths.kind === 'indexed' ? `${this.node(i)}${field}` : this.node(i);
   }
 
-  /** " (line 1, column 9)" for expr text, in each language (expr writes positions in English). */
+  /** " (line 1, column 9)" for expr text, in each language. */
   suffix(i: number): Localized {
     if (this.paths.kind !== 'text') return NO_SUFFIX;
-    const where = this.paths.where[i];
-    return say(` (${where})`, ` (${where.replace(/^line (\d+), column (\d+)$/, 'linha $1, coluna $2')})`);
+    const where = positionText(this.paths.where[i]);
+    return say(` (${where.en})`, ` (${where['pt-BR']})`);
   }
 }
 
@@ -82,10 +82,10 @@ const NO_SUFFIX = say('', '');
 /** The field errors found before evaluation, in the order found: the first code names the error, the first ones are reported. */
 class FieldErrors {
   readonly list: LocalizedFieldError[] = [];
-  firstCode: ErrorCode | undefined;
+  firstCode: EngineErrorCode | undefined;
   readonly extra: Record<string, unknown> = {};
 
-  add(code: ErrorCode, path: string, message: Localized): void {
+  add(code: EngineErrorCode, path: string, message: Localized): void {
     this.firstCode ??= code;
     if (this.list.length < MAX_REPORTED_ERRORS) this.list.push({ path, message });
   }
@@ -126,9 +126,10 @@ interface Shapes {
 export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tape {
   const { leaves, nodes } = draft;
   if (nodes.length > limits.maxNodes) {
-    throw tooLarge(
+    throw overLimit(
       specPath(draft.outputPath),
-      say(`${nodes.length} nodes is more than the limit of ${limits.maxNodes} (MAX_NODES)`, `${nodes.length} nós excedem o limite de ${limits.maxNodes} (MAX_NODES)`),
+      { name: 'maxNodes', count: nodes.length, max: limits.maxNodes },
+      say(`${nodes.length} nodes is more than the limit of ${limits.maxNodes}`, `${nodes.length} nós excedem o limite de ${limits.maxNodes}`),
     );
   }
   const where = new Where(draft.paths);
@@ -347,13 +348,14 @@ function inferShapes(draft: GraphDraft, slots: Slots, drafted: DraftNodes, leafV
   const rank = new Uint8Array(slotCount);
   const dims = new Int32Array(2 * slotCount).fill(1);
   leafValues.forEach((v, s) => {
-    // An input or param is a tensor too: MAX_ELEMENTS bounds it as it bounds a node.
+    // An input or param is a tensor too: maxElements bounds it as it bounds a node.
     if (v.data.length > limits.maxElements) {
-      throw tooLarge(
+      throw overLimit(
         leaves[s].path,
+        { name: 'maxElements', count: v.data.length, max: limits.maxElements },
         say(
-          `'${quote(leaves[s].id)}' holds ${v.data.length} elements (${shapeText(v.shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
-          `'${quote(leaves[s].id)}' tem ${v.data.length} elementos (${shapeText(v.shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${quote(leaves[s].id)}' holds ${v.data.length} elements (${shapeText(v.shape)}), more than the limit of ${limits.maxElements}`,
+          `'${quote(leaves[s].id)}' tem ${v.data.length} elementos (${shapeText(v.shape)}), mais que o limite de ${limits.maxElements}`,
         ),
       );
     }
@@ -384,11 +386,12 @@ function inferShapes(draft: GraphDraft, slots: Slots, drafted: DraftNodes, leafV
     }
     const elements = sizeOf(shape);
     if (elements > limits.maxElements) {
-      throw tooLarge(
+      throw overLimit(
         where.node(i),
+        { name: 'maxElements', count: elements, max: limits.maxElements },
         say(
-          `'${quote(nodes[i].id)}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements} (MAX_ELEMENTS)`,
-          `'${quote(nodes[i].id)}' teria ${elements} elementos (${shapeText(shape)}), mais que o limite de ${limits.maxElements} (MAX_ELEMENTS)`,
+          `'${quote(nodes[i].id)}' would hold ${elements} elements (${shapeText(shape)}), more than the limit of ${limits.maxElements}`,
+          `'${quote(nodes[i].id)}' teria ${elements} elementos (${shapeText(shape)}), mais que o limite de ${limits.maxElements}`,
         ),
       );
     }
@@ -397,11 +400,12 @@ function inferShapes(draft: GraphDraft, slots: Slots, drafted: DraftNodes, leafV
     passWork += def.cost(argShapes, shape) + (unit ? 0 : TENSOR_NODE_COST);
   }
   if (passWork > limits.maxWork) {
-    throw tooLarge(
+    throw overLimit(
       specPath(draft.outputPath),
+      { name: 'maxWork', count: passWork, max: limits.maxWork },
       say(
-        `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork} (MAX_WORK): use a smaller graph`,
-        `percorrer este grafo uma vez precisa de cerca de ${passWork} operações com elementos, mais que o limite de ${limits.maxWork} (MAX_WORK): use um grafo menor`,
+        `one pass over this graph needs about ${passWork} element operations, more than the limit of ${limits.maxWork}: use a smaller graph`,
+        `percorrer este grafo uma vez precisa de cerca de ${passWork} operações com elementos, mais que o limite de ${limits.maxWork}: use um grafo menor`,
       ),
     );
   }
@@ -421,11 +425,12 @@ function layOut(draft: GraphDraft, slots: Slots, shapes: Shapes, leafValues: Ten
     total += size[s];
   }
   if (total > limits.maxTotalElements) {
-    throw tooLarge(
+    throw overLimit(
       specPath(draft.outputPath),
+      { name: 'maxTotalElements', count: total, max: limits.maxTotalElements },
       say(
-        `the graph's tensors hold ${total} elements together, more than the limit of ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use smaller tensors or fewer nodes`,
-        `os tensores do grafo somam ${total} elementos, mais que o limite de ${limits.maxTotalElements} (MAX_TOTAL_ELEMENTS): use tensores menores ou menos nós`,
+        `the graph's tensors hold ${total} elements together, more than the limit of ${limits.maxTotalElements}: use smaller tensors or fewer nodes`,
+        `os tensores do grafo somam ${total} elementos, mais que o limite de ${limits.maxTotalElements}: use tensores menores ou menos nós`,
       ),
     );
   }

@@ -6,7 +6,11 @@
  */
 import type { Locale, Localized } from '../text.js';
 
-export type ErrorCode =
+/**
+ * The engine's codes. The layers above raise SpecErrors with codes of their own (grading's
+ * UNKNOWN_ANSWER_KEY, the schemas' VALIDATION) and say which; the library's `ErrorCode` is the union of all.
+ */
+export type EngineErrorCode =
   | 'INVALID_VALUE' // a number or tensor that is not finite, not rectangular, or of rank > 2
   | 'INVALID_SPEC' // a spec that breaks a rule the schema cannot state
   | 'EXPR_SYNTAX' // expr text that does not parse
@@ -19,9 +23,18 @@ export type ErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NON_SCALAR_OUTPUT'
   | 'DOMAIN' // a value outside an op's domain that PyTorch also refuses (bce of p > 1)
-  | 'UNKNOWN_ANSWER_KEY'
-  | 'TOO_LARGE'
-  | 'VALIDATION'; // a body that does not match its schema
+  | 'TOO_LARGE';
+
+/**
+ * Which limit a request went over, by how much: the data of a TOO_LARGE field error. The engine's
+ * message names the maximum, not the setting behind it; the edge adds the setting's name.
+ */
+export interface ExceededLimit {
+  /** Its member of `Limits` (src/engine/limits.ts): `maxNodes`, `maxWork`... */
+  name: string;
+  count: number;
+  max: number;
+}
 
 /** An error in one field as the wire and the library write it: its message in one language. */
 export interface FieldError {
@@ -33,10 +46,13 @@ export interface FieldError {
 export interface LocalizedFieldError {
   path: string;
   message: Localized;
+  /** Set when the field went over a limit (code TOO_LARGE). */
+  limit?: ExceededLimit;
 }
 
-export class SpecError extends Error {
-  readonly code: ErrorCode;
+/** An error of the request, its code one of the engine's or of the layer that raised it. */
+export class SpecError<Code extends string = string> extends Error {
+  readonly code: Code;
   /** Every field error with both languages of its message: what crosses to the error handler, or from a worker thread. */
   readonly localized: readonly LocalizedFieldError[];
   /** The field errors in `locale` (English unless the library was asked for another). */
@@ -45,7 +61,7 @@ export class SpecError extends Error {
   readonly extra: Record<string, unknown>;
   readonly locale: Locale;
 
-  constructor(code: ErrorCode, localized: readonly LocalizedFieldError[], extra: Record<string, unknown> = {}, locale: Locale = 'en') {
+  constructor(code: Code, localized: readonly LocalizedFieldError[], extra: Record<string, unknown> = {}, locale: Locale = 'en') {
     const errors = localized.map((p) => ({ path: p.path, message: p.message[locale] }));
     super(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     this.name = 'SpecError';
@@ -62,12 +78,12 @@ export class SpecError extends Error {
   }
 
   /** The same error with its message and errors in another language (the library's `locale`). */
-  inLocale(locale: Locale): SpecError {
+  inLocale(locale: Locale): SpecError<Code> {
     return locale === this.locale ? this : new SpecError(this.code, this.localized, this.extra, locale);
   }
 }
 
 /** One field error, its message written in both languages: `specError(code, path, say(en, pt))`. */
-export function specError(code: ErrorCode, path: string, message: Localized, extra?: Record<string, unknown>): SpecError {
+export function specError<Code extends string>(code: Code, path: string, message: Localized, extra?: Record<string, unknown>): SpecError<Code> {
   return new SpecError(code, [{ path, message }], extra);
 }

@@ -4,29 +4,28 @@
  * pass runs them in reverse and adds each arg's vector-Jacobian product into the gradient arena
  * (`+=`, so an id used twice gets both contributions).
  *
- * An all-scalar tape runs the generated scalar loops (scalar-loop.ts). Anything else, and any
- * evaluation with a student's pinned values or a replayed mistake (grading), runs node by node:
- * a node of one-element values on its scalar kernel, any other on its tensor kernels, which read
- * and write views of the arenas. All of them read the same op table.
+ * An all-scalar tape runs the generated scalar loops (scalar-loop.ts). Anything else runs node
+ * by node (forwardNode, backwardNode): a node of one-element values on its scalar kernel, any
+ * other on its tensor kernels, which read and write views of the arenas. All of them read the
+ * same op table. A caller that changes a pass (some values or gradients set, some node's
+ * vector-Jacobian product replaced) runs its own loop of those two steps.
  */
 import { quote, say } from '../text.js';
 import { specError } from './errors.js';
 import { type OpDef, OpDomainError } from './ops.js';
 import { scalarBackward, scalarForward, scalarLocal } from './scalar-loop.js';
-import { ARG_STRIDE, NODE, type Tape, nodePath, opNameOf, opOf, shapeOf, view } from './tape.js';
+import { ARG_STRIDE, type Tape, nodePath, opNameOf, opOf, shapeOf, view } from './tape.js';
 import { type Tensor, shapeText, zeros } from './tensor.js';
 
 export interface ForwardOptions {
   /** The arena to start from (its leaves are read; it is not written); the tape's own by default. */
   initial?: Float64Array;
-  /** Node values replaced, once computed, by these (grading: a student's own earlier answer). */
-  pinned?: ReadonlyMap<number, Float64Array>;
 }
 
 /** The values arena: every slot's value at its offset. */
 export function forward(tape: Tape, options: ForwardOptions = {}): Float64Array {
   const values = (options.initial ?? tape.initial).slice();
-  if (tape.allScalar && !options.pinned?.size) {
+  if (tape.allScalar) {
     try {
       scalarForward(values, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount);
       return values;
@@ -36,7 +35,7 @@ export function forward(tape: Tape, options: ForwardOptions = {}): Float64Array 
       values.set(options.initial ?? tape.initial);
     }
   }
-  forwardTensors(tape, values, options.pinned);
+  for (let k = 0; k < tape.nodeCount; k++) forwardNode(tape, values, k);
   return values;
 }
 
@@ -70,28 +69,25 @@ function argViews(tape: Tape, arena: Float64Array, k: number): Tensor[] {
   return out;
 }
 
-function forwardTensors(tape: Tape, values: Float64Array, pinned: ForwardOptions['pinned']): void {
+/**
+ * One node of the forward pass, the node at position k of the evaluation order: its value
+ * written into the values arena, from its args' values there. A domain error names the node.
+ */
+export function forwardNode(tape: Tape, values: Float64Array, k: number): void {
   const { offset, args, attr } = tape;
-  for (let k = 0; k < tape.nodeCount; k++) {
-    const s = tape.nodeSlot[k];
-    const def = opOf(tape, k);
-    const pin = pinned?.get(s);
-    if (pin) {
-      values.set(pin, offset[s]);
-      continue;
+  const s = tape.nodeSlot[k];
+  const def = opOf(tape, k);
+  try {
+    if (isUnit(tape, k, def)) {
+      const a = values[offset[args[k * ARG_STRIDE]]], b = values[offset[args[k * ARG_STRIDE + 1]]];
+      values[offset[s]] = def.scalar!.f(a, b, attr[k]);
+    } else def.forward(argViews(tape, values, k), view(tape, values, s), attr[k]);
+  } catch (e) {
+    if (e instanceof OpDomainError) {
+      const node = `${opNameOf(tape, k)} '${quote(tape.ids[s]!)}'`;
+      throw specError('DOMAIN', nodePath(tape, s), say(`${node}: ${e.text.en}`, `${node}: ${e.text['pt-BR']}`));
     }
-    try {
-      if (isUnit(tape, k, def)) {
-        const a = values[offset[args[k * ARG_STRIDE]]], b = values[offset[args[k * ARG_STRIDE + 1]]];
-        values[offset[s]] = def.scalar!.f(a, b, attr[k]);
-      } else def.forward(argViews(tape, values, k), view(tape, values, s), attr[k]);
-    } catch (e) {
-      if (e instanceof OpDomainError) {
-        const node = `${opNameOf(tape, k)} '${quote(tape.ids[s]!)}'`;
-        throw specError('DOMAIN', nodePath(tape, s), say(`${node}: ${e.text.en}`, `${node}: ${e.text['pt-BR']}`));
-      }
-      throw e;
-    }
+    throw e;
   }
 }
 
@@ -110,23 +106,17 @@ export function assertScalarOutput(tape: Tape): void {
 }
 
 /**
- * A replacement of one node's vector-Jacobian product: each arg's contribution g · dy/dx_j, as
- * fresh tensors shaped like the args. Grading uses it to replay a student's mistake.
+ * A node's vector-Jacobian product written as a function, to run in place of its op's: each
+ * arg's contribution g · dy/dx_j, as fresh tensors shaped like the args.
  */
 export type LocalRule = (g: Tensor, x: readonly Tensor[], y: Tensor, p: number) => Tensor[];
-
-/** The replacement for the node in `slot`, if any. */
-export type VjpOverride = (slot: number) => LocalRule | undefined;
 
 export interface BackwardOptions {
   /** The slot to differentiate; the output by default. A non-scalar seed is seeded with ones (the gradient of its sum). */
   seed?: number;
-  override?: VjpOverride;
-  /** Gradients replaced, once complete, by these (grading: a student's own earlier answer). */
-  pinned?: ReadonlyMap<number, Float64Array>;
 }
 
-/** The node's own vector-Jacobian product as fresh tensors (what an override starts from). */
+/** The node's own vector-Jacobian product as fresh tensors (what a LocalRule may start from). */
 export function contributions(tape: Tape, k: number, g: Tensor, x: readonly Tensor[], y: Tensor): Tensor[] {
   const gx = x.map((t) => zeros(t.shape));
   opOf(tape, k).vjp(g, x, y, gx, tape.attr[k]);
@@ -138,49 +128,48 @@ export function contributions(tape: Tape, k: number, g: Tensor, x: readonly Tens
  * Callers that need a scalar output check it first (assertScalarOutput).
  */
 export function backward(tape: Tape, values: Float64Array, options: BackwardOptions = {}): Float64Array {
-  const { seed = tape.output, override, pinned } = options;
+  const { seed = tape.output } = options;
   const grads = new Float64Array(values.length);
   grads.fill(1, tape.offset[seed], tape.offset[seed] + tape.size[seed]);
-  // A node passes a gradient on only once one has reached it (from the seed, or pinned), so a
-  // node the seed does not depend on adds nothing, not even 0 * Infinity.
+  // A node passes a gradient on only once one has reached it, so a node the seed does not
+  // depend on adds nothing, not even 0 * Infinity.
   const reach = new Uint8Array(tape.slotCount);
   reach[seed] = 1;
-  if (tape.allScalar && !override && !pinned?.size) {
+  if (tape.allScalar) {
     scalarBackward(values, grads, reach, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount);
     return grads;
   }
-  const { offset, args, attr } = tape;
+  const { args } = tape;
   for (let k = tape.nodeCount - 1; k >= 0; k--) {
-    const s = tape.nodeSlot[k];
-    const pin = pinned?.get(s);
-    if (pin) grads.set(pin, offset[s]);
-    else if (!reach[s]) continue;
-    const def = opOf(tape, k);
-    const arity = def.args.length;
+    if (!reach[tape.nodeSlot[k]]) continue;
+    const arity = opOf(tape, k).args.length;
     for (let j = 0; j < arity; j++) reach[args[k * ARG_STRIDE + j]] = 1;
-    const rule = override?.(s);
-    if (!rule && isUnit(tape, k, def)) {
-      const i = offset[args[k * ARG_STRIDE]], j = offset[args[k * ARG_STRIDE + 1]];
-      const gy = grads[offset[s]], a = values[i], b = values[j], y = values[offset[s]];
-      grads[i] += gy * def.scalar!.da(a, b, y, attr[k]);
-      if (arity === 2) grads[j] += gy * def.scalar!.db(a, b, y, attr[k]);
-      continue;
-    }
-    const x = argViews(tape, values, k);
+    backwardNode(tape, values, grads, k);
+  }
+  return grads;
+}
+
+/**
+ * One node of the backward pass, the node at position k of the evaluation order, once its
+ * gradient is complete: g · dy/dx_j added into the gradient of each arg x_j (`+=`), by its op's
+ * vector-Jacobian product, or by `rule` in its place.
+ */
+export function backwardNode(tape: Tape, values: Float64Array, grads: Float64Array, k: number, rule?: LocalRule): void {
+  const { offset, args, attr } = tape;
+  const s = tape.nodeSlot[k];
+  const def = opOf(tape, k);
+  if (rule) {
     const gx = argViews(tape, grads, k);
-    if (!rule) {
-      def.vjp(view(tape, grads, s), x, view(tape, values, s), gx, attr[k]);
-      continue;
-    }
-    rule(view(tape, grads, s), x, view(tape, values, s), attr[k]).forEach((c, j) => {
+    rule(view(tape, grads, s), argViews(tape, values, k), view(tape, values, s), attr[k]).forEach((c, j) => {
       const out = gx[j].data;
       for (let i = 0; i < out.length; i++) out[i] += c.data[i];
     });
-  }
-  pinned?.forEach((pin, s) => {
-    if (tape.kind[s] !== NODE) grads.set(pin, tape.offset[s]);
-  });
-  return grads;
+  } else if (isUnit(tape, k, def)) {
+    const i = offset[args[k * ARG_STRIDE]], j = offset[args[k * ARG_STRIDE + 1]];
+    const gy = grads[offset[s]], a = values[i], b = values[j], y = values[offset[s]];
+    grads[i] += gy * def.scalar!.da(a, b, y, attr[k]);
+    if (def.args.length === 2) grads[j] += gy * def.scalar!.db(a, b, y, attr[k]);
+  } else def.vjp(view(tape, grads, s), argViews(tape, values, k), view(tape, values, s), argViews(tape, grads, k), attr[k]);
 }
 
 /**

@@ -15,6 +15,7 @@
 import { findId } from './id-index.js';
 import { type OpDef, type OpName, opList, opNames } from './ops.js';
 import type { Shape, Tensor } from './tensor.js';
+import { type Localized, say } from '../text.js';
 
 export const INPUT = 0;
 export const PARAM = 1;
@@ -24,10 +25,19 @@ export const NODE = 3;
 /** Args per node in `args`; a node with fewer repeats its first arg in the unused places. */
 export const ARG_STRIDE = 3;
 
+/** A place in a spec's text, both counted from 1. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** `line 2, column 5` in each language, written only when a message says where. */
+export const positionText = ({ line, column }: TextPosition): Localized => say(`line ${line}, column ${column}`, `linha ${line}, coluna ${column}`);
+
 /** Where each node was written, for error messages: `graph.nodes[3]`, `graph.expr` (line 2, column 5), `network.layers[0]`. */
 export type NodePaths =
   | { readonly kind: 'indexed'; readonly prefix: string }
-  | { readonly kind: 'text'; readonly path: string; readonly where: readonly string[] }
+  | { readonly kind: 'text'; readonly path: string; readonly where: readonly TextPosition[] }
   | { readonly kind: 'each'; readonly paths: readonly string[] };
 
 export interface LayerIds {

@@ -12,7 +12,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requestLocale } from './language.js';
+import { languageHeaders } from './language.js';
 import { type ErrorAnswer, type Problem, writeClientError } from './problem.js';
 
 /** An onRequest check that refuses a request by rejecting with the HttpError of the refusal. */
@@ -52,8 +52,8 @@ export class BeforeRouting {
     if (!edge) throw new Error('BeforeRouting: a request arrived before buildApp bound it');
     reply.raw.once('finish', () => edge.answered(request, reply.statusCode, performance.now() - started));
     edge.headers(request, reply);
-    // A problem document's language, as src/http/language.ts gives it to every other problem.
-    reply.header('content-language', requestLocale(request)).header('vary', 'Accept-Language');
+    // A problem document's language, as every other problem says it (no onSend hook runs here).
+    languageHeaders(request, reply);
     let refusal: Error = error;
     try {
       for (const guard of edge.guards) await guard(request, reply);

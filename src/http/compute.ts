@@ -5,11 +5,10 @@
  * when it is small, or on a worker thread when its estimated work is above the offload threshold.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
 import { tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { type OperationContext, TextAnswer, prepareBody } from '../operations/operation.js';
+import { type Operation, TextAnswer, prepareBody, tapeOf } from '../operations/operation.js';
 import type { Computed, Work } from '../workers/compute-worker.js';
 import { ClientGoneError, type ComputePool } from '../workers/pool.js';
 import { requestLocale } from './language.js';
@@ -41,19 +40,21 @@ export interface ComputeOptions {
 export class Computer {
   constructor(private readonly options: ComputeOptions) {}
 
-  /** `given`: what the route adds to the context from the request (a picture's format). */
-  async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType, given: Partial<OperationContext> = {}): Promise<FastifyReply> {
+  /** Answers `request` with the operation `name`: on the event loop, or on a worker thread. */
+  async respond(name: OperationName, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const { limits, pool, offloadWork, metrics } = this.options;
-    const op = operations[name] as (typeof operations)['forward'];
-    const context = { ...given, limits, locale: requestLocale(request) };
+    const op: Operation = operations[name];
     const body = request.body;
+    const query = request.query;
     if (body instanceof RawJson && pool) {
       request.log.info({ operation: name, bodyLength: body.text.length }, 'computing on a worker');
-      return this.offload(pool, { kind: 'body', name, text: body.text, context }, request, reply, responseSchema);
+      const context = { limits, locale: requestLocale(request), query };
+      return this.offload(pool, { kind: 'body', name, text: body.text, context }, request, reply);
     }
-    const job = body instanceof RawJson ? prepareBody(op, JSON.parse(body.text), context) : op.prepare(body as never, context);
+    const job: unknown = body instanceof RawJson ? prepareBody(op, JSON.parse(body.text), { limits, locale: requestLocale(request), query }) : this.prepare(op, body, query, request, reply);
     // Counted before an offload moves the tape's arrays to the worker.
-    metrics?.countGraph(name, tapeSize(job.tape));
+    const tape = tapeOf(job);
+    if (tape) metrics?.countGraph(name, tapeSize(tape));
     const work = op.work(job);
     if (!pool || work < offloadWork) {
       // Only a picture waits (for Graphviz): a JSON answer is sent without a tick of its own.
@@ -62,10 +63,18 @@ export class Computer {
       return result instanceof TextAnswer ? reply.type(result.type).send(result.text) : reply.send(result);
     }
     request.log.info({ operation: name, work }, 'computing on a worker');
-    return this.offload(pool, { kind: 'job', name, job }, request, reply, responseSchema);
+    return this.offload(pool, { kind: 'job', name, job }, request, reply);
   }
 
-  private async offload(pool: ComputePool, work: Work, request: FastifyRequest, reply: FastifyReply, responseSchema: z.ZodType): Promise<FastifyReply> {
+  /** A body parsed and validated by its route, prepared in its language: the request's, or the one the body chose. */
+  private prepare(op: Operation, body: unknown, query: unknown, request: FastifyRequest, reply: FastifyReply): unknown {
+    const chosen = op.language?.(body);
+    // An answer in the language the body chose says so (src/http/language.ts keeps it).
+    if (chosen) reply.header('content-language', chosen);
+    return op.prepare(body, { limits: this.options.limits, locale: chosen ?? requestLocale(request), query });
+  }
+
+  private async offload(pool: ComputePool, work: Work, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     // A client that closes its connection before the answer frees its worker.
     const gone = new AbortController();
     const onClose = (): void => {
@@ -87,7 +96,7 @@ export class Computer {
     // A body sent as text was compiled on the worker: its graph is counted from there.
     if (computed.graph) this.options.metrics?.countGraph(work.name, computed.graph);
     const { json, type } = computed;
-    if (this.options.checkResponses) checkResponse(responseSchema, type ? json : JSON.parse(json), request.url);
+    if (this.options.checkResponses) checkResponse(operations[work.name].response, type ? json : JSON.parse(json), request.url);
     return reply.type(type ?? 'application/json; charset=utf-8').send(json);
   }
 }

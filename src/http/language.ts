@@ -27,10 +27,13 @@ const dependsOnLanguage = (request: FastifyRequest, reply: FastifyReply): boolea
  */
 export function registerLanguageHeaders(app: FastifyInstance): void {
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (dependsOnLanguage(request, reply)) {
-      if (!reply.hasHeader('content-language')) reply.header('content-language', requestLocale(request));
-      varyOnLanguage(reply);
-    }
+    if (dependsOnLanguage(request, reply)) languageHeaders(request, reply);
     done(null, payload);
   });
+}
+
+/** Says which language the answer is in, unless its route has, and that caches must key on Accept-Language. */
+export function languageHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  if (!reply.hasHeader('content-language')) reply.header('content-language', requestLocale(request));
+  varyOnLanguage(reply);
 }

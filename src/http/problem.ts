@@ -6,16 +6,22 @@
 import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { type Locale, type Localized, localeFrom, quote, say } from '../text.js';
-import { type ErrorCode, type FieldError, SpecError } from '../engine/errors.js';
+import { type EngineErrorCode, type ExceededLimit, type FieldError, SpecError } from '../engine/errors.js';
+import { type Limits, namingSetting } from '../engine/limits.js';
+import type { GradingErrorCode } from '../core/grading/grade.js';
+import type { ValidationErrorCode } from '../schemas/validate.js';
 import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './language.js';
 import { noteFailure } from './log.js';
 import { RouteMethods } from './methods.js';
 import { jsonSyntaxMessage } from './json-syntax.js';
+import type { ProblemDetails } from '../schemas/problem-details.js';
 
-const STATUS: Record<ErrorCode, number> = {
+/** The status of each code a SpecError carries: the engine's, grading's and the schemas'. */
+const STATUS: Record<EngineErrorCode | GradingErrorCode | ValidationErrorCode, number> = {
   INVALID_VALUE: 400,
   EXPR_SYNTAX: 400,
   INVALID_SPEC: 422,
@@ -32,6 +38,29 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_LARGE: 413,
   VALIDATION: 400,
 };
+
+/** A SpecError's status; a code without one (none is raised) is a request that cannot be processed. */
+const statusOf = (code: string): number => (Object.hasOwn(STATUS, code) ? STATUS[code as keyof typeof STATUS] : 422);
+
+/** The setting each of `Limits` is read from (src/config.ts): the engine names none, a 413 does. */
+const LIMIT_SETTINGS: Record<keyof Limits, string> = {
+  maxNodes: 'MAX_NODES',
+  maxElements: 'MAX_ELEMENTS',
+  maxTotalElements: 'MAX_TOTAL_ELEMENTS',
+  maxWork: 'MAX_WORK',
+  maxResponseValues: 'MAX_RESPONSE_VALUES',
+  maxResponseBytes: 'MAX_RESPONSE_BYTES',
+};
+
+/** A limit's message with the setting it is read from: `... more than the limit of 6 (MAX_NODES)`. */
+export const withSetting = (message: Localized, limit: ExceededLimit): Localized =>
+  Object.hasOwn(LIMIT_SETTINGS, limit.name) ? namingSetting(message, limit, LIMIT_SETTINGS[limit.name as keyof Limits]) : message;
+
+/** The error with each message of a field over a limit naming the limit's setting. */
+function namingSettings(error: SpecError): SpecError {
+  if (!error.localized.some((f) => f.limit)) return error;
+  return new SpecError(error.code, error.localized.map((f) => (f.limit ? { ...f, message: withSetting(f.message, f.limit) } : f)), error.extra);
+}
 
 /** Each code's title in both languages: RFC 9457's short summary of the problem type. */
 const TITLES: Record<string, Localized> = {
@@ -69,16 +98,8 @@ const TITLES: Record<string, Localized> = {
 
 const ERROR = say('Error', 'Erro');
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  errors: FieldError[];
-  requestId?: string;
-  [extra: string]: unknown;
-}
+/** An RFC 9457 problem document, as every error answer carries it. */
+export type Problem = z.output<typeof ProblemDetails>;
 
 const typeUri = (code: string): string => `urn:gradient-service:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
@@ -115,10 +136,11 @@ function detailOf(error: SpecError, locale: Locale): Localized {
 export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): Problem {
   if (error instanceof HttpError) return problem(locale, error.status, error.code, error.detail, [], error.extra);
   if (error instanceof SpecError) {
-    const detail = detailOf(error, locale);
-    // The engine names no route: where to read the catalogue is said here.
-    const hinted = error.code === 'UNKNOWN_OP' ? say(`${detail.en}; GET /v1/ops lists the catalogue`, `${detail['pt-BR']}; GET /v1/ops lista o catálogo`) : detail;
-    return problem(locale, STATUS[error.code], error.code, hinted, error.errorsIn(locale), error.extra);
+    // The engine names no route nor setting: the settings of limits, and where to read the catalogue, are said here.
+    const named = namingSettings(error);
+    const detail = detailOf(named, locale);
+    const hinted = named.code === 'UNKNOWN_OP' ? say(`${detail.en}; GET /v1/ops lists the catalogue`, `${detail['pt-BR']}; GET /v1/ops lista o catálogo`) : detail;
+    return problem(locale, statusOf(named.code), named.code, hinted, named.errorsIn(locale), named.extra);
   }
   if (error instanceof BudgetExceededError) {
     const ms = error.budgetMs;

@@ -13,13 +13,9 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Localized, say } from '../text.js';
 import { responseBytesMessage } from '../engine/limits.js';
-import { ASK_FOR_A_SHORTER_EXPLANATION } from '../operations/explain.js';
-import { ASK_FOR_FEWER_ANSWERS } from '../operations/grade.js';
-import { ASK_FOR_FEWER_CHECKS } from '../operations/gradcheck.js';
-import { ASK_FOR_LESS_VALUES } from '../operations/include.js';
-import { ASK_FOR_LESS_HISTORY } from '../operations/step.js';
+import { operations } from '../operations/index.js';
 import { requestLocale } from './language.js';
-import { type Problem, type ProblemObserver, problem } from './problem.js';
+import { type Problem, type ProblemObserver, problem, withSetting } from './problem.js';
 import { surfaceOf } from './surface.js';
 
 export interface SendOptions {
@@ -34,15 +30,8 @@ export const DEFAULT_SEND: SendOptions = { maxUnreadBytes: 64 * 1024 * 1024, sen
 /** Answers up to this size go into the kernel's socket buffer at once: they are not counted. */
 export const SMALL_RESPONSE_BYTES = 64 * 1024;
 
-/** How to ask each route for less. */
-const ASK_FOR_LESS: Record<string, Localized> = {
-  '/v1/forward': ASK_FOR_LESS_VALUES,
-  '/v1/gradients': ASK_FOR_LESS_VALUES,
-  '/v1/step': ASK_FOR_LESS_HISTORY,
-  '/v1/gradcheck': ASK_FOR_FEWER_CHECKS,
-  '/v1/grade': ASK_FOR_FEWER_ANSWERS,
-  '/v1/explain': ASK_FOR_A_SHORTER_EXPLANATION,
-};
+/** How to ask each route for less: its operation says. */
+const ASK_FOR_LESS: Record<string, Localized | undefined> = Object.fromEntries(Object.values(operations).map((op) => [op.path, op.askForLess]));
 const ASK_FOR_SMALLER = say('ask for less: send a smaller graph, with shorter ids', 'peça menos: envie um grafo menor, com ids mais curtos');
 
 type Payload = string | Buffer;
@@ -106,7 +95,8 @@ export function registerResponseBytes(app: FastifyInstance, maxResponseBytes: nu
     const over = bytesOver(payload, maxResponseBytes);
     if (over && surfaceOf(request) !== 'docs') {
       const route = request.routeOptions.url ?? '';
-      const p = problem(requestLocale(request), 413, 'TOO_LARGE', responseBytesMessage(over, maxResponseBytes, ASK_FOR_LESS[route] ?? ASK_FOR_SMALLER, false));
+      const message = responseBytesMessage(over, maxResponseBytes, ASK_FOR_LESS[route] ?? ASK_FOR_SMALLER, false);
+      const p = problem(requestLocale(request), 413, 'TOO_LARGE', withSetting(message, { name: 'maxResponseBytes', count: over, max: maxResponseBytes }));
       observe(p);
       request.log.info({ responseBytes: over, maxResponseBytes }, 'answer over MAX_RESPONSE_BYTES replaced by a 413');
       return done(null, replaceBy(request, reply, p));

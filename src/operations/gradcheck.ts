@@ -6,9 +6,10 @@ import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '
 import { type Tape, sizeOfSlot } from '../engine/tape.js';
 import { wireNumber } from '../engine/tensor.js';
 import { compileSpec } from '../specs/index.js';
-import { GradcheckBody } from '../schemas/operations.js';
+import { GradcheckBody, GradcheckResponse } from '../schemas/operations.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, type Warning, targetBroadcastWarnings, warningBytes } from './report.js';
+import { problemResponses } from '../schemas/problem-details.js';
 
 export interface GradcheckJob {
   tape: Tape;
@@ -70,7 +71,19 @@ export function gradcheckReport(settings: GradcheckJob['settings'], report: Grad
 }
 
 export const gradcheckOperation = operation({
+  path: '/v1/gradcheck',
   body: GradcheckBody,
+  response: GradcheckResponse,
+  errors: problemResponses,
+  largeBodies: true,
+  askForLess: ASK_FOR_FEWER_CHECKS,
+  docs: {
+    tags: ['compute'],
+    summary: 'Gradient check: central finite differences against backprop, per element',
+    description:
+      'For each element of each checked leaf: numeric = (lossPlus - lossMinus) / (2 epsilon), compared with the analytic gradient; pass when absError <= atol + rtol * |numeric|. An element whose perturbation moves the input of a relu, abs or leaky_relu across 0 lists those nodes in `kinks`, with a note in pt-BR or en (Accept-Language).',
+    responseDocs: { 200: { description: 'Whether every checked element passes, the largest errors, and per element the analytic gradient, the numeric one, the two losses it comes from and any kinks crossed.' } },
+  },
   prepare(body, { limits, locale }): GradcheckJob {
     const { epsilon = GRADCHECK_DEFAULTS.epsilon, rtol = GRADCHECK_DEFAULTS.rtol, atol = GRADCHECK_DEFAULTS.atol, wrt } = body;
     const tape = compileSpec(body, limits);

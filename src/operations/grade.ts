@@ -1,4 +1,5 @@
 /** POST /v1/grade: a student's hand-computed answers, graded. */
+import { DEFAULT_GRADE_FORMAT } from '../core/defaults.js';
 import { inFormat } from '../core/grading/formats.js';
 import { type GradeOptions, type ReadAnswer, asSent, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
 import type { Format } from '../core/grading/formats.js';
@@ -6,8 +7,9 @@ import { say } from '../text.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { compileSpec } from '../specs/index.js';
-import { GradeBody } from '../schemas/grade.js';
+import { GradeBody, GradeResponse } from '../schemas/grade.js';
 import { operation } from './operation.js';
+import { errorExamplesNamed, problemResponses } from '../schemas/problem-details.js';
 
 export interface GradeJob {
   tape: Tape;
@@ -36,9 +38,30 @@ const gradeBytes = (tape: Tape, answers: readonly ReadAnswer[]): number =>
   NUMBER_BYTES * gradeValueCount(tape, answers);
 
 export const gradeOperation = operation({
+  path: '/v1/grade',
   body: GradeBody,
+  response: GradeResponse,
+  errors: problemResponses,
+  largeBodies: true,
+  askForLess: ASK_FOR_FEWER_ANSWERS,
+  docs: {
+    tags: ['grading'],
+    summary: "Grade a student's hand-computed answers",
+    description:
+      'Each answer is compared with the expected value at its tolerance. A wrong answer that is right given the student\'s own earlier wrong answers gets follow-through credit (followThrough: true, followedFrom names them). Otherwise a diagnosis names a common mistake when recomputing with that mistake gives the answer (see the Diagnosis schema). An answer key that names no id is a 422. Feedback is in pt-BR or en (Accept-Language).',
+    responseDocs: {
+      200: {
+        description:
+          `The score, and per answer: the expected value, whether it is correct, the credit, the diagnosis of a wrong answer, follow-through, and a feedback sentence in the request's language. In the \`format\` asked for (${DEFAULT_GRADE_FORMAT} by default).`,
+      },
+      422: {
+        description: 'An answer key names an id the problem does not have (`UNKNOWN_ANSWER_KEY`, path `answers.<key>`), or the spec cannot be evaluated (unknown id, cycle, shape mismatch...).',
+        examples: errorExamplesNamed('unknown-answer-key', 'unknown-id'),
+      },
+    },
+  },
   prepare(body, { limits, locale }): GradeJob {
-    const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = 'native', showExpected } = body;
+    const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = DEFAULT_GRADE_FORMAT, showExpected } = body;
     const tape = compileSpec(body, limits);
     const read = readAnswers(tape, answers, tolerance);
     const passes = gradingPasses(tape, read);

@@ -2,13 +2,15 @@
 import { assertScalarOutput, backward, forward, localDerivatives } from '../engine/evaluate.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import { CONST, type Tape, argOf, opOf } from '../engine/tape.js';
-import { type WireNumber, wireNumber } from '../engine/tensor.js';
+import type { z } from 'zod';
+import { wireNumber } from '../engine/tensor.js';
 import { compileSpec } from '../specs/index.js';
-import { GradientsBody } from '../schemas/operations.js';
+import { GradientsBody, GradientsResponse, type LocalDerivative as LocalDerivativeSchema } from '../schemas/operations.js';
 import type { Locale } from '../text.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, idMap, idMapBytes, layerBytes, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount, warningBytes } from './report.js';
+import { problemResponses } from '../schemas/problem-details.js';
 
 export interface GradientsJob {
   tape: Tape;
@@ -18,13 +20,8 @@ export interface GradientsJob {
   locale: Locale;
 }
 
-export interface LocalDerivative {
-  of: string;
-  wrt: string;
-  /** Position of the arg in the node's args (an id may appear twice: mul(x, x)). */
-  arg: number;
-  value: WireNumber;
-}
+/** `arg` is the position of the arg in the node's args: an id may appear twice, as in mul(x, x). */
+export type LocalDerivative = z.output<typeof LocalDerivativeSchema>;
 
 /** Visits each arg that is an id (not a literal) of each node in `reported`, in evaluation order. */
 function forEachLocal(tape: Tape, reported: Uint8Array, visit: (k: number, j: number, arg: number) => void): void {
@@ -66,7 +63,24 @@ const flags = (tape: Tape, slots: readonly number[]): Uint8Array => {
 };
 
 export const gradientsOperation = operation({
+  path: '/v1/gradients',
   body: GradientsBody,
+  response: GradientsResponse,
+  errors: problemResponses,
+  largeBodies: true,
+  askForLess: ASK_FOR_LESS_VALUES,
+  docs: {
+    tags: ['compute'],
+    summary: 'Backpropagation: the gradient of the output with respect to every id',
+    description:
+      'Forward values, dOutput/dId for every id (shaped like its value; 0 where the output does not depend on the id) and, for scalar graphs, the local derivative of each node with respect to each of its args. The output must be a scalar.',
+    responseDocs: {
+      200: {
+        description:
+          'The forward `values`, the `gradients` (dOutput/dId for every id: `gradients.w` is dL/dw) and, for scalar graphs, the `local` derivative of each node with respect to each arg: the chain rule multiplies these along each path. For a network, each layer\'s dL/da, dL/dz, dL/dW and dL/db.',
+      },
+    },
+  },
   prepare(body, { limits, locale }): GradientsJob {
     const tape = compileSpec(body, limits);
     assertScalarOutput(tape);

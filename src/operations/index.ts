@@ -1,4 +1,9 @@
-/** Every operation of the service by name: what the routes, the library and the worker threads run. */
+/**
+ * The table of operations: every POST route of the service, what the routes
+ * (src/http/operation-routes.ts), the library (src/index.ts) and the worker threads run. Adding
+ * a route is adding an entry here (and its tests). The order is the OpenAPI document's.
+ */
+import { exerciseOperation } from './exercise.js';
 import { explainOperation } from './explain.js';
 import { forwardOperation } from './forward.js';
 import { gradcheckOperation } from './gradcheck.js';
@@ -14,6 +19,7 @@ export const operations = {
   gradcheck: gradcheckOperation,
   grade: gradeOperation,
   explain: explainOperation,
+  exercise: exerciseOperation,
   render: renderOperation,
 };
 

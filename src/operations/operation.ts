@@ -1,24 +1,32 @@
 /**
- * An operation of the service (forward, gradients, step, gradcheck, grade) in two halves, so the
- * same code serves the HTTP routes, the library and the worker threads:
- * - `prepare` reads the body and compiles it, and refuses whatever is over a limit (work, response
- *   size) before any computing. What it returns is plain data that can be posted to a worker.
- * - `run` computes the response body from it: JSON, or a TextAnswer (possibly once a promise
- *   settles: a picture waits for Graphviz).
+ * An operation of the service: one POST route, one library call, one kind of job a worker thread
+ * runs. Its entry holds all of it in one place:
+ * - `path`, its schemas and its documentation, from which src/http/operation-routes.ts registers
+ *   the route (and the OpenAPI document describes it);
+ * - `prepare`, which reads the validated body and compiles it, and refuses whatever is over a
+ *   limit (work, response size) before any computing. What it returns is plain data that can be
+ *   posted to a worker;
+ * - `work`, the element operations the job will take: what decides whether it runs on a worker;
+ * - `run`, which computes the response body from the job: JSON, or a TextAnswer (possibly once a
+ *   promise settles: a picture waits for Graphviz).
  */
 import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
-import type { Locale } from '../text.js';
-import type { RenderFormat } from '../core/render/index.js';
+import type { Tape } from '../engine/tape.js';
+import type { Locale, Localized } from '../text.js';
+import type { NamedExample } from '../schemas/problem-details.js';
 import { validate } from '../schemas/validate.js';
 
-export interface OperationContext {
+export interface OperationContext<Query = undefined> {
   limits: Limits;
-  /** The language of notes and feedback. */
+  /** The language of notes, feedback and text. */
   locale: Locale;
-  /** POST /v1/render: the picture's format, from the query. */
-  format?: RenderFormat;
+  /** The route's query string, validated (a picture's format). */
+  query?: Query;
 }
+
+/** The graph a job computes on, if it has one (an exercise's is its own business): what the metrics count. */
+export const tapeOf = (job: unknown): Tape | undefined => (job as { tape?: Tape }).tape;
 
 /** An answer that is not JSON: text in its own content type (a picture). */
 export class TextAnswer {
@@ -28,25 +36,59 @@ export class TextAnswer {
   ) {}
 }
 
-export interface Operation<Body, Job, Result> {
+/** What a route's documentation says beside its schemas (OpenAPI: tags, summary, description, and per status a description and examples). */
+export interface OperationDocs {
+  tags: string[];
+  summary: string;
+  description: string;
+  /** Per status: what the answer holds, and named examples of it. */
+  responseDocs?: Record<number, { description: string; examples?: Record<string, NamedExample> }>;
+}
+
+export interface Operation<Body = any, Job = any, Result = any, Query = any, Input = any> {
+  /** The route: POST path. */
+  readonly path: `/v1/${string}`;
   /** The request body's schema (the route's, and the library's validation). */
-  readonly body: z.ZodType<Body>;
-  prepare(body: Body, context: OperationContext): Job;
+  readonly body: z.ZodType<Body, Input>;
+  /** The query string's schema, for a route that takes one. */
+  readonly query?: z.ZodType<Query>;
+  /** The 200 answer: its schema, which answers computed on a worker are checked against in tests. */
+  readonly response: z.ZodType;
+  /** The 200 answer as documented, when it is not JSON (a picture in each of its content types). */
+  readonly responseDocument?: unknown;
+  /** The error statuses the route documents, each with its schema. */
+  readonly errors: Record<number, z.ZodType>;
+  readonly docs: OperationDocs;
+  /** Bodies over OFFLOAD_BODY_BYTES are left as text, to be parsed, validated and compiled on a worker thread. */
+  readonly largeBodies: boolean;
+  /** Headers every answer of the route carries. */
+  readonly headers?: Record<string, string>;
+  /** What a 413 over MAX_RESPONSE_BYTES tells the client to ask for instead. */
+  readonly askForLess?: Localized;
+  /** The language of the answer when the body chooses it (an exercise's `locale`), else the request's. */
+  language?(body: Body): Locale | undefined;
+  prepare(body: Body, context: OperationContext<Query>): Job;
   /** Element operations the job will take: what decides whether it runs on a worker thread. */
   work(job: Job): number;
   run(job: Job): Result;
 }
 
-export const operation = <Body, Job, Result>(op: Operation<Body, Job, Result>): Operation<Body, Job, Result> => op;
+/** An entry of the table, its types inferred from its schemas and functions. */
+export const operation = <Body, Job, Result, Query = undefined, Input = unknown>(op: Operation<Body, Job, Result, Query, Input>): Operation<Body, Job, Result, Query, Input> =>
+  op;
 
-/** A body as it came, validated, then prepared: the first half of `perform`. */
-export function prepareBody<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, context: OperationContext): Job {
+/** A body as it came, validated, then prepared (in the body's language when it chooses one): the library's and a worker's first half. */
+export function prepareBody<Body, Job, Result, Query>(op: Operation<Body, Job, Result, Query>, body: unknown, context: OperationContext<Query>): Job {
   const checked = validate(op.body, body);
   if ('error' in checked) throw checked.error;
-  return op.prepare(checked.value, context);
+  const locale = op.language?.(checked.value) ?? context.locale;
+  return op.prepare(checked.value, { ...context, locale });
 }
 
-/** The whole operation on a body as it came (validated here): the library's call. */
-export function perform<Body, Job, Result>(op: Operation<Body, Job, Result>, body: unknown, context: OperationContext): Result {
-  return op.run(prepareBody(op, body, context));
+/** The query string as it came, validated (the library's options). */
+export function readQuery<Query>(op: Operation<unknown, unknown, unknown, Query>, query: unknown): Query | undefined {
+  if (!op.query) return undefined;
+  const checked = validate(op.query, query ?? {});
+  if ('error' in checked) throw checked.error;
+  return checked.value;
 }

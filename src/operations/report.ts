@@ -4,16 +4,14 @@ import { broadcastShape } from '../engine/broadcast.js';
 import { NUMBER_BYTES } from '../engine/limits.js';
 import { type Tape, argOf, opNameOf, opOf, scalarOf, shapeOf, sizeOfSlot, slotOf, startOf, view } from '../engine/tape.js';
 import { type WireValue, sameShape, shapeText, toJson, wireNumber } from '../engine/tensor.js';
-import type { warningCodes } from '../schemas/values.js';
+import type { z } from 'zod';
+import type { Layer } from '../schemas/operations.js';
+import type { Warning as WarningSchema } from '../schemas/values.js';
 
 export type IdMap = Record<string, WireValue>;
 
-export interface Warning {
-  code: (typeof warningCodes)[number];
-  ids: string[];
-  /** In the request's language. */
-  message: string;
-}
+/** A warning of a response, its message in the request's language. */
+export type Warning = z.output<typeof WarningSchema>;
 
 /** One slot's elements of an arena as the wire writes them. */
 export function wireValue(tape: Tape, arena: Float64Array, slot: number): WireValue {
@@ -128,14 +126,7 @@ export function targetBroadcastWarnings(tape: Tape, locale: Locale): Warning[] {
   return warnings;
 }
 
-export interface LayerReport {
-  z: WireValue;
-  a: WireValue;
-  'dL/da'?: WireValue;
-  'dL/dz'?: WireValue;
-  'dL/dW'?: WireValue;
-  'dL/db'?: WireValue;
-}
+export type LayerReport = z.output<typeof Layer>;
 
 /** A network's layers: z and a, and with gradients dL/da, dL/dz, dL/dW and dL/db. */
 export function layerReports(tape: Tape, values: Float64Array, grads?: Float64Array): LayerReport[] | undefined {

@@ -1,4 +1,5 @@
 /** POST /v1/step: the params after one or more SGD or Adam steps. */
+import { DEFAULT_HISTORY, DEFAULT_OPTIMIZER, DEFAULT_STEPS } from '../core/defaults.js';
 import { assertScalarOutput } from '../engine/evaluate.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import { type Tape, elementsOf } from '../engine/tape.js';
@@ -6,9 +7,10 @@ import { wireNumber } from '../engine/tensor.js';
 import { type Locale, say } from '../text.js';
 import { type TrainOptions, historyLength, train } from '../core/train.js';
 import { compileSpec } from '../specs/index.js';
-import { StepBody } from '../schemas/operations.js';
+import { StepBody, StepResponse } from '../schemas/operations.js';
 import { operation } from './operation.js';
 import { ENVELOPE_BYTES, idMap, idMapBytes, targetBroadcastWarnings, valueCount, type Warning, warningBytes } from './report.js';
+import { problemResponses } from '../schemas/problem-details.js';
 
 export interface StepJob {
   tape: Tape;
@@ -31,9 +33,21 @@ export const ASK_FOR_LESS_HISTORY = say(
 const passes = (steps: number): number => 2 * steps + 1;
 
 export const stepOperation = operation({
+  path: '/v1/step',
   body: StepBody,
+  response: StepResponse,
+  errors: problemResponses,
+  largeBodies: true,
+  askForLess: ASK_FOR_LESS_HISTORY,
+  docs: {
+    tags: ['compute'],
+    summary: 'Update step: the params after one or more SGD or Adam steps',
+    description:
+      'Applies `steps` updates with torch.optim semantics (SGD with optional momentum; Adam with beta1, beta2, eps) and returns the params, the loss before the first and after the last step, and the loss before each step (history).',
+    responseDocs: { 200: { description: 'The `params` after the last step (w - learningRate · dL/dw for plain SGD), the loss before the first and after the last step, and the loss before each step.' } },
+  },
   prepare(body, { limits, locale }): StepJob {
-    const { learningRate, steps = 1, optimizer = { name: 'sgd' }, history = 'all' } = body;
+    const { learningRate, steps = DEFAULT_STEPS, optimizer = DEFAULT_OPTIMIZER, history = DEFAULT_HISTORY } = body;
     const tape = compileSpec(body, limits);
     assertScalarOutput(tape);
     checkWork(tape, passes(steps), limits, say('use fewer steps or a smaller graph', 'use menos passos (steps) ou um grafo menor'));

@@ -1,16 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { type Locale, generateExercise, listTemplates } from '../core/exercises/index.js';
-import { localeFrom } from '../text.js';
-import { ExerciseBody, ExerciseResponse, ExerciseTemplatesResponse } from '../schemas/exercises.js';
-import { ProblemDetails, errorExamplesNamed } from '../schemas/problem-details.js';
+import { listTemplates } from '../core/exercises/index.js';
+import { ExerciseTemplatesResponse } from '../schemas/exercises.js';
 
 /** Built once: the templates do not change while the service runs. */
 const templates = { templates: listTemplates() };
 
-/** The body's locale, else the request's language (Accept-Language). */
-const localeOf = (given: Locale | undefined, acceptLanguage: string | undefined): Locale => given ?? localeFrom(acceptLanguage);
-
-export const exercisesRoute: FastifyPluginAsyncZod = async (app) => {
+/** GET /v1/exercises/templates; POST /v1/exercises is an operation (src/operations/exercise.ts). */
+export const exerciseTemplatesRoute: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/exercises/templates',
     {
@@ -24,32 +20,5 @@ export const exercisesRoute: FastifyPluginAsyncZod = async (app) => {
     },
     // Each title and description in both languages, whatever the request's language.
     async (_request, reply) => reply.header('content-language', 'en, pt-BR').send(templates),
-  );
-
-  app.post(
-    '/v1/exercises',
-    {
-      schema: {
-        tags: ['exercises'],
-        summary: 'A seeded exercise: fresh numbers, statement, worked solution and expected answers',
-        description:
-          'The same template and seed always give the same exercise. `problem` is what POST /v1/grade takes back with the student\'s `answers`; `answers` holds the expected value of each key, computed by the evaluator. Statement and solution are markdown in the requested locale (the body\'s `locale`, else pt-BR when Accept-Language starts with pt, else en). An unknown template is a 422 whose path is `template`.',
-        body: ExerciseBody,
-        response: { 200: ExerciseResponse, 400: ProblemDetails, 413: ProblemDetails, 415: ProblemDetails, 422: ProblemDetails },
-        responseDocs: {
-          200: { description: 'The exercise: its statement, the problem to grade against, the answer keys, the expected answers and the worked solution.' },
-          400: { description: 'The body is not JSON (`MALFORMED_JSON`), or the schema refuses it (`VALIDATION`: no template or seed, a negative seed, an unknown field).', examples: errorExamplesNamed('malformed-json') },
-          413: { description: 'The body is over `BODY_LIMIT_BYTES`.', examples: errorExamplesNamed('body-too-large') },
-          422: { description: 'No template has this id (path `template`); GET /v1/exercises/templates lists them.', examples: errorExamplesNamed('unknown-template') },
-        },
-      },
-    },
-    async (request, reply) => {
-      const { template, seed, locale } = request.body;
-      const language = localeOf(locale, request.headers['accept-language']);
-      // The exercise is in this language whatever Accept-Language says (src/http/language.ts keeps it).
-      reply.header('content-language', language);
-      return generateExercise(template, seed, language);
-    },
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { opNames, ops } from '../engine/ops.js';
-import { DIAGNOSIS_DEFINITIONS, DIAGNOSIS_DEFINITIONS_PT, diagnosisCodes } from '../core/grading/mistakes.js';
+import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
 import { type Locale, locales, say } from '../text.js';
 import { activations, losses } from '../specs/spec.js';
 import { requestLocale } from '../http/language.js';
@@ -29,7 +29,7 @@ const catalogueIn = (locale: Locale) => ({
   broadcasting: BROADCASTING[locale],
   activations: [...activations],
   losses: [...losses],
-  diagnoses: diagnosisCodes.map((code) => ({ code, definition: locale === 'en' ? DIAGNOSIS_DEFINITIONS[code] : DIAGNOSIS_DEFINITIONS_PT[code] })),
+  diagnoses: diagnosisCodes.map((code) => ({ code, definition: DIAGNOSIS_DEFINITIONS[code][locale] })),
 });
 
 /** Built once per language: the catalogue does not change while the service runs. */

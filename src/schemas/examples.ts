@@ -5,6 +5,8 @@
  * and in its own notation (expr), and a 2-2-1 network. What the service answers to each becomes
  * the 200 response's example of the same name (src/http/openapi.ts).
  */
+import { FD_EPSILON } from '../core/defaults.js';
+
 const worked = { x: 2, w: 0.5, b: -1, y: 1, activation: 'sigmoid', loss: 'half_squared_error' };
 
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0, activation: 'sigmoid', loss: 'half_squared_error' };
@@ -77,7 +79,7 @@ export function gradeExamples() {
         value: {
           neuron,
           learningRate: 0.1,
-          epsilon: 1e-4,
+          epsilon: FD_EPSILON,
           answers: { u: -0.6, z: -0.2, y_hat: '0,45', 'dL/dy_hat': 0.45, 'dy_hat/dz': 0.2475, 'dL/dz': 0.1114, 'dL/dw': -0.3343, 'step(w)': -0.2334, 'fd(dL/dw)': 0.3343 },
         },
       },

@@ -1,5 +1,6 @@
 /** Request and response schemas of POST /v1/explain: a problem explained step by step. */
 import { z } from 'zod';
+import { GRADCHECK_DEFAULTS, docNumber } from '../core/defaults.js';
 import type { Explanation, Step } from '../core/explain/index.js';
 import { locales } from '../text.js';
 import { problemExamples } from './examples.js';
@@ -14,7 +15,7 @@ export const ExplainBody = z
     learningRate: Positive.optional().meta({
       description: 'With it, the explanation ends with one gradient-descent step on every param (plain SGD, as POST /v1/step with one step).',
     }),
-    gradcheck: z.boolean().optional().meta({ description: 'true adds a finite-difference check of every param, element by element (ε = 1e-4 unless `epsilon` is given).' }),
+    gradcheck: z.boolean().optional().meta({ description: `true adds a finite-difference check of every param, element by element (ε = ${docNumber(GRADCHECK_DEFAULTS.epsilon)} unless \`epsilon\` is given).` }),
     epsilon: Positive.optional().meta({ description: 'The step of the finite-difference check; giving it asks for the check.' }),
   })
   .superRefine(exactlyOneSpec)
@@ -89,7 +90,7 @@ const GradcheckStep = z
     numeric: WireNumber.meta({ description: '(lossPlus − lossMinus) / (2 epsilon), the step\'s value.' }),
     analytic: WireNumber.meta({ description: "Backpropagation's gradient of the same element." }),
     absError: WireNumber,
-    pass: z.boolean().meta({ description: 'As POST /v1/gradcheck: absError <= 1e-5 + 1e-3 |numeric|.' }),
+    pass: z.boolean().meta({ description: `As POST /v1/gradcheck: absError <= ${docNumber(GRADCHECK_DEFAULTS.atol)} + ${docNumber(GRADCHECK_DEFAULTS.rtol)} |numeric|.` }),
   })
   .meta({ id: 'ExplainGradcheckStep', description: 'The central finite difference of one element of a param, against backpropagation.' });
 

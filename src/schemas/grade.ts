@@ -1,5 +1,6 @@
 /** POST /v1/grade (docs/api.md §5): a problem, the student's answers, and how to compare them. */
 import { z } from 'zod';
+import { DEFAULT_GRADE_FORMAT, FD_EPSILON, docNumber } from '../core/defaults.js';
 import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
 import { formats } from '../core/grading/formats.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
@@ -9,7 +10,8 @@ import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
 import { say } from '../text.js';
 import { schemaMessage } from './validate.js';
 import { MAX_ANSWER_TEXT_LENGTH } from '../core/grading/numbers.js';
-import { Finite, WireNumber, WireValue, float64 } from './values.js';
+import { Finite, WireNumber, WireValue } from './values.js';
+import { Tolerance } from './tolerance.js';
 
 /** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
 const MAX_ANSWERS = 200;
@@ -17,19 +19,6 @@ const MAX_ANSWERS = 200;
 const MAX_ANSWER_KEY_LENGTH = 2 * MAX_ID_LENGTH + 16;
 
 const Positive = Finite.positive();
-const Digits = z.number().int().min(1).max(15);
-
-export const Tolerance = z
-  .union([
-    z.strictObject({ rtol: float64(z.number()).nonnegative().optional(), atol: float64(z.number()).nonnegative().optional() }),
-    z.strictObject({ sigfigs: Digits }),
-    z.strictObject({ decimals: z.number().int().min(0).max(15) }),
-  ])
-  .meta({
-    id: 'Tolerance',
-    description:
-      '{rtol, atol}: correct when |s - e| <= atol + rtol*|e| (defaults rtol 1e-3, atol 1e-6; both apply, so an exact 0 is gradable). {sigfigs: n}: as PrairieLearn\'s sigfig comparison, |s - e| <= 0.51 * 10^(floor(log10|e|) - n + 1) (s rounds to e at n significant figures). {decimals: n}: as PrairieLearn\'s decimal-digits comparison, |s - e| <= 0.51 * 10^-n.',
-  });
 
 /**
  * Any JSON number: one beyond float64 (1e999) parses to ±Infinity, which zod's number refuses. In
@@ -78,9 +67,9 @@ export const GradeBody = z
     tolerance: Tolerance.optional(),
     followThrough: z.boolean().optional().meta({ description: "Credit a step that is right given the student's own earlier wrong answers (on by default)." }),
     learningRate: Positive.optional().meta({ description: 'Needed by step(...) answers.' }),
-    epsilon: Positive.optional().meta({ description: 'For fd(...) answers; 1e-4 by default.' }),
+    epsilon: Positive.optional().meta({ description: `For fd(...) answers; ${docNumber(FD_EPSILON)} by default.` }),
     optimizer: Optimizer.optional(),
-    format: z.enum(formats).optional().meta({ description: 'native (default), gradescope (results.json), prairielearn (external grader results) or coderunner (combinator grader result).' }),
+    format: z.enum(formats).optional().meta({ description: `${DEFAULT_GRADE_FORMAT} (default), gradescope (results.json), prairielearn (external grader results) or coderunner (combinator grader result).` }),
     showExpected: z
       .boolean()
       .optional()
@@ -99,7 +88,7 @@ export const GradeBody = z
 const Diagnosis = z.enum(diagnosisCodes).meta({
   id: 'Diagnosis',
   description: Object.entries(DIAGNOSIS_DEFINITIONS)
-    .map(([code, text]) => `${code}: ${text}`)
+    .map(([code, text]) => `${code}: ${text.en}`)
     .join(' '),
 });
 

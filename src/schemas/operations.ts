@@ -1,6 +1,6 @@
 /** Request and response schemas of the four compute routes (docs/api.md §4). */
 import { z } from 'zod';
-import { MAX_STEPS } from '../core/train.js';
+import { ADAM_DEFAULTS, DEFAULT_HISTORY, DEFAULT_OPTIMIZER, DEFAULT_STEPS, FD_EPSILON, GRADCHECK_DEFAULTS, MAX_STEPS, SGD_DEFAULTS, docNumber } from '../core/defaults.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
 import { problemExamples } from './examples.js';
@@ -9,7 +9,7 @@ import { Finite, Id, IdValueMap, Warning, WireNumber, WireValue } from './values
 const Positive = Finite.positive();
 const NonNegative = Finite.nonnegative();
 
-const Layer = z
+export const Layer = z
   .object({
     z: WireValue,
     a: WireValue,
@@ -71,17 +71,17 @@ export const Optimizer = z
   .discriminatedUnion('name', [
     z.strictObject({
       name: z.literal('sgd'),
-      momentum: NonNegative.optional().meta({ description: '0 by default (plain SGD), as torch.optim.SGD' }),
+      momentum: NonNegative.optional().meta({ description: `${docNumber(SGD_DEFAULTS.momentum)} by default (plain SGD), as torch.optim.SGD` }),
     }),
     z.strictObject({
       name: z.literal('adam'),
       // In [0, 1), as torch.optim.Adam requires: at 1 the bias correction 1 - beta^t is 0.
-      beta1: NonNegative.lt(1).optional().meta({ description: 'From 0 to 1, 1 excluded (as torch.optim.Adam); 0.9 by default' }),
-      beta2: NonNegative.lt(1).optional().meta({ description: 'From 0 to 1, 1 excluded (as torch.optim.Adam); 0.999 by default' }),
-      eps: Positive.optional().meta({ description: '1e-8 by default' }),
+      beta1: NonNegative.lt(1).optional().meta({ description: `From 0 to 1, 1 excluded (as torch.optim.Adam); ${docNumber(ADAM_DEFAULTS.beta1)} by default` }),
+      beta2: NonNegative.lt(1).optional().meta({ description: `From 0 to 1, 1 excluded (as torch.optim.Adam); ${docNumber(ADAM_DEFAULTS.beta2)} by default` }),
+      eps: Positive.optional().meta({ description: `${docNumber(ADAM_DEFAULTS.eps)} by default` }),
     }),
   ])
-  .meta({ id: 'Optimizer', description: 'As torch.optim: SGD (with optional momentum) or Adam. {"name": "sgd"} by default.' });
+  .meta({ id: 'Optimizer', description: `As torch.optim: SGD (with optional momentum) or Adam. {"name": "${DEFAULT_OPTIMIZER.name}"} by default.` });
 
 export const StepBody = z
   .strictObject({
@@ -93,14 +93,14 @@ export const StepBody = z
       .min(1)
       .max(MAX_STEPS)
       .optional()
-      .meta({ description: `1 by default, at most ${MAX_STEPS}` }),
+      .meta({ description: `${DEFAULT_STEPS} by default, at most ${MAX_STEPS}` }),
     optimizer: Optimizer.optional(),
     history: z
       .union([z.enum(['all', 'none']), z.strictObject({ every: z.number().int().min(1).max(MAX_STEPS) })])
       .optional()
       .meta({
         description:
-          'Which losses `history` holds: "all" (the default), the loss before each step; {"every": k}, the loss before steps 0, k, 2k, … (counted from 0: after 0, k, 2k, … updates); "none", no history. A long run asks for part of it, or none, to keep the response small (413 over MAX_RESPONSE_BYTES).',
+          `Which losses \`history\` holds: "${DEFAULT_HISTORY}" (the default), the loss before each step; {"every": k}, the loss before steps 0, k, 2k, … (counted from 0: after 0, k, 2k, … updates); "none", no history. A long run asks for part of it, or none, to keep the response small (413 over MAX_RESPONSE_BYTES).`,
         examples: ['all', 'none', { every: 100 }],
       }),
   })
@@ -111,7 +111,7 @@ export const StepResponse = z
   .object({
     params: IdValueMap.meta({ description: 'Every param after the last step.' }),
     loss: z.object({ before: WireNumber, after: WireNumber }),
-    history: z.array(WireNumber).optional().meta({ description: 'The loss before each step (`history: "all"`, the default), or before steps 0, k, 2k, … (`history: {"every": k}`); absent with `history: "none"`.' }),
+    history: z.array(WireNumber).optional().meta({ description: `The loss before each step (\`history: "${DEFAULT_HISTORY}"\`, the default), or before steps 0, k, 2k, … (\`history: {"every": k}\`); absent with \`history: "none"\`.` }),
     historyEvery: z.number().int().optional().meta({ description: 'With `history: {"every": k}`: k, the steps between two losses of `history` (`history[i]` is the loss after i·k updates).' }),
     warnings: z.array(Warning),
   })
@@ -121,16 +121,16 @@ export const StepResponse = z
 export const GradcheckBody = z
   .strictObject({
     ...specFields,
-    epsilon: Positive.optional().meta({ description: '1e-4 by default' }),
+    epsilon: Positive.optional().meta({ description: `${docNumber(GRADCHECK_DEFAULTS.epsilon)} by default` }),
     wrt: z.array(z.string().max(MAX_ID_LENGTH)).min(1).optional().meta({ description: 'Leaf ids to check; every param by default.' }),
-    rtol: NonNegative.optional().meta({ description: '1e-3 by default' }),
-    atol: NonNegative.optional().meta({ description: '1e-5 by default' }),
+    rtol: NonNegative.optional().meta({ description: `${docNumber(GRADCHECK_DEFAULTS.rtol)} by default` }),
+    atol: NonNegative.optional().meta({ description: `${docNumber(GRADCHECK_DEFAULTS.atol)} by default` }),
   })
   .superRefine(exactlyOneSpec)
   .meta({
     description: 'A problem spec and the finite-difference settings.',
     ...oneSpec,
-    ...problemExamples({ epsilon: 1e-4 }, { network: { wrt: ['W1', 'b2'] } }),
+    ...problemExamples({ epsilon: FD_EPSILON }, { network: { wrt: ['W1', 'b2'] } }),
   });
 
 export const GradcheckResult = z

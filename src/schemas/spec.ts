@@ -1,6 +1,6 @@
 /** The specs of the contract (docs/api.md §2): a graph (nodes or expr), a neuron or a network. */
 import { z } from 'zod';
-import { type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../specs/spec.js';
+import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../specs/spec.js';
 import { say } from '../text.js';
 import { schemaMessage } from './validate.js';
 import { MAX_OP_NAME_LENGTH } from '../engine/compile.js';
@@ -60,8 +60,8 @@ export const NeuronSpecSchema = z
     w: z.union([Finite, z.array(Finite).min(1)]),
     b: Finite,
     y: NeuronTarget,
-    activation: Activation.optional().meta({ description: 'sigmoid by default' }),
-    loss: Loss.optional().meta({ description: 'half_squared_error by default' }),
+    activation: Activation.optional().meta({ description: `${DEFAULT_ACTIVATION} by default` }),
+    loss: Loss.optional().meta({ description: `${DEFAULT_LOSS} by default` }),
   })
   .meta({
     id: 'Neuron',
@@ -74,13 +74,13 @@ export const NetworkSpecSchema = z
   .strictObject({
     x: z.union([z.array(Finite).min(1), Matrix]).meta({ description: 'One example [n_in] or a batch [B, n_in].' }),
     y: z.union([Finite, z.array(Finite).min(1), Matrix]),
-    loss: Loss.optional().meta({ description: 'half_squared_error by default' }),
+    loss: Loss.optional().meta({ description: `${DEFAULT_LOSS} by default` }),
     layers: z
       .array(
         z.strictObject({
           W: Matrix.meta({ description: 'Shape [n_out, n_in] (PyTorch nn.Linear).' }),
           b: z.array(Finite).min(1),
-          activation: Activation.optional().meta({ description: 'sigmoid by default' }),
+          activation: Activation.optional().meta({ description: `${DEFAULT_ACTIVATION} by default` }),
         }),
       )
       .min(1),

@@ -304,8 +304,11 @@ function asSent(issue: z.core.$ZodIssue, checked: unknown, shadows: Map<object, 
   return { path, ...(issue.code === 'unrecognized_keys' && { keys: issue.keys.map((key) => String(back(key))) }) };
 }
 
+/** The code of a body that does not match its schema: the schemas' own, besides the engine's. */
+export type ValidationErrorCode = 'VALIDATION';
+
 /** The body itself when it matches the schema; otherwise a SpecError naming every field that does not. */
-export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } | { error: SpecError } {
+export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } | { error: SpecError<ValidationErrorCode> } {
   const shadows = new Map<object, string>();
   const checked = renameProtoKeys(data, shadows);
   knownFields = new Map();
@@ -324,7 +327,7 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } |
       return { path: formatPath(sent.path), message: hint ? inEach((l) => `${message[l]}; ${hint[l]}`) : message };
     });
     // As UNKNOWN_OP does: the nearest names, here those of the first error that has any.
-    return { error: new SpecError('VALIDATION', problems, suggestions ? { suggestions } : {}) };
+    return { error: new SpecError<ValidationErrorCode>('VALIDATION', problems, suggestions ? { suggestions } : {}) };
   } finally {
     knownFields = new Map();
   }

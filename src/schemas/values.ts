@@ -29,6 +29,12 @@ export const WireNumber = z
   .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
   .meta({ id: 'WireNumber', description: 'A number; a non-finite result is written as the string "NaN", "Infinity" or "-Infinity".' });
 
+/**
+ * A response object as it is computed, before `wireNumber` writes its numbers: its schema's
+ * output with a plain number for each WireNumber member (NaN still a number).
+ */
+export type BeforeWire<S extends z.ZodType> = { [K in keyof z.output<S>]: z.output<S>[K] extends z.output<typeof WireNumber> ? number : z.output<S>[K] };
+
 export const WireValue = z
   .union([WireNumber, z.array(WireNumber), z.array(z.array(WireNumber))])
   .meta({ id: 'WireValue', description: 'A result value: scalar, vector or matrix, with non-finite numbers as strings.' });

@@ -11,12 +11,13 @@ import { type Localized, plural, quote, say } from '../text.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { specError } from '../engine/errors.js';
 import { type OpDef, lookupOp } from '../engine/ops.js';
+import { type TextPosition, positionText } from '../engine/tape.js';
 import { unknownOp } from '../engine/unknown-op.js';
 import type { NodeSpec } from './spec.js';
 
 export interface ExprNode extends NodeSpec {
-  /** Position of the node's operator, call or statement: "line 1, column 28". */
-  where: string;
+  /** Position of the node's operator, call or statement: line 1, column 28. */
+  where: TextPosition;
   /** A part of a statement with a generated id (`(y_hat - y)` in `L = 0.5*(y_hat - y)^2`), not a statement's own node. */
   subexpression?: true;
 }
@@ -52,13 +53,14 @@ const BINARY: Record<string, { op: string; left: number; right: number }> = {
 /** Unary minus binds tighter than * but looser than ^, so -x^2 is -(x^2) and 2^-1 is 2^(-1). */
 const PREFIX_POWER = 30;
 
-const at = (t: { line: number; column: number }): string => `line ${t.line}, column ${t.column}`;
-
 /** " at line 1, column 9" in each language. */
-const atIn = (t: { line: number; column: number }): Localized => say(` at line ${t.line}, column ${t.column}`, ` na linha ${t.line}, coluna ${t.column}`);
+function atIn(t: TextPosition): Localized {
+  const where = positionText(t);
+  return say(` at ${where.en}`, ` na ${where['pt-BR']}`);
+}
 
 /** `message at line 1, column 9; hint` in each language. */
-function located(message: Localized, t: { line: number; column: number }, hint?: Localized): Localized {
+function located(message: Localized, t: TextPosition, hint?: Localized): Localized {
   const where = atIn(t);
   return say(`${message.en}${where.en}${hint ? `; ${hint.en}` : ''}`, `${message['pt-BR']}${where['pt-BR']}${hint ? `; ${hint['pt-BR']}` : ''}`);
 }
@@ -296,7 +298,7 @@ class Parser {
   private emit(op: string, args: Operand[], where: Token, attrs?: Record<string, number>): string {
     this.counterBeforeLast = this.counter;
     const id = this.freshId();
-    this.nodes.push({ id, op, args, ...(attrs ? { attrs } : {}), where: at(where) });
+    this.nodes.push({ id, op, args, ...(attrs ? { attrs } : {}), where: { line: where.line, column: where.column } });
     return id;
   }
 
@@ -340,7 +342,7 @@ class Parser {
     if (this.nodes.length === before) {
       // `a = x` or `c = 3` still needs a node of its own to carry the name.
       if (name === undefined) this.fail(say('a statement needs an operation or an assignment', 'uma instrução precisa de uma operação ou de uma atribuição'), start);
-      this.nodes.push({ id: name, op: 'identity', args: [value], where: at(start) });
+      this.nodes.push({ id: name, op: 'identity', args: [value], where: { line: start.line, column: start.column } });
       return name;
     }
     for (let i = before; i < this.nodes.length - 1; i++) this.nodes[i].subexpression = true;
@@ -378,11 +380,11 @@ class Parser {
         const close = this.peek();
         const closer = t.text === '[' ? ']' : ')';
         if (close.kind !== ')' || close.text !== closer) {
-          const found = this.describe(close);
+          const found = this.describe(close), opened = positionText(t);
           this.fail(
             say(
-              `expected '${closer}' (to close the '${t.text}' at ${at(t)}) but found ${found.en}`,
-              `esperava '${closer}' (para fechar o '${t.text}' da linha ${t.line}, coluna ${t.column}), mas encontrou ${found['pt-BR']}`,
+              `expected '${closer}' (to close the '${t.text}' at ${opened.en}) but found ${found.en}`,
+              `esperava '${closer}' (para fechar o '${t.text}' da ${opened['pt-BR']}), mas encontrou ${found['pt-BR']}`,
             ),
             close,
             this.juxtaposed(close),
@@ -397,11 +399,11 @@ class Parser {
       this.next();
       return isToken(this.peek(), '(') ? this.nested(t, () => this.call(t)) : t.text;
     }
-    const found = this.describe(t);
+    const found = this.describe(t), where = positionText(t);
     throw specError(
       'EXPR_SYNTAX',
       this.path,
-      say(`expected a name or number at ${at(t)}, found ${found.en}`, `esperava um nome ou um número na linha ${t.line}, coluna ${t.column}, mas encontrou ${found['pt-BR']}`),
+      say(`expected a name or number at ${where.en}, found ${found.en}`, `esperava um nome ou um número na ${where['pt-BR']}, mas encontrou ${found['pt-BR']}`),
     );
   }
 

@@ -11,11 +11,11 @@ import type { Localized } from '../text.js';
 import { SpecError } from '../engine/errors.js';
 import { type TapeSize, tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { type OperationContext, TextAnswer, prepareBody } from '../operations/operation.js';
+import { type Operation, type OperationContext, TextAnswer, prepareBody, tapeOf } from '../operations/operation.js';
 
 export type Work =
   | { kind: 'job'; name: OperationName; job: unknown }
-  | { kind: 'body'; name: OperationName; text: string; context: OperationContext };
+  | { kind: 'body'; name: OperationName; text: string; context: OperationContext<unknown> };
 
 export interface ComputeTask {
   work: Work;
@@ -40,16 +40,17 @@ export type ComputeOutcome =
   | { malformed: string; hint?: Localized };
 
 /** The response of a job; a picture's is text in its own content type. */
-async function answer(op: (typeof operations)['forward'], job: never): Promise<Computed> {
+async function answer(op: Operation, job: unknown): Promise<Computed> {
   const result: unknown = await op.run(job);
   return result instanceof TextAnswer ? { json: result.text, type: result.type } : { json: JSON.stringify(result) };
 }
 
 async function computed(work: Work): Promise<Computed> {
-  const op = operations[work.name] as (typeof operations)['forward'];
-  if (work.kind === 'job') return answer(op, work.job as never);
+  const op: Operation = operations[work.name];
+  if (work.kind === 'job') return answer(op, work.job);
   const job = prepareBody(op, parseJson(work.text), work.context);
-  return { ...(await answer(op, job as never)), graph: tapeSize(job.tape) };
+  const tape = tapeOf(job);
+  return { ...(await answer(op, job)), graph: tape && tapeSize(tape) };
 }
 
 export default async function compute({ work, started }: ComputeTask): Promise<ComputeOutcome> {

@@ -495,11 +495,9 @@ describe('tape against a reference evaluator', () => {
     // path (evaluate.ts: one-element nodes on their scalar kernels, one at a time, as a tape
     // with tensors runs them), the same graph is compiled once more with its unused leaf a
     // 1-element vector [x] instead of the scalar x: no node reads that leaf, so every node keeps
-    // its shape [], its value and its gradient, but the tape is no longer all-scalar. (A pinned
-    // value or an override would also force the general path, but a pin replaces a value and an
-    // override replaces a rule; this changes nothing the nodes compute.) Both runs are compared
-    // with the reference and with each other. The tensor kernels themselves run in the tensor
-    // graphs below, and ops.test.ts checks them against the scalar kernels on one element.
+    // its shape [], its value and its gradient, but the tape is no longer all-scalar. Both runs
+    // are compared with the reference and with each other. The tensor kernels themselves run in
+    // the tensor graphs below, and ops.test.ts checks them against the scalar kernels on one element.
     const coverage = newCoverage();
     fc.assert(
       fc.property(scalarPlan, (plan) => {

@@ -155,7 +155,7 @@ describe('POST /v1/explain: the response size, estimated before computing', () =
     const body = others['a product of 150 factors'];
     const limits = { ...DEFAULT_LIMITS, maxResponseBytes: 100_000 };
     // Refused in prepare, which compiles and checks but computes nothing.
-    expect(() => prepare(body, 'en', limits)).toThrow(/MAX_RESPONSE_BYTES/);
+    expect(() => prepare(body, 'en', limits)).toThrow(/more than the limit of 100000/);
     const small = await buildTestApp({ pool: false, limits });
     try {
       const res = await post('/v1/explain', body, small);

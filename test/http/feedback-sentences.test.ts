@@ -924,7 +924,7 @@ const SLOT = '\u0000';
 
 /** Every fixed piece of text of the words of one language, each phrase's pieces between its arguments. */
 function phrases(locale: Locale): string[] {
-  const w = words[locale];
+  const w = words;
   const whole = [
     ...Object.values(w.heading),
     w.given,
@@ -942,7 +942,7 @@ function phrases(locale: Locale): string[] {
     w.kinks(SLOT),
     w.rounded,
   ];
-  return whole.flatMap((phrase) => phrase.split(SLOT)).filter((piece) => /\p{L}/u.test(piece));
+  return whole.flatMap((phrase) => phrase[locale].split(SLOT)).filter((piece) => /\p{L}/u.test(piece));
 }
 
 describe('POST /v1/explain: the words of an explanation', () => {

@@ -66,7 +66,11 @@ describe('parseExpr', () => {
 
     it("records where each node's operator, call or statement was written", () => {
       const parsed = parseExpr('u = w*x\ny_hat = sigmoid(u)\nc = 3');
-      expect(parsed.nodes.map((n) => n.where)).toEqual(['line 1, column 6', 'line 2, column 9', 'line 3, column 1']);
+      expect(parsed.nodes.map((n) => n.where)).toEqual([
+        { line: 1, column: 6 },
+        { line: 2, column: 9 },
+        { line: 3, column: 1 },
+      ]);
     });
   });
 
@@ -346,7 +350,7 @@ describe('parseExpr: what the exercise statements print', () => {
 
   it('keeps the line and column of every node after the printed symbols', () => {
     const text = 'u = w·x\nL = ½(u − y)² + σ(u)';
-    const where = parseExpr(text).nodes.map((n) => `${n.op} ${n.where}`);
+    const where = parseExpr(text).nodes.map((n) => `${n.op} line ${n.where.line}, column ${n.where.column}`);
     // Counted by hand: `u = w·x` has · at 6; `L = ½(u − y)² + σ(u)` has ½ at 5, ( at 6, − at 9, ² at 13, + at 15, σ at 17.
     expect(where).toEqual([
       'mul line 1, column 6',

@@ -9,7 +9,7 @@
 import type { Tensor } from '../../engine/tensor.js';
 
 import type { Locale } from '../../text.js';
-import { localized, roundedText } from '../notation/numbers.js';
+import { LIST_SEPARATOR, localized, roundedText } from '../notation/numbers.js';
 
 export { type Locale, type Localized, locales } from '../../text.js';
 
@@ -17,9 +17,8 @@ export { type Locale, type Localized, locales } from '../../text.js';
 export const PROSE_SIGFIGS = 4;
 
 export interface Prose {
+  /** The language written: text is picked from a `say(en, pt)` with `[p.locale]`. */
   locale: Locale;
-  /** The English or the Portuguese text. */
-  t(en: string, pt: string): string;
   /** A given number as it was drawn (shortest round-trip form: 0.35, 1, 0.001). */
   given(x: number): string;
   /** A computed number rounded to a few figures. */
@@ -34,10 +33,9 @@ export function prose(locale: Locale): Prose {
   const decimal = (text: string): string => localized(text, locale);
   const given = (x: number): string => decimal(String(x));
   const n = (x: number, sigfigs = PROSE_SIGFIGS): string => decimal(roundedText(x, sigfigs));
-  const sep = locale === 'pt-BR' ? '; ' : ', ';
+  const sep = LIST_SEPARATOR[locale];
   return {
     locale,
-    t: (en, pt) => (locale === 'pt-BR' ? pt : en),
     given,
     n,
     tensor(t, format = given) {

@@ -3,6 +3,7 @@
  * a2 = sigmoid(z2), L = mse(a2, y); backpropagation layer by layer, then one SGD step on the
  * output layer. Vectors and matrices are answered as arrays.
  */
+import { say } from '../../text.js';
 import type { Prose } from './format.js';
 import type { Rng } from './random.js';
 import type { Solved } from './solve.js';
@@ -58,14 +59,14 @@ function readable(s: Solved): boolean {
 
 export const networkTemplate: Template = {
   id: 'network-2-2-1',
-  title: {
-    en: 'A 2-2-1 network: ReLU hidden layer, sigmoid output, mean squared error',
-    'pt-BR': 'Uma rede 2-2-1: camada oculta ReLU, saída sigmoide, erro quadrático médio',
-  },
-  description: {
-    en: 'The forward pass and backpropagation through a network with two inputs, two ReLU hidden units and one sigmoid output on one example, then one gradient-descent step on the output layer.',
-    'pt-BR': 'O passo para frente e o passo para trás em uma rede com duas entradas, duas unidades ocultas ReLU e uma saída sigmoide, para um exemplo, seguidas de um passo do gradiente descendente na camada de saída.',
-  },
+  title: say(
+    'A 2-2-1 network: ReLU hidden layer, sigmoid output, mean squared error',
+    'Uma rede 2-2-1: camada oculta ReLU, saída sigmoide, erro quadrático médio',
+  ),
+  description: say(
+    'The forward pass and backpropagation through a network with two inputs, two ReLU hidden units and one sigmoid output on one example, then one gradient-descent step on the output layer.',
+    'O passo para frente e o passo para trás em uma rede com duas entradas, duas unidades ocultas ReLU e uma saída sigmoide, para um exemplo, seguidas de um passo do gradiente descendente na camada de saída.',
+  ),
   answerKeys: KEYS,
   draw,
   readable,
@@ -77,12 +78,12 @@ export const networkTemplate: Template = {
 function statement(s: Solved, p: Prose): string {
   const given = (id: string) => `\`${id} = ${p.tensor(s.value(id), p.given)}\``;
   return [
-    `### ${p.t('A 2-2-1 network', 'Uma rede 2-2-1')}`,
-    p.t(
+    `### ${say('A 2-2-1 network', 'Uma rede 2-2-1')[p.locale]}`,
+    say(
       `A network with 2 inputs, a hidden layer of 2 ReLU units and 1 sigmoid output receives the example ${given('x')} with the target ${given('y')}. Its parameters are ${given('W1')}, ${given('b1')}, ${given('W2')} and ${given('b2')}: row \`i\` of a weight matrix holds the weights into unit \`i\` (as PyTorch's \`nn.Linear\`). The learning rate is \`η = ${p.given(s.problem.learningRate)}\`.`,
       `Uma rede com 2 entradas, uma camada oculta de 2 unidades ReLU e 1 saída sigmoide recebe o exemplo ${given('x')} com o valor esperado ${given('y')}. Seus parâmetros são ${given('W1')}, ${given('b1')}, ${given('W2')} e ${given('b2')}: a linha \`i\` de uma matriz de pesos contém os pesos que chegam à unidade \`i\` (como no \`nn.Linear\` do PyTorch). A taxa de aprendizado é \`η = ${p.given(s.problem.learningRate)}\`.`,
-    ),
-    p.t('It computes (`x · W1ᵀ` is `W1·x` written for a row `x`; `σ` is the sigmoid):', 'Ela calcula (`x · W1ᵀ` é `W1·x` escrito para uma linha `x`; `σ` é a sigmoide):'),
+    )[p.locale],
+    say('It computes (`x · W1ᵀ` is `W1·x` written for a row `x`; `σ` is the sigmoid):', 'Ela calcula (`x · W1ᵀ` é `W1·x` escrito para uma linha `x`; `σ` é a sigmoide):')[p.locale],
     computes(s, p),
     askFor(KEYS, p),
     howToAnswer(p, true),

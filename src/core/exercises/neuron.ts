@@ -4,7 +4,8 @@
  * solution is the explainer's (solution.ts).
  */
 import type { Activation, Loss, NeuronSpec } from '../../specs/spec.js';
-import type { Localized, Prose } from './format.js';
+import { type Localized, say } from '../../text.js';
+import type { Prose } from './format.js';
 import type { Rng } from './random.js';
 import type { Solved } from './solve.js';
 import { LEARNING_RATES, type Template, num } from './template.js';
@@ -22,21 +23,21 @@ interface ActivationText {
 }
 
 const activationTexts: Record<NeuronActivation, ActivationText> = {
-  sigmoid: { name: { en: 'sigmoid', 'pt-BR': 'sigmoide' }, definition: () => 'σ(z) = 1 / (1 + e^(−z))' },
-  tanh: { name: { en: 'tanh', 'pt-BR': 'tangente hiperbólica (tanh)' } },
-  relu: { name: { en: 'ReLU', 'pt-BR': 'ReLU' }, definition: (p) => `relu(z) = max(0${p.sep}z)` },
+  sigmoid: { name: say('sigmoid', 'sigmoide'), definition: () => 'σ(z) = 1 / (1 + e^(−z))' },
+  tanh: { name: say('tanh', 'tangente hiperbólica (tanh)') },
+  relu: { name: say('ReLU', 'ReLU'), definition: (p) => `relu(z) = max(0${p.sep}z)` },
   leaky_relu: {
-    name: { en: 'leaky ReLU (α = 0.01)', 'pt-BR': 'leaky ReLU (α = 0,01)' },
-    definition: (p) => p.t('leaky_relu(z, α) = z if z > 0, else α·z', 'leaky_relu(z; α) = z se z > 0, senão α·z'),
+    name: say('leaky ReLU (α = 0.01)', 'leaky ReLU (α = 0,01)'),
+    definition: (p) => say('leaky_relu(z, α) = z if z > 0, else α·z', 'leaky_relu(z; α) = z se z > 0, senão α·z')[p.locale],
   },
-  softplus: { name: { en: 'softplus', 'pt-BR': 'softplus' }, definition: () => 'softplus(z) = ln(1 + e^z)' },
-  identity: { name: { en: 'identity (linear)', 'pt-BR': 'identidade (linear)' } },
+  softplus: { name: say('softplus', 'softplus'), definition: () => 'softplus(z) = ln(1 + e^z)' },
+  identity: { name: say('identity (linear)', 'identidade (linear)') },
 };
 
 const lossNames: Record<NeuronLoss, Localized> = {
-  half_squared_error: { en: 'squared error', 'pt-BR': 'erro quadrático' },
-  mse: { en: 'mean squared error', 'pt-BR': 'erro quadrático médio' },
-  bce: { en: 'binary cross-entropy', 'pt-BR': 'entropia cruzada binária' },
+  half_squared_error: say('squared error', 'erro quadrático'),
+  mse: say('mean squared error', 'erro quadrático médio'),
+  bce: say('binary cross-entropy', 'entropia cruzada binária'),
 };
 
 export interface NeuronTemplateOptions {
@@ -63,14 +64,14 @@ export function neuronTemplate(o: NeuronTemplateOptions): Template {
   const { x, w, b, y, learningRate } = o.fallback;
   return {
     id: o.id,
-    title: {
-      en: `One neuron: ${act.name.en} activation, ${loss.name.en} loss`,
-      'pt-BR': `Um neurônio: ativação ${act.name['pt-BR']}, perda de ${loss.name['pt-BR']}`,
-    },
-    description: {
-      en: `The forward pass and backpropagation through one neuron with the ${act.name.en} activation and the ${loss.name.en} loss, then one gradient-descent step.`,
-      'pt-BR': `O passo para frente e o passo para trás em um neurônio com ativação ${act.name['pt-BR']} e perda de ${loss.name['pt-BR']}, seguidas de um passo do gradiente descendente.`,
-    },
+    title: say(
+      `One neuron: ${act.name.en} activation, ${loss.name.en} loss`,
+      `Um neurônio: ativação ${act.name['pt-BR']}, perda de ${loss.name['pt-BR']}`,
+    ),
+    description: say(
+      `The forward pass and backpropagation through one neuron with the ${act.name.en} activation and the ${loss.name.en} loss, then one gradient-descent step.`,
+      `O passo para frente e o passo para trás em um neurônio com ativação ${act.name['pt-BR']} e perda de ${loss.name['pt-BR']}, seguidas de um passo do gradiente descendente.`,
+    ),
     answerKeys: NEURON_KEYS,
     draw: (rng) =>
       // One decimal for x and b, two for w: products stay short enough to check by hand.
@@ -83,14 +84,14 @@ export function neuronTemplate(o: NeuronTemplateOptions): Template {
 
 function neuronStatement(s: Solved, p: Prose, act: ActivationText, loss: Localized): string {
   const given = (id: string) => `\`${id} = ${p.given(num(s, id))}\``;
-  const definition = act.definition ? `\n\n${p.t('where', 'em que')} \`${act.definition(p)}\`.` : '';
+  const definition = act.definition ? `\n\n${say('where', 'em que')[p.locale]} \`${act.definition(p)}\`.` : '';
   return [
-    `### ${p.t(`One neuron, ${act.name.en} activation, ${loss.en} loss`, `Um neurônio, ativação ${act.name['pt-BR']}, perda de ${loss['pt-BR']}`)}`,
-    p.t(
+    `### ${say(`One neuron, ${act.name.en} activation, ${loss.en} loss`, `Um neurônio, ativação ${act.name['pt-BR']}, perda de ${loss['pt-BR']}`)[p.locale]}`,
+    say(
       `A neuron receives the input ${given('x')} and has the weight ${given('w')} and the bias ${given('b')}. The target is ${given('y')} and the learning rate is \`η = ${p.given(s.problem.learningRate)}\`.`,
       `Um neurônio recebe a entrada ${given('x')} e tem o peso ${given('w')} e o viés ${given('b')}. O valor esperado é ${given('y')} e a taxa de aprendizado é \`η = ${p.given(s.problem.learningRate)}\`.`,
-    ),
-    p.t('It computes:', 'Ele calcula:'),
+    )[p.locale],
+    say('It computes:', 'Ele calcula:')[p.locale],
     computes(s, p) + definition,
     askFor(NEURON_KEYS, p),
     howToAnswer(p),

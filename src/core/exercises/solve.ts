@@ -9,6 +9,7 @@ import { ScenarioEvaluator } from '../grading/scenario.js';
 import { compileSpec } from '../../specs/index.js';
 import type { NetworkSpec, NeuronSpec } from '../../specs/spec.js';
 import { type Tensor, isFiniteTensor } from '../../engine/tensor.js';
+import { DEFAULT_OPTIMIZER, FD_EPSILON } from '../defaults.js';
 
 /** What a client sends back to POST /v1/grade with the student's answers. */
 export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec }) & {
@@ -32,7 +33,7 @@ export interface Solved {
 
 export function solve(problem: ExerciseSpec): Solved {
   const graph = compileSpec(problem);
-  const evaluator = new ScenarioEvaluator(graph, { learningRate: problem.learningRate, epsilon: problem.epsilon ?? 1e-4, optimizer: { name: 'sgd' } });
+  const evaluator = new ScenarioEvaluator(graph, { learningRate: problem.learningRate, epsilon: problem.epsilon ?? FD_EPSILON, optimizer: DEFAULT_OPTIMIZER });
 
   const slot = (id: string): number => {
     const s = slotOf(graph, id);

@@ -17,6 +17,7 @@ import { type Context, composedLocal, equation, gradientOf, wire } from './conte
 import { chainWritten } from './local.js';
 import type { Edge, Statement, Use } from './statements.js';
 import type { BackwardStep, Incoming } from './steps.js';
+import { words } from './words.js';
 
 interface Consumer {
   statement: Statement;
@@ -90,8 +91,8 @@ function step(c: Context, slot: number, consumers: readonly Consumer[]): Backwar
     contribution: toJson(terms[i].part),
   }));
   const notes: string[] = [];
-  if (consumers.length === 1 && consumers[0].statement.slot === tape.output) notes.push(c.words.fromOutput(c.output));
-  if (consumers.some((consumer) => broadcast(c, consumer.use))) notes.push(c.words.broadcast);
+  if (consumers.length === 1 && consumers[0].statement.slot === tape.output) notes.push(words.fromOutput(c.output)[c.locale]);
+  if (consumers.some((consumer) => broadcast(c, consumer.use))) notes.push(words.broadcast[c.locale]);
   return {
     phase: 'backward',
     key: `d${c.output}/d${id}`,

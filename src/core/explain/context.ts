@@ -6,12 +6,10 @@ import type { Locale } from '../../text.js';
 import { Notation } from '../notation/node.js';
 import type { Written } from '../notation/written.js';
 import { type Edge, type Statement, reachedFrom, statementsOf } from './statements.js';
-import { type Words, words } from './words.js';
 
 export interface Context {
   tape: Tape;
   locale: Locale;
-  words: Words;
   notation: Notation;
   values: Float64Array;
   grads: Float64Array;
@@ -37,7 +35,6 @@ export function contextOf(tape: Tape, locale: Locale): Context {
   return {
     tape,
     locale,
-    words: words[locale],
     notation,
     values,
     grads,

@@ -9,6 +9,7 @@ import { PREC, type Written, atom, derivativeName, fraction, infix, latexName, n
 import { wireNumber } from '../../engine/tensor.js';
 import { type Context, equation } from './context.js';
 import type { GradcheckStep } from './steps.js';
+import { words } from './words.js';
 
 /** Significant figures that show where L(w + ε) and L(w − ε) differ, with 4 figures of their difference. */
 function lossSigfigs(plus: number, minus: number): number {
@@ -38,8 +39,8 @@ export function gradcheckSteps(c: Context, epsilon: number, wrt?: readonly strin
     );
     const key = `fd(${derivativeName(output, r.id).text})`;
     const name = atom(key, `\\operatorname{fd}\\left(${derivativeName(output, r.id).latex}\\right)`);
-    const notes = [c.words.fdAgainst(readable(r.analytic, c.locale), readable(r.absError, c.locale, 2), r.pass)];
-    if (r.kinks.length) notes.push(c.words.kinks(r.kinks.join(', ')));
+    const notes = [words.fdAgainst(readable(r.analytic, c.locale), readable(r.absError, c.locale, 2), r.pass)[c.locale]];
+    if (r.kinks.length) notes.push(words.kinks(r.kinks.join(', '))[c.locale]);
     return {
       phase: 'gradcheck',
       key,

@@ -1,6 +1,7 @@
 /** The whole explanation as Markdown: a heading per phase, a sentence saying what it does, one line per step. */
 import type { Context } from './context.js';
 import { type Phase, type Step, phases } from './steps.js';
+import { words } from './words.js';
 
 export interface MarkdownOptions {
   /** The level of the phase headings (3 by default: `###`). */
@@ -10,11 +11,11 @@ export interface MarkdownOptions {
 }
 
 function intro(c: Context, phase: Phase, steps: readonly Step[]): string {
-  const { intro: words } = c.words;
+  const { intro } = words;
   const first = steps[0];
-  if (first.phase === 'update') return words.update(c.notation.number(first.learningRate).text);
-  if (first.phase === 'gradcheck') return words.gradcheck(c.notation.number(first.epsilon).text);
-  return words[phase as 'forward' | 'local' | 'backward'];
+  if (first.phase === 'update') return intro.update(c.notation.number(first.learningRate).text)[c.locale];
+  if (first.phase === 'gradcheck') return intro.gradcheck(c.notation.number(first.epsilon).text)[c.locale];
+  return intro[phase as 'forward' | 'local' | 'backward'][c.locale];
 }
 
 /** The steps of one phase as list items, with a `**Layer k**` (or `**Loss**`) line where a network's layer changes. */
@@ -26,7 +27,7 @@ function items(c: Context, steps: readonly Step[]): string {
     if (step.layer !== layer && (step.layer !== undefined || layer !== undefined)) {
       if (lines.length) blocks.push(lines.join('\n'));
       lines = [];
-      blocks.push(`**${step.layer === undefined ? c.words.loss : `${c.words.layer} ${step.layer}`}**`);
+      blocks.push(`**${step.layer === undefined ? words.loss[c.locale] : `${words.layer[c.locale]} ${step.layer}`}**`);
     }
     layer = step.layer;
     lines.push(`- \`${step.text}\`${step.note ? ` — ${step.note}` : ''}`);
@@ -41,10 +42,10 @@ export function markdownOf(c: Context, given: string[], steps: readonly Step[], 
   for (const phase of phases) {
     const own = steps.filter((s) => s.phase === phase);
     if (!own.length) continue;
-    sections.push(`${hashes} ${c.words.heading[phase]}`);
-    if (phase === 'forward' && given.length) sections.push(`**${c.words.given}**: ${given.map((g) => `\`${g}\``).join(', ')}.`);
+    sections.push(`${hashes} ${words.heading[phase][c.locale]}`);
+    if (phase === 'forward' && given.length) sections.push(`**${words.given[c.locale]}**: ${given.map((g) => `\`${g}\``).join(', ')}.`);
     sections.push(intro(c, phase, own), items(c, own));
   }
-  sections.push(`_${options.closing ?? c.words.rounded}_`);
+  sections.push(`_${options.closing ?? words.rounded[c.locale]}_`);
   return sections.join('\n\n');
 }

@@ -5,7 +5,7 @@
  */
 import { shapeOf } from '../../engine/tape.js';
 import { type Shape, shapeText } from '../../engine/tensor.js';
-import { type Localized, quote, say } from '../../text.js';
+import { type Localized, plural, quote, say } from '../../text.js';
 import { readable } from '../notation/numbers.js';
 import { PREC, wrap } from '../notation/written.js';
 import type { GraphWords } from './chain.js';
@@ -52,8 +52,8 @@ const MAX_CHAIN_FACTORS = 8;
 
 /** `a`, `a and b`, `a, b and c`. */
 const list = (items: readonly string[], and: string): string => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`);
-const lists = (items: readonly string[]): Localized => say(list(items, 'and'), list(items, 'e'));
-const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+/** `a, b and c` / `a, b e c`: keys named in a sentence or a table cell (src/core/grading/formats.ts). */
+export const lists = (items: readonly string[]): Localized => say(list(items, 'and'), list(items, 'e'));
 
 /** "your earlier answer for y_hat" / "da sua resposta anterior para y_hat" (with the preposition "de" that Portuguese contracts). */
 function earlier(keys: readonly string[], rounded = false): Localized {
@@ -260,17 +260,21 @@ function otherShape(f: FeedbackFacts): Localized {
   return head;
 }
 
+/** The places of 1, 10, 100 and 1000, by their power of 10. */
+const WHOLE_PLACES: readonly Localized[] = [say('a whole number', 'um número inteiro'), say('the tens', 'as dezenas'), say('the hundreds', 'as centenas'), say('the thousands', 'os milhares')];
+
 /** "1 decimal place", "a whole number", "the tens": the digit an answer was rounded to. */
 function place(unit: number): Localized {
   const p = Math.round(Math.log10(unit));
-  if (p < 0) return say(count(-p, 'decimal place', 'decimal places'), count(-p, 'casa decimal', 'casas decimais'));
-  const named: Localized[] = [say('a whole number', 'um número inteiro'), say('the tens', 'as dezenas'), say('the hundreds', 'as centenas'), say('the thousands', 'os milhares')];
-  return named[p] ?? say(`a multiple of 10^${p}`, `um múltiplo de 10^${p}`);
+  if (p < 0) return say(plural(-p, 'decimal place', 'decimal places'), plural(-p, 'casa decimal', 'casas decimais'));
+  return WHOLE_PLACES[p] ?? say(`a multiple of 10^${p}`, `um múltiplo de 10^${p}`);
 }
+
+const NOTHING = say('', '');
 
 /** " 4 decimal places are enough here." when more decimals would have done. */
 function enough(keep: number | undefined): Localized {
-  if (keep === undefined || !Number.isFinite(keep) || keep <= 0) return say('', '');
+  if (keep === undefined || !Number.isFinite(keep) || keep <= 0) return NOTHING;
   return keep === 1 ? say(': 1 decimal place is enough here', ': 1 casa decimal basta aqui') : say(`: ${keep} decimal places are enough here`, `: ${keep} casas decimais bastam aqui`);
 }
 
@@ -324,6 +328,8 @@ const unreadable = (raw: unknown): unknown => (Array.isArray(raw) ? raw.flat().f
 /** How a feedback sentence quotes an element it cannot read: as typed, an object as its JSON text. */
 const quoted = (bad: unknown): string => quote(isOddPart(bad) ? bad.text : String(bad));
 
+const WRITE_A_NUMBER = say('Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.', 'Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.');
+
 const unparseable: Hint = (_w, f) => {
   if (isBlank(f.raw)) return say(`${f.key}: no answer was given.`, `${f.key}: nenhuma resposta foi dada.`);
   const bad = unreadable(f.raw);
@@ -332,17 +338,16 @@ const unparseable: Hint = (_w, f) => {
     return say(`${f.key}: the answer is neither a list of numbers nor rows of equal length.`, `${f.key}: a resposta não é uma lista de números nem linhas de mesmo comprimento.`);
   }
   if (isBlank(bad)) return say(`${f.key}: an element of the answer is empty: write a number in each one.`, `${f.key}: um elemento da resposta está vazio: escreva um número em cada um.`);
-  const write = say('Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.', 'Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.');
   if (typeof bad === 'string' && bad.length > MAX_ANSWER_TEXT_LENGTH) {
     return say(
-      `${f.key}: '${quoted(bad)}' is too long to read as a number (${bad.length} characters, at most ${MAX_ANSWER_TEXT_LENGTH}). ${write.en}`,
-      `${f.key}: '${quoted(bad)}' é longo demais para ser lido como número (${bad.length} caracteres, no máximo ${MAX_ANSWER_TEXT_LENGTH}). ${write['pt-BR']}`,
+      `${f.key}: '${quoted(bad)}' is too long to read as a number (${bad.length} characters, at most ${MAX_ANSWER_TEXT_LENGTH}). ${WRITE_A_NUMBER.en}`,
+      `${f.key}: '${quoted(bad)}' é longo demais para ser lido como número (${bad.length} caracteres, no máximo ${MAX_ANSWER_TEXT_LENGTH}). ${WRITE_A_NUMBER['pt-BR']}`,
     );
   }
   if (isOddPart(bad)) {
     return say(
-      `${f.key}: '${quoted(bad)}' is an object, not a number. ${write.en} An object gives an answer a tolerance of its own only as \`{"value": …, "tolerance": {…}}\`.`,
-      `${f.key}: '${quoted(bad)}' é um objeto, não um número. ${write['pt-BR']} Um objeto só dá a uma resposta uma tolerância própria na forma \`{"value": …, "tolerance": {…}}\`.`,
+      `${f.key}: '${quoted(bad)}' is an object, not a number. ${WRITE_A_NUMBER.en} An object gives an answer a tolerance of its own only as \`{"value": …, "tolerance": {…}}\`.`,
+      `${f.key}: '${quoted(bad)}' é um objeto, não um número. ${WRITE_A_NUMBER['pt-BR']} Um objeto só dá a uma resposta uma tolerância própria na forma \`{"value": …, "tolerance": {…}}\`.`,
     );
   }
   if (readsAsNonFinite(bad)) {
@@ -352,8 +357,8 @@ const unparseable: Hint = (_w, f) => {
     );
   }
   return say(
-    `${f.key}: '${quoted(bad)}' is not a number we can read. ${write.en}`,
-    `${f.key}: não conseguimos ler '${quoted(bad)}' como número. ${write['pt-BR']}`,
+    `${f.key}: '${quoted(bad)}' is not a number we can read. ${WRITE_A_NUMBER.en}`,
+    `${f.key}: não conseguimos ler '${quoted(bad)}' como número. ${WRITE_A_NUMBER['pt-BR']}`,
   );
 };
 

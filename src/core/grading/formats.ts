@@ -14,7 +14,9 @@
  *   from. `showExpected: false` leaves the column out (an exam, or a question to retry).
  */
 import type { WireValue } from '../../engine/tensor.js';
-import { type Locale, type Localized, say } from '../../text.js';
+import { type Locale, say } from '../../text.js';
+import { LIST_SEPARATOR } from '../notation/numbers.js';
+import { lists } from './feedback.js';
 import type { AnswerResult, GradeReport } from './grade.js';
 import { type Tolerance, allowance } from './tolerance.js';
 
@@ -68,11 +70,14 @@ function decimalsFor(v: WireValue, tolerance: Tolerance): number | undefined {
   return Math.min(20, places);
 }
 
-/** A value in a table cell, rounded: a number, a list [a, b] or rows [[a, b], [c, d]] ("; " between elements in pt-BR, whose decimals have commas). */
+/**
+ * A value in a table cell, rounded: a number, a list [a, b] or rows [[a, b], [c, d]] ("; " between
+ * elements in pt-BR, whose decimals have commas). The minus stays ASCII, as in the Got column beside it.
+ */
 function cell(v: WireValue, tolerance: Tolerance, locale: Locale): string {
   const decimals = decimalsFor(v, tolerance);
   const write = (x: WireValue): string => {
-    if (Array.isArray(x)) return `[${(x as WireValue[]).map(write).join(locale === 'pt-BR' ? '; ' : ', ')}]`;
+    if (Array.isArray(x)) return `[${(x as WireValue[]).map(write).join(LIST_SEPARATOR[locale])}]`;
     if (typeof x !== 'number') return x; // "Infinity", "NaN"
     let text = decimals === undefined ? String(x) : x.toFixed(decimals);
     if (/^-0(\.0*)?$/.test(text)) text = text.slice(1); // no "-0.000"
@@ -81,17 +86,11 @@ function cell(v: WireValue, tolerance: Tolerance, locale: Locale): string {
   return write(v);
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-const list = (items: readonly string[], and: string): string => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`);
-
 /** The Expected cell: the value rounded, or for follow-through the value it was compared with and why. */
 function expectedCell(r: AnswerResult, locale: Locale): string {
   if (!r.followThrough || r.followThroughExpected === undefined) return cell(r.expected, r.tolerance, locale);
-  const value = cell(r.followThroughExpected, r.tolerance, locale), from = r.followedFrom;
-  const why: Localized =
-    from.length === 1
-      ? say(`follows from your ${from[0]}`, `decorre da sua resposta para ${from[0]}`)
-      : say(`follows from your ${list(from, 'and')}`, `decorre das suas respostas para ${list(from, 'e')}`);
+  const value = cell(r.followThroughExpected, r.tolerance, locale), keys = lists(r.followedFrom);
+  const why = say(`follows from your ${keys.en}`, `${r.followedFrom.length === 1 ? 'decorre da sua resposta' : 'decorre das suas respostas'} para ${keys['pt-BR']}`);
   return `${value} (${why[locale]})`;
 }
 

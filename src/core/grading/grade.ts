@@ -11,6 +11,7 @@ import { SpecError, type LocalizedFieldError } from '../../engine/errors.js';
 import { NODE, type Tape, argsOf, opOf, positionOf, sizeOfSlot } from '../../engine/tape.js';
 import { type Tensor, type WireNumber, type WireValue, isFiniteTensor, sameShape, sizeOf, tensor, toJson, wireNumber } from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
+import { DEFAULT_OPTIMIZER, DEFAULT_TOLERANCE, FD_EPSILON } from '../defaults.js';
 import { type Locale, quote } from '../../text.js';
 import { GraphWords } from './chain.js';
 import { type FeedbackFacts, type RoundingFacts, feedback, summary } from './feedback.js';
@@ -19,7 +20,7 @@ import { type DiagnosisCode, MAX_NODES_FOR_NODE_MISTAKES, mistakeVariants } from
 import { MAX_ANSWER_TEXT_LENGTH, type RawAnswer, boundedAnswer, isOddPart, parseAnswer } from './numbers.js';
 import { type Rounded, decimalsToKeep, roundingOf } from './rounding.js';
 import { type Scenario, ScenarioEvaluator } from './scenario.js';
-import { DEFAULT_TOLERANCE, type Tolerance, within } from './tolerance.js';
+import { type Tolerance, within } from './tolerance.js';
 
 export interface AnswerWithTolerance {
   value: unknown;
@@ -112,6 +113,9 @@ export const asSent = (raw: RawAnswer): Sent => {
 /** Unknown answer keys given suggestions, at most: each looks through every id of the problem. */
 const MAX_SUGGESTED_KEYS = 5;
 
+/** Grading's own error code, besides the engine's: answer keys that name nothing of the problem (src/core/grading/keys.ts). */
+export type GradingErrorCode = 'UNKNOWN_ANSWER_KEY';
+
 /** Reads every answer against the problem's ids; every key that names no id is reported at once (422). */
 export function readAnswers(tape: Tape, answers: Record<string, unknown>, tolerance?: Tolerance): ReadAnswer[] {
   const problems: LocalizedFieldError[] = [];
@@ -131,7 +135,7 @@ export function readAnswers(tape: Tape, answers: Record<string, unknown>, tolera
       return [];
     }
   });
-  if (problems.length) throw new SpecError('UNKNOWN_ANSWER_KEY', problems, { suggestions });
+  if (problems.length) throw new SpecError<GradingErrorCode>('UNKNOWN_ANSWER_KEY', problems, { suggestions });
   return read;
 }
 
@@ -196,7 +200,7 @@ interface Judged {
 }
 
 export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOptions): GradeReport {
-  const settings = { learningRate: options.learningRate, epsilon: options.epsilon ?? 1e-4, optimizer: options.optimizer ?? { name: 'sgd' as const } };
+  const settings = { learningRate: options.learningRate, epsilon: options.epsilon ?? FD_EPSILON, optimizer: options.optimizer ?? DEFAULT_OPTIMIZER };
   const base = new ScenarioEvaluator(tape, settings);
   const answers: Answer[] = read.map((a) => {
     const expected = base.expected(a.target);
@@ -245,7 +249,11 @@ function judge(g: Grading, a: Answer): Judged {
   }
   const value = a.value;
   const submitted = toJson(value);
-  if (!sameShape(value.shape, a.expected.shape)) return judgeShape(g, a, value);
+  if (!sameShape(value.shape, a.expected.shape)) {
+    // No element credit; the feedback names both shapes.
+    const diagnosis = shapeDiagnosis(g, a, value);
+    return { result: { ...common, submitted, correct: false, credit: 0, absError: null, diagnosis }, facts: { ...facts, diagnosis, shapeExpected: a.expected.shape, shapeGot: value.shape } };
+  }
   const absError = toJson({ shape: [], data: Float64Array.of(value.data.reduce((m, s, i) => Math.max(m, Math.abs(s - a.expected.data[i])), 0)) }) as WireNumber;
   if (a.directlyCorrect) return { result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null }, facts: { ...facts, correct: true } };
 
@@ -278,18 +286,10 @@ function followThrough(g: Grading, a: Answer) {
   return { others, ft, ftExpected, followable };
 }
 
-/**
- * An answer of another shape than the expected value: no element credit. A change of layout
- * (`transposed`) may explain it; its feedback names both shapes.
- */
-function judgeShape(g: Grading, a: Answer, value: Tensor): Judged {
+/** The diagnosis of an answer of another shape than the expected value: a change of layout (`transposed`) may explain it. */
+function shapeDiagnosis(g: Grading, a: Answer, value: Tensor): DiagnosisCode | null {
   const { others, ft, ftExpected, followable } = followThrough(g, a);
-  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined, true);
-  const diagnosis = found?.code ?? null;
-  return {
-    result: { key: a.key, submitted: toJson(value), expected: toJson(a.expected), correct: false, credit: 0, absError: null, diagnosis, tolerance: a.tolerance, followThrough: false, followedFrom: [] },
-    facts: { key: a.key, target: a.target, correct: false, diagnosis, shapeExpected: a.expected.shape, shapeGot: value.shape },
-  };
+  return diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined, true)?.code ?? null;
 }
 
 /** not_finite: the expected value is not finite, or the follow-through value is not, from the earlier answers it names. */

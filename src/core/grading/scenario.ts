@@ -5,11 +5,13 @@
  */
 import { specError } from '../../engine/errors.js';
 import { say } from '../../text.js';
-import { type LocalRule, type VjpOverride, backward, contributions, forward } from '../../engine/evaluate.js';
-import { type Tape, copyOf, elementsOf, positionOf, shapeOf } from '../../engine/tape.js';
+import { type LocalRule, contributions } from '../../engine/evaluate.js';
+import { type Tape, copyOf, elementsOf, positionOf, shapeOf, sizeOfSlot } from '../../engine/tape.js';
 import { type Tensor, sameShape, tensor } from '../../engine/tensor.js';
+import { centralDifferences } from '../finite-difference.js';
 import { type Optimizer, makeUpdate } from '../train.js';
 import type { Target } from './keys.js';
+import { type VjpOverride, backwardPinned, forwardPinned } from './scenario-passes.js';
 
 export interface Scenario {
   /** Node values replaced by the student's answers, by slot. */
@@ -41,7 +43,7 @@ export class ScenarioEvaluator {
   ) {}
 
   private forwardValues(): Float64Array {
-    return (this.values ??= forward(this.tape, { pinned: this.scenario.valuePins }));
+    return (this.values ??= forwardPinned(this.tape, this.scenario.valuePins));
   }
 
   /** The mistake's override, with the student's local derivatives written over it. */
@@ -69,7 +71,7 @@ export class ScenarioEvaluator {
     let grads = this.grads.get(seed);
     if (!grads) {
       const pinned = seed === this.tape.output ? this.scenario.gradPins : undefined;
-      grads = backward(this.tape, this.forwardValues(), { seed, override: this.override(), pinned });
+      grads = backwardPinned(this.tape, this.forwardValues(), seed, this.override(), pinned);
       this.grads.set(seed, grads);
     }
     return grads;
@@ -88,21 +90,15 @@ export class ScenarioEvaluator {
 
   /** Central differences of `of` (summed if not a scalar) for each element of the leaf `wrt`. */
   private finiteDifference(of: number, wrt: number): Tensor {
-    const { epsilon } = this.settings;
     const tape = this.tape;
-    const initial = tape.initial.slice();
-    const leaf = elementsOf(tape, initial, wrt);
-    const total = (i: number, delta: number): number => {
-      const base = leaf[i];
-      leaf[i] = base + delta;
-      const values = elementsOf(tape, forward(tape, { initial }), of);
-      leaf[i] = base;
+    const total = (values: Float64Array): number => {
+      const v = elementsOf(tape, values, of);
       let s = 0;
-      for (let j = 0; j < values.length; j++) s += values[j];
+      for (let j = 0; j < v.length; j++) s += v[j];
       return s;
     };
-    const d = new Float64Array(leaf.length);
-    for (let i = 0; i < d.length; i++) d[i] = (total(i, epsilon) - total(i, -epsilon)) / (2 * epsilon);
+    const d = new Float64Array(sizeOfSlot(tape, wrt));
+    for (const c of centralDifferences(tape, wrt, this.settings.epsilon, total)) d[c.index] = c.estimate;
     return tensor(shapeOf(tape, wrt), d);
   }
 

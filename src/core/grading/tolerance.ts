@@ -1,3 +1,7 @@
+import type { z } from 'zod';
+import type { Tolerance as ToleranceSchema } from '../../schemas/tolerance.js';
+import { DEFAULT_TOLERANCE } from '../defaults.js';
+
 /**
  * When a submitted number counts as the expected one.
  * - `{rtol, atol}`: |s - e| <= atol + rtol * |e| (both apply, so an exact 0 is gradable).
@@ -7,9 +11,7 @@
  * Nothing is within the tolerance of an expected value that is not finite (an overflow, or NaN):
  * around Infinity, rtol's allowance would be infinite and credit any number.
  */
-export type Tolerance = { rtol?: number; atol?: number } | { sigfigs: number } | { decimals: number };
-
-export const DEFAULT_TOLERANCE = { rtol: 1e-3, atol: 1e-6 } as const;
+export type Tolerance = z.output<typeof ToleranceSchema>;
 
 /** The largest |s - e| accepted for an expected value e; 0 when e is not finite (see `within`). */
 export function allowance(tol: Tolerance, expected: number): number {

@@ -16,7 +16,7 @@ import { broadcastShape, rowsCols } from '../../engine/broadcast.js';
 import { CONST, NODE, type Tape, argsOf, elementsOf, opNameOf, opOf, scalarOf, shapeOf, sizeOfSlot } from '../../engine/tape.js';
 import { type Shape, sameShape, sizeOf } from '../../engine/tensor.js';
 import type { Locale } from '../../text.js';
-import { MINUS, READING_SIGFIGS, readable } from './numbers.js';
+import { LIST_SEPARATOR, MINUS, READING_SIGFIGS, readable } from './numbers.js';
 import { type NotationContext, opNotation } from './op-notation.js';
 import { ELIDED, MAX_WRITTEN_CHARS, ONE, PREC, type Written, bounded, hadamard, named, negative, product, sumOf, sumOfTerms } from './written.js';
 
@@ -75,7 +75,7 @@ export class Notation {
    */
   array(data: ArrayLike<number>, shape: Shape): Written {
     if (shape.length === 0) return this.number(data[0]);
-    const sep = this.locale === 'pt-BR' ? '; ' : ', ';
+    const sep = LIST_SEPARATOR[this.locale];
     const [rows, cols] = rowsCols(shape);
     const text: string[] = [];
     const latex: string[] = [];
@@ -243,7 +243,7 @@ export class Notation {
     return {
       attr: this.number(tape.attr[k]),
       scalar: this.isScalar(k),
-      sep: this.locale === 'pt-BR' ? '; ' : ', ',
+      sep: LIST_SEPARATOR[this.locale],
       n: this.number(n),
       batch: shapes[0].length === 2,
       ranks: shapes.map((s) => s.length),

@@ -4,7 +4,7 @@
  * by hand (no toLocaleString, whose output depends on the ICU data of the machine); toPrecision is
  * exactly specified by ECMA-262, so the text is the same everywhere.
  */
-import type { Locale } from '../../text.js';
+import { type Locale, say } from '../../text.js';
 
 /** Significant figures of the numbers in an explanation (`0.450166 · 0.247517 = 0.111423`). */
 export const READING_SIGFIGS = 6;
@@ -18,6 +18,9 @@ export function roundedText(x: number, sigfigs: number): string {
   const trimmed = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
   return exponent === undefined ? trimmed : `${trimmed}e${exponent.replace('+', '')}`;
 }
+
+/** Between the items of a list or the args of a call: `; ` in Portuguese, whose decimals take the `,` (`[0,5; −1]`). */
+export const LIST_SEPARATOR = say(', ', '; ');
 
 /** U+2212, the minus sign of written math (`−0.6`, as in `y_hat − y`); LaTeX and JSON keep `-`. */
 export const MINUS = '\u2212';

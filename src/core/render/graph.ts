@@ -4,7 +4,7 @@
  * circle per op between its args and its result, and a caption. dot.ts and mermaid.ts write it;
  * the numbers are rounded for reading here, once, in the request's language.
  */
-import type { Locale } from '../../text.js';
+import { type Locale, say } from '../../text.js';
 import { PROSE_SIGFIGS, type Prose, prose } from '../exercises/format.js';
 import { CONST, INPUT, PARAM, type Tape, opNameOf, opOf, shapeOf, view } from '../../engine/tape.js';
 import type { Shape, Tensor } from '../../engine/tensor.js';
@@ -82,30 +82,32 @@ export function tensorLines(t: Tensor, p: Prose): string[] {
   return shownRows.map((r) => (r < 0 ? '⋮' : row(r)));
 }
 
-const words = (p: Prose) => ({ value: p.t('value', 'valor'), gradient: p.t('gradient', 'gradiente') });
+/** The labels of a box's value and gradient. */
+const LABELS = { value: say('value', 'valor'), gradient: say('gradient', 'gradiente') };
 
-function caption(p: Prose, output: string, outputShape: Shape): string[] {
-  const rounding = p.t(
-    `numbers rounded to ${PROSE_SIGFIGS} significant figures`,
-    `números arredondados a ${PROSE_SIGFIGS} algarismos significativos`,
-  );
-  const legend = p.t('Inputs in blue, params in yellow, the output in green', 'Entradas em azul, parâmetros em amarelo, a saída em verde');
+/** What every caption says after its first line: the colours, and that the numbers are rounded. */
+const LEGEND = say(
+  `Inputs in blue, params in yellow, the output in green; numbers rounded to ${PROSE_SIGFIGS} significant figures`,
+  `Entradas em azul, parâmetros em amarelo, a saída em verde; números arredondados a ${PROSE_SIGFIGS} algarismos significativos`,
+);
+
+function caption(locale: Locale, output: string, outputShape: Shape): string[] {
   if (outputShape.length === 0) {
     return [
-      p.t(
+      say(
         `The computational graph of ${output}: each id's value and gradient d${output}/d(id).`,
         `Grafo computacional de ${output}: o valor e o gradiente d${output}/d(id) de cada id.`,
-      ),
-      `${legend}; ${rounding} ${p.t('(the exact ones: POST /v1/gradients).', '(os exatos: POST /v1/gradients).')}`,
+      )[locale],
+      `${LEGEND[locale]} ${say('(the exact ones: POST /v1/gradients).', '(os exatos: POST /v1/gradients).')[locale]}`,
     ];
   }
   const shape = shapeLabel(outputShape);
   return [
-    p.t(
+    say(
       `The computational graph of ${output}, values only: the output ${output} has shape ${shape}, not a scalar, so there are no gradients (reduce it with sum, mean or a loss).`,
       `Grafo computacional de ${output}, só os valores: a saída ${output} tem forma ${shape} e não é um escalar, então não há gradientes (reduza-a com sum, mean ou uma perda).`,
-    ),
-    `${legend}; ${rounding} ${p.t('(the exact ones: POST /v1/forward).', '(os exatos: POST /v1/forward).')}`,
+    )[locale],
+    `${LEGEND[locale]} ${say('(the exact ones: POST /v1/forward).', '(os exatos: POST /v1/forward).')[locale]}`,
   ];
 }
 
@@ -153,5 +155,5 @@ export function graphPicture(tape: Tape, values: Float64Array, gradients: Float6
     for (const arg of notation.args(k)) edges.push([key(arg), op]);
     edges.push([op, key(s)]);
   }
-  return { boxes, ops, edges, words: words(p), caption: caption(p, tape.ids[tape.output]!, shapeOf(tape, tape.output)) };
+  return { boxes, ops, edges, words: { value: LABELS.value[locale], gradient: LABELS.gradient[locale] }, caption: caption(locale, tape.ids[tape.output]!, shapeOf(tape, tape.output)) };
 }

@@ -46,12 +46,12 @@ export const MAX_RENDER_VALUES = 100;
 export const MAX_RENDER_WORK = 1_000_000;
 
 const tooLargeToDraw = (path: string, count: number, atLeast = false): SpecError => {
-  const [en, pt] = atLeast ? [`at least ${count}`, `pelo menos ${count}`] : [`${count}`, `${count}`];
+  const counted = atLeast ? say(`at least ${count}`, `pelo menos ${count}`) : say(`${count}`, `${count}`);
   return tooLarge(
     path,
     say(
-      `this graph has ${en} values to draw (inputs, params, nodes and literals), more than the limit of ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) for one picture: draw a part of it, or use POST /v1/gradients`,
-      `este grafo tem ${pt} valores a desenhar (entradas, parâmetros, nós e literais), mais que o limite de ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) de uma figura: desenhe uma parte dele, ou use POST /v1/gradients`,
+      `this graph has ${counted.en} values to draw (inputs, params, nodes and literals), more than the limit of ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) for one picture: draw a part of it, or use POST /v1/gradients`,
+      `este grafo tem ${counted['pt-BR']} valores a desenhar (entradas, parâmetros, nós e literais), mais que o limite de ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES) de uma figura: desenhe uma parte dele, ou use POST /v1/gradients`,
     ),
   );
 };
