@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * measure a server's event loop, which other test files running beside them on a 2-core machine
  * would slow as much as the attack: they run after every other file, one file at a time.
  */
-const LATENCY_BOUNDS = ['test/abuse/**/*.test.ts', 'test/http/render-bounds.test.ts'];
+const LATENCY_BOUNDS = ['test/abuse/**/*.test.ts', 'test/core/render/render-bounds.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,5 +1,5 @@
 /**
- * The engine's limits as errors (the HTTP answers are test/http/limits.test.ts): a request over
+ * The engine's limits as errors (the HTTP answers are test/operations/limits.test.ts): a request over
  * one of `Limits` is a TOO_LARGE SpecError whose field error carries which limit, the count and
  * the maximum, with a message that names the maximum in each language and no setting nor route,
  * for a library caller passes `limits`, not environment variables. The edge adds the setting's

@@ -22,7 +22,7 @@ let catalogue: Catalogue;
 let templates: string[];
 
 beforeAll(async () => {
-  // Every job on the event loop: fast, and the same answers (test/http/placement.test.ts).
+  // Every job on the event loop: fast, and the same answers (test/workers/placement.test.ts).
   app = await buildTestApp({ pool: false });
   contract = await Contract.of(app);
   catalogue = (await app.inject({ method: 'GET', url: '/v1/ops' })).json();

@@ -1,7 +1,7 @@
 /**
  * The words of an explanation in both languages, with the tutorial's Portuguese terms: passo
  * para frente, derivada local, passo para trás, regra da cadeia, gradiente, perda, atualização,
- * taxa de aprendizado. Each phase has one name in every route and doc (test/http/pt-br-terms.test.ts);
+ * taxa de aprendizado. Each phase has one name in every route and doc (test/core/explain/pt-br-terms.test.ts);
  * retropropagação is the algorithm as a whole, never a phase.
  */
 import { type Localized, say } from '../../text.js';

@@ -9,8 +9,8 @@
  * 0.111424, dL/dw = 3 · dL/dz = 0.334271; and from small matrix graphs written out below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleSpecs } from '../../src/schemas/examples.js';
-import { buildTestApp } from '../support/app.js';
+import { exampleSpecs } from '../../../src/schemas/examples.js';
+import { buildTestApp } from '../../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {

@@ -8,7 +8,7 @@
  * Each case is then graded twice: with follow-through (the default) and with `followThrough: false`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp } from '../../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp } from '../../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
@@ -91,7 +91,7 @@ describe('POST /v1/grade', () => {
 
 describe('POST /v1/grade: feedback of the conformance case grade-pt-br-feedback', () => {
   // The case is PyTorch's data and checks only that feedback is a string; here it must be Portuguese.
-  const conformance = JSON.parse(readFileSync(fileURLToPath(new URL('../conformance/grade-pt-br-feedback.json', import.meta.url)), 'utf8'));
+  const conformance = JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/grade-pt-br-feedback.json', import.meta.url)), 'utf8'));
   const send = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/v1/grade', payload: conformance.request, headers }).then((res) => res.json());
   /** The words of a sentence that are words of a language, not ids or formulas. */
   const words = (text: string) => new Set((text.match(/(?<![\p{L}\w/])\p{L}{3,}(?![\p{L}\w/(])/gu) ?? []).map((w) => w.toLowerCase()));

@@ -10,7 +10,7 @@
  * dL/dw = 3 · dL/dz, dL/db = dL/dz.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp } from '../../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {

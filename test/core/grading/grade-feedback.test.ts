@@ -6,7 +6,7 @@
  * each with the mistake applied by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp } from '../../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {

@@ -11,10 +11,10 @@
  * the case says which.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnosisCodes } from '../../src/core/grading/mistakes.js';
-import { words } from '../../src/core/explain/words.js';
-import { buildTestApp } from '../support/app.js';
-import { exampleSpecs } from '../../src/schemas/examples.js';
+import { diagnosisCodes } from '../../../src/core/grading/mistakes.js';
+import { words } from '../../../src/core/explain/words.js';
+import { buildTestApp } from '../../support/app.js';
+import { exampleSpecs } from '../../../src/schemas/examples.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
