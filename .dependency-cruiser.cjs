@@ -5,7 +5,9 @@
  *   src/text.ts      bilingual text: imports nothing of src/
  *   src/engine/      tensors, ops, tape, compile, evaluate: imports only itself and src/text.ts
  *   src/specs/    the front ends (spec -> graph draft): only the engine and src/text.ts
- *   everything else  (core, operations, schemas, http, routes, ...) builds on those
+ *   src/core/, src/schemas/   build on those; never import the operations or the edge
+ *   src/operations/  the table of operations: never imports HTTP, routes or workers
+ *   the edge         (http, routes, workers, app, server, index) builds on all of them
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -30,6 +32,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/specs/' },
       to: { path: '^src/', pathNot: '^src/(engine/|specs/|text\\.ts$)' },
+    },
+    {
+      name: 'core-below-the-edge',
+      comment: 'src/core/ and src/schemas/ never import the operations, HTTP, routes, workers or the app.',
+      severity: 'error',
+      from: { path: '^src/(core|schemas)/' },
+      to: { path: '^src/(operations/|http/|routes/|workers/|app\\.ts$|server\\.ts$|index\\.ts$|config\\.ts$)' },
+    },
+    {
+      name: 'operations-free-of-http',
+      comment: 'src/operations/ is the table of what the service computes: it never imports HTTP, routes, workers or the app.',
+      severity: 'error',
+      from: { path: '^src/operations/' },
+      to: { path: '^src/(http/|routes/|workers/|app\\.ts$|server\\.ts$|index\\.ts$|config\\.ts$)' },
     },
     {
       name: 'no-circular',

@@ -46,14 +46,21 @@ describe('the architecture check', () => {
     write('src/schemas/body.ts', 'export const Body = 1;\n');
     write('src/operations/a.ts', "import { b } from './b.js';\nexport const a = () => b;\n");
     write('src/operations/b.ts', "import { a } from './a.js';\nexport const b = () => a;\n");
+    write('src/operations/c.ts', "import { reply } from '../http/reply.js';\nexport const c = reply;\n");
+    write('src/http/reply.ts', 'export const reply = 1;\n');
+    write('src/core/d.ts', "import { a } from '../operations/a.js';\nexport const d = a;\n");
+    write('src/schemas/e.ts', "import { reply } from '../http/reply.js';\nexport const e = reply;\n");
   });
   afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
   it('fails on each kind of wrong-way import, and only on those', async () => {
     const result = await check(tree);
     expect(broken(result)).toEqual([
+      'core-below-the-edge: src/core/d.ts -> src/operations/a.ts',
+      'core-below-the-edge: src/schemas/e.ts -> src/http/reply.ts',
       'engine-sealed: src/engine/op.ts -> src/core/grade.ts',
       'no-circular: src/operations/a.ts -> src/operations/b.ts',
+      'operations-free-of-http: src/operations/c.ts -> src/http/reply.ts',
       'specs-on-the-engine: src/specs/spec.ts -> src/schemas/body.ts',
       'text-at-the-bottom: src/text.ts -> src/engine/op.ts',
     ]);
