@@ -9,6 +9,7 @@ import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './http/rate-limit.js'
 import { DEFAULT_SEND, type SendOptions } from './http/response-bytes.js';
 import { DEFAULT_TIMEOUTS, type ServerTimeouts } from './http/timeouts.js';
 import { DEFAULT_POOL, type PoolOptions } from './workers/pool.js';
+import { LIMIT_SETTINGS } from './settings.js';
 
 export interface Config {
   port: number;
@@ -159,13 +160,14 @@ function timeouts(env: NodeJS.ProcessEnv): ServerTimeouts {
 }
 
 function readLimits(env: NodeJS.ProcessEnv): Limits {
+  const limit = (name: keyof Limits, min = 0): number => int(env, LIMIT_SETTINGS[name], DEFAULT_LIMITS[name], min);
   return {
-    maxNodes: int(env, 'MAX_NODES', DEFAULT_LIMITS.maxNodes),
-    maxElements: int(env, 'MAX_ELEMENTS', DEFAULT_LIMITS.maxElements),
-    maxTotalElements: int(env, 'MAX_TOTAL_ELEMENTS', DEFAULT_LIMITS.maxTotalElements),
-    maxWork: int(env, 'MAX_WORK', DEFAULT_LIMITS.maxWork),
-    maxResponseValues: int(env, 'MAX_RESPONSE_VALUES', DEFAULT_LIMITS.maxResponseValues),
-    maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', DEFAULT_LIMITS.maxResponseBytes, 1024),
+    maxNodes: limit('maxNodes'),
+    maxElements: limit('maxElements'),
+    maxTotalElements: limit('maxTotalElements'),
+    maxWork: limit('maxWork'),
+    maxResponseValues: limit('maxResponseValues'),
+    maxResponseBytes: limit('maxResponseBytes', 1024),
   };
 }
 
@@ -173,7 +175,7 @@ function readLimits(env: NodeJS.ProcessEnv): Limits {
 function send(env: NodeJS.ProcessEnv, limits: Limits): SendOptions {
   const maxUnreadBytes = int(env, 'MAX_UNREAD_RESPONSE_BYTES', Math.max(DEFAULT_SEND.maxUnreadBytes, limits.maxResponseBytes), 1);
   if (maxUnreadBytes < limits.maxResponseBytes) {
-    throw new Error(`MAX_UNREAD_RESPONSE_BYTES (${maxUnreadBytes}) must be at least MAX_RESPONSE_BYTES (${limits.maxResponseBytes}), so that one answer of the largest size can wait for its client`);
+    throw new Error(`MAX_UNREAD_RESPONSE_BYTES (${maxUnreadBytes}) must be at least ${LIMIT_SETTINGS.maxResponseBytes} (${limits.maxResponseBytes}), so that one answer of the largest size can wait for its client`);
   }
   return { maxUnreadBytes, sendTimeoutMs: int(env, 'SEND_TIMEOUT_MS', DEFAULT_SEND.sendTimeoutMs, 1000) };
 }

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { type Config, appOptions, loadConfig } from '../src/config.js';
+import { LIMIT_SETTINGS } from '../src/settings.js';
 
 describe('loadConfig', () => {
   it('reads every setting from the environment', () => {
@@ -188,9 +189,9 @@ const SETTINGS: Record<string, Setting> = {
 };
 
 describe('every setting', () => {
-  it('is in the table above, as src/config.ts reads it and the README documents it', () => {
+  it('is in the table above, as src/config.ts reads it (the limits by their names in src/settings.ts) and the README documents it', () => {
     const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
-    const read = new Set([...source.matchAll(/\benv(?:, |\.)'?([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
+    const read = new Set([...[...source.matchAll(/\benv(?:, '|\.)([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]), ...Object.values(LIMIT_SETTINGS)]);
     expect([...read].sort()).toEqual(Object.keys(SETTINGS).sort());
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Running it'), readme.indexOf('\n## ', readme.indexOf('## Running it') + 1));

@@ -32,8 +32,6 @@ export interface GradcheckReport {
   results: GradcheckResult[];
 }
 
-export { GRADCHECK_DEFAULTS } from './defaults.js';
-
 export function checkedSlots(tape: Tape, wrt: readonly string[] | undefined): number[] {
   if (!wrt) return Array.from(tape.params);
   return wrt.map((id, i) => {

@@ -48,7 +48,7 @@ declare module 'fastify' {
 /** package.json's version: src/http/ and dist/http/ are both two levels below the package root (in the container too, which copies package.json). */
 export const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
 export const acceptLanguage = {
   type: 'string',
@@ -103,7 +103,7 @@ export const componentResponses = Object.fromEntries(
 );
 
 /** The API keys of API_KEYS, as `Authorization: Bearer <key>`: in the document only when keys are set. */
-export const BEARER_SCHEME = 'apiKey';
+const BEARER_SCHEME = 'apiKey';
 export const securitySchemes = {
   [BEARER_SCHEME]: {
     type: 'http' as const,

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { type Locale, type Localized, localeFrom, quote, say } from '../text.js';
 import { type EngineErrorCode, type ExceededLimit, type FieldError, SpecError } from '../engine/errors.js';
 import { type Limits, namingSetting } from '../engine/limits.js';
+import { LIMIT_SETTINGS } from '../settings.js';
 import type { GradingErrorCode } from '../core/grading/grade.js';
 import type { ValidationErrorCode } from '../schemas/validate.js';
 import { BudgetExceededError, PoolBusyError } from '../workers/pool.js';
@@ -42,17 +43,7 @@ const STATUS: Record<EngineErrorCode | GradingErrorCode | ValidationErrorCode, n
 /** A SpecError's status; a code without one (none is raised) is a request that cannot be processed. */
 const statusOf = (code: string): number => (Object.hasOwn(STATUS, code) ? STATUS[code as keyof typeof STATUS] : 422);
 
-/** The setting each of `Limits` is read from (src/config.ts): the engine names none, a 413 does. */
-const LIMIT_SETTINGS: Record<keyof Limits, string> = {
-  maxNodes: 'MAX_NODES',
-  maxElements: 'MAX_ELEMENTS',
-  maxTotalElements: 'MAX_TOTAL_ELEMENTS',
-  maxWork: 'MAX_WORK',
-  maxResponseValues: 'MAX_RESPONSE_VALUES',
-  maxResponseBytes: 'MAX_RESPONSE_BYTES',
-};
-
-/** A limit's message with the setting it is read from: `... more than the limit of 6 (MAX_NODES)`. */
+/** A limit's message with the setting it is read from (src/settings.ts), which the engine never names: `... more than the limit of 6 (MAX_NODES)`. */
 export const withSetting = (message: Localized, limit: ExceededLimit): Localized =>
   Object.hasOwn(LIMIT_SETTINGS, limit.name) ? namingSetting(message, limit, LIMIT_SETTINGS[limit.name as keyof Limits]) : message;
 

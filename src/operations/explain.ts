@@ -1,7 +1,7 @@
 /** POST /v1/explain: the forward and backward passes step by step, as the tutorial teaches them. */
 import { type ExplainOptions, explain } from '../core/explain/index.js';
 import { type ExplanationSize, explanationSize } from '../core/explain/size.js';
-import { GRADCHECK_DEFAULTS } from '../core/gradcheck.js';
+import { GRADCHECK_DEFAULTS } from '../core/defaults.js';
 import { type Locale, say } from '../text.js';
 import { assertScalarOutput, backward, forward } from '../engine/evaluate.js';
 import { checkResponseBytes, checkResponseSize, checkWork, specPath, tooLarge } from '../engine/limits.js';

@@ -1,6 +1,7 @@
 /** POST /v1/gradcheck: central finite differences against backprop, per element. */
-import { GRADCHECK_DEFAULTS, type GradcheckReport, checkedElements, checkedSlots, gradcheck } from '../core/gradcheck.js';
-import { type Locale, type Localized, say } from '../text.js';
+import { type GradcheckReport, checkedElements, checkedSlots, gradcheck } from '../core/gradcheck.js';
+import { GRADCHECK_DEFAULTS } from '../core/defaults.js';
+import { type Locale, say } from '../text.js';
 import { assertScalarOutput } from '../engine/evaluate.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import { type Tape, sizeOfSlot } from '../engine/tape.js';
@@ -35,21 +36,21 @@ const resultBytes = (tape: Tape, slots: readonly number[]): number =>
 
 export const ASK_FOR_FEWER_CHECKS = say('check fewer elements with a narrower `wrt`, or send a smaller graph', 'verifique menos elementos com um `wrt` mais restrito, ou envie um grafo menor');
 
-const KINK_NOTE: Localized = {
-  en: "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
-  'pt-BR': "a perturbação faz a entrada de um ponto de quebra (relu, abs ou leaky_relu) cruzar o 0, onde a função não tem derivada: o quociente de diferenças mistura as duas inclinações, então uma divergência aqui é esperada; o valor analítico segue o PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
-};
+const KINK_NOTE = say(
+  "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+  "a perturbação faz a entrada de um ponto de quebra (relu, abs ou leaky_relu) cruzar o 0, onde a função não tem derivada: o quociente de diferenças mistura as duas inclinações, então uma divergência aqui é esperada; o valor analítico segue o PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+);
 
 const KINK_WORDS = {
-  en: { straddles: 'the check straddles the kink of', passes: 'passes, but', fails: 'fails because' },
-  'pt-BR': { straddles: 'a verificação atravessa o ponto de quebra de', passes: 'passa, mas', fails: 'falha porque' },
-} satisfies Record<Locale, Record<string, string>>;
+  straddles: say('the check straddles the kink of', 'a verificação atravessa o ponto de quebra de'),
+  passes: say('passes, but', 'passa, mas'),
+  fails: say('fails because', 'falha porque'),
+};
 
 export function gradcheckReport(settings: GradcheckJob['settings'], report: GradcheckReport, locale: Locale, earlier: Warning[] = []) {
-  const words = KINK_WORDS[locale];
   const kinked = [...new Set(report.results.flatMap((r) => r.kinks))];
   const warnings: Warning[] = kinked.length
-    ? [...earlier, { code: 'kink', ids: kinked, message: `${words.straddles} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}` }]
+    ? [...earlier, { code: 'kink', ids: kinked, message: `${KINK_WORDS.straddles[locale]} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}` }]
     : earlier;
   return {
     pass: report.pass,
@@ -64,7 +65,7 @@ export function gradcheckReport(settings: GradcheckJob['settings'], report: Grad
       lossMinus: wireNumber(r.lossMinus),
       absError: wireNumber(r.absError),
       relError: wireNumber(r.relError),
-      note: r.kinks.length ? `${r.pass ? words.passes : words.fails} ${KINK_NOTE[locale]}` : undefined,
+      note: r.kinks.length ? `${(r.pass ? KINK_WORDS.passes : KINK_WORDS.fails)[locale]} ${KINK_NOTE[locale]}` : undefined,
     })),
     warnings,
   };

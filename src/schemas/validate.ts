@@ -37,51 +37,43 @@ type RawIssue = z.core.$ZodRawIssue;
 
 const REQUIRED = say('is required', 'é obrigatório');
 
-/** zod's type names as a student reads them, in each language. */
-const TYPE_NAMES: Record<Locale, Record<string, string>> = {
-  en: {
-    number: 'a number',
-    int: 'an integer',
-    string: 'a string',
-    boolean: 'a boolean (true or false)',
-    array: 'a list',
-    object: 'an object',
-    null: 'null',
-    nan: 'NaN',
-    bigint: 'an integer',
-  },
-  'pt-BR': {
-    number: 'um número',
-    int: 'um número inteiro',
-    string: 'um texto',
-    boolean: 'um booleano (true ou false)',
-    array: 'uma lista',
-    object: 'um objeto',
-    null: 'null',
-    nan: 'NaN',
-    bigint: 'um número inteiro',
-  },
+/** zod's type names as a student reads them. */
+const TYPE_NAMES: Record<string, Localized> = {
+  number: say('a number', 'um número'),
+  int: say('an integer', 'um número inteiro'),
+  string: say('a string', 'um texto'),
+  boolean: say('a boolean (true or false)', 'um booleano (true ou false)'),
+  array: say('a list', 'uma lista'),
+  object: say('an object', 'um objeto'),
+  null: say('null', 'null'),
+  nan: say('NaN', 'NaN'),
+  bigint: say('an integer', 'um número inteiro'),
 };
-const typeIn = (locale: Locale, type: string): string => TYPE_NAMES[locale][type] ?? type;
+/** A zod type's name; zod's own word for a type without one. */
+const typeName = (type: string): Localized => (Object.hasOwn(TYPE_NAMES, type) ? TYPE_NAMES[type] : say(type, type));
 
 /**
  * What the client sent, as a message names it: its type, and a string or a number itself (quoted
  * to QUOTE_LENGTH characters): `a string ("3")`, `um número (2)`, `true`.
  */
-function received(locale: Locale, input: unknown): string {
-  if (typeof input === 'boolean') return String(input);
-  const type = util.parsedType(input);
-  if (typeof input === 'string') return `${typeIn(locale, type)} ("${quote(input)}")`;
-  if (typeof input === 'number' && Number.isFinite(input)) return `${typeIn(locale, type)} (${input})`;
-  return typeIn(locale, type);
+function received(input: unknown): Localized {
+  if (typeof input === 'boolean') return say(String(input), String(input));
+  const type = typeName(util.parsedType(input));
+  if (typeof input === 'string') return inEach((l) => `${type[l]} ("${quote(input)}")`);
+  if (typeof input === 'number' && Number.isFinite(input)) return inEach((l) => `${type[l]} (${input})`);
+  return type;
 }
 
+const OR = say(' or ', ' ou ');
+
 /** `expected a number, got a string ("3")`, with the expected types of every branch of a union. */
-function expectedGot(locale: Locale, expected: readonly string[], input: unknown): string {
-  const names = [...new Set(expected.map((type) => typeIn(locale, type)))];
-  const or = locale === 'en' ? ' or ' : ' ou ';
-  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')}${or}${names.at(-1)}` : names[0];
-  return locale === 'en' ? `expected ${list}, got ${received(locale, input)}` : `esperava ${list}, recebeu ${received(locale, input)}`;
+function expectedGot(expected: readonly string[], input: unknown): Localized {
+  const list = (l: Locale) => {
+    const names = [...new Set(expected.map((type) => typeName(type)[l]))];
+    return names.length > 1 ? `${names.slice(0, -1).join(', ')}${OR[l]}${names.at(-1)}` : names[0];
+  };
+  const got = received(input);
+  return say(`expected ${list('en')}, got ${got.en}`, `esperava ${list('pt-BR')}, recebeu ${got['pt-BR']}`);
 }
 
 /** The types the branches of a union expected where none matched the input's type (empty if one did). */
@@ -118,7 +110,7 @@ const zodPtBR = locales.ptBR().localeError;
 function messagePt(issue: RawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      return expectedGot('pt-BR', [issue.expected], issue.input);
+      return expectedGot([issue.expected], issue.input)['pt-BR'];
     case 'invalid_value':
       return issue.values.length === 1
         ? `Valor inválido: esperava ${util.stringifyPrimitive(issue.values[0])}`
@@ -131,7 +123,7 @@ function messagePt(issue: RawIssue): string | undefined {
       const options = (issue as { options?: readonly unknown[] }).options;
       if (options?.length) return `Valor inválido para o discriminador: esperava ${options.map((o) => `'${String(o)}'`).join(' | ')}`;
       const expected = unionExpected(issue);
-      if (expected.length) return expectedGot('pt-BR', expected, issue.input);
+      if (expected.length) return expectedGot(expected, issue.input)['pt-BR'];
       return issue.inclusive === false ? 'Valor inválido: corresponde a mais de uma das formas aceitas' : 'Valor inválido: não tem nenhuma das formas aceitas';
     }
     case 'custom':
@@ -145,10 +137,10 @@ function messagePt(issue: RawIssue): string | undefined {
 
 /** zod's English, except where it does not say what was expected and what came. */
 function messageEn(issue: RawIssue): string | undefined {
-  if (issue.code === 'invalid_type') return expectedGot('en', [issue.expected], issue.input);
+  if (issue.code === 'invalid_type') return expectedGot([issue.expected], issue.input).en;
   if (issue.code === 'invalid_union' && !(issue as { options?: readonly unknown[] }).options?.length) {
     const expected = unionExpected(issue);
-    if (expected.length) return expectedGot('en', expected, issue.input);
+    if (expected.length) return expectedGot(expected, issue.input).en;
   }
   return undefined;
 }
@@ -156,30 +148,28 @@ function messageEn(issue: RawIssue): string | undefined {
 /** The fields of each strict object that had unknown ones, during the parse under way: what "did you mean" picks from. */
 let knownFields = new Map<object, readonly string[]>();
 
-/** The error map of one language: required fields and keys, then Portuguese or zod's English. */
-const errorMap =
-  (locale: Locale) =>
-  (issue: RawIssue): string | undefined => {
-    if (issue.input === undefined) return REQUIRED[locale];
-    if (issue.code === 'unrecognized_keys' && issue.input !== null && typeof issue.input === 'object') {
-      const shape = (issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
-      if (shape) knownFields.set(issue.input, Object.keys(shape));
-    }
-    if (issue.code === 'invalid_key') {
-      const reason = issue.issues[0]?.message;
-      const key = quote(String(issue.input));
-      return locale === 'en' ? `invalid key '${key}'${reason ? `: ${reason}` : ''}` : `chave inválida '${key}'${reason ? `: ${reason}` : ''}`;
-    }
-    return locale === 'en' ? messageEn(issue) : messagePt(issue);
-  };
-
-const ERROR_MAPS: Record<Locale, ReturnType<typeof errorMap>> = { en: errorMap('en'), 'pt-BR': errorMap('pt-BR') };
+/** The error map, in the language of the parse under way: required fields and keys, then Portuguese or zod's English. */
+function errorMap(issue: RawIssue): string | undefined {
+  if (issue.input === undefined) return REQUIRED[parsing];
+  if (issue.code === 'unrecognized_keys' && issue.input !== null && typeof issue.input === 'object') {
+    const shape = (issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
+    if (shape) knownFields.set(issue.input, Object.keys(shape));
+  }
+  if (issue.code === 'invalid_key') {
+    const reason = issue.issues[0]?.message;
+    const key = quote(String(issue.input));
+    const why = reason ? `: ${reason}` : '';
+    return say(`invalid key '${key}'${why}`, `chave inválida '${key}'${why}`)[parsing];
+  }
+  // zod writes the English itself where messageEn leaves it (undefined); the Portuguese is all ours.
+  return parsing === 'en' ? messageEn(issue) : messagePt(issue);
+}
 
 /** The issues of `data` in one language (none when it matches). */
 function issuesIn<T>(locale: Locale, schema: z.ZodType<T>, data: unknown): readonly z.core.$ZodIssue[] {
   parsing = locale;
   try {
-    const result = safeParse(schema, data, { error: ERROR_MAPS[locale] });
+    const result = safeParse(schema, data, { error: errorMap });
     // zod writes the messages when `error` is first read: here, while `parsing` holds the language.
     return result.success ? [] : result.error.issues;
   } finally {

@@ -3,7 +3,8 @@
  * nudged up and down by ε, `(L(w + ε) − L(w − ε)) / 2ε`, against backpropagation's gradient. The
  * numbers are src/core/gradcheck.ts's, one step per element.
  */
-import { GRADCHECK_DEFAULTS, gradcheck } from '../gradcheck.js';
+import { gradcheck } from '../gradcheck.js';
+import { GRADCHECK_DEFAULTS } from '../defaults.js';
 import { readable } from '../notation/numbers.js';
 import { PREC, type Written, atom, derivativeName, fraction, infix, latexName, named } from '../notation/written.js';
 import { wireNumber } from '../../engine/tensor.js';

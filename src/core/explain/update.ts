@@ -4,6 +4,7 @@
  */
 import { shapeOf, view } from '../../engine/tape.js';
 import { train } from '../train.js';
+import { DEFAULT_OPTIMIZER } from '../defaults.js';
 import { PREC, type Written, atom, derivativeName, infix, named } from '../notation/written.js';
 import { type Context, equation, gradientOf, wire } from './context.js';
 import type { UpdateStep } from './steps.js';
@@ -15,7 +16,7 @@ const times = (a: Written, b: Written): Written => infix(a, '·', '\\cdot', b, P
 /** One SGD step with `learningRate` on the params (all of them, or those of `ids`). */
 export function updateSteps(c: Context, learningRate: number, ids?: readonly string[]): UpdateStep[] {
   const { tape, notation } = c;
-  const { leaves } = train(tape, { learningRate, steps: 1, optimizer: { name: 'sgd' } });
+  const { leaves } = train(tape, { learningRate, steps: 1, optimizer: DEFAULT_OPTIMIZER });
   const params = Array.from(tape.params).filter((s) => !ids || ids.includes(tape.ids[s]!));
   return params.map((slot) => {
     const id = tape.ids[slot]!;

@@ -8,6 +8,7 @@
 import { NODE, type Tape, argOf, argsOf, opOf } from '../../engine/tape.js';
 import type { Locale } from '../../text.js';
 import type { Optimizer } from '../train.js';
+import { DEFAULT_OPTIMIZER } from '../defaults.js';
 import { Notation } from '../notation/node.js';
 import { PREC, type Written, wrap } from '../notation/written.js';
 
@@ -30,7 +31,7 @@ export class GraphWords {
     readonly tape: Tape,
     readonly locale: Locale,
     /** The optimizer of step(w) answers, whose update the feedback writes out. */
-    readonly optimizer: Optimizer = { name: 'sgd' },
+    readonly optimizer: Optimizer = DEFAULT_OPTIMIZER,
   ) {
     this.notation = new Notation(tape, locale);
   }

@@ -6,6 +6,8 @@
  * Credit is given only against finite values: an answer that is not finite is unparseable
  * (numbers.ts), nothing is within the tolerance of an expected value that is not (tolerance.ts),
  * and a wrong answer whose expected or follow-through value is not finite is told so (`not_finite`).
+ * A scenario that puts a student's own value outside an op's domain (a y_hat above 1 into bce)
+ * gives no follow-through credit and no diagnosis, never a failed grade (expectedUnder).
  */
 import { SpecError, type LocalizedFieldError } from '../../engine/errors.js';
 import { NODE, type Tape, argsOf, opOf, positionOf, sizeOfSlot } from '../../engine/tape.js';
@@ -19,7 +21,7 @@ import { type Target, parseKey } from './keys.js';
 import { type DiagnosisCode, MAX_NODES_FOR_NODE_MISTAKES, mistakeVariants } from './mistakes.js';
 import { MAX_ANSWER_TEXT_LENGTH, type RawAnswer, boundedAnswer, isOddPart, parseAnswer } from './numbers.js';
 import { type Rounded, decimalsToKeep, roundingOf } from './rounding.js';
-import { type Scenario, ScenarioEvaluator } from './scenario.js';
+import { type Scenario, ScenarioEvaluator, expectedUnder } from './scenario.js';
 import { type Tolerance, within } from './tolerance.js';
 
 export interface AnswerWithTolerance {
@@ -184,7 +186,8 @@ const MAX_CARRIED_NAMED = 8;
 /** What grading an answer needs from the whole submission. */
 interface Grading {
   tape: Tape;
-  evaluate(scenario: Scenario, target: Target): Tensor;
+  /** The target's value under a scenario; undefined when the student's values put an op outside its domain. */
+  evaluate(scenario: Scenario, target: Target): Tensor | undefined;
   /** The pins of the wrong answers, for follow-through (empty when it is off). */
   pins: Map<string, Scenario>;
   /** The pins of the answers the student rounded, whose rounding may carry into later steps. */
@@ -213,7 +216,7 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
   const rounded = comparable.filter((a) => (a.directlyCorrect ? !matches(a.value!, a.expected, EXACT) : roundingOf(a.raw, a.value!, a.expected, a.tolerance) !== undefined));
   const grading: Grading = {
     tape,
-    evaluate: (scenario, target) => new ScenarioEvaluator(tape, settings, scenario).expected(target),
+    evaluate: (scenario, target) => expectedUnder(tape, settings, scenario, target),
     pins: options.followThrough === false ? new Map() : pinsFrom(tape, wrong),
     rounded: pinsFrom(tape, rounded),
     targets: new Map(answers.map((a) => [a.key, JSON.stringify(a.target)])),
@@ -304,8 +307,14 @@ function notFinite(g: Grading, a: Answer, others: [string, Scenario][], ftExpect
  * finite): those for which it holds alone, or else the fewest that it needs together.
  */
 function used(g: Grading, a: Answer, others: [string, Scenario][], holds: (t: Tensor) => boolean): string[] {
-  const alone = others.filter(([, s]) => holds(g.evaluate(s, a.target))).map(([key]) => key);
+  const alone = others.filter(([, s]) => holdsUnder(g, a, s, holds)).map(([key]) => key);
   return alone.length ? alone : enough(g, a, others, holds);
+}
+
+/** Whether `holds` of the answer's target under a scenario; never of one the engine refuses (expectedUnder). */
+function holdsUnder(g: Grading, a: Answer, scenario: Scenario, holds: (t: Tensor) => boolean): boolean {
+  const t = g.evaluate(scenario, a.target);
+  return t !== undefined && holds(t);
 }
 
 /**
@@ -319,7 +328,7 @@ function enough(g: Grading, a: Answer, others: [string, Scenario][], holds: (t: 
   let kept = others;
   for (const [key] of others) {
     const without = kept.filter(([k]) => k !== key);
-    if (without.length && holds(g.evaluate(merge(without.map(([, s]) => s)), a.target))) kept = without;
+    if (without.length && holdsUnder(g, a, merge(without.map(([, s]) => s)), holds)) kept = without;
   }
   return kept.map(([key]) => key);
 }
@@ -368,7 +377,7 @@ function diagnose(
   for (const [scenario, expected] of ft ? ([[undefined, a.expected], [ft.scenario, ft.expected]] as const) : ([[undefined, a.expected]] as const)) {
     for (const v of variants) {
       const alternative = v.transform ? v.transform(expected) : g.evaluate(merge([scenario ?? {}, v.scenario ?? {}]), a.target);
-      if (matches(alternative, expected, EXACT)) continue;
+      if (!alternative || matches(alternative, expected, EXACT)) continue;
       const diagnosis: Diagnosis = { code: v.code, node: v.node, arg: v.arg };
       if (matches(value, alternative, a.tolerance)) return diagnosis;
       mistakes.push({ value: alternative, mistake: diagnosis });
@@ -380,10 +389,10 @@ function diagnose(
   if (carriedKeys.length && !layoutOnly) {
     const carriedWith = (keys: string[]) => merge([...others.map(([, s]) => s), ...keys.map((key) => g.rounded.get(key)!)]);
     const carried = g.evaluate(carriedWith(carriedKeys), a.target);
-    const isNew = !matches(carried, a.expected, EXACT) && !(ft && matches(carried, ft.expected, EXACT));
+    const isNew = carried !== undefined && !matches(carried, a.expected, EXACT) && !(ft && matches(carried, ft.expected, EXACT));
     if (isNew && matches(value, carried, a.tolerance)) {
       const tried = carriedKeys.slice(0, MAX_CARRIED_NAMED);
-      const needed = tried.filter((key) => !matches(value, g.evaluate(carriedWith(carriedKeys.filter((k) => k !== key)), a.target), a.tolerance));
+      const needed = tried.filter((key) => !holdsUnder(g, a, carriedWith(carriedKeys.filter((k) => k !== key)), (t) => matches(value, t, a.tolerance)));
       return { code: 'rounding', rounding: { carriedFrom: needed.length ? needed : tried } };
     }
     if (isNew) candidates.push({ value: carried, sources: [...others, ...carriedKeys.slice(0, MAX_CARRIED_NAMED).map((key): [string, Scenario] => [key, g.rounded.get(key)!])] });

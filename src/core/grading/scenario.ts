@@ -3,7 +3,7 @@
  * answers carried forward (follow-through), or one with a typical mistake applied (diagnosis).
  * Each scenario is one forward pass and one backward pass per differentiated id, computed once.
  */
-import { specError } from '../../engine/errors.js';
+import { SpecError, specError } from '../../engine/errors.js';
 import { say } from '../../text.js';
 import { type LocalRule, contributions } from '../../engine/evaluate.js';
 import { type Tape, copyOf, elementsOf, positionOf, shapeOf, sizeOfSlot } from '../../engine/tape.js';
@@ -113,5 +113,20 @@ export class ScenarioEvaluator {
       case 'fd':
         return this.finiteDifference(target.of, target.wrt);
     }
+  }
+}
+
+/**
+ * The expected value under a scenario built from the student's answers, or undefined when the
+ * engine refuses it: a student's own wrong value may put a node outside its op's domain (a y_hat
+ * above 1 carried into bce), and a wrong answer never makes the grade fail. Such a scenario gives
+ * no follow-through credit and no diagnosis. Any other error is the problem's, and is thrown.
+ */
+export function expectedUnder(tape: Tape, settings: GradingSettings, scenario: Scenario, target: Target): Tensor | undefined {
+  try {
+    return new ScenarioEvaluator(tape, settings, scenario).expected(target);
+  } catch (e) {
+    if (e instanceof SpecError && e.code === 'DOMAIN') return undefined;
+    throw e;
   }
 }

@@ -18,7 +18,7 @@ import { graphPicture } from './graph.js';
 import { toMermaid } from './mermaid.js';
 import { svgOf } from './svg.js';
 
-export { type GraphPicture, graphPicture } from './graph.js';
+export type { GraphPicture } from './graph.js';
 export { escapeHtml, toDot } from './dot.js';
 export { escapeMermaid, toMermaid } from './mermaid.js';
 export { svgOf } from './svg.js';
