@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { templateIds } from '../../src/core/exercises/index.js';
-import { buildTestApp } from '../support/app.js';
+import { templateIds } from '../../../src/core/exercises/index.js';
+import { buildTestApp } from '../../support/app.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {

@@ -6,17 +6,17 @@
  * tutorial's formulas for the forward values of a neuron.
  */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../src/engine/errors.js';
-import { forward } from '../../src/engine/evaluate.js';
-import { reportOrder, shapeOf, view } from '../../src/engine/tape.js';
-import { type AnswerValue, type Exercise, type ExerciseSpec, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../src/core/exercises/index.js';
-import { prose } from '../../src/core/exercises/format.js';
-import { workedSolution } from '../../src/core/exercises/solution.js';
-import { solve } from '../../src/core/exercises/solve.js';
-import { readable } from '../../src/core/notation/numbers.js';
-import { explain as explainCall } from '../../src/index.js';
-import { compileSpec } from '../../src/specs/index.js';
-import type { GraphSpec, NetworkSpec, NeuronSpec, NodeSpec, ValueSpec } from '../../src/specs/spec.js';
+import { SpecError } from '../../../src/engine/errors.js';
+import { forward } from '../../../src/engine/evaluate.js';
+import { reportOrder, shapeOf, view } from '../../../src/engine/tape.js';
+import { type AnswerValue, type Exercise, type ExerciseSpec, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../../src/core/exercises/index.js';
+import { prose } from '../../../src/core/exercises/format.js';
+import { workedSolution } from '../../../src/core/exercises/solution.js';
+import { solve } from '../../../src/core/exercises/solve.js';
+import { readable } from '../../../src/core/notation/numbers.js';
+import { explain as explainCall } from '../../../src/index.js';
+import { compileSpec } from '../../../src/specs/index.js';
+import type { GraphSpec, NetworkSpec, NeuronSpec, NodeSpec, ValueSpec } from '../../../src/specs/spec.js';
 
 const SEEDS = Array.from({ length: 1000 }, (_, i) => i);
 

@@ -6,7 +6,7 @@
  * service as it was before string seeds (so numeric seeds keep their exercises exactly).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp } from '../../support/app.js';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 let app: App;

@@ -11,15 +11,15 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/engine/limits.js';
-import { DEFAULT_OFFLOAD_WORK } from '../../src/http/compute.js';
-import { operations } from '../../src/operations/index.js';
-import { prepareBody } from '../../src/operations/operation.js';
-import { exampleSpecs } from '../../src/schemas/examples.js';
-import { buildTestApp } from '../support/app.js';
-import { LogLines } from '../support/log-lines.js';
-import { type Catalogue, anySpec, requestFor } from '../property/arbitraries.js';
-import { runs } from '../property/support.js';
+import { DEFAULT_LIMITS } from '../../../src/engine/limits.js';
+import { DEFAULT_OFFLOAD_WORK } from '../../../src/http/compute.js';
+import { operations } from '../../../src/operations/index.js';
+import { prepareBody } from '../../../src/operations/operation.js';
+import { exampleSpecs } from '../../../src/schemas/examples.js';
+import { buildTestApp } from '../../support/app.js';
+import { LogLines } from '../../support/log-lines.js';
+import { type Catalogue, anySpec, requestFor } from '../../property/arbitraries.js';
+import { runs } from '../../property/support.js';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 let app: App;

@@ -7,10 +7,10 @@
  */
 import katex from 'katex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opNames } from '../../src/engine/ops.js';
-import * as library from '../../src/index.js';
-import { buildTestApp } from '../support/app.js';
-import { exampleSpecs } from '../../src/schemas/examples.js';
+import { opNames } from '../../../src/engine/ops.js';
+import * as library from '../../../src/index.js';
+import { buildTestApp } from '../../support/app.js';
+import { exampleSpecs } from '../../../src/schemas/examples.js';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 let app: App;

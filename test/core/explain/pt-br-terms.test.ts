@@ -10,15 +10,15 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/engine/limits.js';
-import { exampleSpecs } from '../../src/schemas/examples.js';
-import { buildTestApp } from '../support/app.js';
+import { DEFAULT_LIMITS } from '../../../src/engine/limits.js';
+import { exampleSpecs } from '../../../src/schemas/examples.js';
+import { buildTestApp } from '../../support/app.js';
 
 /** Other names for a phase: "propagação direta", "passagem (direta|para trás)", "passo à frente", "passo direto"... */
 const RIVALS =
   /propaga(?:ção|cao)\s+(?:direta|inversa|reversa|regressiva|retroativa|para\s+(?:a\s+)?(?:frente|trás|tras))|passage(?:m|ns)\b|passo\s+(?:direto|reverso|inverso|adiante|retroativo|à\s+frente|a\s+frente|para\s+a\s+(?:frente|trás))|retropasso/i;
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The lines of `text` that name a phase otherwise. */
 const rivalsIn = (text: string): string[] => text.split('\n').filter((line) => RIVALS.test(line));

@@ -5,9 +5,9 @@
  * the args of an op by the statement's own names (`½(y_hat − y)²`), never by made-up ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMermaid } from '../../src/core/render/index.js';
-import { buildTestApp } from '../support/app.js';
-import { layoutErrors, mermaidType, svgTexts } from '../support/pictures.js';
+import { escapeHtml, escapeMermaid } from '../../../src/core/render/index.js';
+import { buildTestApp } from '../../support/app.js';
+import { layoutErrors, mermaidType, svgTexts } from '../../support/pictures.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {

@@ -6,14 +6,14 @@
  * checked against their text and value. Ops on tensors are checked by the rule they write.
  */
 import { describe, expect, it } from 'vitest';
-import { Notation } from '../../src/core/notation/node.js';
-import { READING_SIGFIGS, readable } from '../../src/core/notation/numbers.js';
-import { derivativeName } from '../../src/core/notation/written.js';
-import { contributions, forward, localDerivatives } from '../../src/engine/evaluate.js';
-import type { OpName } from '../../src/engine/ops.js';
-import { argsOf, positionOf, slotOf, view } from '../../src/engine/tape.js';
-import { compileSpec } from '../../src/specs/index.js';
-import type { ValueSpec } from '../../src/specs/spec.js';
+import { Notation } from '../../../src/core/notation/node.js';
+import { READING_SIGFIGS, readable } from '../../../src/core/notation/numbers.js';
+import { derivativeName } from '../../../src/core/notation/written.js';
+import { contributions, forward, localDerivatives } from '../../../src/engine/evaluate.js';
+import type { OpName } from '../../../src/engine/ops.js';
+import { argsOf, positionOf, slotOf, view } from '../../../src/engine/tape.js';
+import { compileSpec } from '../../../src/specs/index.js';
+import type { ValueSpec } from '../../../src/specs/spec.js';
 
 /** Plain text of the notation in the expr grammar, so the service's parser and forward pass evaluate it. */
 function asExpr(text: string): string {

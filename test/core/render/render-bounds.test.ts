@@ -5,11 +5,11 @@
  * compute routes are. /healthz is probed every 20 ms on a listening app while renders run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_RENDER_VALUES } from '../../src/core/render/index.js';
-import { exampleSpecs } from '../../src/schemas/examples.js';
-import { chosenIds, sumOfInputs } from '../support/attacks.js';
-import { buildTestApp } from '../support/app.js';
-import { LogLines } from '../support/log-lines.js';
+import { MAX_RENDER_VALUES } from '../../../src/core/render/index.js';
+import { exampleSpecs } from '../../../src/schemas/examples.js';
+import { chosenIds, sumOfInputs } from '../../support/attacks.js';
+import { buildTestApp } from '../../support/app.js';
+import { LogLines } from '../../support/log-lines.js';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 const FORMATS = ['svg', 'dot', 'mermaid'] as const;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Prose, prose } from '../../src/core/exercises/format.js';
-import { type GraphPicture, MAX_RENDER_VALUES, MAX_RENDER_WORK, escapeHtml, escapeMermaid, svgOf, toDot, toMermaid } from '../../src/core/render/index.js';
-import { buildTestApp } from '../support/app.js';
-import { layoutErrors, mermaidType, svgTextElements, svgTexts } from '../support/pictures.js';
-import { exampleSpecs } from '../../src/schemas/examples.js';
+import { type Prose, prose } from '../../../src/core/exercises/format.js';
+import { type GraphPicture, MAX_RENDER_VALUES, MAX_RENDER_WORK, escapeHtml, escapeMermaid, svgOf, toDot, toMermaid } from '../../../src/core/render/index.js';
+import { buildTestApp } from '../../support/app.js';
+import { layoutErrors, mermaidType, svgTextElements, svgTexts } from '../../support/pictures.js';
+import { exampleSpecs } from '../../../src/schemas/examples.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
