@@ -42,7 +42,8 @@ module.exports = {
     },
     {
       name: 'operations-free-of-http',
-      comment: 'src/operations/ is the table of what the service computes: it never imports HTTP, routes, workers or the app.',
+      comment:
+        'src/operations/ is the table of what the service computes: it never imports HTTP, routes, workers or the app.',
       severity: 'error',
       from: { path: '^src/operations/' },
       to: { path: '^src/(http/|routes/|workers/|app\\.ts$|server\\.ts$|index\\.ts$|config\\.ts$)' },

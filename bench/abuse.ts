@@ -19,7 +19,11 @@ import { AttackTimeout, openapiFlood, runAttack, slowReaders } from '../test/sup
 import { attacks } from '../test/support/attacks.js';
 
 const { values: args } = parseArgs({
-  options: { dir: { type: 'string', default: '.' }, only: { type: 'string' }, timeout: { type: 'string', default: '20' } },
+  options: {
+    dir: { type: 'string', default: '.' },
+    only: { type: 'string' },
+    timeout: { type: 'string', default: '20' },
+  },
 });
 const dir = resolve(args.dir!);
 const timeoutMs = Number(args.timeout) * 1000;
@@ -55,11 +59,14 @@ async function stop(server: Server): Promise<void> {
   await exited;
 }
 
-const mb = (bytes: number): string => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`);
+const mb = (bytes: number): string =>
+  bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} B`;
 const pad = (text: string, n: number): string => text.padEnd(n);
 
 console.log(`abuse: ${dir}\n`);
-console.log(`${pad('attack', 38)} ${pad('status', 7)} ${pad('time', 10)} ${pad('answer', 10)} ${pad('worst /healthz', 15)} bounds`);
+console.log(
+  `${pad('attack', 38)} ${pad('status', 7)} ${pad('time', 10)} ${pad('answer', 10)} ${pad('worst /healthz', 15)} bounds`,
+);
 let server = await start();
 try {
   for (const attack of attacks) {
@@ -72,7 +79,9 @@ try {
       );
     } catch (e) {
       if (!(e instanceof AttackTimeout)) throw e;
-      console.log(`${pad(attack.name, 38)} ${pad('-', 7)} ${pad(`> ${timeoutMs / 1000} s`, 10)} ${pad('-', 10)} ${pad(`> ${timeoutMs / 1000} s`, 15)} BROKEN: no answer in time (server restarted)`);
+      console.log(
+        `${pad(attack.name, 38)} ${pad('-', 7)} ${pad(`> ${timeoutMs / 1000} s`, 10)} ${pad('-', 10)} ${pad(`> ${timeoutMs / 1000} s`, 15)} BROKEN: no answer in time (server restarted)`,
+      );
       await stop(server);
       server = await start();
     }
@@ -81,13 +90,18 @@ try {
     // The two sums of 20,000 ids in turn, five times each after the runs above: the median of each, and their ratio.
     const times: Record<string, number[]> = { chosen: [], ordinary: [] };
     for (let i = 0; i < 5; i++) {
-      for (const [kind, name] of [['ordinary', 'ordinary ids, /v1/gradients'], ['chosen', 'chosen ids, /v1/gradients']] as const) {
+      for (const [kind, name] of [
+        ['ordinary', 'ordinary ids, /v1/gradients'],
+        ['chosen', 'chosen ids, /v1/gradients'],
+      ] as const) {
         times[kind].push((await runAttack(server.url, attacks.find((a) => a.name === name)!, timeoutMs)).ms);
       }
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const [chosen, ordinary] = [median(times.chosen), median(times.ordinary)];
-    console.log(`\n20,000 chosen ids vs 20,000 ordinary ids on /v1/gradients, median of 5 each: ${chosen.toFixed(0)} ms / ${ordinary.toFixed(0)} ms = ${(chosen / ordinary).toFixed(2)}x`);
+    console.log(
+      `\n20,000 chosen ids vs 20,000 ordinary ids on /v1/gradients, median of 5 each: ${chosen.toFixed(0)} ms / ${ordinary.toFixed(0)} ms = ${(chosen / ordinary).toFixed(2)}x`,
+    );
   }
   if (!args.only || 'slow readers'.includes(args.only)) {
     const s = await slowReaders(server.url, { pid: server.child.pid });

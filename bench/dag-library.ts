@@ -17,11 +17,33 @@ import { DEFAULT_LIMITS, type Limits } from '../src/engine/limits.js';
 import type { Tape } from '../src/engine/tape.js';
 import { compileSpec } from '../src/specs/index.js';
 import { compareWithFlat, flatGradients } from './flat-tape.js';
-import { type Dag, dagBody, describeMs, describeSteps, emitResults, fmtInt, fmtMs, fmtRatio, gc, header, interleave, median, now, randomDag, serviceSteps } from './helpers.js';
+import {
+  type Dag,
+  dagBody,
+  describeMs,
+  describeSteps,
+  emitResults,
+  fmtInt,
+  fmtMs,
+  fmtRatio,
+  gc,
+  header,
+  interleave,
+  median,
+  now,
+  randomDag,
+  serviceSteps,
+} from './helpers.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const GOAL = 2;
-const limits: Limits = { ...DEFAULT_LIMITS, maxNodes: 2 * n, maxWork: Infinity, maxResponseValues: Infinity, maxResponseBytes: Infinity };
+const limits: Limits = {
+  ...DEFAULT_LIMITS,
+  maxNodes: 2 * n,
+  maxWork: Infinity,
+  maxResponseValues: Infinity,
+  maxResponseBytes: Infinity,
+};
 
 type Wire = number | string;
 const wire = (x: number): Wire => (x === x && x !== Infinity && x !== -Infinity ? x : String(x));
@@ -43,7 +65,8 @@ function flatResponse(dag: Dag, ids: readonly string[]) {
   const badValues: string[] = [];
   const badGrads: string[] = [];
   for (let s = 0; s < values.length; s++) {
-    const v = values[s], g = grads[s];
+    const v = values[s],
+      g = grads[s];
     valueMap[ids[s]] = wire(v);
     gradMap[ids[s]] = wire(g);
     if (!Number.isFinite(v)) badValues.push(ids[s]);
@@ -51,13 +74,20 @@ function flatResponse(dag: Dag, ids: readonly string[]) {
   }
   const local: LocalEntry[] = [];
   for (let k = 0; k < dag.n; k++) {
-    const s = L + k, of = ids[s], i = a[k], j = b[k], y = values[s];
+    const s = L + k,
+      of = ids[s],
+      i = a[k],
+      j = b[k],
+      y = values[s];
     switch (op[k]) {
       case 0: // add
         local.push({ of, wrt: ids[i], arg: 0, value: 1 }, { of, wrt: ids[j], arg: 1, value: 1 });
         break;
       case 1: // mul
-        local.push({ of, wrt: ids[i], arg: 0, value: wire(values[j]) }, { of, wrt: ids[j], arg: 1, value: wire(values[i]) });
+        local.push(
+          { of, wrt: ids[i], arg: 0, value: wire(values[j]) },
+          { of, wrt: ids[j], arg: 1, value: wire(values[i]) },
+        );
         break;
       case 2: // sub
         local.push({ of, wrt: ids[i], arg: 0, value: 1 }, { of, wrt: ids[j], arg: 1, value: -1 });
@@ -118,11 +148,15 @@ let resultBytes: number;
     }
     return { value, wrt };
   };
-  const ll = localOf(lib.local!), bl = localOf(base.local);
+  const ll = localOf(lib.local!),
+    bl = localOf(base.local);
   let same = lib.local!.length === base.local.length;
   for (let i = 0; i < 2 * n && same; i++) same = Object.is(ll.value[i], bl.value[i]) && ll.wrt[i] === bl.wrt[i];
-  if (!same || lib.output !== base.output || lib.warnings.length !== base.warnings.length) throw new Error('the library and the baseline disagree');
-  console.log(`  check: output '${lib.output}', the ${fmtInt(lib.local!.length)} local derivatives identical (listed in evaluation order there, written order here), no warnings`);
+  if (!same || lib.output !== base.output || lib.warnings.length !== base.warnings.length)
+    throw new Error('the library and the baseline disagree');
+  console.log(
+    `  check: output '${lib.output}', the ${fmtInt(lib.local!.length)} local derivatives identical (listed in evaluation order there, written order here), no warnings`,
+  );
 }
 
 const ms = interleave({ library, baseline }, { warmup: 0, reps: 3 });
@@ -133,7 +167,7 @@ const steps = serviceSteps('gradients', { body }, limits, { reps: 2, gcBefore: t
 // Compile alone, and what the compiled tape keeps (heap and typed arrays).
 gc();
 m0 = memory();
-let t = now();
+const t = now();
 let tape: Tape | undefined = compileSpec(body, limits);
 const compileMs = now() - t;
 gc();
@@ -142,14 +176,21 @@ const typedBytes = Object.values(tape).reduce((s: number, v) => s + (ArrayBuffer
 const idsBytes = 8 * tape.ids.length; // the ids array's pointers (the strings are the request's)
 tape = undefined;
 
-const l = median(ms.library), b = median(ms.baseline);
+const l = median(ms.library),
+  b = median(ms.baseline);
 const perNode = (ms: number): string => `${fmtInt((ms * 1e6) / n)} ns/node`;
 console.log(`  library gradients(body): ${describeMs(ms.library)}, ${perNode(l)}`);
 console.log(`  flat tape + result objects: ${describeMs(ms.baseline)}, ${perNode(b)}`);
-console.log(`  the library's steps (2 calls, median), plus JSON.stringify of the result for scale: ${describeSteps(steps)}`);
+console.log(
+  `  the library's steps (2 calls, median), plus JSON.stringify of the result for scale: ${describeSteps(steps)}`,
+);
 console.log(`  compile alone: ${fmtMs(compileMs)} ms, ${perNode(compileMs)} (one run)`);
-console.log(`  memory per node: the compiled tape retains ${fmtInt(tapeBytes / n)} B (heap used + array buffers, after a full GC), of which typed arrays ${fmtInt(typedBytes / n)} B and the ids array ${fmtInt(idsBytes / n)} B;`);
-console.log(`    for scale: the request body as JS objects ${fmtInt(bodyBytes / n)} B/node, the library's result object ${fmtInt(resultBytes / n)} B/node`);
+console.log(
+  `  memory per node: the compiled tape retains ${fmtInt(tapeBytes / n)} B (heap used + array buffers, after a full GC), of which typed arrays ${fmtInt(typedBytes / n)} B and the ids array ${fmtInt(idsBytes / n)} B;`,
+);
+console.log(
+  `    for scale: the request body as JS objects ${fmtInt(bodyBytes / n)} B/node, the library's result object ${fmtInt(resultBytes / n)} B/node`,
+);
 console.log(`  ratio library / baseline: ${fmtRatio(l / b)} (goal ≤ ${GOAL}×)`);
 
 emitResults([

@@ -10,7 +10,18 @@ import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { backward, forward } from '../src/engine/evaluate.js';
 import { compileSpec } from '../src/specs/index.js';
 import { compareWithFlat, flatBackward, flatForward, flatGradients } from './flat-tape.js';
-import { dagBody, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, median, now, randomDag } from './helpers.js';
+import {
+  dagBody,
+  describeMs,
+  emitResults,
+  fmtMs,
+  fmtRatio,
+  header,
+  interleave,
+  median,
+  now,
+  randomDag,
+} from './helpers.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const GOAL = 1.5;
@@ -39,7 +50,8 @@ const parts = interleave(
   { warmup: 2, reps: 9 },
 );
 
-const e = median(ms.engine), f = median(ms.flat);
+const e = median(ms.engine),
+  f = median(ms.flat);
 const nsPerNode = (x: number): string => ((x * 1e6) / n).toFixed(1);
 console.log(`  engine forward+backward: ${describeMs(ms.engine)}, ${nsPerNode(e)} ns/node`);
 console.log(`  flat tape:               ${describeMs(ms.flat)}, ${nsPerNode(f)} ns/node`);

@@ -21,11 +21,18 @@ import { prepareBody } from '../src/operations/operation.js';
 import { compileSpec } from '../src/specs/index.js';
 import { fmtInt, fmtMs, header, interleave, median } from './helpers.js';
 
-const given = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const given = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const sizes = given.length ? given : [25, 50, 100, 150, 300];
 
 const body = (n: number) => ({
-  graph: { inputs: { x: 1.2345 }, params: { w: 0.7 }, expr: `L = ${Array.from({ length: n }, () => 'w*x').join(' + ')}` },
+  graph: {
+    inputs: { x: 1.2345 },
+    params: { w: 0.7 },
+    expr: `L = ${Array.from({ length: n }, () => 'w*x').join(' + ')}`,
+  },
   learningRate: 0.1,
   gradcheck: true,
 });
@@ -54,8 +61,12 @@ for (const n of sizes) {
   // Chain edges: for each of w and x, the chain from L down to term i passes i + 1 nodes.
   const edges = 2 * ((n * (n + 3)) / 2);
   const ms = median(interleave({ run }, { warmup: 3, reps: n <= 150 ? 15 : 9 }).run);
-  const growth = before ? `, ×${(ms / before.ms).toFixed(2)} for n ×${(n / before.n).toFixed(2)} (edges ×${((n * (n + 3)) / (before.n * (before.n + 3))).toFixed(2)})` : '';
-  console.log(`n = ${String(n).padStart(3)}: ${fmtMs(ms).padStart(6)} ms, ${((1e6 * ms) / edges).toFixed(0)} ns per chain edge${growth}`);
+  const growth = before
+    ? `, ×${(ms / before.ms).toFixed(2)} for n ×${(n / before.n).toFixed(2)} (edges ×${((n * (n + 3)) / (before.n * (before.n + 3))).toFixed(2)})`
+    : '';
+  console.log(
+    `n = ${String(n).padStart(3)}: ${fmtMs(ms).padStart(6)} ms, ${((1e6 * ms) / edges).toFixed(0)} ns per chain edge${growth}`,
+  );
   console.log(`         ${fmtInt(bytes)} bytes; ${route}`);
   before = { n, ms };
 }

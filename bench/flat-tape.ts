@@ -16,7 +16,13 @@
 import type { Dag } from './helpers.js';
 
 /** Values of every slot: the leaves, then node k at `leaves.length + k`. */
-export function flatForward(op: Uint8Array, a: Int32Array, b: Int32Array, leaves: Float64Array, n: number): Float64Array {
+export function flatForward(
+  op: Uint8Array,
+  a: Int32Array,
+  b: Int32Array,
+  leaves: Float64Array,
+  n: number,
+): Float64Array {
   const L = leaves.length;
   const v = new Float64Array(L + n);
   v.set(leaves);
@@ -48,7 +54,15 @@ export function flatForward(op: Uint8Array, a: Int32Array, b: Int32Array, leaves
 }
 
 /** d(slot `output`)/d(every slot), from the forward values. */
-export function flatBackward(op: Uint8Array, a: Int32Array, b: Int32Array, v: Float64Array, leafCount: number, n: number, output: number): Float64Array {
+export function flatBackward(
+  op: Uint8Array,
+  a: Int32Array,
+  b: Int32Array,
+  v: Float64Array,
+  leafCount: number,
+  n: number,
+  output: number,
+): Float64Array {
   const g = new Float64Array(v.length);
   g[output] = 1;
   for (let k = n - 1; k >= 0; k--) {
@@ -61,7 +75,8 @@ export function flatBackward(op: Uint8Array, a: Int32Array, b: Int32Array, v: Fl
         g[i] += gy;
         g[b[k]] += gy;
         break;
-      case 1: { // mul
+      case 1: {
+        // mul
         const j = b[k];
         g[i] += gy * v[j];
         g[j] += gy * v[i];
@@ -71,12 +86,14 @@ export function flatBackward(op: Uint8Array, a: Int32Array, b: Int32Array, v: Fl
         g[i] += gy;
         g[b[k]] -= gy;
         break;
-      case 3: { // tanh
+      case 3: {
+        // tanh
         const y = v[s];
         g[i] += gy * (1 - y * y);
         break;
       }
-      case 4: { // sigmoid
+      case 4: {
+        // sigmoid
         const y = v[s];
         g[i] += gy * (y * (1 - y));
         break;
@@ -100,7 +117,8 @@ export function flatGradientMagnitudes(dag: Dag, v: Float64Array): Float64Array 
   for (let k = n - 1; k >= 0; k--) {
     const s = L + k;
     const gy = g[s];
-    const i = a[k], j = b[k];
+    const i = a[k],
+      j = b[k];
     const y = v[s];
     switch (op[k]) {
       case 0: // add
@@ -144,10 +162,16 @@ export function compareWithFlat(dag: Dag, values: Float64Array, grads: Float64Ar
   for (let s = 0; s < slots; s++) if (values[s] !== ref.values[s]) valueDiffs++;
   if (valueDiffs) throw new Error(`${valueDiffs} values differ from the flat tape's`);
   const scale = flatGradientMagnitudes(dag, ref.values);
-  let worst = 0, worstAt = -1, plainRel = 0, nonzero = 0;
+  let worst = 0,
+    worstAt = -1,
+    plainRel = 0,
+    nonzero = 0;
   for (let s = 0; s < slots; s++) {
     const d = Math.abs(grads[s] - ref.grads[s]);
-    if (!(d <= 1e-12 * scale[s])) throw new Error(`gradient of slot ${s}: ${grads[s]} vs the flat tape's ${ref.grads[s]} (terms of magnitude ${scale[s]})`);
+    if (!(d <= 1e-12 * scale[s]))
+      throw new Error(
+        `gradient of slot ${s}: ${grads[s]} vs the flat tape's ${ref.grads[s]} (terms of magnitude ${scale[s]})`,
+      );
     if (scale[s] > 0 && d / scale[s] > worst) {
       worst = d / scale[s];
       worstAt = s;

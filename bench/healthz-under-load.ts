@@ -17,7 +17,19 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { compileSpec } from '../src/specs/index.js';
 import {
-  check, describeSteps, emitResults, fmtInt, fmtMs, header, httpRequest, keepAlive, median, now, percentile, serviceSteps, spawnNode,
+  check,
+  describeSteps,
+  emitResults,
+  fmtInt,
+  fmtMs,
+  header,
+  httpRequest,
+  keepAlive,
+  median,
+  now,
+  percentile,
+  serviceSteps,
+  spawnNode,
 } from './helpers.js';
 
 const probeSeconds = Number(process.argv[2] ?? 10);
@@ -31,7 +43,11 @@ const GOAL_P99_MS = 50;
 /** n_k = n_(k-1) + w_(k mod params): gradcheck makes 2 * params + 2 passes over the chain. */
 function gradcheckChain(nodes: number, params: number) {
   const p = Object.fromEntries(Array.from({ length: params }, (_, i) => [`w${i}`, 0.001 * i]));
-  const chain = Array.from({ length: nodes }, (_, k) => ({ id: `n${k}`, op: 'add', args: [k === 0 ? 'x' : `n${k - 1}`, `w${k % params}`] }));
+  const chain = Array.from({ length: nodes }, (_, k) => ({
+    id: `n${k}`,
+    op: 'add',
+    args: [k === 0 ? 'x' : `n${k - 1}`, `w${k % params}`],
+  }));
   return { graph: { inputs: { x: 1 }, params: p, nodes: chain } };
 }
 
@@ -77,9 +93,17 @@ header('healthz-under-load: GET /healthz every 20 ms, idle, then with every work
 const heavy = gradcheckChain(16_000, 2_000);
 const heavyText = JSON.stringify(heavy);
 const work = compileSpec(heavy).passWork * (2 * 2_000 + 2);
-check(work < DEFAULT_LIMITS.maxWork && heavyText.length < 1024 * 1024, `heavy request: ${fmtInt(work)} element operations (MAX_WORK ${fmtInt(DEFAULT_LIMITS.maxWork)}), ${fmtInt(heavyText.length)}-byte body (limit 1,048,576)`);
+check(
+  work < DEFAULT_LIMITS.maxWork && heavyText.length < 1024 * 1024,
+  `heavy request: ${fmtInt(work)} element operations (MAX_WORK ${fmtInt(DEFAULT_LIMITS.maxWork)}), ${fmtInt(heavyText.length)}-byte body (limit 1,048,576)`,
+);
 
-const server = spawnNode('src/server.ts', [], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...(workersEnv ? { WORKERS: workersEnv } : {}) });
+const server = spawnNode('src/server.ts', [], {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  ...(workersEnv ? { WORKERS: workersEnv } : {}),
+});
 try {
   const url = (await server.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 60_000))[1];
   const workers = workersEnv ? Number(workersEnv) : availableParallelism(); // the server's default WORKERS: the cores
@@ -119,8 +143,15 @@ try {
   check(heavyStatus.get(200) === heavyMs.length, 'every heavy request answered 200');
   // What parsing, validating and compiling a heavy request costs, on an idle core. The server does
   // it on a worker thread: a body over OFFLOAD_BODY_BYTES goes there as text.
-  const steps = serviceSteps('gradcheck', { text: heavyText }, DEFAULT_LIMITS, { reps: 5, warmup: 2, run: false, gcBefore: true });
-  console.log(`  parse, validate and compile a heavy request (in this process, idle core; the server does it on a worker): ${describeSteps(steps)}`);
+  const steps = serviceSteps('gradcheck', { text: heavyText }, DEFAULT_LIMITS, {
+    reps: 5,
+    warmup: 2,
+    run: false,
+    gcBefore: true,
+  });
+  console.log(
+    `  parse, validate and compile a heavy request (in this process, idle core; the server does it on a worker): ${describeSteps(steps)}`,
+  );
 
   const p99 = percentile(loaded.latencies, 99);
   const ok = p99 < GOAL_P99_MS && loaded.failures.length === 0 && idle.failures.length === 0;

@@ -59,7 +59,10 @@ export interface RunOptions {
  * once in turn (A B C A B C ...), so a drift in the machine's speed hits them alike.
  * Returns the milliseconds of each timed run, by variant.
  */
-export function interleave(variants: Record<string, () => unknown>, { warmup, reps, gcBefore = true }: RunOptions): Record<string, number[]> {
+export function interleave(
+  variants: Record<string, () => unknown>,
+  { warmup, reps, gcBefore = true }: RunOptions,
+): Record<string, number[]> {
   const names = Object.keys(variants);
   for (let i = 0; i < warmup; i++) for (const name of names) variants[name]();
   const ms: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -93,7 +96,8 @@ export async function interleaveAsync(
   return ms;
 }
 
-export const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+export const fmtMs = (ms: number): string =>
+  ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
 export const fmtRatio = (r: number): string => `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -161,7 +165,11 @@ export function prng(seed: number): () => number {
 }
 
 /** The DAG's op codes (its own, not the engine's), in the order of DAG_OPS. */
-export const ADD = 0, MUL = 1, SUB = 2, TANH = 3, SIGMOID = 4;
+export const ADD = 0,
+  MUL = 1,
+  SUB = 2,
+  TANH = 3,
+  SIGMOID = 4;
 export const DAG_OPS = ['add', 'mul', 'sub', 'tanh', 'sigmoid'] as const;
 
 /**
@@ -243,7 +251,8 @@ export function randomDag(n: number, seed = 2024, window = 64): Dag {
   return { leafIds, leafValues, inputCount: 1, n, op, a, b };
 }
 
-const idOf = (dag: Dag, slot: number): string => (slot < dag.leafIds.length ? dag.leafIds[slot] : `n${slot - dag.leafIds.length}`);
+const idOf = (dag: Dag, slot: number): string =>
+  slot < dag.leafIds.length ? dag.leafIds[slot] : `n${slot - dag.leafIds.length}`;
 
 /** The DAG as the JSON nodes of a graph spec (ids n0, n1, ...; output: the last node). */
 export function dagNodes(dag: Dag): NodeSpec[] {
@@ -288,7 +297,9 @@ export function check(ok: boolean, message: string): void {
 // Servers and child processes
 
 /** Listens on 127.0.0.1 with a port the system chooses; returns the base URL. */
-export async function listenLocal(app: { listen(options: { host: string; port: number }): Promise<string> }): Promise<string> {
+export async function listenLocal(app: {
+  listen(options: { host: string; port: number }): Promise<string>;
+}): Promise<string> {
   return app.listen({ host: '127.0.0.1', port: 0 });
 }
 
@@ -356,12 +367,16 @@ export function spawnNode(script: string, args: string[] = [], env: Record<strin
           const m = pattern.exec(line);
           if (m) return resolve(m);
         }
-        const timer = setTimeout(() => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)),
+          timeoutMs,
+        );
         const onLine = (line: string): void => {
           const m = pattern.exec(line);
           if (m) done(undefined, m);
         };
-        const onExit = (code: number | null): void => done(new Error(`${script} exited (${code}) before a line matching ${pattern}; stderr: ${stderr}`));
+        const onExit = (code: number | null): void =>
+          done(new Error(`${script} exited (${code}) before a line matching ${pattern}; stderr: ${stderr}`));
         const done = (error?: Error, m?: RegExpMatchArray): void => {
           clearTimeout(timer);
           listeners.delete(onLine);
@@ -404,7 +419,10 @@ export interface LoadTarget {
   body: string;
 }
 
-export async function loadTest(target: LoadTarget, { connections = 20, seconds = 3, maxRequests = 500_000 } = {}): Promise<LoadResult> {
+export async function loadTest(
+  target: LoadTarget,
+  { connections = 20, seconds = 3, maxRequests = 500_000 } = {},
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let failures = 0;
   const instance = autocannon({
@@ -467,16 +485,25 @@ export interface HttpResponse {
 }
 
 /** One request with node:http (a keep-alive agent reuses the connection); the whole response as text. */
-export function httpRequest(url: string, options: { method?: string; body?: string; agent?: Agent; timeoutMs?: number } = {}): Promise<HttpResponse> {
+export function httpRequest(
+  url: string,
+  options: { method?: string; body?: string; agent?: Agent; timeoutMs?: number } = {},
+): Promise<HttpResponse> {
   const { method = options.body === undefined ? 'GET' : 'POST', body, agent, timeoutMs = 60_000 } = options;
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const req = request(url, { method, agent, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: now() - t0 }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method, agent, headers: body === undefined ? {} : { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: now() - t0 }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no response within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
@@ -491,7 +518,9 @@ export interface Servers {
 }
 
 /** Starts bench/servers.ts in a child process with these servers (see there); resolves once they listen. */
-export async function startServers(specs: Record<string, { app: Record<string, unknown> } | { bare: true }>): Promise<Servers> {
+export async function startServers(
+  specs: Record<string, { app: Record<string, unknown> } | { bare: true }>,
+): Promise<Servers> {
   const child = spawnNode(fileURLToPath(new URL('./servers.ts', import.meta.url)), [JSON.stringify(specs)]);
   try {
     const m = await child.waitFor(/^LISTENING (.*)$/, 60_000);
@@ -520,7 +549,12 @@ export function serviceSteps(
   name: OperationName,
   input: { text: string } | { body: unknown },
   limits: Limits,
-  { reps, warmup = 0, run = true, gcBefore = false }: { reps: number; warmup?: number; run?: boolean; gcBefore?: boolean },
+  {
+    reps,
+    warmup = 0,
+    run = true,
+    gcBefore = false,
+  }: { reps: number; warmup?: number; run?: boolean; gcBefore?: boolean },
 ): Partial<Record<Step, number>> {
   const op = operations[name] as unknown as Operation<unknown, unknown, unknown>;
   const ms: Record<Step, number[]> = { parse: [], validate: [], prepare: [], run: [], stringify: [] };
@@ -545,7 +579,8 @@ export function serviceSteps(
     for (let i = 1; i < t.length; i++) ms[steps[i - 1]].push(t[i] - t[i - 1]);
   }
   const out: Partial<Record<Step, number>> = {};
-  for (const step of Object.keys(ms) as Step[]) if (ms[step].length && (step !== 'parse' || 'text' in input)) out[step] = median(ms[step]);
+  for (const step of Object.keys(ms) as Step[])
+    if (ms[step].length && (step !== 'parse' || 'text' in input)) out[step] = median(ms[step]);
   return out;
 }
 

@@ -8,7 +8,20 @@
  *   npx tsx bench/http-grade.ts [rounds] [seconds]        (npm run bench:http-grade)
  */
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
-import { check, describeSteps, emitResults, fmtInt, fmtMs, fmtRatio, header, httpRequest, interleavedLoad, median, serviceSteps, startServers } from './helpers.js';
+import {
+  check,
+  describeSteps,
+  emitResults,
+  fmtInt,
+  fmtMs,
+  fmtRatio,
+  header,
+  httpRequest,
+  interleavedLoad,
+  median,
+  serviceSteps,
+  startServers,
+} from './helpers.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const seconds = Number(process.argv[3] ?? 3);
@@ -24,17 +37,27 @@ try {
   const bare = `${servers.urls.bare}/v1/gradients`;
   const s = await httpRequest(service, { body: gradeBody });
   const graded = JSON.parse(s.text) as { correct: number; total: number };
-  check(s.status === 200 && graded.correct === 7 && graded.total === 7, `grade answers 200: ${graded.correct} of ${graded.total} correct (${s.text.length} bytes)`);
+  check(
+    s.status === 200 && graded.correct === 7 && graded.total === 7,
+    `grade answers 200: ${graded.correct} of ${graded.total} correct (${s.text.length} bytes)`,
+  );
   check((await httpRequest(bare, { body: bareBody })).status === 200, 'the bare route answers 200');
 
-  const runs = await interleavedLoad({ bare: { url: bare, body: bareBody }, grade: { url: service, body: gradeBody } }, { rounds, seconds, connections: 20 });
+  const runs = await interleavedLoad(
+    { bare: { url: bare, body: bareBody }, grade: { url: service, body: gradeBody } },
+    { rounds, seconds, connections: 20 },
+  );
   const rps = (name: string): number => median(runs[name].map((r) => r.reqPerSec));
   const p99 = (name: string): number => median(runs[name].map((r) => r.p99));
-  const failed = Object.values(runs).flat().reduce((n, r) => n + r.failures, 0);
+  const failed = Object.values(runs)
+    .flat()
+    .reduce((n, r) => n + r.failures, 0);
   check(failed === 0, 'no failed request (non-2xx, error or timeout)');
   const throughput = rps('grade') / rps('bare');
   const latency = p99('grade') / p99('bare');
-  console.log(`  grade: ${fmtInt(rps('grade'))} req/s, p99 ${fmtMs(p99('grade'))} ms;  bare: ${fmtInt(rps('bare'))} req/s, p99 ${fmtMs(p99('bare'))} ms (medians of ${rounds} rounds of ${seconds} s)`);
+  console.log(
+    `  grade: ${fmtInt(rps('grade'))} req/s, p99 ${fmtMs(p99('grade'))} ms;  bare: ${fmtInt(rps('bare'))} req/s, p99 ${fmtMs(p99('bare'))} ms (medians of ${rounds} rounds of ${seconds} s)`,
+  );
   console.log(`  throughput ratio ${fmtRatio(throughput)}, p99 ratio ${fmtRatio(latency)}`);
   const steps = serviceSteps('grade', { text: gradeBody }, DEFAULT_LIMITS, { reps: 5_000, warmup: 1_000 });
   console.log(`  in process, per request: grade's steps ${describeSteps(steps, 'µs')}`);

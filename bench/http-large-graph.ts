@@ -17,8 +17,22 @@ import { gradients } from '../src/index.js';
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { compileSpec } from '../src/specs/index.js';
 import {
-  check, dagBody, describeMs, describeSteps, emitResults, fmtInt, fmtMs, fmtRatio, header, httpRequest, interleaveAsync, keepAlive, listenLocal, median,
-  randomDag, serviceSteps,
+  check,
+  dagBody,
+  describeMs,
+  describeSteps,
+  emitResults,
+  fmtInt,
+  fmtMs,
+  fmtRatio,
+  header,
+  httpRequest,
+  interleaveAsync,
+  keepAlive,
+  listenLocal,
+  median,
+  randomDag,
+  serviceSteps,
 } from './helpers.js';
 
 const n = Number(process.argv[2] ?? 100_000);
@@ -35,12 +49,18 @@ const pooled = await buildApp({ logger: false, bodyLimit, limits });
 const inline = await buildApp({ logger: false, bodyLimit, limits, pool: false });
 const agent = keepAlive();
 try {
-  const urls = { pooled: `${await listenLocal(pooled)}/v1/gradients`, inline: `${await listenLocal(inline)}/v1/gradients` };
+  const urls = {
+    pooled: `${await listenLocal(pooled)}/v1/gradients`,
+    inline: `${await listenLocal(inline)}/v1/gradients`,
+  };
   const responseObject = gradients(JSON.parse(requestText), { limits });
   const responseText = JSON.stringify(responseObject);
   for (const [name, url] of Object.entries(urls)) {
     const res = await httpRequest(url, { body: requestText, agent });
-    check(res.status === 200 && res.text === responseText, `${name}: 200, and the response is the library's result, byte for byte (${fmtInt(res.text.length)} bytes)`);
+    check(
+      res.status === 200 && res.text === responseText,
+      `${name}: 200, and the response is the library's result, byte for byte (${fmtInt(res.text.length)} bytes)`,
+    );
   }
 
   const post = (url: string) => async () => {
@@ -63,8 +83,12 @@ try {
   const base = median(ms['JSON.parse + JSON.stringify']);
   const pool = median(ms['HTTP, default (pool)']);
   const off = median(ms['HTTP, pool off']);
-  console.log(`  ratio to JSON.parse + JSON.stringify: default ${fmtRatio(pool / base)} (goal ≤ ${GOAL}×), pool off ${fmtRatio(off / base)}`);
-  console.log(`  in process, the route's steps (3 runs, median): ${describeSteps(serviceSteps('gradients', { text: requestText }, limits, { reps: 3, warmup: 1, gcBefore: true }))}`);
+  console.log(
+    `  ratio to JSON.parse + JSON.stringify: default ${fmtRatio(pool / base)} (goal ≤ ${GOAL}×), pool off ${fmtRatio(off / base)}`,
+  );
+  console.log(
+    `  in process, the route's steps (3 runs, median): ${describeSteps(serviceSteps('gradients', { text: requestText }, limits, { reps: 3, warmup: 1, gcBefore: true }))}`,
+  );
   emitResults([
     {
       benchmark: 'http-large-graph',

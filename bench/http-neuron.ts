@@ -14,7 +14,20 @@
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { neuronGradients } from './bare-neuron.js';
 import {
-  check, describeSteps, emitResults, fmtInt, fmtMs, fmtRatio, header, httpRequest, interleavedLoad, median, now, percentile, serviceSteps, startServers,
+  check,
+  describeSteps,
+  emitResults,
+  fmtInt,
+  fmtMs,
+  fmtRatio,
+  header,
+  httpRequest,
+  interleavedLoad,
+  median,
+  now,
+  percentile,
+  serviceSteps,
+  startServers,
 } from './helpers.js';
 
 const rounds = Number(process.argv[2] ?? 3);
@@ -27,16 +40,26 @@ try {
   const service = `${servers.urls.service}/v1/gradients`;
   const bare = `${servers.urls.bare}/v1/gradients`;
   const [s, b] = [await httpRequest(service, { body }), await httpRequest(bare, { body })];
-  check(s.status === 200 && b.status === 200 && s.text === b.text, `both answer 200 with the same ${s.text.length}-byte JSON body`);
+  check(
+    s.status === 200 && b.status === 200 && s.text === b.text,
+    `both answer 200 with the same ${s.text.length}-byte JSON body`,
+  );
 
-  const runs = await interleavedLoad({ bare: { url: bare, body }, service: { url: service, body } }, { rounds, seconds, connections: 20 });
+  const runs = await interleavedLoad(
+    { bare: { url: bare, body }, service: { url: service, body } },
+    { rounds, seconds, connections: 20 },
+  );
   const rps = (name: string): number => median(runs[name].map((r) => r.reqPerSec));
   const p99 = (name: string): number => median(runs[name].map((r) => r.p99));
-  const failed = Object.values(runs).flat().reduce((n, r) => n + r.failures, 0);
+  const failed = Object.values(runs)
+    .flat()
+    .reduce((n, r) => n + r.failures, 0);
   check(failed === 0, 'no failed request (non-2xx, error or timeout)');
   const throughput = rps('service') / rps('bare');
   const latency = p99('service') / p99('bare');
-  console.log(`  service: ${fmtInt(rps('service'))} req/s, p99 ${fmtMs(p99('service'))} ms;  bare: ${fmtInt(rps('bare'))} req/s, p99 ${fmtMs(p99('bare'))} ms (medians of ${rounds} rounds of ${seconds} s)`);
+  console.log(
+    `  service: ${fmtInt(rps('service'))} req/s, p99 ${fmtMs(p99('service'))} ms;  bare: ${fmtInt(rps('bare'))} req/s, p99 ${fmtMs(p99('bare'))} ms (medians of ${rounds} rounds of ${seconds} s)`,
+  );
   console.log(`  throughput ratio ${fmtRatio(throughput)} (goal ≥ 0.9×), p99 ratio ${fmtRatio(latency)} (goal ≤ 1.2×)`);
   // Per request, in process: the service's steps, and the bare route's.
   const steps = serviceSteps('gradients', { text: body }, DEFAULT_LIMITS, { reps: 20_000, warmup: 5_000 });
@@ -47,7 +70,9 @@ try {
     if (i >= 0) bareUs.push((now() - t0) * 1000);
   }
   const serverUs = (name: string) => 1e6 / rps(name);
-  console.log(`  in process, per request: the service's steps ${describeSteps(steps, 'µs')}; the bare route's parse + arithmetic + stringify ${fmtMs(percentile(bareUs, 50))} µs`);
+  console.log(
+    `  in process, per request: the service's steps ${describeSteps(steps, 'µs')}; the bare route's parse + arithmetic + stringify ${fmtMs(percentile(bareUs, 50))} µs`,
+  );
   console.log(
     `  under load, server time per request (1 / throughput, one core): service ${fmtMs(serverUs('service'))} µs, bare ${fmtMs(serverUs('bare'))} µs: ` +
       `the service's ${fmtMs(serverUs('service') - serverUs('bare'))} µs more, of which its steps above account for ${fmtMs(Object.values(steps).reduce((a, b) => a! + b!, 0)! * 1000 - percentile(bareUs, 50))} µs`,

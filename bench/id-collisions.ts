@@ -16,7 +16,18 @@ import { buildApp } from '../src/app.js';
 import { findId, insertId, newIdTable } from '../src/engine/id-index.js';
 import { compileSpec } from '../src/specs/index.js';
 import { chosenIds, oldHash, sumOfInputs } from '../test/support/attacks.js';
-import { check, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, interleaveAsync, median, prng } from './helpers.js';
+import {
+  check,
+  describeMs,
+  emitResults,
+  fmtMs,
+  fmtRatio,
+  header,
+  interleave,
+  interleaveAsync,
+  median,
+  prng,
+} from './helpers.js';
 
 const GOAL = 1.5;
 
@@ -56,20 +67,30 @@ function keyedTable(ids: readonly string[]): number {
 header('id-collisions: 20,000 ids chosen against the old id hash vs 20,000 ordinary ids');
 const chosen = chosenIds();
 const ordinary = (() => {
-  const random = prng(7), alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const random = prng(7),
+    alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const ids = new Set<string>();
-  while (ids.size < chosen.length) ids.add(`v${Array.from({ length: 7 }, () => alphabet[Math.floor(random() * 36)]).join('')}`);
+  while (ids.size < chosen.length)
+    ids.add(`v${Array.from({ length: 7 }, () => alphabet[Math.floor(random() * 36)]).join('')}`);
   return [...ids];
 })();
-console.log(`  ${chosen.length} chosen ids (e.g. ${chosen.slice(0, 3).join(', ')}), ${ordinary.length} ordinary ids (${ordinary[0]}, ${ordinary[1]}, …)`);
+console.log(
+  `  ${chosen.length} chosen ids (e.g. ${chosen.slice(0, 3).join(', ')}), ${ordinary.length} ordinary ids (${ordinary[0]}, ${ordinary[1]}, …)`,
+);
 // The table in a compile holds the inputs and the nodes (the sum's parts): twice as many ids.
 const tableIds = (ids: readonly string[]): string[] => [...ids, ...ids.map((id) => `${id}_`)];
 const [chosenTable, ordinaryTable] = [tableIds(chosen), tableIds(ordinary)];
 
 console.log('\ntable alone (insert and find 40,000 ids):');
 // Apart, so that the old table's seconds on chosen ids do not sit between the keyed runs.
-const oldMs = interleave({ 'old hash, chosen': () => oldTable(chosenTable), 'old hash, ordinary': () => oldTable(ordinaryTable) }, { warmup: 0, reps: 3 });
-const keyedMs = interleave({ 'keyed, chosen': () => keyedTable(chosenTable), 'keyed, ordinary': () => keyedTable(ordinaryTable) }, { warmup: 5, reps: 41 });
+const oldMs = interleave(
+  { 'old hash, chosen': () => oldTable(chosenTable), 'old hash, ordinary': () => oldTable(ordinaryTable) },
+  { warmup: 0, reps: 3 },
+);
+const keyedMs = interleave(
+  { 'keyed, chosen': () => keyedTable(chosenTable), 'keyed, ordinary': () => keyedTable(ordinaryTable) },
+  { warmup: 5, reps: 41 },
+);
 const tableMs = { ...oldMs, ...keyedMs };
 for (const [name, xs] of Object.entries(tableMs)) console.log(`  ${name.padEnd(20)} ${describeMs(xs)}`);
 const oldRatio = median(tableMs['old hash, chosen']) / median(tableMs['old hash, ordinary']);
@@ -91,13 +112,21 @@ const app = await buildApp({ logger: false });
 try {
   const texts = { chosen: JSON.stringify(bodies.chosen), ordinary: JSON.stringify(bodies.ordinary) };
   const post = (payload: string) => async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/gradients', headers: { 'content-type': 'application/json' }, payload });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/gradients',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
     if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body.slice(0, 300)}`);
     return res.body.length;
   };
   const first = await post(texts.chosen)();
   check(first > 0, `chosen ids: 200, ${first} bytes (request ${texts.chosen.length} bytes)`);
-  const httpMs = await interleaveAsync({ chosen: post(texts.chosen), ordinary: post(texts.ordinary) }, { warmup: 1, reps: 9, gcBefore: true });
+  const httpMs = await interleaveAsync(
+    { chosen: post(texts.chosen), ordinary: post(texts.ordinary) },
+    { warmup: 1, reps: 9, gcBefore: true },
+  );
   for (const [name, xs] of Object.entries(httpMs)) console.log(`  ${name.padEnd(20)} ${describeMs(xs)}`);
   const httpRatio = median(httpMs.chosen) / median(httpMs.ordinary);
   console.log(`  chosen / ordinary: ${fmtRatio(httpRatio)} (the audit measured 3.7× before)`);

@@ -77,7 +77,12 @@ function gradeVariants(count: number): Request[] {
   const rand = prng(8);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   return Array.from({ length: count }, (_, i) => {
-    const neuron = { x: pick([1, 2, 3, 4]), w: pick([-0.5, -0.2, 0.1, 0.3, 0.5]), b: pick([-1, -0.4, 0, 0.4, 1]), y: pick([0, 1]) };
+    const neuron = {
+      x: pick([1, 2, 3, 4]),
+      w: pick([-0.5, -0.2, 0.1, 0.3, 0.5]),
+      b: pick([-1, -0.4, 0, 0.4, 1]),
+      y: pick([0, 1]),
+    };
     const yHat = sigmoid(neuron.w * neuron.x + neuron.b);
     // dL/dw = (y_hat - y) · y_hat (1 - y_hat) · x
     const dw = (yHat - neuron.y) * yHat * (1 - yHat) * neuron.x;
@@ -86,7 +91,11 @@ function gradeVariants(count: number): Request[] {
     const dwAnswer = mistake === 'sign' ? -dw : mistake === 'rounded' ? Number(dw.toFixed(2)) : dw;
     const ptBR = i % 2 === 1;
     const text = (v: number): string => (ptBR ? v.toFixed(4).replace('.', ',') : v.toFixed(4));
-    return post('/v1/grade', { neuron, learningRate: 0.1, answers: { y_hat: text(yHat), 'dL/dw': dwAnswer, 'step(w)': text(stepW) } }, ptBR ? 'pt-BR' : 'en');
+    return post(
+      '/v1/grade',
+      { neuron, learningRate: 0.1, answers: { y_hat: text(yHat), 'dL/dw': dwAnswer, 'step(w)': text(stepW) } },
+      ptBR ? 'pt-BR' : 'en',
+    );
   });
 }
 
@@ -102,7 +111,9 @@ const CHAIN_X = 0.5;
 function chainBody(): Request {
   const statements = ['n1 = x*w + b'];
   for (let k = 2; k <= CHAIN; k++) statements.push(`n${k} = n${k - 1} + w`);
-  return post('/v1/gradients', { graph: { inputs: { x: CHAIN_X }, params: { w: 0.001, b: 0.1 }, expr: statements.join('; ') } });
+  return post('/v1/gradients', {
+    graph: { inputs: { x: CHAIN_X }, params: { w: 0.001, b: 0.1 }, expr: statements.join('; ') },
+  });
 }
 
 const chain = chainBody();
@@ -122,7 +133,13 @@ const kinds: Kind[] = [
     connections: 6,
     requests: [
       post('/v1/gradients', { neuron: tutorial }),
-      post('/v1/gradients', { graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } }),
+      post('/v1/gradients', {
+        graph: {
+          inputs: { x: 3, y: 0 },
+          params: { w: -0.2, b: 0.4 },
+          expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
+        },
+      }),
       post('/v1/gradients', { network }),
     ],
     check: (status, text) => {
@@ -134,7 +151,10 @@ const kinds: Kind[] = [
   {
     name: 'explain',
     connections: 4,
-    requests: [post('/v1/explain', { neuron: tutorial, learningRate: 0.1 }), post('/v1/explain', { neuron: tutorial, learningRate: 0.1 }, 'pt-BR')],
+    requests: [
+      post('/v1/explain', { neuron: tutorial, learningRate: 0.1 }),
+      post('/v1/explain', { neuron: tutorial, learningRate: 0.1 }, 'pt-BR'),
+    ],
     check: (status, text) => {
       const steps = (JSON.parse(text) as { steps: unknown[] }).steps;
       if (status !== 200 || !steps.length) throw new Error(`explain: ${status} ${text.slice(0, 200)}`);
@@ -170,7 +190,10 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
 function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(serverNode, ['dist/server.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(serverNode, ['dist/server.js'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   void exited.then(() => children.delete(child));
@@ -202,7 +225,11 @@ function usage(pid: number): { rssMb: number; peakMb: number; cpuS: number } {
   // Fields 14 and 15 of /proc/pid/stat (after the command in parentheses): user and system time in clock ticks (100 per second).
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024, cpuS: (Number(fields[11]) + Number(fields[12])) / 100 };
+  return {
+    rssMb: kb('VmRSS') / 1024,
+    peakMb: kb('VmHWM') / 1024,
+    cpuS: (Number(fields[11]) + Number(fields[12])) / 100,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +273,11 @@ interface Probes {
 /** Starts bench/healthz-probe.ts against `url`; `stop()` ends it and resolves with its probes. */
 async function startProbes(url: string): Promise<{ stop(): Promise<Probes> }> {
   const script = fileURLToPath(new URL('./healthz-probe.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, url, String(PROBE_EVERY_MS), String(PROBE_TIMEOUT_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, url, String(PROBE_EVERY_MS), String(PROBE_TIMEOUT_MS)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   children.add(child);
   const exited = once(child, 'exit').then(() => children.delete(child));
   let out = '';
@@ -270,7 +301,9 @@ async function startProbes(url: string): Promise<{ stop(): Promise<Probes> }> {
 // ---------------------------------------------------------------------------------------------
 
 const target = process.env.LOAD_URL;
-header(`load: a deadline's mix against ${target ?? 'dist/server.js'} for ${seconds} s, /healthz every ${PROBE_EVERY_MS} ms`);
+header(
+  `load: a deadline's mix against ${target ?? 'dist/server.js'} for ${seconds} s, /healthz every ${PROBE_EVERY_MS} ms`,
+);
 const server = target ? undefined : await startServer({ PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_MAX: '1000000000' });
 const url = target ?? server!.url;
 const pid = server?.child.pid ?? (process.env.LOAD_PID ? Number(process.env.LOAD_PID) : undefined);
@@ -283,7 +316,9 @@ try {
   }
   await new Promise((r) => setTimeout(r, 1000));
   const idle = pid ? usage(pid) : undefined;
-  console.log(`  server ${url}${server ? ` (node ${version})` : ''}${idle ? `: ${idle.rssMb.toFixed(0)} MB resident at idle, after one request of each kind` : ''}`);
+  console.log(
+    `  server ${url}${server ? ` (node ${version})` : ''}${idle ? `: ${idle.rssMb.toFixed(0)} MB resident at idle, after one request of each kind` : ''}`,
+  );
 
   let peakRss = idle?.rssMb ?? 0;
   const sampler = setInterval(() => pid && (peakRss = Math.max(peakRss, usage(pid).rssMb)), 100);
@@ -297,8 +332,13 @@ try {
   const busy = pid ? usage(pid) : undefined;
   const clientCpu = process.cpuUsage(clientCpu0);
 
-  const statusText = (m: Map<number, number>): string => [...m].sort(([a], [b]) => a - b).map(([s, c]) => `${fmtInt(c)} × ${s}`).join(', ');
-  const non2xx = (r: KindResult): number => [...r.statuses].filter(([s]) => s < 200 || s >= 300).reduce((n, [, c]) => n + c, 0);
+  const statusText = (m: Map<number, number>): string =>
+    [...m]
+      .sort(([a], [b]) => a - b)
+      .map(([s, c]) => `${fmtInt(c)} × ${s}`)
+      .join(', ');
+  const non2xx = (r: KindResult): number =>
+    [...r.statuses].filter(([s]) => s < 200 || s >= 300).reduce((n, [, c]) => n + c, 0);
   const total = byKind.reduce((n, r) => n + r.latencies.length, 0);
   console.log(`\n## Load (${seconds} s${server ? `, server on node ${version}` : ''})\n`);
   console.log('| requests | connections | 2xx | req/s | p50 | p99 | max | non-2xx | errors, timeouts |');
@@ -307,13 +347,17 @@ try {
     const k = kinds[i];
     const lat = r.latencies;
     const conns = `${k.connections}${k.overallRate ? ` (${k.overallRate}/s)` : ''}`;
-    const bad = non2xx(r) ? `${fmtInt(non2xx(r))} (${statusText(new Map([...r.statuses].filter(([s]) => s < 200 || s >= 300)))})` : '0';
+    const bad = non2xx(r)
+      ? `${fmtInt(non2xx(r))} (${statusText(new Map([...r.statuses].filter(([s]) => s < 200 || s >= 300)))})`
+      : '0';
     console.log(
       `| ${r.name} | ${conns} | ${fmtInt(lat.length)} | ${fmtInt(lat.length / elapsedS)} | ${lat.length ? fmtMs(percentile(lat, 50)) : '—'} ms | ` +
         `${lat.length ? fmtMs(percentile(lat, 99)) : '—'} ms | ${lat.length ? fmtMs(Math.max(...lat)) : '—'} ms | ${bad} | ${r.errors}, ${r.timeouts} |`,
     );
   }
-  console.log(`| all | ${kinds.reduce((n, k) => n + k.connections, 0)} | ${fmtInt(total)} | ${fmtInt(total / elapsedS)} | | | | ${fmtInt(byKind.reduce((n, r) => n + non2xx(r), 0))} | ${byKind.reduce((n, r) => n + r.errors + r.timeouts, 0)} |`);
+  console.log(
+    `| all | ${kinds.reduce((n, k) => n + k.connections, 0)} | ${fmtInt(total)} | ${fmtInt(total / elapsedS)} | | | | ${fmtInt(byKind.reduce((n, r) => n + non2xx(r), 0))} | ${byKind.reduce((n, r) => n + r.errors + r.timeouts, 0)} |`,
+  );
   const lat = probes.latencies;
   console.log(
     `\n/healthz during the load: ${fmtInt(lat.length + probes.failures.length)} probes, p50 ${fmtMs(percentile(lat, 50))} ms, p99 ${fmtMs(percentile(lat, 99))} ms, ` +
@@ -325,7 +369,9 @@ try {
         `CPU ${((busy.cpuS - idle.cpuS) / elapsedS).toFixed(2)} cores on average over ${elapsedS.toFixed(1)} s`,
     );
   }
-  console.log(`load generator (this process): CPU ${((clientCpu.user + clientCpu.system) / 1e6 / elapsedS).toFixed(2)} cores on average`);
+  console.log(
+    `load generator (this process): CPU ${((clientCpu.user + clientCpu.system) / 1e6 / elapsedS).toFixed(2)} cores on average`,
+  );
 
   if (server) {
     server.child.kill('SIGTERM');

@@ -25,7 +25,18 @@ import { backward, forward } from '../src/engine/evaluate.js';
 import { DEFAULT_LIMITS, type Limits } from '../src/engine/limits.js';
 import { slotOf } from '../src/engine/tape.js';
 import { compileSpec } from '../src/specs/index.js';
-import { type ResultRow, check, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, median, prng } from './helpers.js';
+import {
+  type ResultRow,
+  check,
+  describeMs,
+  emitResults,
+  fmtMs,
+  fmtRatio,
+  header,
+  interleave,
+  median,
+  prng,
+} from './helpers.js';
 
 // tfjs-core's gradient functions are registered by this module of its ES build (tsx loads it).
 createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients');
@@ -49,9 +60,12 @@ console.log(`  tfjs ${tf.version_core}, backend '${tf.getBackend()}' (pure JS, f
 const rows: ResultRow[] = [];
 for (const B of batches) {
   const rand = prng(7 + B);
-  const b1 = 1 / Math.sqrt(N_IN), b2 = 1 / Math.sqrt(N_HIDDEN);
-  const W1 = matrix(rand, N_HIDDEN, N_IN, -b1, b1), bias1 = matrix(rand, 1, N_HIDDEN, -b1, b1)[0];
-  const W2 = matrix(rand, N_OUT, N_HIDDEN, -b2, b2), bias2 = matrix(rand, 1, N_OUT, -b2, b2)[0];
+  const b1 = 1 / Math.sqrt(N_IN),
+    b2 = 1 / Math.sqrt(N_HIDDEN);
+  const W1 = matrix(rand, N_HIDDEN, N_IN, -b1, b1),
+    bias1 = matrix(rand, 1, N_HIDDEN, -b1, b1)[0];
+  const W2 = matrix(rand, N_OUT, N_HIDDEN, -b2, b2),
+    bias2 = matrix(rand, 1, N_OUT, -b2, b2)[0];
   const x = matrix(rand, B, N_IN, 0, 1);
   const y = Array.from({ length: B }, () => {
     const row = new Array<number>(N_OUT).fill(0);
@@ -59,8 +73,13 @@ for (const B of batches) {
     return row;
   });
   const network = {
-    x, y, loss: 'softmax_cross_entropy' as const,
-    layers: [{ W: W1, b: bias1, activation: 'relu' as const }, { W: W2, b: bias2, activation: 'identity' as const }],
+    x,
+    y,
+    loss: 'softmax_cross_entropy' as const,
+    layers: [
+      { W: W1, b: bias1, activation: 'relu' as const },
+      { W: W2, b: bias2, activation: 'identity' as const },
+    ],
   };
   const body = { network };
   const bodyInclude = { network, include: ['x', 'W1', 'b1', 'W2', 'b2', 'L'] };
@@ -88,7 +107,13 @@ for (const B of batches) {
       return { loss: value.dataSync()[0], grads: grads.map((g) => g.dataSync() as Float32Array) };
     });
   const tfjs = tfjsOn(() => prebuilt);
-  const tfjsFromArrays = tfjsOn(() => [tf.tensor2d(x), tf.tensor2d(W1), tf.tensor1d(bias1), tf.tensor2d(W2), tf.tensor1d(bias2)]);
+  const tfjsFromArrays = tfjsOn(() => [
+    tf.tensor2d(x),
+    tf.tensor2d(W1),
+    tf.tensor1d(bias1),
+    tf.tensor2d(W2),
+    tf.tensor1d(bias2),
+  ]);
 
   // Check: the same loss to float32 precision, and the same gradients to float32-ish precision.
   const ours = engine();
@@ -96,20 +121,31 @@ for (const B of batches) {
   const L = ours.values[at('L')];
   const t = tfjs();
   const lossRel = Math.abs(t.loss - L) / Math.abs(L);
-  check(lossRel < 1e-5, `batch ${B}: loss ${L} (ours, float64) vs ${t.loss} (tfjs, float32): relative difference ${lossRel.toExponential(1)} < 1e-5`);
+  check(
+    lossRel < 1e-5,
+    `batch ${B}: loss ${L} (ours, float64) vs ${t.loss} (tfjs, float32): relative difference ${lossRel.toExponential(1)} < 1e-5`,
+  );
   const gradRel = ['x', 'W1', 'b1', 'W2', 'b2'].map((id, i) => {
     const s = slotOf(ours.tape, id)!;
     const g = ours.grads.subarray(ours.tape.offset[s], ours.tape.offset[s] + ours.tape.size[s]);
-    let diff = 0, scale = 0;
+    let diff = 0,
+      scale = 0;
     for (let k = 0; k < g.length; k++) {
       diff = Math.max(diff, Math.abs(g[k] - t.grads[i][k]));
       scale = Math.max(scale, Math.abs(g[k]));
     }
     return diff / scale;
   });
-  check(Math.max(...gradRel) < 1e-4, `batch ${B}: gradients of x, W1, b1, W2, b2 agree to ${Math.max(...gradRel).toExponential(1)} of each one's largest element`);
+  check(
+    Math.max(...gradRel) < 1e-4,
+    `batch ${B}: gradients of x, W1, b1, W2, b2 agree to ${Math.max(...gradRel).toExponential(1)} of each one's largest element`,
+  );
   const lib = library();
-  check(lib.values.L === L && JSON.stringify(lib.gradients.b2) === JSON.stringify(Array.from(ours.grads.subarray(at('b2'), at('b2') + N_OUT))), `batch ${B}: the library's L and dL/db2 are the engine's`);
+  check(
+    lib.values.L === L &&
+      JSON.stringify(lib.gradients.b2) === JSON.stringify(Array.from(ours.grads.subarray(at('b2'), at('b2') + N_OUT))),
+    `batch ${B}: the library's L and dL/db2 are the engine's`,
+  );
 
   const ms = interleave(
     { library, 'library include': libraryInclude, engine, tfjs, 'tfjs from arrays': tfjsFromArrays },
@@ -129,7 +165,10 @@ for (const B of batches) {
       `    to PyTorch float64, 1 thread, ${PYTORCH_MS_B64} ms (quoted, not measured here; aim ≤ 2×): engine ${fmtRatio(m('engine') / PYTORCH_MS_B64)}, library ${fmtRatio(m('library') / PYTORCH_MS_B64)}`,
     );
   }
-  for (const [name, label] of [['engine', 'engine (compile+forward+backward)'], ['library', 'library gradients(body)']] as const) {
+  for (const [name, label] of [
+    ['engine', 'engine (compile+forward+backward)'],
+    ['library', 'library gradients(body)'],
+  ] as const) {
     rows.push({
       benchmark: 'mlp',
       figure: `${label}, batch ${B}: ${fmtMs(m(name))} ms`,

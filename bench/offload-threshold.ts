@@ -20,7 +20,19 @@
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { DEFAULT_OFFLOAD_WORK } from '../src/http/compute.js';
 import { compileSpec } from '../src/specs/index.js';
-import { type ResultRow, dagBody, emitResults, fmtInt, fmtMs, header, httpRequest, keepAlive, median, randomDag, startServers } from './helpers.js';
+import {
+  type ResultRow,
+  dagBody,
+  emitResults,
+  fmtInt,
+  fmtMs,
+  header,
+  httpRequest,
+  keepAlive,
+  median,
+  randomDag,
+  startServers,
+} from './helpers.js';
 
 const TARGETS = [1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7];
 /** The DAG families stop at 3e5 (60,000 nodes, a 3 MB body): beyond, they only take longer the same way. */
@@ -47,7 +59,8 @@ function matmulJob(target: number): Job {
   // One pass: k^3 + 3k^2 (matmul) + 2k^2 (tanh) + k^2 + 1 (sum); 2 passes.
   let k = 1;
   while (2 * ((k + 1) ** 3 + 6 * (k + 1) ** 2) <= target) k++;
-  const m = (seed: number) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => Math.sin(seed + i * k + j) / k));
+  const m = (seed: number) =>
+    Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => Math.sin(seed + i * k + j) / k));
   const body = {
     graph: {
       inputs: { A: m(1) },
@@ -59,7 +72,11 @@ function matmulJob(target: number): Job {
       ],
     },
   };
-  return { family: 'matmul', text: JSON.stringify({ ...body, include: ['L'] }), work: 2 * compileSpec(body, limits).passWork };
+  return {
+    family: 'matmul',
+    text: JSON.stringify({ ...body, include: ['L'] }),
+    work: 2 * compileSpec(body, limits).passWork,
+  };
 }
 
 interface Row {
@@ -81,10 +98,15 @@ const servers = await startServers({
 const agent = keepAlive();
 const rows: Row[] = [];
 try {
-  const loop = async () => JSON.parse((await httpRequest(`${servers.urls.control}/loop`, { agent })).text) as { activeMs: number; maxDelayMs: number };
+  const loop = async () =>
+    JSON.parse((await httpRequest(`${servers.urls.control}/loop`, { agent })).text) as {
+      activeMs: number;
+      maxDelayMs: number;
+    };
   const send = async (mode: 'inline' | 'pool', job: Job): Promise<number> => {
     const res = await httpRequest(`${servers.urls[mode]}/v1/gradients`, { body: job.text, agent });
-    if (res.status !== 200) throw new Error(`${mode} ${job.family} ${job.work}: ${res.status} ${res.text.slice(0, 300)}`);
+    if (res.status !== 200)
+      throw new Error(`${mode} ${job.family} ${job.work}: ${res.status} ${res.text.slice(0, 300)}`);
     return res.ms;
   };
   /** `reps` requests of one mode in a row, with the server's event-loop use over them. */
@@ -105,7 +127,9 @@ try {
   for (let i = 0; i < 3; i++) for (const mode of ['inline', 'pool'] as const) await send(mode, jobs[0]);
 
   for (const family of ['scalar', 'tiny tensors', 'matmul']) {
-    console.log(`\n  ${family}: work | latency inline / pool (ms) | event-loop ms per request inline / pool | longest delay inline / pool (ms)`);
+    console.log(
+      `\n  ${family}: work | latency inline / pool (ms) | event-loop ms per request inline / pool | longest delay inline / pool (ms)`,
+    );
     for (const job of jobs.filter((j) => j.family === family)) {
       const reps = job.work <= 1e4 ? 8 : job.work <= 1e5 ? 4 : 2;
       await send('inline', job);
@@ -114,7 +138,10 @@ try {
       const inline = { ms: [] as number[], loopMs: [] as number[], delay: [] as number[] };
       const pool = { ms: [] as number[], loopMs: [] as number[], delay: [] as number[] };
       for (let round = 0; round < 3; round++) {
-        for (const [mode, acc] of [['inline', inline], ['pool', pool]] as const) {
+        for (const [mode, acc] of [
+          ['inline', inline],
+          ['pool', pool],
+        ] as const) {
           const b = await batch(mode, job, reps);
           acc.ms.push(...b.ms);
           acc.loopMs.push(b.loopMs);
@@ -153,9 +180,13 @@ for (const family of ['scalar', 'tiny tensors', 'matmul']) {
   const fam = rows.filter((r) => r.job.family === family);
   const saved = (r: Row) => r.inlineLoopMs - r.poolLoopMs;
   const added = (r: Row) => r.poolMs - r.inlineMs;
-  const pays = fam.find((r, i) => fam.slice(i).every((s) => saved(s) > added(s)));
+  const pays = fam.find((_r, i) => fam.slice(i).every((s) => saved(s) > added(s)));
   const top = fam[fam.length - 1];
-  const near = fam.reduce((a, b) => (Math.abs(Math.log(b.job.work / DEFAULT_OFFLOAD_WORK)) < Math.abs(Math.log(a.job.work / DEFAULT_OFFLOAD_WORK)) ? b : a));
+  const near = fam.reduce((a, b) =>
+    Math.abs(Math.log(b.job.work / DEFAULT_OFFLOAD_WORK)) < Math.abs(Math.log(a.job.work / DEFAULT_OFFLOAD_WORK))
+      ? b
+      : a,
+  );
   const ns = (ms: number, r: Row) => (ms <= 0 ? '0 (below the noise)' : ((ms * 1e6) / r.job.work).toFixed(1));
   console.log(
     `    ${family}: compute (moved by offloading) ≈ ${ns(saved(top), top)} ns/work, event loop left when offloaded (parse, validation, compile) ≈ ${ns(top.poolLoopMs, top)} ns/work; ` +

@@ -19,7 +19,19 @@
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import { DEFAULT_RATE_LIMIT } from '../src/http/rate-limit.js';
-import { type ResultRow, check, emitResults, fmtInt, fmtMs, header, httpRequest, now, percentile, spawnNode, startServers } from './helpers.js';
+import {
+  type ResultRow,
+  check,
+  emitResults,
+  fmtInt,
+  fmtMs,
+  header,
+  httpRequest,
+  now,
+  percentile,
+  spawnNode,
+  startServers,
+} from './helpers.js';
 
 const seconds = Number(process.argv[2] ?? 4);
 const KEY = 'bench-openapi-flood-key';
@@ -99,8 +111,11 @@ try {
         // (A service that does not limit the documentation never refuses it: measured after 30 s then.)
         const t0 = now();
         let refused = false;
-        while (!(refused = (await documentStatus(url)) === 429) && now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 200));
-        console.log(`  ${name}: ${refused ? 'the flood is refused (429)' : 'the flood is still served'} after ${fmtMs((now() - t0) / 1000)} s`);
+        while (!(refused = (await documentStatus(url)) === 429) && now() - t0 < 30_000)
+          await new Promise((r) => setTimeout(r, 200));
+        console.log(
+          `  ${name}: ${refused ? 'the flood is refused (429)' : 'the flood is still served'} after ${fmtMs((now() - t0) / 1000)} s`,
+        );
       } else {
         await new Promise((r) => setTimeout(r, 1000));
       }

@@ -50,12 +50,16 @@ for (const [name, timeoutS] of selected) {
 }
 
 const cell = (s: string): string => s.replaceAll('|', '\\|');
-console.log(`\n## Figures (node ${m.node}, ${m.nproc} cores, ${m.cpu}; ${((now() - t0) / 1000).toFixed(0)} s in all)\n`);
+console.log(
+  `\n## Figures (node ${m.node}, ${m.nproc} cores, ${m.cpu}; ${((now() - t0) / 1000).toFixed(0)} s in all)\n`,
+);
 console.log('| benchmark | figure | baseline | ratio | goal | met |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   const met = r.met === null ? '—' : r.met ? 'yes' : '**no**';
-  console.log(`| ${r.benchmark} | ${cell(r.figure)} | ${cell(r.baseline)} | ${r.ratio === null ? '—' : fmtRatio(r.ratio)} | ${cell(r.goal)} | ${met} |`);
+  console.log(
+    `| ${r.benchmark} | ${cell(r.figure)} | ${cell(r.baseline)} | ${r.ratio === null ? '—' : fmtRatio(r.ratio)} | ${cell(r.goal)} | ${met} |`,
+  );
 }
 if (failed.length) {
   console.log(`\nfailed: ${failed.join(', ')}`);

@@ -34,21 +34,44 @@ const kernels = {
 };
 type Kernels = typeof kernels;
 
-function megamorphicForward(v: Float64Array, op: Uint8Array, args: Int32Array, attr: Float64Array, nodeSlot: Int32Array, n: number, f: F[]): void {
+function megamorphicForward(
+  v: Float64Array,
+  op: Uint8Array,
+  args: Int32Array,
+  attr: Float64Array,
+  nodeSlot: Int32Array,
+  n: number,
+  f: F[],
+): void {
   for (let k = 0; k < n; k++) {
     v[nodeSlot[k]] = f[op[k]](v[args[ARG_STRIDE * k]], v[args[ARG_STRIDE * k + 1]], attr[k]);
   }
 }
 
 function megamorphicBackward(
-  v: Float64Array, g: Float64Array, reach: Uint8Array, op: Uint8Array, args: Int32Array, attr: Float64Array, nodeSlot: Int32Array, n: number,
-  da: D[], db: D[], arity: Uint8Array,
+  v: Float64Array,
+  g: Float64Array,
+  reach: Uint8Array,
+  op: Uint8Array,
+  args: Int32Array,
+  attr: Float64Array,
+  nodeSlot: Int32Array,
+  n: number,
+  da: D[],
+  db: D[],
+  arity: Uint8Array,
 ): void {
   for (let k = n - 1; k >= 0; k--) {
     const s = nodeSlot[k];
     if (reach[s] === 0) continue;
-    const i = args[ARG_STRIDE * k], j = args[ARG_STRIDE * k + 1];
-    const gy = g[s], a = v[i], b = v[j], y = v[s], p = attr[k], o = op[k];
+    const i = args[ARG_STRIDE * k],
+      j = args[ARG_STRIDE * k + 1];
+    const gy = g[s],
+      a = v[i],
+      b = v[j],
+      y = v[s],
+      p = attr[k],
+      o = op[k];
     g[i] += gy * da[o](a, b, y, p);
     if (arity[o] === 2) g[j] += gy * db[o](a, b, y, p);
     reach[i] = 1;
@@ -90,7 +113,9 @@ const valuesOf = (forwardLoop: (v: Float64Array) => void): Float64Array => {
   return v;
 };
 const vGen = valuesOf((v) => scalarForward(v, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount));
-const vMega = valuesOf((v) => megamorphicForward(v, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount, kernels.f));
+const vMega = valuesOf((v) =>
+  megamorphicForward(v, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount, kernels.f),
+);
 console.log(`  check generated: ${compareWithFlat(dag, vGen, generated(tape))}`);
 console.log(`  check megamorphic: ${compareWithFlat(dag, vMega, megamorphic(tape, kernels))}`);
 
@@ -98,11 +123,15 @@ const ms = interleave(
   { generated: () => generated(tape), megamorphic: () => megamorphic(tape, kernels), flat: () => flatGradients(dag) },
   { warmup: 3, reps: 11 },
 );
-const g = median(ms.generated), m = median(ms.megamorphic), f = median(ms.flat);
+const g = median(ms.generated),
+  m = median(ms.megamorphic),
+  f = median(ms.flat);
 console.log(`  generated switch (engine): ${describeMs(ms.generated)}`);
 console.log(`  megamorphic kernels[op]:   ${describeMs(ms.megamorphic)}`);
 console.log(`  flat tape (inline):        ${describeMs(ms.flat)}`);
-console.log(`  megamorphic / generated ${fmtRatio(m / g)}, generated / flat ${fmtRatio(g / f)}, megamorphic / flat ${fmtRatio(m / f)}`);
+console.log(
+  `  megamorphic / generated ${fmtRatio(m / g)}, generated / flat ${fmtRatio(g / f)}, megamorphic / flat ${fmtRatio(m / f)}`,
+);
 
 emitResults([
   {

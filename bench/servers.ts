@@ -46,7 +46,12 @@ const control = createServer((req, res) => {
   }
   const used = performance.eventLoopUtilization(elu);
   elu = performance.eventLoopUtilization();
-  const body = JSON.stringify({ activeMs: used.active, idleMs: used.idle, maxDelayMs: delay.max / 1e6, p99DelayMs: delay.percentile(99) / 1e6 });
+  const body = JSON.stringify({
+    activeMs: used.active,
+    idleMs: used.idle,
+    maxDelayMs: delay.max / 1e6,
+    p99DelayMs: delay.percentile(99) / 1e6,
+  });
   delay.reset();
   res.writeHead(200, { 'content-type': 'application/json' }).end(body);
 });
@@ -65,4 +70,6 @@ setInterval(() => {
   if (process.ppid !== parent) void shutdown();
 }, 500).unref();
 
-console.log(`LISTENING ${JSON.stringify({ ...Object.fromEntries(servers.map((s) => [s.name, s.url])), control: controlUrl })}`);
+console.log(
+  `LISTENING ${JSON.stringify({ ...Object.fromEntries(servers.map((s) => [s.name, s.url])), control: controlUrl })}`,
+);

@@ -20,7 +20,14 @@ import { DEFAULT_TIMEOUTS, type ServerTimeouts, timeoutOptions } from './http/ti
 import { registerJsonParser } from './http/raw-json.js';
 import { logRequest, withRedaction } from './http/log.js';
 import { registerMetrics } from './http/metrics.js';
-import { type DocumentFormat, ServedDocument, componentResponses, packageVersion, securitySchemes, transformRoute } from './http/openapi.js';
+import {
+  type DocumentFormat,
+  ServedDocument,
+  componentResponses,
+  packageVersion,
+  securitySchemes,
+  transformRoute,
+} from './http/openapi.js';
 import { registerLanguageHeaders } from './http/language.js';
 import { DEFAULT_SEND, type SendOptions, registerResponseBytes } from './http/response-bytes.js';
 import { registerProblemHandlers } from './http/problem.js';
@@ -119,7 +126,12 @@ export async function buildApp(options: AppOptions = {}) {
   app.setSerializerCompiler(serializerCompiler(options.checkResponses ?? false));
   const answerError = registerProblemHandlers(app, metrics.countProblem);
   registerLanguageHeaders(app);
-  registerResponseBytes(app, (options.limits ?? DEFAULT_LIMITS).maxResponseBytes, options.send ?? DEFAULT_SEND, metrics.countProblem);
+  registerResponseBytes(
+    app,
+    (options.limits ?? DEFAULT_LIMITS).maxResponseBytes,
+    options.send ?? DEFAULT_SEND,
+    metrics.countProblem,
+  );
 
   // Before the routes, in this order: CORS (preflights answered, and errors readable by the page),
   // load shedding, the rate limit, then the API keys, so that requests without a valid key are
@@ -178,7 +190,7 @@ export async function buildApp(options: AppOptions = {}) {
         title: 'Gradient service',
         version: packageVersion,
         description: [
-          'Backpropagation for teaching and learning it, exact as PyTorch float64: forward values, gradients, update steps, finite-difference checks, grading of hand-computed answers and seeded exercises, for a computational graph (JSON nodes or the tutorial\'s own notation), a single neuron, or a small network.',
+          "Backpropagation for teaching and learning it, exact as PyTorch float64: forward values, gradients, update steps, finite-difference checks, grading of hand-computed answers and seeded exercises, for a computational graph (JSON nodes or the tutorial's own notation), a single neuron, or a small network.",
           'Every route can be tried as it is: pick an example (the tutorial\'s worked example x = 2, w = 0.5, b = -1, y = 1; its exercise x = 3, w = -0.2, b = 0.4, y = 0, as a neuron, as graph nodes or in its notation; a 2-2-1 network), press "Try it out", then "Execute". Each response shows what the service answers to the example of the same name.',
           'Send `Accept-Language: pt-BR` for Portuguese feedback, notes and error messages. Errors are RFC 9457 `application/problem+json` documents with a machine-readable `code` and `errors[].path` naming the field; an unknown path is a 404 problem, a known path with another method a 405 with `Allow`. With API_KEYS set, every /v1 route needs `Authorization: Bearer <key>`. The wire contract in full: docs/api.md in the repository.',
         ].join('\n\n'),
@@ -186,7 +198,10 @@ export async function buildApp(options: AppOptions = {}) {
       tags: [
         { name: 'compute', description: 'Forward, gradients, step, gradcheck' },
         { name: 'grading', description: 'Grading for LMS tools' },
-        { name: 'exercises', description: 'Seeded variants of the tutorial\'s exercises, with answer keys and worked solutions' },
+        {
+          name: 'exercises',
+          description: "Seeded variants of the tutorial's exercises, with answer keys and worked solutions",
+        },
         { name: 'teaching', description: 'Worked explanations and pictures of the graph' },
         { name: 'catalogue', description: 'The ops' },
         { name: 'operations', description: 'Health and readiness' },

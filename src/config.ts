@@ -41,7 +41,9 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, ma
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} must be an integer ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, got '${raw}'`);
+    throw new Error(
+      `${name} must be an integer ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, got '${raw}'`,
+    );
   }
   return n;
 }
@@ -57,12 +59,14 @@ function logLevel(env: NodeJS.ProcessEnv): string {
 }
 
 /** A host name (letters, digits, - and . between labels) or an IP address. */
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 function host(env: NodeJS.ProcessEnv): string {
   const raw = env.HOST;
   if (raw === undefined || raw === '') return '0.0.0.0';
-  if (isIP(raw) === 0 && !HOST_NAME.test(raw)) throw new Error(`HOST must be an IP address or a host name (0.0.0.0, ::, localhost), got '${raw}'`);
+  if (isIP(raw) === 0 && !HOST_NAME.test(raw))
+    throw new Error(`HOST must be an IP address or a host name (0.0.0.0, ::, localhost), got '${raw}'`);
   return raw;
 }
 
@@ -98,8 +102,14 @@ const MIN_KEY_LENGTH = 16;
 function apiKeys(env: NodeJS.ProcessEnv): string[] {
   const keys = list(env.API_KEYS);
   keys.forEach((key, i) => {
-    if (key.length < MIN_KEY_LENGTH) throw new Error(`API_KEYS: key ${i + 1} has ${key.length} characters; each key needs at least ${MIN_KEY_LENGTH} (for example \`openssl rand -hex 32\`)`);
-    if (!TOKEN68.test(key)) throw new Error(`API_KEYS: key ${i + 1} has a character a bearer token cannot carry; use letters, digits and - . _ ~ + /`);
+    if (key.length < MIN_KEY_LENGTH)
+      throw new Error(
+        `API_KEYS: key ${i + 1} has ${key.length} characters; each key needs at least ${MIN_KEY_LENGTH} (for example \`openssl rand -hex 32\`)`,
+      );
+    if (!TOKEN68.test(key))
+      throw new Error(
+        `API_KEYS: key ${i + 1} has a character a bearer token cannot carry; use letters, digits and - . _ ~ + /`,
+      );
   });
   return keys;
 }
@@ -107,7 +117,8 @@ function apiKeys(env: NodeJS.ProcessEnv): string[] {
 /** Exact origins (scheme, host, port), never '*': only the course pages named may call from a browser. */
 function corsOrigins(env: NodeJS.ProcessEnv): string[] {
   return list(env.CORS_ORIGINS).map((origin) => {
-    if (origin === '*') throw new Error("CORS_ORIGINS lists exact origins such as https://course.example.edu; '*' is not accepted");
+    if (origin === '*')
+      throw new Error("CORS_ORIGINS lists exact origins such as https://course.example.edu; '*' is not accepted");
     let parsed: URL | undefined;
     try {
       parsed = new URL(origin);
@@ -115,7 +126,9 @@ function corsOrigins(env: NodeJS.ProcessEnv): string[] {
       parsed = undefined;
     }
     if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-      throw new Error(`CORS_ORIGINS must list origins such as https://course.example.edu (a scheme, a host and maybe a port, no path nor trailing slash), got '${origin}'`);
+      throw new Error(
+        `CORS_ORIGINS must list origins such as https://course.example.edu (a scheme, a host and maybe a port, no path nor trailing slash), got '${origin}'`,
+      );
     }
     return origin;
   });
@@ -143,10 +156,16 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | string[] {
   const raw = env.TRUST_PROXY?.trim();
   if (!raw || raw === 'false') return false;
   if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) throw new Error(`TRUST_PROXY must be true, false, or the proxies' addresses or CIDRs (10.0.0.0/8, loopback), not a hop count, got '${raw}'`);
+  if (/^\d+$/.test(raw))
+    throw new Error(
+      `TRUST_PROXY must be true, false, or the proxies' addresses or CIDRs (10.0.0.0/8, loopback), not a hop count, got '${raw}'`,
+    );
   const items = list(raw);
   const bad = items.find((item) => !isAddressOrCidr(item));
-  if (bad !== undefined) throw new Error(`TRUST_PROXY must be true, false, or a comma-separated list of addresses and CIDRs (10.0.0.0/8, loopback), got '${bad}'`);
+  if (bad !== undefined)
+    throw new Error(
+      `TRUST_PROXY must be true, false, or a comma-separated list of addresses and CIDRs (10.0.0.0/8, loopback), got '${bad}'`,
+    );
   return items;
 }
 
@@ -154,8 +173,10 @@ function timeouts(env: NodeJS.ProcessEnv): ServerTimeouts {
   const keepAliveMs = int(env, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULT_TIMEOUTS.keepAliveMs, 1);
   const headersMs = int(env, 'HEADERS_TIMEOUT_MS', Math.max(DEFAULT_TIMEOUTS.headersMs, keepAliveMs + 1000), 1);
   const requestMs = int(env, 'REQUEST_TIMEOUT_MS', Math.max(DEFAULT_TIMEOUTS.requestMs, headersMs), 1);
-  if (headersMs <= keepAliveMs) throw new Error(`HEADERS_TIMEOUT_MS (${headersMs}) must be longer than KEEP_ALIVE_TIMEOUT_MS (${keepAliveMs})`);
-  if (requestMs < headersMs) throw new Error(`REQUEST_TIMEOUT_MS (${requestMs}) must be at least HEADERS_TIMEOUT_MS (${headersMs})`);
+  if (headersMs <= keepAliveMs)
+    throw new Error(`HEADERS_TIMEOUT_MS (${headersMs}) must be longer than KEEP_ALIVE_TIMEOUT_MS (${keepAliveMs})`);
+  if (requestMs < headersMs)
+    throw new Error(`REQUEST_TIMEOUT_MS (${requestMs}) must be at least HEADERS_TIMEOUT_MS (${headersMs})`);
   return { keepAliveMs, headersMs, requestMs };
 }
 
@@ -173,9 +194,16 @@ function readLimits(env: NodeJS.ProcessEnv): Limits {
 
 /** Unread answers: the budget must hold at least one answer of the largest size. */
 function send(env: NodeJS.ProcessEnv, limits: Limits): SendOptions {
-  const maxUnreadBytes = int(env, 'MAX_UNREAD_RESPONSE_BYTES', Math.max(DEFAULT_SEND.maxUnreadBytes, limits.maxResponseBytes), 1);
+  const maxUnreadBytes = int(
+    env,
+    'MAX_UNREAD_RESPONSE_BYTES',
+    Math.max(DEFAULT_SEND.maxUnreadBytes, limits.maxResponseBytes),
+    1,
+  );
   if (maxUnreadBytes < limits.maxResponseBytes) {
-    throw new Error(`MAX_UNREAD_RESPONSE_BYTES (${maxUnreadBytes}) must be at least ${LIMIT_SETTINGS.maxResponseBytes} (${limits.maxResponseBytes}), so that one answer of the largest size can wait for its client`);
+    throw new Error(
+      `MAX_UNREAD_RESPONSE_BYTES (${maxUnreadBytes}) must be at least ${LIMIT_SETTINGS.maxResponseBytes} (${limits.maxResponseBytes}), so that one answer of the largest size can wait for its client`,
+    );
   }
   return { maxUnreadBytes, sendTimeoutMs: int(env, 'SEND_TIMEOUT_MS', DEFAULT_SEND.sendTimeoutMs, 1000) };
 }

@@ -19,7 +19,10 @@ import { operations } from './operations/index.js';
 
 export { SpecError, type ExceededLimit, type FieldError, type LocalizedFieldError } from './engine/errors.js';
 /** Every code a call's SpecError can carry: the engine's, grading's (UNKNOWN_ANSWER_KEY) and the schemas' (VALIDATION). */
-export type ErrorCode = import('./engine/errors.js').EngineErrorCode | import('./core/grading/grade.js').GradingErrorCode | import('./schemas/validate.js').ValidationErrorCode;
+export type ErrorCode =
+  | import('./engine/errors.js').EngineErrorCode
+  | import('./core/grading/grade.js').GradingErrorCode
+  | import('./schemas/validate.js').ValidationErrorCode;
 export { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
 export { TextAnswer } from './operations/operation.js';
 export type { Locale } from './text.js';
@@ -37,7 +40,10 @@ type Call<Op> =
     : never;
 
 function callOf<Op extends Operation>(op: Op): Call<Op> {
-  const call = (body: unknown, { locale = 'en', limits, ...query }: CallOptions & Record<string, unknown> = {}): unknown => {
+  const call = (
+    body: unknown,
+    { locale = 'en', limits, ...query }: CallOptions & Record<string, unknown> = {},
+  ): unknown => {
     try {
       const context = { limits: { ...DEFAULT_LIMITS, ...limits }, locale, query: readQuery(op, query) };
       return op.run(prepareBody(op, body, context));

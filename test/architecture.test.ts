@@ -13,12 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '..');
 
 async function check(baseDir: string): Promise<ICruiseResult> {
-  const options: ICruiseOptions = { ...(await extractDepcruiseOptions(join(root, '.dependency-cruiser.cjs'))), validate: true, baseDir };
+  const options: ICruiseOptions = {
+    ...(await extractDepcruiseOptions(join(root, '.dependency-cruiser.cjs'))),
+    validate: true,
+    baseDir,
+  };
   const { output } = await cruise(['src'], options, {}, { tsConfig: extractTSConfig(join(root, 'tsconfig.json')) });
   return output as ICruiseResult;
 }
 
-const broken = (result: ICruiseResult) => result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
+const broken = (result: ICruiseResult) =>
+  result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
 
 describe('the layers of src/', () => {
   it('import one way: text at the bottom, the engine sealed, specs on the engine, no cycles', async () => {
@@ -40,9 +45,15 @@ describe('the architecture check', () => {
     tree = mkdtempSync(join(tmpdir(), 'architecture-'));
     write('src/text.ts', "import { op } from './engine/op.js';\nexport const say = op;\n");
     write('src/engine/op.ts', "import { grade } from '../core/grade.js';\nexport const op = grade;\n");
-    write('src/engine/fine.ts', "import { say } from '../text.js';\nimport { op } from './op.js';\nexport const fine = [say, op];\n");
+    write(
+      'src/engine/fine.ts',
+      "import { say } from '../text.js';\nimport { op } from './op.js';\nexport const fine = [say, op];\n",
+    );
     write('src/core/grade.ts', 'export const grade = 1;\n');
-    write('src/specs/spec.ts', "import { Body } from '../schemas/body.js';\nimport { op } from '../engine/op.js';\nexport const spec = [Body, op];\n");
+    write(
+      'src/specs/spec.ts',
+      "import { Body } from '../schemas/body.js';\nimport { op } from '../engine/op.js';\nexport const spec = [Body, op];\n",
+    );
     write('src/schemas/body.ts', 'export const Body = 1;\n');
     write('src/operations/a.ts', "import { b } from './b.js';\nexport const a = () => b;\n");
     write('src/operations/b.ts', "import { a } from './a.js';\nexport const b = () => a;\n");

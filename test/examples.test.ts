@@ -62,7 +62,11 @@ interface Run {
 }
 
 /** Async on purpose: a sync spawn would block the in-process server the script talks to. */
-function run(cmd: string, args: string[], options: { env?: Record<string, string>; input?: string; serviceUrl?: string } = {}): Promise<Run> {
+function run(
+  cmd: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; serviceUrl?: string } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: EXAMPLES,
@@ -105,11 +109,13 @@ const STEP_FOLLOWED = /^step\(w\): correct given your earlier answer for dL\/dw\
 // makes of the grader's output, rendered as the LMS's own source renders it.
 
 /** Moodle's s(): htmlspecialchars with ENT_QUOTES. */
-const moodleText = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' })[c]!);
+const moodleText = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' })[c]!);
 /** ansi2html (escaped=True), which PrairieLearn runs messages through: & < > only. */
 const ansi2htmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** chevron's {{ }}: & " < >. */
-const mustacheText = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const mustacheText = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * CodeRunner's page for a combinator grader result (renderer.php build_results_table,
@@ -124,7 +130,9 @@ function codeRunnerPage(out: { prologuehtml?: string; testresults?: unknown[][];
     return row
       .map((cell, i) => {
         if (head[i] === 'iscorrect' || head[i] === 'ishidden') return '';
-        return out.columnformats?.[column++] === '%h' ? String(cell) : `<pre class="tablecell">${moodleText(String(cell))}</pre>`;
+        return out.columnformats?.[column++] === '%h'
+          ? String(cell)
+          : `<pre class="tablecell">${moodleText(String(cell))}</pre>`;
       })
       .join('');
   });
@@ -135,9 +143,15 @@ function codeRunnerPage(out: { prologuehtml?: string; testresults?: unknown[][];
  * PrairieLearn's page for external grader results (pl-external-grader-results): the message and
  * each test's message through ansi2html into {{{ }}}; test names and format_errors into {{ }}.
  */
-function prairieLearnPage(out: { message?: string; format_errors?: string[]; tests?: { name: string; message?: string }[] }): string {
+function prairieLearnPage(out: {
+  message?: string;
+  format_errors?: string[];
+  tests?: { name: string; message?: string }[];
+}): string {
   return [
-    ...(out.format_errors ?? []).map((e) => `<div class="alert alert-danger"><strong>Error:</strong> ${mustacheText(e)}</div>`),
+    ...(out.format_errors ?? []).map(
+      (e) => `<div class="alert alert-danger"><strong>Error:</strong> ${mustacheText(e)}</div>`,
+    ),
     `<pre><code>${ansi2htmlText(out.message ?? '')}</code></pre>`,
     ...(out.tests ?? []).map((t) => `<span>${mustacheText(t.name)}</span><pre>${ansi2htmlText(t.message ?? '')}</pre>`),
   ].join('\n');
@@ -161,29 +175,41 @@ const showsAsTyped = (page: string, text: string) => {
 
 // ---------------------------------------------------------------------------------------------
 describe('examples/curl-grade.sh', LIMIT, () => {
-  it.skipIf(noCurl)('grades the tutorial neuron: four of six, step(w) by follow-through from the flipped dL/dw, the blank dL/db unparseable', async () => {
-    const r = await run('bash', ['curl-grade.sh']);
-    expect(r.code, r.stderr).toBe(0);
-    const body = JSON.parse(r.stdout);
-    expect(body).toMatchObject({ correct: 4, total: 6 });
-    expect(body.score).toBeCloseTo(4 / 6, 12);
-    const outcome = body.results.map(({ key, correct, followThrough, followedFrom, diagnosis }: Record<string, unknown>) => ({ key, correct, followThrough, followedFrom, diagnosis }));
-    const right = (key: string) => ({ key, correct: true, followThrough: false, followedFrom: [], diagnosis: null });
-    expect(outcome).toEqual([
-      right('u'),
-      right('y_hat'), // "0,4502": a decimal comma
-      right('dL/dz'),
-      { key: 'dL/dw', correct: false, followThrough: false, followedFrom: [], diagnosis: 'sign_error' },
-      { key: 'step(w)', correct: true, followThrough: true, followedFrom: ['dL/dw'], diagnosis: null },
-      { key: 'dL/db', correct: false, followThrough: false, followedFrom: [], diagnosis: 'unparseable' },
-    ]);
-    expect(body.results[1].submitted).toBe(0.4502);
-    expect(body.results[5]).toMatchObject({ submitted: null, feedback: 'dL/db: no answer was given.' });
-  });
+  it.skipIf(noCurl)(
+    'grades the tutorial neuron: four of six, step(w) by follow-through from the flipped dL/dw, the blank dL/db unparseable',
+    async () => {
+      const r = await run('bash', ['curl-grade.sh']);
+      expect(r.code, r.stderr).toBe(0);
+      const body = JSON.parse(r.stdout);
+      expect(body).toMatchObject({ correct: 4, total: 6 });
+      expect(body.score).toBeCloseTo(4 / 6, 12);
+      const outcome = body.results.map(
+        ({ key, correct, followThrough, followedFrom, diagnosis }: Record<string, unknown>) => ({
+          key,
+          correct,
+          followThrough,
+          followedFrom,
+          diagnosis,
+        }),
+      );
+      const right = (key: string) => ({ key, correct: true, followThrough: false, followedFrom: [], diagnosis: null });
+      expect(outcome).toEqual([
+        right('u'),
+        right('y_hat'), // "0,4502": a decimal comma
+        right('dL/dz'),
+        { key: 'dL/dw', correct: false, followThrough: false, followedFrom: [], diagnosis: 'sign_error' },
+        { key: 'step(w)', correct: true, followThrough: true, followedFrom: ['dL/dw'], diagnosis: null },
+        { key: 'dL/db', correct: false, followThrough: false, followedFrom: [], diagnosis: 'unparseable' },
+      ]);
+      expect(body.results[1].submitted).toBe(0.4502);
+      expect(body.results[5]).toMatchObject({ submitted: null, feedback: 'dL/db: no answer was given.' });
+    },
+  );
 });
 
 describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
-  const cr = (args: string[], options?: Parameters<typeof run>[2]) => run('python3', ['coderunner_grader.py', ...args], options);
+  const cr = (args: string[], options?: Parameters<typeof run>[2]) =>
+    run('python3', ['coderunner_grader.py', ...args], options);
   const rows = (out: { testresults: unknown[][] }) => out.testresults.slice(1);
 
   it('prints a combinator grader result for answers.json: five of six, step(w) by follow-through', async () => {
@@ -200,7 +226,10 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
   });
 
   it('passes followThrough: false on: the same answers are then four of six', async () => {
-    const r = await cr(['answers.json', file('cr-no-ft.json', JSON.stringify({ ...sampleProblem, followThrough: false }))]);
+    const r = await cr([
+      'answers.json',
+      file('cr-no-ft.json', JSON.stringify({ ...sampleProblem, followThrough: false })),
+    ]);
     noTraceback(r);
     const out = JSON.parse(r.stdout);
     expect(out.fraction).toBeCloseTo(4 / 6, 12);
@@ -221,7 +250,10 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
   });
 
   it('passes showExpected: false on: the table has no Expected column', async () => {
-    const r = await cr(['answers.json', file('cr-hidden.json', JSON.stringify({ ...sampleProblem, showExpected: false }))]);
+    const r = await cr([
+      'answers.json',
+      file('cr-hidden.json', JSON.stringify({ ...sampleProblem, showExpected: false })),
+    ]);
     noTraceback(r);
     const out = JSON.parse(r.stdout);
     expect(out.testresults[0]).toEqual(['iscorrect', 'Answer', 'Got', 'Feedback']);
@@ -229,7 +261,9 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
   });
 
   it('reads `key = value` lines from stdin, with a problem file', async () => {
-    const r = await cr(['-', file('cr-problem.json', JSON.stringify(sampleProblem))], { input: 'u = -0.6\n# a comment\ndL/dw = 0,3343\n' });
+    const r = await cr(['-', file('cr-problem.json', JSON.stringify(sampleProblem))], {
+      input: 'u = -0.6\n# a comment\ndL/dw = 0,3343\n',
+    });
     noTraceback(r);
     const out = JSON.parse(r.stdout);
     // keys lists six answers: the four not given count as wrong.
@@ -243,7 +277,13 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
     // Nothing else in the file may look like Twig, or CodeRunner would choke on it.
     expect(source.match(/\{[{%#]/g)).toHaveLength(2);
     const py = (s: string) => s.replace(/[\\"]/g, (c) => `\\${c}`); // Twig's e('py')
-    const params = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, learningRate: 0.1, keys: ['u', 'dL/dw', 'step(w)'], language: 'pt-BR', other: 1 };
+    const params = {
+      neuron: { x: 3, w: -0.2, b: 0.4, y: 0 },
+      learningRate: 0.1,
+      keys: ['u', 'dL/dw', 'step(w)'],
+      language: 'pt-BR',
+      other: 1,
+    };
     const rendered = source
       .replace("{{ STUDENT_ANSWER | e('py') }}", py('u = -0.6\ndL/dw = "-0.3343\\"\nextra = 1\n'))
       .replace("{{ QUESTION.parameters | json_encode | e('py') }}", py(JSON.stringify(params).replaceAll('/', '\\/'))); // PHP escapes '/'
@@ -267,12 +307,15 @@ describe.skipIf(noPython)('examples/coderunner_grader.py', LIMIT, () => {
     showsAsTyped(page, `y_hat: '${QUOTES}' is not a number`);
   });
 
-  it("shows a refused answer key as typed in prologuehtml, which is HTML: escaped by the grader", async () => {
+  it('shows a refused answer key as typed in prologuehtml, which is HTML: escaped by the grader', async () => {
     const r = await cr(['-'], { input: `${MARKUP}${QUOTES} = 1\n` });
     noTraceback(r);
     const out = JSON.parse(r.stdout);
     expect(out.fraction).toBe(0);
-    showsAsTyped(codeRunnerPage(out), `The grading service refused this submission: answers.${MARKUP}${QUOTES}: answer key '${MARKUP}${QUOTES}'`);
+    showsAsTyped(
+      codeRunnerPage(out),
+      `The grading service refused this submission: answers.${MARKUP}${QUOTES}: answer key '${MARKUP}${QUOTES}'`,
+    );
   });
 
   it('prints fraction 0 and the problem detail when the service refuses the request', async () => {
@@ -314,32 +357,59 @@ describe.skipIf(noPython)('examples/prairielearn_grader.py', LIMIT, () => {
   });
 
   it('sends a blank field (null) on: that answer scores 0 with its feedback, the others are graded', async () => {
-    const out = await pl(file('pl-blank.json', JSON.stringify({ ...sample, submitted_answers: { ...sample.submitted_answers, y_hat: null } })));
+    const out = await pl(
+      file(
+        'pl-blank.json',
+        JSON.stringify({ ...sample, submitted_answers: { ...sample.submitted_answers, y_hat: null } }),
+      ),
+    );
     expect(out.score).toBeCloseTo(4 / 6, 12);
     expect(out.tests.map((t: { points: number }) => t.points)).toEqual([1, 0, 1, 1, 0, 1]);
     expect(out.tests[1].message).toBe('y_hat: no answer was given.');
   });
 
   it('passes followThrough: false on: the sample is then four of six', async () => {
-    const out = await pl(file('pl-no-ft.json', JSON.stringify({ ...sample, params: { ...sample.params, followThrough: false } })));
+    const out = await pl(
+      file('pl-no-ft.json', JSON.stringify({ ...sample, params: { ...sample.params, followThrough: false } })),
+    );
     expect(out.score).toBeCloseTo(4 / 6, 12);
     expect(out.tests.map((t: { points: number }) => t.points)).toEqual([1, 1, 1, 1, 0, 0]);
   });
 
   it('grades answers.json as submitted_answers when params have no keys: five of six', async () => {
-    const data = file('pl-data.json', JSON.stringify({ params: { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, learningRate: 0.1 }, submitted_answers: sampleAnswers }));
+    const data = file(
+      'pl-data.json',
+      JSON.stringify({
+        params: { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 }, learningRate: 0.1 },
+        submitted_answers: sampleAnswers,
+      }),
+    );
     const out = await pl(data);
     expect(out.tests.map((t: { name: string }) => t.name)).toEqual(Object.keys(sampleAnswers));
     expect(out.score).toBeCloseTo(5 / 6, 12);
   });
 
   it("shows the student's answers and a refused key as typed: text that PrairieLearn escapes", async () => {
-    const answers = file('pl-markup.json', JSON.stringify({ params: { ...sample.params, keys: undefined }, submitted_answers: { u: MARKUP, y_hat: QUOTES } }));
+    const answers = file(
+      'pl-markup.json',
+      JSON.stringify({
+        params: { ...sample.params, keys: undefined },
+        submitted_answers: { u: MARKUP, y_hat: QUOTES },
+      }),
+    );
     const graded = await pl(answers);
     expect(graded.tests[0].message).toContain(MARKUP); // as typed: PrairieLearn escapes it
     showsAsTyped(prairieLearnPage(graded), `u: '${MARKUP}' is not a number`);
     showsAsTyped(prairieLearnPage(graded), `y_hat: '${QUOTES}' is not a number`);
-    const refused = await pl(file('pl-key.json', JSON.stringify({ params: { ...sample.params, keys: undefined }, submitted_answers: { [MARKUP + QUOTES]: '1' } })));
+    const refused = await pl(
+      file(
+        'pl-key.json',
+        JSON.stringify({
+          params: { ...sample.params, keys: undefined },
+          submitted_answers: { [MARKUP + QUOTES]: '1' },
+        }),
+      ),
+    );
     expect(refused).toMatchObject({ gradable: true, score: 0 });
     showsAsTyped(prairieLearnPage(refused), `answer key '${MARKUP}${QUOTES}'`);
   });
@@ -359,7 +429,11 @@ describe.skipIf(noPython)('examples/prairielearn_grader.py', LIMIT, () => {
 describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
   const gs = async (answers: string, options: { serviceUrl?: string; problem?: string } = {}) => {
     const results = join(tmp, `gs-${Math.random().toString(36).slice(2)}`, 'results.json');
-    const env = { ANSWERS_FILE: answers, PROBLEM_FILE: options.problem ?? join(EXAMPLES, 'gradescope/problem.json'), RESULTS_FILE: results };
+    const env = {
+      ANSWERS_FILE: answers,
+      PROBLEM_FILE: options.problem ?? join(EXAMPLES, 'gradescope/problem.json'),
+      RESULTS_FILE: results,
+    };
     const r = await run(join(EXAMPLES, 'gradescope/run_autograder'), [], { env, serviceUrl: options.serviceUrl });
     noTraceback(r);
     return readJson(results);
@@ -371,7 +445,9 @@ describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
     expect(out).toMatchObject({ score: 5, max_score: 6, output: '5 of 6 answers correct.', output_format: 'text' });
     expect(out.tests.map((t: { name: string }) => t.name)).toEqual(SAMPLE_KEYS);
     for (const t of out.tests) expect(t.output_format).toBe('text');
-    expect(out.tests.map((t: { status: string }) => t.status)).toEqual(SAMPLE_RIGHT.map((right) => (right ? 'passed' : 'failed')));
+    expect(out.tests.map((t: { status: string }) => t.status)).toEqual(
+      SAMPLE_RIGHT.map((right) => (right ? 'passed' : 'failed')),
+    );
     expect(out.tests.map((t: { score: number }) => t.score)).toEqual(SAMPLE_RIGHT.map(Number));
     for (const t of out.tests) expect(t.max_score).toBe(1);
     expect(out.tests[5].output).toMatch(STEP_FOLLOWED);
@@ -380,11 +456,18 @@ describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
   it('sends a blank field (null) on: that answer scores 0 with its feedback, the others are graded', async () => {
     const out = await gs(file('gs-blank.json', JSON.stringify({ ...sampleAnswers, y_hat: null })));
     expect(out).toMatchObject({ score: 4, max_score: 6 });
-    expect(out.tests[1]).toMatchObject({ name: 'y_hat', score: 0, status: 'failed', output: 'y_hat: no answer was given.' });
+    expect(out.tests[1]).toMatchObject({
+      name: 'y_hat',
+      score: 0,
+      status: 'failed',
+      output: 'y_hat: no answer was given.',
+    });
   });
 
   it('passes followThrough: false on: the sample submission then scores 4 of 6', async () => {
-    const out = await gs(join(EXAMPLES, 'gradescope/answers.json'), { problem: file('gs-no-ft.json', JSON.stringify({ ...sampleProblem, followThrough: false })) });
+    const out = await gs(join(EXAMPLES, 'gradescope/answers.json'), {
+      problem: file('gs-no-ft.json', JSON.stringify({ ...sampleProblem, followThrough: false })),
+    });
     expect(out).toMatchObject({ score: 4, max_score: 6 });
   });
 
@@ -397,6 +480,9 @@ describe.skipIf(noPython)('examples/gradescope/run_autograder', LIMIT, () => {
   });
 
   it('writes score 0 with an explanation when answers.json is missing', async () => {
-    expect(await gs(join(tmp, 'nothing.json'))).toMatchObject({ score: 0, output: expect.stringMatching(/answers\.json/) });
+    expect(await gs(join(tmp, 'nothing.json'))).toMatchObject({
+      score: 0,
+      output: expect.stringMatching(/answers\.json/),
+    });
   });
 });

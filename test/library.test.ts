@@ -52,11 +52,19 @@ describe('the library', () => {
     });
     afterAll(() => app.close());
 
-    it.each(cases.filter((c) => (c.expectStatus ?? 200) === 200 && !c.expectStatusIn).map((c) => [c.name, c] as const))('%s', async (_, c) => {
-      const res = await app.inject({ method: 'POST', url: c.endpoint, headers: c.headers, payload: c.request as object });
-      expect(res.statusCode).toBe(200);
-      expect(JSON.parse(callAsRoute(c).body)).toEqual(res.json());
-    });
+    it.each(cases.filter((c) => (c.expectStatus ?? 200) === 200 && !c.expectStatusIn).map((c) => [c.name, c] as const))(
+      '%s',
+      async (_, c) => {
+        const res = await app.inject({
+          method: 'POST',
+          url: c.endpoint,
+          headers: c.headers,
+          payload: c.request as object,
+        });
+        expect(res.statusCode).toBe(200);
+        expect(JSON.parse(callAsRoute(c).body)).toEqual(res.json());
+      },
+    );
   });
 
   describe('has one call per entry of the table of operations, answering as its route', () => {
@@ -70,7 +78,15 @@ describe('the library', () => {
     /** A body for each operation, and the query string of the route (the call's options). */
     const requests: Record<OperationName, { body: object; query?: Record<string, string> }> = {
       forward: { body: neuron },
-      gradients: { body: { graph: { inputs: { x: 2, y: 1 }, params: { w: 0.5, b: -1 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } } },
+      gradients: {
+        body: {
+          graph: {
+            inputs: { x: 2, y: 1 },
+            params: { w: 0.5, b: -1 },
+            expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
+          },
+        },
+      },
       step: { body: { ...neuron, learningRate: 0.1, steps: 3, optimizer: { name: 'adam' } } },
       gradcheck: { body: neuron },
       grade: { body: { ...neuron, answers: { 'dL/dw': '0,334', 'step(w)': -0.3 }, learningRate: 0.1 } },
@@ -85,8 +101,15 @@ describe('the library', () => {
 
     it.each(Object.keys(operations) as OperationName[])('%s', async (name) => {
       const { body, query } = requests[name];
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test walks every call of the library by name
       const call = library[name] as (body: object, options?: library.CallOptions) => unknown;
-      const res = await app.inject({ method: 'POST', url: operations[name].path, query, headers: { 'accept-language': 'pt-BR' }, payload: body });
+      const res = await app.inject({
+        method: 'POST',
+        url: operations[name].path,
+        query,
+        headers: { 'accept-language': 'pt-BR' },
+        payload: body,
+      });
       expect(res.statusCode).toBe(200);
       const result = await call(body, { locale: 'pt-BR', ...query });
       if (result instanceof library.TextAnswer) {
@@ -119,16 +142,30 @@ describe('the library', () => {
     };
     const english = thrown();
     const portuguese = thrown({ locale: 'pt-BR' });
-    expect(english.errors).toEqual([{ path: 'graph.expr', message: "unknown id 'q' (line 1, column 6): not an input, a param or a node" }]);
-    expect(portuguese.errors).toEqual([{ path: 'graph.expr', message: "id desconhecido 'q' (linha 1, coluna 6): não é uma entrada, um parâmetro nem um nó" }]);
+    expect(english.errors).toEqual([
+      { path: 'graph.expr', message: "unknown id 'q' (line 1, column 6): not an input, a param or a node" },
+    ]);
+    expect(portuguese.errors).toEqual([
+      {
+        path: 'graph.expr',
+        message: "id desconhecido 'q' (linha 1, coluna 6): não é uma entrada, um parâmetro nem um nó",
+      },
+    ]);
     expect(portuguese.message).toBe(`graph.expr: ${portuguese.errors[0].message}`);
     expect(portuguese.code).toBe(english.code);
     expect(portuguese.localized).toEqual(english.localized);
-    expect(english.localized[0].message).toEqual({ en: english.errors[0].message, 'pt-BR': portuguese.errors[0].message });
+    expect(english.localized[0].message).toEqual({
+      en: english.errors[0].message,
+      'pt-BR': portuguese.errors[0].message,
+    });
   });
 
   it.each([3, 3000])('keeps ids such as __proto__ as own keys of maps of %i ids', (n) => {
-    const nodes = Array.from({ length: n }, (_, k) => ({ id: k === 1 ? '__proto__' : `n${k}`, op: 'add', args: [k === 0 ? 'x' : k === 2 ? '__proto__' : `n${k - 1}`, 1] }));
+    const nodes = Array.from({ length: n }, (_, k) => ({
+      id: k === 1 ? '__proto__' : `n${k}`,
+      op: 'add',
+      args: [k === 0 ? 'x' : k === 2 ? '__proto__' : `n${k - 1}`, 1],
+    }));
     const result = library.gradients({ graph: { inputs: { x: 0 }, nodes } });
     expect(Object.hasOwn(result.values, '__proto__')).toBe(true);
     expect(result.values['__proto__']).toBe(2);
@@ -157,7 +194,10 @@ describe("the package's entry", () => {
     const example = /```js\n(import \{[^`]*?from 'gradient-service';[^`]*?)```/.exec(readme);
     expect(example, 'README has a js example importing gradient-service').not.toBeNull();
     // The example prints with console.log; the package resolves through package.json "exports" (dist/, built by npm test).
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', example![1]], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', example![1]], {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+    });
     expect(Number(out.trim().split('\n')[0])).toBeCloseTo(0.3342706384098403, 15);
   });
 });

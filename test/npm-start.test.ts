@@ -48,7 +48,9 @@ function refused(url: string): Promise<boolean> {
 }
 
 describe('npm start', () => {
-  it('stops on SIGTERM to npm: the server shuts down gracefully, the port closes, no process is left', { timeout: START_MS + 60_000 }, async () => {
+  it('stops on SIGTERM to npm: the server shuts down gracefully, the port closes, no process is left', {
+    timeout: START_MS + 60_000,
+  }, async () => {
     const dir = projectCopy();
     // Its own process group, so that every process npm starts (sh, node) can be found and killed.
     const npm = spawn('npm', ['start'], {

@@ -29,7 +29,9 @@ function readmeExample(): string {
 }
 
 describe('the package', () => {
-  it("packs dist/ and its declarations only, installs into an empty project, and runs the README's example there", { timeout: PACKAGE_MS }, async () => {
+  it("packs dist/ and its declarations only, installs into an empty project, and runs the README's example there", {
+    timeout: PACKAGE_MS,
+  }, async () => {
     const clone = projectCopy();
     const out = tempDir('gradient-service-pack-');
     await run('npm', ['pack', '--pack-destination', out], { cwd: clone, env: userEnv(), maxBuffer: 1 << 26 });
@@ -38,13 +40,31 @@ describe('the package', () => {
 
     const { stdout: listing } = await run('tar', ['-tzf', join(out, tarball)]);
     const files = listing.trim().split('\n');
-    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/server.js', 'package/dist/workers/compute-worker.js']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package/package.json',
+        'package/README.md',
+        'package/dist/index.js',
+        'package/dist/index.d.ts',
+        'package/dist/server.js',
+        'package/dist/workers/compute-worker.js',
+      ]),
+    );
     // Nothing else: no sources, tests, benchmarks, source maps, configuration or container files.
-    expect(files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts))$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts))$/.test(f))).toEqual(
+      [],
+    );
 
     const project = tempDir('gradient-service-user-');
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-gradient-service', private: true, type: 'module' }));
-    await run('npm', ['install', join(out, tarball), '--no-audit', '--no-fund', '--prefer-offline'], { cwd: project, env: userEnv(), maxBuffer: 1 << 26 });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'uses-gradient-service', private: true, type: 'module' }),
+    );
+    await run('npm', ['install', join(out, tarball), '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: project,
+      env: userEnv(),
+      maxBuffer: 1 << 26,
+    });
 
     const example = readmeExample();
     writeFileSync(join(project, 'example.js'), example);
@@ -58,8 +78,18 @@ describe('the package', () => {
     expect(Number(stdout)).toBeCloseTo((yHat - 0) * yHat * (1 - yHat) * 3, 14);
 
     // The declarations: the example type-checks, and a call with a body of the wrong type does not.
-    writeFileSync(join(project, 'example.ts'), `${example}\n// @ts-expect-error: a body is an object\ngradients(42);\n`);
-    const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: 'nodenext', target: 'es2022', types: [] };
+    writeFileSync(
+      join(project, 'example.ts'),
+      `${example}\n// @ts-expect-error: a body is an object\ngradients(42);\n`,
+    );
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      module: 'nodenext',
+      target: 'es2022',
+      types: [],
+    };
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['example.ts'] }));
     const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     const typeCheck = run(process.execPath, [tsc, '-p', '.'], { cwd: project });
@@ -69,18 +99,27 @@ describe('the package', () => {
 
 describe("package.json's engines", () => {
   // semver is CommonJS without declarations of its own.
-  const semver = createRequire(import.meta.url)('semver') as { minVersion(range: string): { version: string }; satisfies(version: string, range: string): boolean };
+  const semver = createRequire(import.meta.url)('semver') as {
+    minVersion(range: string): { version: string };
+    satisfies(version: string, range: string): boolean;
+  };
   const lock = JSON.parse(readFileSync(join(projectRoot, 'package-lock.json'), 'utf8'));
-  const installed = Object.entries(lock.packages as Record<string, { dev?: boolean; engines?: { node?: string } }>).filter(([path, p]) => path !== '' && p.engines?.node);
+  const installed = Object.entries(
+    lock.packages as Record<string, { dev?: boolean; engines?: { node?: string } }>,
+  ).filter(([path, p]) => path !== '' && p.engines?.node);
 
   it('are met by every runtime dependency in the lockfile, from the oldest Node they name on (no EBADENGINE)', () => {
     const oldest = semver.minVersion(packageJson.engines.node).version;
-    const refusing = installed.filter(([, p]) => !p.dev && !semver.satisfies(oldest, p.engines!.node!)).map(([path, p]) => `${path} (${p.engines!.node})`);
+    const refusing = installed
+      .filter(([, p]) => !p.dev && !semver.satisfies(oldest, p.engines!.node!))
+      .map(([path, p]) => `${path} (${p.engines!.node})`);
     expect(refusing).toEqual([]);
   });
 
   it('are met, with the dev dependencies too, by the Node that runs the tests', () => {
-    const refusing = installed.filter(([, p]) => !semver.satisfies(process.version, p.engines!.node!)).map(([path, p]) => `${path} (${p.engines!.node})`);
+    const refusing = installed
+      .filter(([, p]) => !semver.satisfies(process.version, p.engines!.node!))
+      .map(([path, p]) => `${path} (${p.engines!.node})`);
     expect(refusing).toEqual([]);
   });
 });

@@ -17,7 +17,11 @@ afterAll(killAll);
 vi.setConfig({ testTimeout: 120_000 });
 
 const post = (url: string, path: string, body: unknown) =>
-  fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** A response's JSON body, for reading its fields. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,7 +52,9 @@ describe('server process', () => {
   });
 
   it('refuses to start with a bad setting, naming it in one line', async () => {
-    await expect(startServer({ WORKERS: 'many' })).rejects.toThrow(/server exited with 1 before listening: gradient-service: WORKERS must be an integer of at least 1, got 'many'\n$/);
+    await expect(startServer({ WORKERS: 'many' })).rejects.toThrow(
+      /server exited with 1 before listening: gradient-service: WORKERS must be an integer of at least 1, got 'many'\n$/,
+    );
   });
 
   it('refuses to start on a port in use, naming PORT in one line, without a stack trace', async () => {
@@ -58,7 +64,9 @@ describe('server process', () => {
       const { port } = holder.address() as AddressInfo;
       // The whole of stderr is this one line.
       await expect(startServer({ PORT: String(port) })).rejects.toThrow(
-        new RegExp(`server exited with 1 before listening: gradient-service: port ${port} is in use on 127\\.0\\.0\\.1: set PORT to another port, or stop the process that holds it\n$`),
+        new RegExp(
+          `server exited with 1 before listening: gradient-service: port ${port} is in use on 127\\.0\\.0\\.1: set PORT to another port, or stop the process that holds it\n$`,
+        ),
       );
     } finally {
       holder.close();

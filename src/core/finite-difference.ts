@@ -21,7 +21,12 @@ export interface CentralDifference {
 }
 
 /** The central difference of `f` for each element of the leaf in `leaf`, in order. */
-export function* centralDifferences(tape: Tape, leaf: number, epsilon: number, f: (values: Float64Array) => number): Generator<CentralDifference> {
+export function* centralDifferences(
+  tape: Tape,
+  leaf: number,
+  epsilon: number,
+  f: (values: Float64Array) => number,
+): Generator<CentralDifference> {
   const initial = tape.initial.slice();
   const x = elementsOf(tape, initial, leaf);
   const evaluateWith = (i: number, delta: number): Float64Array => {
@@ -34,7 +39,8 @@ export function* centralDifferences(tape: Tape, leaf: number, epsilon: number, f
   for (let i = 0; i < x.length; i++) {
     const plus = evaluateWith(i, epsilon);
     const minus = evaluateWith(i, -epsilon);
-    const fPlus = f(plus), fMinus = f(minus);
+    const fPlus = f(plus),
+      fMinus = f(minus);
     yield { index: i, plus, minus, fPlus, fMinus, estimate: (fPlus - fMinus) / (2 * epsilon) };
   }
 }

@@ -8,7 +8,18 @@
 import { specError } from '../engine/errors.js';
 import { quote, say } from '../text.js';
 import { backward, forward } from '../engine/evaluate.js';
-import { NODE, type Tape, argOf, elementsOf, opOf, scalarOf, shapeOf, sizeOfSlot, slotOf, startOf } from '../engine/tape.js';
+import {
+  NODE,
+  type Tape,
+  argOf,
+  elementsOf,
+  opOf,
+  scalarOf,
+  shapeOf,
+  sizeOfSlot,
+  slotOf,
+  startOf,
+} from '../engine/tape.js';
 import { elementIndex } from '../engine/tensor.js';
 import { centralDifferences } from './finite-difference.js';
 import type { GradcheckResult as GradcheckResultSchema } from '../schemas/operations.js';
@@ -36,12 +47,16 @@ export function checkedSlots(tape: Tape, wrt: readonly string[] | undefined): nu
   if (!wrt) return Array.from(tape.params);
   return wrt.map((id, i) => {
     const slot = slotOf(tape, id);
-    if (slot === undefined) throw specError('UNKNOWN_ID', `wrt[${i}]`, say(`unknown id '${quote(id)}'`, `id desconhecido '${quote(id)}'`));
+    if (slot === undefined)
+      throw specError('UNKNOWN_ID', `wrt[${i}]`, say(`unknown id '${quote(id)}'`, `id desconhecido '${quote(id)}'`));
     if (tape.kind[slot] === NODE) {
       throw specError(
         'INVALID_SPEC',
         `wrt[${i}]`,
-        say(`'${quote(id)}' is a node: gradcheck perturbs leaves (inputs or params)`, `'${quote(id)}' é um nó: o gradcheck perturba folhas (entradas ou parâmetros)`),
+        say(
+          `'${quote(id)}' is a node: gradcheck perturbs leaves (inputs or params)`,
+          `'${quote(id)}' é um nó: o gradcheck perturba folhas (entradas ou parâmetros)`,
+        ),
       );
     }
     return slot;
@@ -49,7 +64,8 @@ export function checkedSlots(tape: Tape, wrt: readonly string[] | undefined): nu
 }
 
 /** The number of elements the check perturbs, each twice. */
-export const checkedElements = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + sizeOfSlot(tape, s), 0);
+export const checkedElements = (tape: Tape, slots: readonly number[]): number =>
+  slots.reduce((n, s) => n + sizeOfSlot(tape, s), 0);
 
 /** Kinked nodes whose input element changes sign (or touches 0) between the two evaluations. */
 function straddledKinks(tape: Tape, plus: Float64Array, minus: Float64Array): string[] {
@@ -57,7 +73,8 @@ function straddledKinks(tape: Tape, plus: Float64Array, minus: Float64Array): st
   for (let k = 0; k < tape.nodeCount; k++) {
     if (!opOf(tape, k).kinkAtZero) continue;
     const input = argOf(tape, k, 0);
-    const from = startOf(tape, input), to = from + sizeOfSlot(tape, input);
+    const from = startOf(tape, input),
+      to = from + sizeOfSlot(tape, input);
     for (let i = from; i < to; i++) {
       if (plus[i] !== minus[i] && plus[i] * minus[i] <= 0) {
         hit.push(tape.ids[tape.nodeSlot[k]]!);
@@ -76,7 +93,12 @@ export function gradcheck(tape: Tape, options: GradcheckOptions): GradcheckRepor
   const loss = (values: Float64Array): number => scalarOf(tape, values, tape.output);
   for (const s of slots) {
     const gradient = elementsOf(tape, analytic, s);
-    for (const { index: i, plus, minus, fPlus: lossPlus, fMinus: lossMinus, estimate: numeric } of centralDifferences(tape, s, epsilon, loss)) {
+    for (const { index: i, plus, minus, fPlus: lossPlus, fMinus: lossMinus, estimate: numeric } of centralDifferences(
+      tape,
+      s,
+      epsilon,
+      loss,
+    )) {
       const a = gradient[i];
       const absError = Math.abs(a - numeric);
       const scale = Math.max(Math.abs(a), Math.abs(numeric));

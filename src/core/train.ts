@@ -79,7 +79,12 @@ export function makeUpdate(options: TrainOptions): () => Update {
   const { learningRate: lr, optimizer } = options;
   return optimizer.name === 'sgd'
     ? sgd(lr, optimizer.momentum ?? SGD_DEFAULTS.momentum)
-    : adam(lr, optimizer.beta1 ?? ADAM_DEFAULTS.beta1, optimizer.beta2 ?? ADAM_DEFAULTS.beta2, optimizer.eps ?? ADAM_DEFAULTS.eps);
+    : adam(
+        lr,
+        optimizer.beta1 ?? ADAM_DEFAULTS.beta1,
+        optimizer.beta2 ?? ADAM_DEFAULTS.beta2,
+        optimizer.eps ?? ADAM_DEFAULTS.eps,
+      );
 }
 
 export function train(tape: Tape, options: TrainOptions): TrainResult {

@@ -1,5 +1,5 @@
 /**
- * Compiles a graph draft (from any problem spec) into a tape. Compiling validates everything
+ * Compiles a graph draft (from any spec) into a tape. Compiling validates everything
  * that can be known before evaluation (ids, ops, arity, attrs, cycles, shapes, sizes) and
  * reports it with the path of the offending field. It builds typed arrays as it goes: no object,
  * array or closure per node, and no recursion, so a graph of a million nodes compiles like a
@@ -14,7 +14,19 @@ import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
 import { DEFAULT_LIMITS, type Limits, overLimit, specPath } from './limits.js';
 import { opCode, opList } from './ops.js';
-import { ARG_STRIDE, CONST, INPUT, type LayerIds, NODE, type NodePaths, PARAM, type Tape, pathOf, positionText, shapeOf } from './tape.js';
+import {
+  ARG_STRIDE,
+  CONST,
+  INPUT,
+  type LayerIds,
+  NODE,
+  type NodePaths,
+  PARAM,
+  type Tape,
+  pathOf,
+  positionText,
+  shapeOf,
+} from './tape.js';
 import { type Shape, type Tensor, fromJson, shapeText, sizeOf } from './tensor.js';
 import { unknownOp } from './unknown-op.js';
 
@@ -129,14 +141,20 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     throw overLimit(
       specPath(draft.outputPath),
       { name: 'maxNodes', count: nodes.length, max: limits.maxNodes },
-      say(`${nodes.length} nodes is more than the limit of ${limits.maxNodes}`, `${nodes.length} nós excedem o limite de ${limits.maxNodes}`),
+      say(
+        `${nodes.length} nodes is more than the limit of ${limits.maxNodes}`,
+        `${nodes.length} nós excedem o limite de ${limits.maxNodes}`,
+      ),
     );
   }
   const where = new Where(draft.paths);
   const errors = new FieldErrors();
   const slots = newSlots(draft);
   const leafValues = claimLeaves(leaves, slots, errors);
-  const drafted: DraftNodes = { ...readNodes(nodes, slots, where, errors), ...resolveArgs(nodes, slots, where, errors) };
+  const drafted: DraftNodes = {
+    ...readNodes(nodes, slots, where, errors),
+    ...resolveArgs(nodes, slots, where, errors),
+  };
   const output = resolveOutput(draft, slots, errors);
   errors.throwIfAny();
 
@@ -201,7 +219,13 @@ function claim(slots: Slots, id: string, slot: number): 'INVALID_SPEC' | 'DUPLIC
 }
 
 /** Reports an id that cannot have its slot: not a valid id, or one already taken. */
-function claimFailed(errors: FieldErrors, code: 'INVALID_SPEC' | 'DUPLICATE_ID', id: string, path: string, suffix: Localized = NO_SUFFIX): void {
+function claimFailed(
+  errors: FieldErrors,
+  code: 'INVALID_SPEC' | 'DUPLICATE_ID',
+  id: string,
+  path: string,
+  suffix: Localized = NO_SUFFIX,
+): void {
   if (code === 'INVALID_SPEC') {
     errors.add(
       'INVALID_SPEC',
@@ -215,7 +239,10 @@ function claimFailed(errors: FieldErrors, code: 'INVALID_SPEC' | 'DUPLICATE_ID',
     errors.add(
       'DUPLICATE_ID',
       path,
-      say(`duplicate id '${quote(id)}'${suffix.en}: ids are unique across inputs, params and nodes`, `id repetido '${quote(id)}'${suffix['pt-BR']}: os ids são únicos entre entradas, parâmetros e nós`),
+      say(
+        `duplicate id '${quote(id)}'${suffix.en}: ids are unique across inputs, params and nodes`,
+        `id repetido '${quote(id)}'${suffix['pt-BR']}: os ids são únicos entre entradas, parâmetros e nós`,
+      ),
     );
   }
 }
@@ -231,7 +258,12 @@ function claimLeaves(leaves: readonly LeafDraft[], slots: Slots, errors: FieldEr
 }
 
 /** Pass 2, nodes: each node claims its slot; its op, arity and attrs are checked (by draft position). */
-function readNodes(nodes: readonly NodeDraft[], slots: Slots, where: Where, errors: FieldErrors): Pick<DraftNodes, 'opByDraft' | 'attrByDraft'> {
+function readNodes(
+  nodes: readonly NodeDraft[],
+  slots: Slots,
+  where: Where,
+  errors: FieldErrors,
+): Pick<DraftNodes, 'opByDraft' | 'attrByDraft'> {
   const { leafCount, nodeCount } = slots;
   const opByDraft = new Uint8Array(nodeCount);
   const attrByDraft = new Float64Array(nodeCount);
@@ -250,7 +282,8 @@ function readNodes(nodes: readonly NodeDraft[], slots: Slots, where: Where, erro
     opByDraft[i] = code;
     const def = opList[code];
     if (n.args.length !== def.args.length) {
-      const arity = def.args.length, suffix = where.suffix(i);
+      const arity = def.args.length,
+        suffix = where.suffix(i);
       errors.add(
         'ARITY',
         where.field(i, '.args'),
@@ -285,7 +318,12 @@ function readNodes(nodes: readonly NodeDraft[], slots: Slots, where: Where, erro
 }
 
 /** Pass 3, args: ids to slots, by draft position; literal numbers become constant slots. */
-function resolveArgs(nodes: readonly NodeDraft[], slots: Slots, where: Where, errors: FieldErrors): Pick<DraftNodes, 'argsByDraft' | 'constValues'> {
+function resolveArgs(
+  nodes: readonly NodeDraft[],
+  slots: Slots,
+  where: Where,
+  errors: FieldErrors,
+): Pick<DraftNodes, 'argsByDraft' | 'constValues'> {
   const { leafCount, nodeCount, slotCount, ids, idTable } = slots;
   const argsByDraft = new Int32Array(nodeCount * ARG_STRIDE).fill(-1);
   const constValues = new Float64Array(slotCount);
@@ -306,7 +344,10 @@ function resolveArgs(nodes: readonly NodeDraft[], slots: Slots, where: Where, er
           errors.add(
             'UNKNOWN_ID',
             where.field(i, `.args[${j}]`),
-            say(`unknown id '${quote(arg)}'${suffix.en}: not an input, a param or a node`, `id desconhecido '${quote(arg)}'${suffix['pt-BR']}: não é uma entrada, um parâmetro nem um nó`),
+            say(
+              `unknown id '${quote(arg)}'${suffix.en}: not an input, a param or a node`,
+              `id desconhecido '${quote(arg)}'${suffix['pt-BR']}: não é uma entrada, um parâmetro nem um nó`,
+            ),
           );
         }
       }
@@ -320,11 +361,23 @@ function resolveArgs(nodes: readonly NodeDraft[], slots: Slots, where: Where, er
 function resolveOutput(draft: GraphDraft, slots: Slots, errors: FieldErrors): number {
   if (draft.output !== undefined) {
     const output = findId(slots.idTable, slots.ids, draft.output);
-    if (output < 0) errors.add('UNKNOWN_ID', draft.outputPath, say(`unknown id '${quote(draft.output)}' for the output`, `id desconhecido '${quote(draft.output)}' para a saída`));
+    if (output < 0)
+      errors.add(
+        'UNKNOWN_ID',
+        draft.outputPath,
+        say(
+          `unknown id '${quote(draft.output)}' for the output`,
+          `id desconhecido '${quote(draft.output)}' para a saída`,
+        ),
+      );
     return output;
   }
   if (slots.nodeCount === 0) {
-    errors.add('INVALID_SPEC', draft.outputPath.replace(/\.output$/, ''), say('the graph has no nodes: add at least one node', 'o grafo não tem nós: adicione pelo menos um nó'));
+    errors.add(
+      'INVALID_SPEC',
+      draft.outputPath.replace(/\.output$/, ''),
+      say('the graph has no nodes: add at least one node', 'o grafo não tem nós: adicione pelo menos um nó'),
+    );
     return -1;
   }
   return slots.leafCount + slots.nodeCount - 1;
@@ -341,7 +394,15 @@ function setShape(rank: Uint8Array, dims: Int32Array, s: number, shape: Shape): 
 }
 
 /** Pass 6, shapes and limits: in evaluation order, so that every arg's shape is known before its node's. */
-function inferShapes(draft: GraphDraft, slots: Slots, drafted: DraftNodes, leafValues: Tensor[], order: Int32Array, where: Where, limits: Limits): Shapes {
+function inferShapes(
+  draft: GraphDraft,
+  slots: Slots,
+  drafted: DraftNodes,
+  leafValues: Tensor[],
+  order: Int32Array,
+  where: Where,
+  limits: Limits,
+): Shapes {
   const { leaves, nodes } = draft;
   const { leafCount, nodeCount, slotCount } = slots;
   const { opByDraft, argsByDraft } = drafted;
@@ -379,10 +440,16 @@ function inferShapes(draft: GraphDraft, slots: Slots, drafted: DraftNodes, leafV
     for (let j = 0; j < arity; j++) argShapes.push(shapeOf(partial, argsByDraft[i * ARG_STRIDE + j]));
     const shape = def.shape(argShapes);
     if ('en' in shape) {
-      const node = `${nodes[i].op} '${quote(nodes[i].id)}'`, suffix = where.suffix(i);
-      throw specError('SHAPE_MISMATCH', where.node(i), say(`${node}${suffix.en}: ${shape.en}`, `${node}${suffix['pt-BR']}: ${shape['pt-BR']}`), {
-        shapes: Object.fromEntries(argShapes.map((s, j) => [def.args[j], s])),
-      });
+      const node = `${nodes[i].op} '${quote(nodes[i].id)}'`,
+        suffix = where.suffix(i);
+      throw specError(
+        'SHAPE_MISMATCH',
+        where.node(i),
+        say(`${node}${suffix.en}: ${shape.en}`, `${node}${suffix['pt-BR']}: ${shape['pt-BR']}`),
+        {
+          shapes: Object.fromEntries(argShapes.map((s, j) => [def.args[j], s])),
+        },
+      );
     }
     const elements = sizeOf(shape);
     if (elements > limits.maxElements) {
@@ -413,7 +480,14 @@ function inferShapes(draft: GraphDraft, slots: Slots, drafted: DraftNodes, leafV
 }
 
 /** Pass 7, layout: the arena's offsets in slot order, its size bounded, leaves and constants written in. */
-function layOut(draft: GraphDraft, slots: Slots, shapes: Shapes, leafValues: Tensor[], constValues: Float64Array, limits: Limits) {
+function layOut(
+  draft: GraphDraft,
+  slots: Slots,
+  shapes: Shapes,
+  leafValues: Tensor[],
+  constValues: Float64Array,
+  limits: Limits,
+) {
   const { leafCount, nodeCount, slotCount } = slots;
   const { rank, dims } = shapes;
   const offset = new Int32Array(slotCount);
@@ -510,6 +584,12 @@ function topologicalOrder(draft: GraphDraft, args: Int32Array, leafCount: number
   }
   const cycle = walk.slice(seenAt.get(i)).reverse();
   const names = cycle.map((c) => draft.nodes[c].id);
-  const path = [...names, names[0]].join(' -> '), suffix = where.suffix(cycle[0]);
-  throw specError('CYCLE', where.node(cycle[0]), say(`cycle: ${path}${suffix.en}`, `ciclo: ${path}${suffix['pt-BR']}`), { cycle: names });
+  const path = [...names, names[0]].join(' -> '),
+    suffix = where.suffix(cycle[0]);
+  throw specError(
+    'CYCLE',
+    where.node(cycle[0]),
+    say(`cycle: ${path}${suffix.en}`, `ciclo: ${path}${suffix['pt-BR']}`),
+    { cycle: names },
+  );
 }

@@ -61,7 +61,12 @@ export class SpecError<Code extends string = string> extends Error {
   readonly extra: Record<string, unknown>;
   readonly locale: Locale;
 
-  constructor(code: Code, localized: readonly LocalizedFieldError[], extra: Record<string, unknown> = {}, locale: Locale = 'en') {
+  constructor(
+    code: Code,
+    localized: readonly LocalizedFieldError[],
+    extra: Record<string, unknown> = {},
+    locale: Locale = 'en',
+  ) {
     const errors = localized.map((p) => ({ path: p.path, message: p.message[locale] }));
     super(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     this.name = 'SpecError';
@@ -74,7 +79,9 @@ export class SpecError<Code extends string = string> extends Error {
 
   /** The field errors in one language, as a problem document writes them. */
   errorsIn(locale: Locale): FieldError[] {
-    return locale === this.locale ? this.errors : this.localized.map((p) => ({ path: p.path, message: p.message[locale] }));
+    return locale === this.locale
+      ? this.errors
+      : this.localized.map((p) => ({ path: p.path, message: p.message[locale] }));
   }
 
   /** The same error with its message and errors in another language (the library's `locale`). */
@@ -84,6 +91,11 @@ export class SpecError<Code extends string = string> extends Error {
 }
 
 /** One field error, its message written in both languages: `specError(code, path, say(en, pt))`. */
-export function specError<Code extends string>(code: Code, path: string, message: Localized, extra?: Record<string, unknown>): SpecError<Code> {
+export function specError<Code extends string>(
+  code: Code,
+  path: string,
+  message: Localized,
+  extra?: Record<string, unknown>,
+): SpecError<Code> {
   return new SpecError(code, [{ path, message }], extra);
 }

@@ -79,7 +79,8 @@ export function forwardNode(tape: Tape, values: Float64Array, k: number): void {
   const def = opOf(tape, k);
   try {
     if (isUnit(tape, k, def)) {
-      const a = values[offset[args[k * ARG_STRIDE]]], b = values[offset[args[k * ARG_STRIDE + 1]]];
+      const a = values[offset[args[k * ARG_STRIDE]]],
+        b = values[offset[args[k * ARG_STRIDE + 1]]];
       values[offset[s]] = def.scalar!.f(a, b, attr[k]);
     } else def.forward(argViews(tape, values, k), view(tape, values, s), attr[k]);
   } catch (e) {
@@ -165,11 +166,16 @@ export function backwardNode(tape: Tape, values: Float64Array, grads: Float64Arr
       for (let i = 0; i < out.length; i++) out[i] += c.data[i];
     });
   } else if (isUnit(tape, k, def)) {
-    const i = offset[args[k * ARG_STRIDE]], j = offset[args[k * ARG_STRIDE + 1]];
-    const gy = grads[offset[s]], a = values[i], b = values[j], y = values[offset[s]];
+    const i = offset[args[k * ARG_STRIDE]],
+      j = offset[args[k * ARG_STRIDE + 1]];
+    const gy = grads[offset[s]],
+      a = values[i],
+      b = values[j],
+      y = values[offset[s]];
     grads[i] += gy * def.scalar!.da(a, b, y, attr[k]);
     if (def.args.length === 2) grads[j] += gy * def.scalar!.db(a, b, y, attr[k]);
-  } else def.vjp(view(tape, grads, s), argViews(tape, values, k), view(tape, values, s), argViews(tape, grads, k), attr[k]);
+  } else
+    def.vjp(view(tape, grads, s), argViews(tape, values, k), view(tape, values, s), argViews(tape, grads, k), attr[k]);
 }
 
 /**

@@ -20,8 +20,13 @@
  */
 import { randomBytes } from 'node:crypto';
 
-const KEY0 = 0, KEY1 = 1, HASH = 2, PROBES = 3, HEADER = 4;
-const FNV = 0, SIP = 1;
+const KEY0 = 0,
+  KEY1 = 1,
+  HASH = 2,
+  PROBES = 3,
+  HEADER = 4;
+const FNV = 0,
+  SIP = 1;
 /** Linear probing at most half full probes this far with probability about e^(-0.19 · 128). */
 const LONG_PROBE = 128;
 /** Filling a table half full takes about 0.7 probes per entry (1.4 per insert) with a good hash. */
@@ -43,7 +48,8 @@ export function newIdTable(count: number): Int32Array {
 const rotl = (x: number, b: number): number => (x << b) | (x >>> (32 - b));
 
 /** The table's hash of `id`: FNV-1a from the key, or HalfSipHash once it has rehashed. */
-const hashOf = (table: Int32Array, id: string): number => (table[HASH] === FNV ? fnv1a(table[KEY0], id) : halfSipHash(table[KEY0], table[KEY1], id));
+const hashOf = (table: Int32Array, id: string): number =>
+  table[HASH] === FNV ? fnv1a(table[KEY0], id) : halfSipHash(table[KEY0], table[KEY1], id);
 
 /** FNV-1a from `key`, then MurmurHash3's final mix (fmix32), so that the low bits depend on all the others. */
 function fnv1a(key: number, id: string): number {
@@ -56,7 +62,10 @@ function fnv1a(key: number, id: string): number {
 
 /** HalfSipHash-1-3 (Aumasson and Bernstein) of `id`'s code units, two per 32-bit word, under the key (k0, k1). */
 function halfSipHash(k0: number, k1: number, id: string): number {
-  let v0 = k0, v1 = k1, v2 = 0x6c796765 ^ k0, v3 = 0x74656462 ^ k1;
+  let v0 = k0,
+    v1 = k1,
+    v2 = 0x6c796765 ^ k0,
+    v3 = 0x74656462 ^ k1;
   const n = id.length;
   const full = n & ~1;
   let i = 0;
@@ -64,26 +73,44 @@ function halfSipHash(k0: number, k1: number, id: string): number {
   for (; i < full; i += 2) {
     const m = id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16);
     v3 ^= m;
-    v0 = (v0 + v1) | 0; v1 = rotl(v1, 5) ^ v0; v0 = rotl(v0, 16);
-    v2 = (v2 + v3) | 0; v3 = rotl(v3, 8) ^ v2;
-    v0 = (v0 + v3) | 0; v3 = rotl(v3, 7) ^ v0;
-    v2 = (v2 + v1) | 0; v1 = rotl(v1, 13) ^ v2; v2 = rotl(v2, 16);
+    v0 = (v0 + v1) | 0;
+    v1 = rotl(v1, 5) ^ v0;
+    v0 = rotl(v0, 16);
+    v2 = (v2 + v3) | 0;
+    v3 = rotl(v3, 8) ^ v2;
+    v0 = (v0 + v3) | 0;
+    v3 = rotl(v3, 7) ^ v0;
+    v2 = (v2 + v1) | 0;
+    v1 = rotl(v1, 13) ^ v2;
+    v2 = rotl(v2, 16);
     v0 ^= m;
   }
   // The last word: the odd code unit, if any, and the length (in bytes, mod 256) in the top byte.
   const b = (i < n ? id.charCodeAt(i) : 0) | ((2 * n) << 24);
   v3 ^= b;
-  v0 = (v0 + v1) | 0; v1 = rotl(v1, 5) ^ v0; v0 = rotl(v0, 16);
-  v2 = (v2 + v3) | 0; v3 = rotl(v3, 8) ^ v2;
-  v0 = (v0 + v3) | 0; v3 = rotl(v3, 7) ^ v0;
-  v2 = (v2 + v1) | 0; v1 = rotl(v1, 13) ^ v2; v2 = rotl(v2, 16);
+  v0 = (v0 + v1) | 0;
+  v1 = rotl(v1, 5) ^ v0;
+  v0 = rotl(v0, 16);
+  v2 = (v2 + v3) | 0;
+  v3 = rotl(v3, 8) ^ v2;
+  v0 = (v0 + v3) | 0;
+  v3 = rotl(v3, 7) ^ v0;
+  v2 = (v2 + v1) | 0;
+  v1 = rotl(v1, 13) ^ v2;
+  v2 = rotl(v2, 16);
   v0 ^= b;
   v2 ^= 0xff;
   for (let r = 0; r < 3; r++) {
-    v0 = (v0 + v1) | 0; v1 = rotl(v1, 5) ^ v0; v0 = rotl(v0, 16);
-    v2 = (v2 + v3) | 0; v3 = rotl(v3, 8) ^ v2;
-    v0 = (v0 + v3) | 0; v3 = rotl(v3, 7) ^ v0;
-    v2 = (v2 + v1) | 0; v1 = rotl(v1, 13) ^ v2; v2 = rotl(v2, 16);
+    v0 = (v0 + v1) | 0;
+    v1 = rotl(v1, 5) ^ v0;
+    v0 = rotl(v0, 16);
+    v2 = (v2 + v3) | 0;
+    v3 = rotl(v3, 8) ^ v2;
+    v0 = (v0 + v3) | 0;
+    v3 = rotl(v3, 7) ^ v0;
+    v2 = (v2 + v1) | 0;
+    v1 = rotl(v1, 13) ^ v2;
+    v2 = rotl(v2, 16);
   }
   return (v1 ^ v3) >>> 0;
 }
@@ -133,7 +160,8 @@ export function findId(table: Int32Array, ids: readonly (string | null)[], id: s
  */
 export function probeCounts(table: Int32Array, ids: readonly (string | null)[]): { total: number; longest: number } {
   const mask = table.length - HEADER - 1;
-  let total = 0, longest = 0;
+  let total = 0,
+    longest = 0;
   for (let e = 0; e <= mask; e++) {
     const slot = table[HEADER + e] - 1;
     if (slot < 0) continue;

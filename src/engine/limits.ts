@@ -33,7 +33,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxResponseBytes: 8 * 1024 * 1024,
 };
 
-export const tooLarge = (path: string, message: Localized): SpecError<'TOO_LARGE'> => specError('TOO_LARGE', path, message);
+export const tooLarge = (path: string, message: Localized): SpecError<'TOO_LARGE'> =>
+  specError('TOO_LARGE', path, message);
 
 /** Which of `Limits` a request went over, with the count and the maximum: the data the edge names the setting from. */
 export interface OverLimit extends ExceededLimit {
@@ -56,7 +57,8 @@ const theLimitOf = (max: number, setting = ''): Localized => {
 
 /** A limit's message with the name of its setting after the maximum: `... more than the limit of 6 (MAX_NODES)`. */
 export function namingSetting(message: Localized, limit: ExceededLimit, setting: string): Localized {
-  const plain = theLimitOf(limit.max), named = theLimitOf(limit.max, setting);
+  const plain = theLimitOf(limit.max),
+    named = theLimitOf(limit.max, setting);
   return inEach((l) => message[l].replace(plain[l], () => named[l]));
 }
 
@@ -100,7 +102,12 @@ export function checkResponseSize(tape: Tape, values: number, limits: Limits, ho
 export const NUMBER_BYTES = 26;
 
 /** The message of a response over `maxResponseBytes`, estimated (`about`) or measured. */
-export const responseBytesMessage = (bytes: number, limit: number, howToAskForLess: Localized, about = true): Localized =>
+export const responseBytesMessage = (
+  bytes: number,
+  limit: number,
+  howToAskForLess: Localized,
+  about = true,
+): Localized =>
   say(
     `the response would be ${about ? 'about ' : ''}${bytes} bytes, more than the limit of ${limit}: ${howToAskForLess.en}`,
     `a resposta teria ${about ? 'cerca de ' : ''}${bytes} bytes, mais que o limite de ${limit}: ${howToAskForLess['pt-BR']}`,
@@ -110,6 +117,10 @@ export const responseBytesMessage = (bytes: number, limit: number, howToAskForLe
 export function checkResponseBytes(tape: Tape, bytes: number, limits: Limits, howToAskForLess: Localized): void {
   if (bytes > limits.maxResponseBytes) {
     const limit: OverLimit = { name: 'maxResponseBytes', count: bytes, max: limits.maxResponseBytes };
-    throw overLimit(specPath(tape.outputPath), limit, responseBytesMessage(bytes, limits.maxResponseBytes, howToAskForLess));
+    throw overLimit(
+      specPath(tape.outputPath),
+      limit,
+      responseBytesMessage(bytes, limits.maxResponseBytes, howToAskForLess),
+    );
   }
 }

@@ -21,15 +21,33 @@ export function transposed(a: Float64Array, m: number, n: number): Float64Array 
 export function addRowDots(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, p: number): void {
   let i = 0;
   for (; i + 3 < m; i += 4) {
-    const a0 = i * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n;
-    const c0 = i * p, c1 = c0 + p, c2 = c1 + p, c3 = c2 + p;
+    const a0 = i * n,
+      a1 = a0 + n,
+      a2 = a1 + n,
+      a3 = a2 + n;
+    const c0 = i * p,
+      c1 = c0 + p,
+      c2 = c1 + p,
+      c3 = c2 + p;
     let j = 0;
     for (; j + 1 < p; j += 2) {
-      const b0 = j * n, b1 = b0 + n;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      const b0 = j * n,
+        b1 = b0 + n;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0,
+        s20 = 0,
+        s21 = 0,
+        s30 = 0,
+        s31 = 0;
       for (let k = 0; k < n; k++) {
-        const w0 = b[b0 + k], w1 = b[b1 + k];
-        const x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k];
+        const w0 = b[b0 + k],
+          w1 = b[b1 + k];
+        const x0 = a[a0 + k],
+          x1 = a[a1 + k],
+          x2 = a[a2 + k],
+          x3 = a[a3 + k];
         s00 += x0 * w0;
         s01 += x0 * w1;
         s10 += x1 * w0;
@@ -50,7 +68,10 @@ export function addRowDots(a: Float64Array, b: Float64Array, c: Float64Array, m:
     }
     for (; j < p; j++) {
       const bj = j * n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let k = 0; k < n; k++) {
         const w = b[bj + k];
         s0 += a[a0 + k] * w;

@@ -75,7 +75,8 @@ export class OpDomainError extends Error {
 }
 
 /** Reading and writing every element once, args and result. */
-const elementwiseCost = (shapes: readonly Shape[], out: Shape): number => shapes.reduce((n, s) => n + sizeOf(s), sizeOf(out));
+const elementwiseCost = (shapes: readonly Shape[], out: Shape): number =>
+  shapes.reduce((n, s) => n + sizeOf(s), sizeOf(out));
 
 // ---------------------------------------------------------------------------------------------
 // Builders for the families of ops: one formula pair per op, the loops written once.
@@ -111,11 +112,15 @@ function unary<const R extends OpRole | undefined = undefined>(rule: UnaryRule<R
     shape: ([a]) => a,
     cost: elementwiseCost,
     forward: ([a], out, p) => {
-      const x = a.data, y = out.data;
+      const x = a.data,
+        y = out.data;
       for (let i = 0; i < y.length; i++) y[i] = f(x[i], p);
     },
     vjp: (g, [a], y, [ga], p) => {
-      const x = a.data, yd = y.data, gd = g.data, out = ga.data;
+      const x = a.data,
+        yd = y.data,
+        gd = g.data,
+        out = ga.data;
       for (let i = 0; i < out.length; i++) out[i] += gd[i] * df(x[i], yd[i], p);
     },
     scalar: { f: (a, _b, p) => f(a, p), da: (a, _b, y, p) => df(a, y, p), db: noDerivative },
@@ -143,21 +148,35 @@ function binary<const R extends OpRole | undefined = undefined>(rule: BinaryRule
     role: rule.role as R,
     shape: ([a, b]) =>
       broadcastShape(a, b) ??
-      say(`shapes ${shapeText(a)} and ${shapeText(b)} do not broadcast`, `as formas ${shapeText(a)} e ${shapeText(b)} não são compatíveis para broadcasting`),
+      say(
+        `shapes ${shapeText(a)} and ${shapeText(b)} do not broadcast`,
+        `as formas ${shapeText(a)} e ${shapeText(b)} não são compatíveis para broadcasting`,
+      ),
     cost: elementwiseCost,
     forward: ([a, b], out) => {
       const { rows, cols, ar, ac, br, bc } = walkOf(a, b, out);
-      const ad = a.data, bd = b.data, y = out.data;
-      for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) y[k] = f(ad[i * ar + j * ac], bd[i * br + j * bc]);
+      const ad = a.data,
+        bd = b.data,
+        y = out.data;
+      for (let i = 0, k = 0; i < rows; i++)
+        for (let j = 0; j < cols; j++, k++) y[k] = f(ad[i * ar + j * ac], bd[i * br + j * bc]);
     },
     vjp: (g, [a, b], y, [ga, gb]) => {
       // Each operand's gradient is summed over the axes along which it was broadcast.
       const { rows, cols, ar, ac, br, bc } = walkOf(a, b, y);
-      const ad = a.data, bd = b.data, yd = y.data, gd = g.data, gad = ga.data, gbd = gb.data;
+      const ad = a.data,
+        bd = b.data,
+        yd = y.data,
+        gd = g.data,
+        gad = ga.data,
+        gbd = gb.data;
       for (let i = 0, k = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++, k++) {
-          const ia = i * ar + j * ac, ib = i * br + j * bc;
-          const av = ad[ia], bv = bd[ib], yv = yd[k];
+          const ia = i * ar + j * ac,
+            ib = i * br + j * bc;
+          const av = ad[ia],
+            bv = bd[ib],
+            yv = yd[k];
           gad[ia] += gd[k] * da(av, bv, yv);
           gbd[ib] += gd[k] * db(av, bv, yv);
         }
@@ -196,14 +215,18 @@ function pairLoss<const R extends OpRole | undefined = undefined>(rule: PairLoss
     shape: ([p, y]) =>
       broadcastShape(p, y)
         ? []
-        : say(`prediction ${shapeText(p)} and target ${shapeText(y)} do not broadcast`, `a previsão ${shapeText(p)} e o alvo ${shapeText(y)} não são compatíveis para broadcasting`),
+        : say(
+            `prediction ${shapeText(p)} and target ${shapeText(y)} do not broadcast`,
+            `a previsão ${shapeText(p)} e o alvo ${shapeText(y)} não são compatíveis para broadcasting`,
+          ),
     cost: elementwiseCost,
     forward: ([p, y], out) => {
       if (check) for (const pv of p.data) checked(pv);
       const outShape = broadcastShape(p.shape, y.shape)!;
       const { rows, cols, ar, ac, br, bc } = broadcastWalk(p.shape, y.shape, outShape);
       let s = 0;
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) s += term(p.data[i * ar + j * ac], y.data[i * br + j * bc]);
+      for (let i = 0; i < rows; i++)
+        for (let j = 0; j < cols; j++) s += term(p.data[i * ar + j * ac], y.data[i * br + j * bc]);
       out.data[0] = s / count(rows * cols);
     },
     vjp: (g, [p, y], _out, [gp, gy]) => {
@@ -212,7 +235,8 @@ function pairLoss<const R extends OpRole | undefined = undefined>(rule: PairLoss
       const scale = g.data[0] / count(rows * cols);
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
-          const ip = i * ar + j * ac, iy = i * br + j * bc;
+          const ip = i * ar + j * ac,
+            iy = i * br + j * bc;
           gp.data[ip] += scale * dp(p.data[ip], y.data[iy]);
           gy.data[iy] += scale * dy(p.data[ip], y.data[iy]);
         }
@@ -252,7 +276,8 @@ function lastAxis<const R extends OpRole | undefined = undefined>(rule: RowRule<
     cost: elementwiseCost,
     forward: ([a], out) => {
       const [rows, cols] = rowsCols(a.shape);
-      for (let r = 0; r < rows; r++) rule.forward(a.data.subarray(r * cols, (r + 1) * cols), out.data.subarray(r * cols, (r + 1) * cols));
+      for (let r = 0; r < rows; r++)
+        rule.forward(a.data.subarray(r * cols, (r + 1) * cols), out.data.subarray(r * cols, (r + 1) * cols));
     },
     vjp: (g, _x, y, [ga]) => {
       const [rows, cols] = rowsCols(y.shape);
@@ -280,7 +305,12 @@ function lastAxis<const R extends OpRole | undefined = undefined>(rule: RowRule<
 }
 
 /** sum and mean: the sum of all the elements divided by `divisor(n)`, each element's derivative the same. */
-function reduction(description: Localized, formula: Text, derivative: Text, divisor: (n: number) => number): Op<'reduction', undefined> {
+function reduction(
+  description: Localized,
+  formula: Text,
+  derivative: Text,
+  divisor: (n: number) => number,
+): Op<'reduction', undefined> {
   return {
     kind: 'reduction',
     role: undefined,
@@ -321,21 +351,33 @@ function matmulDims(a: Shape, b: Shape): [number, number, number] {
 // ---------------------------------------------------------------------------------------------
 
 export const ops = {
-  add: binary({ description: say('Elementwise sum, with NumPy broadcasting', 'Soma elemento a elemento, com broadcasting como no NumPy'),
+  add: binary({
+    description: say(
+      'Elementwise sum, with NumPy broadcasting',
+      'Soma elemento a elemento, com broadcasting como no NumPy',
+    ),
     formula: 'a + b',
-    derivative: say('dy/da = 1, dy/db = 1 (summed over broadcast axes)', 'dy/da = 1, dy/db = 1 (somadas sobre os eixos do broadcasting)'),
+    derivative: say(
+      'dy/da = 1, dy/db = 1 (summed over broadcast axes)',
+      'dy/da = 1, dy/db = 1 (somadas sobre os eixos do broadcasting)',
+    ),
     f: (a, b) => a + b,
     da: () => 1,
     db: () => 1,
   }),
-  sub: binary({ description: say('Elementwise difference, with broadcasting', 'Diferença elemento a elemento, com broadcasting'),
+  sub: binary({
+    description: say('Elementwise difference, with broadcasting', 'Diferença elemento a elemento, com broadcasting'),
     formula: 'a - b',
     derivative: 'dy/da = 1, dy/db = -1',
     f: (a, b) => a - b,
     da: () => 1,
     db: () => -1,
   }),
-  mul: binary({ description: say('Elementwise product, with broadcasting (for a dot or matrix product, use matmul)', 'Produto elemento a elemento, com broadcasting (para o produto escalar ou de matrizes, use matmul)'),
+  mul: binary({
+    description: say(
+      'Elementwise product, with broadcasting (for a dot or matrix product, use matmul)',
+      'Produto elemento a elemento, com broadcasting (para o produto escalar ou de matrizes, use matmul)',
+    ),
     formula: 'a * b',
     derivative: 'dy/da = b, dy/db = a',
     role: 'product',
@@ -343,64 +385,157 @@ export const ops = {
     da: (_, b) => b,
     db: (a) => a,
   }),
-  div: binary({ description: say('Elementwise quotient, with broadcasting', 'Quociente elemento a elemento, com broadcasting'),
+  div: binary({
+    description: say('Elementwise quotient, with broadcasting', 'Quociente elemento a elemento, com broadcasting'),
     formula: 'a / b',
     derivative: 'dy/da = 1 / b, dy/db = -a / b^2',
     f: (a, b) => a / b,
     da: (_, b) => 1 / b,
     db: (a, b) => -a / (b * b),
   }),
-  pow: binary({ description: say('Elementwise power a to the b, with broadcasting', 'Potência elemento a elemento, a elevado a b, com broadcasting'),
+  pow: binary({
+    description: say(
+      'Elementwise power a to the b, with broadcasting',
+      'Potência elemento a elemento, a elevado a b, com broadcasting',
+    ),
     formula: 'a ^ b',
-    derivative: say('dy/da = b * a^(b-1) (0 where b = 0), dy/db = y * ln(a) (0 where a = 0 and b >= 0)', 'dy/da = b * a^(b-1) (0 onde b = 0), dy/db = y * ln(a) (0 onde a = 0 e b >= 0)'),
+    derivative: say(
+      'dy/da = b * a^(b-1) (0 where b = 0), dy/db = y * ln(a) (0 where a = 0 and b >= 0)',
+      'dy/da = b * a^(b-1) (0 onde b = 0), dy/db = y * ln(a) (0 onde a = 0 e b >= 0)',
+    ),
     role: 'power',
     f: (a, b) => Math.pow(a, b),
     da: (a, b) => (b === 0 ? 0 : b * Math.pow(a, b - 1)),
     db: (a, b, y) => (a === 0 && b >= 0 ? 0 : y * Math.log(a)),
   }),
 
-  neg: unary({ description: say('The opposite of each element', 'O oposto de cada elemento'), formula: '-a', derivative: 'dy/da = -1', f: (x) => -x, df: () => -1 }),
-  exp: unary({ description: say('The exponential of each element', 'A exponencial de cada elemento'), formula: 'e^a', derivative: 'dy/da = e^a = y', f: Math.exp, df: (_, y) => y }),
-  log: unary({ description: say('The natural logarithm of each element', 'O logaritmo natural de cada elemento'), formula: 'ln(a)', derivative: 'dy/da = 1 / a', f: Math.log, df: (x) => 1 / x }),
-  sqrt: unary({ description: say('The square root of each element', 'A raiz quadrada de cada elemento'), formula: 'sqrt(a)', derivative: 'dy/da = 1 / (2 * sqrt(a)) = 1 / (2y)', f: Math.sqrt, df: (_, y) => 1 / (2 * y) }),
-  abs: unary({ description: say('The absolute value of each element (not differentiable at 0)', 'O valor absoluto de cada elemento (não derivável em 0)'),
+  neg: unary({
+    description: say('The opposite of each element', 'O oposto de cada elemento'),
+    formula: '-a',
+    derivative: 'dy/da = -1',
+    f: (x) => -x,
+    df: () => -1,
+  }),
+  exp: unary({
+    description: say('The exponential of each element', 'A exponencial de cada elemento'),
+    formula: 'e^a',
+    derivative: 'dy/da = e^a = y',
+    f: Math.exp,
+    df: (_, y) => y,
+  }),
+  log: unary({
+    description: say('The natural logarithm of each element', 'O logaritmo natural de cada elemento'),
+    formula: 'ln(a)',
+    derivative: 'dy/da = 1 / a',
+    f: Math.log,
+    df: (x) => 1 / x,
+  }),
+  sqrt: unary({
+    description: say('The square root of each element', 'A raiz quadrada de cada elemento'),
+    formula: 'sqrt(a)',
+    derivative: 'dy/da = 1 / (2 * sqrt(a)) = 1 / (2y)',
+    f: Math.sqrt,
+    df: (_, y) => 1 / (2 * y),
+  }),
+  abs: unary({
+    description: say(
+      'The absolute value of each element (not differentiable at 0)',
+      'O valor absoluto de cada elemento (não derivável em 0)',
+    ),
     formula: '|a|',
-    derivative: say('dy/da = sign(a), with sign(0) = 0 as in PyTorch', 'dy/da = sign(a), com sign(0) = 0 como no PyTorch'),
+    derivative: say(
+      'dy/da = sign(a), with sign(0) = 0 as in PyTorch',
+      'dy/da = sign(a), com sign(0) = 0 como no PyTorch',
+    ),
     kinkAtZero: true,
     f: Math.abs,
     df: (x) => Math.sign(x),
   }),
-  square: unary({ description: say('The square of each element', 'O quadrado de cada elemento'), formula: 'a^2', derivative: 'dy/da = 2a', role: 'squared_error', f: (x) => x * x, df: (x) => 2 * x }),
-  sin: unary({ description: say('The sine of each element, in radians', 'O seno de cada elemento, em radianos'), formula: 'sin(a)', derivative: 'dy/da = cos(a)', f: Math.sin, df: (x) => Math.cos(x) }),
-  cos: unary({ description: say('The cosine of each element, in radians', 'O cosseno de cada elemento, em radianos'), formula: 'cos(a)', derivative: 'dy/da = -sin(a)', f: Math.cos, df: (x) => -Math.sin(x) }),
-  tanh: unary({ description: say('The hyperbolic tangent of each element: an activation', 'A tangente hiperbólica de cada elemento: uma ativação'), formula: 'tanh(a)', derivative: 'dy/da = 1 - tanh(a)^2 = 1 - y^2', role: 'activation', f: Math.tanh, df: (_, y) => 1 - y * y }),
-  sigmoid: unary({ description: say('The logistic sigmoid σ of each element: an activation', 'A sigmoide logística σ de cada elemento: uma ativação'),
+  square: unary({
+    description: say('The square of each element', 'O quadrado de cada elemento'),
+    formula: 'a^2',
+    derivative: 'dy/da = 2a',
+    role: 'squared_error',
+    f: (x) => x * x,
+    df: (x) => 2 * x,
+  }),
+  sin: unary({
+    description: say('The sine of each element, in radians', 'O seno de cada elemento, em radianos'),
+    formula: 'sin(a)',
+    derivative: 'dy/da = cos(a)',
+    f: Math.sin,
+    df: (x) => Math.cos(x),
+  }),
+  cos: unary({
+    description: say('The cosine of each element, in radians', 'O cosseno de cada elemento, em radianos'),
+    formula: 'cos(a)',
+    derivative: 'dy/da = -sin(a)',
+    f: Math.cos,
+    df: (x) => -Math.sin(x),
+  }),
+  tanh: unary({
+    description: say(
+      'The hyperbolic tangent of each element: an activation',
+      'A tangente hiperbólica de cada elemento: uma ativação',
+    ),
+    formula: 'tanh(a)',
+    derivative: 'dy/da = 1 - tanh(a)^2 = 1 - y^2',
+    role: 'activation',
+    f: Math.tanh,
+    df: (_, y) => 1 - y * y,
+  }),
+  sigmoid: unary({
+    description: say(
+      'The logistic sigmoid σ of each element: an activation',
+      'A sigmoide logística σ de cada elemento: uma ativação',
+    ),
     formula: '1 / (1 + e^(-a))',
     derivative: 'dy/da = sigmoid(a) * (1 - sigmoid(a)) = y(1 - y)',
     role: 'activation',
     f: sigmoid,
     df: (_, y) => y * (1 - y),
   }),
-  relu: unary({ description: say('The rectified linear unit of each element: an activation', 'A unidade linear retificada (ReLU) de cada elemento: uma ativação'),
+  relu: unary({
+    description: say(
+      'The rectified linear unit of each element: an activation',
+      'A unidade linear retificada (ReLU) de cada elemento: uma ativação',
+    ),
     formula: 'max(a, 0)',
-    derivative: say("dy/da = 1 if a > 0 else 0 (relu'(0) = 0 as in PyTorch)", "dy/da = 1 se a > 0, senão 0 (relu'(0) = 0 como no PyTorch)"),
+    derivative: say(
+      "dy/da = 1 if a > 0 else 0 (relu'(0) = 0 as in PyTorch)",
+      "dy/da = 1 se a > 0, senão 0 (relu'(0) = 0 como no PyTorch)",
+    ),
     role: 'activation',
     kinkAtZero: true,
     f: (x) => (x > 0 ? x : 0),
     df: (x) => (x > 0 ? 1 : 0),
   }),
-  leaky_relu: unary({ description: say('A ReLU with a small slope alpha for negative inputs: an activation', 'Uma ReLU com uma pequena inclinação alpha para entradas negativas: uma ativação'),
+  leaky_relu: unary({
+    description: say(
+      'A ReLU with a small slope alpha for negative inputs: an activation',
+      'Uma ReLU com uma pequena inclinação alpha para entradas negativas: uma ativação',
+    ),
     formula: say('a if a > 0 else alpha * a', 'a se a > 0, senão alpha * a'),
-    derivative: say("dy/da = 1 if a > 0 else alpha (leaky_relu'(0) = alpha as in PyTorch)", "dy/da = 1 se a > 0, senão alpha (leaky_relu'(0) = alpha como no PyTorch)"),
+    derivative: say(
+      "dy/da = 1 if a > 0 else alpha (leaky_relu'(0) = alpha as in PyTorch)",
+      "dy/da = 1 se a > 0, senão alpha (leaky_relu'(0) = alpha como no PyTorch)",
+    ),
     role: 'activation',
     attr: { name: 'alpha', default: 0.01, description: say('slope for a <= 0', 'inclinação para a <= 0') },
     kinkAtZero: true,
     f: (x, alpha) => (x > 0 ? x : alpha * x),
     df: (x, _, alpha) => (x > 0 ? 1 : alpha),
   }),
-  softplus: unary({ description: say('A smooth ReLU: an activation', 'Uma ReLU suave: uma ativação'),
-    formula: say('ln(1 + e^a), or a where a > 20 (PyTorch threshold)', 'ln(1 + e^a), ou a onde a > 20 (o limiar do PyTorch)'),
-    derivative: say('dy/da = sigmoid(a) = e^a / (1 + e^a), or 1 where a > 20', 'dy/da = sigmoid(a) = e^a / (1 + e^a), ou 1 onde a > 20'),
+  softplus: unary({
+    description: say('A smooth ReLU: an activation', 'Uma ReLU suave: uma ativação'),
+    formula: say(
+      'ln(1 + e^a), or a where a > 20 (PyTorch threshold)',
+      'ln(1 + e^a), ou a onde a > 20 (o limiar do PyTorch)',
+    ),
+    derivative: say(
+      'dy/da = sigmoid(a) = e^a / (1 + e^a), or 1 where a > 20',
+      'dy/da = sigmoid(a) = e^a / (1 + e^a), ou 1 onde a > 20',
+    ),
     role: 'activation',
     f: (x) => (x > SOFTPLUS_THRESHOLD ? x : Math.log1p(Math.exp(x))),
     df: (x) => {
@@ -409,18 +544,47 @@ export const ops = {
       return z / (z + 1);
     },
   }),
-  identity: unary({ description: say('The input unchanged: the activation of a linear output', 'A própria entrada, sem mudança: a ativação de uma saída linear'), formula: 'a', derivative: 'dy/da = 1', role: 'activation', f: (x) => x, df: () => 1 }),
+  identity: unary({
+    description: say(
+      'The input unchanged: the activation of a linear output',
+      'A própria entrada, sem mudança: a ativação de uma saída linear',
+    ),
+    formula: 'a',
+    derivative: 'dy/da = 1',
+    role: 'activation',
+    f: (x) => x,
+    df: () => 1,
+  }),
 
-  sum: reduction(say('The sum of all the elements: a scalar', 'A soma de todos os elementos: um escalar'), say('sum of all elements of a (a scalar)', 'soma de todos os elementos de a (um escalar)'), 'dy/da_i = 1', () => 1),
-  mean: reduction(say('The mean of all the elements: a scalar', 'A média de todos os elementos: um escalar'), say('mean of all elements of a (a scalar)', 'média de todos os elementos de a (um escalar)'), 'dy/da_i = 1 / n', (n) => n),
+  sum: reduction(
+    say('The sum of all the elements: a scalar', 'A soma de todos os elementos: um escalar'),
+    say('sum of all elements of a (a scalar)', 'soma de todos os elementos de a (um escalar)'),
+    'dy/da_i = 1',
+    () => 1,
+  ),
+  mean: reduction(
+    say('The mean of all the elements: a scalar', 'A média de todos os elementos: um escalar'),
+    say('mean of all elements of a (a scalar)', 'média de todos os elementos de a (um escalar)'),
+    'dy/da_i = 1 / n',
+    (n) => n,
+  ),
 
   matmul: {
     kind: 'linear_algebra',
-    description: say('The matrix product, as NumPy\'s matmul (the dot product of two vectors)', 'O produto de matrizes, como o matmul do NumPy (o produto escalar de dois vetores)'),
+    description: say(
+      "The matrix product, as NumPy's matmul (the dot product of two vectors)",
+      'O produto de matrizes, como o matmul do NumPy (o produto escalar de dois vetores)',
+    ),
     args: ['a', 'b'],
     attrs: [],
-    formula: say('a @ b as NumPy matmul: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]', 'a @ b como o matmul do NumPy: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]'),
-    derivative: say('dL/da = g @ b^T, dL/db = a^T @ g (vectors read as a row of a, a column of b)', 'dL/da = g @ b^T, dL/db = a^T @ g (vetores lidos como uma linha de a, uma coluna de b)'),
+    formula: say(
+      'a @ b as NumPy matmul: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]',
+      'a @ b como o matmul do NumPy: [n]@[n] -> [], [m,n]@[n] -> [m], [n]@[n,p] -> [p], [m,n]@[n,p] -> [m,p]',
+    ),
+    derivative: say(
+      'dL/da = g @ b^T, dL/db = a^T @ g (vectors read as a row of a, a column of b)',
+      'dL/da = g @ b^T, dL/db = a^T @ g (vetores lidos como uma linha de a, uma coluna de b)',
+    ),
     role: 'product',
     shape: ([a, b]) => {
       if (a.length === 0 || b.length === 0) {
@@ -462,7 +626,13 @@ export const ops = {
     attrs: [],
     formula: say('a^T of a matrix', 'a^T de uma matriz'),
     derivative: inBoth('dL/da = g^T'),
-    shape: ([a]) => (a.length === 2 ? [a[1], a[0]] : say(`transpose needs a matrix, got ${shapeText(a)}`, `transpose precisa de uma matriz, recebeu ${shapeText(a)}`)),
+    shape: ([a]) =>
+      a.length === 2
+        ? [a[1], a[0]]
+        : say(
+            `transpose needs a matrix, got ${shapeText(a)}`,
+            `transpose precisa de uma matriz, recebeu ${shapeText(a)}`,
+          ),
     cost: elementwiseCost,
     forward: ([a], out) => {
       const [m, n] = a.shape;
@@ -475,14 +645,27 @@ export const ops = {
   },
   linear: {
     kind: 'linear_algebra',
-    description: say('A dense layer before its activation, as PyTorch\'s nn.Linear', 'Uma camada densa antes da ativação, como o nn.Linear do PyTorch'),
+    description: say(
+      "A dense layer before its activation, as PyTorch's nn.Linear",
+      'Uma camada densa antes da ativação, como o nn.Linear do PyTorch',
+    ),
     args: ['x', 'W', 'b'],
     attrs: [],
-    formula: say('x @ W^T + b, with W of shape [n_out, n_in] (PyTorch nn.Linear); x is [n_in] or a batch [B, n_in]', 'x @ W^T + b, com W de forma [n_out, n_in] (nn.Linear do PyTorch); x é [n_in] ou um lote [B, n_in]'),
-    derivative: say('dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g summed over the batch', 'dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g somado sobre o lote'),
+    formula: say(
+      'x @ W^T + b, with W of shape [n_out, n_in] (PyTorch nn.Linear); x is [n_in] or a batch [B, n_in]',
+      'x @ W^T + b, com W de forma [n_out, n_in] (nn.Linear do PyTorch); x é [n_in] ou um lote [B, n_in]',
+    ),
+    derivative: say(
+      'dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g summed over the batch',
+      'dL/dx = g @ W, dL/dW = g^T @ x, dL/db = g somado sobre o lote',
+    ),
     role: 'product',
     shape: ([x, W, b]) => {
-      if (W.length !== 2) return say(`W must be a matrix [n_out, n_in], got ${shapeText(W)}`, `W deve ser uma matriz [n_out, n_in], recebeu ${shapeText(W)}`);
+      if (W.length !== 2)
+        return say(
+          `W must be a matrix [n_out, n_in], got ${shapeText(W)}`,
+          `W deve ser uma matriz [n_out, n_in], recebeu ${shapeText(W)}`,
+        );
       const [nOut, nIn] = W;
       if (x.length === 0 || x[x.length - 1] !== nIn) {
         return say(
@@ -491,7 +674,10 @@ export const ops = {
         );
       }
       if (!(b.length === 0 || (b.length === 1 && b[0] === nOut))) {
-        return say(`b ${shapeText(b)} does not fit W ${shapeText(W)}: b must be [${nOut}]`, `b ${shapeText(b)} não combina com W ${shapeText(W)}: b deve ser [${nOut}]`);
+        return say(
+          `b ${shapeText(b)} does not fit W ${shapeText(W)}: b must be [${nOut}]`,
+          `b ${shapeText(b)} não combina com W ${shapeText(W)}: b deve ser [${nOut}]`,
+        );
       }
       return x.length === 2 ? [x[0], nOut] : [nOut];
     },
@@ -506,7 +692,7 @@ export const ops = {
       const oneBias = b.data.length === 1;
       for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) y[r * nOut + j] += b.data[oneBias ? 0 : j];
     },
-    vjp: (g, [x, W, b], _y, [gx, gW, gb]) => {
+    vjp: (g, [x, W], _y, [gx, gW, gb]) => {
       const [rows, nIn] = rowsCols(x.shape);
       const nOut = W.shape[0];
       addRowDots(g.data, transposed(W.data, nOut, nIn), gx.data, rows, nOut, nIn); // dL/dx = g @ W
@@ -516,8 +702,15 @@ export const ops = {
     },
   },
 
-  softmax: lastAxis({ description: say('Probabilities from scores, along the last axis: an activation', 'Probabilidades a partir de escores, ao longo do último eixo: uma ativação'),
-    formula: say('e^(a_j - max a) / sum_k e^(a_k - max a), along the last axis', 'e^(a_j - max a) / sum_k e^(a_k - max a), ao longo do último eixo'),
+  softmax: lastAxis({
+    description: say(
+      'Probabilities from scores, along the last axis: an activation',
+      'Probabilidades a partir de escores, ao longo do último eixo: uma ativação',
+    ),
+    formula: say(
+      'e^(a_j - max a) / sum_k e^(a_k - max a), along the last axis',
+      'e^(a_j - max a) / sum_k e^(a_k - max a), ao longo do último eixo',
+    ),
     derivative: say('dL/da = y * (g - sum(g * y)), per row', 'dL/da = y * (g - sum(g * y)), por linha'),
     role: 'activation',
     forward: softmaxRow,
@@ -527,8 +720,12 @@ export const ops = {
       for (let j = 0; j < y.length; j++) out[j] = y[j] * (g[j] - dot);
     },
   }),
-  log_softmax: lastAxis({ description: say('The logarithm of softmax, computed stably', 'O logaritmo do softmax, calculado de forma estável'),
-    formula: say('a_j - logsumexp(a), along the last axis (log-sum-exp with the max subtracted)', 'a_j - logsumexp(a), ao longo do último eixo (log-sum-exp com o máximo subtraído)'),
+  log_softmax: lastAxis({
+    description: say('The logarithm of softmax, computed stably', 'O logaritmo do softmax, calculado de forma estável'),
+    formula: say(
+      'a_j - logsumexp(a), along the last axis (log-sum-exp with the max subtracted)',
+      'a_j - logsumexp(a), ao longo do último eixo (log-sum-exp com o máximo subtraído)',
+    ),
     derivative: say('dL/da = g - softmax(a) * sum(g), per row', 'dL/da = g - softmax(a) * sum(g), por linha'),
     forward: logSoftmaxRow,
     vjp: (g, y, out) => {
@@ -538,7 +735,11 @@ export const ops = {
     },
   }),
 
-  half_squared_error: pairLoss({ description: say('Half the sum of the squared errors: the tutorial\'s loss', 'Metade da soma dos erros ao quadrado: a perda do tutorial'),
+  half_squared_error: pairLoss({
+    description: say(
+      "Half the sum of the squared errors: the tutorial's loss",
+      'Metade da soma dos erros ao quadrado: a perda do tutorial',
+    ),
     formula: '0.5 * sum((p - y)^2)',
     derivative: 'dL/dp = p - y, dL/dy = -(p - y)',
     role: 'squared_error',
@@ -547,7 +748,8 @@ export const ops = {
     dp: (p, y) => p - y,
     dy: (p, y) => y - p,
   }),
-  mse: pairLoss({ description: say('The mean squared error: a loss', 'O erro quadrático médio: uma perda'),
+  mse: pairLoss({
+    description: say('The mean squared error: a loss', 'O erro quadrático médio: uma perda'),
     formula: 'mean((p - y)^2)',
     derivative: 'dL/dp = 2(p - y) / n, dL/dy = -2(p - y) / n',
     role: 'squared_error',
@@ -556,19 +758,33 @@ export const ops = {
     dp: (p, y) => 2 * (p - y),
     dy: (p, y) => 2 * (y - p),
   }),
-  bce: pairLoss({ description: say('Binary cross-entropy of probabilities: a loss', 'Entropia cruzada binária de probabilidades: uma perda'),
-    formula: say('mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p in [0, 1]', 'mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p em [0, 1]'),
+  bce: pairLoss({
+    description: say(
+      'Binary cross-entropy of probabilities: a loss',
+      'Entropia cruzada binária de probabilidades: uma perda',
+    ),
+    formula: say(
+      'mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p in [0, 1]',
+      'mean(-(y * max(ln p, -100) + (1 - y) * max(ln(1 - p), -100))), p em [0, 1]',
+    ),
     derivative: 'dL/dp = (p - y) / max(p(1 - p), 1e-12) / n, dL/dy = (ln(1 - p) - ln p) / n',
     reduce: 'mean',
     check: (p) =>
       p >= 0 && p <= 1
         ? undefined
-        : say(`bce needs probabilities in [0, 1], got ${p}: for logits use bce_with_logits`, `bce precisa de probabilidades em [0, 1], recebeu ${p}: para logits use bce_with_logits`),
+        : say(
+            `bce needs probabilities in [0, 1], got ${p}: for logits use bce_with_logits`,
+            `bce precisa de probabilidades em [0, 1], recebeu ${p}: para logits use bce_with_logits`,
+          ),
     term: (p, y) => (y - 1) * clampLog(Math.log1p(-p)) - y * clampLog(Math.log(p)),
     dp: (p, y) => (p - y) / Math.max((1 - p) * p, BCE_EPSILON),
     dy: (p) => Math.log1p(-p) - Math.log(p),
   }),
-  bce_with_logits: pairLoss({ description: say('Binary cross-entropy of logits, the sigmoid included and computed stably: a loss', 'Entropia cruzada binária de logits, com a sigmoide incluída e calculada de forma estável: uma perda'),
+  bce_with_logits: pairLoss({
+    description: say(
+      'Binary cross-entropy of logits, the sigmoid included and computed stably: a loss',
+      'Entropia cruzada binária de logits, com a sigmoide incluída e calculada de forma estável: uma perda',
+    ),
     formula: 'mean(max(z, 0) - z * y + ln(1 + e^(-|z|)))',
     derivative: 'dL/dz = (sigmoid(z) - y) / n, dL/dy = -z / n',
     reduce: 'mean',
@@ -578,15 +794,32 @@ export const ops = {
   }),
   softmax_cross_entropy: {
     kind: 'loss',
-    description: say('Cross-entropy of softmax(logits) against target probabilities: a loss', 'Entropia cruzada de softmax(logits) contra as probabilidades-alvo: uma perda'),
+    description: say(
+      'Cross-entropy of softmax(logits) against target probabilities: a loss',
+      'Entropia cruzada de softmax(logits) contra as probabilidades-alvo: uma perda',
+    ),
     args: ['logits', 'y'],
     attrs: [],
-    formula: say('mean over rows of -sum_j(y_j * log_softmax(logits)_j); y holds probabilities (one-hot)', 'média sobre as linhas de -sum_j(y_j * log_softmax(logits)_j); y contém probabilidades (one-hot)'),
-    derivative: say('dL/dlogits = (softmax(logits) * sum(y) - y) / rows, dL/dy = -log_softmax(logits) / rows', 'dL/dlogits = (softmax(logits) * sum(y) - y) / linhas, dL/dy = -log_softmax(logits) / linhas'),
+    formula: say(
+      'mean over rows of -sum_j(y_j * log_softmax(logits)_j); y holds probabilities (one-hot)',
+      'média sobre as linhas de -sum_j(y_j * log_softmax(logits)_j); y contém probabilidades (one-hot)',
+    ),
+    derivative: say(
+      'dL/dlogits = (softmax(logits) * sum(y) - y) / rows, dL/dy = -log_softmax(logits) / rows',
+      'dL/dlogits = (softmax(logits) * sum(y) - y) / linhas, dL/dy = -log_softmax(logits) / linhas',
+    ),
     shape: ([z, y]) =>
-      z.length === 0 ? say('logits must be a vector or a matrix (one row an example)', 'logits deve ser um vetor ou uma matriz (uma linha por exemplo)')
-      : sameShape(z, y) ? []
-      : say(`logits ${shapeText(z)} and y ${shapeText(y)} must have the same shape`, `logits ${shapeText(z)} e y ${shapeText(y)} devem ter a mesma forma`),
+      z.length === 0
+        ? say(
+            'logits must be a vector or a matrix (one row an example)',
+            'logits deve ser um vetor ou uma matriz (uma linha por exemplo)',
+          )
+        : sameShape(z, y)
+          ? []
+          : say(
+              `logits ${shapeText(z)} and y ${shapeText(y)} must have the same shape`,
+              `logits ${shapeText(z)} e y ${shapeText(y)} devem ter a mesma forma`,
+            ),
     cost: elementwiseCost,
     forward: ([z, y], out) => {
       const [rows, cols] = rowsCols(z.shape);
@@ -633,7 +866,9 @@ const codes = new Map<string, number>(opNames.map((name, code) => [name, code]))
 export const opCode = (name: string): number => codes.get(name) ?? -1;
 
 /** Ops of a role, in catalogue order (`activation`: what a neuron or a layer may use). */
-type OpsWithRole<R extends OpRole> = { [K in OpName]: (typeof ops)[K] extends { readonly role: R } ? K : never }[OpName];
+type OpsWithRole<R extends OpRole> = {
+  [K in OpName]: (typeof ops)[K] extends { readonly role: R } ? K : never;
+}[OpName];
 
 export const opsWithRole = <R extends OpRole>(role: R): OpsWithRole<R>[] =>
   opNames.filter((name) => (ops[name] as OpDef).role === role) as OpsWithRole<R>[];
@@ -641,4 +876,5 @@ export const opsWithRole = <R extends OpRole>(role: R): OpsWithRole<R>[] =>
 /** Ops of a kind, in catalogue order (`loss`: what a neuron or a network may end with). */
 type OpsOfKind<K extends OpKind> = { [N in OpName]: (typeof ops)[N] extends { readonly kind: K } ? N : never }[OpName];
 
-export const opsOfKind = <K extends OpKind>(kind: K): OpsOfKind<K>[] => opNames.filter((name) => ops[name].kind === kind) as OpsOfKind<K>[];
+export const opsOfKind = <K extends OpKind>(kind: K): OpsOfKind<K>[] =>
+  opNames.filter((name) => ops[name].kind === kind) as OpsOfKind<K>[];

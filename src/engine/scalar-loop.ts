@@ -12,11 +12,38 @@
 import { ARG_STRIDE } from './tape.js';
 import { opList } from './ops.js';
 
-type Forward = (v: Float64Array, op: Uint8Array, args: Int32Array, attr: Float64Array, nodeSlot: Int32Array, n: number) => void;
-type Backward = (v: Float64Array, g: Float64Array, reach: Uint8Array, op: Uint8Array, args: Int32Array, attr: Float64Array, nodeSlot: Int32Array, n: number) => void;
-type Local = (v: Float64Array, op: Uint8Array, args: Int32Array, attr: Float64Array, nodeSlot: Int32Array, n: number, da: Float64Array, db: Float64Array) => void;
+type Forward = (
+  v: Float64Array,
+  op: Uint8Array,
+  args: Int32Array,
+  attr: Float64Array,
+  nodeSlot: Int32Array,
+  n: number,
+) => void;
+type Backward = (
+  v: Float64Array,
+  g: Float64Array,
+  reach: Uint8Array,
+  op: Uint8Array,
+  args: Int32Array,
+  attr: Float64Array,
+  nodeSlot: Int32Array,
+  n: number,
+) => void;
+type Local = (
+  v: Float64Array,
+  op: Uint8Array,
+  args: Int32Array,
+  attr: Float64Array,
+  nodeSlot: Int32Array,
+  n: number,
+  da: Float64Array,
+  db: Float64Array,
+) => void;
 
-const scalarOps = opList.flatMap((def, code) => (def.scalar ? [{ code, kernel: def.scalar, arity: def.args.length }] : []));
+const scalarOps = opList.flatMap((def, code) =>
+  def.scalar ? [{ code, kernel: def.scalar, arity: def.args.length }] : [],
+);
 
 function generate<T>(body: (cases: (make: (code: number, arity: number) => string) => string) => string): T {
   const cases = (make: (code: number, arity: number) => string): string =>

@@ -23,18 +23,27 @@ class BandedDistance {
 
   /** The distance of `a` (lower case) and `b` (folded) if it is at most `reach`, else reach + 1. */
   of(a: string, b: string, reach: number): number {
-    const beyond = reach + 1, m = a.length, n = b.length;
+    const beyond = reach + 1,
+      m = a.length,
+      n = b.length;
     if (Math.abs(m - n) > reach) return beyond;
-    let prev = this.prev, cur = this.cur;
+    let prev = this.prev,
+      cur = this.cur;
     for (let j = 0; j <= Math.min(n, reach); j++) prev[j] = j;
     if (reach + 1 <= n) prev[reach + 1] = beyond;
     for (let i = 1; i <= m; i++) {
-      const lo = Math.max(1, i - reach), hi = Math.min(n, i + reach);
+      const lo = Math.max(1, i - reach),
+        hi = Math.min(n, i + reach);
       cur[lo - 1] = lo === 1 && i <= reach ? i : beyond;
       const ai = a.charCodeAt(i - 1);
       let best = cur[lo - 1];
       for (let j = lo; j <= hi; j++) {
-        const d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ai === fold(b.charCodeAt(j - 1)) ? 0 : 1), beyond);
+        const d = Math.min(
+          prev[j] + 1,
+          cur[j - 1] + 1,
+          prev[j - 1] + (ai === fold(b.charCodeAt(j - 1)) ? 0 : 1),
+          beyond,
+        );
         cur[j] = d;
         if (d < best) best = d;
       }

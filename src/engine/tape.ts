@@ -1,5 +1,5 @@
 /**
- * The compiled form of every problem: slots and nodes in typed arrays, values in one arena.
+ * The compiled form of every spec: slots and nodes in typed arrays, values in one arena.
  *
  * Slots are the leaves (inputs and params, in the order given), then the nodes (in the order
  * written), then the literal constants of args. Each slot has a kind, a shape, and an offset and
@@ -32,7 +32,8 @@ export interface TextPosition {
 }
 
 /** `line 2, column 5` in each language, written only when a message says where. */
-export const positionText = ({ line, column }: TextPosition): Localized => say(`line ${line}, column ${column}`, `linha ${line}, coluna ${column}`);
+export const positionText = ({ line, column }: TextPosition): Localized =>
+  say(`line ${line}, column ${column}`, `linha ${line}, coluna ${column}`);
 
 /** Where each node was written, for error messages: `graph.nodes[3]`, `graph.expr` (line 2, column 5), `network.layers[0]`. */
 export type NodePaths =
@@ -96,7 +97,6 @@ export function shapeOf(tape: Tape, slot: number): Shape {
   if (rank === 0) return SCALAR;
   return rank === 1 ? [tape.dims[2 * slot]] : [tape.dims[2 * slot], tape.dims[2 * slot + 1]];
 }
-
 
 /** A view of one slot's elements in an arena (values or gradients): writes go to the arena. */
 export function view(tape: Tape, arena: Float64Array, slot: number): Tensor {

@@ -50,7 +50,10 @@ export function fromJson(value: unknown, path: string): Tensor {
     throw specError(
       'INVALID_VALUE',
       path,
-      say('must be a number, an array of numbers or an array of equal-length arrays of numbers', 'deve ser um número, uma lista de números ou uma lista de listas de números do mesmo comprimento'),
+      say(
+        'must be a number, an array of numbers or an array of equal-length arrays of numbers',
+        'deve ser um número, uma lista de números ou uma lista de listas de números do mesmo comprimento',
+      ),
     );
   }
   if (value.length === 0) throw specError('INVALID_VALUE', path, say('must not be empty', 'não pode ser vazio'));
@@ -64,7 +67,12 @@ export function fromJson(value: unknown, path: string): Tensor {
   const data = new Float64Array(value.length * Math.max(cols, 0));
   for (let i = 0; i < value.length; i++) {
     const row: unknown = value[i];
-    if (!Array.isArray(row)) throw specError('INVALID_VALUE', `${path}[${i}]`, say('must be an array of numbers like the other rows', 'deve ser uma lista de números, como as outras linhas'));
+    if (!Array.isArray(row))
+      throw specError(
+        'INVALID_VALUE',
+        `${path}[${i}]`,
+        say('must be an array of numbers like the other rows', 'deve ser uma lista de números, como as outras linhas'),
+      );
     if (row.length !== cols || cols === 0) {
       throw specError(
         'INVALID_VALUE',
@@ -78,7 +86,14 @@ export function fromJson(value: unknown, path: string): Tensor {
     for (let j = 0; j < cols; j++) {
       const x: unknown = row[j];
       if (typeof x !== 'number' || !Number.isFinite(x)) {
-        throw specError('INVALID_VALUE', `${path}[${i}][${j}]`, say('must be a finite number (tensors have rank 0 to 2)', 'deve ser um número finito (tensores têm de 0 a 2 dimensões)'));
+        throw specError(
+          'INVALID_VALUE',
+          `${path}[${i}][${j}]`,
+          say(
+            'must be a finite number (tensors have rank 0 to 2)',
+            'deve ser um número finito (tensores têm de 0 a 2 dimensões)',
+          ),
+        );
       }
       data[i * cols + j] = x;
     }
@@ -86,7 +101,8 @@ export function fromJson(value: unknown, path: string): Tensor {
   return tensor([value.length, cols], data);
 }
 
-export const wireNumber = (x: number): WireNumber => (Number.isNaN(x) ? 'NaN' : x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x);
+export const wireNumber = (x: number): WireNumber =>
+  Number.isNaN(x) ? 'NaN' : x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x;
 
 /** Elements from..to of `data` as a JSON array (a loop: Array.from with a mapper is several times slower). */
 function wireRow(data: Float64Array, from: number, to: number): WireNumber[] {

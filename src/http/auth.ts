@@ -28,7 +28,8 @@ const REALM = 'Bearer realm="gradient-service"';
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /** The token of `Authorization: Bearer <token>`, if the header has that form. */
-const bearerToken = (authorization: string | undefined): string | undefined => /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1];
+const bearerToken = (authorization: string | undefined): string | undefined =>
+  /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1];
 
 export class ApiKeys {
   private readonly digests: Buffer[];
@@ -64,14 +65,20 @@ function unauthorized(request: FastifyRequest): HttpError {
     return new HttpError(
       401,
       'UNAUTHORIZED',
-      say('the API key is not valid: send one of the service\'s keys as `Authorization: Bearer <key>`', 'a chave de API não é válida: envie uma das chaves do serviço como `Authorization: Bearer <chave>`'),
+      say(
+        "the API key is not valid: send one of the service's keys as `Authorization: Bearer <key>`",
+        'a chave de API não é válida: envie uma das chaves do serviço como `Authorization: Bearer <chave>`',
+      ),
       { 'www-authenticate': `${REALM}, error="invalid_token"` },
     );
   }
   return new HttpError(
     401,
     'UNAUTHORIZED',
-    say('this service needs an API key: send it as `Authorization: Bearer <key>`', 'este serviço exige uma chave de API: envie-a como `Authorization: Bearer <chave>`'),
+    say(
+      'this service needs an API key: send it as `Authorization: Bearer <key>`',
+      'este serviço exige uma chave de API: envie-a como `Authorization: Bearer <chave>`',
+    ),
     { 'www-authenticate': REALM },
   );
 }
@@ -81,11 +88,23 @@ function unauthorized(request: FastifyRequest): HttpError {
  * that requests without a valid key are limited too (per address). Returns the same check, for
  * the requests that no hook sees (src/http/before-routing.ts); none without keys.
  */
-export function registerAuth(app: FastifyInstance, keys: ApiKeys, options: AuthOptions, isSelf: (request: FastifyRequest) => boolean): Guard | undefined {
+export function registerAuth(
+  app: FastifyInstance,
+  keys: ApiKeys,
+  options: AuthOptions,
+  isSelf: (request: FastifyRequest) => boolean,
+): Guard | undefined {
   if (!keys.required) return undefined;
-  const open: Record<Surface, boolean> = { probe: true, metrics: options.publicMetrics, docs: options.publicDocs, api: false };
+  const open: Record<Surface, boolean> = {
+    probe: true,
+    metrics: options.publicMetrics,
+    docs: options.publicDocs,
+    api: false,
+  };
   const refusal = (request: FastifyRequest): HttpError | undefined =>
-    open[surfaceOf(request)] || keys.keyOf(request) !== undefined || isSelf(request) ? undefined : unauthorized(request);
+    open[surfaceOf(request)] || keys.keyOf(request) !== undefined || isSelf(request)
+      ? undefined
+      : unauthorized(request);
   app.addHook('onRequest', (request, _reply, done) => done(refusal(request)));
   return async (request) => {
     const refused = refusal(request);

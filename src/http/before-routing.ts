@@ -40,7 +40,8 @@ export class BeforeRouting {
   readonly handler: FrameworkErrorHandler = (error, request, reply) => void this.answer(error, request, reply);
 
   /** fastify's `clientErrorHandler` option. */
-  readonly clientError = (error: Error, socket: Socket): void => writeClientError(error, socket, (p) => this.edge?.unparsed(p));
+  readonly clientError = (error: Error, socket: Socket): void =>
+    writeClientError(error, socket, (p) => this.edge?.unparsed(p));
 
   bind(edge: Edge): void {
     this.edge = edge;

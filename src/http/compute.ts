@@ -51,7 +51,10 @@ export class Computer {
       const context = { limits, locale: requestLocale(request), query };
       return this.offload(pool, { kind: 'body', name, text: body.text, context }, request, reply);
     }
-    const job: unknown = body instanceof RawJson ? prepareBody(op, JSON.parse(body.text), { limits, locale: requestLocale(request), query }) : this.prepare(op, body, query, request, reply);
+    const job: unknown =
+      body instanceof RawJson
+        ? prepareBody(op, JSON.parse(body.text), { limits, locale: requestLocale(request), query })
+        : this.prepare(op, body, query, request, reply);
     // Counted before an offload moves the tape's arrays to the worker.
     const tape = tapeOf(job);
     if (tape) metrics?.countGraph(name, tapeSize(tape));
@@ -74,7 +77,12 @@ export class Computer {
     return op.prepare(body, { limits: this.options.limits, locale: chosen ?? requestLocale(request), query });
   }
 
-  private async offload(pool: ComputePool, work: Work, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  private async offload(
+    pool: ComputePool,
+    work: Work,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> {
     // A client that closes its connection before the answer frees its worker.
     const gone = new AbortController();
     const onClose = (): void => {
@@ -96,7 +104,8 @@ export class Computer {
     // A body sent as text was compiled on the worker: its graph is counted from there.
     if (computed.graph) this.options.metrics?.countGraph(work.name, computed.graph);
     const { json, type } = computed;
-    if (this.options.checkResponses) checkResponse(operations[work.name].response, type ? json : JSON.parse(json), request.url);
+    if (this.options.checkResponses)
+      checkResponse(operations[work.name].response, type ? json : JSON.parse(json), request.url);
     return reply.type(type ?? 'application/json; charset=utf-8').send(json);
   }
 }

@@ -15,7 +15,14 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
     methods: ['GET', 'HEAD', 'POST'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'X-Request-Id'],
-    exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Language', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    exposedHeaders: [
+      'Retry-After',
+      'X-Request-Id',
+      'Content-Language',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+    ],
     maxAge: 600,
     // An OPTIONS without Access-Control-Request-Method is answered as a preflight too, rather than with a text/plain 400.
     strictPreflight: false,

@@ -6,7 +6,13 @@
  */
 import type { Localized } from '../text.js';
 
-export type HttpErrorCode = 'UNAUTHORIZED' | 'RATE_LIMITED' | 'OVERLOADED' | 'METHOD_NOT_ALLOWED' | 'HEADERS_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE';
+export type HttpErrorCode =
+  | 'UNAUTHORIZED'
+  | 'RATE_LIMITED'
+  | 'OVERLOADED'
+  | 'METHOD_NOT_ALLOWED'
+  | 'HEADERS_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
 export class HttpError extends Error {
   constructor(

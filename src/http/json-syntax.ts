@@ -13,21 +13,30 @@ const JSON_ERRORS: [RegExp, (m: RegExpExecArray) => string, Localized?][] = [
   [
     /^Expected property name or '}'/,
     () => "esperava o nome de um campo (entre aspas duplas) ou '}'",
-    say('field names are written in double quotes: {"x": 3}', 'os nomes dos campos se escrevem entre aspas duplas: {"x": 3}'),
+    say(
+      'field names are written in double quotes: {"x": 3}',
+      'os nomes dos campos se escrevem entre aspas duplas: {"x": 3}',
+    ),
   ],
-  [/^Expected double-quoted property name/, () => 'esperava o nome de um campo entre aspas duplas', say('is there a stray comma?', 'há uma vírgula sobrando?')],
+  [
+    /^Expected double-quoted property name/,
+    () => 'esperava o nome de um campo entre aspas duplas',
+    say('is there a stray comma?', 'há uma vírgula sobrando?'),
+  ],
   [/^Expected ':' after property name/, () => "esperava ':' depois do nome do campo"],
   [/^Expected ',' or '}' after property value/, () => "esperava ',' ou '}' depois do valor do campo"],
   [/^Expected ',' or ']' after array element/, () => "esperava ',' ou ']' depois do elemento da lista"],
   [/^Unterminated string/, () => 'um texto não tem as aspas de fechamento'],
   [/^Unexpected non-whitespace character after JSON/, () => 'há mais texto depois do fim do JSON'],
-  [/^Bad control character in string literal/, () => 'um texto contém um caractere de controle (como uma quebra de linha)'],
+  [
+    /^Bad control character in string literal/,
+    () => 'um texto contém um caractere de controle (como uma quebra de linha)',
+  ],
   [/^Bad (Unicode )?escape/i, () => 'um texto contém uma sequência de escape inválida'],
   [/^Unexpected number/, () => 'número inesperado'],
   [/^Unexpected string/, () => 'texto inesperado'],
   [/number/i, () => 'número malformado'],
 ];
-
 
 /**
  * A number written with a decimal comma (`"w": -0,2`) breaks JSON right after the comma, where

@@ -18,7 +18,8 @@ function varyOnLanguage(reply: FastifyReply): void {
 }
 
 const dependsOnLanguage = (request: FastifyRequest, reply: FastifyReply): boolean =>
-  request.url.startsWith('/v1/') || String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json');
+  request.url.startsWith('/v1/') ||
+  String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json');
 
 /**
  * Content-Language and Vary on the answers that depend on the language. A route whose content is

@@ -16,7 +16,12 @@ export function noteFailure(request: FastifyRequest, error: Error): void {
  * OVERLOADED), with no stack; at info otherwise.
  */
 export function logRequest(request: FastifyRequest, statusCode: number, elapsedMs: number): void {
-  const line = { method: request.method, url: request.url, statusCode, responseTimeMs: Math.round(elapsedMs * 100) / 100 };
+  const line = {
+    method: request.method,
+    url: request.url,
+    statusCode,
+    responseTimeMs: Math.round(elapsedMs * 100) / 100,
+  };
   const err = failures.get(request);
   if (err) request.log.error({ ...line, err }, 'request');
   else if (statusCode >= 500) request.log.warn(line, 'request');

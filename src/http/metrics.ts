@@ -89,8 +89,16 @@ export class Metrics {
       });
     };
     gauge('pool_busy_jobs', 'Jobs running on a compute worker thread now.', (p) => p.busy);
-    gauge('pool_queued_jobs', 'Jobs waiting for a compute worker thread now (past WORKER_QUEUE of them, a request is a 503 BUSY).', (p) => p.queued);
-    gauge('pool_threads', 'Compute worker threads alive now (started on demand, stopped after a minute idle).', (p) => p.threads);
+    gauge(
+      'pool_queued_jobs',
+      'Jobs waiting for a compute worker thread now (past WORKER_QUEUE of them, a request is a 503 BUSY).',
+      (p) => p.queued,
+    );
+    gauge(
+      'pool_threads',
+      'Compute worker threads alive now (started on demand, stopped after a minute idle).',
+      (p) => p.threads,
+    );
   }
 
   /** A response sent, or a request whose client went away first (499). */
@@ -115,7 +123,10 @@ export class Metrics {
  * for API clients). Called before the other registrations, so that its hook counts the requests
  * of every route; requests to /metrics itself are counted too (route "/metrics").
  */
-export function registerMetrics(app: FastifyInstance, { pool, isSelf }: { pool?: ComputePool; isSelf: (request: FastifyRequest) => boolean }): Metrics {
+export function registerMetrics(
+  app: FastifyInstance,
+  { pool, isSelf }: { pool?: ComputePool; isSelf: (request: FastifyRequest) => boolean },
+): Metrics {
   const metrics = new Metrics(pool);
   const exposition = Registry.merge([processMetrics(), metrics.registry]);
   app.addHook('onResponse', (request, reply, done) => {
@@ -123,6 +134,8 @@ export function registerMetrics(app: FastifyInstance, { pool, isSelf }: { pool?:
     if (!isSelf(request)) metrics.countRequest(request, reply.statusCode, reply.elapsedTime);
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(exposition.contentType).send(await exposition.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(exposition.contentType).send(await exposition.metrics()),
+  );
   return metrics;
 }

@@ -46,7 +46,9 @@ declare module 'fastify' {
 }
 
 /** package.json's version: src/http/ and dist/http/ are both two levels below the package root (in the container too, which copies package.json). */
-export const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+export const packageVersion: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
@@ -70,7 +72,8 @@ function schemaDescription(response: unknown, status: string): string | undefine
 
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemDetails' };
 
-const isProblem = (schema: Json | undefined): boolean => typeof schema?.$ref === 'string' && schema.$ref.endsWith('/ProblemDetails');
+const isProblem = (schema: Json | undefined): boolean =>
+  typeof schema?.$ref === 'string' && schema.$ref.endsWith('/ProblemDetails');
 
 /** Node's HTTP parser answers these on any path, before there is a route (src/http/problem.ts writeClientError). */
 const EVERY_ROUTE_STATUSES = [408, 431] as const;
@@ -80,11 +83,18 @@ const API_STATUSES = [401, 429, 503] as const;
 
 /** The headers of a response as @fastify/swagger takes them: each a schema with its description. */
 const swaggerHeaders = (headers: Record<string, HeaderDoc>): Json =>
-  Object.fromEntries(Object.entries(headers).map(([name, { description, schema }]) => [name, { ...schema, description }]));
+  Object.fromEntries(
+    Object.entries(headers).map(([name, { description, schema }]) => [name, { ...schema, description }]),
+  );
 
 /** The same as OpenAPI Header Objects, for the components that @fastify/swagger does not convert. */
 const headerObjects = (headers: Record<string, HeaderDoc>): Json =>
-  Object.fromEntries(Object.entries(headers).map(([name, { description, schema, required }]) => [name, { description, ...(required && { required }), schema }]));
+  Object.fromEntries(
+    Object.entries(headers).map(([name, { description, schema, required }]) => [
+      name,
+      { description, ...(required && { required }), schema },
+    ]),
+  );
 
 /**
  * 404 and 405 answer requests that no operation describes (a path no route has; a method its
@@ -98,7 +108,14 @@ export const componentResponses = Object.fromEntries(
     ] as const
   ).map(([name, status]) => {
     const { description, examples, headers } = errorResponses[status];
-    return [name, { description, ...(headers && { headers: headerObjects(headers) }), content: { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_SCHEMA, examples } } }];
+    return [
+      name,
+      {
+        description,
+        ...(headers && { headers: headerObjects(headers) }),
+        content: { [PROBLEM_MEDIA_TYPE]: { schema: PROBLEM_SCHEMA, examples } },
+      },
+    ];
   }),
 );
 
@@ -119,7 +136,10 @@ export const securitySchemes = {
  * requires the bearer scheme; without keys no route mentions it, so that Swagger UI shows no
  * lock and no "Authorize" for a key that does not exist.
  */
-export function transformRoute(input: TransformInput, { secured }: { secured: boolean }): ReturnType<typeof jsonSchemaTransform> {
+export function transformRoute(
+  input: TransformInput,
+  { secured }: { secured: boolean },
+): ReturnType<typeof jsonSchemaTransform> {
   const { responseDocs = {}, ...schema } = (input.schema ?? {}) as Json;
   const out = jsonSchemaTransform({ ...input, schema } as TransformInput);
   const transformed = out.schema as Json;
@@ -129,7 +149,11 @@ export function transformRoute(input: TransformInput, { secured }: { secured: bo
   // A route that declares 503 itself computes on the worker pool: busy as well as overloaded.
   const declares503 = transformed.response?.[503] !== undefined;
   const responses: Json = { ...transformed.response };
-  const edge = [...EVERY_ROUTE_STATUSES, ...(transformed.body !== undefined ? BODY_STATUSES : []), ...(api ? API_STATUSES : [])];
+  const edge = [
+    ...EVERY_ROUTE_STATUSES,
+    ...(transformed.body !== undefined ? BODY_STATUSES : []),
+    ...(api ? API_STATUSES : []),
+  ];
   for (const status of edge) responses[status] ??= PROBLEM_SCHEMA;
   for (const [key, response] of Object.entries(responses)) {
     const status = Number(key);
@@ -137,7 +161,9 @@ export function transformRoute(input: TransformInput, { secured }: { secured: bo
     // A limited route sends its rate-limit headers with every answer that passes the limit.
     const limitHeaders = api && status < 300 ? { headers: swaggerHeaders(rateLimitHeaders(false)) } : {};
     if (status >= 400 && isProblem(response)) {
-      const defaults: ErrorResponseDoc = (status === 503 && declares503 ? poolErrorResponse503 : errorResponses[status]) ?? { description: `An error (${status}).`, examples: {} };
+      const defaults: ErrorResponseDoc = (status === 503 && declares503
+        ? poolErrorResponse503
+        : errorResponses[status]) ?? { description: `An error (${status}).`, examples: {} };
       responses[key] = {
         description: doc?.description ?? defaults.description,
         ...(defaults.headers && { headers: swaggerHeaders(defaults.headers) }),
@@ -146,7 +172,9 @@ export function transformRoute(input: TransformInput, { secured }: { secured: bo
     } else if (response.content) {
       // Declared per media type already (a route that answers other than JSON).
       responses[key] = { ...response, ...limitHeaders, description: doc?.description ?? response.description };
-      if (doc?.examples) for (const media of Object.values<Json>(response.content)) media.examples = { ...doc.examples, ...media.examples };
+      if (doc?.examples)
+        for (const media of Object.values<Json>(response.content))
+          media.examples = { ...doc.examples, ...media.examples };
     } else {
       const description = doc?.description ?? schemaDescription(input.schema.response, key);
       responses[key] = {
@@ -168,7 +196,10 @@ export function transformRoute(input: TransformInput, { secured }: { secured: bo
 
 interface Endpoint {
   requestBody?: { content?: Record<string, { examples?: Record<string, NamedExample> }> };
-  responses?: Record<string, { headers?: Record<string, Json>; content?: Record<string, { examples?: Record<string, NamedExample> }> }>;
+  responses?: Record<
+    string,
+    { headers?: Record<string, Json>; content?: Record<string, { examples?: Record<string, NamedExample> }> }
+  >;
 }
 
 /**
@@ -179,7 +210,8 @@ interface Endpoint {
 function requireHeaders(endpoint: Endpoint): void {
   for (const [status, response] of Object.entries(endpoint.responses ?? {})) {
     const docs = { ...errorResponses[Number(status)]?.headers, ...(status === '503' && poolErrorResponse503.headers) };
-    for (const [name, header] of Object.entries(response.headers ?? {})) if (docs[name]?.required) header.required = true;
+    for (const [name, header] of Object.entries(response.headers ?? {}))
+      if (docs[name]?.required) header.required = true;
   }
 }
 
@@ -274,11 +306,16 @@ export class ServedDocument {
             ...(example && { payload: example.value as object }),
           });
           if (res.statusCode >= 300) continue;
-          const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+          const mediaType = String(res.headers['content-type'] ?? '')
+            .split(';')[0]
+            .trim();
           const media = endpoint.responses?.[String(res.statusCode)]?.content?.[mediaType];
           if (!media || media.examples?.[name]) continue;
           const value = mediaType.endsWith('json') ? res.json() : res.body;
-          media.examples = { ...media.examples, [name]: { summary: example?.summary ?? `What ${method.toUpperCase()} ${path} answers`, value } };
+          media.examples = {
+            ...media.examples,
+            [name]: { summary: example?.summary ?? `What ${method.toUpperCase()} ${path} answers`, value },
+          };
         }
       }
     }

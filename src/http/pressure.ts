@@ -22,14 +22,27 @@ export interface SheddingOptions {
   sampleIntervalMs?: number;
 }
 
-export const DEFAULT_SHEDDING: SheddingOptions = { maxEventLoopDelayMs: 1000, maxHeapUsedFraction: 0.9, maxEventLoopUtilization: 0 };
+export const DEFAULT_SHEDDING: SheddingOptions = {
+  maxEventLoopDelayMs: 1000,
+  maxHeapUsedFraction: 0.9,
+  maxEventLoopUtilization: 0,
+};
 
 const RETRY_AFTER_SECONDS = 10;
 
 const REASONS: Record<string, Localized> = {
-  eventLoopDelay: say('its event loop is saturated (MAX_EVENT_LOOP_DELAY_MS)', 'seu laço de eventos está saturado (MAX_EVENT_LOOP_DELAY_MS)'),
-  eventLoopUtilization: say('its event loop is saturated (MAX_EVENT_LOOP_UTILIZATION)', 'seu laço de eventos está saturado (MAX_EVENT_LOOP_UTILIZATION)'),
-  heapUsedBytes: say('its memory is nearly full (MAX_HEAP_USED_FRACTION)', 'sua memória está quase cheia (MAX_HEAP_USED_FRACTION)'),
+  eventLoopDelay: say(
+    'its event loop is saturated (MAX_EVENT_LOOP_DELAY_MS)',
+    'seu laço de eventos está saturado (MAX_EVENT_LOOP_DELAY_MS)',
+  ),
+  eventLoopUtilization: say(
+    'its event loop is saturated (MAX_EVENT_LOOP_UTILIZATION)',
+    'seu laço de eventos está saturado (MAX_EVENT_LOOP_UTILIZATION)',
+  ),
+  heapUsedBytes: say(
+    'its memory is nearly full (MAX_HEAP_USED_FRACTION)',
+    'sua memória está quase cheia (MAX_HEAP_USED_FRACTION)',
+  ),
 };
 
 function overloaded(type: string): HttpError {
@@ -38,7 +51,10 @@ function overloaded(type: string): HttpError {
   return new HttpError(
     503,
     'OVERLOADED',
-    say(`the service is refusing work while ${reason.en}: retry in ${s} s`, `o serviço está recusando trabalho enquanto ${reason['pt-BR']}: tente de novo em ${s} s`),
+    say(
+      `the service is refusing work while ${reason.en}: retry in ${s} s`,
+      `o serviço está recusando trabalho enquanto ${reason['pt-BR']}: tente de novo em ${s} s`,
+    ),
     {},
     { retryAfterSeconds: s },
   );
@@ -48,12 +64,19 @@ function overloaded(type: string): HttpError {
  * Sheds the requests that `exempt` does not exempt, from where it is registered on. Returns
  * whether the process is under pressure now (for /readyz); always false without options.
  */
-export async function registerLoadShedding(app: FastifyInstance, options: SheddingOptions | undefined, exempt: (request: FastifyRequest) => boolean): Promise<() => boolean> {
+export async function registerLoadShedding(
+  app: FastifyInstance,
+  options: SheddingOptions | undefined,
+  exempt: (request: FastifyRequest) => boolean,
+): Promise<() => boolean> {
   if (!options) return () => false;
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     // Any fraction above 0 is at least a byte (0 is not checked).
-    maxHeapUsedBytes: options.maxHeapUsedFraction > 0 ? Math.max(1, Math.floor(options.maxHeapUsedFraction * getHeapStatistics().heap_size_limit)) : 0,
+    maxHeapUsedBytes:
+      options.maxHeapUsedFraction > 0
+        ? Math.max(1, Math.floor(options.maxHeapUsedFraction * getHeapStatistics().heap_size_limit))
+        : 0,
     maxEventLoopUtilization: options.maxEventLoopUtilization,
     // Over the last sample, not since the process started.
     eventLoopUtilizationMode: 'interval',

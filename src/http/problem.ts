@@ -45,12 +45,18 @@ const statusOf = (code: string): number => (Object.hasOwn(STATUS, code) ? STATUS
 
 /** A limit's message with the setting it is read from (src/settings.ts), which the engine never names: `... more than the limit of 6 (MAX_NODES)`. */
 export const withSetting = (message: Localized, limit: ExceededLimit): Localized =>
-  Object.hasOwn(LIMIT_SETTINGS, limit.name) ? namingSetting(message, limit, LIMIT_SETTINGS[limit.name as keyof Limits]) : message;
+  Object.hasOwn(LIMIT_SETTINGS, limit.name)
+    ? namingSetting(message, limit, LIMIT_SETTINGS[limit.name as keyof Limits])
+    : message;
 
 /** The error with each message of a field over a limit naming the limit's setting. */
 function namingSettings(error: SpecError): SpecError {
   if (!error.localized.some((f) => f.limit)) return error;
-  return new SpecError(error.code, error.localized.map((f) => (f.limit ? { ...f, message: withSetting(f.message, f.limit) } : f)), error.extra);
+  return new SpecError(
+    error.code,
+    error.localized.map((f) => (f.limit ? { ...f, message: withSetting(f.message, f.limit) } : f)),
+    error.extra,
+  );
 }
 
 /** Each code's title in both languages: RFC 9457's short summary of the problem type. */
@@ -95,14 +101,35 @@ export type Problem = z.output<typeof ProblemDetails>;
 const typeUri = (code: string): string => `urn:gradient-service:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
 /** A problem document in one language; `detail` is given in both, with the title of the code. */
-export function problem(locale: Locale, status: number, code: string, detail: Localized, errors: FieldError[] = [], extra: Record<string, unknown> = {}): Problem {
-  return { type: typeUri(code), title: (TITLES[code] ?? ERROR)[locale], status, detail: detail[locale], code, errors, ...extra };
+export function problem(
+  locale: Locale,
+  status: number,
+  code: string,
+  detail: Localized,
+  errors: FieldError[] = [],
+  extra: Record<string, unknown> = {},
+): Problem {
+  return {
+    type: typeUri(code),
+    title: (TITLES[code] ?? ERROR)[locale],
+    status,
+    detail: detail[locale],
+    code,
+    errors,
+    ...extra,
+  };
 }
 
 /** Told of each problem as it is sent: the metrics count them by code. */
 export type ProblemObserver = (p: Problem) => void;
 
-function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem, observe: ProblemObserver, headers: Record<string, string> = {}): FastifyReply {
+function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  p: Problem,
+  observe: ProblemObserver,
+  headers: Record<string, string> = {},
+): FastifyReply {
   observe(p);
   reply.headers(headers);
   if (typeof p.retryAfterSeconds === 'number') reply.header('retry-after', String(p.retryAfterSeconds));
@@ -130,7 +157,10 @@ export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): P
     // The engine names no route nor setting: the settings of limits, and where to read the catalogue, are said here.
     const named = namingSettings(error);
     const detail = detailOf(named, locale);
-    const hinted = named.code === 'UNKNOWN_OP' ? say(`${detail.en}; GET /v1/ops lists the catalogue`, `${detail['pt-BR']}; GET /v1/ops lista o catálogo`) : detail;
+    const hinted =
+      named.code === 'UNKNOWN_OP'
+        ? say(`${detail.en}; GET /v1/ops lists the catalogue`, `${detail['pt-BR']}; GET /v1/ops lista o catálogo`)
+        : detail;
     return problem(locale, statusOf(named.code), named.code, hinted, named.errorsIn(locale), named.extra);
   }
   if (error instanceof BudgetExceededError) {
@@ -164,31 +194,69 @@ export function toProblem(error: FastifyError | Error, locale: Locale = 'en'): P
   const fe = error as FastifyError;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(locale, 413, 'TOO_LARGE', say('the request body is larger than the limit (BODY_LIMIT_BYTES)', 'o corpo da requisição é maior que o limite (BODY_LIMIT_BYTES)'));
+      return problem(
+        locale,
+        413,
+        'TOO_LARGE',
+        say(
+          'the request body is larger than the limit (BODY_LIMIT_BYTES)',
+          'o corpo da requisição é maior que o limite (BODY_LIMIT_BYTES)',
+        ),
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return problem(locale, 415, 'UNSUPPORTED_MEDIA_TYPE', say('send the body as application/json', 'envie o corpo como application/json'));
+      return problem(
+        locale,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        say('send the body as application/json', 'envie o corpo como application/json'),
+      );
     case 'FST_ERR_BAD_URL':
       return problem(
         locale,
         400,
         'BAD_URL',
-        say('the path is not a valid URL: a % must start an escape of two hex digits of UTF-8 (write % itself as %25)', 'o caminho não é uma URL válida: um % deve começar um escape de dois dígitos hexadecimais de UTF-8 (escreva o próprio % como %25)'),
+        say(
+          'the path is not a valid URL: a % must start an escape of two hex digits of UTF-8 (write % itself as %25)',
+          'o caminho não é uma URL válida: um % deve começar um escape de dois dígitos hexadecimais de UTF-8 (escreva o próprio % como %25)',
+        ),
       );
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return problem(locale, 414, 'URI_TOO_LONG', say('a segment of the path is longer than the router accepts', 'um segmento do caminho é mais longo do que o roteador aceita'));
+      return problem(
+        locale,
+        414,
+        'URI_TOO_LONG',
+        say(
+          'a segment of the path is longer than the router accepts',
+          'um segmento do caminho é mais longo do que o roteador aceita',
+        ),
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problem(locale, 400, 'MALFORMED_JSON', say('the body is empty: send a JSON object', 'o corpo está vazio: envie um objeto JSON'));
+      return problem(
+        locale,
+        400,
+        'MALFORMED_JSON',
+        say('the body is empty: send a JSON object', 'o corpo está vazio: envie um objeto JSON'),
+      );
   }
-  if (error instanceof SyntaxError || fe.statusCode === 400) return problem(locale, 400, 'MALFORMED_JSON', jsonSyntaxMessage(error));
+  if (error instanceof SyntaxError || fe.statusCode === 400)
+    return problem(locale, 400, 'MALFORMED_JSON', jsonSyntaxMessage(error));
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = fe.code ?? 'CLIENT_ERROR';
-    return problem(locale, fe.statusCode, code, say(error.message, `a requisição foi recusada (${code}, status ${fe.statusCode})`));
+    return problem(
+      locale,
+      fe.statusCode,
+      code,
+      say(error.message, `a requisição foi recusada (${code}, status ${fe.statusCode})`),
+    );
   }
   return problem(
     locale,
     500,
     'INTERNAL',
-    say('the service failed on this request; the request id identifies it in the logs', 'o serviço falhou nesta requisição; o id da requisição (requestId) a identifica nos logs'),
+    say(
+      'the service failed on this request; the request id identifies it in the logs',
+      'o serviço falhou nesta requisição; o id da requisição (requestId) a identifica nos logs',
+    ),
   );
 }
 
@@ -214,8 +282,13 @@ export function registerProblemHandlers(app: FastifyInstance, observe: ProblemOb
     if (allow.length > 0 && !allow.includes(request.method)) {
       const path = quote(request.url.split('?')[0]);
       const { method } = request;
-      const refused = say(`${path} does not answer ${method}, only ${allow.join(', ')}`, `${path} não aceita ${method}, só ${allow.join(', ')}`);
-      return sendProblem(reply, request, problem(requestLocale(request), 405, 'METHOD_NOT_ALLOWED', refused), observe, { allow: allow.join(', ') });
+      const refused = say(
+        `${path} does not answer ${method}, only ${allow.join(', ')}`,
+        `${path} não aceita ${method}, só ${allow.join(', ')}`,
+      );
+      return sendProblem(reply, request, problem(requestLocale(request), 405, 'METHOD_NOT_ALLOWED', refused), observe, {
+        allow: allow.join(', '),
+      });
     }
     const route = `${request.method} ${quote(request.url)}`;
     const notFound = say(`no route ${route}; see /docs`, `não há rota ${route}; veja /docs`);
@@ -236,7 +309,11 @@ function rawLocale(packet: unknown): Locale {
  * headers over Node's limit (431), a request that took longer than HEADERS_TIMEOUT_MS or
  * REQUEST_TIMEOUT_MS to arrive (408), anything else that is not HTTP (400).
  */
-export function writeClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket, observe: ProblemObserver = () => {}): void {
+export function writeClientError(
+  error: Error & { code?: string; rawPacket?: unknown },
+  socket: Socket,
+  observe: ProblemObserver = () => {},
+): void {
   // A reset connection has no one to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const locale = rawLocale(error.rawPacket);
@@ -252,7 +329,15 @@ export function writeClientError(error: Error & { code?: string; rawPacket?: unk
           ),
         )
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? problem(locale, 408, 'REQUEST_TIMEOUT', say('the request did not arrive in time (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)', 'a requisição não chegou a tempo (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)'))
+        ? problem(
+            locale,
+            408,
+            'REQUEST_TIMEOUT',
+            say(
+              'the request did not arrive in time (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)',
+              'a requisição não chegou a tempo (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)',
+            ),
+          )
         : problem(locale, 400, 'BAD_REQUEST', say('the request is not valid HTTP', 'a requisição não é HTTP válido'));
   observe(p);
   const body = JSON.stringify(p);

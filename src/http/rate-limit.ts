@@ -51,7 +51,12 @@ function tooMany(perKey: boolean, { max, windowMs }: RateLimitOptions, ttlMs: nu
  * Registers the limit as an onRequest hook, run where it is registered (before the API keys are
  * checked). Returns the same check, for the requests that no hook sees (src/http/before-routing.ts).
  */
-export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions, keys: ApiKeys, exempt: (request: FastifyRequest) => boolean): Promise<Guard> {
+export async function registerRateLimit(
+  app: FastifyInstance,
+  options: RateLimitOptions,
+  keys: ApiKeys,
+  exempt: (request: FastifyRequest) => boolean,
+): Promise<Guard> {
   await app.register(rateLimit, {
     // Not per route: this hook alone applies it, in the order chosen here.
     global: false,

@@ -5,7 +5,7 @@
  * parsed by JSON.parse, so a malformed body gets the same message wherever it is parsed.
  */
 import { type FastifyInstance, type FastifyRequest, errorCodes } from 'fastify';
-import { type Localized, quote, say } from '../text.js';
+import { quote, say } from '../text.js';
 import { HttpError } from './http-error.js';
 import { parseJson } from './json-syntax.js';
 
@@ -21,7 +21,6 @@ declare module 'fastify' {
   }
 }
 
-
 /**
  * A body is UTF-8 JSON as it was written: one with a content coding (gzip) or declared in another
  * charset is a 415 that says so, rather than a 400 about the JSON its bytes do not make.
@@ -32,7 +31,10 @@ function unreadable(request: FastifyRequest): HttpError | undefined {
     return new HttpError(
       415,
       'UNSUPPORTED_MEDIA_TYPE',
-      say(`the body is sent with Content-Encoding: ${quote(encoding)}; send it uncompressed`, `o corpo foi enviado com Content-Encoding: ${quote(encoding)}; envie-o sem compressão`),
+      say(
+        `the body is sent with Content-Encoding: ${quote(encoding)}; send it uncompressed`,
+        `o corpo foi enviado com Content-Encoding: ${quote(encoding)}; envie-o sem compressão`,
+      ),
       // RFC 9110 §15.5.16: which content codings would have been accepted.
       { 'accept-encoding': 'identity' },
     );
@@ -42,7 +44,10 @@ function unreadable(request: FastifyRequest): HttpError | undefined {
     return new HttpError(
       415,
       'UNSUPPORTED_MEDIA_TYPE',
-      say(`the body is declared as charset=${quote(charset)}; send JSON in UTF-8 (charset=utf-8, or no charset)`, `o corpo foi declarado como charset=${quote(charset)}; envie JSON em UTF-8 (charset=utf-8, ou sem charset)`),
+      say(
+        `the body is declared as charset=${quote(charset)}; send JSON in UTF-8 (charset=utf-8, or no charset)`,
+        `o corpo foi declarado como charset=${quote(charset)}; envie JSON em UTF-8 (charset=utf-8, ou sem charset)`,
+      ),
     );
   }
   return undefined;

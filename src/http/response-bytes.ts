@@ -31,8 +31,13 @@ export const DEFAULT_SEND: SendOptions = { maxUnreadBytes: 64 * 1024 * 1024, sen
 export const SMALL_RESPONSE_BYTES = 64 * 1024;
 
 /** How to ask each route for less: its operation says. */
-const ASK_FOR_LESS: Record<string, Localized | undefined> = Object.fromEntries(Object.values(operations).map((op) => [op.path, op.askForLess]));
-const ASK_FOR_SMALLER = say('ask for less: send a smaller graph, with shorter ids', 'peça menos: envie um grafo menor, com ids mais curtos');
+const ASK_FOR_LESS: Record<string, Localized | undefined> = Object.fromEntries(
+  Object.values(operations).map((op) => [op.path, op.askForLess]),
+);
+const ASK_FOR_SMALLER = say(
+  'ask for less: send a smaller graph, with shorter ids',
+  'peça menos: envie um grafo menor, com ids mais curtos',
+);
 
 type Payload = string | Buffer;
 const isPayload = (payload: unknown): payload is Payload => typeof payload === 'string' || Buffer.isBuffer(payload);
@@ -46,7 +51,10 @@ function bytesOver(payload: Payload, limit: number): number {
 }
 
 function replaceBy(request: FastifyRequest, reply: FastifyReply, p: Problem): string {
-  reply.code(p.status).header('content-type', 'application/problem+json; charset=utf-8').header('content-language', requestLocale(request));
+  reply
+    .code(p.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .header('content-language', requestLocale(request));
   if (typeof p.retryAfterSeconds === 'number') reply.header('retry-after', String(p.retryAfterSeconds));
   return JSON.stringify({ ...p, requestId: request.id });
 }
@@ -66,7 +74,10 @@ class Unread {
     this.bytes += bytes;
     this.deadlines.set(res, deadline);
     const timer = setTimeout(() => {
-      request.log.warn({ responseBytes: bytes, sendTimeoutMs: this.options.sendTimeoutMs }, 'the client did not take its answer in time (SEND_TIMEOUT_MS): connection closed');
+      request.log.warn(
+        { responseBytes: bytes, sendTimeoutMs: this.options.sendTimeoutMs },
+        'the client did not take its answer in time (SEND_TIMEOUT_MS): connection closed',
+      );
       res.destroy();
     }, this.options.sendTimeoutMs);
     timer.unref();
@@ -88,7 +99,12 @@ class Unread {
   }
 }
 
-export function registerResponseBytes(app: FastifyInstance, maxResponseBytes: number, send: SendOptions, observe: ProblemObserver): void {
+export function registerResponseBytes(
+  app: FastifyInstance,
+  maxResponseBytes: number,
+  send: SendOptions,
+  observe: ProblemObserver,
+): void {
   const unread = new Unread(send);
   app.addHook('onSend', (request, reply, payload, done) => {
     if (!isPayload(payload)) return done(null, payload);
@@ -96,7 +112,12 @@ export function registerResponseBytes(app: FastifyInstance, maxResponseBytes: nu
     if (over && surfaceOf(request) !== 'docs') {
       const route = request.routeOptions.url ?? '';
       const message = responseBytesMessage(over, maxResponseBytes, ASK_FOR_LESS[route] ?? ASK_FOR_SMALLER, false);
-      const p = problem(requestLocale(request), 413, 'TOO_LARGE', withSetting(message, { name: 'maxResponseBytes', count: over, max: maxResponseBytes }));
+      const p = problem(
+        requestLocale(request),
+        413,
+        'TOO_LARGE',
+        withSetting(message, { name: 'maxResponseBytes', count: over, max: maxResponseBytes }),
+      );
       observe(p);
       request.log.info({ responseBytes: over, maxResponseBytes }, 'answer over MAX_RESPONSE_BYTES replaced by a 413');
       return done(null, replaceBy(request, reply, p));
@@ -118,7 +139,10 @@ export function registerResponseBytes(app: FastifyInstance, maxResponseBytes: nu
         { retryAfterSeconds: s },
       );
       observe(p);
-      request.log.warn({ responseBytes: bytes, unreadBytes: unread.bytes, maxUnreadBytes: send.maxUnreadBytes }, 'answer refused: too many bytes unread by clients');
+      request.log.warn(
+        { responseBytes: bytes, unreadBytes: unread.bytes, maxUnreadBytes: send.maxUnreadBytes },
+        'answer refused: too many bytes unread by clients',
+      );
       return done(null, replaceBy(request, reply, p));
     }
     unread.track(request, reply, bytes);

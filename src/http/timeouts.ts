@@ -17,6 +17,14 @@ export interface ServerTimeouts {
 export const DEFAULT_TIMEOUTS: ServerTimeouts = { keepAliveMs: 72_000, headersMs: 73_000, requestMs: 120_000 };
 
 /** Fastify's options for them (headersTimeout through Node's own server options). */
-export function timeoutOptions({ keepAliveMs, headersMs, requestMs }: ServerTimeouts): { keepAliveTimeout: number; requestTimeout: number; http: ServerOptions } {
-  return { keepAliveTimeout: keepAliveMs, requestTimeout: requestMs, http: { headersTimeout: headersMs, requestTimeout: requestMs } };
+export function timeoutOptions({ keepAliveMs, headersMs, requestMs }: ServerTimeouts): {
+  keepAliveTimeout: number;
+  requestTimeout: number;
+  http: ServerOptions;
+} {
+  return {
+    keepAliveTimeout: keepAliveMs,
+    requestTimeout: requestMs,
+    http: { headersTimeout: headersMs, requestTimeout: requestMs },
+  };
 }

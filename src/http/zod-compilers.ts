@@ -18,7 +18,8 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
 /** Throws when a response breaks its schema: tests check every response this way. */
 export function checkResponse(schema: z.ZodType, data: unknown, url: string): void {
   const result = safeParse(schema, data);
-  if (!result.success) throw new Error(`response of ${url} breaks its schema: ${JSON.stringify(result.error.issues).slice(0, 2000)}`);
+  if (!result.success)
+    throw new Error(`response of ${url} breaks its schema: ${JSON.stringify(result.error.issues).slice(0, 2000)}`);
 }
 
 /** With `checkResponses` (tests), a response that breaks its schema fails loudly. */

@@ -24,10 +24,20 @@ export const exerciseOperation = operation({
     description:
       "The same template and seed always give the same exercise. `problem` is what POST /v1/grade takes back with the student's `answers`; `answers` holds the expected value of each key, computed by the evaluator. Statement and solution are markdown in the requested locale (the body's `locale`, else pt-BR when Accept-Language starts with pt, else en). An unknown template is a 422 whose path is `template`.",
     responseDocs: {
-      200: { description: 'The exercise: its statement, the problem to grade against, the answer keys, the expected answers and the worked solution.' },
-      400: { description: 'The body is not JSON (`MALFORMED_JSON`), or the schema refuses it (`VALIDATION`: no template or seed, a negative seed, an unknown field).', examples: errorExamplesNamed('malformed-json') },
+      200: {
+        description:
+          'The exercise: its statement, the problem to grade against, the answer keys, the expected answers and the worked solution.',
+      },
+      400: {
+        description:
+          'The body is not JSON (`MALFORMED_JSON`), or the schema refuses it (`VALIDATION`: no template or seed, a negative seed, an unknown field).',
+        examples: errorExamplesNamed('malformed-json'),
+      },
       413: { description: 'The body is over `BODY_LIMIT_BYTES`.', examples: errorExamplesNamed('body-too-large') },
-      422: { description: 'No template has this id (path `template`); GET /v1/exercises/templates lists them.', examples: errorExamplesNamed('unknown-template') },
+      422: {
+        description: 'No template has this id (path `template`); GET /v1/exercises/templates lists them.',
+        examples: errorExamplesNamed('unknown-template'),
+      },
     },
   },
   // The exercise is in the body's language whatever Accept-Language says.

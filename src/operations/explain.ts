@@ -55,7 +55,8 @@ export const explainOperation = operation({
   askForLess: ASK_FOR_A_SHORTER_EXPLANATION,
   docs: {
     tags: ['teaching'],
-    summary: 'Step-by-step explanation: the forward pass, the local derivatives and the chain rule, with the numbers put in',
+    summary:
+      'Step-by-step explanation: the forward pass, the local derivatives and the chain rule, with the numbers put in',
     description: `The forward pass and then the backward pass as the tutorial teaches them, one step per line: each node's formula in the student's own notation (\`z = u + b\`, \`y_hat = σ(z)\`, \`L = ½(y_hat − y)²\`) with the numbers put in and the result; each local derivative; then each gradient as the gradient arriving from above times the local derivative (\`dL/dz = dL/dy_hat · dy_hat/dz = 0.450166 · 0.247517 = 0.111424\`), summed over the nodes that use the id. Networks are explained layer by layer (\`dL/dz = dL/da ⊙ f'(z)\`, \`dL/dW = (dL/dz)ᵀ a_prev\`, \`dL/db = Σ dL/dz\`, \`dL/da_prev = dL/dz W\`). With \`learningRate\`, one SGD step on every param; with \`gradcheck\` or \`epsilon\`, the finite-difference check. Every step comes as text and as LaTeX with its exact numbers in its own fields (the text rounds them to 6 significant figures), and the whole as Markdown, in English or Brazilian Portuguese (Accept-Language). Explanations are for reading: graphs over ${EXPLAIN_LIMITS.maxNodes} nodes or ${EXPLAIN_LIMITS.maxElements} numbers are refused with 413.`,
     responseDocs: {
       200: {
@@ -99,14 +100,20 @@ export const explainOperation = operation({
     const passes = 2 + (body.learningRate === undefined ? 0 : 3) + (checked ? 2 * paramElements(tape) + 2 : 0) + 2;
     checkWork(tape, passes, limits, ASK_FOR_A_SHORTER_EXPLANATION);
     // Each number appears in a handful of structured fields (value, gradient, contributions, before/after).
-    checkResponseSize(tape, 8 * elements + (checked ? 8 * paramElements(tape) : 0), limits, ASK_FOR_A_SHORTER_EXPLANATION);
+    checkResponseSize(
+      tape,
+      8 * elements + (checked ? 8 * paramElements(tape) : 0),
+      limits,
+      ASK_FOR_A_SHORTER_EXPLANATION,
+    );
     const size = explanationSize(tape, locale, { learningRate: body.learningRate, gradcheck: checked });
     // Besides the explanation, warnings: non-finite values and gradients, a target broadcast per loss.
     const responseBytes = ENVELOPE_BYTES + size.bytes + warningBytes(tape, reportOrder(tape), 2);
     checkResponseBytes(tape, responseBytes, limits, ASK_FOR_A_SHORTER_EXPLANATION);
     return { tape, locale, options, passes, size, responseBytes };
   },
-  work: ({ tape, passes, size }) => passes * tape.passWork + EXPLAIN_WORK.perByte * size.bytes + EXPLAIN_WORK.perChainEdge * size.chainEdges,
+  work: ({ tape, passes, size }) =>
+    passes * tape.passWork + EXPLAIN_WORK.perByte * size.bytes + EXPLAIN_WORK.perChainEdge * size.chainEdges,
   run({ tape, locale, options }) {
     const explanation = explain(tape, locale, options);
     const values = forward(tape);

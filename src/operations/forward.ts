@@ -7,7 +7,18 @@ import { ForwardBody, ForwardResponse } from '../schemas/operations.js';
 import type { Locale } from '../text.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
-import { ENVELOPE_BYTES, idMap, idMapBytes, layerBytes, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount, warningBytes } from './report.js';
+import {
+  ENVELOPE_BYTES,
+  idMap,
+  idMapBytes,
+  layerBytes,
+  layerReports,
+  layerValueCount,
+  nonFiniteWarning,
+  targetBroadcastWarnings,
+  valueCount,
+  warningBytes,
+} from './report.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
 export interface ForwardJob {
@@ -29,16 +40,32 @@ export const forwardOperation = operation({
   docs: {
     tags: ['compute'],
     summary: 'Forward pass: the value of every leaf and node',
-    description: 'Evaluates the graph (or neuron, or network) and returns the value of every id. Non-finite results are written as "NaN", "Infinity" or "-Infinity" and listed in warnings.',
-    responseDocs: { 200: { description: 'The value of every leaf and node (`values`), the output id and any warnings; for a network, each layer\'s z and a.' } },
+    description:
+      'Evaluates the graph (or neuron, or network) and returns the value of every id. Non-finite results are written as "NaN", "Infinity" or "-Infinity" and listed in warnings.',
+    responseDocs: {
+      200: {
+        description:
+          "The value of every leaf and node (`values`), the output id and any warnings; for a network, each layer's z and a.",
+      },
+    },
   },
   prepare(body, { limits, locale }): ForwardJob {
     const tape = compileSpec(body, limits);
     const slots = reportedSlots(tape, body.include);
     const layers = body.include === undefined;
     checkWork(tape, 1, limits, ASK_FOR_SMALLER_GRAPH);
-    checkResponseSize(tape, valueCount(tape, slots) + (layers ? layerValueCount(tape, false) : 0), limits, ASK_FOR_LESS_VALUES);
-    const bytes = ENVELOPE_BYTES + tape.ids[tape.output]!.length + idMapBytes(tape, slots) + (layers ? layerBytes(tape, false) : 0) + warningBytes(tape, slots, 1);
+    checkResponseSize(
+      tape,
+      valueCount(tape, slots) + (layers ? layerValueCount(tape, false) : 0),
+      limits,
+      ASK_FOR_LESS_VALUES,
+    );
+    const bytes =
+      ENVELOPE_BYTES +
+      tape.ids[tape.output]!.length +
+      idMapBytes(tape, slots) +
+      (layers ? layerBytes(tape, false) : 0) +
+      warningBytes(tape, slots, 1);
     checkResponseBytes(tape, bytes, limits, ASK_FOR_LESS_VALUES);
     return { tape, slots, layers, locale };
   },
@@ -49,7 +76,10 @@ export const forwardOperation = operation({
       output: tape.ids[tape.output]!,
       values: idMap(tape, values, slots),
       layers: layers ? layerReports(tape, values) : undefined,
-      warnings: [...targetBroadcastWarnings(tape, locale), ...nonFiniteWarning(tape, values, slots, 'non_finite_values', locale)],
+      warnings: [
+        ...targetBroadcastWarnings(tape, locale),
+        ...nonFiniteWarning(tape, values, slots, 'non_finite_values', locale),
+      ],
     };
   },
 });

@@ -34,7 +34,10 @@ const RESULT_BYTES = 160;
 const resultBytes = (tape: Tape, slots: readonly number[]): number =>
   slots.reduce((n, s) => n + sizeOfSlot(tape, s) * (RESULT_BYTES + tape.ids[s]!.length + 6 * NUMBER_BYTES), 2);
 
-export const ASK_FOR_FEWER_CHECKS = say('check fewer elements with a narrower `wrt`, or send a smaller graph', 'verifique menos elementos com um `wrt` mais restrito, ou envie um grafo menor');
+export const ASK_FOR_FEWER_CHECKS = say(
+  'check fewer elements with a narrower `wrt`, or send a smaller graph',
+  'verifique menos elementos com um `wrt` mais restrito, ou envie um grafo menor',
+);
 
 const KINK_NOTE = say(
   "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
@@ -47,10 +50,22 @@ const KINK_WORDS = {
   fails: say('fails because', 'falha porque'),
 };
 
-export function gradcheckReport(settings: GradcheckJob['settings'], report: GradcheckReport, locale: Locale, earlier: Warning[] = []) {
+export function gradcheckReport(
+  settings: GradcheckJob['settings'],
+  report: GradcheckReport,
+  locale: Locale,
+  earlier: Warning[] = [],
+) {
   const kinked = [...new Set(report.results.flatMap((r) => r.kinks))];
   const warnings: Warning[] = kinked.length
-    ? [...earlier, { code: 'kink', ids: kinked, message: `${KINK_WORDS.straddles[locale]} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}` }]
+    ? [
+        ...earlier,
+        {
+          code: 'kink',
+          ids: kinked,
+          message: `${KINK_WORDS.straddles[locale]} ${kinked.map((id) => `'${id}'`).join(', ')}: ${KINK_NOTE[locale]}`,
+        },
+      ]
     : earlier;
   return {
     pass: report.pass,
@@ -65,7 +80,9 @@ export function gradcheckReport(settings: GradcheckJob['settings'], report: Grad
       lossMinus: wireNumber(r.lossMinus),
       absError: wireNumber(r.absError),
       relError: wireNumber(r.relError),
-      note: r.kinks.length ? `${(r.pass ? KINK_WORDS.passes : KINK_WORDS.fails)[locale]} ${KINK_NOTE[locale]}` : undefined,
+      note: r.kinks.length
+        ? `${(r.pass ? KINK_WORDS.passes : KINK_WORDS.fails)[locale]} ${KINK_NOTE[locale]}`
+        : undefined,
     })),
     warnings,
   };
@@ -83,19 +100,35 @@ export const gradcheckOperation = operation({
     summary: 'Gradient check: central finite differences against backprop, per element',
     description:
       'For each element of each checked leaf: numeric = (lossPlus - lossMinus) / (2 epsilon), compared with the analytic gradient; pass when absError <= atol + rtol * |numeric|. An element whose perturbation moves the input of a relu, abs or leaky_relu across 0 lists those nodes in `kinks`, with a note in pt-BR or en (Accept-Language).',
-    responseDocs: { 200: { description: 'Whether every checked element passes, the largest errors, and per element the analytic gradient, the numeric one, the two losses it comes from and any kinks crossed.' } },
+    responseDocs: {
+      200: {
+        description:
+          'Whether every checked element passes, the largest errors, and per element the analytic gradient, the numeric one, the two losses it comes from and any kinks crossed.',
+      },
+    },
   },
   prepare(body, { limits, locale }): GradcheckJob {
-    const { epsilon = GRADCHECK_DEFAULTS.epsilon, rtol = GRADCHECK_DEFAULTS.rtol, atol = GRADCHECK_DEFAULTS.atol, wrt } = body;
+    const {
+      epsilon = GRADCHECK_DEFAULTS.epsilon,
+      rtol = GRADCHECK_DEFAULTS.rtol,
+      atol = GRADCHECK_DEFAULTS.atol,
+      wrt,
+    } = body;
     const tape = compileSpec(body, limits);
     assertScalarOutput(tape);
     const slots = checkedSlots(tape, wrt);
     const elements = checkedElements(tape, slots);
     checkWork(tape, passes(elements), limits, ASK_FOR_FEWER_CHECKS);
     checkResponseSize(tape, NUMBERS_PER_RESULT * elements, limits, ASK_FOR_FEWER_CHECKS);
-    checkResponseBytes(tape, ENVELOPE_BYTES + resultBytes(tape, slots) + warningBytes(tape, [], 0), limits, ASK_FOR_FEWER_CHECKS);
+    checkResponseBytes(
+      tape,
+      ENVELOPE_BYTES + resultBytes(tape, slots) + warningBytes(tape, [], 0),
+      limits,
+      ASK_FOR_FEWER_CHECKS,
+    );
     return { tape, passes: passes(elements), settings: { epsilon, rtol, atol }, wrt, locale };
   },
   work: ({ tape, passes }) => passes * tape.passWork,
-  run: ({ tape, settings, wrt, locale }) => gradcheckReport(settings, gradcheck(tape, { ...settings, wrt }), locale, targetBroadcastWarnings(tape, locale)),
+  run: ({ tape, settings, wrt, locale }) =>
+    gradcheckReport(settings, gradcheck(tape, { ...settings, wrt }), locale, targetBroadcastWarnings(tape, locale)),
 });

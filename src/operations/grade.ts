@@ -1,7 +1,15 @@
 /** POST /v1/grade: a student's hand-computed answers, graded. */
 import { DEFAULT_GRADE_FORMAT } from '../core/defaults.js';
 import { inFormat } from '../core/grading/formats.js';
-import { type GradeOptions, type ReadAnswer, asSent, grade, gradeValueCount, gradingPasses, readAnswers } from '../core/grading/grade.js';
+import {
+  type GradeOptions,
+  type ReadAnswer,
+  asSent,
+  grade,
+  gradeValueCount,
+  gradingPasses,
+  readAnswers,
+} from '../core/grading/grade.js';
 import type { Format } from '../core/grading/formats.js';
 import { say } from '../text.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
@@ -22,7 +30,10 @@ export interface GradeJob {
   showExpected?: boolean;
 }
 
-export const ASK_FOR_FEWER_ANSWERS = say('send fewer answers, or answers about smaller tensors', 'envie menos respostas, ou respostas sobre tensores menores');
+export const ASK_FOR_FEWER_ANSWERS = say(
+  'send fewer answers, or answers about smaller tensors',
+  'envie menos respostas, ou respostas sobre tensores menores',
+);
 
 /** A result's keys, score, diagnosis and feedback sentences (in pt-BR, the longer), besides its numbers, key and answer. */
 const RESULT_BYTES = 1_000;
@@ -48,20 +59,29 @@ export const gradeOperation = operation({
     tags: ['grading'],
     summary: "Grade a student's hand-computed answers",
     description:
-      'Each answer is compared with the expected value at its tolerance. A wrong answer that is right given the student\'s own earlier wrong answers gets follow-through credit (followThrough: true, followedFrom names them). Otherwise a diagnosis names a common mistake when recomputing with that mistake gives the answer (see the Diagnosis schema). An answer key that names no id is a 422. Feedback is in pt-BR or en (Accept-Language).',
+      "Each answer is compared with the expected value at its tolerance. A wrong answer that is right given the student's own earlier wrong answers gets follow-through credit (followThrough: true, followedFrom names them). Otherwise a diagnosis names a common mistake when recomputing with that mistake gives the answer (see the Diagnosis schema). An answer key that names no id is a 422. Feedback is in pt-BR or en (Accept-Language).",
     responseDocs: {
       200: {
-        description:
-          `The score, and per answer: the expected value, whether it is correct, the credit, the diagnosis of a wrong answer, follow-through, and a feedback sentence in the request's language. In the \`format\` asked for (${DEFAULT_GRADE_FORMAT} by default).`,
+        description: `The score, and per answer: the expected value, whether it is correct, the credit, the diagnosis of a wrong answer, follow-through, and a feedback sentence in the request's language. In the \`format\` asked for (${DEFAULT_GRADE_FORMAT} by default).`,
       },
       422: {
-        description: 'An answer key names an id the problem does not have (`UNKNOWN_ANSWER_KEY`, path `answers.<key>`), or the spec cannot be evaluated (unknown id, cycle, shape mismatch...).',
+        description:
+          'An answer key names an id the problem does not have (`UNKNOWN_ANSWER_KEY`, path `answers.<key>`), or the spec cannot be evaluated (unknown id, cycle, shape mismatch...).',
         examples: errorExamplesNamed('unknown-answer-key', 'unknown-id'),
       },
     },
   },
   prepare(body, { limits, locale }): GradeJob {
-    const { answers, tolerance, followThrough, learningRate, epsilon, optimizer, format = DEFAULT_GRADE_FORMAT, showExpected } = body;
+    const {
+      answers,
+      tolerance,
+      followThrough,
+      learningRate,
+      epsilon,
+      optimizer,
+      format = DEFAULT_GRADE_FORMAT,
+      showExpected,
+    } = body;
     const tape = compileSpec(body, limits);
     const read = readAnswers(tape, answers, tolerance);
     const passes = gradingPasses(tape, read);
@@ -76,8 +96,16 @@ export const gradeOperation = operation({
     );
     checkResponseSize(tape, gradeValueCount(tape, read), limits, ASK_FOR_FEWER_ANSWERS);
     checkResponseBytes(tape, gradeBytes(tape, read), limits, ASK_FOR_FEWER_ANSWERS);
-    return { tape, passes, answers: read, options: { followThrough, learningRate, epsilon, optimizer, locale }, format, showExpected };
+    return {
+      tape,
+      passes,
+      answers: read,
+      options: { followThrough, learningRate, epsilon, optimizer, locale },
+      format,
+      showExpected,
+    };
   },
   work: ({ tape, passes }) => passes * tape.passWork,
-  run: ({ tape, answers, options, format, showExpected }) => inFormat(grade(tape, answers, options), format, { showExpected }),
+  run: ({ tape, answers, options, format, showExpected }) =>
+    inFormat(grade(tape, answers, options), format, { showExpected }),
 });

@@ -5,11 +5,26 @@ import { CONST, type Tape, argOf, opOf } from '../engine/tape.js';
 import type { z } from 'zod';
 import { wireNumber } from '../engine/tensor.js';
 import { compileSpec } from '../specs/index.js';
-import { GradientsBody, GradientsResponse, type LocalDerivative as LocalDerivativeSchema } from '../schemas/operations.js';
+import {
+  GradientsBody,
+  GradientsResponse,
+  type LocalDerivative as LocalDerivativeSchema,
+} from '../schemas/operations.js';
 import type { Locale } from '../text.js';
 import { ASK_FOR_LESS_VALUES, ASK_FOR_SMALLER_GRAPH, reportedSlots } from './include.js';
 import { operation } from './operation.js';
-import { ENVELOPE_BYTES, idMap, idMapBytes, layerBytes, layerReports, layerValueCount, nonFiniteWarning, targetBroadcastWarnings, valueCount, warningBytes } from './report.js';
+import {
+  ENVELOPE_BYTES,
+  idMap,
+  idMapBytes,
+  layerBytes,
+  layerReports,
+  layerValueCount,
+  nonFiniteWarning,
+  targetBroadcastWarnings,
+  valueCount,
+  warningBytes,
+} from './report.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
 export interface GradientsJob {
@@ -40,7 +55,12 @@ function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): Lo
   const { da, db } = localDerivatives(tape, values);
   const out: LocalDerivative[] = [];
   forEachLocal(tape, reported, (k, j, arg) =>
-    out.push({ of: tape.ids[tape.nodeSlot[k]]!, wrt: tape.ids[arg]!, arg: j, value: wireNumber(j === 0 ? da[k] : db[k]) }),
+    out.push({
+      of: tape.ids[tape.nodeSlot[k]]!,
+      wrt: tape.ids[arg]!,
+      arg: j,
+      value: wireNumber(j === 0 ? da[k] : db[k]),
+    }),
   );
   return out;
 }
@@ -77,7 +97,7 @@ export const gradientsOperation = operation({
     responseDocs: {
       200: {
         description:
-          'The forward `values`, the `gradients` (dOutput/dId for every id: `gradients.w` is dL/dw) and, for scalar graphs, the `local` derivative of each node with respect to each arg: the chain rule multiplies these along each path. For a network, each layer\'s dL/da, dL/dz, dL/dW and dL/db.',
+          "The forward `values`, the `gradients` (dOutput/dId for every id: `gradients.w` is dL/dw) and, for scalar graphs, the `local` derivative of each node with respect to each arg: the chain rule multiplies these along each path. For a network, each layer's dL/da, dL/dz, dL/dW and dL/db.",
       },
     },
   },
@@ -88,7 +108,12 @@ export const gradientsOperation = operation({
     const layers = body.include === undefined;
     checkWork(tape, 2, limits, ASK_FOR_SMALLER_GRAPH);
     const local = tape.allScalar ? localExtent(tape, flags(tape, slots)) : { count: 0, bytes: 0 };
-    checkResponseSize(tape, 2 * valueCount(tape, slots) + local.count + (layers ? layerValueCount(tape, true) : 0), limits, ASK_FOR_LESS_VALUES);
+    checkResponseSize(
+      tape,
+      2 * valueCount(tape, slots) + local.count + (layers ? layerValueCount(tape, true) : 0),
+      limits,
+      ASK_FOR_LESS_VALUES,
+    );
     const bytes =
       ENVELOPE_BYTES +
       tape.ids[tape.output]!.length +

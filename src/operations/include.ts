@@ -8,7 +8,14 @@ export function reportedSlots(tape: Tape, include: readonly string[] | undefined
   return include.map((id, i) => {
     const slot = slotOf(tape, id);
     if (slot === undefined) {
-      throw specError('UNKNOWN_ID', `include[${i}]`, say(`unknown id '${quote(id)}': not an input, a param or a node`, `id desconhecido '${quote(id)}': não é uma entrada, um parâmetro nem um nó`));
+      throw specError(
+        'UNKNOWN_ID',
+        `include[${i}]`,
+        say(
+          `unknown id '${quote(id)}': not an input, a param or a node`,
+          `id desconhecido '${quote(id)}': não é uma entrada, um parâmetro nem um nó`,
+        ),
+      );
     }
     return slot;
   });

@@ -74,11 +74,16 @@ export interface Operation<Body = any, Job = any, Result = any, Query = any, Inp
 }
 
 /** An entry of the table, its types inferred from its schemas and functions. */
-export const operation = <Body, Job, Result, Query = undefined, Input = unknown>(op: Operation<Body, Job, Result, Query, Input>): Operation<Body, Job, Result, Query, Input> =>
-  op;
+export const operation = <Body, Job, Result, Query = undefined, Input = unknown>(
+  op: Operation<Body, Job, Result, Query, Input>,
+): Operation<Body, Job, Result, Query, Input> => op;
 
 /** A body as it came, validated, then prepared (in the body's language when it chooses one): the library's and a worker's first half. */
-export function prepareBody<Body, Job, Result, Query>(op: Operation<Body, Job, Result, Query>, body: unknown, context: OperationContext<Query>): Job {
+export function prepareBody<Body, Job, Result, Query>(
+  op: Operation<Body, Job, Result, Query>,
+  body: unknown,
+  context: OperationContext<Query>,
+): Job {
   const checked = validate(op.body, body);
   if ('error' in checked) throw checked.error;
   const locale = op.language?.(checked.value) ?? context.locale;

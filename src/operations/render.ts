@@ -1,5 +1,15 @@
 /** POST /v1/render: a picture of the computational graph, with each value and gradient. */
-import { DEFAULT_RENDER_FORMAT, MAX_RENDER_VALUES, MAX_RENDER_WORK, RENDER_CONTENT_TYPES, RENDER_SIGFIGS, type RenderJob, drawPicture, pictureWork, preparePicture } from '../core/render/index.js';
+import {
+  DEFAULT_RENDER_FORMAT,
+  MAX_RENDER_VALUES,
+  MAX_RENDER_WORK,
+  RENDER_CONTENT_TYPES,
+  RENDER_SIGFIGS,
+  type RenderJob,
+  drawPicture,
+  pictureWork,
+  preparePicture,
+} from '../core/render/index.js';
 import { problemResponses } from '../schemas/problem-details.js';
 import { RenderBody, RenderQuery, RenderResponse, RenderText } from '../schemas/render.js';
 import { ASK_FOR_SMALLER_GRAPH } from './include.js';
@@ -28,7 +38,8 @@ export const renderOperation = operation({
       },
     },
   },
-  prepare: (body, { query, limits, locale }): RenderJob => preparePicture(body, query?.format ?? DEFAULT_RENDER_FORMAT, { limits, locale }),
+  prepare: (body, { query, limits, locale }): RenderJob =>
+    preparePicture(body, query?.format ?? DEFAULT_RENDER_FORMAT, { limits, locale }),
   work: pictureWork,
   run: async (job): Promise<TextAnswer> => new TextAnswer(await drawPicture(job), RENDER_CONTENT_TYPES[job.format]),
 });

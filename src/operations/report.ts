@@ -2,7 +2,18 @@
 import { type Locale, say } from '../text.js';
 import { broadcastShape } from '../engine/broadcast.js';
 import { NUMBER_BYTES } from '../engine/limits.js';
-import { type Tape, argOf, opNameOf, opOf, scalarOf, shapeOf, sizeOfSlot, slotOf, startOf, view } from '../engine/tape.js';
+import {
+  type Tape,
+  argOf,
+  opNameOf,
+  opOf,
+  scalarOf,
+  shapeOf,
+  sizeOfSlot,
+  slotOf,
+  startOf,
+  view,
+} from '../engine/tape.js';
 import { type WireValue, sameShape, shapeText, toJson, wireNumber } from '../engine/tensor.js';
 import type { z } from 'zod';
 import type { Layer } from '../schemas/operations.js';
@@ -38,14 +49,16 @@ export function idMap(tape: Tape, arena: Float64Array, slots: readonly number[])
   for (const s of slots) {
     const id = tape.ids[s]!;
     const value = wireValue(tape, arena, s);
-    if (id === '__proto__') Object.defineProperty(out, id, { value, enumerable: true, writable: true, configurable: true });
+    if (id === '__proto__')
+      Object.defineProperty(out, id, { value, enumerable: true, writable: true, configurable: true });
     else out[id] = value;
   }
   return out;
 }
 
 /** The numbers `idMap` writes for these slots. */
-export const valueCount = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + sizeOfSlot(tape, s), 0);
+export const valueCount = (tape: Tape, slots: readonly number[]): number =>
+  slots.reduce((n, s) => n + sizeOfSlot(tape, s), 0);
 
 /** Bytes of a response's keys, braces and fixed members, besides what grows with the graph. */
 export const ENVELOPE_BYTES = 200;
@@ -58,10 +71,12 @@ export function wireValueBytes(tape: Tape, slot: number): number {
 }
 
 /** Bytes of the ids of these slots as a JSON list or a message names them (`"id",` or `'id', `), at most. */
-export const idListBytes = (tape: Tape, slots: readonly number[]): number => slots.reduce((n, s) => n + tape.ids[s]!.length + 4, 0);
+export const idListBytes = (tape: Tape, slots: readonly number[]): number =>
+  slots.reduce((n, s) => n + tape.ids[s]!.length + 4, 0);
 
 /** Bytes `idMap` writes for these slots, at most: `"id":value,` each, and the braces. */
-export const idMapBytes = (tape: Tape, slots: readonly number[]): number => 2 + slots.reduce((n, s) => n + tape.ids[s]!.length + 4 + wireValueBytes(tape, s), 0);
+export const idMapBytes = (tape: Tape, slots: readonly number[]): number =>
+  2 + slots.reduce((n, s) => n + tape.ids[s]!.length + 4 + wireValueBytes(tape, s), 0);
 
 /** A warning's code, its braces and keys, and a message (in pt-BR, the longer, some letters two bytes): what it holds besides ids. */
 const WARNING_BYTES = 1_500;
@@ -73,18 +88,26 @@ const WARNING_BYTES = 1_500;
  */
 export function warningBytes(tape: Tape, slots: readonly number[], nonFinite: number): number {
   let bytes = 2 + nonFinite * (WARNING_BYTES + 2 * idListBytes(tape, slots));
-  for (let k = 0; k < tape.nodeCount; k++) if (opOf(tape, k).kind === 'loss') bytes += WARNING_BYTES + 2 * tape.ids[tape.nodeSlot[k]]!.length;
+  for (let k = 0; k < tape.nodeCount; k++)
+    if (opOf(tape, k).kind === 'loss') bytes += WARNING_BYTES + 2 * tape.ids[tape.nodeSlot[k]]!.length;
   return bytes;
 }
 
 /** Whether every element of the slot is finite, read in place. */
 function finiteAt(tape: Tape, arena: Float64Array, slot: number): boolean {
-  for (let i = startOf(tape, slot), end = i + sizeOfSlot(tape, slot); i < end; i++) if (!Number.isFinite(arena[i])) return false;
+  for (let i = startOf(tape, slot), end = i + sizeOfSlot(tape, slot); i < end; i++)
+    if (!Number.isFinite(arena[i])) return false;
   return true;
 }
 
 /** The reported slots whose values (non_finite_values) or gradients (non_finite_gradients) are not all finite. */
-export function nonFiniteWarning(tape: Tape, arena: Float64Array, slots: readonly number[], code: 'non_finite_values' | 'non_finite_gradients', locale: Locale): Warning[] {
+export function nonFiniteWarning(
+  tape: Tape,
+  arena: Float64Array,
+  slots: readonly number[],
+  code: 'non_finite_values' | 'non_finite_gradients',
+  locale: Locale,
+): Warning[] {
   const ids: string[] = [];
   for (const s of slots) if (!finiteAt(tape, arena, s)) ids.push(tape.ids[s]!);
   if (!ids.length) return [];

@@ -9,7 +9,15 @@ import { type TrainOptions, historyLength, train } from '../core/train.js';
 import { compileSpec } from '../specs/index.js';
 import { StepBody, StepResponse } from '../schemas/operations.js';
 import { operation } from './operation.js';
-import { ENVELOPE_BYTES, idMap, idMapBytes, targetBroadcastWarnings, valueCount, type Warning, warningBytes } from './report.js';
+import {
+  ENVELOPE_BYTES,
+  idMap,
+  idMapBytes,
+  targetBroadcastWarnings,
+  valueCount,
+  type Warning,
+  warningBytes,
+} from './report.js';
 import { problemResponses } from '../schemas/problem-details.js';
 
 export interface StepJob {
@@ -44,18 +52,29 @@ export const stepOperation = operation({
     summary: 'Update step: the params after one or more SGD or Adam steps',
     description:
       'Applies `steps` updates with torch.optim semantics (SGD with optional momentum; Adam with beta1, beta2, eps) and returns the params, the loss before the first and after the last step, and the loss before each step (history).',
-    responseDocs: { 200: { description: 'The `params` after the last step (w - learningRate · dL/dw for plain SGD), the loss before the first and after the last step, and the loss before each step.' } },
+    responseDocs: {
+      200: {
+        description:
+          'The `params` after the last step (w - learningRate · dL/dw for plain SGD), the loss before the first and after the last step, and the loss before each step.',
+      },
+    },
   },
   prepare(body, { limits, locale }): StepJob {
     const { learningRate, steps = DEFAULT_STEPS, optimizer = DEFAULT_OPTIMIZER, history = DEFAULT_HISTORY } = body;
     const tape = compileSpec(body, limits);
     assertScalarOutput(tape);
-    checkWork(tape, passes(steps), limits, say('use fewer steps or a smaller graph', 'use menos passos (steps) ou um grafo menor'));
+    checkWork(
+      tape,
+      passes(steps),
+      limits,
+      say('use fewer steps or a smaller graph', 'use menos passos (steps) ou um grafo menor'),
+    );
     const historyEvery = history === 'all' ? 1 : history === 'none' ? 0 : history.every;
     const losses = historyLength(steps, historyEvery);
     const params = Array.from(tape.params);
     checkResponseSize(tape, valueCount(tape, params) + losses + 2, limits, ASK_FOR_LESS_HISTORY);
-    const bytes = ENVELOPE_BYTES + idMapBytes(tape, params) + (losses + 2) * NUMBER_BYTES + warningBytes(tape, params, 1);
+    const bytes =
+      ENVELOPE_BYTES + idMapBytes(tape, params) + (losses + 2) * NUMBER_BYTES + warningBytes(tape, params, 1);
     checkResponseBytes(tape, bytes, limits, ASK_FOR_LESS_HISTORY);
     return { tape, options: { learningRate, steps, optimizer, historyEvery }, locale };
   },
@@ -83,4 +102,3 @@ export const stepOperation = operation({
     };
   },
 });
-

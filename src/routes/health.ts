@@ -7,14 +7,18 @@ const Status = z.object({ status: z.enum(['ok', 'shutting_down', 'overloaded']) 
  * Liveness answers while the process runs; readiness turns 503 once shutdown begins, and while
  * the process sheds load (src/http/pressure.ts).
  */
-export const healthRoutes: FastifyPluginAsyncZod<{ isReady: () => boolean; isOverloaded?: () => boolean }> = async (app, { isReady, isOverloaded = () => false }) => {
+export const healthRoutes: FastifyPluginAsyncZod<{ isReady: () => boolean; isOverloaded?: () => boolean }> = async (
+  app,
+  { isReady, isOverloaded = () => false },
+) => {
   app.get(
     '/healthz',
     {
       schema: {
         tags: ['operations'],
         summary: 'Liveness',
-        description: 'Answers while the process runs, also during shutdown: for a liveness probe or a container HEALTHCHECK.',
+        description:
+          'Answers while the process runs, also during shutdown: for a liveness probe or a container HEALTHCHECK.',
         response: { 200: Status },
         responseDocs: { 200: { description: 'The process is running.' } },
       },

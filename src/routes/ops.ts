@@ -33,7 +33,10 @@ const catalogueIn = (locale: Locale) => ({
 });
 
 /** Built once per language: the catalogue does not change while the service runs. */
-const catalogues = Object.fromEntries(locales.map((locale) => [locale, catalogueIn(locale)])) as Record<Locale, ReturnType<typeof catalogueIn>>;
+const catalogues = Object.fromEntries(locales.map((locale) => [locale, catalogueIn(locale)])) as Record<
+  Locale,
+  ReturnType<typeof catalogueIn>
+>;
 
 export const opsRoute: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -41,7 +44,7 @@ export const opsRoute: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['catalogue'],
-        summary: 'The op catalogue, with each op\'s formula and derivative, and the diagnoses that grading uses',
+        summary: "The op catalogue, with each op's formula and derivative, and the diagnoses that grading uses",
         description:
           'What a graph may use: each op with its description, args, attrs, formula and derivative (as PyTorch computes it, kinks included), how binary ops broadcast, the activations and losses of neuron and network specs, and the definition of each diagnosis that POST /v1/grade may give. The words are in the language of Accept-Language (en or pt-BR), said in Content-Language; names, codes and math stay as they are.',
         response: { 200: OpsResponse },

@@ -34,7 +34,14 @@ const network = {
   y: [[1.0]],
   loss: 'mse',
   layers: [
-    { W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' },
+    {
+      W: [
+        [0.1, 0.2],
+        [0.3, -0.4],
+      ],
+      b: [0, 0.1],
+      activation: 'relu',
+    },
     { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
   ],
 };
@@ -46,17 +53,26 @@ export const exampleSpecs = { worked, neuron, graph, expr, network };
 export type SpecExampleName = 'worked' | 'neuron' | 'graph' | 'expr' | 'network';
 
 /**
- * OpenAPI named examples for a body that takes one problem spec (`x-examples` becomes the media
+ * OpenAPI named examples for a body that takes one spec (`x-examples` becomes the media
  * type's `examples` in @fastify/swagger): `extra` is added to each (a route's own fields, such as
  * `learningRate`), `extraFor` to one of them.
  */
 export function problemExamples(extra: Extra = {}, extraFor: Partial<Record<SpecExampleName, Extra>> = {}) {
   return {
     'x-examples': {
-      worked: { summary: "The tutorial's worked example: a sigmoid neuron, x=2, w=0.5, b=-1, y=1", value: { neuron: worked, ...extra, ...extraFor.worked } },
-      neuron: { summary: "The tutorial's exercise: x=3, w=-0.2, b=0.4, y=0", value: { neuron, ...extra, ...extraFor.neuron } },
+      worked: {
+        summary: "The tutorial's worked example: a sigmoid neuron, x=2, w=0.5, b=-1, y=1",
+        value: { neuron: worked, ...extra, ...extraFor.worked },
+      },
+      neuron: {
+        summary: "The tutorial's exercise: x=3, w=-0.2, b=0.4, y=0",
+        value: { neuron, ...extra, ...extraFor.neuron },
+      },
       graph: { summary: 'The same exercise as graph nodes', value: { graph, ...extra, ...extraFor.graph } },
-      expr: { summary: "The same exercise in the tutorial's notation (expr)", value: { graph: expr, ...extra, ...extraFor.expr } },
+      expr: {
+        summary: "The same exercise in the tutorial's notation (expr)",
+        value: { graph: expr, ...extra, ...extraFor.expr },
+      },
       network: { summary: 'A 2-2-1 network (relu, sigmoid, mse)', value: { network, ...extra, ...extraFor.network } },
     },
   };
@@ -71,7 +87,15 @@ export function gradeExamples() {
         value: {
           neuron: worked,
           learningRate: 0.1,
-          answers: { y_hat: 0.5, L: 0.125, 'dL/dy_hat': -0.5, 'dy_hat/dz': 0.25, 'dL/dz': -0.5, 'dL/dw': -1, 'step(w)': 0.525 },
+          answers: {
+            y_hat: 0.5,
+            L: 0.125,
+            'dL/dy_hat': -0.5,
+            'dy_hat/dz': 0.25,
+            'dL/dz': -0.5,
+            'dL/dw': -1,
+            'step(w)': 0.525,
+          },
         },
       },
       neuron: {
@@ -80,7 +104,17 @@ export function gradeExamples() {
           neuron,
           learningRate: 0.1,
           epsilon: FD_EPSILON,
-          answers: { u: -0.6, z: -0.2, y_hat: '0,45', 'dL/dy_hat': 0.45, 'dy_hat/dz': 0.2475, 'dL/dz': 0.1114, 'dL/dw': -0.3343, 'step(w)': -0.2334, 'fd(dL/dw)': 0.3343 },
+          answers: {
+            u: -0.6,
+            z: -0.2,
+            y_hat: '0,45',
+            'dL/dy_hat': 0.45,
+            'dy_hat/dz': 0.2475,
+            'dL/dz': 0.1114,
+            'dL/dw': -0.3343,
+            'step(w)': -0.2334,
+            'fd(dL/dw)': 0.3343,
+          },
         },
       },
       expr: {
@@ -93,7 +127,12 @@ export function gradeExamples() {
       },
       sigfigs: {
         summary: 'Two significant figures, in Gradescope format',
-        value: { neuron, answers: { L: 0.1, y_hat: 0.45, 'dL/dz': 0.12 }, tolerance: { sigfigs: 2 }, format: 'gradescope' },
+        value: {
+          neuron,
+          answers: { L: 0.1, y_hat: 0.45, 'dL/dz': 0.12 },
+          tolerance: { sigfigs: 2 },
+          format: 'gradescope',
+        },
       },
     },
   };

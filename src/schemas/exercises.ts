@@ -15,35 +15,54 @@ export const ExerciseTemplate = z
     id: z.string().meta({ example: 'neuron-sigmoid' }),
     title: LocalizedText,
     description: LocalizedText,
-    answerKeys: z.array(z.string()).meta({ description: 'The keys every exercise of this template asks for, in order.' }),
+    answerKeys: z
+      .array(z.string())
+      .meta({ description: 'The keys every exercise of this template asks for, in order.' }),
   })
   .meta({ id: 'ExerciseTemplate' }) satisfies z.ZodType<TemplateSummary>;
 
-export const ExerciseTemplatesResponse = z.object({ templates: z.array(ExerciseTemplate) }).meta({ id: 'ExerciseTemplates' });
+export const ExerciseTemplatesResponse = z
+  .object({ templates: z.array(ExerciseTemplate) })
+  .meta({ id: 'ExerciseTemplates' });
 
 export const ExerciseBody = z
   .strictObject({
-    template: z.string().min(1).max(64).meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
-    seed: z
-      .union([z.number().int().min(0), z.string().min(1).max(MAX_SEED_LENGTH)])
-      .meta({
-        description: `Any integer >= 0, or a string of 1 to ${MAX_SEED_LENGTH} characters (a student id such as "s2026-0042"), which stands for the integer made of the first 32 bits of its UTF-8 SHA-256, big-endian. The same template and seed give the same exercise.`,
-        example: 42,
-      }),
-    locale: Locale.optional().meta({ description: 'The language of statement and solution; from Accept-Language (pt... gives pt-BR) when absent, else en.' }),
+    template: z
+      .string()
+      .min(1)
+      .max(64)
+      .meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
+    seed: z.union([z.number().int().min(0), z.string().min(1).max(MAX_SEED_LENGTH)]).meta({
+      description: `Any integer >= 0, or a string of 1 to ${MAX_SEED_LENGTH} characters (a student id such as "s2026-0042"), which stands for the integer made of the first 32 bits of its UTF-8 SHA-256, big-endian. The same template and seed give the same exercise.`,
+      example: 42,
+    }),
+    locale: Locale.optional().meta({
+      description:
+        'The language of statement and solution; from Accept-Language (pt... gives pt-BR) when absent, else en.',
+    }),
   })
   .meta({
     description: 'A template and a seed.',
     'x-examples': {
-      neuron: { summary: 'A sigmoid neuron, in English', value: { template: 'neuron-sigmoid', seed: 42, locale: 'en' } },
-      network: { summary: 'A 2-2-1 network, in Brazilian Portuguese', value: { template: 'network-2-2-1', seed: 7, locale: 'pt-BR' } },
-      gradcheck: { summary: 'Backpropagation against finite differences', value: { template: 'finite-difference-sigmoid', seed: 3 } },
+      neuron: {
+        summary: 'A sigmoid neuron, in English',
+        value: { template: 'neuron-sigmoid', seed: 42, locale: 'en' },
+      },
+      network: {
+        summary: 'A 2-2-1 network, in Brazilian Portuguese',
+        value: { template: 'network-2-2-1', seed: 7, locale: 'pt-BR' },
+      },
+      gradcheck: {
+        summary: 'Backpropagation against finite differences',
+        value: { template: 'finite-difference-sigmoid', seed: 3 },
+      },
     },
   });
 
-const ExerciseAnswer = z
-  .union([z.number(), z.array(z.number()), z.array(z.array(z.number()))])
-  .meta({ id: 'ExerciseAnswer', description: 'A scalar, a vector or a matrix (rows), as the id it answers for.' }) satisfies z.ZodType<AnswerValue>;
+const ExerciseAnswer = z.union([z.number(), z.array(z.number()), z.array(z.array(z.number()))]).meta({
+  id: 'ExerciseAnswer',
+  description: 'A scalar, a vector or a matrix (rows), as the id it answers for.',
+}) satisfies z.ZodType<AnswerValue>;
 
 const ExerciseSpecSchema = z
   .object({
@@ -52,7 +71,7 @@ const ExerciseSpecSchema = z
     learningRate: z.number().meta({ description: 'For step(...) keys.' }),
     epsilon: z.number().optional().meta({ description: 'For fd(...) keys.' }),
   })
-  .meta({ id: 'ExerciseProblem', description: 'Send it to POST /v1/grade as it is, with the student\'s answers.' });
+  .meta({ id: 'ExerciseProblem', description: "Send it to POST /v1/grade as it is, with the student's answers." });
 
 export const ExerciseResponse = z
   .object({
@@ -62,8 +81,11 @@ export const ExerciseResponse = z
     statement: z.string().meta({ description: 'Markdown: the numbers and each answer key to compute.' }),
     problem: ExerciseSpecSchema,
     answerKeys: z.array(z.string()),
-    answers: z.record(z.string(), ExerciseAnswer).meta({ description: 'The expected answer of each key, computed by the evaluator.' }),
-    solution: z.string().meta({ description: 'Markdown: every step worked with its formula and numbers, rounded to 4 significant figures.' }),
+    answers: z
+      .record(z.string(), ExerciseAnswer)
+      .meta({ description: 'The expected answer of each key, computed by the evaluator.' }),
+    solution: z.string().meta({
+      description: 'Markdown: every step worked with its formula and numbers, rounded to 4 significant figures.',
+    }),
   })
   .meta({ id: 'Exercise' });
-

@@ -1,4 +1,4 @@
-/** POST /v1/grade (docs/api.md §5): a problem, the student's answers, and how to compare them. */
+/** POST /v1/grade (docs/api.md §5): a spec, the student's answers, and how to compare them. */
 import { z } from 'zod';
 import { DEFAULT_GRADE_FORMAT, FD_EPSILON, docNumber } from '../core/defaults.js';
 import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
@@ -29,20 +29,26 @@ const AnswerNumber = z
   .custom<number>((v) => typeof v === 'number')
   .meta({ type: 'number', description: 'Any JSON number; one that is not finite (1e999) is graded as unparseable.' });
 /** Any JSON text; one over MAX_ANSWER_TEXT_LENGTH characters is graded as unparseable. */
-const AnswerText = z.string().meta({ description: `Text; one over ${MAX_ANSWER_TEXT_LENGTH} characters is graded as unparseable.` });
+const AnswerText = z
+  .string()
+  .meta({ description: `Text; one over ${MAX_ANSWER_TEXT_LENGTH} characters is graded as unparseable.` });
 /** What an LMS sends for a blank field: graded as unparseable ("no answer was given"), never refused. */
 const AnswerBlank = z.union([z.null(), z.boolean()]);
 /** Any object but the {value, tolerance} form (an object with a `value` member is that form, and checked as such). */
 const AnswerObject = z
-  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.hasOwn(v, 'value'))
-  .meta({ type: 'object', not: { required: ['value'] }, description: 'Any other object (without a `value` member): graded as unparseable.' });
-const RawAnswer = z
-  .union([AnswerNumber, AnswerText, AnswerBlank, z.array(z.unknown()), AnswerObject])
+  .custom<Record<string, unknown>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.hasOwn(v, 'value'),
+  )
   .meta({
-    id: 'RawAnswer',
-    description:
-      "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors as lists and matrices as lists of rows of those. A number that is not finite ('1e999', 'Infinity', 'NaN', or the JSON number 1e999) is graded as unparseable. So is anything else, each answer on its own: null, true/false, an empty list, an object, a text over 1000 characters, a list nested deeper than rows. null, '' and [] read as no answer given.",
+    type: 'object',
+    not: { required: ['value'] },
+    description: 'Any other object (without a `value` member): graded as unparseable.',
   });
+const RawAnswer = z.union([AnswerNumber, AnswerText, AnswerBlank, z.array(z.unknown()), AnswerObject]).meta({
+  id: 'RawAnswer',
+  description:
+    "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors as lists and matrices as lists of rows of those. A number that is not finite ('1e999', 'Infinity', 'NaN', or the JSON number 1e999) is graded as unparseable. So is anything else, each answer on its own: null, true/false, an empty list, an object, a text over 1000 characters, a list nested deeper than rows. null, '' and [] read as no answer given.",
+});
 
 /** The answer in a result: the number(s) read, or the answer as sent, objects as their JSON text, texts cut at 100 characters. */
 const SubmittedScalar = z.union([AnswerNumber, z.string(), z.boolean(), z.null()]);
@@ -52,10 +58,18 @@ export const GradeBody = z
   .strictObject({
     ...specFields,
     answers: z
-      .record(z.string().max(MAX_ANSWER_KEY_LENGTH), z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]))
-      .refine((a) => Object.keys(a).length > 0, { error: () => schemaMessage(say('give at least one answer', 'envie pelo menos uma resposta')) })
+      .record(
+        z.string().max(MAX_ANSWER_KEY_LENGTH),
+        z.union([RawAnswer, z.strictObject({ value: RawAnswer, tolerance: Tolerance.optional() })]),
+      )
+      .refine((a) => Object.keys(a).length > 0, {
+        error: () => schemaMessage(say('give at least one answer', 'envie pelo menos uma resposta')),
+      })
       .refine((a) => Object.keys(a).length <= MAX_ANSWERS, {
-        error: () => schemaMessage(say(`at most ${MAX_ANSWERS} answers in one request`, `no máximo ${MAX_ANSWERS} respostas por requisição`)),
+        error: () =>
+          schemaMessage(
+            say(`at most ${MAX_ANSWERS} answers in one request`, `no máximo ${MAX_ANSWERS} respostas por requisição`),
+          ),
       })
       .meta({
         // The refinements as JSON Schema.
@@ -65,22 +79,27 @@ export const GradeBody = z
           "Answer key -> the student's answer (or {value, tolerance} for a tolerance of its own). Keys: an id (`u`: its forward value), `dL/dw` (the derivative of one id with respect to another), `step(w)` (w after one update with learningRate), `fd(dL/dw)` (the central finite difference with epsilon). Results come back in this order.",
       }),
     tolerance: Tolerance.optional(),
-    followThrough: z.boolean().optional().meta({ description: "Credit a step that is right given the student's own earlier wrong answers (on by default)." }),
+    followThrough: z.boolean().optional().meta({
+      description: "Credit a step that is right given the student's own earlier wrong answers (on by default).",
+    }),
     learningRate: Positive.optional().meta({ description: 'Needed by step(...) answers.' }),
     epsilon: Positive.optional().meta({ description: `For fd(...) answers; ${docNumber(FD_EPSILON)} by default.` }),
     optimizer: Optimizer.optional(),
-    format: z.enum(formats).optional().meta({ description: `${DEFAULT_GRADE_FORMAT} (default), gradescope (results.json), prairielearn (external grader results) or coderunner (combinator grader result).` }),
-    showExpected: z
-      .boolean()
+    format: z
+      .enum(formats)
       .optional()
       .meta({
-        description:
-          "coderunner format: show the Expected column (true by default), each value rounded to what the tolerance asks and, for follow-through, the value the answer was compared with and the answers it follows from. false leaves it out, so that the table gives no answer away.",
+        description: `${DEFAULT_GRADE_FORMAT} (default), gradescope (results.json), prairielearn (external grader results) or coderunner (combinator grader result).`,
       }),
+    showExpected: z.boolean().optional().meta({
+      description:
+        'coderunner format: show the Expected column (true by default), each value rounded to what the tolerance asks and, for follow-through, the value the answer was compared with and the answers it follows from. false leaves it out, so that the table gives no answer away.',
+    }),
   })
   .superRefine(exactlyOneSpec)
   .meta({
-    description: 'A problem spec, the student\'s answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).',
+    description:
+      "A problem spec, the student's answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).",
     ...oneSpec,
     ...gradeExamples(),
   });
@@ -121,7 +140,9 @@ export const NativeGrade = z
   .meta({ id: 'Grade' });
 
 /** Feedback quotes the student's text: Gradescope must show it as text, never as HTML or Markdown. */
-const GradescopeText = z.literal('text').meta({ description: 'How Gradescope shows the output: as plain text, since feedback quotes what the student typed.' });
+const GradescopeText = z.literal('text').meta({
+  description: 'How Gradescope shows the output: as plain text, since feedback quotes what the student typed.',
+});
 
 export const GradescopeResults = z
   .object({
@@ -130,7 +151,14 @@ export const GradescopeResults = z
     output: z.string(),
     output_format: GradescopeText,
     tests: z.array(
-      z.object({ name: z.string(), score: z.number(), max_score: z.number(), status: z.enum(['passed', 'failed']), output: z.string(), output_format: GradescopeText }),
+      z.object({
+        name: z.string(),
+        score: z.number(),
+        max_score: z.number(),
+        status: z.enum(['passed', 'failed']),
+        output: z.string(),
+        output_format: GradescopeText,
+      }),
     ),
   })
   .meta({ id: 'GradescopeResults', description: 'Gradescope autograder results.json' });

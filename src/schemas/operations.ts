@@ -1,6 +1,16 @@
 /** Request and response schemas of the four compute routes (docs/api.md §4). */
 import { z } from 'zod';
-import { ADAM_DEFAULTS, DEFAULT_HISTORY, DEFAULT_OPTIMIZER, DEFAULT_STEPS, FD_EPSILON, GRADCHECK_DEFAULTS, MAX_STEPS, SGD_DEFAULTS, docNumber } from '../core/defaults.js';
+import {
+  ADAM_DEFAULTS,
+  DEFAULT_HISTORY,
+  DEFAULT_OPTIMIZER,
+  DEFAULT_STEPS,
+  FD_EPSILON,
+  GRADCHECK_DEFAULTS,
+  MAX_STEPS,
+  SGD_DEFAULTS,
+  docNumber,
+} from '../core/defaults.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
 import { problemExamples } from './examples.js';
@@ -18,7 +28,10 @@ export const Layer = z
     'dL/dW': WireValue.optional(),
     'dL/db': WireValue.optional(),
   })
-  .meta({ id: 'Layer', description: 'A network layer: z = a_prev @ W^T + b, a = activation(z), and (from /v1/gradients) their gradients.' });
+  .meta({
+    id: 'Layer',
+    description: 'A network layer: z = a_prev @ W^T + b, a = activation(z), and (from /v1/gradients) their gradients.',
+  });
 
 const evaluated = {
   output: z.string().meta({ description: 'The output id.' }),
@@ -56,7 +69,10 @@ export const LocalDerivative = z
     arg: z.number().int().meta({ description: "Position of wrt in the node's args." }),
     value: WireNumber,
   })
-  .meta({ id: 'LocalDerivative', description: 'd of / d wrt at the forward values, one per node and arg that is an id.' });
+  .meta({
+    id: 'LocalDerivative',
+    description: 'd of / d wrt at the forward values, one per node and arg that is an id.',
+  });
 
 export const GradientsResponse = z
   .object({
@@ -71,17 +87,30 @@ export const Optimizer = z
   .discriminatedUnion('name', [
     z.strictObject({
       name: z.literal('sgd'),
-      momentum: NonNegative.optional().meta({ description: `${docNumber(SGD_DEFAULTS.momentum)} by default (plain SGD), as torch.optim.SGD` }),
+      momentum: NonNegative.optional().meta({
+        description: `${docNumber(SGD_DEFAULTS.momentum)} by default (plain SGD), as torch.optim.SGD`,
+      }),
     }),
     z.strictObject({
       name: z.literal('adam'),
       // In [0, 1), as torch.optim.Adam requires: at 1 the bias correction 1 - beta^t is 0.
-      beta1: NonNegative.lt(1).optional().meta({ description: `From 0 to 1, 1 excluded (as torch.optim.Adam); ${docNumber(ADAM_DEFAULTS.beta1)} by default` }),
-      beta2: NonNegative.lt(1).optional().meta({ description: `From 0 to 1, 1 excluded (as torch.optim.Adam); ${docNumber(ADAM_DEFAULTS.beta2)} by default` }),
+      beta1: NonNegative.lt(1)
+        .optional()
+        .meta({
+          description: `From 0 to 1, 1 excluded (as torch.optim.Adam); ${docNumber(ADAM_DEFAULTS.beta1)} by default`,
+        }),
+      beta2: NonNegative.lt(1)
+        .optional()
+        .meta({
+          description: `From 0 to 1, 1 excluded (as torch.optim.Adam); ${docNumber(ADAM_DEFAULTS.beta2)} by default`,
+        }),
       eps: Positive.optional().meta({ description: `${docNumber(ADAM_DEFAULTS.eps)} by default` }),
     }),
   ])
-  .meta({ id: 'Optimizer', description: `As torch.optim: SGD (with optional momentum) or Adam. {"name": "${DEFAULT_OPTIMIZER.name}"} by default.` });
+  .meta({
+    id: 'Optimizer',
+    description: `As torch.optim: SGD (with optional momentum) or Adam. {"name": "${DEFAULT_OPTIMIZER.name}"} by default.`,
+  });
 
 export const StepBody = z
   .strictObject({
@@ -99,20 +128,31 @@ export const StepBody = z
       .union([z.enum(['all', 'none']), z.strictObject({ every: z.number().int().min(1).max(MAX_STEPS) })])
       .optional()
       .meta({
-        description:
-          `Which losses \`history\` holds: "${DEFAULT_HISTORY}" (the default), the loss before each step; {"every": k}, the loss before steps 0, k, 2k, … (counted from 0: after 0, k, 2k, … updates); "none", no history. A long run asks for part of it, or none, to keep the response small (413 over MAX_RESPONSE_BYTES).`,
+        description: `Which losses \`history\` holds: "${DEFAULT_HISTORY}" (the default), the loss before each step; {"every": k}, the loss before steps 0, k, 2k, … (counted from 0: after 0, k, 2k, … updates); "none", no history. A long run asks for part of it, or none, to keep the response small (413 over MAX_RESPONSE_BYTES).`,
         examples: ['all', 'none', { every: 100 }],
       }),
   })
   .superRefine(exactlyOneSpec)
-  .meta({ description: 'A problem spec and the update to apply to its params.', ...oneSpec, ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }) });
+  .meta({
+    description: 'A problem spec and the update to apply to its params.',
+    ...oneSpec,
+    ...problemExamples({ learningRate: 0.1 }, { network: { steps: 3, optimizer: { name: 'adam' } } }),
+  });
 
 export const StepResponse = z
   .object({
     params: IdValueMap.meta({ description: 'Every param after the last step.' }),
     loss: z.object({ before: WireNumber, after: WireNumber }),
-    history: z.array(WireNumber).optional().meta({ description: `The loss before each step (\`history: "${DEFAULT_HISTORY}"\`, the default), or before steps 0, k, 2k, … (\`history: {"every": k}\`); absent with \`history: "none"\`.` }),
-    historyEvery: z.number().int().optional().meta({ description: 'With `history: {"every": k}`: k, the steps between two losses of `history` (`history[i]` is the loss after i·k updates).' }),
+    history: z
+      .array(WireNumber)
+      .optional()
+      .meta({
+        description: `The loss before each step (\`history: "${DEFAULT_HISTORY}"\`, the default), or before steps 0, k, 2k, … (\`history: {"every": k}\`); absent with \`history: "none"\`.`,
+      }),
+    historyEvery: z.number().int().optional().meta({
+      description:
+        'With `history: {"every": k}`: k, the steps between two losses of `history` (`history[i]` is the loss after i·k updates).',
+    }),
     warnings: z.array(Warning),
   })
   .meta({ id: 'StepResponse' });
@@ -122,7 +162,11 @@ export const GradcheckBody = z
   .strictObject({
     ...specFields,
     epsilon: Positive.optional().meta({ description: `${docNumber(GRADCHECK_DEFAULTS.epsilon)} by default` }),
-    wrt: z.array(z.string().max(MAX_ID_LENGTH)).min(1).optional().meta({ description: 'Leaf ids to check; every param by default.' }),
+    wrt: z
+      .array(z.string().max(MAX_ID_LENGTH))
+      .min(1)
+      .optional()
+      .meta({ description: 'Leaf ids to check; every param by default.' }),
     rtol: NonNegative.optional().meta({ description: `${docNumber(GRADCHECK_DEFAULTS.rtol)} by default` }),
     atol: NonNegative.optional().meta({ description: `${docNumber(GRADCHECK_DEFAULTS.atol)} by default` }),
   })
@@ -145,7 +189,8 @@ export const GradcheckResult = z
     relError: WireNumber.meta({ description: 'absError / max(|analytic|, |numeric|); 0 when both are 0.' }),
     pass: z.boolean().meta({ description: 'absError <= atol + rtol * |numeric|' }),
     kinks: z.array(z.string()).meta({
-      description: 'relu, abs or leaky_relu nodes whose input crosses 0 between x - epsilon and x + epsilon: the difference quotient spans a kink.',
+      description:
+        'relu, abs or leaky_relu nodes whose input crosses 0 between x - epsilon and x + epsilon: the difference quotient spans a kink.',
     }),
     note: z.string().optional(),
   })

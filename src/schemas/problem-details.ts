@@ -6,16 +6,27 @@ import { z } from 'zod';
 
 export const ProblemDetails = z
   .object({
-    type: z.string().meta({ description: 'A URI naming the kind of problem.', example: 'urn:gradient-service:problem:unknown-id' }),
+    type: z
+      .string()
+      .meta({ description: 'A URI naming the kind of problem.', example: 'urn:gradient-service:problem:unknown-id' }),
     title: z.string().meta({ example: 'Unknown id' }),
     status: z.number().int().meta({ example: 422 }),
     detail: z.string().meta({ example: "graph.nodes[2].args[0]: unknown id 'q': not an input, a param or a node" }),
     code: z.string().meta({
-      description: 'Machine-readable kind: UNKNOWN_ID, CYCLE, SHAPE_MISMATCH, VALIDATION, TOO_LARGE, TIME_BUDGET, BUSY, OVERLOADED, UNAUTHORIZED, RATE_LIMITED, METHOD_NOT_ALLOWED, ...',
+      description:
+        'Machine-readable kind: UNKNOWN_ID, CYCLE, SHAPE_MISMATCH, VALIDATION, TOO_LARGE, TIME_BUDGET, BUSY, OVERLOADED, UNAUTHORIZED, RATE_LIMITED, METHOD_NOT_ALLOWED, ...',
       example: 'UNKNOWN_ID',
     }),
-    errors: z.array(z.object({ path: z.string().meta({ example: 'graph.nodes[2].args[0]' }), message: z.string().meta({ example: "unknown id 'q': not an input, a param or a node" }) })),
-    requestId: z.string().optional().meta({ description: 'As in the logs and the X-Request-Id header; absent from a 408 or a 431, written before there is a request.' }),
+    errors: z.array(
+      z.object({
+        path: z.string().meta({ example: 'graph.nodes[2].args[0]' }),
+        message: z.string().meta({ example: "unknown id 'q': not an input, a param or a node" }),
+      }),
+    ),
+    requestId: z.string().optional().meta({
+      description:
+        'As in the logs and the X-Request-Id header; absent from a 408 or a 431, written before there is a request.',
+    }),
   })
   .catchall(z.unknown())
   .meta({ id: 'ProblemDetails', description: 'RFC 9457 problem details (application/problem+json).' });
@@ -28,7 +39,13 @@ export const ProblemDetails = z
  * the HTTP edge (401, 408, 429, 431, and 503 when overloaded) it lists on every route they reach
  * (src/http/openapi.ts).
  */
-export const problemResponses = { 400: ProblemDetails, 413: ProblemDetails, 415: ProblemDetails, 422: ProblemDetails, 503: ProblemDetails };
+export const problemResponses = {
+  400: ProblemDetails,
+  413: ProblemDetails,
+  415: ProblemDetails,
+  422: ProblemDetails,
+  503: ProblemDetails,
+};
 
 /** The statuses the JSON body parser answers on every route with a body, before the route runs. */
 export const BODY_STATUSES = [400, 413, 415] as const;
@@ -90,8 +107,20 @@ export const errorExamples = {
     'Malformed JSON',
     'the body is not valid JSON: Expected double-quoted property name in JSON at position 19; is there a stray comma?',
   ),
-  'not-found': example('No such route (a typo in the path)', 404, 'NOT_FOUND', 'Not found', 'no route POST /v1/gradient; see /docs'),
-  'body-too-large': example('The body is over BODY_LIMIT_BYTES', 413, 'TOO_LARGE', 'Too large', 'the request body is larger than the limit (BODY_LIMIT_BYTES)'),
+  'not-found': example(
+    'No such route (a typo in the path)',
+    404,
+    'NOT_FOUND',
+    'Not found',
+    'no route POST /v1/gradient; see /docs',
+  ),
+  'body-too-large': example(
+    'The body is over BODY_LIMIT_BYTES',
+    413,
+    'TOO_LARGE',
+    'Too large',
+    'the request body is larger than the limit (BODY_LIMIT_BYTES)',
+  ),
   'too-many-values': example(
     'The response would carry more numbers than MAX_RESPONSE_VALUES (the gradients of a 1000×1000 matmul)',
     413,
@@ -100,7 +129,13 @@ export const errorExamples = {
     `graph: ${TOO_MANY_VALUES}`,
     oneError('graph', TOO_MANY_VALUES),
   ),
-  'unsupported-media-type': example('The body was sent as text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the body as application/json'),
+  'unsupported-media-type': example(
+    'The body was sent as text/plain',
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Unsupported media type',
+    'send the body as application/json',
+  ),
   'unsupported-encoding': example(
     'The body was sent compressed (Content-Encoding: gzip); Accept-Encoding: identity says what is read',
     415,
@@ -129,7 +164,13 @@ export const errorExamples = {
     'Unauthorized',
     "the API key is not valid: send one of the service's keys as `Authorization: Bearer <key>`",
   ),
-  'method-not-allowed': example('A known path with another method (GET /v1/forward); Allow lists its methods', 405, 'METHOD_NOT_ALLOWED', 'Method not allowed', '/v1/forward does not answer GET, only POST'),
+  'method-not-allowed': example(
+    'A known path with another method (GET /v1/forward); Allow lists its methods',
+    405,
+    'METHOD_NOT_ALLOWED',
+    'Method not allowed',
+    '/v1/forward does not answer GET, only POST',
+  ),
   'request-timeout': example(
     'The request did not arrive within HEADERS_TIMEOUT_MS or REQUEST_TIMEOUT_MS (written on the connection, which is then closed)',
     408,
@@ -169,7 +210,7 @@ export const errorExamples = {
     { retryAfterSeconds: 10 },
   ),
   'unknown-id': example(
-    "A typo in expr: z = u + c, and there is no c",
+    'A typo in expr: z = u + c, and there is no c',
     422,
     'UNKNOWN_ID',
     'Unknown id',
@@ -220,13 +261,29 @@ export interface HeaderDoc {
   required?: boolean;
 }
 
-const RETRY_AFTER: HeaderDoc = { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 }, required: true };
+const RETRY_AFTER: HeaderDoc = {
+  description: 'Seconds to wait before trying again.',
+  schema: { type: 'integer', minimum: 1 },
+  required: true,
+};
 
 /** What @fastify/rate-limit sends on every response of a limited route (RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_MS). */
 export const rateLimitHeaders = (required: boolean): Record<string, HeaderDoc> => ({
-  'X-RateLimit-Limit': { description: 'The requests one client (an API key, else an address) may send per window: RATE_LIMIT_MAX.', schema: { type: 'integer', minimum: 1 }, required },
-  'X-RateLimit-Remaining': { description: 'The requests this client has left in the current window.', schema: { type: 'integer', minimum: 0 }, required },
-  'X-RateLimit-Reset': { description: 'Seconds until the current window ends.', schema: { type: 'integer', minimum: 0 }, required },
+  'X-RateLimit-Limit': {
+    description: 'The requests one client (an API key, else an address) may send per window: RATE_LIMIT_MAX.',
+    schema: { type: 'integer', minimum: 1 },
+    required,
+  },
+  'X-RateLimit-Remaining': {
+    description: 'The requests this client has left in the current window.',
+    schema: { type: 'integer', minimum: 0 },
+    required,
+  },
+  'X-RateLimit-Reset': {
+    description: 'Seconds until the current window ends.',
+    schema: { type: 'integer', minimum: 0 },
+    required,
+  },
 });
 
 export interface ErrorResponseDoc {
@@ -246,7 +303,13 @@ export const errorResponses: Record<number, ErrorResponseDoc> = {
     description:
       'When API_KEYS is set: no `Authorization: Bearer <key>` header, or a key that is not one of them. `WWW-Authenticate` names the scheme (RFC 6750), with `error="invalid_token"` for a wrong key.',
     examples: errorExamplesNamed('missing-key', 'invalid-key'),
-    headers: { 'WWW-Authenticate': { description: '`Bearer realm="gradient-service"`, with `error="invalid_token"` when a key was sent.', schema: { type: 'string' }, required: true } },
+    headers: {
+      'WWW-Authenticate': {
+        description: '`Bearer realm="gradient-service"`, with `error="invalid_token"` when a key was sent.',
+        schema: { type: 'string' },
+        required: true,
+      },
+    },
   },
   404: {
     description: 'No route has this path; /docs lists them.',
@@ -255,7 +318,13 @@ export const errorResponses: Record<number, ErrorResponseDoc> = {
   405: {
     description: 'The path exists, but not with this method; `Allow` lists its methods.',
     examples: errorExamplesNamed('method-not-allowed'),
-    headers: { Allow: { description: "The path's methods, such as `POST` or `GET, HEAD`.", schema: { type: 'string' }, required: true } },
+    headers: {
+      Allow: {
+        description: "The path's methods, such as `POST` or `GET, HEAD`.",
+        schema: { type: 'string' },
+        required: true,
+      },
+    },
   },
   408: {
     description:
@@ -271,11 +340,16 @@ export const errorResponses: Record<number, ErrorResponseDoc> = {
     description:
       'The body is not `application/json` (send the header `Content-Type: application/json`), or it is compressed (a `Content-Encoding` other than identity; the answer has `Accept-Encoding: identity`), or it is declared in a charset other than UTF-8.',
     examples: errorExamplesNamed('unsupported-media-type', 'unsupported-encoding', 'unsupported-charset'),
-    headers: { 'Accept-Encoding': { description: '`identity`, when the body was refused for its `Content-Encoding`.', schema: { type: 'string' } } },
+    headers: {
+      'Accept-Encoding': {
+        description: '`identity`, when the body was refused for its `Content-Encoding`.',
+        schema: { type: 'string' },
+      },
+    },
   },
   422: {
     description:
-      'The spec is well formed but cannot be evaluated: an unknown or duplicate id, a cycle, a shape mismatch, an unknown op, a wrong number of args, a bad attr, a non-scalar output where a scalar is needed, a value outside an op\'s domain. `errors[].path` names the field.',
+      "The spec is well formed but cannot be evaluated: an unknown or duplicate id, a cycle, a shape mismatch, an unknown op, a wrong number of args, a bad attr, a non-scalar output where a scalar is needed, a value outside an op's domain. `errors[].path` names the field.",
     examples: errorExamplesNamed('unknown-id'),
   },
   429: {

@@ -1,6 +1,14 @@
 /** The specs of the contract (docs/api.md §2): a graph (nodes or expr), a neuron or a network. */
 import { z } from 'zod';
-import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type GraphSpec, type NetworkSpec, type NeuronSpec, activations, losses } from '../specs/spec.js';
+import {
+  DEFAULT_ACTIVATION,
+  DEFAULT_LOSS,
+  type GraphSpec,
+  type NetworkSpec,
+  type NeuronSpec,
+  activations,
+  losses,
+} from '../specs/spec.js';
 import { say } from '../text.js';
 import { schemaMessage } from './validate.js';
 import { MAX_OP_NAME_LENGTH } from '../engine/compile.js';
@@ -9,18 +17,28 @@ import { FINITE, Finite, Id, Value, float64 } from './values.js';
 const Node = z
   .strictObject({
     id: Id,
-    op: z.string().min(1).max(MAX_OP_NAME_LENGTH).meta({ description: 'An op of the catalogue (GET /v1/ops).', example: 'mul' }),
+    op: z
+      .string()
+      .min(1)
+      .max(MAX_OP_NAME_LENGTH)
+      .meta({ description: 'An op of the catalogue (GET /v1/ops).', example: 'mul' }),
     args: z.array(z.union([Id, Finite])).meta({
       description: 'Ids of inputs, params or nodes, or number literals.',
     }),
-    attrs: z.record(z.string().max(MAX_OP_NAME_LENGTH), float64(z.number())).optional().meta({ description: "The op's options, e.g. {\"alpha\": 0.1} for leaky_relu." }),
+    attrs: z
+      .record(z.string().max(MAX_OP_NAME_LENGTH), float64(z.number()))
+      .optional()
+      .meta({ description: 'The op\'s options, e.g. {"alpha": 0.1} for leaky_relu.' }),
   })
   .meta({ id: 'Node' });
 
 export const GraphSpecSchema = z
   .strictObject({
     inputs: z.record(Id, Value).optional().meta({ description: 'Leaves that are never updated.' }),
-    params: z.record(Id, Value).optional().meta({ description: 'Leaves that step updates and gradcheck checks by default.' }),
+    params: z
+      .record(Id, Value)
+      .optional()
+      .meta({ description: 'Leaves that step updates and gradcheck checks by default.' }),
     nodes: z.array(Node).optional().meta({ description: 'Nodes in any order; give nodes or expr.' }),
     expr: z.string().min(1).optional().meta({
       description:
@@ -46,13 +64,18 @@ const NEURON_TARGET = say(
   'a neuron has one output (y_hat is a number), so y is one number; for several outputs use a network',
   'um neurônio tem uma única saída (y_hat é um número), então y é um único número; para várias saídas, use uma rede (network)',
 );
-const NeuronTarget = float64(z.number({
-  error: (issue) =>
-    issue.code !== 'invalid_type' ? undefined
-    : Array.isArray(issue.input) ? schemaMessage(NEURON_TARGET)
-    : typeof issue.input === 'number' ? schemaMessage(FINITE)
-    : undefined,
-}));
+const NeuronTarget = float64(
+  z.number({
+    error: (issue) =>
+      issue.code !== 'invalid_type'
+        ? undefined
+        : Array.isArray(issue.input)
+          ? schemaMessage(NEURON_TARGET)
+          : typeof issue.input === 'number'
+            ? schemaMessage(FINITE)
+            : undefined,
+  }),
+);
 
 export const NeuronSpecSchema = z
   .strictObject({
@@ -87,10 +110,11 @@ export const NetworkSpecSchema = z
   })
   .meta({
     id: 'Network',
-    description: 'z_k = a_{k-1} @ W_k^T + b_k, a_k = activation_k(z_k), a_0 = x, L = loss(a_N, y); params W1, b1, W2, b2, ...',
+    description:
+      'z_k = a_{k-1} @ W_k^T + b_k, a_k = activation_k(z_k), a_0 = x, L = loss(a_N, y); params W1, b1, W2, b2, ...',
   }) satisfies z.ZodType<NetworkSpec>;
 
-/** The fields every operation's body shares: exactly one problem spec. */
+/** The fields every operation's body shares: exactly one spec. */
 export const specFields = {
   graph: GraphSpecSchema.optional(),
   neuron: NeuronSpecSchema.optional(),
@@ -114,8 +138,14 @@ export const exactlyOneSpec = (body: SpecFields, ctx: z.RefinementCtx): void => 
       path: given.length ? [given[1]] : [],
       message: schemaMessage(
         given.length
-          ? say(`give one problem spec, not ${given.join(' and ')}`, `envie uma única especificação de problema, não ${given.join(' e ')}`)
-          : say('give one problem spec: graph, neuron or network', 'envie uma especificação de problema: graph, neuron ou network'),
+          ? say(
+              `give one problem spec, not ${given.join(' and ')}`,
+              `envie uma única especificação de problema, não ${given.join(' e ')}`,
+            )
+          : say(
+              'give one problem spec: graph, neuron or network',
+              'envie uma especificação de problema: graph, neuron ou network',
+            ),
       ),
     });
   }

@@ -81,15 +81,24 @@ function unionExpected(issue: { errors?: readonly (readonly z.core.$ZodIssue[])[
   const expected: string[] = [];
   for (const branch of issue.errors ?? []) {
     const top = branch.find((i) => i.path.length === 0 && i.code === 'invalid_type');
-    if (!top || top.code !== 'invalid_type') return [];
+    if (top?.code !== 'invalid_type') return [];
     expected.push(top.expected);
   }
   return expected;
 }
 
 /** Bounds in Portuguese: `deve ser maior que 0`, `deve ter pelo menos 1 elemento`. */
-function boundPt(issue: { origin?: string; inclusive?: boolean; exact?: boolean }, bound: number | bigint, small: boolean): string {
-  const sized = issue.origin === 'array' || issue.origin === 'set' ? ['elemento', 'elementos'] : issue.origin === 'string' ? ['caractere', 'caracteres'] : undefined;
+function boundPt(
+  issue: { origin?: string; inclusive?: boolean; exact?: boolean },
+  bound: number | bigint,
+  small: boolean,
+): string {
+  const sized =
+    issue.origin === 'array' || issue.origin === 'set'
+      ? ['elemento', 'elementos']
+      : issue.origin === 'string'
+        ? ['caractere', 'caracteres']
+        : undefined;
   if (sized) {
     const amount = issue.exact ? 'exatamente' : small ? 'pelo menos' : 'no máximo';
     return `deve ter ${amount} ${plural(bound, sized[0], sized[1])}`;
@@ -121,10 +130,13 @@ function messagePt(issue: RawIssue): string | undefined {
       return `Grande demais: ${boundPt(issue, issue.maximum, false)}`;
     case 'invalid_union': {
       const options = (issue as { options?: readonly unknown[] }).options;
-      if (options?.length) return `Valor inválido para o discriminador: esperava ${options.map((o) => `'${String(o)}'`).join(' | ')}`;
+      if (options?.length)
+        return `Valor inválido para o discriminador: esperava ${options.map((o) => `'${String(o)}'`).join(' | ')}`;
       const expected = unionExpected(issue);
       if (expected.length) return expectedGot(expected, issue.input)['pt-BR'];
-      return issue.inclusive === false ? 'Valor inválido: corresponde a mais de uma das formas aceitas' : 'Valor inválido: não tem nenhuma das formas aceitas';
+      return issue.inclusive === false
+        ? 'Valor inválido: corresponde a mais de uma das formas aceitas'
+        : 'Valor inválido: não tem nenhuma das formas aceitas';
     }
     case 'custom':
       return 'Valor inválido';
@@ -180,7 +192,9 @@ function issuesIn<T>(locale: Locale, schema: z.ZodType<T>, data: unknown): reado
 /** Our own message for unknown fields, which names them as the user wrote them (quoted, and the list too). */
 function unknownFields(keys: readonly string[]): Localized {
   const list = quote(keys.map((k) => `'${quote(k)}'`).join(', '));
-  return keys.length > 1 ? say(`unknown fields ${list}`, `campos desconhecidos ${list}`) : say(`unknown field ${list}`, `campo desconhecido ${list}`);
+  return keys.length > 1
+    ? say(`unknown fields ${list}`, `campos desconhecidos ${list}`)
+    : say(`unknown field ${list}`, `campo desconhecido ${list}`);
 }
 
 /**
@@ -188,13 +202,20 @@ function unknownFields(keys: readonly string[]): Localized {
  * give (`activaton` -> activation), each unknown key paired with its own; for a string outside an
  * enum, its nearest values (`sigmod` -> sigmoid). Empty when nothing is near.
  */
-function suggestionsFor(issue: z.core.$ZodIssue, sent: unknown, keys: readonly string[] | undefined): { names: string[]; message?: Localized } {
+function suggestionsFor(
+  issue: z.core.$ZodIssue,
+  sent: unknown,
+  keys: readonly string[] | undefined,
+): { names: string[]; message?: Localized } {
   if (keys && sent !== null && typeof sent === 'object') {
     const free = (knownFields.get(sent) ?? []).filter((field) => !Object.hasOwn(sent, field));
-    const pairs = keys.map((key) => [key, nearestNames(key, free)[0]] as const).filter(([, near]) => near !== undefined);
+    const pairs = keys
+      .map((key) => [key, nearestNames(key, free)[0]] as const)
+      .filter(([, near]) => near !== undefined);
     if (!pairs.length) return { names: [] };
     const names = pairs.map(([, near]) => near);
-    if (keys.length === 1) return { names, message: say(`did you mean '${names[0]}'?`, `você quis dizer '${names[0]}'?`) };
+    if (keys.length === 1)
+      return { names, message: say(`did you mean '${names[0]}'?`, `você quis dizer '${names[0]}'?`) };
     const list = (word: string) => quote(pairs.map(([key, near]) => `'${near}' ${word} '${quote(key)}'`).join(', '));
     return { names, message: say(`did you mean ${list('for')}?`, `você quis dizer ${list('em vez de')}?`) };
   }
@@ -217,18 +238,29 @@ function suggestionsFor(issue: z.core.$ZodIssue, sent: unknown, keys: readonly s
  */
 function flattenUnions(issues: readonly z.core.$ZodIssue[], depth = 0): z.core.$ZodIssue[] {
   return issues.flatMap((issue) => {
-    if (issue.code !== 'invalid_union' || depth > SCHEMA_DEPTH || (issue as { options?: readonly unknown[] }).options?.length) return [issue];
-    const typed = issue.errors.filter((branch) => branch.length && !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type'));
+    if (
+      issue.code !== 'invalid_union' ||
+      depth > SCHEMA_DEPTH ||
+      (issue as { options?: readonly unknown[] }).options?.length
+    )
+      return [issue];
+    const typed = issue.errors.filter(
+      (branch) => branch.length && !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type'),
+    );
     if (!typed.length) return [issue];
     const closest = typed.reduce((best, branch) => (branch.length < best.length ? branch : best));
-    return flattenUnions(closest.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), depth + 1);
+    return flattenUnions(
+      closest.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+      depth + 1,
+    );
   });
 }
 
 /** The value at a path of the body as it was checked (undefined where the path leaves it). */
 function valueAt(checked: unknown, path: readonly PropertyKey[]): unknown {
   let node = checked;
-  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
   return node;
 }
 
@@ -283,9 +315,14 @@ function renameProtoKeys(data: unknown, shadows: Map<object, string>, depth = 0)
 }
 
 /** An issue's path and unknown keys as the body sent them: renamed `__proto__` keys named back. */
-function asSent(issue: z.core.$ZodIssue, checked: unknown, shadows: Map<object, string>): { path: PropertyKey[]; keys?: string[] } {
+function asSent(
+  issue: z.core.$ZodIssue,
+  checked: unknown,
+  shadows: Map<object, string>,
+): { path: PropertyKey[]; keys?: string[] } {
   let node: unknown = checked;
-  const back = (key: PropertyKey): PropertyKey => (node !== null && typeof node === 'object' && shadows.get(node) === key ? PROTO : key);
+  const back = (key: PropertyKey): PropertyKey =>
+    node !== null && typeof node === 'object' && shadows.get(node) === key ? PROTO : key;
   const path = issue.path.map((key) => {
     const sent = back(key);
     node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
@@ -298,7 +335,10 @@ function asSent(issue: z.core.$ZodIssue, checked: unknown, shadows: Map<object, 
 export type ValidationErrorCode = 'VALIDATION';
 
 /** The body itself when it matches the schema; otherwise a SpecError naming every field that does not. */
-export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } | { error: SpecError<ValidationErrorCode> } {
+export function validate<T>(
+  schema: z.ZodType<T>,
+  data: unknown,
+): { value: T } | { error: SpecError<ValidationErrorCode> } {
   const shadows = new Map<object, string>();
   const checked = renameProtoKeys(data, shadows);
   knownFields = new Map();
@@ -309,7 +349,9 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown): { value: T } |
     let suggestions: string[] | undefined;
     // The first ones only: a body of 60,000 bad keys would otherwise answer a document of megabytes.
     const problems: LocalizedFieldError[] = en.slice(0, MAX_REPORTED_ERRORS).map((issue, i) => {
-      const sent = shadows.size ? asSent(issue, checked, shadows) : { path: issue.path, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined };
+      const sent = shadows.size
+        ? asSent(issue, checked, shadows)
+        : { path: issue.path, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined };
       const message = sent.keys ? unknownFields(sent.keys) : say(issue.message, ptIssues[i]?.message ?? issue.message);
       const near = suggestionsFor(issue, valueAt(checked, issue.path), sent.keys);
       if (near.names.length) suggestions ??= near.names;

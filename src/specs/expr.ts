@@ -62,7 +62,10 @@ function atIn(t: TextPosition): Localized {
 /** `message at line 1, column 9; hint` in each language. */
 function located(message: Localized, t: TextPosition, hint?: Localized): Localized {
   const where = atIn(t);
-  return say(`${message.en}${where.en}${hint ? `; ${hint.en}` : ''}`, `${message['pt-BR']}${where['pt-BR']}${hint ? `; ${hint['pt-BR']}` : ''}`);
+  return say(
+    `${message.en}${where.en}${hint ? `; ${hint.en}` : ''}`,
+    `${message['pt-BR']}${where['pt-BR']}${hint ? `; ${hint['pt-BR']}` : ''}`,
+  );
 }
 
 /**
@@ -71,34 +74,91 @@ function located(message: Localized, t: TextPosition, hint?: Localized): Localiz
  * (`½(y_hat − y)²`, as the statements write it); `²` and `³` are powers; `σ(` is `sigmoid(`;
  * brackets group as parentheses do (`−[y · ln(y_hat) + …]`); `⊙` is the elementwise `*`.
  */
-const PRINTED_OPS: Record<string, string> = { '·': '*', '⋅': '*', '∙': '*', '∗': '*', '×': '*', '⊙': '*', '−': '-', '–': '-' };
+const PRINTED_OPS: Record<string, string> = {
+  '·': '*',
+  '⋅': '*',
+  '∙': '*',
+  '∗': '*',
+  '×': '*',
+  '⊙': '*',
+  '−': '-',
+  '–': '-',
+};
 const SUPERSCRIPT_POWERS: Record<string, string> = { '²': '2', '³': '3' };
 const SUPERSCRIPTS: Record<string, string> = {
-  '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9',
-  '⁺': '+', '⁻': '-', '⁽': '(', '⁾': ')', 'ⁿ': 'n', 'ⁱ': 'i',
+  '⁰': '0',
+  '¹': '1',
+  '²': '2',
+  '³': '3',
+  '⁴': '4',
+  '⁵': '5',
+  '⁶': '6',
+  '⁷': '7',
+  '⁸': '8',
+  '⁹': '9',
+  '⁺': '+',
+  '⁻': '-',
+  '⁽': '(',
+  '⁾': ')',
+  ⁿ: 'n',
+  ⁱ: 'i',
 };
 const GREEK: Record<string, string> = {
-  α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta', κ: 'kappa', λ: 'lambda', μ: 'mu',
-  ν: 'nu', ξ: 'xi', π: 'pi', ρ: 'rho', τ: 'tau', υ: 'upsilon', φ: 'phi', χ: 'chi', ψ: 'psi', ω: 'omega',
+  α: 'alpha',
+  β: 'beta',
+  γ: 'gamma',
+  δ: 'delta',
+  ε: 'epsilon',
+  ζ: 'zeta',
+  η: 'eta',
+  θ: 'theta',
+  κ: 'kappa',
+  λ: 'lambda',
+  μ: 'mu',
+  ν: 'nu',
+  ξ: 'xi',
+  π: 'pi',
+  ρ: 'rho',
+  τ: 'tau',
+  υ: 'upsilon',
+  φ: 'phi',
+  χ: 'chi',
+  ψ: 'psi',
+  ω: 'omega',
 };
-const QUOTES = say('quotes are not part of expr: write the formula without them', 'aspas não fazem parte de expr: escreva a fórmula sem elas');
+const QUOTES = say(
+  'quotes are not part of expr: write the formula without them',
+  'aspas não fazem parte de expr: escreva a fórmula sem elas',
+);
 /** A hint for a character that expr does not read, by character. */
 const HINTS: Record<string, Localized> = {
   '÷': say('write / for a division', 'escreva / para uma divisão'),
   '√': say('write sqrt(...) for a square root', 'escreva sqrt(...) para uma raiz quadrada'),
   '—': say('write - for a minus (— is a dash)', 'escreva - para o sinal de menos (— é um travessão)'),
   '•': say('write * for a product', 'escreva * para um produto'),
-  'ˆ': say('write ^ for a power', 'escreva ^ para uma potência'),
-  '`': say('backticks are markdown, not part of expr: paste the formula without them', 'crases são markdown, não fazem parte de expr: cole a fórmula sem elas'),
-  '‘': QUOTES, '’': QUOTES, '“': QUOTES, '”': QUOTES, '"': QUOTES, "'": QUOTES, '´': QUOTES,
-  'ŷ': say('write y_hat for ŷ', 'escreva y_hat para ŷ'),
+  ˆ: say('write ^ for a power', 'escreva ^ para uma potência'),
+  '`': say(
+    'backticks are markdown, not part of expr: paste the formula without them',
+    'crases são markdown, não fazem parte de expr: cole a fórmula sem elas',
+  ),
+  '‘': QUOTES,
+  '’': QUOTES,
+  '“': QUOTES,
+  '”': QUOTES,
+  '"': QUOTES,
+  "'": QUOTES,
+  '´': QUOTES,
+  ŷ: say('write y_hat for ŷ', 'escreva y_hat para ŷ'),
   '\u0302': say('write y_hat for ŷ', 'escreva y_hat para ŷ'),
   '∑': say('write sum(...) for a sum of elements', 'escreva sum(...) para a soma dos elementos'),
-  'Σ': say('write sum(...) for a sum of elements', 'escreva sum(...) para a soma dos elementos'),
-  '∂': say('write the function itself: the service computes its derivatives (POST /v1/gradients)', 'escreva a própria função: o serviço calcula as derivadas (POST /v1/gradients)'),
+  Σ: say('write sum(...) for a sum of elements', 'escreva sum(...) para a soma dos elementos'),
+  '∂': say(
+    'write the function itself: the service computes its derivatives (POST /v1/gradients)',
+    'escreva a própria função: o serviço calcula as derivadas (POST /v1/gradients)',
+  ),
   '{': say('group with parentheses ( ) or brackets [ ]', 'agrupe com parênteses ( ) ou colchetes [ ]'),
   '}': say('group with parentheses ( ) or brackets [ ]', 'agrupe com parênteses ( ) ou colchetes [ ]'),
-  'ᵀ': say(
+  ᵀ: say(
     'write transpose(W) for Wᵀ, and matmul(x, transpose(W)) for the matrix product x · Wᵀ (· and * multiply element by element)',
     'escreva transpose(W) para Wᵀ, e matmul(x, transpose(W)) para o produto de matrizes x · Wᵀ (· e * multiplicam elemento a elemento)',
   ),
@@ -111,7 +171,11 @@ const WHAT_EXPR_READS = say(
 /** Why a character is not read, and what to write instead. */
 function hintFor(c: string): Localized {
   const greek = GREEK[c.toLowerCase()];
-  if (greek) return say(`names are written with ASCII letters, digits and _: write ${greek} for ${c}`, `nomes são escritos com letras ASCII, dígitos e _: escreva ${greek} para ${c}`);
+  if (greek)
+    return say(
+      `names are written with ASCII letters, digits and _: write ${greek} for ${c}`,
+      `nomes são escritos com letras ASCII, dígitos e _: escreva ${greek} para ${c}`,
+    );
   return HINTS[c] ?? WHAT_EXPR_READS;
 }
 
@@ -157,24 +221,38 @@ function tokenize(text: string, path: string): Token[] {
       const end = match(NAME);
       if (end - i > MAX_ID_LENGTH) {
         const name = quote(text.slice(i, end));
-        fail(say(`the name '${name}' is longer than ${MAX_ID_LENGTH} characters`, `o nome '${name}' tem mais de ${MAX_ID_LENGTH} caracteres`), i);
+        fail(
+          say(
+            `the name '${name}' is longer than ${MAX_ID_LENGTH} characters`,
+            `o nome '${name}' tem mais de ${MAX_ID_LENGTH} caracteres`,
+          ),
+          i,
+        );
       }
       push('name', i, end);
-    }
-    else if (/[0-9.]/.test(c)) {
+    } else if (/[0-9.]/.test(c)) {
       const end = match(NUMBER);
       // `2x`, `1e`, `1.2.3`: report the whole word rather than a confusing later token.
       const wordEnd = match(WORDISH, end);
       if (end === i || wordEnd > end) {
         const word = text.slice(i, wordEnd);
         const [a, b] = [text.slice(i, end), text.slice(end, wordEnd)];
-        const product = end > i && /^[A-DF-Za-df-z_]/.test(b) ? say(`write ${quote(a)}*${quote(b)} for a product`, `escreva ${quote(a)}*${quote(b)} para um produto`) : undefined;
+        const product =
+          end > i && /^[A-DF-Za-df-z_]/.test(b)
+            ? say(`write ${quote(a)}*${quote(b)} for a product`, `escreva ${quote(a)}*${quote(b)} para um produto`)
+            : undefined;
         fail(say(`malformed number '${quote(word)}'`, `número malformado '${quote(word)}'`), i, product);
       }
       const number = text.slice(i, end);
-      if (!Number.isFinite(Number(number))) fail(say(`number '${quote(number)}' is too large`, `o número '${quote(number)}' é grande demais`), i);
+      if (!Number.isFinite(Number(number)))
+        fail(say(`number '${quote(number)}' is too large`, `o número '${quote(number)}' é grande demais`), i);
       push('number', i, end);
-    } else if (c === '*' && text[i + 1] === '*') fail(say("unexpected '**'", "'**' inesperado"), i, say('write powers with ^, as in x^2', 'escreva potências com ^, como em x^2'));
+    } else if (c === '*' && text[i + 1] === '*')
+      fail(
+        say("unexpected '**'", "'**' inesperado"),
+        i,
+        say('write powers with ^, as in x^2', 'escreva potências com ^, como em x^2'),
+      );
     else if ('+-*/^'.includes(c)) push('op', i, i + 1);
     else if (c === '(' || c === ')' || c === ',' || c === '=') push(c, i, i + 1);
     else if (c === '[') push('(', i, i + 1);
@@ -194,19 +272,26 @@ function tokenize(text: string, path: string): Token[] {
         fail(
           say(`unexpected superscript '${power}'`, `expoente sobrescrito '${power}' inesperado`),
           i,
-          say(`write powers with ^, as in x^${written} (only ² and ³ are read as powers)`, `escreva potências com ^, como em x^${written} (só ² e ³ são lidos como potências)`),
+          say(
+            `write powers with ^, as in x^${written} (only ² and ³ are read as powers)`,
+            `escreva potências com ^, como em x^${written} (só ² e ³ são lidos como potências)`,
+          ),
         );
       }
     } else if (c === '½') {
       pushAs('number', '0.5', i, i + 1);
       const next = match(SPACES);
-      if (text[next] === '(' || text[next] === '[' || text[next] === 'σ' || /[A-Za-z_]/.test(text[next] ?? '')) pushAs('op', '*', next, next);
+      if (text[next] === '(' || text[next] === '[' || text[next] === 'σ' || /[A-Za-z_]/.test(text[next] ?? ''))
+        pushAs('op', '*', next, next);
     } else if (c === 'σ' && text[match(SPACES, i + 1)] === '(') pushAs('name', 'sigmoid', i, i + 1);
     else if (c === 'σ') {
       fail(
         say("unexpected character 'σ'", "caractere inesperado 'σ'"),
         i,
-        say('σ is sigmoid: write σ(z) or sigmoid(z); as a name, write sigma', 'σ é a sigmoide: escreva σ(z) ou sigmoid(z); como nome, escreva sigma'),
+        say(
+          'σ is sigmoid: write σ(z) or sigmoid(z); as a name, write sigma',
+          'σ é a sigmoide: escreva σ(z) ou sigmoid(z); como nome, escreva sigma',
+        ),
       );
     } else {
       const char = String.fromCodePoint(text.codePointAt(i)!);
@@ -226,7 +311,8 @@ type Operand = string | number;
 /** `leaky_relu takes 1 argument and up to 1 attr (alpha), got 3`, in each language. */
 function signature(name: string, def: OpDef, count: number): Localized {
   const names = def.attrs.map((a) => a.name).join(', ');
-  const k = def.attrs.length, n = def.args.length;
+  const k = def.attrs.length,
+    n = def.args.length;
   return say(
     `${name} takes ${plural(n, 'argument', 'arguments')}${k ? ` and up to ${plural(k, 'attr', 'attrs')} (${names})` : ''}, got ${count}`,
     `${name} espera ${plural(n, 'argumento', 'argumentos')}${k ? ` e até ${plural(k, 'atributo', 'atributos')} (${names})` : ''}, mas recebeu ${count}`,
@@ -305,7 +391,13 @@ class Parser {
   /** Every recursive descent goes through here, so depth bounds the stack. */
   private nested<T>(t: Token, parse: () => T): T {
     if (++this.depth > MAX_DEPTH) {
-      this.fail(say(`expression nested too deeply (more than ${MAX_DEPTH} levels)`, `expressão aninhada demais (mais de ${MAX_DEPTH} níveis)`), t);
+      this.fail(
+        say(
+          `expression nested too deeply (more than ${MAX_DEPTH} levels)`,
+          `expressão aninhada demais (mais de ${MAX_DEPTH} níveis)`,
+        ),
+        t,
+      );
     }
     const result = parse();
     this.depth--;
@@ -332,16 +424,31 @@ class Parser {
     if (end.kind !== 'eos' && end.kind !== 'end') {
       const found = this.describe(end);
       // `0,5*x`: a decimal comma, as Portuguese writes numbers.
-      const after = this.peek(1), before = this.tokens[this.pos - 1];
+      const after = this.peek(1),
+        before = this.tokens[this.pos - 1];
       const decimal =
-        end.kind === ',' && before?.kind === 'number' && after.kind === 'number' && after.line === end.line && after.column === end.column + 1
-          ? say(`write decimals with a point: ${before.text}.${after.text}`, `escreva decimais com ponto: ${before.text}.${after.text}`)
+        end.kind === ',' &&
+        before?.kind === 'number' &&
+        after.kind === 'number' &&
+        after.line === end.line &&
+        after.column === end.column + 1
+          ? say(
+              `write decimals with a point: ${before.text}.${after.text}`,
+              `escreva decimais com ponto: ${before.text}.${after.text}`,
+            )
           : undefined;
       this.fail(say(`unexpected ${found.en}`, `não esperava ${found['pt-BR']}`), end, decimal ?? this.juxtaposed(end));
     }
     if (this.nodes.length === before) {
       // `a = x` or `c = 3` still needs a node of its own to carry the name.
-      if (name === undefined) this.fail(say('a statement needs an operation or an assignment', 'uma instrução precisa de uma operação ou de uma atribuição'), start);
+      if (name === undefined)
+        this.fail(
+          say(
+            'a statement needs an operation or an assignment',
+            'uma instrução precisa de uma operação ou de uma atribuição',
+          ),
+          start,
+        );
       this.nodes.push({ id: name, op: 'identity', args: [value], where: { line: start.line, column: start.column } });
       return name;
     }
@@ -380,7 +487,8 @@ class Parser {
         const close = this.peek();
         const closer = t.text === '[' ? ']' : ')';
         if (close.kind !== ')' || close.text !== closer) {
-          const found = this.describe(close), opened = positionText(t);
+          const found = this.describe(close),
+            opened = positionText(t);
           this.fail(
             say(
               `expected '${closer}' (to close the '${t.text}' at ${opened.en}) but found ${found.en}`,
@@ -399,11 +507,15 @@ class Parser {
       this.next();
       return isToken(this.peek(), '(') ? this.nested(t, () => this.call(t)) : t.text;
     }
-    const found = this.describe(t), where = positionText(t);
+    const found = this.describe(t),
+      where = positionText(t);
     throw specError(
       'EXPR_SYNTAX',
       this.path,
-      say(`expected a name or number at ${where.en}, found ${found.en}`, `esperava um nome ou um número na ${where['pt-BR']}, mas encontrou ${found['pt-BR']}`),
+      say(
+        `expected a name or number at ${where.en}, found ${found.en}`,
+        `esperava um nome ou um número na ${where['pt-BR']}, mas encontrou ${found['pt-BR']}`,
+      ),
     );
   }
 
@@ -437,7 +549,13 @@ class Parser {
           const value = this.attrLiteral();
           if (value === undefined) {
             const example = `${name.text}(..., ${attr.default})`;
-            this.fail(say(`attr ${attr.name} of ${name.text} must be a number, as in ${example}`, `o atributo ${attr.name} de ${name.text} deve ser um número, como em ${example}`), start);
+            this.fail(
+              say(
+                `attr ${attr.name} of ${name.text} must be a number, as in ${example}`,
+                `o atributo ${attr.name} de ${name.text} deve ser um número, como em ${example}`,
+              ),
+              start,
+            );
           }
           attrs[attr.name] = value;
         } else {
@@ -452,7 +570,10 @@ class Parser {
     if (!isToken(this.peek(), ')')) {
       const found = this.describe(this.peek());
       this.fail(
-        say(`expected ',' or ')' in the call of ${name.text} but found ${found.en}`, `esperava ',' ou ')' na chamada de ${name.text}, mas encontrou ${found['pt-BR']}`),
+        say(
+          `expected ',' or ')' in the call of ${name.text} but found ${found.en}`,
+          `esperava ',' ou ')' na chamada de ${name.text}, mas encontrou ${found['pt-BR']}`,
+        ),
         this.peek(),
         this.juxtaposed(this.peek(), true),
       );
@@ -469,7 +590,8 @@ export function parseExpr(text: string, path = 'graph.expr'): ParsedExpr {
   const parser = new Parser(tokens, path, names);
   let output: string | undefined;
   while (parser.more()) output = parser.statement();
-  if (output === undefined) throw specError('EXPR_SYNTAX', path, say('expr has no statements', 'expr não tem nenhuma instrução'));
+  if (output === undefined)
+    throw specError('EXPR_SYNTAX', path, say('expr has no statements', 'expr não tem nenhuma instrução'));
   return { nodes: parser.nodes, output };
 }
 
@@ -478,11 +600,39 @@ const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && 
 const isNamePart = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 /** A space within a line: ' ', '\t', '\r', or another space (a no-break space pasted from a page). */
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || (c > 127 && OTHER_SPACE.test(String.fromCharCode(c)));
+const isSpace = (c: number): boolean =>
+  c === 32 || c === 9 || c === 13 || (c > 127 && OTHER_SPACE.test(String.fromCharCode(c)));
 /** Operators that are always binary (`*`, `/`, `^`, `·`, `×`, ...) and the minus signs (a sub or a neg). */
-const BINARY_ONLY = new Set([code('*'), code('/'), code('^'), ...Object.keys(PRINTED_OPS).filter((c) => PRINTED_OPS[c] === '*').map(code)]);
-const MINUS = new Set([code('-'), ...Object.keys(PRINTED_OPS).filter((c) => PRINTED_OPS[c] === '-').map(code)]);
-const [PLUS, COMMA, EQUALS, OPEN, OPEN_BRACKET, CLOSE, CLOSE_BRACKET, DOT, NEWLINE, SEMICOLON, HALF, SQUARED, CUBED, SIGMA] = Array.from('+,=([)].\n;½²³σ', code);
+const BINARY_ONLY = new Set([
+  code('*'),
+  code('/'),
+  code('^'),
+  ...Object.keys(PRINTED_OPS)
+    .filter((c) => PRINTED_OPS[c] === '*')
+    .map(code),
+]);
+const MINUS = new Set([
+  code('-'),
+  ...Object.keys(PRINTED_OPS)
+    .filter((c) => PRINTED_OPS[c] === '-')
+    .map(code),
+]);
+const [
+  PLUS,
+  COMMA,
+  EQUALS,
+  OPEN,
+  OPEN_BRACKET,
+  CLOSE,
+  CLOSE_BRACKET,
+  DOT,
+  NEWLINE,
+  SEMICOLON,
+  HALF,
+  SQUARED,
+  CUBED,
+  SIGMA,
+] = Array.from('+,=([)].\n;½²³σ', code);
 
 /**
  * How many nodes and literals `text` makes at least, counted in one pass over its characters

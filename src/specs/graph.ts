@@ -16,9 +16,21 @@ export function graphDraft(spec: GraphSpec): GraphDraft {
     const parsed = parseExpr(spec.expr, 'graph.expr');
     const where = parsed.nodes.map((n) => n.where);
     const subexpressions = Uint8Array.from(parsed.nodes, (n) => (n.subexpression ? 1 : 0));
-    return { leaves, nodes: parsed.nodes, paths: { kind: 'text', path: 'graph.expr', where }, subexpressions, output: spec.output ?? parsed.output, outputPath: 'graph.output' };
+    return {
+      leaves,
+      nodes: parsed.nodes,
+      paths: { kind: 'text', path: 'graph.expr', where },
+      subexpressions,
+      output: spec.output ?? parsed.output,
+      outputPath: 'graph.output',
+    };
   }
   // The request's own node objects: compile reads them in place.
-  return { leaves, nodes: spec.nodes!, paths: { kind: 'indexed', prefix: 'graph.nodes' }, output: spec.output, outputPath: 'graph.output' };
+  return {
+    leaves,
+    nodes: spec.nodes!,
+    paths: { kind: 'indexed', prefix: 'graph.nodes' },
+    output: spec.output,
+    outputPath: 'graph.output',
+  };
 }
-

@@ -8,7 +8,12 @@ import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type NetworkSpec } from './spec.js';
 
 /** z_k = linear(a_{k-1}, W_k, b_k), a_k = act_k(z_k) with a_0 = x, L = loss(a_N, y). */
 export function networkDraft(spec: NetworkSpec): GraphDraft {
-  if (spec.layers.length === 0) throw specError('INVALID_SPEC', 'network.layers', say('a network needs at least one layer', 'uma rede precisa de pelo menos uma camada'));
+  if (spec.layers.length === 0)
+    throw specError(
+      'INVALID_SPEC',
+      'network.layers',
+      say('a network needs at least one layer', 'uma rede precisa de pelo menos uma camada'),
+    );
   checkTarget(spec);
   const leaves: LeafDraft[] = [
     { id: 'x', kind: 'input', value: spec.x, path: 'network.x' },
@@ -25,7 +30,10 @@ export function networkDraft(spec: NetworkSpec): GraphDraft {
       { id: ids.W, kind: 'param', value: layer.W, path: `network.layers[${i}].W` },
       { id: ids.b, kind: 'param', value: layer.b, path: `network.layers[${i}].b` },
     );
-    nodes.push({ id: ids.z, op: 'linear', args: [a, ids.W, ids.b] }, { id: ids.a, op: layer.activation ?? DEFAULT_ACTIVATION, args: [ids.z] });
+    nodes.push(
+      { id: ids.z, op: 'linear', args: [a, ids.W, ids.b] },
+      { id: ids.a, op: layer.activation ?? DEFAULT_ACTIVATION, args: [ids.z] },
+    );
     paths.push(`network.layers[${i}]`, `network.layers[${i}].activation`);
     layers.push(ids);
     a = ids.a;
@@ -61,7 +69,10 @@ function checkTarget(spec: NetworkSpec): void {
   const layout =
     output.length === 1
       ? say(`one value per output: [${output[0]}]`, `um valor por saída: [${output[0]}]`)
-      : say(`one row per example and one column per output: [${output[0]}, ${output[1]}]`, `uma linha por exemplo e uma coluna por saída: [${output[0]}, ${output[1]}]`);
+      : say(
+          `one row per example and one column per output: [${output[0]}, ${output[1]}]`,
+          `uma linha por exemplo e uma coluna por saída: [${output[0]}, ${output[1]}]`,
+        );
   throw specError(
     'SHAPE_MISMATCH',
     'network.y',

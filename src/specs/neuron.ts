@@ -8,14 +8,25 @@ import { DEFAULT_ACTIVATION, DEFAULT_LOSS, type NeuronSpec } from './spec.js';
 export function neuronDraft(spec: NeuronSpec): GraphDraft {
   const vector = Array.isArray(spec.x);
   if (vector !== Array.isArray(spec.w)) {
-    throw specError('SHAPE_MISMATCH', 'neuron.w', say('x and w must both be numbers or both be vectors of one length', 'x e w devem ser ambos números ou ambos vetores de mesmo comprimento'));
-  }
-  if (vector && (spec.x as number[]).length !== (spec.w as number[]).length) {
-    const w = (spec.w as number[]).length, x = (spec.x as number[]).length;
     throw specError(
       'SHAPE_MISMATCH',
       'neuron.w',
-      say(`w has ${plural(w, 'element', 'elements')} but x has ${x}`, `w tem ${plural(w, 'elemento', 'elementos')}, mas x tem ${x}`),
+      say(
+        'x and w must both be numbers or both be vectors of one length',
+        'x e w devem ser ambos números ou ambos vetores de mesmo comprimento',
+      ),
+    );
+  }
+  if (vector && (spec.x as number[]).length !== (spec.w as number[]).length) {
+    const w = (spec.w as number[]).length,
+      x = (spec.x as number[]).length;
+    throw specError(
+      'SHAPE_MISMATCH',
+      'neuron.w',
+      say(
+        `w has ${plural(w, 'element', 'elements')} but x has ${x}`,
+        `w tem ${plural(w, 'elemento', 'elementos')}, mas x tem ${x}`,
+      ),
     );
   }
   const activation = spec.activation ?? DEFAULT_ACTIVATION;
@@ -36,4 +47,3 @@ export function neuronDraft(spec: NeuronSpec): GraphDraft {
     outputPath: 'neuron',
   };
 }
-

@@ -1,5 +1,5 @@
 /**
- * The problem specs of the contract (docs/api.md §2) as the core receives them. The zod schemas in
+ * The specs of the contract (docs/api.md §2) as the core receives them. The zod schemas in
  * src/schemas/ are checked against these types, so the two cannot drift apart.
  */
 import { opsOfKind, opsWithRole } from '../engine/ops.js';

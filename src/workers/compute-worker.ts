@@ -3,7 +3,7 @@
  * text, or the text of a picture with its content type (a string crosses back to the main thread
  * as one copy, where an object would be cloned piece by piece). The work is a job the event loop
  * has prepared (compiled and checked), or a body still as text, too large to parse, validate and
- * compile on the event loop. A problem with the request comes back as data, to be answered as
+ * compile on the event loop. An error in the request comes back as data, to be answered as
  * one; anything else is a failure of the service and rejects the task.
  */
 import { JsonSyntaxError, parseJson } from '../http/json-syntax.js';
@@ -34,7 +34,7 @@ export interface Computed {
 
 export type ComputeOutcome =
   | Computed
-  /** A problem with the request, its messages in both languages: the main thread answers in the request's. */
+  /** An error in the request, its messages in both languages: the main thread answers in the request's. */
   | { refused: Pick<SpecError, 'code' | 'localized' | 'extra'> }
   /** A body that is not JSON: the message of the parser's SyntaxError, and its hint. */
   | { malformed: string; hint?: Localized };
@@ -60,7 +60,8 @@ export default async function compute({ work, started }: ComputeTask): Promise<C
     return await computed(work);
   } catch (e) {
     if (e instanceof SpecError) return { refused: { code: e.code, localized: e.localized, extra: e.extra } };
-    if (e instanceof SyntaxError && work.kind === 'body') return { malformed: e.message, hint: e instanceof JsonSyntaxError ? e.hint : undefined };
+    if (e instanceof SyntaxError && work.kind === 'body')
+      return { malformed: e.message, hint: e instanceof JsonSyntaxError ? e.hint : undefined };
     throw e;
   }
 }

@@ -22,7 +22,11 @@ export interface PoolOptions {
   budgetMs: number;
 }
 
-export const DEFAULT_POOL: PoolOptions = { threads: availableParallelism(), queue: 2 * availableParallelism(), budgetMs: 10_000 };
+export const DEFAULT_POOL: PoolOptions = {
+  threads: availableParallelism(),
+  queue: 2 * availableParallelism(),
+  budgetMs: 10_000,
+};
 
 export class BudgetExceededError extends Error {
   constructor(readonly budgetMs: number) {
@@ -57,7 +61,9 @@ const workerExecArgv = workerFile.pathname.endsWith('.ts') ? ['--import', 'tsx']
 function buffersOf(work: Work): ArrayBuffer[] {
   const tape = work.kind === 'job' ? (work.job as { tape?: Record<string, unknown> }).tape : undefined;
   if (!tape) return [];
-  return Object.values(tape).flatMap((v) => (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer ? [v.buffer] : []));
+  return Object.values(tape).flatMap((v) =>
+    ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer ? [v.buffer] : [],
+  );
 }
 
 export class ComputePool {
@@ -101,7 +107,8 @@ export class ComputePool {
     this.inFlight++;
     try {
       const outcome = await this.pool.run({ work, started }, { signal: abort, transferList: buffersOf(work) });
-      if ('refused' in outcome) throw new SpecError(outcome.refused.code, outcome.refused.localized, outcome.refused.extra);
+      if ('refused' in outcome)
+        throw new SpecError(outcome.refused.code, outcome.refused.localized, outcome.refused.extra);
       if ('malformed' in outcome) throw new JsonSyntaxError(outcome.malformed, outcome.hint);
       return outcome;
     } catch (e) {

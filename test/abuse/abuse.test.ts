@@ -18,7 +18,13 @@ beforeAll(async () => {
   await Promise.all(
     ['explain 150 terms', 'SVG headers'].map(async (name) => {
       const attack = attacks.find((a) => a.name === name)!;
-      await (await fetch(`${server.url}${attack.path}`, { method: attack.method, headers: attack.headers, body: attack.body?.() })).arrayBuffer();
+      await (
+        await fetch(`${server.url}${attack.path}`, {
+          method: attack.method,
+          headers: attack.headers,
+          body: attack.body?.(),
+        })
+      ).arrayBuffer();
     }),
   );
 }, 120_000);
@@ -28,7 +34,10 @@ describe('the abuse audit, replayed against a server process', () => {
   for (const attack of attacks) {
     it(`${attack.name}: holds its bounds (before: ${attack.audit})`, async () => {
       const outcome = await runAttack(server.url, attack, 60_000);
-      expect(attack.check(outcome), `${attack.name}: ${outcome.status}, ${outcome.bytes} bytes, ${outcome.ms.toFixed(0)} ms, /healthz ${outcome.worstHealthzMs.toFixed(0)} ms`).toEqual([]);
+      expect(
+        attack.check(outcome),
+        `${attack.name}: ${outcome.status}, ${outcome.bytes} bytes, ${outcome.ms.toFixed(0)} ms, /healthz ${outcome.worstHealthzMs.toFixed(0)} ms`,
+      ).toEqual([]);
     }, 90_000);
   }
 

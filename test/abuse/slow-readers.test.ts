@@ -17,7 +17,10 @@ afterAll(killAll);
 const n = 500;
 const spec = {
   graph: {
-    inputs: { a: [Array.from({ length: n }, (_, j) => Math.sin(j + 1))], b: Array.from({ length: n }, (_, i) => [Math.cos(i + 1) / 3]) },
+    inputs: {
+      a: [Array.from({ length: n }, (_, j) => Math.sin(j + 1))],
+      b: Array.from({ length: n }, (_, i) => [Math.cos(i + 1) / 3]),
+    },
     expr: 's = a + b; L = mean(s)',
   },
   include: ['s'],
@@ -38,14 +41,17 @@ async function rss(url: string): Promise<number> {
   return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)![1]);
 }
 
-const forward = (url: string) => fetch(`${url}/v1/forward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const forward = (url: string) =>
+  fetch(`${url}/v1/forward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 /** Sends the request on a raw connection that then reads nothing; resolves once the answer has begun to arrive. */
 async function unreadRequest(url: string): Promise<Socket> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   await once(socket, 'connect');
-  socket.write(`POST /v1/forward HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.write(
+    `POST /v1/forward HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
   // A 'readable' listener reads nothing: the socket buffers up to its high-water mark and stops.
   await once(socket, 'readable');
   return socket;
@@ -55,8 +61,14 @@ async function unreadRequest(url: string): Promise<Socket> {
 const headOf = (socket: Socket): string => String(socket.read() ?? '').split('\r\n\r\n')[0];
 
 describe('clients that never read their answers', () => {
-  it(`${CLIENTS} of them hold a bounded part of the process's memory, and /healthz still answers`, { timeout: 120_000 }, async () => {
-    const server: ServerProcess = await startServer({ MAX_UNREAD_RESPONSE_BYTES: String(16 * 1024 * 1024), WORKERS: '1', RATE_LIMIT_MAX: '100000' });
+  it(`${CLIENTS} of them hold a bounded part of the process's memory, and /healthz still answers`, {
+    timeout: 120_000,
+  }, async () => {
+    const server: ServerProcess = await startServer({
+      MAX_UNREAD_RESPONSE_BYTES: String(16 * 1024 * 1024),
+      WORKERS: '1',
+      RATE_LIMIT_MAX: '100000',
+    });
     // One answer read whole first: the code compiled and the heap grown for one such answer.
     const warm = await forward(server.url);
     expect(warm.status).toBe(200);
@@ -83,9 +95,15 @@ describe('clients that never read their answers', () => {
     for (const socket of sockets) socket.destroy();
   });
 
-  it('one not read within SEND_TIMEOUT_MS is abandoned, and its bytes count no more', { timeout: 120_000 }, async () => {
+  it('one not read within SEND_TIMEOUT_MS is abandoned, and its bytes count no more', {
+    timeout: 120_000,
+  }, async () => {
     // The budget holds one such answer and not two.
-    const server = await startServer({ MAX_UNREAD_RESPONSE_BYTES: String(8 * 1024 * 1024), SEND_TIMEOUT_MS: '3000', WORKERS: '1' });
+    const server = await startServer({
+      MAX_UNREAD_RESPONSE_BYTES: String(8 * 1024 * 1024),
+      SEND_TIMEOUT_MS: '3000',
+      WORKERS: '1',
+    });
     const first = await unreadRequest(server.url);
     const second = await unreadRequest(server.url);
     const refused = headOf(second);

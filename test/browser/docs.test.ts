@@ -20,7 +20,9 @@ const available = existsSync(CHROMIUM);
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
 if (!available && !required) {
-  console.warn(`test/browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes this a failure)`);
+  console.warn(
+    `test/browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes this a failure)`,
+  );
 }
 
 describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () => {
@@ -31,14 +33,24 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
   // Launching a browser is slow on one busy core: the bounds below are for a browser that never
   // starts or a page that never shows, not a measure of speed.
   beforeAll(async () => {
-    if (!available) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    if (!available)
+      throw new Error(
+        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`,
+      );
     app = await buildTestApp({ pool: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // Nothing but loopback is reachable here: no background connections, no updates, no GPU.
-      args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       // Playwright's own bound on the launch (30 s by default), under the hook's.
       timeout: 100_000,
     });
@@ -59,7 +71,9 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
       if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
     });
     await page.goto(`${base}/docs/`);
-    expect((await page.request.get(`${base}/docs/`)).headers()['content-security-policy']).toMatch(/default-src 'none'/);
+    expect((await page.request.get(`${base}/docs/`)).headers()['content-security-policy']).toMatch(
+      /default-src 'none'/,
+    );
 
     const operation = page.locator('#operations-compute-post_v1_gradients');
     await operation.locator('.opblock-summary').first().click();

@@ -45,16 +45,23 @@ export interface WireResponse {
 const COMPONENTS = 'urn:gradient-service:openapi:components';
 
 /** The document's refs, pointed at the components schema that Ajv holds. */
-const resolved = <T>(schema: T): T => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${COMPONENTS}#/$defs/`));
+const resolved = <T>(schema: T): T =>
+  JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${COMPONENTS}#/$defs/`));
 
 /** The document as GET /openapi.json serves it. */
-export async function servedDocument(app: { inject: (options: { method: 'GET'; url: string }) => PromiseLike<{ statusCode: number; json: () => unknown }> }): Promise<Json> {
+export async function servedDocument(app: {
+  inject: (options: { method: 'GET'; url: string }) => PromiseLike<{ statusCode: number; json: () => unknown }>;
+}): Promise<Json> {
   const res = await app.inject({ method: 'GET', url: '/openapi.json' });
   if (res.statusCode !== 200) throw new Error(`GET /openapi.json answered ${res.statusCode}`);
   return res.json() as Json;
 }
 
-export const mediaTypeOf = (contentType: unknown): string => String(contentType ?? '').split(';')[0].trim().toLowerCase();
+export const mediaTypeOf = (contentType: unknown): string =>
+  String(contentType ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
 
 export class DocumentValidators {
   readonly ajv: Ajv2020;
@@ -65,7 +72,13 @@ export class DocumentValidators {
     // `required` may name properties that the parent schema defines (`oneOf: [{required:
     // ['graph']}, ...]`, as JSON Schema intends). Infinity (what 1e999 parses to) is left to the
     // document's own bounds to refuse, not to Ajv's strictNumbers.
-    this.ajv = new Ajv2020({ strict: true, strictRequired: false, strictNumbers: false, allErrors: true, allowUnionTypes: true });
+    this.ajv = new Ajv2020({
+      strict: true,
+      strictRequired: false,
+      strictNumbers: false,
+      allErrors: true,
+      allowUnionTypes: true,
+    });
     formats.default(this.ajv);
     this.ajv.addKeyword({ keyword: 'example' });
     this.ajv.addSchema({ $id: COMPONENTS, $defs: resolved(doc.components?.schemas ?? {}) });
@@ -74,7 +87,12 @@ export class DocumentValidators {
   /** Every operation, `POST /v1/forward` style. */
   get operations(): { route: string; method: string; path: string; operation: Operation }[] {
     return Object.entries<Record<string, Operation>>(this.doc.paths).flatMap(([path, item]) =>
-      Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, operation })),
+      Object.entries(item).map(([method, operation]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        operation,
+      })),
     );
   }
 
@@ -126,17 +144,25 @@ export class DocumentValidators {
     if (!routed) {
       const name = ({ 404: 'NotFound', 405: 'MethodNotAllowed' } as Record<number, string>)[res.statusCode];
       const response = name === undefined ? undefined : this.doc.components.responses[name];
-      return response ? this.checkAgainst(route, response, res) : [`${route}: no operation ${method} ${path}, and neither 404 nor 405: ${res.body.slice(0, 300)}`];
+      return response
+        ? this.checkAgainst(route, response, res)
+        : [`${route}: no operation ${method} ${path}, and neither 404 nor 405: ${res.body.slice(0, 300)}`];
     }
     const response = this.response(method, path, res.statusCode);
-    if (!response) return [`${route}: status not documented (${Object.keys(this.operation(method, path).responses).join(', ')}): ${res.body.slice(0, 300)}`];
+    if (!response)
+      return [
+        `${route}: status not documented (${Object.keys(this.operation(method, path).responses).join(', ')}): ${res.body.slice(0, 300)}`,
+      ];
     return this.checkAgainst(route, response, res);
   }
 
   private checkAgainst(route: string, response: Response, res: WireResponse): string[] {
     const mediaType = mediaTypeOf(res.headers['content-type']);
     const media = response.content?.[mediaType];
-    if (!media) return [`${route}: content type ${mediaType || '(none)'} not documented (${Object.keys(response.content ?? {}).join(', ')})`];
+    if (!media)
+      return [
+        `${route}: content type ${mediaType || '(none)'} not documented (${Object.keys(response.content ?? {}).join(', ')})`,
+      ];
     const problems: string[] = [];
     for (const [name, header] of Object.entries(response.headers ?? {})) {
       const sent = res.headers[name.toLowerCase()];
@@ -147,7 +173,10 @@ export class DocumentValidators {
       // A header is text; an integer header's text must read as one.
       const value = header.schema?.type === 'integer' ? Number(sent) : String(sent);
       const validate = this.validator(header.schema ?? {});
-      if (!validate(value)) problems.push(`${route}: header ${name}: ${JSON.stringify(sent)} breaks its schema: ${this.errorsOf(validate)}`);
+      if (!validate(value))
+        problems.push(
+          `${route}: header ${name}: ${JSON.stringify(sent)} breaks its schema: ${this.errorsOf(validate)}`,
+        );
     }
     let body: unknown = res.body;
     if (mediaType.endsWith('json')) {
@@ -159,7 +188,8 @@ export class DocumentValidators {
     }
     if (media.schema) {
       const validate = this.validator(media.schema);
-      if (!validate(body)) problems.push(`${route}: the body breaks its schema: ${this.errorsOf(validate)}: ${res.body.slice(0, 300)}`);
+      if (!validate(body))
+        problems.push(`${route}: the body breaks its schema: ${this.errorsOf(validate)}: ${res.body.slice(0, 300)}`);
     }
     return problems;
   }

@@ -31,12 +31,21 @@ describe('the exported defaults, applied where a body leaves a setting out', () 
 
   it('POST /v1/step: one step, the whole history, and plain SGD', () => {
     const body = { ...neuron, learningRate: 0.1 };
-    expect(step(body)).toEqual(step({ ...body, steps: DEFAULT_STEPS, history: DEFAULT_HISTORY, optimizer: { ...DEFAULT_OPTIMIZER, ...SGD_DEFAULTS } }));
+    expect(step(body)).toEqual(
+      step({
+        ...body,
+        steps: DEFAULT_STEPS,
+        history: DEFAULT_HISTORY,
+        optimizer: { ...DEFAULT_OPTIMIZER, ...SGD_DEFAULTS },
+      }),
+    );
   });
 
   it("POST /v1/step: Adam's beta1, beta2 and eps are ADAM_DEFAULTS", () => {
     const body = { ...neuron, learningRate: 0.1, steps: 5 };
-    expect(step({ ...body, optimizer: { name: 'adam' } })).toEqual(step({ ...body, optimizer: { name: 'adam', ...ADAM_DEFAULTS } }));
+    expect(step({ ...body, optimizer: { name: 'adam' } })).toEqual(
+      step({ ...body, optimizer: { name: 'adam', ...ADAM_DEFAULTS } }),
+    );
   });
 
   it('POST /v1/grade: fd(...) keys use FD_EPSILON, step(...) keys plain SGD, and answers DEFAULT_TOLERANCE', () => {

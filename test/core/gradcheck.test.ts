@@ -34,7 +34,12 @@ interface Report {
 }
 
 async function gradcheck(body: object, language?: string): Promise<Report> {
-  const res = await app.inject({ method: 'POST', url: '/v1/gradcheck', payload: body, headers: language ? { 'accept-language': language } : {} });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/gradcheck',
+    payload: body,
+    headers: language ? { 'accept-language': language } : {},
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
@@ -43,7 +48,10 @@ async function gradcheck(body: object, language?: string): Promise<Report> {
 const onParam = (op: string, p: number | number[] | number[][], attrs?: Record<string, number>) => ({
   graph: {
     params: { p },
-    nodes: [{ id: 'k', op, args: ['p'], ...(attrs ? { attrs } : {}) }, ...(typeof p === 'number' ? [] : [{ id: 'L', op: 'sum', args: ['k'] }])],
+    nodes: [
+      { id: 'k', op, args: ['p'], ...(attrs ? { attrs } : {}) },
+      ...(typeof p === 'number' ? [] : [{ id: 'L', op: 'sum', args: ['k'] }]),
+    ],
   },
 });
 
@@ -59,13 +67,15 @@ async function flagged(body: object): Promise<Result> {
   expect(report.results).toHaveLength(1);
   const [r] = report.results;
   expect(r.kinks).toEqual(['k']);
-  expect(report.warnings).toEqual([{ code: 'kink', ids: ['k'], message: expect.stringMatching(/^the check straddles the kink of 'k': /) }]);
+  expect(report.warnings).toEqual([
+    { code: 'kink', ids: ['k'], message: expect.stringMatching(/^the check straddles the kink of 'k': /) },
+  ]);
   expect(report.pass).toBe(r.pass);
   return r;
 }
 
 describe('POST /v1/gradcheck: the kink flag on a scalar', () => {
-  it('relu with its input exactly at 0: numeric 1/2 against relu\'(0) = 0, fails', async () => {
+  it("relu with its input exactly at 0: numeric 1/2 against relu'(0) = 0, fails", async () => {
     // (relu(eps) - relu(-eps)) / 2eps = (eps - 0) / 2eps = 1/2.
     const r = await flagged(onParam('relu', 0));
     expect(r).toMatchObject({ analytic: 0, pass: false });
@@ -88,7 +98,7 @@ describe('POST /v1/gradcheck: the kink flag on a scalar', () => {
     expect(r.note).toMatch(PASSES);
   });
 
-  it('abs with its input exactly at 0: numeric 0 against abs\'(0) = 0, passes, but says so', async () => {
+  it("abs with its input exactly at 0: numeric 0 against abs'(0) = 0, passes, but says so", async () => {
     // (|eps| - |-eps|) / 2eps = 0.
     const r = await flagged(onParam('abs', 0));
     expect(r).toMatchObject({ analytic: 0, numeric: 0, pass: true });
@@ -129,7 +139,10 @@ describe('POST /v1/gradcheck: the kink flag on a scalar', () => {
   it('a kink whose input is computed to exactly 0: z = w*x + b = 0; L = abs(z), for every leaf', async () => {
     // w = 0.5, x = 2, b = -1: z = 0 exactly. Moving w by ±eps moves z by ±2 eps (x = 2), x by ±eps moves it by ±eps/2 (w = 0.5), b by ±eps;
     // each time |z| is the same on both sides, so numeric = 0 = abs'(0) · dz/dleaf.
-    const report = await gradcheck({ graph: { inputs: { x: 2 }, params: { w: 0.5, b: -1 }, expr: 'z = w*x + b; L = abs(z)' }, wrt: ['w', 'x', 'b'] });
+    const report = await gradcheck({
+      graph: { inputs: { x: 2 }, params: { w: 0.5, b: -1 }, expr: 'z = w*x + b; L = abs(z)' },
+      wrt: ['w', 'x', 'b'],
+    });
     // (x ± eps/2 rounds, so its two sides agree to rounding only.)
     expect(report.results.map((r) => [r.id, r.analytic, r.numeric, r.pass, r.kinks])).toEqual([
       ['w', 0, expect.closeTo(0, 10), true, ['L']],
@@ -166,11 +179,18 @@ describe('POST /v1/gradcheck: the kink flag on tensor elements', () => {
     expect(report.results[3].numeric).toBeCloseTo(0.75, 10);
     expect(report.results.map((r) => r.note === undefined)).toEqual([true, false, true, false]);
     expect(report.results[1].note).toMatch(FAILS);
-    expect(report.warnings).toEqual([{ code: 'kink', ids: ['k'], message: expect.stringMatching(/^the check straddles the kink of 'k': /) }]);
+    expect(report.warnings).toEqual([
+      { code: 'kink', ids: ['k'], message: expect.stringMatching(/^the check straddles the kink of 'k': /) },
+    ]);
   });
 
   it('abs of a matrix with two elements at 0: those two pass with a note, by their [row, column] index', async () => {
-    const report = await gradcheck(onParam('abs', [[0.5, 0], [0, -1]]));
+    const report = await gradcheck(
+      onParam('abs', [
+        [0.5, 0],
+        [0, -1],
+      ]),
+    );
     expect(report.pass).toBe(true);
     expect(report.results.map((r) => [r.index, r.kinks, r.pass, r.analytic, r.numeric])).toEqual([
       [[0, 0], [], true, 1, expect.closeTo(1, 10)],
@@ -178,7 +198,12 @@ describe('POST /v1/gradcheck: the kink flag on tensor elements', () => {
       [[1, 0], ['k'], true, 0, 0],
       [[1, 1], [], true, -1, expect.closeTo(-1, 10)],
     ]);
-    expect(report.results.map((r) => r.note)).toEqual([undefined, expect.stringMatching(PASSES), expect.stringMatching(PASSES), undefined]);
+    expect(report.results.map((r) => r.note)).toEqual([
+      undefined,
+      expect.stringMatching(PASSES),
+      expect.stringMatching(PASSES),
+      undefined,
+    ]);
   });
 
   it('leaky_relu of a vector with an element at 0: numeric (1 + alpha)/2 there', async () => {
@@ -219,15 +244,30 @@ describe('POST /v1/gradcheck: the note in each language', () => {
   it('"passes, but" and "fails because" in English, "passa, mas" and "falha porque" in Portuguese, with no English in it', async () => {
     const passing = { graph: { params: { p: 0 }, nodes: [{ id: 'k', op: 'abs', args: ['p'] }] } };
     const failing = { graph: { params: { p: 0 }, nodes: [{ id: 'k', op: 'relu', args: ['p'] }] } };
-    const [enPass, ptPass, enFail, ptFail] = await Promise.all([gradcheck(passing), gradcheck(passing, 'pt-BR'), gradcheck(failing), gradcheck(failing, 'pt-BR')]);
+    const [enPass, ptPass, enFail, ptFail] = await Promise.all([
+      gradcheck(passing),
+      gradcheck(passing, 'pt-BR'),
+      gradcheck(failing),
+      gradcheck(failing, 'pt-BR'),
+    ]);
     expect(enPass.results[0].note).toMatch(PASSES);
     expect(enFail.results[0].note).toMatch(FAILS);
     expect(ptPass.results[0].note).toMatch(PASSA);
     expect(ptFail.results[0].note).toMatch(FALHA);
     // The rest of the note: why, and what the analytic value follows.
-    expect(enPass.results[0].note).toContain("the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)");
-    expect(ptPass.results[0].note).toContain("o valor analítico segue o PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)");
-    expect(ptPass.warnings).toEqual([{ code: 'kink', ids: ['k'], message: expect.stringMatching(/^a verificação atravessa o ponto de quebra de 'k': a perturbação/) }]);
+    expect(enPass.results[0].note).toContain(
+      "the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+    );
+    expect(ptPass.results[0].note).toContain(
+      "o valor analítico segue o PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)",
+    );
+    expect(ptPass.warnings).toEqual([
+      {
+        code: 'kink',
+        ids: ['k'],
+        message: expect.stringMatching(/^a verificação atravessa o ponto de quebra de 'k': a perturbação/),
+      },
+    ]);
     expect(ptFail.warnings[0].message).toMatch(/^a verificação atravessa o ponto de quebra de 'k': /);
     for (const text of [ptPass.results[0].note!, ptFail.results[0].note!, ptPass.warnings[0].message]) {
       expect(text).not.toMatch(/\b(the|passes|fails|but|because|kink|check|across|where)\b/);
@@ -238,12 +278,20 @@ describe('POST /v1/gradcheck: the note in each language', () => {
     const offPath = {
       graph: {
         params: { p: [0, 0] },
-        nodes: [{ id: 'a', op: 'abs', args: ['p'] }, { id: 'r', op: 'relu', args: ['p'] }, { id: 's', op: 'mul', args: ['a', 'r'] }, { id: 'L', op: 'sum', args: ['a'] }],
+        nodes: [
+          { id: 'a', op: 'abs', args: ['p'] },
+          { id: 'r', op: 'relu', args: ['p'] },
+          { id: 's', op: 'mul', args: ['a', 'r'] },
+          { id: 'L', op: 'sum', args: ['a'] },
+        ],
         output: 'L',
       },
     };
     const both = await gradcheck(offPath, 'pt-BR');
-    expect(both.results.map((r) => [...r.kinks].sort())).toEqual([['a', 'r'], ['a', 'r']]);
+    expect(both.results.map((r) => [...r.kinks].sort())).toEqual([
+      ['a', 'r'],
+      ['a', 'r'],
+    ]);
     expect(both.results.every((r) => PASSA.test(r.note!))).toBe(true);
   });
 });

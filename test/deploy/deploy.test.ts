@@ -34,7 +34,9 @@ const dockerfile = read('Dockerfile');
 const defaults = loadConfig({});
 
 /** Every environment variable src/config.ts reads: `env.NAME` or a quoted 'NAME'. */
-const settingsRead = new Set([...read('src/config.ts').matchAll(/env\.([A-Z][A-Z0-9_]*)|'([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1] ?? m[2]));
+const settingsRead = new Set(
+  [...read('src/config.ts').matchAll(/env\.([A-Z][A-Z0-9_]*)|'([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1] ?? m[2]),
+);
 
 /** A Go duration as compose and the Dockerfile write them ("1m30s", "15s", "500ms"), in seconds. */
 function seconds(duration: string): number {
@@ -63,7 +65,10 @@ function containerPort(port: number | string): number | undefined {
 
 /** The compose service's environment with its ${...} references resolved to empty. */
 const composeEnv: Record<string, string> = Object.fromEntries(
-  Object.entries(composeService.environment as Record<string, string>).map(([k, v]) => [k, String(v).replace(/\$\{[^}]*\}/g, '')]),
+  Object.entries(composeService.environment as Record<string, string>).map(([k, v]) => [
+    k,
+    String(v).replace(/\$\{[^}]*\}/g, ''),
+  ]),
 );
 
 let app: App;
@@ -96,7 +101,14 @@ describe('the image (Dockerfile)', () => {
 describe('deploy/compose.yaml', () => {
   it('builds the Dockerfile and publishes the default PORT', () => {
     expect(composeService.build).toMatchObject({ context: '..', dockerfile: 'Dockerfile' });
-    const targets = (composeService.ports as string[]).map((p) => Number(String(p).split(':').at(-1)!.replace(/\/tcp$/, '')));
+    const targets = (composeService.ports as string[]).map((p) =>
+      Number(
+        String(p)
+          .split(':')
+          .at(-1)!
+          .replace(/\/tcp$/, ''),
+      ),
+    );
     expect(targets).toEqual([defaults.port]);
     expect(Number(composeEnv.PORT ?? defaults.port)).toBe(defaults.port);
   });
@@ -225,12 +237,21 @@ describe('deploy/kubernetes', () => {
 
     expect(pdb.apiVersion).toBe('policy/v1');
     // One pod may go at a time, and never all of them.
-    expect(pdb.spec.maxUnavailable ?? deployment.spec.replicas - pdb.spec.minAvailable).toBeLessThan(hpa.spec.minReplicas);
+    expect(pdb.spec.maxUnavailable ?? deployment.spec.replicas - pdb.spec.minAvailable).toBeLessThan(
+      hpa.spec.minReplicas,
+    );
 
     expect(hpa.apiVersion).toBe('autoscaling/v2');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: deployment.apiVersion, kind: 'Deployment', name: deployment.metadata.name });
+    expect(hpa.spec.scaleTargetRef).toEqual({
+      apiVersion: deployment.apiVersion,
+      kind: 'Deployment',
+      name: deployment.metadata.name,
+    });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
-    expect(hpa.spec.metrics).toContainEqual({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } });
+    expect(hpa.spec.metrics).toContainEqual({
+      type: 'Resource',
+      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } },
+    });
   });
 });

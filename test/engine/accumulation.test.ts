@@ -30,12 +30,18 @@ async function gradientsOf(graph: object): Promise<{ values: Record<string, Wire
 const RTOL = 1e-13;
 const near = (actual: Wire, expected: number, what: string): void => {
   expect(typeof actual, what).toBe('number');
-  expect(Math.abs((actual as number) - expected), `${what}: ${actual} against ${expected}`).toBeLessThanOrEqual(RTOL * Math.max(1, Math.abs(expected)));
+  expect(Math.abs((actual as number) - expected), `${what}: ${actual} against ${expected}`).toBeLessThanOrEqual(
+    RTOL * Math.max(1, Math.abs(expected)),
+  );
 };
 const nearEach = (actual: Wire, expected: readonly Wire[], what: string): void => {
   expect(Array.isArray(actual), what).toBe(true);
   expect(actual as Wire[]).toHaveLength(expected.length);
-  (actual as Wire[]).forEach((x, i) => (Array.isArray(expected[i]) ? nearEach(x, expected[i] as Wire[], `${what}[${i}]`) : near(x, expected[i] as number, `${what}[${i}]`)));
+  (actual as Wire[]).forEach((x, i) =>
+    Array.isArray(expected[i])
+      ? nearEach(x, expected[i] as Wire[], `${what}[${i}]`)
+      : near(x, expected[i] as number, `${what}[${i}]`),
+  );
 };
 
 interface ScalarCase {
@@ -50,8 +56,14 @@ interface ScalarCase {
 async function checkScalar(c: ScalarCase, expected: Record<string, number>): Promise<void> {
   const forms: [string, object][] = [
     ['expr', { inputs: c.inputs, params: c.params, expr: c.expr }],
-    ['JSON nodes, last first', { inputs: c.inputs, params: c.params, nodes: [...c.nodes].reverse(), output: c.nodes[c.nodes.length - 1].id }],
-    ['with a vector input no node reads', { inputs: { ...c.inputs, unused: [0.5, -0.5] }, params: c.params, nodes: c.nodes }],
+    [
+      'JSON nodes, last first',
+      { inputs: c.inputs, params: c.params, nodes: [...c.nodes].reverse(), output: c.nodes[c.nodes.length - 1].id },
+    ],
+    [
+      'with a vector input no node reads',
+      { inputs: { ...c.inputs, unused: [0.5, -0.5] }, params: c.params, nodes: c.nodes },
+    ],
   ];
   for (const [form, graph] of forms) {
     const { gradients } = await gradientsOf(graph);
@@ -60,7 +72,8 @@ async function checkScalar(c: ScalarCase, expected: Record<string, number>): Pro
 }
 
 describe('POST /v1/gradients: an interior node with several users gets every contribution', () => {
-  const w = 0.8, x = -1.5;
+  const w = 0.8,
+    x = -1.5;
   const a = w * x; // -1.2
 
   it('two users: a = w*x; p = a*c; q = sin(a); L = p + q', async () => {
@@ -113,8 +126,10 @@ describe('POST /v1/gradients: an interior node with several users gets every con
   it('three users at different depths, so that a node reached early must wait: a = w*x; b = sin(a); c = b*a; d = exp(c); L = d + a', async () => {
     // Backwards from L, a is reached first straight from L, then from c, and from b only after c.
     // dL/dd = 1; dL/dc = e^c; dL/db = e^c · a; dL/da = 1 (from L) + e^c · b (from c) + e^c · a · cos(a) (from b).
-    const b = Math.sin(a), c = b * a;
-    const dc = Math.exp(c), db = dc * a;
+    const b = Math.sin(a),
+      c = b * a;
+    const dc = Math.exp(c),
+      db = dc * a;
     const da = 1 + dc * b + db * Math.cos(a);
     await checkScalar(
       {
@@ -134,7 +149,10 @@ describe('POST /v1/gradients: an interior node with several users gets every con
   });
 
   it('a vector with three users (mul, sum and a loss): a = w*x; L = sum(a*c) + sum(a) + mse(a, y)', async () => {
-    const xs = [0.5, -1, 2], ys = [1, 0, -1], cs = [2, -0.5, 1], ws = [0.3, 0.7, -0.4];
+    const xs = [0.5, -1, 2],
+      ys = [1, 0, -1],
+      cs = [2, -0.5, 1],
+      ws = [0.3, 0.7, -0.4];
     const as = ws.map((wi, i) => wi * xs[i]);
     const n = as.length;
     // mse(a, y) = (1/n) Σ (a_i - y_i)².
@@ -162,16 +180,29 @@ describe('POST /v1/gradients: an interior node with several users gets every con
       const mse = as.reduce((s, ai, i) => s + (ai - ys[i]) ** 2, 0) / n;
       near(values.L, as.reduce((s, ai, i) => s + ai * cs[i] + ai, 0) + mse, 'L');
       nearEach(gradients.a, da, 'dL/da');
-      nearEach(gradients.w, da.map((d, i) => d * xs[i]), 'dL/dw');
-      nearEach(gradients.x, da.map((d, i) => d * ws[i]), 'dL/dx');
+      nearEach(
+        gradients.w,
+        da.map((d, i) => d * xs[i]),
+        'dL/dw',
+      );
+      nearEach(
+        gradients.x,
+        da.map((d, i) => d * ws[i]),
+        'dL/dx',
+      );
       nearEach(gradients.c, as, 'dL/dc');
-      nearEach(gradients.y, as.map((ai, i) => (-2 * (ai - ys[i])) / n), 'dL/dy');
+      nearEach(
+        gradients.y,
+        as.map((ai, i) => (-2 * (ai - ys[i])) / n),
+        'dL/dy',
+      );
       nearEach(gradients.m, [1, 1, 1], 'dL/dm');
     }
   });
 
   it('a vector with two unary users: a = w*x; L = sum(sin(a)) + sum(exp(a))', async () => {
-    const xs = [0.5, -1, 2], ws = [0.3, 0.7, -0.4];
+    const xs = [0.5, -1, 2],
+      ws = [0.3, 0.7, -0.4];
     const as = ws.map((wi, i) => wi * xs[i]);
     // dL/da_i = cos(a_i) + e^(a_i); dL/dw_i = dL/da_i · x_i.
     const da = as.map((ai) => Math.cos(ai) + Math.exp(ai));
@@ -186,7 +217,11 @@ describe('POST /v1/gradients: an interior node with several users gets every con
     for (const written of [nodes, [...nodes].reverse()]) {
       const { gradients } = await gradientsOf({ inputs: { x: xs }, params: { w: ws }, nodes: written, output: 'L' });
       nearEach(gradients.a, da, 'dL/da');
-      nearEach(gradients.w, da.map((d, i) => d * xs[i]), 'dL/dw');
+      nearEach(
+        gradients.w,
+        da.map((d, i) => d * xs[i]),
+        'dL/dw',
+      );
     }
   });
 
@@ -206,7 +241,15 @@ describe('POST /v1/gradients: an interior node with several users gets every con
       expr: 'h = tanh(W); o = matmul(h, v); L = sum(o) + sum(h) + sum(square(h))',
     });
     nearEach(gradients.h, dh, 'dL/dh');
-    nearEach(gradients.W, dh.map((row, i) => row.map((d, j) => d * (1 - h[i][j] ** 2))), 'dL/dW');
-    nearEach(gradients.v, v.map((_, j) => h[0][j] + h[1][j]), 'dL/dv');
+    nearEach(
+      gradients.W,
+      dh.map((row, i) => row.map((d, j) => d * (1 - h[i][j] ** 2))),
+      'dL/dW',
+    );
+    nearEach(
+      gradients.v,
+      v.map((_, j) => h[0][j] + h[1][j]),
+      'dL/dv',
+    );
   });
 });

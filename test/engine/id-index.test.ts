@@ -7,16 +7,20 @@ import { collidingIds, oldHash, ordinaryIds } from '../support/attacks.js';
 describe('the id index', () => {
   it('finds the slot of every id it holds, reports a repeated id with its first slot, and nothing else', () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), { maxLength: 300 }), fc.string(), (ids, other) => {
-        const table = newIdTable(ids.length);
-        const first = new Map<string, number>();
-        ids.forEach((id, slot) => {
-          expect(insertId(table, ids, slot)).toBe(first.get(id) ?? -1);
-          if (!first.has(id)) first.set(id, slot);
-        });
-        for (const [id, slot] of first) expect(findId(table, ids, id)).toBe(slot);
-        if (!first.has(other)) expect(findId(table, ids, other)).toBe(-1);
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), { maxLength: 300 }),
+        fc.string(),
+        (ids, other) => {
+          const table = newIdTable(ids.length);
+          const first = new Map<string, number>();
+          ids.forEach((id, slot) => {
+            expect(insertId(table, ids, slot)).toBe(first.get(id) ?? -1);
+            if (!first.has(id)) first.set(id, slot);
+          });
+          for (const [id, slot] of first) expect(findId(table, ids, id)).toBe(slot);
+          if (!first.has(other)) expect(findId(table, ids, other)).toBe(-1);
+        },
+      ),
     );
   });
 
@@ -47,7 +51,8 @@ describe('the id index against chosen ids (issue 13)', () => {
     const mask = 65_536 - 1; // the old table for 20,000 ids: a power of two at least twice as large
     const homes = chosen.map((id) => oldHash(id) & mask).sort((a, b) => a - b);
     expect(homes.at(-1)).toBeLessThan(1024);
-    let end = -1, oldTotal = 0;
+    let end = -1,
+      oldTotal = 0;
     for (const home of homes) {
       end = Math.max(home, end + 1);
       oldTotal += end - home + 1;
@@ -55,11 +60,13 @@ describe('the id index against chosen ids (issue 13)', () => {
     expect(oldTotal / chosen.length).toBeGreaterThan(9000);
 
     // A lookup of an ordinary id at this load (under a third) reads about 1.2 entries.
-    const mine = filled(chosen), theirs = filled(ordinary);
+    const mine = filled(chosen),
+      theirs = filled(ordinary);
     expect(theirs.total / ordinary.length).toBeLessThan(1.5);
     expect(mine.total / chosen.length).toBeLessThan(1.5 * (theirs.total / ordinary.length));
     expect(mine.longest).toBeLessThan(64);
-    for (let s = 0; s < chosen.length; s += 997) expect(findId(mine.table, chosen, chosen[s])).toBe(chosen.indexOf(chosen[s]));
+    for (let s = 0; s < chosen.length; s += 997)
+      expect(findId(mine.table, chosen, chosen[s])).toBe(chosen.indexOf(chosen[s]));
   });
 
   it('rehashes itself with another keyed hash when ids pile up under the fast one', () => {

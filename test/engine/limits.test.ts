@@ -9,7 +9,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type LocalizedFieldError, SpecError } from '../../src/engine/errors.js';
-import { DEFAULT_LIMITS, type Limits, checkResponseBytes, checkResponseSize, checkWork, namingSetting } from '../../src/engine/limits.js';
+import {
+  DEFAULT_LIMITS,
+  type Limits,
+  checkResponseBytes,
+  checkResponseSize,
+  checkWork,
+  namingSetting,
+} from '../../src/engine/limits.js';
 import { compileSpec, type SpecFields } from '../../src/specs/index.js';
 import { say } from '../../src/text.js';
 
@@ -32,7 +39,15 @@ function overLimit(spec: SpecFields, limits: Partial<Limits>): LocalizedFieldErr
 }
 
 /** r [3] times c [2, 1] broadcasts to o [2, 3]: 6 elements; the leaves hold 5, L one more. */
-const outer: SpecFields = { graph: { inputs: { r: [1, 2, 3], c: [[1], [2]] }, nodes: [{ id: 'o', op: 'mul', args: ['r', 'c'] }, { id: 'L', op: 'sum', args: ['o'] }] } };
+const outer: SpecFields = {
+  graph: {
+    inputs: { r: [1, 2, 3], c: [[1], [2]] },
+    nodes: [
+      { id: 'o', op: 'mul', args: ['r', 'c'] },
+      { id: 'L', op: 'sum', args: ['o'] },
+    ],
+  },
+};
 const neuron: SpecFields = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 /** One pass over the neuron: u = w*x (3), z = u + b (3), y_hat = sigmoid(z) (2), L = ½(y_hat - y)² (3). */
 const P = 11;
@@ -49,14 +64,23 @@ describe('compile over a limit', () => {
   it('maxElements: a node, and a leaf as a node', () => {
     expect(overLimit(outer, { maxElements: 5 })).toEqual({
       path: 'graph.nodes[0]',
-      message: say("'o' would hold 6 elements ([2, 3]), more than the limit of 5", "'o' teria 6 elementos ([2, 3]), mais que o limite de 5"),
+      message: say(
+        "'o' would hold 6 elements ([2, 3]), more than the limit of 5",
+        "'o' teria 6 elementos ([2, 3]), mais que o limite de 5",
+      ),
       limit: { name: 'maxElements', count: 6, max: 5 },
     });
-    expect(overLimit(outer, { maxElements: 2 })).toMatchObject({ path: 'graph.inputs.r', limit: { name: 'maxElements', count: 3, max: 2 } });
+    expect(overLimit(outer, { maxElements: 2 })).toMatchObject({
+      path: 'graph.inputs.r',
+      limit: { name: 'maxElements', count: 3, max: 2 },
+    });
   });
 
   it('maxTotalElements: r (3), c (2), o (6) and L (1) hold 12 together', () => {
-    expect(overLimit(outer, { maxTotalElements: 11 })).toMatchObject({ path: 'graph', limit: { name: 'maxTotalElements', count: 12, max: 11 } });
+    expect(overLimit(outer, { maxTotalElements: 11 })).toMatchObject({
+      path: 'graph',
+      limit: { name: 'maxTotalElements', count: 12, max: 11 },
+    });
   });
 
   it('maxWork: one pass over the graph', () => {
@@ -78,8 +102,16 @@ describe("an operation's checks before computing", () => {
 
   it.each([
     ['checkWork', () => checkWork(tape, 3, limits, less), { name: 'maxWork', count: 3 * P, max: 30 }],
-    ['checkResponseSize', () => checkResponseSize(tape, 11, limits, less), { name: 'maxResponseValues', count: 11, max: 10 }],
-    ['checkResponseBytes', () => checkResponseBytes(tape, 2001, limits, less), { name: 'maxResponseBytes', count: 2001, max: 2000 }],
+    [
+      'checkResponseSize',
+      () => checkResponseSize(tape, 11, limits, less),
+      { name: 'maxResponseValues', count: 11, max: 10 },
+    ],
+    [
+      'checkResponseBytes',
+      () => checkResponseBytes(tape, 2001, limits, less),
+      { name: 'maxResponseBytes', count: 2001, max: 2000 },
+    ],
   ])('%s carries the limit, and says how to ask for less', (_name, check, limit) => {
     const e = refusal(check);
     expect(e.code).toBe('TOO_LARGE');
@@ -109,7 +141,10 @@ describe('namingSetting', () => {
 
 describe('the messages of src/engine/', () => {
   const src = resolve(import.meta.dirname, '../../src');
-  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+    );
   /** Code lines, not comments: what can end up in a message. */
   const codeLines = (file: string) =>
     readFileSync(file, 'utf8')

@@ -34,7 +34,8 @@ function stepForward(): Float64Array {
 function stepBackward(values: Float64Array, rules: Record<string, LocalRule> = {}): Float64Array {
   const grads = new Float64Array(values.length);
   slotElements(tape, grads, slotOf(tape, 'L')!).fill(1);
-  for (let k = tape.nodeCount - 1; k >= 0; k--) backwardNode(tape, values, grads, k, rules[tape.ids[tape.nodeSlot[k]]!]);
+  for (let k = tape.nodeCount - 1; k >= 0; k--)
+    backwardNode(tape, values, grads, k, rules[tape.ids[tape.nodeSlot[k]]!]);
   return grads;
 }
 

@@ -43,14 +43,20 @@ const probability = (shape: Shape): Arg => ({ shape, min: 0.05, max: 0.95 });
 
 const SHAPES: Shape[] = [[], [3], [2, 3]];
 const BROADCAST_PAIRS: [Shape, Shape][] = [
-  [[2, 3], [2, 3]],
+  [
+    [2, 3],
+    [2, 3],
+  ],
   [[2, 3], [3]],
   [[2, 1], [3]],
   [[3], [2, 1]],
   [[], [2, 3]],
   [[2, 3], []],
   [[1], [3]],
-  [[2, 3], [2, 1]],
+  [
+    [2, 3],
+    [2, 1],
+  ],
 ];
 const unaryOn = (arg: (s: Shape) => Arg) => SHAPES.map((s) => [arg(s)]);
 const binaryOn = (a: (s: Shape) => Arg, b: (s: Shape) => Arg) => BROADCAST_PAIRS.map(([sa, sb]) => [a(sa), b(sb)]);
@@ -106,11 +112,16 @@ const domains: Record<OpName, Arg[][]> = {
 
 const argValues = (arg: Arg) =>
   fc
-    .array(fc.double({ min: arg.min, max: arg.max, noNaN: true }), { minLength: sizeOf(arg.shape), maxLength: sizeOf(arg.shape) })
+    .array(fc.double({ min: arg.min, max: arg.max, noNaN: true }), {
+      minLength: sizeOf(arg.shape),
+      maxLength: sizeOf(arg.shape),
+    })
     .map((xs) =>
       tensor(
         arg.shape,
-        Float64Array.from(xs, (x) => (arg.awayFromZero && Math.abs(x) < arg.awayFromZero ? (x < 0 ? -1 : 1) * (arg.awayFromZero + Math.abs(x)) : x)),
+        Float64Array.from(xs, (x) =>
+          arg.awayFromZero && Math.abs(x) < arg.awayFromZero ? (x < 0 ? -1 : 1) * (arg.awayFromZero + Math.abs(x)) : x,
+        ),
       ),
     );
 
@@ -125,21 +136,33 @@ describe('op catalogue: vjp against central finite differences', () => {
         const shape = def.shape(args.map((a) => a.shape));
         expect(Array.isArray(shape)).toBe(true);
         fc.assert(
-          fc.property(fc.tuple(...args.map(argValues)), argValues(any(shape as Shape)), (xs: Tensor[], weights: Tensor) => {
-            // L = sum(weights * op(xs)): its gradient is the vjp with g = weights.
-            const loss = (inputs: Tensor[]) => run(def, inputs).data.reduce((s, y, i) => s + y * weights.data[i], 0);
-            const y = run(def, xs);
-            expect(y.shape).toEqual(shape);
-            const grads = vjpOf(def, weights, xs, y);
-            xs.forEach((x, i) => {
-              expect(grads[i].shape).toEqual(x.shape);
-              for (let k = 0; k < x.data.length; k++) {
-                const bumped = (d: number) => xs.map((t, j) => (j === i ? tensor(t.shape, t.data.map((v, m) => (m === k ? v + d : v))) : t));
-                const numeric = (loss(bumped(H)) - loss(bumped(-H))) / (2 * H);
-                expect(Math.abs(grads[i].data[k] - numeric)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(numeric));
-              }
-            });
-          }),
+          fc.property(
+            fc.tuple(...args.map(argValues)),
+            argValues(any(shape as Shape)),
+            (xs: Tensor[], weights: Tensor) => {
+              // L = sum(weights * op(xs)): its gradient is the vjp with g = weights.
+              const loss = (inputs: Tensor[]) => run(def, inputs).data.reduce((s, y, i) => s + y * weights.data[i], 0);
+              const y = run(def, xs);
+              expect(y.shape).toEqual(shape);
+              const grads = vjpOf(def, weights, xs, y);
+              xs.forEach((x, i) => {
+                expect(grads[i].shape).toEqual(x.shape);
+                for (let k = 0; k < x.data.length; k++) {
+                  const bumped = (d: number) =>
+                    xs.map((t, j) =>
+                      j === i
+                        ? tensor(
+                            t.shape,
+                            t.data.map((v, m) => (m === k ? v + d : v)),
+                          )
+                        : t,
+                    );
+                  const numeric = (loss(bumped(H)) - loss(bumped(-H))) / (2 * H);
+                  expect(Math.abs(grads[i].data[k] - numeric)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(numeric));
+                }
+              });
+            },
+          ),
           { numRuns: 20 },
         );
       });
@@ -201,25 +224,34 @@ describe('op catalogue: scalar kernels', () => {
   });
 
   const withKernels = opNames.filter((name) => (ops[name] as OpDef).scalar);
-  it.each(withKernels.map((n) => [n]))('%s: the scalar kernel computes what the tensor kernels compute on scalars', (name) => {
-    const def: OpDef = ops[name];
-    const kernel = def.scalar!;
-    // The scalar points of the op's own domain table (a broadcast pair of scalars where there is one).
-    const domain = domains[name].find((args) => args.every((a) => a.shape.length === 0)) ?? def.args.map(() => ({ shape: [], min: 0.2, max: 0.9 }));
-    fc.assert(
-      fc.property(fc.tuple(...domain.map(argValues)), fc.double({ min: -2, max: 2, noNaN: true }), (xs: Tensor[], g: number) => {
-        const y = run(def, xs);
-        const [a, b] = [xs[0].data[0], (xs[1] ?? xs[0]).data[0]];
-        const p = attrOf(def);
-        // + 0 reads -0 as 0: the kernels add into a zero gradient.
-        expect(kernel.f(a, b, p) + 0).toBe(y.data[0] + 0);
-        const grads = vjpOf(def, tensor([], Float64Array.of(g)), xs, y);
-        expect(g * kernel.da(a, b, y.data[0], p) + 0).toBe(grads[0].data[0] + 0);
-        if (xs.length === 2) expect(g * kernel.db(a, b, y.data[0], p) + 0).toBe(grads[1].data[0] + 0);
-      }),
-      { numRuns: 50 },
-    );
-  });
+  it.each(withKernels.map((n) => [n]))(
+    '%s: the scalar kernel computes what the tensor kernels compute on scalars',
+    (name) => {
+      const def: OpDef = ops[name];
+      const kernel = def.scalar!;
+      // The scalar points of the op's own domain table (a broadcast pair of scalars where there is one).
+      const domain =
+        domains[name].find((args) => args.every((a) => a.shape.length === 0)) ??
+        def.args.map(() => ({ shape: [], min: 0.2, max: 0.9 }));
+      fc.assert(
+        fc.property(
+          fc.tuple(...domain.map(argValues)),
+          fc.double({ min: -2, max: 2, noNaN: true }),
+          (xs: Tensor[], g: number) => {
+            const y = run(def, xs);
+            const [a, b] = [xs[0].data[0], (xs[1] ?? xs[0]).data[0]];
+            const p = attrOf(def);
+            // + 0 reads -0 as 0: the kernels add into a zero gradient.
+            expect(kernel.f(a, b, p) + 0).toBe(y.data[0] + 0);
+            const grads = vjpOf(def, tensor([], Float64Array.of(g)), xs, y);
+            expect(g * kernel.da(a, b, y.data[0], p) + 0).toBe(grads[0].data[0] + 0);
+            if (xs.length === 2) expect(g * kernel.db(a, b, y.data[0], p) + 0).toBe(grads[1].data[0] + 0);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    },
+  );
 });
 
 describe('op catalogue: vjp adds into the gradient it is given', () => {
@@ -230,7 +262,12 @@ describe('op catalogue: vjp adds into the gradient it is given', () => {
       const x = a.min + ((a.max - a.min) * (i + 1)) / (sizeOf(a.shape) + 2);
       return a.awayFromZero && Math.abs(x) < a.awayFromZero ? a.awayFromZero + Math.abs(x) : x;
     };
-    const xs = domains[name][0].map((a) => tensor(a.shape, Float64Array.from({ length: sizeOf(a.shape) }, (_, i) => spread(a, i))));
+    const xs = domains[name][0].map((a) =>
+      tensor(
+        a.shape,
+        Float64Array.from({ length: sizeOf(a.shape) }, (_, i) => spread(a, i)),
+      ),
+    );
     const y = run(def, xs);
     const g = tensor(y.shape, new Float64Array(y.data.length).fill(0.5));
     const fresh = vjpOf(def, g, xs, y);

@@ -17,7 +17,11 @@ const sourceFiles = (dir: string): string[] =>
   );
 
 /** `ARG_STRIDE`, `tape.offset[...]` (also `this.tape.size`, `tape.args.subarray`), and `const { offset } = tape`. */
-const RAW = [/\bARG_STRIDE\b/, /\btape\??\.(offset|size|args)\b/, /\{[^}]*\b(offset|size|args)\b[^}]*\}\s*=\s*(this\.)?tape\b/];
+const RAW = [
+  /\bARG_STRIDE\b/,
+  /\btape\??\.(offset|size|args)\b/,
+  /\{[^}]*\b(offset|size|args)\b[^}]*\}\s*=\s*(this\.)?tape\b/,
+];
 
 function rawReads(files: readonly string[]): string[] {
   const hits: string[] = [];

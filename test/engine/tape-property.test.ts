@@ -67,7 +67,8 @@ function specOf(v: Value): ValueSpec {
 /** The reference's form of a graph spec written as JSON nodes. */
 function refGraphOf(spec: GraphSpec): RefGraph {
   const leaves = new Map<string, Value>();
-  for (const map of [spec.inputs, spec.params]) for (const id of Object.keys(map ?? {})) leaves.set(id, valueOf(map![id]));
+  for (const map of [spec.inputs, spec.params])
+    for (const id of Object.keys(map ?? {})) leaves.set(id, valueOf(map![id]));
   const nodes = spec.nodes!.map((n): RefNode => ({ id: n.id, op: n.op as RefOp, args: n.args }));
   return { leaves, nodes, output: spec.output ?? nodes[nodes.length - 1].id };
 }
@@ -113,7 +114,8 @@ function disagreements({ tape, values, grads }: Evaluated, ref: RefResult): stri
 
 function assertAgree(evaluated: Evaluated, ref: RefResult, label: string): void {
   const bad = disagreements(evaluated, ref);
-  if (bad.length) throw new Error(`${label}: ${bad.length} disagreement(s) with the reference:\n  ${bad.slice(0, 12).join('\n  ')}`);
+  if (bad.length)
+    throw new Error(`${label}: ${bad.length} disagreement(s) with the reference:\n  ${bad.slice(0, 12).join('\n  ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +261,14 @@ interface Coverage {
   ops: Set<string>;
 }
 
-const newCoverage = (): Coverage => ({ graphs: 0, nodes: 0, maxNodes: 0, byUsers: [0, 0, 0, 0], independent: 0, ops: new Set() });
+const newCoverage = (): Coverage => ({
+  graphs: 0,
+  nodes: 0,
+  maxNodes: 0,
+  byUsers: [0, 0, 0, 0],
+  independent: 0,
+  ops: new Set(),
+});
 
 function cover(coverage: Coverage, graph: RefGraph, ref: RefResult): void {
   coverage.graphs++;
@@ -285,7 +294,10 @@ const fraction = fc.double({ min: 1, max: 2, maxExcluded: true, noNaN: true }).m
 /** Uniform in [-1, 1). */
 const unit = fraction.map((t) => 2 * t - 1);
 /** A literal arg in [-2, 2), some of the time. */
-const maybeLiteral = fc.option(fraction.map((t) => 4 * t - 2), { freq: 4, nil: null });
+const maybeLiteral = fc.option(
+  fraction.map((t) => 4 * t - 2),
+  { freq: 4, nil: null },
+);
 /** About one node in twelve is left dangling. */
 const dangling = fc.nat(11).map((k) => k === 0);
 
@@ -328,7 +340,10 @@ function buildScalar(plan: ScalarPlan): Built {
     let c: Candidate;
     if ((BINARY_OPS as readonly RefOp[]).includes(step.op)) {
       const b = step.literal ?? g.pick(step.b)!;
-      c = step.literalFirst && typeof b === 'number' ? g.binary(step.op as BinaryOp, b, a, step.b) : g.binary(step.op as BinaryOp, a, b, step.b);
+      c =
+        step.literalFirst && typeof b === 'number'
+          ? g.binary(step.op as BinaryOp, b, a, step.b)
+          : g.binary(step.op as BinaryOp, a, b, step.b);
     } else if (step.op === 'sum' || step.op === 'mean') c = g.node(step.op, [a]);
     else c = g.unary(step.op as UnaryOp, a);
     if (step.dangling) c.retired = true;
@@ -337,7 +352,11 @@ function buildScalar(plan: ScalarPlan): Built {
 }
 
 /** The graph with one more leaf, read by no node: a scalar (the tape runs its scalar loop) or a 1-element vector. */
-function withUnusedLeaf({ builder, output }: Built, plan: ScalarPlan, asVector: boolean): { spec: GraphSpec; graph: RefGraph } {
+function withUnusedLeaf(
+  { builder, output }: Built,
+  plan: ScalarPlan,
+  asVector: boolean,
+): { spec: GraphSpec; graph: RefGraph } {
   const { unused } = plan;
   const spec = builder.spec(output, plan.reversed);
   const graph = builder.ref(output);
@@ -352,7 +371,18 @@ function withUnusedLeaf({ builder, output }: Built, plan: ScalarPlan, asVector: 
 
 const PAIRINGS = ['scalar', 'same', 'vector-matrix', 'row-column', 'column-matrix', 'row-matrix', 'any'] as const;
 
-const TENSOR_OPS: readonly RefOp[] = [...UNARY_OPS, ...BINARY_OPS, ...BINARY_OPS, 'sum', 'mean', 'matmul', 'matmul', 'transpose', 'linear', 'linear'];
+const TENSOR_OPS: readonly RefOp[] = [
+  ...UNARY_OPS,
+  ...BINARY_OPS,
+  ...BINARY_OPS,
+  'sum',
+  'mean',
+  'matmul',
+  'matmul',
+  'transpose',
+  'linear',
+  'linear',
+];
 
 const block = fc.array(unit, { minLength: 16, maxLength: 16 });
 
@@ -399,9 +429,14 @@ const isMatrix = (c: Candidate): boolean => rank(c) === 2 && c.value.shape[0] > 
  * candidate of the shape it needs or, when there is none, a new param of that shape. (The
  * leaves s, v, M, col and row are always readable, so every pairing finds a first arg.)
  */
-function broadcastPair(g: GraphBuilder, step: TensorStep, any: Candidate): [Candidate | number, Candidate] | [Candidate, Candidate | number] {
+function broadcastPair(
+  g: GraphBuilder,
+  step: TensorStep,
+  any: Candidate,
+): [Candidate | number, Candidate] | [Candidate, Candidate | number] {
   const first = (accept: (c: Candidate) => boolean): Candidate => g.pick(step.a, accept) ?? any;
-  const second = (accept: (c: Candidate) => boolean, shape: number[]): Candidate => g.pick(step.b, accept) ?? g.newParam(shape, step.data);
+  const second = (accept: (c: Candidate) => boolean, shape: number[]): Candidate =>
+    g.pick(step.b, accept) ?? g.newParam(shape, step.data);
   switch (step.pairing) {
     case 'scalar': {
       const a = first((c) => rank(c) >= 1);
@@ -443,8 +478,16 @@ function buildTensor(plan: TensorPlan): Built {
   const [m, n] = plan.dims;
   const g = new GraphBuilder();
   // The shapes broadcasting is about: [], [n], [m, n], [m, 1], [1, n]; and one leaf no node reads.
-  const shapes: [string, number[]][] = [['s', []], ['v', [n]], ['M', [m, n]], ['col', [m, 1]], ['row', [1, n]]];
-  shapes.forEach(([id, shape], i) => g.leaf(i % 2 ? 'param' : 'input', id, { shape, data: plan.leaves[i].slice(0, sizeOfShape(shape)) }));
+  const shapes: [string, number[]][] = [
+    ['s', []],
+    ['v', [n]],
+    ['M', [m, n]],
+    ['col', [m, 1]],
+    ['row', [1, n]],
+  ];
+  shapes.forEach(([id, shape], i) =>
+    g.leaf(i % 2 ? 'param' : 'input', id, { shape, data: plan.leaves[i].slice(0, sizeOfShape(shape)) }),
+  );
   g.leaf('input', 'unused', { shape: [m, n], data: plan.leaves[5].slice(0, m * n) });
   g.pool[g.pool.length - 1].retired = true;
 
@@ -472,7 +515,9 @@ function buildTensor(plan: TensorPlan): Built {
       // x [n_in] or [B, n_in]; W [n_out, n_in]; b [n_out], a scalar, or a literal.
       const x = g.pick(step.a, (x) => rank(x) >= 1)!;
       const nIn = lastDim(x);
-      const W = (step.c >= 0.4 ? g.pick(step.b, (w) => rank(w) === 2 && w.value.shape[1] === nIn) : undefined) ?? g.newParam([dimOf(step.b), nIn], step.data);
+      const W =
+        (step.c >= 0.4 ? g.pick(step.b, (w) => rank(w) === 2 && w.value.shape[1] === nIn) : undefined) ??
+        g.newParam([dimOf(step.b), nIn], step.data);
       const nOut = W.value.shape[0];
       const bias: Candidate | number =
         step.literal ??
@@ -518,7 +563,8 @@ describe('tape against a reference evaluator', () => {
         for (const id of ref.values.keys()) {
           const [v1, v2] = [at(onLoop.tape, onLoop.values, id), at(onGeneral.tape, onGeneral.values, id)];
           const [g1, g2] = [at(onLoop.tape, onLoop.grads, id), at(onGeneral.tape, onGeneral.grads, id)];
-          if (!close(v2, v1) || !close(g2, g1)) throw new Error(`${id}: scalar loop (${v1}, d ${g1}) and general path (${v2}, d ${g2}) differ`);
+          if (!close(v2, v1) || !close(g2, g1))
+            throw new Error(`${id}: scalar loop (${v1}, d ${g1}) and general path (${v2}, d ${g2}) differ`);
         }
       }),
       { numRuns: 100 },
@@ -545,7 +591,17 @@ describe('tape against a reference evaluator', () => {
         for (const node of graph.nodes) {
           if ((BINARY_OPS as readonly string[]).includes(node.op)) {
             // Shapes written with k for a dim > 1, the pair in either order: '[k,1] [1,k]'.
-            const shapes = node.args.map((a) => `[${typeof a === 'number' ? '' : ref.values.get(a)!.shape.map((d) => (d === 1 ? 1 : 'k')).join(',')}]`);
+            const shapes = node.args.map(
+              (a) =>
+                `[${
+                  typeof a === 'number'
+                    ? ''
+                    : ref.values
+                        .get(a)!
+                        .shape.map((d) => (d === 1 ? 1 : 'k'))
+                        .join(',')
+                }]`,
+            );
             const key = shapes.sort().join(' ');
             shapePairs.set(key, (shapePairs.get(key) ?? 0) + 1);
           }
@@ -579,7 +635,8 @@ describe('tape against a reference evaluator', () => {
       };
     }
     /** Both the tape's number and the reference's equal the hand-worked one, to the same 1e-12 relative. */
-    const expectNear = (x: number, expected: number) => expect(Math.abs(x - expected)).toBeLessThanOrEqual(RTOL * Math.max(1, Math.abs(expected)));
+    const expectNear = (x: number, expected: number) =>
+      expect(Math.abs(x - expected)).toBeLessThanOrEqual(RTOL * Math.max(1, Math.abs(expected)));
     const expectEach = (pair: readonly number[], expected: number) => pair.forEach((x) => expectNear(x, expected));
     const expectEachArray = (pair: readonly (readonly number[])[], expected: readonly number[]) =>
       pair.forEach((xs) => {
@@ -588,7 +645,8 @@ describe('tape against a reference evaluator', () => {
       });
 
     it('a node read by two users gets the sum of both contributions: v = tanh(x); L = v*w + v', () => {
-      const x = 0.7, w = -1.3;
+      const x = 0.7,
+        w = -1.3;
       const r = both({
         inputs: { x },
         params: { w },
@@ -608,7 +666,8 @@ describe('tape against a reference evaluator', () => {
     });
 
     it('a node read by three users, and a leaf read directly and through it: s = x + w; L = s*x + exp(s) + s/2', () => {
-      const x = -0.4, w = 0.9;
+      const x = -0.4,
+        w = 0.9;
       const r = both({
         inputs: { x },
         params: { w },
@@ -632,7 +691,8 @@ describe('tape against a reference evaluator', () => {
     });
 
     it('u read by four nodes, one of them twice: u = x*w; a = u + u*u; b = sin(u); L = a + b*u', () => {
-      const x = 0.5, w = -1.5;
+      const x = 0.5,
+        w = -1.5;
       const r = both({
         inputs: { x },
         params: { w },
@@ -679,7 +739,10 @@ describe('tape against a reference evaluator', () => {
       // dL/dv_j = sum_i M_ij (v_j is broadcast down the rows of M) + 2 v_j.
       const dv = v.map((vj, j) => M[0][j] + M[1][j] + 2 * vj);
       expectEachArray(r.grads('v'), dv);
-      expectEachArray(r.grads('x'), dv.map((d, j) => d * (1 - v[j] * v[j])));
+      expectEachArray(
+        r.grads('x'),
+        dv.map((d, j) => d * (1 - v[j] * v[j])),
+      );
       // dL/dM_ij = v_j.
       expectEachArray(r.grads('M'), [...v, ...v]);
     });

@@ -10,7 +10,12 @@ const KEY_B = 'another-platform-key-0002';
 const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 
 const forward = (app: App, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/v1/forward', headers: { 'content-type': 'application/json', ...headers }, payload: neuron });
+  app.inject({
+    method: 'POST',
+    url: '/v1/forward',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: neuron,
+  });
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -33,7 +38,13 @@ describe('with API_KEYS set', () => {
     expect(res.headers['www-authenticate']).toBe('Bearer realm="gradient-service"');
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.headers['content-language']).toBe('en');
-    expect(res.json()).toMatchObject({ type: 'urn:gradient-service:problem:unauthorized', title: 'Unauthorized', status: 401, code: 'UNAUTHORIZED', errors: [] });
+    expect(res.json()).toMatchObject({
+      type: 'urn:gradient-service:problem:unauthorized',
+      title: 'Unauthorized',
+      status: 401,
+      code: 'UNAUTHORIZED',
+      errors: [],
+    });
     expect(res.json().detail).toContain('Authorization: Bearer');
   });
 
@@ -83,7 +94,7 @@ describe('with API_KEYS set', () => {
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 
-  it('refuses a request that carries a made-up secret of the app\'s own requests', async () => {
+  it("refuses a request that carries a made-up secret of the app's own requests", async () => {
     const res = await forward(app, { 'x-gradient-self': randomBytes(32).toString('base64url') });
     expect(res.statusCode).toBe(401);
   });

@@ -10,18 +10,31 @@ const OTHER = 'https://elsewhere.example.com';
 const KEY = 'course-platform-key-0001';
 const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 
-const corsHeaders = (res: LightMyRequestResponse): string[] => Object.keys(res.headers).filter((h) => h.startsWith('access-control-'));
-const list = (header: unknown): string[] => String(header).split(',').map((h) => h.trim().toLowerCase());
+const corsHeaders = (res: LightMyRequestResponse): string[] =>
+  Object.keys(res.headers).filter((h) => h.startsWith('access-control-'));
+const list = (header: unknown): string[] =>
+  String(header)
+    .split(',')
+    .map((h) => h.trim().toLowerCase());
 
 const preflight = (app: App, origin: string, url = '/v1/gradients') =>
   app.inject({
     method: 'OPTIONS',
     url,
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, accept-language' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type, accept-language',
+    },
   });
 
 const post = (app: App, origin: string, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/v1/gradients', headers: { origin, 'content-type': 'application/json', ...headers }, payload: neuron });
+  app.inject({
+    method: 'POST',
+    url: '/v1/gradients',
+    headers: { origin, 'content-type': 'application/json', ...headers },
+    payload: neuron,
+  });
 
 let app: App;
 let keyed: App;
@@ -41,7 +54,9 @@ describe('from an allowed origin', () => {
     expect(res.statusCode).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(COURSE);
     expect(list(res.headers['access-control-allow-methods'])).toEqual(expect.arrayContaining(['get', 'post']));
-    expect(list(res.headers['access-control-allow-headers'])).toEqual(expect.arrayContaining(['authorization', 'content-type', 'accept-language']));
+    expect(list(res.headers['access-control-allow-headers'])).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'accept-language']),
+    );
     expect(Number(res.headers['access-control-max-age'])).toBeGreaterThan(0);
     expect(list(res.headers.vary)).toContain('origin');
   });
@@ -51,9 +66,18 @@ describe('from an allowed origin', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(COURSE);
     expect(list(res.headers['access-control-expose-headers'])).toEqual(
-      expect.arrayContaining(['retry-after', 'x-request-id', 'content-language', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']),
+      expect.arrayContaining([
+        'retry-after',
+        'x-request-id',
+        'content-language',
+        'x-ratelimit-limit',
+        'x-ratelimit-remaining',
+        'x-ratelimit-reset',
+      ]),
     );
-    expect((await post(app, 'http://localhost:8080')).headers['access-control-allow-origin']).toBe('http://localhost:8080');
+    expect((await post(app, 'http://localhost:8080')).headers['access-control-allow-origin']).toBe(
+      'http://localhost:8080',
+    );
   });
 
   it('answers the preflight without a key (browsers send none with it), and lets the page read a 401', async () => {

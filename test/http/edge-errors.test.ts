@@ -18,7 +18,13 @@ const INFO = 30;
 const WARN = 40;
 const ERROR = 50;
 
-const metric = (text: string, line: string): number => Number(text.split('\n').find((l) => l.startsWith(`${line} `))?.split(' ')[1] ?? 0);
+const metric = (text: string, line: string): number =>
+  Number(
+    text
+      .split('\n')
+      .find((l) => l.startsWith(`${line} `))
+      ?.split(' ')[1] ?? 0,
+  );
 
 describe('a URL that does not percent-decode (GET /v1/forward%)', () => {
   let app: App;
@@ -28,14 +34,21 @@ describe('a URL that does not percent-decode (GET /v1/forward%)', () => {
   });
   afterAll(() => app.close());
 
-  it('is a 400 problem document with its request id, in the request\'s language', async () => {
+  it("is a 400 problem document with its request id, in the request's language", async () => {
     for (const url of ['/v1/forward%', '/v1/%zz', '/docs/static/%c0', '/%']) {
       const res = await app.inject({ method: 'GET', url, headers: { 'x-request-id': 'bad-url-1' } });
       expect(res.statusCode, url).toBe(400);
       expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
       expect(res.headers['x-request-id']).toBe('bad-url-1');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.json()).toMatchObject({ type: 'urn:gradient-service:problem:bad-url', status: 400, code: 'BAD_URL', title: 'Invalid URL', requestId: 'bad-url-1', errors: [] });
+      expect(res.json()).toMatchObject({
+        type: 'urn:gradient-service:problem:bad-url',
+        status: 400,
+        code: 'BAD_URL',
+        title: 'Invalid URL',
+        requestId: 'bad-url-1',
+        errors: [],
+      });
       expect(res.json().detail).toMatch(/%25/);
     }
     const pt = await app.inject({ method: 'POST', url: '/v1/forward%', headers: { 'accept-language': 'pt-BR' } });
@@ -62,7 +75,9 @@ describe('a URL that does not percent-decode (GET /v1/forward%)', () => {
     await logs.until(mine);
     // The line is written when the answer is sent; a second one would be written at once too.
     await new Promise((r) => setImmediate(r));
-    expect(logs.lines.filter(mine)).toEqual([expect.objectContaining({ level: INFO, msg: 'request', method: 'GET', url: '/v1/step%', statusCode: 400 })]);
+    expect(logs.lines.filter(mine)).toEqual([
+      expect.objectContaining({ level: INFO, msg: 'request', method: 'GET', url: '/v1/step%', statusCode: 400 }),
+    ]);
   });
 });
 
@@ -120,7 +135,11 @@ describe('a URL that does not decode, under the rate limit and the API keys', ()
     expect(none.statusCode).toBe(401);
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(none.json()).toMatchObject({ code: 'UNAUTHORIZED' });
-    const withKey = await keyed.inject({ method: 'GET', url: '/v1/forward%', headers: { authorization: `Bearer ${KEY}` } });
+    const withKey = await keyed.inject({
+      method: 'GET',
+      url: '/v1/forward%',
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     expect(withKey.statusCode).toBe(400);
   });
 
@@ -144,11 +163,21 @@ describe('a URL that does not decode, under the rate limit and the API keys', ()
     ];
     for (const url of tricks) {
       for (const method of ['POST', 'GET', 'HEAD', 'OPTIONS'] as const) {
-        const res = await keyed.inject({ method, url, headers: { 'content-type': 'application/json' }, ...(method === 'POST' && { payload: neuron }) });
+        const res = await keyed.inject({
+          method,
+          url,
+          headers: { 'content-type': 'application/json' },
+          ...(method === 'POST' && { payload: neuron }),
+        });
         expect(res.statusCode, `${method} ${url}`).toBe(401);
       }
     }
-    const forged = await keyed.inject({ method: 'POST', url: '/v1/forward', headers: { 'x-gradient-self': randomBytes(32).toString('base64url') }, payload: neuron });
+    const forged = await keyed.inject({
+      method: 'POST',
+      url: '/v1/forward',
+      headers: { 'x-gradient-self': randomBytes(32).toString('base64url') },
+      payload: neuron,
+    });
     expect(forged.statusCode).toBe(401);
   });
 });
@@ -186,7 +215,11 @@ describe('the level of the request line', () => {
   const logs = new LogLines();
   beforeAll(async () => {
     // No worker thread at all, and every job sent to the pool: each compute request is a 503 BUSY at once.
-    busy = await buildTestApp({ pool: { threads: 0, queue: 0, budgetMs: 10_000 }, offloadWork: 0, logger: { level: 'info', stream: logs.stream } });
+    busy = await buildTestApp({
+      pool: { threads: 0, queue: 0, budgetMs: 10_000 },
+      offloadWork: 0,
+      logger: { level: 'info', stream: logs.stream },
+    });
     busy.get('/test-failure', { schema: { hide: true } }, () => {
       throw new TypeError('an unexpected failure');
     });
@@ -194,7 +227,12 @@ describe('the level of the request line', () => {
   afterAll(() => busy.close());
 
   it('is warn, once and without a stack, for a 503 BUSY', async () => {
-    const res = await busy.inject({ method: 'POST', url: '/v1/gradients', headers: { 'x-request-id': 'busy-1' }, payload: neuron });
+    const res = await busy.inject({
+      method: 'POST',
+      url: '/v1/gradients',
+      headers: { 'x-request-id': 'busy-1' },
+      payload: neuron,
+    });
     expect(res.statusCode, res.body).toBe(503);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(res.json()).toMatchObject({ code: 'BUSY', requestId: 'busy-1' });

@@ -23,7 +23,13 @@ describe('a wrong method on a known route', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('POST');
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ type: 'urn:gradient-service:problem:method-not-allowed', title: 'Method not allowed', status: 405, code: 'METHOD_NOT_ALLOWED', errors: [] });
+    expect(res.json()).toMatchObject({
+      type: 'urn:gradient-service:problem:method-not-allowed',
+      title: 'Method not allowed',
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      errors: [],
+    });
     expect(res.json().detail).toBe('/v1/gradients does not answer GET, only POST');
   });
 
@@ -72,7 +78,12 @@ describe('GET /', () => {
 
 describe('a body the service cannot read', () => {
   const send = (headers: Record<string, string>, payload: string | Buffer) =>
-    app.inject({ method: 'POST', url: '/v1/forward', headers: { 'content-type': 'application/json', ...headers }, payload });
+    app.inject({
+      method: 'POST',
+      url: '/v1/forward',
+      headers: { 'content-type': 'application/json', ...headers },
+      payload,
+    });
 
   it('is a 415 when compressed (Content-Encoding other than identity), not a 400 about its JSON', async () => {
     for (const encoding of ['gzip', 'deflate', 'br', 'GZIP']) {
@@ -80,33 +91,53 @@ describe('a body the service cannot read', () => {
       expect(res.statusCode, encoding).toBe(415);
       expect(res.headers['accept-encoding']).toBe('identity');
       expect(res.json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
-      expect(res.json().detail).toBe(`the body is sent with Content-Encoding: ${encoding.toLowerCase()}; send it uncompressed`);
+      expect(res.json().detail).toBe(
+        `the body is sent with Content-Encoding: ${encoding.toLowerCase()}; send it uncompressed`,
+      );
     }
     expect((await send({ 'content-encoding': 'identity' }, JSON.stringify(neuron))).statusCode).toBe(200);
   });
 
   it('is a 415 when declared in a charset other than UTF-8', async () => {
-    for (const type of ['application/json; charset=utf-16', 'application/json; charset="ISO-8859-1"', 'application/json;charset=utf-16le']) {
+    for (const type of [
+      'application/json; charset=utf-16',
+      'application/json; charset="ISO-8859-1"',
+      'application/json;charset=utf-16le',
+    ]) {
       const res = await send({ 'content-type': type }, Buffer.from(JSON.stringify(neuron), 'utf16le'));
       expect(res.statusCode, type).toBe(415);
       expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect(res.json().detail).toMatch(/^the body is declared as charset=.+; send JSON in UTF-8/);
     }
-    for (const type of ['application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'application/json']) {
+    for (const type of [
+      'application/json; charset=utf-8',
+      'application/json; charset=UTF-8',
+      'application/json; charset="utf-8"',
+      'application/json',
+    ]) {
       expect((await send({ 'content-type': type }, JSON.stringify(neuron))).statusCode, type).toBe(200);
     }
   });
 
   it('is refused in Portuguese under Accept-Language: pt-BR', async () => {
     const gz = await send({ 'content-encoding': 'gzip', 'accept-language': 'pt-BR' }, gzipSync(JSON.stringify(neuron)));
-    expect(gz.json()).toMatchObject({ title: 'Tipo de mídia não suportado', detail: 'o corpo foi enviado com Content-Encoding: gzip; envie-o sem compressão' });
+    expect(gz.json()).toMatchObject({
+      title: 'Tipo de mídia não suportado',
+      detail: 'o corpo foi enviado com Content-Encoding: gzip; envie-o sem compressão',
+    });
     const utf16 = await send({ 'content-type': 'application/json; charset=utf-16', 'accept-language': 'pt-BR' }, '{}');
-    expect(utf16.json().detail).toBe('o corpo foi declarado como charset=utf-16; envie JSON em UTF-8 (charset=utf-8, ou sem charset)');
+    expect(utf16.json().detail).toBe(
+      'o corpo foi declarado como charset=utf-16; envie JSON em UTF-8 (charset=utf-8, ou sem charset)',
+    );
   });
 });
 
 /** One request on a fresh connection, answered however the server answers it. */
-function rawRequest(base: string, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function rawRequest(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { method: 'GET', headers, agent: false }, (res) => {
       let body = '';
@@ -136,10 +167,15 @@ describe('on a listening server (127.0.0.1)', () => {
   });
 
   it('sets the timeouts it is given', async () => {
-    const other = await buildTestApp({ pool: false, timeouts: { keepAliveMs: 65_000, headersMs: 66_000, requestMs: 90_000 } });
+    const other = await buildTestApp({
+      pool: false,
+      timeouts: { keepAliveMs: 65_000, headersMs: 66_000, requestMs: 90_000 },
+    });
     try {
       await other.listen({ port: 0, host: '127.0.0.1' });
-      expect([other.server.keepAliveTimeout, other.server.headersTimeout, other.server.requestTimeout]).toEqual([65_000, 66_000, 90_000]);
+      expect([other.server.keepAliveTimeout, other.server.headersTimeout, other.server.requestTimeout]).toEqual([
+        65_000, 66_000, 90_000,
+      ]);
     } finally {
       await other.close();
     }
@@ -149,7 +185,13 @@ describe('on a listening server (127.0.0.1)', () => {
     const res = await rawRequest(base, '/healthz', { 'x-padding': 'a'.repeat(60_000) });
     expect(res.status).toBe(431);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(JSON.parse(res.body)).toMatchObject({ type: 'urn:gradient-service:problem:headers-too-large', status: 431, code: 'HEADERS_TOO_LARGE', title: 'Request headers too large', errors: [] });
+    expect(JSON.parse(res.body)).toMatchObject({
+      type: 'urn:gradient-service:problem:headers-too-large',
+      status: 431,
+      code: 'HEADERS_TOO_LARGE',
+      title: 'Request headers too large',
+      errors: [],
+    });
   });
 
   it('answers a 70 kB URL with a 431 problem document', async () => {

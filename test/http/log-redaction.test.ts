@@ -37,7 +37,11 @@ function expectClean(lines: string[]): void {
 describe('in process, at log level trace', () => {
   it('logs neither keys nor bodies, whatever the answer', async () => {
     const logs = new LogLines();
-    const app = await buildTestApp({ pool: false, logger: { level: 'trace', stream: logs.stream }, auth: { apiKeys: [KEY] } });
+    const app = await buildTestApp({
+      pool: false,
+      logger: { level: 'trace', stream: logs.stream },
+      auth: { apiKeys: [KEY] },
+    });
     try {
       for (const [i, { key, body, status }] of REQUESTS.entries()) {
         const res = await app.inject({
@@ -67,7 +71,10 @@ describe('in process, at log level trace', () => {
     const logs = new LogLines();
     const app = await buildTestApp({ pool: false, logger: { level: 'info', stream: logs.stream } });
     try {
-      app.log.info({ req: { headers: { authorization: `Bearer ${KEY}`, cookie: KEY, 'x-api-key': KEY }, body: { id: MARKER } } }, 'a careless line');
+      app.log.info(
+        { req: { headers: { authorization: `Bearer ${KEY}`, cookie: KEY, 'x-api-key': KEY }, body: { id: MARKER } } },
+        'a careless line',
+      );
       app.log.info({ headers: { authorization: `Bearer ${KEY}` }, body: MARKER }, 'another');
       await logs.until((l) => l.msg === 'another');
       const lines = logs.raw.filter((l) => /a careless line|another/.test(l));
@@ -89,7 +96,11 @@ describe('src/server.ts', () => {
     for (const [i, { key, body, status }] of REQUESTS.entries()) {
       const res = await fetch(`${server.url}/v1/gradients`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': `redaction-${i}`, ...(key && { authorization: `Bearer ${key}` }) },
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': `redaction-${i}`,
+          ...(key && { authorization: `Bearer ${key}` }),
+        },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
       expect(res.status).toBe(status);

@@ -48,7 +48,12 @@ async function scrape(app: App): Promise<{ samples: Sample[]; text: string }> {
 }
 
 const post = (app: App, url: string, payload: unknown) =>
-  app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+  app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 
 // The tutorial's neuron: leaves x, y, w, b and nodes u = w*x, z = u + b, y_hat = sigmoid(z), L = mse(y_hat, y): 4 nodes, 8 elements.
 const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
@@ -58,7 +63,23 @@ const unknownId = { graph: { inputs: { x: 1 }, nodes: [{ id: 'u', op: 'mul', arg
 
 const POOL = { threads: 1, queue: 2, budgetMs: 5000 };
 /** The duration buckets, from 1 ms to 30 s, then +Inf. */
-const DURATION_BOUNDS = ['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '+Inf'];
+const DURATION_BOUNDS = [
+  '0.001',
+  '0.0025',
+  '0.005',
+  '0.01',
+  '0.025',
+  '0.05',
+  '0.1',
+  '0.25',
+  '0.5',
+  '1',
+  '2.5',
+  '5',
+  '10',
+  '30',
+  '+Inf',
+];
 
 describe('GET /metrics', () => {
   let app: App;
@@ -84,7 +105,12 @@ describe('GET /metrics', () => {
   afterAll(() => app.close());
 
   it('counts requests by route pattern, method and status, every unknown path as route="unmatched"', () => {
-    const counts = select(first, 'gradient_service_http_requests_total').map((s) => [s.labels.route, s.labels.method, s.labels.status, s.value]);
+    const counts = select(first, 'gradient_service_http_requests_total').map((s) => [
+      s.labels.route,
+      s.labels.method,
+      s.labels.status,
+      s.value,
+    ]);
     expect(counts).toEqual(
       expect.arrayContaining([
         ['/v1/ops', 'GET', '200', 1],
@@ -117,7 +143,11 @@ describe('GET /metrics', () => {
   });
 
   it('counts problems by code and status', () => {
-    const problems = select(first, 'gradient_service_problems_total').map((s) => [s.labels.code, s.labels.status, s.value]);
+    const problems = select(first, 'gradient_service_problems_total').map((s) => [
+      s.labels.code,
+      s.labels.status,
+      s.value,
+    ]);
     expect(problems).toEqual(
       expect.arrayContaining([
         ['UNKNOWN_ID', '422', 1],
@@ -172,61 +202,77 @@ describe('GET /metrics', () => {
   it('counts its own scrapes, from the next one on', async () => {
     expect(select(first, 'gradient_service_http_requests_total', { route: '/metrics' })).toEqual([]);
     const { samples } = await scrape(app);
-    expect(valueOf(samples, 'gradient_service_http_requests_total', { route: '/metrics', method: 'GET', status: '200' })).toBe(1);
+    expect(
+      valueOf(samples, 'gradient_service_http_requests_total', { route: '/metrics', method: 'GET', status: '200' }),
+    ).toBe(1);
   });
 
-  it(
-    'reads the pool at scrape time: jobs running and waiting for the worker thread, and a 503 BUSY past the queue',
-    async () => {
-      // Each a few hundred milliseconds of compute: one runs on the one thread, two wait.
-      const heavy = gradcheckChain(4000, 2000);
-      const pending = [post(app, '/v1/gradcheck', heavy), post(app, '/v1/gradcheck', heavy), post(app, '/v1/gradcheck', heavy)];
-      await vi.waitFor(
-        async () => {
-          const { samples } = await scrape(app);
-          expect(valueOf(samples, 'gradient_service_pool_busy_jobs')).toBe(1);
-          expect(valueOf(samples, 'gradient_service_pool_queued_jobs')).toBe(2);
-        },
-        { timeout: 10_000, interval: 10 },
-      );
-      const refused = await post(app, '/v1/gradcheck', heavy);
-      expect([refused.statusCode, refused.json().code]).toEqual([503, 'BUSY']);
-      expect((await Promise.all(pending)).map((r) => r.statusCode)).toEqual([200, 200, 200]);
+  it('reads the pool at scrape time: jobs running and waiting for the worker thread, and a 503 BUSY past the queue', async () => {
+    // Each a few hundred milliseconds of compute: one runs on the one thread, two wait.
+    const heavy = gradcheckChain(4000, 2000);
+    const pending = [
+      post(app, '/v1/gradcheck', heavy),
+      post(app, '/v1/gradcheck', heavy),
+      post(app, '/v1/gradcheck', heavy),
+    ];
+    await vi.waitFor(
+      async () => {
+        const { samples } = await scrape(app);
+        expect(valueOf(samples, 'gradient_service_pool_busy_jobs')).toBe(1);
+        expect(valueOf(samples, 'gradient_service_pool_queued_jobs')).toBe(2);
+      },
+      { timeout: 10_000, interval: 10 },
+    );
+    const refused = await post(app, '/v1/gradcheck', heavy);
+    expect([refused.statusCode, refused.json().code]).toEqual([503, 'BUSY']);
+    expect((await Promise.all(pending)).map((r) => r.statusCode)).toEqual([200, 200, 200]);
 
-      const { samples } = await scrape(app);
-      expect(valueOf(samples, 'gradient_service_pool_busy_jobs')).toBe(0);
-      expect(valueOf(samples, 'gradient_service_pool_queued_jobs')).toBe(0);
-      expect(valueOf(samples, 'gradient_service_pool_threads')).toBe(1);
-      expect(valueOf(samples, 'gradient_service_problems_total', { code: 'BUSY', status: '503' })).toBe(1);
-      expect(valueOf(samples, 'gradient_service_http_requests_total', { route: '/v1/gradcheck', method: 'POST', status: '200' })).toBe(3);
-      // Bodies this large (over 64 kB) are compiled on the worker: their graphs are counted from there.
-      expect(valueOf(samples, 'gradient_service_graph_nodes_count', { operation: 'gradcheck' })).toBe(3);
-      expect(valueOf(samples, 'gradient_service_graph_nodes_sum', { operation: 'gradcheck' })).toBe(3 * 4000);
-    },
-    30_000,
-  );
+    const { samples } = await scrape(app);
+    expect(valueOf(samples, 'gradient_service_pool_busy_jobs')).toBe(0);
+    expect(valueOf(samples, 'gradient_service_pool_queued_jobs')).toBe(0);
+    expect(valueOf(samples, 'gradient_service_pool_threads')).toBe(1);
+    expect(valueOf(samples, 'gradient_service_problems_total', { code: 'BUSY', status: '503' })).toBe(1);
+    expect(
+      valueOf(samples, 'gradient_service_http_requests_total', {
+        route: '/v1/gradcheck',
+        method: 'POST',
+        status: '200',
+      }),
+    ).toBe(3);
+    // Bodies this large (over 64 kB) are compiled on the worker: their graphs are counted from there.
+    expect(valueOf(samples, 'gradient_service_graph_nodes_count', { operation: 'gradcheck' })).toBe(3);
+    expect(valueOf(samples, 'gradient_service_graph_nodes_sum', { operation: 'gradcheck' })).toBe(3 * 4000);
+  }, 30_000);
 });
 
 describe('GET /metrics of two apps in one process', () => {
   let parsedOnWorker: App;
   let inline: App;
   beforeAll(async () => {
-    [parsedOnWorker, inline] = await Promise.all([buildTestApp({ pool: POOL, offloadBody: 0 }), buildTestApp({ pool: false })]);
+    [parsedOnWorker, inline] = await Promise.all([
+      buildTestApp({ pool: POOL, offloadBody: 0 }),
+      buildTestApp({ pool: false }),
+    ]);
   });
   afterAll(() => Promise.all([parsedOnWorker.close(), inline.close()]));
 
   it('each counts its own requests and graphs; a graph compiled on a worker thread is counted too', async () => {
     expect((await post(parsedOnWorker, '/v1/gradients', vectorNeuron)).statusCode).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await post(inline, '/v1/step', { ...neuron, learningRate: 0.1 })).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await post(inline, '/v1/step', { ...neuron, learningRate: 0.1 })).statusCode).toBe(200);
 
     const onWorker = (await scrape(parsedOnWorker)).samples;
-    expect(select(onWorker, 'gradient_service_http_requests_total').map((s) => [s.labels.route, s.value])).toEqual([['/v1/gradients', 1]]);
+    expect(select(onWorker, 'gradient_service_http_requests_total').map((s) => [s.labels.route, s.value])).toEqual([
+      ['/v1/gradients', 1],
+    ]);
     expect(valueOf(onWorker, 'gradient_service_graph_nodes_sum', { operation: 'gradients' })).toBe(4);
     expect(valueOf(onWorker, 'gradient_service_graph_elements_sum', { operation: 'gradients' })).toBe(12);
     expect(select(onWorker, 'gradient_service_graph_nodes_count', { operation: 'step' })).toEqual([]);
 
     const onLoop = (await scrape(inline)).samples;
-    expect(select(onLoop, 'gradient_service_http_requests_total').map((s) => [s.labels.route, s.value])).toEqual([['/v1/step', 3]]);
+    expect(select(onLoop, 'gradient_service_http_requests_total').map((s) => [s.labels.route, s.value])).toEqual([
+      ['/v1/step', 3],
+    ]);
     expect(valueOf(onLoop, 'gradient_service_graph_nodes_count', { operation: 'step' })).toBe(3);
     // No pool: its gauges read 0.
     expect(valueOf(onLoop, 'gradient_service_pool_busy_jobs')).toBe(0);

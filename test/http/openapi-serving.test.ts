@@ -9,7 +9,8 @@ import { buildTestApp } from '../support/app.js';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 
-const get = (app: App, url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+const get = (app: App, url: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url, headers });
 
 describe('GET /openapi.json', () => {
   let app: App;
@@ -45,7 +46,7 @@ describe('GET /openapi.json', () => {
     expect(stale.body.length).toBeGreaterThan(100_000);
   });
 
-  it("is the document Swagger UI reads at /docs/json, byte for byte, and its YAML at /docs/yaml", async () => {
+  it('is the document Swagger UI reads at /docs/json, byte for byte, and its YAML at /docs/yaml', async () => {
     const json = await get(app, '/openapi.json');
     const ui = await get(app, '/docs/json');
     expect(ui.statusCode).toBe(200);

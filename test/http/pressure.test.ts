@@ -16,13 +16,23 @@ afterEach(async () => {
 
 const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 const forward = (app: App, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/v1/forward', headers: { 'content-type': 'application/json', ...headers }, payload: neuron });
+  app.inject({
+    method: 'POST',
+    url: '/v1/forward',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: neuron,
+  });
 
 /** An app whose heap is over its threshold from its first measurement on (every 10 ms). */
 async function overloadedApp(options: Parameters<typeof buildTestApp>[0] = {}): Promise<App> {
   const app = await buildTestApp({
     pool: false,
-    shedding: { maxEventLoopDelayMs: 0, maxHeapUsedFraction: Number.MIN_VALUE, maxEventLoopUtilization: 0, sampleIntervalMs: 10 },
+    shedding: {
+      maxEventLoopDelayMs: 0,
+      maxHeapUsedFraction: Number.MIN_VALUE,
+      maxEventLoopUtilization: 0,
+      sampleIntervalMs: 10,
+    },
     ...options,
   });
   apps.push(app);
@@ -38,7 +48,13 @@ describe('under pressure', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.headers['retry-after']).toBe('10');
-    expect(res.json()).toMatchObject({ type: 'urn:gradient-service:problem:overloaded', status: 503, code: 'OVERLOADED', title: 'Overloaded', retryAfterSeconds: 10 });
+    expect(res.json()).toMatchObject({
+      type: 'urn:gradient-service:problem:overloaded',
+      status: 503,
+      code: 'OVERLOADED',
+      title: 'Overloaded',
+      retryAfterSeconds: 10,
+    });
     expect(res.json().detail).toContain('MAX_HEAP_USED_FRACTION');
   });
 

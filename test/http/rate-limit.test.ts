@@ -44,7 +44,13 @@ describe('without API keys: per client address', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(res.headers['x-ratelimit-reset']).toBe(res.headers['retry-after']);
-    expect(res.json()).toMatchObject({ type: 'urn:gradient-service:problem:rate-limited', status: 429, code: 'RATE_LIMITED', title: 'Too many requests', retryAfterSeconds: retryAfter });
+    expect(res.json()).toMatchObject({
+      type: 'urn:gradient-service:problem:rate-limited',
+      status: 429,
+      code: 'RATE_LIMITED',
+      title: 'Too many requests',
+      retryAfterSeconds: retryAfter,
+    });
     expect(res.json().detail).toMatch(/more than 3 requests in 60 s from this address/);
   });
 
@@ -123,7 +129,11 @@ describe('without API keys: per client address', () => {
 
 describe('with API keys: per key', () => {
   it('counts each key apart, whatever address it comes from', async () => {
-    const app = await appWith({ rateLimit: { max: 2, windowMs: 60_000 }, auth: { apiKeys: [KEY_A, KEY_B] }, trustProxy: ['127.0.0.1'] });
+    const app = await appWith({
+      rateLimit: { max: 2, windowMs: 60_000 },
+      auth: { apiKeys: [KEY_A, KEY_B] },
+      trustProxy: ['127.0.0.1'],
+    });
     expect((await ops(app, { ...bearer(KEY_A), 'x-forwarded-for': '203.0.113.1' })).statusCode).toBe(200);
     expect((await ops(app, { ...bearer(KEY_A), 'x-forwarded-for': '203.0.113.2' })).statusCode).toBe(200);
     const limited = await ops(app, { ...bearer(KEY_A), 'x-forwarded-for': '203.0.113.3' });

@@ -24,7 +24,8 @@ beforeAll(async () => {
   app = await build();
 });
 
-const post = (to: App, url: string, body: unknown, headers: Record<string, string> = {}) => to.inject({ method: 'POST', url, payload: body as object, headers });
+const post = (to: App, url: string, body: unknown, headers: Record<string, string> = {}) =>
+  to.inject({ method: 'POST', url, payload: body as object, headers });
 
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
 
@@ -47,7 +48,10 @@ function sgdByHand(steps: number, lr: number) {
   return { w, b, losses, after: loss() };
 }
 
-function expectTooLarge(res: { statusCode: number; headers: Record<string, unknown>; body: string; json: () => unknown }, askForLess: string) {
+function expectTooLarge(
+  res: { statusCode: number; headers: Record<string, unknown>; body: string; json: () => unknown },
+  askForLess: string,
+) {
   expect(res.statusCode, res.body.slice(0, 300)).toBe(413);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   const p = res.json() as { code: string; detail: string };
@@ -84,7 +88,9 @@ describe('POST /v1/step: steps and history', () => {
   it('"all" (the default) keeps the loss before each step; {every: 3} the loss before steps 0, 3, 6, 9; "none" none', async () => {
     const hand = sgdByHand(10, 0.1);
     const [byDefault, all, every3, every1, none] = await Promise.all(
-      [undefined, 'all', { every: 3 }, { every: 1 }, 'none'].map((history) => post(app, '/v1/step', { neuron, learningRate: 0.1, steps: 10, history })),
+      [undefined, 'all', { every: 3 }, { every: 1 }, 'none'].map((history) =>
+        post(app, '/v1/step', { neuron, learningRate: 0.1, steps: 10, history }),
+      ),
     );
     for (const res of [byDefault, all, every3, every1, none]) {
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
@@ -115,7 +121,12 @@ describe('POST /v1/step: steps and history', () => {
     // 10000 losses of up to 26 bytes each: about 260 kB.
     const p = expectTooLarge(await post(small, '/v1/step', { neuron, learningRate: 0.1, steps: 10_000 }), '`"history"');
     expect(p.detail).toMatch(/about \d+ bytes/);
-    const pt = await post(small, '/v1/step', { neuron, learningRate: 0.1, steps: 10_000 }, { 'accept-language': 'pt-BR' });
+    const pt = await post(
+      small,
+      '/v1/step',
+      { neuron, learningRate: 0.1, steps: 10_000 },
+      { 'accept-language': 'pt-BR' },
+    );
     expect(pt.json().detail).toContain('histórico de perdas');
 
     const hand = sgdByHand(10_000, 0.1);
@@ -129,16 +140,14 @@ describe('POST /v1/step: steps and history', () => {
     expect(none.json().loss.after).toBeCloseTo(hand.after, 12);
   });
 
-  it.each([
-    [{ every: 0 }],
-    [{ every: 1.5 }],
-    ['some'],
-    [{ every: 2, from: 1 }],
-  ])('refuses history %j (400 naming history)', async (history) => {
-    const res = await post(app, '/v1/step', { neuron, learningRate: 0.1, steps: 3, history });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().errors[0].path).toMatch(/^history/);
-  });
+  it.each([[{ every: 0 }], [{ every: 1.5 }], ['some'], [{ every: 2, from: 1 }]])(
+    'refuses history %j (400 naming history)',
+    async (history) => {
+      const res = await post(app, '/v1/step', { neuron, learningRate: 0.1, steps: 3, history });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0].path).toMatch(/^history/);
+    },
+  );
 });
 
 describe('POST /v1/forward: a broadcast over MAX_RESPONSE_BYTES', () => {
@@ -170,8 +179,20 @@ describe('an answer over MAX_RESPONSE_BYTES whose size the request decides is re
   // name, twice each. Every answer below is over 16 KiB; the estimate must see it (413 "about N
   // bytes", decided before computing) rather than the backstop measuring it once computed.
   const ids = Array.from({ length: 300 }, (_, k) => `a_node_with_a_long_descriptive_name_${k}`);
-  const nan = { graph: { inputs: { m: -1 }, params: { w: 0.5 }, expr: [...ids.map((id) => `${id} = log(m) * w`), `L = ${ids.join(' + ')}`].join('; ') } };
-  const vector = { graph: { inputs: { x: Array.from({ length: 1000 }, (_, i) => Math.sin(i)) }, params: { v: Array.from({ length: 1000 }, (_, i) => Math.cos(i)) }, expr: 'L = mean(x * v)' } };
+  const nan = {
+    graph: {
+      inputs: { m: -1 },
+      params: { w: 0.5 },
+      expr: [...ids.map((id) => `${id} = log(m) * w`), `L = ${ids.join(' + ')}`].join('; '),
+    },
+  };
+  const vector = {
+    graph: {
+      inputs: { x: Array.from({ length: 1000 }, (_, i) => Math.sin(i)) },
+      params: { v: Array.from({ length: 1000 }, (_, i) => Math.cos(i)) },
+      expr: 'L = mean(x * v)',
+    },
+  };
   const tutorial = { neuron, learningRate: 0.1 };
   const cases: [string, string, object, string][] = [
     ['forward, NaN everywhere', '/v1/forward', nan, '`include`'],
@@ -180,7 +201,12 @@ describe('an answer over MAX_RESPONSE_BYTES whose size the request decides is re
     ['step with 1000 losses', '/v1/step', { ...tutorial, steps: 1000 }, '`"history"'],
     ['step of a vector param', '/v1/step', { ...vector, learningRate: 0.1 }, '`"history"'],
     ['gradcheck of 1000 elements', '/v1/gradcheck', vector, '`wrt`'],
-    ['grade of 150 answers, for Gradescope', '/v1/grade', { ...nan, answers: Object.fromEntries(ids.slice(0, 150).map((id) => [id, '0,5'])), format: 'gradescope' }, 'fewer answers'],
+    [
+      'grade of 150 answers, for Gradescope',
+      '/v1/grade',
+      { ...nan, answers: Object.fromEntries(ids.slice(0, 150).map((id) => [id, '0,5'])), format: 'gradescope' },
+      'fewer answers',
+    ],
   ];
 
   let small: App;

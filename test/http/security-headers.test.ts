@@ -37,7 +37,10 @@ describe('X-Content-Type-Options: nosniff', () => {
     ['a route', { method: 'POST', url: '/v1/gradients', payload: neuron }],
     ['a GET route', { method: 'GET', url: '/v1/ops' }],
     ['a 400 problem', { method: 'POST', url: '/v1/gradients', payload: { neuron: {} } }],
-    ['a 415 problem', { method: 'POST', url: '/v1/gradients', headers: { 'content-type': 'text/plain' }, payload: 'x' }],
+    [
+      'a 415 problem',
+      { method: 'POST', url: '/v1/gradients', headers: { 'content-type': 'text/plain' }, payload: 'x' },
+    ],
     ['a 404', { method: 'GET', url: '/nowhere' }],
     ['a 405', { method: 'DELETE', url: '/v1/gradients' }],
     ['a URL that does not decode', { method: 'GET', url: '/v1/forward%' }],
@@ -56,7 +59,14 @@ describe('X-Content-Type-Options: nosniff', () => {
     ['/healthz', { method: 'GET', url: '/healthz' }],
     ['/readyz', { method: 'GET', url: '/readyz' }],
     ['HEAD /healthz', { method: 'HEAD', url: '/healthz' }],
-    ['a CORS preflight', { method: 'OPTIONS', url: '/v1/gradients', headers: { origin: 'https://example.org', 'access-control-request-method': 'POST' } }],
+    [
+      'a CORS preflight',
+      {
+        method: 'OPTIONS',
+        url: '/v1/gradients',
+        headers: { origin: 'https://example.org', 'access-control-request-method': 'POST' },
+      },
+    ],
   ];
 
   it.each(requests)('is on %s', async (_name, request) => {
@@ -87,7 +97,14 @@ describe('X-Content-Type-Options: nosniff', () => {
 
 describe('Content-Security-Policy', () => {
   it("on Swagger UI's page, its redirect and its files: only this origin's scripts, styles and calls; no inline script, frame or plugin", async () => {
-    for (const url of ['/docs', '/docs/', '/docs/static/index.html', '/docs/static/swagger-initializer.js', '/docs/static/logo.svg', '/docs/json']) {
+    for (const url of [
+      '/docs',
+      '/docs/',
+      '/docs/static/index.html',
+      '/docs/static/swagger-initializer.js',
+      '/docs/static/logo.svg',
+      '/docs/json',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeLessThan(400);
       const csp = directives(res.headers['content-security-policy']);

@@ -24,7 +24,13 @@ describe('the service on a listening socket', () => {
   it('computes gradients over HTTP', async () => {
     const res = await request(base)
       .post('/v1/gradients')
-      .send({ graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } })
+      .send({
+        graph: {
+          inputs: { x: 3, y: 0 },
+          params: { w: -0.2, b: 0.4 },
+          expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
+        },
+      })
       .expect('content-type', /application\/json/)
       .expect(200);
     // dL/db = (y_hat - y) * y_hat * (1 - y_hat), written out by hand.
@@ -33,7 +39,11 @@ describe('the service on a listening socket', () => {
   });
 
   it('answers a problem document for a bad body', async () => {
-    const res = await request(base).post('/v1/forward').set('content-type', 'application/json').send('{"neuron": [').expect(400);
+    const res = await request(base)
+      .post('/v1/forward')
+      .set('content-type', 'application/json')
+      .send('{"neuron": [')
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.status).toBe(400);
   });
@@ -44,6 +54,12 @@ describe('the service on a listening socket', () => {
     await new Promise((r) => setImmediate(r));
     const mine = lines.filter((l) => l.requestId === 'log-check-1');
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ msg: 'request', method: 'GET', url: '/healthz', statusCode: 200, responseTimeMs: expect.any(Number) });
+    expect(mine[0]).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      url: '/healthz',
+      statusCode: 200,
+      responseTimeMs: expect.any(Number),
+    });
   });
 });

@@ -36,14 +36,23 @@ function appWith(limits: Partial<Limits> = {}, bodyLimit?: number): Promise<App>
   const key = JSON.stringify([limits, bodyLimit]);
   let app = apps.get(key);
   if (!app) {
-    app = buildTestApp({ pool: false, limits: { ...DEFAULT_LIMITS, ...limits }, ...(bodyLimit === undefined ? {} : { bodyLimit }) });
+    app = buildTestApp({
+      pool: false,
+      limits: { ...DEFAULT_LIMITS, ...limits },
+      ...(bodyLimit === undefined ? {} : { bodyLimit }),
+    });
     apps.set(key, app);
   }
   return app;
 }
 
 async function send(limits: Partial<Limits>, url: string, body: object, language?: string) {
-  return (await appWith(limits)).inject({ method: 'POST', url, payload: body, headers: language ? { 'accept-language': language } : {} });
+  return (await appWith(limits)).inject({
+    method: 'POST',
+    url,
+    payload: body,
+    headers: language ? { 'accept-language': language } : {},
+  });
 }
 
 async function answered(limits: Partial<Limits>, url: string, body: object) {
@@ -52,7 +61,12 @@ async function answered(limits: Partial<Limits>, url: string, body: object) {
   return url === '/v1/render' || url.startsWith('/v1/render?') ? res.body : res.json();
 }
 
-async function refused(limits: Partial<Limits>, url: string, body: object, language?: string): Promise<{ detail: string; errors: { path: string; message: string }[] }> {
+async function refused(
+  limits: Partial<Limits>,
+  url: string,
+  body: object,
+  language?: string,
+): Promise<{ detail: string; errors: { path: string; message: string }[] }> {
   const res = await send(limits, url, body, language);
   expect(res.statusCode, `${url} with ${JSON.stringify(limits)}: ${res.body.slice(0, 400)}`).toBe(413);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -84,7 +98,15 @@ async function atTheLimit(key: keyof Limits, needed: number, url: string, body: 
 
 const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 /** r [3] times c [2, 1] broadcasts to o [2, 3]: 6 elements; the leaves hold 5, L one more. */
-const outer = { graph: { inputs: { r: [1, 2, 3], c: [[1], [2]] }, nodes: [{ id: 'o', op: 'mul', args: ['r', 'c'] }, { id: 'L', op: 'sum', args: ['o'] }] } };
+const outer = {
+  graph: {
+    inputs: { r: [1, 2, 3], c: [[1], [2]] },
+    nodes: [
+      { id: 'o', op: 'mul', args: ['r', 'c'] },
+      { id: 'L', op: 'sum', args: ['o'] },
+    ],
+  },
+};
 const network = { network: exampleSpecs.network };
 
 /** Every route, each with the body it needs around the problem. */
@@ -100,7 +122,13 @@ const routes: [string, object][] = [
 
 /** Every number in a JSON value. */
 const numbersIn = (v: unknown): number =>
-  typeof v === 'number' ? 1 : Array.isArray(v) ? v.reduce((n: number, x) => n + numbersIn(x), 0) : v && typeof v === 'object' ? Object.values(v).reduce((n: number, x) => n + numbersIn(x), 0) : 0;
+  typeof v === 'number'
+    ? 1
+    : Array.isArray(v)
+      ? v.reduce((n: number, x) => n + numbersIn(x), 0)
+      : v && typeof v === 'object'
+        ? Object.values(v).reduce((n: number, x) => n + numbersIn(x), 0)
+        : 0;
 
 describe('MAX_NODES', () => {
   it.each(routes)('%s: a neuron has 4 nodes', async (url, extra) => {
@@ -108,15 +136,24 @@ describe('MAX_NODES', () => {
   });
 
   it('counts the nodes of expr statements and of JSON nodes, and names the spec', async () => {
-    await atTheLimit('maxNodes', 3, '/v1/forward', { graph: { inputs: { x: 2 }, params: { w: 0.5 }, expr: 'a = w*x; b = a + 1; L = b*b' } });
-    const chain = { graph: { params: { a: 0.5 }, nodes: Array.from({ length: 7 }, (_, i) => ({ id: `n${i}`, op: 'tanh', args: [i ? `n${i - 1}` : 'a'] })) } };
+    await atTheLimit('maxNodes', 3, '/v1/forward', {
+      graph: { inputs: { x: 2 }, params: { w: 0.5 }, expr: 'a = w*x; b = a + 1; L = b*b' },
+    });
+    const chain = {
+      graph: {
+        params: { a: 0.5 },
+        nodes: Array.from({ length: 7 }, (_, i) => ({ id: `n${i}`, op: 'tanh', args: [i ? `n${i - 1}` : 'a'] })),
+      },
+    };
     await atTheLimit('maxNodes', 7, '/v1/gradients', chain);
     const problem = await refused({ maxNodes: 6 }, '/v1/gradients', chain);
     expect(problem.errors).toEqual([{ path: 'graph', message: '7 nodes is more than the limit of 6 (MAX_NODES)' }]);
-    expect((await refused({ maxNodes: 6 }, '/v1/gradients', chain, 'pt-BR')).detail).toBe('graph: 7 nós excedem o limite de 6 (MAX_NODES)');
+    expect((await refused({ maxNodes: 6 }, '/v1/gradients', chain, 'pt-BR')).detail).toBe(
+      'graph: 7 nós excedem o limite de 6 (MAX_NODES)',
+    );
   });
 
-  it('counts a network\'s nodes: a linear and an activation per layer, and the loss', async () => {
+  it("counts a network's nodes: a linear and an activation per layer, and the loss", async () => {
     await atTheLimit('maxNodes', 5, '/v1/gradients', network);
   });
 });
@@ -126,17 +163,34 @@ describe('MAX_ELEMENTS', () => {
     await atTheLimit('maxElements', 6, url, { ...outer, ...extra });
   });
 
-  it("names the node, its shape and where it was written", async () => {
+  it('names the node, its shape and where it was written', async () => {
     const problem = await refused({ maxElements: 5 }, '/v1/forward', outer);
-    expect(problem.errors).toEqual([{ path: 'graph.nodes[0]', message: "'o' would hold 6 elements ([2, 3]), more than the limit of 5 (MAX_ELEMENTS)" }]);
+    expect(problem.errors).toEqual([
+      {
+        path: 'graph.nodes[0]',
+        message: "'o' would hold 6 elements ([2, 3]), more than the limit of 5 (MAX_ELEMENTS)",
+      },
+    ]);
   });
 
   it('bounds an input or a param as it bounds a node', async () => {
     const body = { graph: { inputs: { x: [1, 2, 3, 4, 5, 6, 7] }, params: { w: 0.5 }, expr: 'L = w * sum(x)' } };
     await atTheLimit('maxElements', 7, '/v1/forward', body);
     const problem = await refused({ maxElements: 6 }, '/v1/forward', body);
-    expect(problem.errors).toEqual([{ path: 'graph.inputs.x', message: "'x' holds 7 elements ([7]), more than the limit of 6 (MAX_ELEMENTS)" }]);
-    const matrix = { graph: { params: { W: [[1, 2, 3], [4, 5, 6]] }, expr: 'L = sum(W)' } };
+    expect(problem.errors).toEqual([
+      { path: 'graph.inputs.x', message: "'x' holds 7 elements ([7]), more than the limit of 6 (MAX_ELEMENTS)" },
+    ]);
+    const matrix = {
+      graph: {
+        params: {
+          W: [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        },
+        expr: 'L = sum(W)',
+      },
+    };
     await atTheLimit('maxElements', 6, '/v1/gradients', matrix);
   });
 });
@@ -158,16 +212,25 @@ describe('MAX_WORK', () => {
 
   it('one pass over the graph: the neuron needs 11 on /v1/forward, and the detail says it is one pass', async () => {
     await atTheLimit('maxWork', P, '/v1/forward', neuron);
-    expect((await refused({ maxWork: P - 1 }, '/v1/forward', neuron)).detail).toBe(`neuron: one pass over this graph needs about ${P} element operations, more than the limit of ${P - 1} (MAX_WORK): use a smaller graph`);
+    expect((await refused({ maxWork: P - 1 }, '/v1/forward', neuron)).detail).toBe(
+      `neuron: one pass over this graph needs about ${P} element operations, more than the limit of ${P - 1} (MAX_WORK): use a smaller graph`,
+    );
   });
 
   it('a pass over tensors: sum(tanh(v)) for v of 50 elements is (50 + 50 + 32) + (50 + 1 + 32)', async () => {
-    await atTheLimit('maxWork', 215, '/v1/forward', { graph: { params: { v: Array.from({ length: 50 }, (_, i) => i / 50 - 0.5) }, expr: 'L = sum(tanh(v))' } });
+    await atTheLimit('maxWork', 215, '/v1/forward', {
+      graph: { params: { v: Array.from({ length: 50 }, (_, i) => i / 50 - 0.5) }, expr: 'L = sum(tanh(v))' },
+    });
   });
 
   it.each([
     ['/v1/gradients: a forward and a backward pass', '/v1/gradients', {}, 2 * P],
-    ['/v1/step, 3 steps: 2 passes each, and one for the loss after', '/v1/step', { learningRate: 0.1, steps: 3 }, 7 * P],
+    [
+      '/v1/step, 3 steps: 2 passes each, and one for the loss after',
+      '/v1/step',
+      { learningRate: 0.1, steps: 3 },
+      7 * P,
+    ],
     ['/v1/step, 40 steps', '/v1/step', { learningRate: 0.1, steps: 40 }, 81 * P],
     ['/v1/gradcheck of w and b: 2 passes each, and 2 for the analytic gradient', '/v1/gradcheck', {}, 6 * P],
     ['/v1/gradcheck of w alone', '/v1/gradcheck', { wrt: ['w'] }, 4 * P],
@@ -179,17 +242,25 @@ describe('MAX_WORK', () => {
     await atTheLimit('maxWork', needed, url, { ...neuron, ...extra });
   });
 
-  it('/v1/gradcheck of many elements: 2 passes for each of v\'s 50 elements, and 2 more', async () => {
-    const body = { graph: { params: { v: Array.from({ length: 50 }, (_, i) => i / 50 - 0.5) }, expr: 'L = sum(tanh(v))' } };
+  it("/v1/gradcheck of many elements: 2 passes for each of v's 50 elements, and 2 more", async () => {
+    const body = {
+      graph: { params: { v: Array.from({ length: 50 }, (_, i) => i / 50 - 0.5) }, expr: 'L = sum(tanh(v))' },
+    };
     const p = 215;
     await atTheLimit('maxWork', 102 * p, '/v1/gradcheck', body);
-    expect((await refused({ maxWork: 102 * p - 1 }, '/v1/gradcheck', body)).detail).toContain('check fewer elements with a narrower `wrt`');
+    expect((await refused({ maxWork: 102 * p - 1 }, '/v1/gradcheck', body)).detail).toContain(
+      'check fewer elements with a narrower `wrt`',
+    );
   });
 
-  describe('/v1/grade: the same work for each answer, twice the leaf\'s elements for an fd answer', () => {
+  describe("/v1/grade: the same work for each answer, twice the leaf's elements for an fd answer", () => {
     /** The work of grading one answer on the neuron, as the service estimates it (read from its 413). */
     async function perAnswer(body: object, key: string, pass = P): Promise<number> {
-      const problem = await refused({ maxWork: pass }, '/v1/grade', { ...body, learningRate: 0.1, answers: { [key]: 0 } });
+      const problem = await refused({ maxWork: pass }, '/v1/grade', {
+        ...body,
+        learningRate: 0.1,
+        answers: { [key]: 0 },
+      });
       const m = /needs about (\d+) element operations/.exec(problem.detail);
       expect(m, problem.detail).not.toBeNull();
       return Number(m![1]);
@@ -197,7 +268,10 @@ describe('MAX_WORK', () => {
 
     // 40 answers: every id's value, and dA/dB for A in u, z, y_hat, L and B any id.
     const ids = ['x', 'y', 'w', 'b', 'u', 'z', 'y_hat', 'L'];
-    const many = Object.fromEntries([...ids.map((id) => [id, 0]), ...['u', 'z', 'y_hat', 'L'].flatMap((of) => ids.map((wrt) => [`d${of}/d${wrt}`, 0]))]);
+    const many = Object.fromEntries([
+      ...ids.map((id) => [id, 0]),
+      ...['u', 'z', 'y_hat', 'L'].flatMap((of) => ids.map((wrt) => [`d${of}/d${wrt}`, 0])),
+    ]);
 
     it('many answers: forty times the work of one, and over the limit by one it is a 413', async () => {
       expect(Object.keys(many)).toHaveLength(40);
@@ -206,7 +280,9 @@ describe('MAX_WORK', () => {
       expect(one).toBeGreaterThan(2 * P);
       for (const key of ['dL/dw', 'y_hat', 'step(w)']) expect(await perAnswer(neuron, key)).toBe(one);
       await atTheLimit('maxWork', 40 * one, '/v1/grade', { ...neuron, learningRate: 0.1, answers: many });
-      expect((await refused({ maxWork: 40 * one - 1 }, '/v1/grade', { ...neuron, answers: many })).detail).toContain('send fewer answers');
+      expect((await refused({ maxWork: 40 * one - 1 }, '/v1/grade', { ...neuron, answers: many })).detail).toContain(
+        'send fewer answers',
+      );
     });
 
     it('an fd answer costs two evaluations per element of the leaf it perturbs', async () => {
@@ -217,17 +293,22 @@ describe('MAX_WORK', () => {
       const one = await perAnswer(vector, 'dL/dw', pass);
       expect(await perAnswer(vector, 'fd(dL/dw)', pass)).toBe(2 * 3 * one);
       expect(await perAnswer(vector, 'fd(dL/db)', pass)).toBe(2 * one);
-      await atTheLimit('maxWork', 6 * one + 2 * one + one, '/v1/grade', { ...vector, answers: { 'fd(dL/dw)': [0, 0, 0], 'fd(dL/db)': 0, u: 0 } });
+      await atTheLimit('maxWork', 6 * one + 2 * one + one, '/v1/grade', {
+        ...vector,
+        answers: { 'fd(dL/dw)': [0, 0, 0], 'fd(dL/db)': 0, u: 0 },
+      });
     });
   });
 
-  it('/v1/render: 2 passes, under MAX_WORK when it is lower than the picture\'s own limit (named MAX_RENDER_WORK)', async () => {
+  it("/v1/render: 2 passes, under MAX_WORK when it is lower than the picture's own limit (named MAX_RENDER_WORK)", async () => {
     await atTheLimit('maxWork', 2 * P, '/v1/render?format=dot', neuron, 'MAX_RENDER_WORK');
   });
 
   it('names the limit in Portuguese too', async () => {
     const problem = await refused({ maxWork: 2 * P - 1 }, '/v1/gradients', neuron, 'pt-BR');
-    expect(problem.detail).toBe(`neuron: esta requisição precisa de cerca de ${2 * P} operações com elementos, mais que o limite de ${2 * P - 1} (MAX_WORK): envie um grafo menor`);
+    expect(problem.detail).toBe(
+      `neuron: esta requisição precisa de cerca de ${2 * P} operações com elementos, mais que o limite de ${2 * P - 1} (MAX_WORK): envie um grafo menor`,
+    );
   });
 });
 
@@ -237,7 +318,9 @@ describe('MAX_RESPONSE_VALUES', () => {
     expect(numbersIn(body.values)).toBe(12);
     const problem = await refused({ maxResponseValues: 11 }, '/v1/forward', outer);
     expect(problem.detail).toContain('`include`');
-    expect((await answered({ maxResponseValues: 1 }, '/v1/forward', { ...outer, include: ['L'] })).values).toEqual({ L: 18 }); // (1 + 2 + 3) · (1 + 2)
+    expect((await answered({ maxResponseValues: 1 }, '/v1/forward', { ...outer, include: ['L'] })).values).toEqual({
+      L: 18,
+    }); // (1 + 2 + 3) · (1 + 2)
   });
 
   it('/v1/gradients on tensors: values and gradients (24)', async () => {
@@ -250,7 +333,7 @@ describe('MAX_RESPONSE_VALUES', () => {
     expect(numbersIn(body.values) + numbersIn(body.gradients) + body.local.length).toBe(23);
   });
 
-  it('a network\'s layers count too: forward and gradients', async () => {
+  it("a network's layers count too: forward and gradients", async () => {
     const counts = async (url: string, needed: number) => {
       const body = await atTheLimit('maxResponseValues', needed, url, network);
       expect(numbersIn(body.values) + numbersIn(body.gradients ?? {}) + numbersIn(body.layers)).toBe(needed);
@@ -264,20 +347,27 @@ describe('MAX_RESPONSE_VALUES', () => {
   it('/v1/step: the params, the loss before each step and after the last (2 + 3 + 2)', async () => {
     const body = await atTheLimit('maxResponseValues', 7, '/v1/step', { ...neuron, learningRate: 0.1, steps: 3 });
     expect(numbersIn(body.params) + body.history.length + numbersIn(body.loss)).toBe(7);
-    expect((await refused({ maxResponseValues: 6 }, '/v1/step', { ...neuron, learningRate: 0.1, steps: 3 })).detail).toContain('fewer steps');
+    expect(
+      (await refused({ maxResponseValues: 6 }, '/v1/step', { ...neuron, learningRate: 0.1, steps: 3 })).detail,
+    ).toContain('fewer steps');
   });
 
   it('/v1/gradcheck: 8 numbers for each checked element', async () => {
     await atTheLimit('maxResponseValues', 16, '/v1/gradcheck', neuron);
-    await atTheLimit('maxResponseValues', 8 * 50, '/v1/gradcheck', { graph: { params: { v: Array.from({ length: 50 }, (_, i) => i / 50 - 0.5) }, expr: 'L = sum(tanh(v))' } });
+    await atTheLimit('maxResponseValues', 8 * 50, '/v1/gradcheck', {
+      graph: { params: { v: Array.from({ length: 50 }, (_, i) => i / 50 - 0.5) }, expr: 'L = sum(tanh(v))' },
+    });
   });
 
   it('/v1/grade: 3 numbers per element of each answer, and 4 more', async () => {
     await atTheLimit('maxResponseValues', 2 * (3 + 4), '/v1/grade', { ...neuron, answers: { u: 0, L: 0 } });
-    await atTheLimit('maxResponseValues', 3 * 3 + 4, '/v1/grade', { neuron: { x: [1, -2, 0.5], w: [0.3, 0.1, -0.4], b: 0.2, y: 1 }, answers: { 'dL/dw': [0, 0, 0] } });
+    await atTheLimit('maxResponseValues', 3 * 3 + 4, '/v1/grade', {
+      neuron: { x: [1, -2, 0.5], w: [0.3, 0.1, -0.4], b: 0.2, y: 1 },
+      answers: { 'dL/dw': [0, 0, 0] },
+    });
   });
 
-  it('/v1/explain: 8 numbers for each of the graph\'s 8, and 8 more per param element with the check', async () => {
+  it("/v1/explain: 8 numbers for each of the graph's 8, and 8 more per param element with the check", async () => {
     await atTheLimit('maxResponseValues', 64, '/v1/explain', neuron);
     await atTheLimit('maxResponseValues', 64 + 16, '/v1/explain', { ...neuron, gradcheck: true });
   });
@@ -286,7 +376,10 @@ describe('MAX_RESPONSE_VALUES', () => {
 describe('the answers of a grade', () => {
   // s1 = p0 + p1, s2 = s1 + p2, ..., L = s9: 19 ids, so 361 derivative keys dA/dB to choose from.
   const params = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${i}`, i / 10]));
-  const expr = Array.from({ length: 9 }, (_, i) => `${i === 8 ? 'L' : `s${i + 1}`} = ${i === 0 ? 'p0' : `s${i}`} + p${i + 1}`).join('; ');
+  const expr = Array.from(
+    { length: 9 },
+    (_, i) => `${i === 8 ? 'L' : `s${i + 1}`} = ${i === 0 ? 'p0' : `s${i}`} + p${i + 1}`,
+  ).join('; ');
   const ids = [...Object.keys(params), ...Array.from({ length: 8 }, (_, i) => `s${i + 1}`), 'L'];
   const keys = ids.flatMap((of) => ids.map((wrt) => `d${of}/d${wrt}`));
   const answers = (n: number) => Object.fromEntries(keys.slice(0, n).map((k) => [k, 0]));
@@ -297,7 +390,10 @@ describe('the answers of a grade', () => {
     expect(ok.total).toBe(200);
     const en = await send({}, '/v1/grade', body(201));
     expect(en.statusCode).toBe(400);
-    expect(en.json()).toMatchObject({ code: 'VALIDATION', errors: [{ path: 'answers', message: 'at most 200 answers in one request' }] });
+    expect(en.json()).toMatchObject({
+      code: 'VALIDATION',
+      errors: [{ path: 'answers', message: 'at most 200 answers in one request' }],
+    });
     const pt = await send({}, '/v1/grade', body(201), 'pt-BR');
     expect(pt.json().errors).toEqual([{ path: 'answers', message: 'no máximo 200 respostas por requisição' }]);
   });
@@ -310,21 +406,34 @@ describe('BODY_LIMIT_BYTES', () => {
     return json.slice(0, -1) + ' '.repeat(bytes - Buffer.byteLength(json)) + '}';
   };
   const post = async (payload: string, bodyLimit: number, language?: string) =>
-    (await appWith({}, bodyLimit)).inject({ method: 'POST', url: '/v1/forward', payload, headers: { 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) } });
+    (await appWith({}, bodyLimit)).inject({
+      method: 'POST',
+      url: '/v1/forward',
+      payload,
+      headers: { 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) },
+    });
 
   it('takes a body of exactly the limit and refuses one byte more with a 413 naming it', async () => {
     expect((await post(padded(1024), 1024)).statusCode).toBe(200);
     const res = await post(padded(1025), 1024);
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ code: 'TOO_LARGE', detail: 'the request body is larger than the limit (BODY_LIMIT_BYTES)' });
-    expect((await post(padded(1025), 1024, 'pt-BR')).json().detail).toBe('o corpo da requisição é maior que o limite (BODY_LIMIT_BYTES)');
+    expect(res.json()).toMatchObject({
+      code: 'TOO_LARGE',
+      detail: 'the request body is larger than the limit (BODY_LIMIT_BYTES)',
+    });
+    expect((await post(padded(1025), 1024, 'pt-BR')).json().detail).toBe(
+      'o corpo da requisição é maior que o limite (BODY_LIMIT_BYTES)',
+    );
     expect((await post(padded(1025), 2048)).statusCode).toBe(200);
   });
 
   it('counts bytes, not characters', async () => {
     // 1000 characters, of which 100 are é (2 bytes in UTF-8): 1100 bytes.
     const json = JSON.stringify({ ...neuron, include: ['L'] });
-    const text = JSON.stringify({ ...neuron, include: ['L'], note: '' }).replace('"note":""', `"note":"${'é'.repeat(100)}"`);
+    const text = JSON.stringify({ ...neuron, include: ['L'], note: '' }).replace(
+      '"note":""',
+      `"note":"${'é'.repeat(100)}"`,
+    );
     expect(json.length).toBeLessThan(1000);
     const payload = text.slice(0, -1) + ' '.repeat(1000 - text.length) + '}';
     expect(payload.length).toBe(1000);
@@ -334,26 +443,42 @@ describe('BODY_LIMIT_BYTES', () => {
 });
 
 describe('the limits of an explanation', () => {
-  const chain = (n: number) => ({ graph: { params: { a: 0.5 }, nodes: Array.from({ length: n }, (_, i) => ({ id: `n${i}`, op: 'tanh', args: [i ? `n${i - 1}` : 'a'] })) } });
+  const chain = (n: number) => ({
+    graph: {
+      params: { a: 0.5 },
+      nodes: Array.from({ length: n }, (_, i) => ({ id: `n${i}`, op: 'tanh', args: [i ? `n${i - 1}` : 'a'] })),
+    },
+  });
 
   it('explains 300 nodes and refuses 301 (EXPLAIN_LIMITS.maxNodes)', async () => {
     expect((await answered({}, '/v1/explain', chain(300))).steps.length).toBeGreaterThan(300);
     const problem = await refused({}, '/v1/explain', chain(301));
-    expect(problem.detail).toContain('301 nodes is more than an explanation writes out, at most 300 (EXPLAIN_LIMITS.maxNodes)');
+    expect(problem.detail).toContain(
+      '301 nodes is more than an explanation writes out, at most 300 (EXPLAIN_LIMITS.maxNodes)',
+    );
   });
 
   it('explains tensors of 5,000 numbers in all and refuses 5,001 (EXPLAIN_LIMITS.maxElements)', async () => {
     // x of n - 1 elements and L = sum(x): n numbers.
-    const sized = (n: number) => ({ graph: { params: { x: Array.from({ length: n - 1 }, (_, i) => (i % 7) / 7) }, expr: 'L = sum(x)' } });
+    const sized = (n: number) => ({
+      graph: { params: { x: Array.from({ length: n - 1 }, (_, i) => (i % 7) / 7) }, expr: 'L = sum(x)' },
+    });
     await answered({}, '/v1/explain', sized(5000));
     const problem = await refused({}, '/v1/explain', sized(5001));
-    expect(problem.detail).toContain('hold 5001 numbers together, more than an explanation writes out, at most 5000 (EXPLAIN_LIMITS.maxElements)');
+    expect(problem.detail).toContain(
+      'hold 5001 numbers together, more than an explanation writes out, at most 5000 (EXPLAIN_LIMITS.maxElements)',
+    );
   });
 });
 
 describe('the limits of a picture', () => {
   it('draws 100 values and refuses 101 (MAX_RENDER_VALUES)', async () => {
-    const chain = (n: number) => ({ graph: { params: { a: 0.5 }, nodes: Array.from({ length: n - 1 }, (_, i) => ({ id: `n${i}`, op: 'tanh', args: [i ? `n${i - 1}` : 'a'] })) } });
+    const chain = (n: number) => ({
+      graph: {
+        params: { a: 0.5 },
+        nodes: Array.from({ length: n - 1 }, (_, i) => ({ id: `n${i}`, op: 'tanh', args: [i ? `n${i - 1}` : 'a'] })),
+      },
+    });
     await answered({}, '/v1/render?format=mermaid', chain(100));
     expect((await refused({}, '/v1/render?format=mermaid', chain(101))).detail).toContain('101 values to draw');
   });
@@ -363,9 +488,16 @@ describe('the limits of a picture', () => {
     const pass = (n: number) => n ** 3 + 3 * n ** 2 + 32 + n ** 2 + 1 + 32;
     expect(2 * pass(78)).toBe(997_906);
     expect(2 * pass(79)).toBe(1_036_136);
-    const graph = (n: number) => ({ graph: { params: { A: Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => ((i + j) % 3) / 3)) }, expr: 'P = matmul(A, A); L = sum(P)' } });
+    const graph = (n: number) => ({
+      graph: {
+        params: { A: Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => ((i + j) % 3) / 3)) },
+        expr: 'P = matmul(A, A); L = sum(P)',
+      },
+    });
     await answered({}, '/v1/render?format=dot', graph(78));
     const problem = await refused({}, '/v1/render?format=dot', graph(79));
-    expect(problem.detail).toContain('drawing this graph needs about 1036136 element operations, more than the limit of 1000000 (MAX_RENDER_WORK)');
+    expect(problem.detail).toContain(
+      'drawing this graph needs about 1036136 element operations, more than the limit of 1000000 (MAX_RENDER_WORK)',
+    );
   });
 });

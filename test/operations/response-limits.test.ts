@@ -21,7 +21,11 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** o0 = a + b (a [1000, 1000] broadcast), then o_k = o_(k-1) * w, `repeats` times; L = mean(o_last). */
 function broadcast(repeats: number) {
-  const lines = ['o0 = a + b', ...Array.from({ length: repeats }, (_, k) => `o${k + 1} = o${k} * w`), `L = mean(o${repeats})`];
+  const lines = [
+    'o0 = a + b',
+    ...Array.from({ length: repeats }, (_, k) => `o${k + 1} = o${k} * w`),
+    `L = mean(o${repeats})`,
+  ];
   return { graph: { inputs: { a, b }, params: { w: 0.9 }, expr: lines.join('; ') } };
 }
 

@@ -58,15 +58,22 @@ const length = fc.oneof(
 const ops = fc.array(fc.constantFrom('+', '-', '*', '/'), { minLength: 1, maxLength: 4 });
 const leaves = fc.array(fc.constantFrom(...LEAVES), { minLength: 1, maxLength: 4 });
 const wraps = fc.array(fc.constantFrom(...Object.keys(WRAPS)), { minLength: 1, maxLength: 3 });
-const depth = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 2, arbitrary: fc.integer({ min: MAX_DEPTH - 20, max: MAX_DEPTH + 5 }) });
+const depth = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 40 }) },
+  { weight: 2, arbitrary: fc.integer({ min: MAX_DEPTH - 20, max: MAX_DEPTH + 5 }) },
+);
 
 /** The right side of a statement. */
 const expression: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(length, ops, leaves).map(([n, o, l]) => chain(n, o, l)),
   fc.tuple(depth, wraps).map(([d, w]) => nest(d, w, 'x')),
   // Mixed: a chain inside nesting, nesting inside a chain.
-  fc.tuple(depth, wraps, length, ops).map(([d, w, n, o]) => nest(Math.min(d, 60), w, chain(Math.min(n, 3_000), o, ['x', 'w']))),
-  fc.tuple(length, ops, depth, wraps).map(([n, o, d, w]) => `${chain(Math.min(n, 3_000), o, ['x', 'b'])} + ${nest(Math.min(d, 60), w, 'w')}`),
+  fc
+    .tuple(depth, wraps, length, ops)
+    .map(([d, w, n, o]) => nest(Math.min(d, 60), w, chain(Math.min(n, 3_000), o, ['x', 'w']))),
+  fc
+    .tuple(length, ops, depth, wraps)
+    .map(([n, o, d, w]) => `${chain(Math.min(n, 3_000), o, ['x', 'b'])} + ${nest(Math.min(d, 60), w, 'w')}`),
 );
 
 /** One statement, or two with the second using the first. */
@@ -75,7 +82,17 @@ const exprText = fc.oneof(
   fc.tuple(expression, expression).map(([u, l]) => `u = ${u}; L = w*u + ${l}`),
 );
 
-const ROUTES = ['/v1/forward', '/v1/gradients', '/v1/step', '/v1/gradcheck', '/v1/grade', '/v1/explain', '/v1/render?format=dot', '/v1/render?format=mermaid', '/v1/render?format=svg'];
+const ROUTES = [
+  '/v1/forward',
+  '/v1/gradients',
+  '/v1/step',
+  '/v1/gradcheck',
+  '/v1/grade',
+  '/v1/explain',
+  '/v1/render?format=dot',
+  '/v1/render?format=mermaid',
+  '/v1/render?format=svg',
+];
 
 function bodyFor(route: string, expr: string): object {
   const graph = { inputs: { x: 0.5, y: 1 }, params: { w: -0.3, b: 0.2 }, expr };
@@ -83,7 +100,11 @@ function bodyFor(route: string, expr: string): object {
     case '/v1/step':
       return { graph, learningRate: 0.1 };
     case '/v1/grade':
-      return { graph, learningRate: 0.1, answers: { L: '0,5', 'dL/dw': 1, 'dL/dx': '1e999', 'step(w)': -0.3, 'fd(dL/db)': 0 } };
+      return {
+        graph,
+        learningRate: 0.1,
+        answers: { L: '0,5', 'dL/dw': 1, 'dL/dx': '1e999', 'step(w)': -0.3, 'fd(dL/db)': 0 },
+      };
     case '/v1/explain':
       return { graph, learningRate: 0.1, gradcheck: true };
     default:

@@ -16,9 +16,35 @@ export interface Vocabulary {
 }
 
 const KNOWN = new Set([
-  '$ref', 'type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'anyOf', 'oneOf', 'enum', 'const',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties',
-  'maxProperties', 'pattern', 'description', 'example', 'examples', 'default', '$schema', 'title', 'not',
+  '$ref',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'anyOf',
+  'oneOf',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'minProperties',
+  'maxProperties',
+  'pattern',
+  'description',
+  'example',
+  'examples',
+  'default',
+  '$schema',
+  'title',
+  'not',
 ]);
 
 const MAX_ITEMS = 3;
@@ -30,8 +56,12 @@ export class SchemaArbitraries {
   ) {}
 
   of(schema: Json): fc.Arbitrary<unknown> {
-    for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new Error(`from-schema: keyword ${key} is not supported`);
-    if (schema.$ref) return fc.constant(null).chain(() => this.of(this.components[String(schema.$ref).replace('#/components/schemas/', '')]));
+    for (const key of Object.keys(schema))
+      if (!KNOWN.has(key)) throw new Error(`from-schema: keyword ${key} is not supported`);
+    if (schema.$ref)
+      return fc
+        .constant(null)
+        .chain(() => this.of(this.components[String(schema.$ref).replace('#/components/schemas/', '')]));
     if (schema.const !== undefined) return fc.constant(schema.const);
     if (schema.enum) return fc.constantFrom(...(schema.enum as unknown[]));
     if (schema.anyOf) return fc.oneof(...(schema.anyOf as Json[]).map((s) => this.of(s)));
@@ -43,7 +73,8 @@ export class SchemaArbitraries {
     if (schema.not === undefined) return values;
     // `not` as the document uses it: an object without some members (`not: {required: [...]}`).
     const forbidden: string[] = schema.not.required ?? [];
-    if (Object.keys(schema.not).some((k) => k !== 'required')) throw new Error('from-schema: only not: {required} is supported');
+    if (Object.keys(schema.not).some((k) => k !== 'required'))
+      throw new Error('from-schema: only not: {required} is supported');
     return values.filter((v) => typeof v !== 'object' || v === null || !forbidden.every((k) => Object.hasOwn(v, k)));
   }
 
@@ -60,7 +91,10 @@ export class SchemaArbitraries {
       case 'null':
         return fc.constant(null);
       case 'array':
-        return fc.array(this.of(schema.items ?? {}), { minLength: schema.minItems ?? 0, maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? MAX_ITEMS, MAX_ITEMS)) });
+        return fc.array(this.of(schema.items ?? {}), {
+          minLength: schema.minItems ?? 0,
+          maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? MAX_ITEMS, MAX_ITEMS)),
+        });
       case 'object':
         return this.object(schema);
       default:
@@ -74,7 +108,8 @@ export class SchemaArbitraries {
     const min = Math.max(low, -1e6);
     const max = Math.min(high, 1e6);
     const ok = (x: number) =>
-      (schema.exclusiveMinimum === undefined || x > schema.exclusiveMinimum) && (schema.exclusiveMaximum === undefined || x < schema.exclusiveMaximum);
+      (schema.exclusiveMinimum === undefined || x > schema.exclusiveMinimum) &&
+      (schema.exclusiveMaximum === undefined || x < schema.exclusiveMaximum);
     if (integer) return fc.integer({ min: Math.ceil(Math.max(min, -1e6)), max: Math.floor(max) }).filter(ok);
     // Small numbers mostly, as people send; the edges of the range too.
     return fc
@@ -98,7 +133,11 @@ export class SchemaArbitraries {
     if (!schema.properties && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
       const keys = schema.propertyNames ? this.string(schema.propertyNames) : this.vocabulary.text;
       const minKeys = schema.minProperties ?? 0;
-      return fc.dictionary(keys, this.of(schema.additionalProperties), { minKeys, maxKeys: Math.max(minKeys, Math.min(schema.maxProperties ?? 4, 4)), noNullPrototype: true });
+      return fc.dictionary(keys, this.of(schema.additionalProperties), {
+        minKeys,
+        maxKeys: Math.max(minKeys, Math.min(schema.maxProperties ?? 4, 4)),
+        noNullPrototype: true,
+      });
     }
     // oneOf of `required` (exactly one of some fields): one branch's fields given, the others' left out.
     const branches: string[][] = schema.oneOf ? (schema.oneOf as Json[]).map((b) => b.required ?? []) : [[]];

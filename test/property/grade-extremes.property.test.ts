@@ -29,7 +29,20 @@ const NEURON = { x: 3, w: -0.2, b: 0.4, y: 0 };
 const LR = 0.1;
 
 /** In the order of the computation: an answer's follow-through value depends on earlier keys only. */
-const KEYS = ['u', 'z', 'y_hat', 'L', 'dL/dy_hat', 'dy_hat/dz', 'dL/dz', 'du/dw', 'dL/dw', 'dL/db', 'step(w)', 'step(b)'] as const;
+const KEYS = [
+  'u',
+  'z',
+  'y_hat',
+  'L',
+  'dL/dy_hat',
+  'dy_hat/dz',
+  'dL/dz',
+  'du/dw',
+  'dL/dw',
+  'dL/db',
+  'step(w)',
+  'step(b)',
+] as const;
 type Key = (typeof KEYS)[number];
 type Pins = Partial<Record<Key, number>>;
 
@@ -48,13 +61,33 @@ function valuesGiven(pins: Pins): Record<Key, number> {
   const dudw = pins['du/dw'] ?? x;
   const dLdw = pins['dL/dw'] ?? dLdz * dudw;
   const dLdb = pins['dL/db'] ?? dLdz; // dz/db = 1
-  return { u, z, y_hat: yHat, L, 'dL/dy_hat': dLdyHat, 'dy_hat/dz': dyHatdz, 'dL/dz': dLdz, 'du/dw': dudw, 'dL/dw': dLdw, 'dL/db': dLdb, 'step(w)': w - LR * dLdw, 'step(b)': b - LR * dLdb };
+  return {
+    u,
+    z,
+    y_hat: yHat,
+    L,
+    'dL/dy_hat': dLdyHat,
+    'dy_hat/dz': dyHatdz,
+    'dL/dz': dLdz,
+    'du/dw': dudw,
+    'dL/dw': dLdw,
+    'dL/db': dLdb,
+    'step(w)': w - LR * dLdw,
+    'step(b)': b - LR * dLdb,
+  };
 }
 
 const TRUE = valuesGiven({});
 
 type Tolerance = { rtol: number; atol: number } | { sigfigs: number } | { decimals: number };
-const TOLERANCES: Tolerance[] = [{ rtol: 1e-3, atol: 1e-6 }, { rtol: 1, atol: 1 }, { sigfigs: 1 }, { sigfigs: 3 }, { decimals: 0 }, { decimals: 2 }];
+const TOLERANCES: Tolerance[] = [
+  { rtol: 1e-3, atol: 1e-6 },
+  { rtol: 1, atol: 1 },
+  { sigfigs: 1 },
+  { sigfigs: 3 },
+  { decimals: 0 },
+  { decimals: 2 },
+];
 
 /** docs/api.md §5: the largest |s − e| the tolerance accepts around e. */
 function allowance(tol: Tolerance, e: number): number {
@@ -74,16 +107,49 @@ interface Sent {
 }
 
 /** Placeholders for JSON numbers beyond float64, which JSON.stringify cannot write. */
-const OVERFLOW = '\u0000overflow', UNDERFLOW = '\u0000-overflow';
-const literal = (text: string) => text.replace(JSON.stringify(OVERFLOW), '1e999').replace(JSON.stringify(UNDERFLOW), '-1e999');
+const OVERFLOW = '\u0000overflow',
+  UNDERFLOW = '\u0000-overflow';
+const literal = (text: string) =>
+  text.replace(JSON.stringify(OVERFLOW), '1e999').replace(JSON.stringify(UNDERFLOW), '-1e999');
 
-const NOT_FINITE = ['1e999', '-1e999', '1,5e400', 'Infinity', '-Infinity', 'NaN', 'inf', '-inf', 'nan', '∞', `1${'0'.repeat(320)}`, OVERFLOW, UNDERFLOW];
-const EXTREMES = [1e308, -1e308, Number.MAX_VALUE, -Number.MAX_VALUE, 1.7e308, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300, 1e200, -1e200, 1e154, -1e154, 0];
+const NOT_FINITE = [
+  '1e999',
+  '-1e999',
+  '1,5e400',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  'inf',
+  '-inf',
+  'nan',
+  '∞',
+  `1${'0'.repeat(320)}`,
+  OVERFLOW,
+  UNDERFLOW,
+];
+const EXTREMES = [
+  1e308,
+  -1e308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  1.7e308,
+  5e-324,
+  -5e-324,
+  2.2250738585072014e-308,
+  1e-300,
+  -1e-300,
+  1e200,
+  -1e200,
+  1e154,
+  -1e154,
+  0,
+];
 
 /** A finite number as a student may write it: a JSON number, or text with a decimal comma. */
 const written = (x: number, asText: boolean): Sent => ({ json: asText ? String(x).replace('.', ',') : x, value: x });
 /** A value computed by hand, sent as is when finite, and as an overflowing number when not. */
-const sending = (x: number, asText: boolean, overflow: string): Sent => (Number.isFinite(x) ? written(x, asText) : { json: overflow, value: undefined });
+const sending = (x: number, asText: boolean, overflow: string): Sent =>
+  Number.isFinite(x) ? written(x, asText) : { json: overflow, value: undefined };
 
 type Choice =
   | { kind: 'omit' }
@@ -97,17 +163,49 @@ type Choice =
 const overflow = fc.constantFrom(...NOT_FINITE);
 const choice: fc.Arbitrary<Choice> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'omit' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('true' as const), scale: fc.constantFrom(1, 1 + 1e-4, 1 - 3e-3, 1.05, 2, -1), asText: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('true' as const),
+      scale: fc.constantFrom(1, 1 + 1e-4, 1 - 3e-3, 1.05, 2, -1),
+      asText: fc.boolean(),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('follow' as const), asText: fc.boolean(), overflow }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('extreme' as const), x: fc.constantFrom(...EXTREMES), asText: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('double' as const), x: fc.double({ noNaN: true, noDefaultInfinity: true }), asText: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('scaled' as const), power: fc.integer({ min: -330, max: 330 }), overflow }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('extreme' as const),
+      x: fc.constantFrom(...EXTREMES),
+      asText: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('double' as const),
+      x: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      asText: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('scaled' as const),
+      power: fc.integer({ min: -330, max: 330 }),
+      overflow,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('notFinite' as const), text: overflow }) },
 );
 
 /** A submission: keys answered in the order of the computation, each answer chosen knowing the earlier ones. */
 const submission = fc
-  .record({ choices: fc.array(choice, { minLength: KEYS.length, maxLength: KEYS.length }), tolerance: fc.constantFrom(...TOLERANCES), followThrough: fc.boolean() })
+  .record({
+    choices: fc.array(choice, { minLength: KEYS.length, maxLength: KEYS.length }),
+    tolerance: fc.constantFrom(...TOLERANCES),
+    followThrough: fc.boolean(),
+  })
   .map(({ choices, tolerance, followThrough }) => {
     const sent = new Map<Key, Sent>();
     KEYS.forEach((key, i) => {
@@ -133,7 +231,8 @@ const submission = fc
 /** The student's other answers that follow-through writes over the computation: finite and not right. */
 function pinsFor(key: Key, sent: ReadonlyMap<Key, Sent>, tolerance: Tolerance): Pins {
   const pins: Pins = {};
-  for (const [other, s] of sent) if (other !== key && s.value !== undefined && !near(tolerance, s.value, TRUE[other])) pins[other] = s.value;
+  for (const [other, s] of sent)
+    if (other !== key && s.value !== undefined && !near(tolerance, s.value, TRUE[other])) pins[other] = s.value;
   return pins;
 }
 

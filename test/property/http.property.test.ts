@@ -8,7 +8,17 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../support/app.js';
-import { type Catalogue, type Route, SPEC_ROUTES, type Spec, anySpec, exerciseRequest, graphSpec, mutation, requestFor } from './arbitraries.js';
+import {
+  type Catalogue,
+  type Route,
+  SPEC_ROUTES,
+  type Spec,
+  anySpec,
+  exerciseRequest,
+  graphSpec,
+  mutation,
+  requestFor,
+} from './arbitraries.js';
 import { SchemaArbitraries } from './from-schema.js';
 import { Contract, runs } from './support.js';
 
@@ -26,7 +36,9 @@ beforeAll(async () => {
   app = await buildTestApp({ pool: false });
   contract = await Contract.of(app);
   catalogue = (await app.inject({ method: 'GET', url: '/v1/ops' })).json();
-  templates = (await app.inject({ method: 'GET', url: '/v1/exercises/templates' })).json().templates.map((t: { id: string }) => t.id);
+  templates = (await app.inject({ method: 'GET', url: '/v1/exercises/templates' }))
+    .json()
+    .templates.map((t: { id: string }) => t.id);
 });
 afterAll(() => app?.close());
 
@@ -36,13 +48,32 @@ const json = (res: { body: string }): Json => JSON.parse(res.body);
 const validRequest = (route: Route) =>
   route === '/v1/exercises'
     ? exerciseRequest(templates).map((request) => ({ spec: undefined as Spec | undefined, request }))
-    : anySpec(catalogue).chain((spec) => requestFor(route, spec).map((request) => ({ spec: spec as Spec | undefined, request })));
+    : anySpec(catalogue).chain((spec) =>
+        requestFor(route, spec).map((request) => ({ spec: spec as Spec | undefined, request })),
+      );
 
 describe('Random JSON to every POST route', () => {
-  const fields = ['graph', 'neuron', 'network', 'answers', 'learningRate', 'steps', 'epsilon', 'include', 'template', 'seed', 'nodes', 'expr', 'x', '__proto__'];
+  const fields = [
+    'graph',
+    'neuron',
+    'network',
+    'answers',
+    'learningRate',
+    'steps',
+    'epsilon',
+    'include',
+    'template',
+    'seed',
+    'nodes',
+    'expr',
+    'x',
+    '__proto__',
+  ];
   const body = fc.oneof(
     fc.jsonValue(),
-    fc.dictionary(fc.oneof(fc.constantFrom(...fields), fc.string()), fc.jsonValue({ maxDepth: 3 })).map((v) => v as unknown),
+    fc
+      .dictionary(fc.oneof(fc.constantFrom(...fields), fc.string()), fc.jsonValue({ maxDepth: 3 }))
+      .map((v) => v as unknown),
     // Not JSON at all, or JSON cut short.
     fc.string().map((text) => ({ raw: text })),
   );
@@ -50,7 +81,10 @@ describe('Random JSON to every POST route', () => {
   it('is answered in time, never with a 5xx, always as documented', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...POST_ROUTES), body, async (route, value) => {
-        const text = typeof value === 'object' && value !== null && 'raw' in value && Object.keys(value).length === 1 ? String(value.raw) : JSON.stringify(value);
+        const text =
+          typeof value === 'object' && value !== null && 'raw' in value && Object.keys(value).length === 1
+            ? String(value.raw)
+            : JSON.stringify(value);
         const res = await contract.post(route, text);
         // Random JSON is almost never a valid request, and when it is not, a client error says why.
         if (res.statusCode >= 400) expect(json(res).status).toBe(res.statusCode);
@@ -64,14 +98,18 @@ describe('Random JSON to every POST route', () => {
  * What a valid request may still be refused for: random numbers outside an op's domain (bce of a
  * p outside [0, 1]), and a neuron's scalar output given to softmax_cross_entropy, which needs logits.
  */
-const refusedForItsNumbers = (spec: Spec | undefined, code: string): boolean => code === 'DOMAIN' || (spec?.spec.neuron !== undefined && code === 'SHAPE_MISMATCH');
+const refusedForItsNumbers = (spec: Spec | undefined, code: string): boolean =>
+  code === 'DOMAIN' || (spec?.spec.neuron !== undefined && code === 'SHAPE_MISMATCH');
 
 describe.each(POST_ROUTES)('Valid requests to POST %s', (route) => {
   it("are computed (200), or refused by the ops' domains (422), as documented", async () => {
     await fc.assert(
       fc.asyncProperty(validRequest(route), async ({ spec, request }) => {
         const res = await contract.post(request.url, JSON.stringify(request.body));
-        if (res.statusCode !== 200) expect(res.statusCode === 422 && refusedForItsNumbers(spec, json(res).code), res.body.slice(0, 300)).toBe(true);
+        if (res.statusCode !== 200)
+          expect(res.statusCode === 422 && refusedForItsNumbers(spec, json(res).code), res.body.slice(0, 300)).toBe(
+            true,
+          );
       }),
       runs(route === '/v1/render' ? 60 : 100),
     );
@@ -82,16 +120,24 @@ describe('Ids named __proto__, constructor, toString...', () => {
   it('are ids like any other: renaming one changes neither the status nor a number of POST /v1/gradients', async () => {
     const special = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
     const cases = graphSpec(catalogue).chain((spec) =>
-      fc.record({ spec: fc.constant(spec), from: fc.constantFrom(...spec.ids), to: fc.constantFrom(...special.filter((id) => !spec.ids.includes(id))) }),
+      fc.record({
+        spec: fc.constant(spec),
+        from: fc.constantFrom(...spec.ids),
+        to: fc.constantFrom(...special.filter((id) => !spec.ids.includes(id))),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(cases, async ({ spec, from, to }) => {
         const text = JSON.stringify(spec.spec);
         const renamed = text.replace(new RegExp(`(?<![A-Za-z0-9_])${from}(?![A-Za-z0-9_])`, 'g'), to);
-        const [before, after] = [await contract.post('/v1/gradients', text), await contract.post('/v1/gradients', renamed)];
+        const [before, after] = [
+          await contract.post('/v1/gradients', text),
+          await contract.post('/v1/gradients', renamed),
+        ];
         expect(after.statusCode).toBe(before.statusCode);
         if (before.statusCode !== 200) return;
-        const back = (map: Json) => Object.fromEntries(Object.entries(map).map(([id, v]) => [id === to ? from : id, v]));
+        const back = (map: Json) =>
+          Object.fromEntries(Object.entries(map).map(([id, v]) => [id === to ? from : id, v]));
         expect(back(json(after).values)).toEqual(json(before).values);
         expect(back(json(after).gradients)).toEqual(json(before).gradients);
       }),
@@ -100,12 +146,15 @@ describe('Ids named __proto__, constructor, toString...', () => {
   }, 60_000);
 });
 
-describe('Bodies built from the document\'s own request schemas, as a generated client builds them', () => {
+describe("Bodies built from the document's own request schemas, as a generated client builds them", () => {
   const ID = '^[A-Za-z_][A-Za-z0-9_]*$';
   /** A matrix whose rows differ in length: the one refusal JSON Schema cannot express. */
   const ragged = (value: unknown): boolean =>
     Array.isArray(value)
-      ? (value.length > 1 && value.every(Array.isArray) && new Set(value.map((row: unknown[]) => row.length)).size > 1) || value.some(ragged)
+      ? (value.length > 1 &&
+          value.every(Array.isArray) &&
+          new Set(value.map((row: unknown[]) => row.length)).size > 1) ||
+        value.some(ragged)
       : value !== null && typeof value === 'object' && Object.values(value).some(ragged);
 
   it('are refused with a 400 exactly when Ajv refuses them (but for expr syntax and ragged matrices)', async () => {
@@ -113,14 +162,35 @@ describe('Bodies built from the document\'s own request schemas, as a generated 
     const ops = catalogue.ops.map((op) => op.name);
     const schemas = new SchemaArbitraries(doc.components.schemas, {
       patterns: { [ID]: fc.constantFrom('x', 'y', 'w', 'b', 'u', 'z', 'L', 'y_hat', '__proto__', 'constructor') },
-      text: fc.oneof(fc.constantFrom(...ops, ...templates, 'u = w*x; L = u^2', 'L = x', 'dL/dw', 'step(w)', 'fd(dL/dw)', 'y_hat', '0,5', '1/8'), fc.string({ maxLength: 8 })),
+      text: fc.oneof(
+        fc.constantFrom(
+          ...ops,
+          ...templates,
+          'u = w*x; L = u^2',
+          'L = x',
+          'dL/dw',
+          'step(w)',
+          'fd(dL/dw)',
+          'y_hat',
+          '0,5',
+          '1/8',
+        ),
+        fc.string({ maxLength: 8 }),
+      ),
     });
     const bodies = fc.constantFrom(...POST_ROUTES).chain((route) =>
       fc.record({
         route: fc.constant(route),
         body: schemas.of(contract.validators.operation('POST', route).requestBody!.content['application/json'].schema!),
         // Half of them changed the way the findings were: a field dropped, one added, a value replaced.
-        change: fc.option(fc.tuple(fc.nat(), fc.constantFrom('drop', 'graph', 'neuron', 'answers', 'value'), fc.jsonValue({ maxDepth: 2 })), { freq: 2 }),
+        change: fc.option(
+          fc.tuple(
+            fc.nat(),
+            fc.constantFrom('drop', 'graph', 'neuron', 'answers', 'value'),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
+          { freq: 2 },
+        ),
       }),
     );
     await fc.assert(
@@ -131,7 +201,10 @@ describe('Bodies built from the document\'s own request schemas, as a generated 
         const res = await contract.post(route, JSON.stringify(sent));
         const why = `Ajv ${accepted ? 'accepts' : `refuses (${contract.validators.errorsOf(validate)})`}; the service answered ${res.statusCode} ${res.body.slice(0, 300)}`;
         if (!accepted) expect(res.statusCode, why).toBe(400);
-        else if (res.statusCode === 400) expect(json(res).code === 'EXPR_SYNTAX' || (json(res).code === 'INVALID_VALUE' && ragged(sent)), why).toBe(true);
+        else if (res.statusCode === 400)
+          expect(json(res).code === 'EXPR_SYNTAX' || (json(res).code === 'INVALID_VALUE' && ragged(sent)), why).toBe(
+            true,
+          );
       }),
       runs(250),
     );
@@ -164,7 +237,10 @@ describe('Exercises', () => {
     await fc.assert(
       fc.asyncProperty(exerciseRequest(templates), async ({ body }) => {
         const exercise = json(await contract.post('/v1/exercises', JSON.stringify(body)));
-        const graded = await contract.post('/v1/grade', JSON.stringify({ ...exercise.problem, answers: exercise.answers }));
+        const graded = await contract.post(
+          '/v1/grade',
+          JSON.stringify({ ...exercise.problem, answers: exercise.answers }),
+        );
         expect(json(graded)).toMatchObject({ score: 1, total: exercise.answerKeys.length });
       }),
       runs(60),
@@ -173,7 +249,12 @@ describe('Exercises', () => {
 });
 
 /** The answer's words change with the language, never its shape. */
-const language = fc.constantFrom<Record<string, string>>({}, { 'accept-language': 'pt-BR' }, { 'accept-language': 'pt-BR,pt;q=0.9,en;q=0.8' }, { 'accept-language': 'fr' });
+const language = fc.constantFrom<Record<string, string>>(
+  {},
+  { 'accept-language': 'pt-BR' },
+  { 'accept-language': 'pt-BR,pt;q=0.9,en;q=0.8' },
+  { 'accept-language': 'fr' },
+);
 
 describe.each(POST_ROUTES)('Mutated requests to POST %s', (route) => {
   it('are answered in time, never with a 5xx, always as documented', async () => {
@@ -200,10 +281,20 @@ describe('With the worker pool: bodies parsed, validated and computed on worker 
   it('answer valid and mutated requests in time, never with a 5xx, always as documented', async () => {
     const route = fc.constantFrom(...SPEC_ROUTES.filter((r) => r !== '/v1/render'));
     await fc.assert(
-      fc.asyncProperty(route.chain(validRequest), fc.option(mutation, { freq: 3 }), async ({ spec, request }, change) => {
-        const res = await onWorkers.post(request.url, change ? change.apply(request.body, spec) : JSON.stringify(request.body));
-        if (!change && res.statusCode !== 200) expect(res.statusCode === 422 && refusedForItsNumbers(spec, json(res).code), res.body.slice(0, 300)).toBe(true);
-      }),
+      fc.asyncProperty(
+        route.chain(validRequest),
+        fc.option(mutation, { freq: 3 }),
+        async ({ spec, request }, change) => {
+          const res = await onWorkers.post(
+            request.url,
+            change ? change.apply(request.body, spec) : JSON.stringify(request.body),
+          );
+          if (!change && res.statusCode !== 200)
+            expect(res.statusCode === 422 && refusedForItsNumbers(spec, json(res).code), res.body.slice(0, 300)).toBe(
+              true,
+            );
+        },
+      ),
       runs(60),
     );
   }, 60_000);

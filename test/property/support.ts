@@ -34,7 +34,12 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 }
 
 interface Injectable {
-  inject(options: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string }): PromiseLike<WireResponse & { statusCode: number }>;
+  inject(options: {
+    method: 'GET' | 'POST';
+    url: string;
+    headers?: Record<string, string>;
+    payload?: string;
+  }): PromiseLike<WireResponse & { statusCode: number }>;
 }
 
 /** The app under test and its served document, compiled by Ajv. */
@@ -55,11 +60,21 @@ export class Contract {
   async post(url: string, text: string, headers: Record<string, string> = {}): Promise<WireResponse> {
     const path = url.split('?')[0];
     const res = await within(
-      Promise.resolve(this.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: text })),
+      Promise.resolve(
+        this.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/json', ...headers },
+          payload: text,
+        }),
+      ),
       REQUEST_TIMEOUT_MS,
       `POST ${url} ${text.slice(0, 200)}`,
     );
-    if (res.statusCode >= 500) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body.slice(0, 500)}\nbody sent: ${text.slice(0, 500)}`);
+    if (res.statusCode >= 500)
+      throw new Error(
+        `POST ${url} answered ${res.statusCode}: ${res.body.slice(0, 500)}\nbody sent: ${text.slice(0, 500)}`,
+      );
     const problems = this.validators.check('POST', path, res);
     if (problems.length) throw new Error(`${problems.join('\n')}\nbody sent: ${text.slice(0, 500)}`);
     return res;

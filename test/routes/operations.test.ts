@@ -35,7 +35,9 @@ describe('POST /v1/gradients', () => {
     expect(body.gradients.w).toHaveLength(2);
   });
   it('gives an id used twice both contributions: d(x*x)/dx = 2x', async () => {
-    const body = await post('/v1/gradients', { graph: { params: { x: 1.5 }, nodes: [{ id: 'y', op: 'mul', args: ['x', 'x'] }] } });
+    const body = await post('/v1/gradients', {
+      graph: { params: { x: 1.5 }, nodes: [{ id: 'y', op: 'mul', args: ['x', 'x'] }] },
+    });
     expect(body.gradients.x).toBe(3);
     expect(body.local).toEqual([
       { of: 'y', wrt: 'x', arg: 0, value: 1.5 },
@@ -43,16 +45,41 @@ describe('POST /v1/gradients', () => {
     ]);
   });
   it('gives zero gradients to ids the output does not depend on', async () => {
-    const body = await post('/v1/gradients', { graph: { params: { a: 1, b: 2 }, nodes: [{ id: 'unused', op: 'exp', args: ['b'] }, { id: 'out', op: 'square', args: ['a'] }] } });
+    const body = await post('/v1/gradients', {
+      graph: {
+        params: { a: 1, b: 2 },
+        nodes: [
+          { id: 'unused', op: 'exp', args: ['b'] },
+          { id: 'out', op: 'square', args: ['a'] },
+        ],
+      },
+    });
     expect(body.gradients).toMatchObject({ a: 2, b: 0, unused: 0, out: 1 });
   });
   it('writes non-finite gradients as strings with a warning', async () => {
-    const body = await post('/v1/gradients', { graph: { params: { a: 0 }, nodes: [{ id: 'r', op: 'sqrt', args: ['a'] }] } });
+    const body = await post('/v1/gradients', {
+      graph: { params: { a: 0 }, nodes: [{ id: 'r', op: 'sqrt', args: ['a'] }] },
+    });
     expect(body.gradients.a).toBe('Infinity');
     expect(body.warnings).toContainEqual(expect.objectContaining({ code: 'non_finite_gradients', ids: ['a'] }));
   });
   it('reports each layer of a network with its gradients', async () => {
-    const body = await post('/v1/gradients', { network: { x: [1, 2], y: [1], layers: [{ W: [[0.1, 0.2], [0.3, 0.4]], b: [0, 0] }, { W: [[1, -1]], b: [0] }] } });
+    const body = await post('/v1/gradients', {
+      network: {
+        x: [1, 2],
+        y: [1],
+        layers: [
+          {
+            W: [
+              [0.1, 0.2],
+              [0.3, 0.4],
+            ],
+            b: [0, 0],
+          },
+          { W: [[1, -1]], b: [0] },
+        ],
+      },
+    });
     expect(body.layers).toHaveLength(2);
     expect(Object.keys(body.layers[1])).toEqual(['z', 'a', 'dL/da', 'dL/dz', 'dL/dW', 'dL/db']);
     expect(body.layers[0]['dL/dW']).toEqual(body.gradients.W1);
@@ -76,7 +103,11 @@ describe('POST /v1/step', () => {
     expect(body.loss.after).toBeCloseTo(0.5 * sigmoid(3 * w + b) ** 2, 14);
   });
   it('warns when the update diverges', async () => {
-    const body = await post('/v1/step', { graph: { params: { a: 2 }, expr: 'l = exp(a * a)' }, learningRate: 1e6, steps: 3 });
+    const body = await post('/v1/step', {
+      graph: { params: { a: 2 }, expr: 'l = exp(a * a)' },
+      learningRate: 1e6,
+      steps: 3,
+    });
     expect(body.warnings).toContainEqual(expect.objectContaining({ code: 'non_finite_values' }));
   });
 });
@@ -94,7 +125,12 @@ describe('POST /v1/gradcheck', () => {
     expect(body.warnings).toContainEqual(expect.objectContaining({ code: 'kink', ids: ['y_hat'] }));
   });
   it('explains the kink in Portuguese with Accept-Language: pt-BR', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/gradcheck', payload: { neuron: { x: 2, w: 0.5, b: -1, y: 1, activation: 'relu' } }, headers: { 'accept-language': 'pt-BR' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/gradcheck',
+      payload: { neuron: { x: 2, w: 0.5, b: -1, y: 1, activation: 'relu' } },
+      headers: { 'accept-language': 'pt-BR' },
+    });
     expect(res.json().results).toHaveLength(2);
     expect(res.json().results[0].note).toMatch(/^falha porque .*ponto de quebra/);
   });
@@ -107,8 +143,23 @@ describe('POST /v1/gradcheck', () => {
     expect(body.warnings).toEqual([]);
   });
   it('checks every element of a matrix param with its index', async () => {
-    const body = await post('/v1/gradcheck', { graph: { params: { W: [[1, 2], [3, 4]] }, expr: 'l = sum(tanh(W))' } });
-    expect(body.results.map((r: { index: number[] }) => r.index)).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const body = await post('/v1/gradcheck', {
+      graph: {
+        params: {
+          W: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+        expr: 'l = sum(tanh(W))',
+      },
+    });
+    expect(body.results.map((r: { index: number[] }) => r.index)).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     expect(body).toMatchObject({ pass: true, epsilon: 1e-4, rtol: 1e-3, atol: 1e-5 });
   });
 });
@@ -117,16 +168,28 @@ describe('GET /v1/ops', () => {
   it('lists every op of the contract with its formula and derivative', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/ops' });
     const names = res.json().ops.map((o: { name: string }) => o.name);
-    const contract = 'add sub mul div pow neg exp log sqrt abs square sin cos tanh sigmoid relu softplus identity leaky_relu sum mean matmul transpose linear softmax log_softmax half_squared_error mse bce bce_with_logits softmax_cross_entropy';
+    const contract =
+      'add sub mul div pow neg exp log sqrt abs square sin cos tanh sigmoid relu softplus identity leaky_relu sum mean matmul transpose linear softmax log_softmax half_squared_error mse bce bce_with_logits softmax_cross_entropy';
     expect(names.sort()).toEqual(contract.split(' ').sort());
     for (const op of res.json().ops) {
       expect(op.formula.length).toBeGreaterThan(0);
       expect(op.derivative.length).toBeGreaterThan(0);
     }
     expect(res.json().diagnoses.map((d: { code: string }) => d.code)).toEqual([
-      'sign_error', 'missing_activation_derivative', 'activation_instead_of_derivative', 'missing_input_factor', 'loss_factor', 'update_wrong_direction', 'transposed', 'rounding', 'unparseable', 'not_finite',
+      'sign_error',
+      'missing_activation_derivative',
+      'activation_instead_of_derivative',
+      'missing_input_factor',
+      'loss_factor',
+      'update_wrong_direction',
+      'transposed',
+      'rounding',
+      'unparseable',
+      'not_finite',
     ]);
-    expect(res.json().ops.find((o: { name: string }) => o.name === 'leaky_relu').attrs).toEqual([{ name: 'alpha', default: 0.01, description: expect.any(String) }]);
+    expect(res.json().ops.find((o: { name: string }) => o.name === 'leaky_relu').attrs).toEqual([
+      { name: 'alpha', default: 0.01, description: expect.any(String) },
+    ]);
   });
 });
 

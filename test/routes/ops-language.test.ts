@@ -14,7 +14,16 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 interface Catalogue {
-  ops: { name: string; kind: string; description: string; args: string[]; attrs: { name: string; default: number; description: string }[]; formula: string; derivative: string; kinkAtZero: boolean }[];
+  ops: {
+    name: string;
+    kind: string;
+    description: string;
+    args: string[];
+    attrs: { name: string; default: number; description: string }[];
+    formula: string;
+    derivative: string;
+    kinkAtZero: boolean;
+  }[];
   broadcasting: string;
   activations: string[];
   losses: string[];
@@ -22,7 +31,11 @@ interface Catalogue {
 }
 
 async function catalogue(language?: string): Promise<{ body: Catalogue; headers: Record<string, unknown> }> {
-  const res = await app.inject({ method: 'GET', url: '/v1/ops', headers: language ? { 'accept-language': language } : {} });
+  const res = await app.inject({
+    method: 'GET',
+    url: '/v1/ops',
+    headers: language ? { 'accept-language': language } : {},
+  });
   expect(res.statusCode).toBe(200);
   return { body: res.json(), headers: res.headers };
 }
@@ -42,8 +55,12 @@ describe('GET /v1/ops', () => {
     expect(String(headers.vary)).toMatch(/Accept-Language/);
     const relu = body.ops.find((o) => o.name === 'relu');
     expect(relu?.derivative).toBe("dy/da = 1 se a > 0, senão 0 (relu'(0) = 0 como no PyTorch)");
-    expect(body.ops.find((o) => o.name === 'half_squared_error')?.description).toBe('Metade da soma dos erros ao quadrado: a perda do tutorial');
-    expect(body.ops.find((o) => o.name === 'leaky_relu')?.attrs).toEqual([{ name: 'alpha', default: 0.01, description: 'inclinação para a <= 0' }]);
+    expect(body.ops.find((o) => o.name === 'half_squared_error')?.description).toBe(
+      'Metade da soma dos erros ao quadrado: a perda do tutorial',
+    );
+    expect(body.ops.find((o) => o.name === 'leaky_relu')?.attrs).toEqual([
+      { name: 'alpha', default: 0.01, description: 'inclinação para a <= 0' },
+    ]);
     expect(body.broadcasting).toMatch(/no passo para trás/);
     expect(body.diagnoses.find((d) => d.code === 'update_wrong_direction')?.definition).toMatch(/taxa de aprendizado/);
     expect(body.diagnoses.find((d) => d.code === 'sign_error')?.definition).toMatch(/regra da cadeia/);
@@ -57,7 +74,13 @@ describe('GET /v1/ops', () => {
       const other = pt.ops[i];
       expect(other.description, op.name).not.toBe(op.description);
       expect(other.description.length, op.name).toBeGreaterThan(0);
-      expect({ ...other, description: '', formula: '', derivative: '', attrs: other.attrs.map((a) => ({ ...a, description: '' })) }).toEqual({
+      expect({
+        ...other,
+        description: '',
+        formula: '',
+        derivative: '',
+        attrs: other.attrs.map((a) => ({ ...a, description: '' })),
+      }).toEqual({
         ...op,
         description: '',
         formula: '',
@@ -68,7 +91,9 @@ describe('GET /v1/ops', () => {
       if (/\b(as in|where|if|along|per row|of|with|summed|holds)\b/.test(`${op.formula} ${op.derivative}`)) {
         expect(`${other.formula} ${other.derivative}`, op.name).not.toBe(`${op.formula} ${op.derivative}`);
       }
-      op.attrs.forEach((attr, j) => expect(other.attrs[j].description, `${op.name}.${attr.name}`).not.toBe(attr.description));
+      op.attrs.forEach((attr, j) =>
+        expect(other.attrs[j].description, `${op.name}.${attr.name}`).not.toBe(attr.description),
+      );
     });
     expect(pt.broadcasting).not.toBe(en.broadcasting);
     expect(pt.diagnoses.map((d) => d.code)).toEqual(en.diagnoses.map((d) => d.code));

@@ -42,12 +42,16 @@ describe('a value of the wrong type', () => {
     expect(en).toMatchObject({ status: 400, code: 'VALIDATION' });
     expect(en.errors).toEqual([{ path: 'neuron.x', message: 'expected a number or a list, got a string ("3")' }]);
     const pt = await problemOf('/v1/forward', { neuron: { ...neuron, x: '3' } }, 'pt-BR');
-    expect(pt.errors).toEqual([{ path: 'neuron.x', message: 'esperava um número ou uma lista, recebeu um texto ("3")' }]);
+    expect(pt.errors).toEqual([
+      { path: 'neuron.x', message: 'esperava um número ou uma lista, recebeu um texto ("3")' },
+    ]);
   });
 
   it('names the input of a graph and a plain number field', async () => {
     const input = await problemOf('/v1/forward', { graph: { inputs: { x: '3' }, expr: 'L = 2*x' } });
-    expect(input.errors).toEqual([{ path: 'graph.inputs.x', message: 'expected a number or a list, got a string ("3")' }]);
+    expect(input.errors).toEqual([
+      { path: 'graph.inputs.x', message: 'expected a number or a list, got a string ("3")' },
+    ]);
     const b = await problemOf('/v1/forward', { neuron: { ...neuron, b: true } });
     expect(b.errors).toEqual([{ path: 'neuron.b', message: 'expected a number, got true' }]);
     const lr = await problemOf('/v1/step', { neuron, learningRate: null }, 'pt-BR');
@@ -71,14 +75,20 @@ describe('did you mean', () => {
     const body = { network: { x: [1], y: [1], layers: [{ W: [[1]], b: [0], activaton: 'relu' }] } };
     const en = await problemOf('/v1/forward', body);
     expect(en).toMatchObject({ status: 400, code: 'VALIDATION', suggestions: ['activation'] });
-    expect(en.errors).toEqual([{ path: 'network.layers[0]', message: "unknown field 'activaton'; did you mean 'activation'?" }]);
+    expect(en.errors).toEqual([
+      { path: 'network.layers[0]', message: "unknown field 'activaton'; did you mean 'activation'?" },
+    ]);
     const pt = await problemOf('/v1/forward', body, 'pt-BR');
-    expect(pt.errors).toEqual([{ path: 'network.layers[0]', message: "campo desconhecido 'activaton'; você quis dizer 'activation'?" }]);
+    expect(pt.errors).toEqual([
+      { path: 'network.layers[0]', message: "campo desconhecido 'activaton'; você quis dizer 'activation'?" },
+    ]);
   });
 
   it('pairs each of several unknown fields with its own', async () => {
     const en = await problemOf('/v1/forward', { neuron: { ...neuron, activaton: 'relu', los: 'mse' } });
-    expect(en.errors[0].message).toBe("unknown fields 'activaton', 'los'; did you mean 'activation' for 'activaton', 'loss' for 'los'?");
+    expect(en.errors[0].message).toBe(
+      "unknown fields 'activaton', 'los'; did you mean 'activation' for 'activaton', 'loss' for 'los'?",
+    );
   });
 
   it('offers the nearest value of an enum', async () => {
@@ -87,7 +97,10 @@ describe('did you mean', () => {
     expect(en.errors[0].path).toBe('neuron.activation');
     expect(en.errors[0].message).toMatch(/; did you mean 'sigmoid'\?$/);
     const pt = await problemOf('/v1/grade', { neuron, answers: { L: 0.1 }, format: 'gradscope' }, 'pt-BR');
-    expect(pt.errors[0]).toEqual({ path: 'format', message: expect.stringMatching(/; você quis dizer 'gradescope'\?$/) });
+    expect(pt.errors[0]).toEqual({
+      path: 'format',
+      message: expect.stringMatching(/; você quis dizer 'gradescope'\?$/),
+    });
   });
 
   it('offers nothing when no name is near, and none for a key far longer than every field', async () => {
@@ -118,7 +131,9 @@ describe('malformed JSON', () => {
     const en = await problemOf('/v1/gradients', body);
     expect(en).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
     expect(en.detail).toMatch(/; write decimals with a point: -0\.2$/);
-    expect((await problemOf('/v1/gradients', body, 'pt-BR')).detail).toMatch(/; em JSON, decimais se escrevem com ponto: -0\.2$/);
+    expect((await problemOf('/v1/gradients', body, 'pt-BR')).detail).toMatch(
+      /; em JSON, decimais se escrevem com ponto: -0\.2$/,
+    );
   });
 
   it('hints at a stray comma in both languages', async () => {
@@ -133,7 +148,9 @@ describe('a product written with a blank', () => {
     const body = { graph: { inputs: { x: 3 }, params: { w: -0.2 }, expr: 'u = w x' } };
     const en = await problemOf('/v1/forward', body);
     expect(en).toMatchObject({ status: 400, code: 'EXPR_SYNTAX' });
-    expect(en.errors).toEqual([{ path: 'graph.expr', message: "unexpected 'x' at line 1, column 7; write the product with *: w*x" }]);
+    expect(en.errors).toEqual([
+      { path: 'graph.expr', message: "unexpected 'x' at line 1, column 7; write the product with *: w*x" },
+    ]);
     const pt = await problemOf('/v1/forward', body, 'pt-BR');
     expect(pt.errors[0].message).toBe("não esperava 'x' na linha 1, coluna 7; escreva o produto com *: w*x");
   });
@@ -141,7 +158,11 @@ describe('a product written with a blank', () => {
   it('hints inside parentheses too, and leaves what already parses alone', async () => {
     const inParens = await problemOf('/v1/forward', { graph: { inputs: { x: 3, y: 1 }, expr: 'L = (2 x) + y' } });
     expect(inParens.errors[0].message).toMatch(/; write the product with \*: 2\*x$/);
-    const parsed = await app.inject({ method: 'POST', url: '/v1/forward', payload: { graph: { inputs: { x: 3 }, expr: 'L = 2*x' } } });
+    const parsed = await app.inject({
+      method: 'POST',
+      url: '/v1/forward',
+      payload: { graph: { inputs: { x: 3 }, expr: 'L = 2*x' } },
+    });
     expect(parsed.statusCode).toBe(200);
   });
 });
@@ -150,7 +171,12 @@ describe('counts of one are singular', () => {
   it('a matrix row of 1 element', async () => {
     const body = { graph: { inputs: { A: [[1, 2], [3]] }, expr: 'L = sum(A)' } };
     const en = await problemOf('/v1/forward', body);
-    expect(en.errors).toEqual([{ path: 'graph.inputs.A[1]', message: 'has 1 element but row 0 has 2: a matrix must be rectangular and non-empty' }]);
+    expect(en.errors).toEqual([
+      {
+        path: 'graph.inputs.A[1]',
+        message: 'has 1 element but row 0 has 2: a matrix must be rectangular and non-empty',
+      },
+    ]);
     const pt = await problemOf('/v1/forward', body, 'pt-BR');
     expect(pt.errors[0].message).toMatch(/^tem 1 elemento, mas a linha 0 tem 2/);
   });
@@ -163,7 +189,18 @@ describe('counts of one are singular', () => {
   });
 
   it('a matmul of 1 column against 2 rows', async () => {
-    const body = { graph: { inputs: { a: [[1], [2]], b: [[1, 2], [3, 4]] }, nodes: [{ id: 'c', op: 'matmul', args: ['a', 'b'] }] } };
+    const body = {
+      graph: {
+        inputs: {
+          a: [[1], [2]],
+          b: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+        nodes: [{ id: 'c', op: 'matmul', args: ['a', 'b'] }],
+      },
+    };
     const en = await problemOf('/v1/forward', body);
     expect(en.errors[0].message).toMatch(/has 1 column, b \[2, 2\] has 2 rows/);
     const pt = await problemOf('/v1/forward', body, 'pt-BR');

@@ -28,7 +28,12 @@ async function problem(url: string, body: unknown, status: number, language: Lan
   const res = await send(url, body, language);
   expect(res.statusCode, res.body.slice(0, 500)).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as { code: string; detail: string; errors: { path: string; message: string }[]; suggestions?: string[] };
+  return res.json() as {
+    code: string;
+    detail: string;
+    errors: { path: string; message: string }[];
+    suggestions?: string[];
+  };
 }
 
 const q = (n: number): string => 'q'.repeat(n);
@@ -40,7 +45,9 @@ const nodes = (...list: object[]) => ({ graph: { inputs: { x: 1 }, params: { w: 
 
 describe('string lengths in a request', () => {
   it('takes ids of 128 characters, and refuses 129 naming the field', async () => {
-    const ok = await send('/v1/forward', { graph: { inputs: { [`a${q(127)}`]: 1 }, nodes: [{ id: `b${q(127)}`, op: 'neg', args: [`a${q(127)}`] }] } });
+    const ok = await send('/v1/forward', {
+      graph: { inputs: { [`a${q(127)}`]: 1 }, nodes: [{ id: `b${q(127)}`, op: 'neg', args: [`a${q(127)}`] }] },
+    });
     expect(ok.statusCode, ok.body.slice(0, 300)).toBe(200);
     expect(ok.json().values[`b${q(127)}`]).toBe(-1);
 
@@ -49,7 +56,11 @@ describe('string lengths in a request', () => {
     expect(node.errors).toContainEqual({ path: 'graph.nodes[0].id', message: expect.stringContaining('128') });
     const arg = await problem('/v1/forward', nodes({ id: 'u', op: 'neg', args: [`x${q(128)}`] }), 400);
     expect(arg.errors.map((e) => e.path)).toContain('graph.nodes[0].args[0]');
-    const output = await problem('/v1/forward', { graph: { inputs: { x: 1 }, nodes: [{ id: 'u', op: 'neg', args: ['x'] }], output: `u${q(128)}` } }, 400);
+    const output = await problem(
+      '/v1/forward',
+      { graph: { inputs: { x: 1 }, nodes: [{ id: 'u', op: 'neg', args: ['x'] }], output: `u${q(128)}` } },
+      400,
+    );
     expect(output.errors.map((e) => e.path)).toContain('graph.output');
     const include = await problem('/v1/gradients', { neuron, include: [`L${q(128)}`] }, 400);
     expect(include.errors.map((e) => e.path)).toContain('include[0]');
@@ -70,7 +81,11 @@ describe('string lengths in a request', () => {
   it('refuses an op name or an attr name of 65 characters naming the field', async () => {
     const op = await problem('/v1/forward', nodes({ id: 'u', op: `s${q(64)}`, args: ['x'] }), 400);
     expect(op.errors).toContainEqual({ path: 'graph.nodes[0].op', message: expect.stringContaining('64') });
-    const attr = await problem('/v1/forward', nodes({ id: 'u', op: 'leaky_relu', args: ['x'], attrs: { [`a${q(64)}`]: 0.1 } }), 400);
+    const attr = await problem(
+      '/v1/forward',
+      nodes({ id: 'u', op: 'leaky_relu', args: ['x'], attrs: { [`a${q(64)}`]: 0.1 } }),
+      400,
+    );
     expect(attr.errors[0].path).toMatch(/^graph\.nodes\[0\]\.attrs/);
   });
 
@@ -100,8 +115,15 @@ describe('string lengths in a request', () => {
     const text = await send('/v1/grade', { neuron, answers: { y_hat: `0.${'4'.repeat(1000)}`, u: -0.6 } });
     expect(text.statusCode).toBe(200);
     const [long, u] = text.json().results;
-    expect(long).toMatchObject({ key: 'y_hat', correct: false, diagnosis: 'unparseable', submitted: `0.${'4'.repeat(97)}…` });
-    expect(long.feedback).toContain(`'0.${'4'.repeat(97)}…' is too long to read as a number (1002 characters, at most 1000)`);
+    expect(long).toMatchObject({
+      key: 'y_hat',
+      correct: false,
+      diagnosis: 'unparseable',
+      submitted: `0.${'4'.repeat(97)}…`,
+    });
+    expect(long.feedback).toContain(
+      `'0.${'4'.repeat(97)}…' is too long to read as a number (1002 characters, at most 1000)`,
+    );
     expect(u).toMatchObject({ key: 'u', correct: true });
   });
 
@@ -141,11 +163,21 @@ describe('a problem document quotes at most about 100 characters of what the cli
   const id = `x${q(120)}`; // a valid id, longer than a quote
   const cases: [string, string, unknown, number][] = [
     ['an unknown field', '/v1/step', { neuron, learningRate: 0.1, [long]: 1, [`${long}2`]: 2 }, 400],
-    ['an invalid key of inputs', '/v1/forward', { graph: { inputs: { [`1${long}`]: 1 }, nodes: [{ id: 'u', op: 'neg', args: [1] }] } }, 400],
+    [
+      'an invalid key of inputs',
+      '/v1/forward',
+      { graph: { inputs: { [`1${long}`]: 1 }, nodes: [{ id: 'u', op: 'neg', args: [1] }] } },
+      400,
+    ],
     ['an unknown op', '/v1/forward', nodes({ id: 'u', op: `s${q(60)}`, args: ['x'] }), 422],
     ['an unknown id', '/v1/forward', nodes({ id: 'u', op: 'neg', args: [id] }), 422],
     ['a duplicate id', '/v1/forward', { graph: { inputs: { [id]: 1 }, nodes: [{ id, op: 'neg', args: [1] }] } }, 422],
-    ['an unknown output', '/v1/forward', { graph: { inputs: { x: 1 }, nodes: [{ id: 'u', op: 'neg', args: ['x'] }], output: id } }, 422],
+    [
+      'an unknown output',
+      '/v1/forward',
+      { graph: { inputs: { x: 1 }, nodes: [{ id: 'u', op: 'neg', args: ['x'] }], output: id } },
+      422,
+    ],
     ['an unknown id in include', '/v1/gradients', { neuron, include: [id] }, 422],
     ['an unknown id in wrt', '/v1/gradcheck', { neuron, wrt: [id] }, 422],
     ['an unknown answer key', '/v1/grade', { neuron, answers: { [`d${id}/dw`]: 1 } }, 422],
@@ -164,7 +196,10 @@ describe('a problem document quotes at most about 100 characters of what the cli
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       const p = res.json();
       expect(longestQuote(res.body), res.body.slice(0, 500)).toBeGreaterThan(10); // it does quote the client
-      for (const text of [p.detail, ...p.errors.flatMap((e: { path: string; message: string }) => [e.path, e.message])]) {
+      for (const text of [
+        p.detail,
+        ...p.errors.flatMap((e: { path: string; message: string }) => [e.path, e.message]),
+      ]) {
         expect(longestQuote(text), text.slice(0, 300)).toBeLessThanOrEqual(100);
       }
       expect(res.body.length).toBeLessThan(3000);

@@ -26,9 +26,13 @@ const { expr } = fc.letrec<{ expr: string; leaf: string }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     tie('leaf'),
-    fc.tuple(tie('expr'), fc.oneof(fc.constantFrom('+', '/', '^'), times, minus), tie('expr'), space).map(([a, op, b, s]) => `(${a})${s}${op}${s}(${b})`),
+    fc
+      .tuple(tie('expr'), fc.oneof(fc.constantFrom('+', '/', '^'), times, minus), tie('expr'), space)
+      .map(([a, op, b, s]) => `(${a})${s}${op}${s}(${b})`),
     fc.tuple(fc.oneof(minus, fc.constant('+')), tie('expr')).map(([op, a]) => `${op}(${a})`),
-    fc.tuple(fc.constantFrom('sigmoid', 'tanh', 'exp', 'σ', 'ln'), space, tie('expr')).map(([f, s, a]) => `${f}${s}(${a})`),
+    fc
+      .tuple(fc.constantFrom('sigmoid', 'tanh', 'exp', 'σ', 'ln'), space, tie('expr'))
+      .map(([f, s, a]) => `${f}${s}(${a})`),
     fc.tuple(tie('expr'), fc.constantFrom('²', '³')).map(([a, p]) => `[${a}]${p}`),
     fc.tuple(number, name).map(([n, v]) => (n === '½' ? `½${v}` : `${n}*${v}`)),
   ),
@@ -52,7 +56,11 @@ describe('exprValuesAtLeast', () => {
     fc.assert(
       fc.property(text(expr), (t) => {
         // A statement that is a literal alone (`s0 = 3`, `s0 = +(3)`) is an identity node and its literal; the count sees the literal.
-        const lone = t.split(/[;\n]/).filter((s) => /^\+*(?:[\d.]+(?:[eE][+-]?\d+)?|½)$/.test(s.replace(/^\s*s\d+ = /, '').replace(/[\s()[\]]/g, ''))).length;
+        const lone = t
+          .split(/[;\n]/)
+          .filter((s) =>
+            /^\+*(?:[\d.]+(?:[eE][+-]?\d+)?|½)$/.test(s.replace(/^\s*s\d+ = /, '').replace(/[\s()[\]]/g, '')),
+          ).length;
         expect(exprValuesAtLeast(t), t).toBe(parsedValues(t) - lone);
       }),
       { numRuns: 400 },

@@ -60,7 +60,21 @@ describe('parseExpr', () => {
       expect(tree(parsed, 'out')).toBe('sub(add(h,mul(r,s)),t)');
       expect(parsed.output).toBe('out');
       expect(parsed.nodes.map((n) => n.id)).toEqual([
-        '_t1', 'h', '_t2', 'r', '_t3', 's', '_t4', '_t5', '_t6', '_t7', '_t8', 't', '_t9', '_t10', 'out',
+        '_t1',
+        'h',
+        '_t2',
+        'r',
+        '_t3',
+        's',
+        '_t4',
+        '_t5',
+        '_t6',
+        '_t7',
+        '_t8',
+        't',
+        '_t9',
+        '_t10',
+        'out',
       ]);
     });
 
@@ -141,18 +155,24 @@ describe('parseExpr', () => {
     });
 
     it('names the op and its arity when given too many or too few arguments', () => {
-      expect(errorOf('y = sigmoid(a, b)').errors[0].message).toBe('sigmoid takes 1 argument, got 2 at line 1, column 5');
+      expect(errorOf('y = sigmoid(a, b)').errors[0].message).toBe(
+        'sigmoid takes 1 argument, got 2 at line 1, column 5',
+      );
       expect(errorOf('y = add(a)').errors[0].message).toBe('add takes 2 arguments, got 1 at line 1, column 5');
       expect(errorOf('y = sigmoid()').errors[0].message).toBe('sigmoid takes 1 argument, got 0 at line 1, column 5');
       const many = errorOf('y = leaky_relu(z, 0.1, 2)');
       expect(many.code).toBe('EXPR_SYNTAX');
-      expect(many.errors[0].message).toBe('leaky_relu takes 1 argument and up to 1 attr (alpha), got 3 at line 1, column 5');
+      expect(many.errors[0].message).toBe(
+        'leaky_relu takes 1 argument and up to 1 attr (alpha), got 3 at line 1, column 5',
+      );
     });
 
     it('refuses an unknown op with the nearest catalogue names', () => {
       const e = errorOf('y = 2 * sigmod(z)');
       expect(e.code).toBe('UNKNOWN_OP');
-      expect(e.errors).toEqual([{ path: 'graph.expr', message: "unknown op 'sigmod' at line 1, column 9; nearest: sigmoid" }]);
+      expect(e.errors).toEqual([
+        { path: 'graph.expr', message: "unknown op 'sigmod' at line 1, column 9; nearest: sigmoid" },
+      ]);
       expect(e.extra).toEqual({ suggestions: ['sigmoid'] });
     });
 
@@ -229,13 +249,15 @@ describe('parseExpr', () => {
 
   describe('numbers', () => {
     it('reads integers, decimals, leading dots and exponents', () => {
-      expect(parseExpr('y = 3 + 0.5 + .5 + 1e-3 + 2.5E+2').nodes.flatMap((n) => n.args.filter((a) => typeof a === 'number'))).toEqual([
-        3, 0.5, 0.5, 0.001, 250,
-      ]);
+      expect(
+        parseExpr('y = 3 + 0.5 + .5 + 1e-3 + 2.5E+2').nodes.flatMap((n) => n.args.filter((a) => typeof a === 'number')),
+      ).toEqual([3, 0.5, 0.5, 0.001, 250]);
     });
 
     it('refuses malformed or infinite numbers', () => {
-      expect(errorOf('y = 2x').errors[0].message).toBe("malformed number '2x' at line 1, column 5; write 2*x for a product");
+      expect(errorOf('y = 2x').errors[0].message).toBe(
+        "malformed number '2x' at line 1, column 5; write 2*x for a product",
+      );
       expect(errorOf('y = 1.2.3').errors[0].message).toBe("malformed number '1.2.3' at line 1, column 5");
       expect(errorOf('y = 1e999').errors[0].message).toBe("number '1e999' is too large at line 1, column 5");
     });
@@ -250,8 +272,14 @@ describe('parseExpr', () => {
         ['y = a +\nb', 'expected a name or number at line 1, column 8, found the end of the line'],
         ['y = w x', "unexpected 'x' at line 1, column 7; write the product with *: w*x"],
         ['y = a = b', "unexpected '=' at line 1, column 7"],
-        ['y = (a + b', "expected ')' (to close the '(' at line 1, column 5) but found the end of the text at line 1, column 11"],
-        ['y = add(a b)', "expected ',' or ')' in the call of add but found 'b' at line 1, column 11; write the product with *: a*b, or separate the args with a comma: a, b"],
+        [
+          'y = (a + b',
+          "expected ')' (to close the '(' at line 1, column 5) but found the end of the text at line 1, column 11",
+        ],
+        [
+          'y = add(a b)',
+          "expected ',' or ')' in the call of add but found 'b' at line 1, column 11; write the product with *: a*b, or separate the args with a comma: a, b",
+        ],
         ['y = add(a, )', "expected a name or number at line 1, column 12, found ')'"],
       ];
       for (const [text, message] of cases) {
@@ -262,8 +290,12 @@ describe('parseExpr', () => {
     });
 
     it('names an unexpected character and its position, with a hint', () => {
-      expect(errorOf('y = a $ b').errors[0].message).toMatch(/^unexpected character '\$' at line 1, column 7; expr reads names, numbers, \+ - \* \/ \^/);
-      expect(errorOf('y = √x').errors[0].message).toBe("unexpected character '√' at line 1, column 5; write sqrt(...) for a square root");
+      expect(errorOf('y = a $ b').errors[0].message).toMatch(
+        /^unexpected character '\$' at line 1, column 7; expr reads names, numbers, \+ - \* \/ \^/,
+      );
+      expect(errorOf('y = √x').errors[0].message).toBe(
+        "unexpected character '√' at line 1, column 5; write sqrt(...) for a square root",
+      );
     });
 
     it('refuses ** and points to ^', () => {
@@ -296,7 +328,9 @@ describe('parseExpr', () => {
       ]) {
         const e = errorOf(text);
         expect(e.code).toBe('EXPR_SYNTAX');
-        expect(e.errors[0].message).toMatch(/^expression nested too deeply \(more than 200 levels\) at line 1, column \d+$/);
+        expect(e.errors[0].message).toMatch(
+          /^expression nested too deeply \(more than 200 levels\) at line 1, column \d+$/,
+        );
       }
     });
 
@@ -389,10 +423,16 @@ describe('parseExpr: what the exercise statements print', () => {
   });
 
   it('closes a bracket with a bracket, and calls with parentheses only', () => {
-    expect(errorOf('y = [a + b)').errors[0].message).toBe("expected ']' (to close the '[' at line 1, column 5) but found ')' at line 1, column 11");
-    expect(portuguese(errorOf('y = (a + b]'))).toBe("esperava ')' (para fechar o '(' da linha 1, coluna 5), mas encontrou ']' na linha 1, coluna 11");
+    expect(errorOf('y = [a + b)').errors[0].message).toBe(
+      "expected ']' (to close the '[' at line 1, column 5) but found ')' at line 1, column 11",
+    );
+    expect(portuguese(errorOf('y = (a + b]'))).toBe(
+      "esperava ')' (para fechar o '(' da linha 1, coluna 5), mas encontrou ']' na linha 1, coluna 11",
+    );
     expect(errorOf('y = sigmoid[z]').errors[0].message).toBe("unexpected '[' at line 1, column 12");
-    expect(errorOf('y = add(a, b]').errors[0].message).toBe("expected ',' or ')' in the call of add but found ']' at line 1, column 13");
+    expect(errorOf('y = add(a, b]').errors[0].message).toBe(
+      "expected ',' or ')' in the call of add but found ']' at line 1, column 13",
+    );
   });
 
   it('points to the decimal point for a decimal comma', () => {
@@ -402,7 +442,22 @@ describe('parseExpr: what the exercise statements print', () => {
   });
 
   it('writes every syntax message in both languages', () => {
-    const texts = ['y = (a))', 'a = 1\ny = * b', 'y = a +', 'y = (a + b', 'y = add(a b)', 'y = sigmoid(a, b)', 'y = leaky_relu(x, a)', 'y = sigmod(x)', 'y = 2x', 'y = 1e999', '', 'y = x ** 2', `y = ${'('.repeat(300)}`, '3'];
+    const texts = [
+      'y = (a))',
+      'a = 1\ny = * b',
+      'y = a +',
+      'y = (a + b',
+      'y = add(a b)',
+      'y = sigmoid(a, b)',
+      'y = leaky_relu(x, a)',
+      'y = sigmod(x)',
+      'y = 2x',
+      'y = 1e999',
+      '',
+      'y = x ** 2',
+      `y = ${'('.repeat(300)}`,
+      '3',
+    ];
     for (const text of texts) {
       const e = errorOf(text);
       const { en, 'pt-BR': pt } = e.localized[0].message;

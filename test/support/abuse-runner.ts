@@ -42,7 +42,12 @@ export async function runAttack(url: string, attack: Attack, timeoutMs = 60_000)
   const body = attack.body?.();
   const start = performance.now();
   const answered = (async () => {
-    const res = await fetch(`${url}${attack.path}`, { method: attack.method, headers: attack.headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${url}${attack.path}`, {
+      method: attack.method,
+      headers: attack.headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const bytes = Buffer.from(await res.arrayBuffer());
     return { res, bytes, ms: performance.now() - start };
   })();
@@ -51,7 +56,8 @@ export async function runAttack(url: string, attack: Attack, timeoutMs = 60_000)
   try {
     got = await answered;
   } catch (e) {
-    if ((e as Error).name === 'TimeoutError') throw new AttackTimeout(`${attack.name}: no answer within ${timeoutMs} ms`);
+    if ((e as Error).name === 'TimeoutError')
+      throw new AttackTimeout(`${attack.name}: no answer within ${timeoutMs} ms`);
     throw e;
   }
   const { res, bytes, ms } = got;
@@ -64,7 +70,15 @@ export async function runAttack(url: string, attack: Attack, timeoutMs = 60_000)
       parsed = undefined;
     }
   }
-  return { status: res.status, contentType, bytes: bytes.length, ms, worstHealthzMs: await worst, headers: Object.fromEntries(res.headers), json: parsed };
+  return {
+    status: res.status,
+    contentType,
+    bytes: bytes.length,
+    ms,
+    worstHealthzMs: await worst,
+    headers: Object.fromEntries(res.headers),
+    json: parsed,
+  };
 }
 
 /** The server's resident memory in bytes: from /proc for a local pid, else from /metrics. */
@@ -100,7 +114,10 @@ export interface SlowReaders {
  * `holdMs`; the server's memory is sampled meanwhile. Then /healthz is asked, and the
  * connections are closed.
  */
-export async function slowReaders(url: string, { clients = 30, holdMs = 4000, pid }: { clients?: number; holdMs?: number; pid?: number } = {}): Promise<SlowReaders> {
+export async function slowReaders(
+  url: string,
+  { clients = 30, holdMs = 4000, pid }: { clients?: number; holdMs?: number; pid?: number } = {},
+): Promise<SlowReaders> {
   const { hostname, port } = new URL(url);
   const body = largeAnswerRequest();
   const rssBefore = await residentBytes(url, pid);
@@ -110,7 +127,9 @@ export async function slowReaders(url: string, { clients = 30, holdMs = 4000, pi
       const socket = connect({ host: hostname, port: Number(port) });
       socket.on('error', () => {});
       socket.pause(); // never reads: the answer waits in the server's buffers
-      socket.write(`POST /v1/forward HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.write(
+        `POST /v1/forward HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       sockets.push(socket);
     }
     let rssPeak = rssBefore;
@@ -143,9 +162,15 @@ const gradientsRequest = JSON.stringify({ neuron: { x: 3, w: -0.2, b: 0.4, y: 0 
 const cannon = (options: Parameters<typeof autocannon>[0]) => Promise.resolve(autocannon(options));
 
 /** autocannon in a process of its own (so that reading the flood's answers takes none of the measuring process's time): its JSON result. */
-async function cannonProcess(url: string, connections: number, seconds: number): Promise<{ '2xx': number; non2xx: number }> {
+async function cannonProcess(
+  url: string,
+  connections: number,
+  seconds: number,
+): Promise<{ '2xx': number; non2xx: number }> {
   const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const child = spawn(process.execPath, [cli, '--json', '-c', String(connections), '-d', String(seconds), url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [cli, '--json', '-c', String(connections), '-d', String(seconds), url], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let out = '';
   child.stdout.on('data', (chunk) => (out += String(chunk)));
   await once(child, 'close');
@@ -154,7 +179,14 @@ async function cannonProcess(url: string, connections: number, seconds: number):
 
 /** /v1/gradients' p50 with 2 connections for `seconds`, alone and while 16 connections of another process ask for /openapi.json. */
 export async function openapiFlood(url: string, seconds = 3): Promise<Flood> {
-  const gradients = { url: `${url}/v1/gradients`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: gradientsRequest, connections: 2, duration: seconds };
+  const gradients = {
+    url: `${url}/v1/gradients`,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    body: gradientsRequest,
+    connections: 2,
+    duration: seconds,
+  };
   // The first request builds the document; both measurements come after it.
   await (await fetch(`${url}/openapi.json`)).arrayBuffer();
   const alone = await cannon(gradients);
@@ -162,5 +194,10 @@ export async function openapiFlood(url: string, seconds = 3): Promise<Flood> {
   await sleep(500); // the flood under way
   const flooded = await cannon(gradients);
   const flood = await flooding;
-  return { aloneP50: alone.latency.p50, floodedP50: flooded.latency.p50, gradientsNon2xx: alone.non2xx + flooded.non2xx, openapiStatuses: { '2xx': flood['2xx'], non2xx: flood.non2xx } };
+  return {
+    aloneP50: alone.latency.p50,
+    floodedP50: flooded.latency.p50,
+    gradientsNon2xx: alone.non2xx + flooded.non2xx,
+    openapiStatuses: { '2xx': flood['2xx'], non2xx: flood.non2xx },
+  };
 }

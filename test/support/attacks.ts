@@ -49,7 +49,11 @@ export function wxSum(n: number): string {
 }
 
 const explainSum = (n: number) => () =>
-  JSON.stringify({ graph: { inputs: { x: 1.2345 }, params: { w: 0.7 }, expr: wxSum(n) }, learningRate: 0.1, gradcheck: true });
+  JSON.stringify({
+    graph: { inputs: { x: 1.2345 }, params: { w: 0.7 }, expr: wxSum(n) },
+    learningRate: 0.1,
+    gradcheck: true,
+  });
 
 /** The id table's hash before issue 13: FNV-1a over the id's UTF-16 units, unseeded. */
 export function oldHash(id: string): number {
@@ -97,7 +101,8 @@ export function collidingIds(n: number, slots: number): string[] {
 }
 
 /** `n` ordinary ids of the same length. */
-export const ordinaryIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `v${String(i).padStart(7, '0')}`);
+export const ordinaryIds = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `v${String(i).padStart(7, '0')}`);
 
 /** A sum over inputs with these ids: inputs plus n - 1 nodes in the table. */
 export function sumOfInputs(ids: readonly string[]): { inputs: Record<string, number>; expr: string } {
@@ -112,17 +117,24 @@ export const chosenIds = (): string[] => (chosen ??= collidingIds(20_000, 40_000
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
 const correctForward = { u: -0.6, z: -0.2, y_hat: 0.4502 };
 
-const isProblem = (o: Outcome): boolean => o.contentType.startsWith('application/problem+json') && typeof o.json?.requestId === 'string';
+const isProblem = (o: Outcome): boolean =>
+  o.contentType.startsWith('application/problem+json') && typeof o.json?.requestId === 'string';
 
 /** The keys credited in a grade's results. */
-export const credited = (o: Outcome): string[] => (o.json?.results ?? []).filter((r: any) => r.credit > 0 && !(r.key in correctForward)).map((r: any) => r.key);
+export const credited = (o: Outcome): string[] =>
+  (o.json?.results ?? []).filter((r: any) => r.credit > 0 && !(r.key in correctForward)).map((r: any) => r.key);
 
-const bounds = (...failures: (string | false)[]): string[] => failures.filter((f): f is string => typeof f === 'string');
+const bounds = (...failures: (string | false)[]): string[] =>
+  failures.filter((f): f is string => typeof f === 'string');
 
-const stalls = (o: Outcome): string | false => o.worstHealthzMs > HEALTHZ_BOUND_MS && `/healthz waited ${o.worstHealthzMs.toFixed(0)} ms (bound ${HEALTHZ_BOUND_MS} ms)`;
+const stalls = (o: Outcome): string | false =>
+  o.worstHealthzMs > HEALTHZ_BOUND_MS &&
+  `/healthz waited ${o.worstHealthzMs.toFixed(0)} ms (bound ${HEALTHZ_BOUND_MS} ms)`;
 const fiveHundred = (o: Outcome): string | false => o.status >= 500 && `answered ${o.status}`;
-const overBytes = (o: Outcome, max = MAX_RESPONSE_BYTES): string | false => o.bytes > max && `answered ${o.bytes} bytes (bound ${max})`;
-const notStatus = (o: Outcome, ...statuses: number[]): string | false => !statuses.includes(o.status) && `answered ${o.status}, not ${statuses.join(' or ')}`;
+const overBytes = (o: Outcome, max = MAX_RESPONSE_BYTES): string | false =>
+  o.bytes > max && `answered ${o.bytes} bytes (bound ${max})`;
+const notStatus = (o: Outcome, ...statuses: number[]): string | false =>
+  !statuses.includes(o.status) && `answered ${o.status}, not ${statuses.join(' or ')}`;
 
 export const attacks: Attack[] = [
   {
@@ -132,7 +144,14 @@ export const attacks: Attack[] = [
     path: '/v1/explain',
     body: explainSum(50),
     headers: json,
-    check: (o) => bounds(stalls(o), notStatus(o, 200), o.status === 200 && Math.abs(o.json.steps.find((s: any) => s.key === 'dL/dw')?.value - 50 * 1.2345) > 1e-9 && 'dL/dw is not 50·x'),
+    check: (o) =>
+      bounds(
+        stalls(o),
+        notStatus(o, 200),
+        o.status === 200 &&
+          Math.abs(o.json.steps.find((s: any) => s.key === 'dL/dw')?.value - 50 * 1.2345) > 1e-9 &&
+          'dL/dw is not 50·x',
+      ),
   },
   {
     name: 'explain 150 terms',
@@ -141,7 +160,14 @@ export const attacks: Attack[] = [
     path: '/v1/explain',
     body: explainSum(150),
     headers: json,
-    check: (o) => bounds(stalls(o), notStatus(o, 200), o.status === 200 && Math.abs(o.json.steps.find((s: any) => s.key === 'dL/dw')?.value - 150 * 1.2345) > 1e-9 && 'dL/dw is not 150·x'),
+    check: (o) =>
+      bounds(
+        stalls(o),
+        notStatus(o, 200),
+        o.status === 200 &&
+          Math.abs(o.json.steps.find((s: any) => s.key === 'dL/dw')?.value - 150 * 1.2345) > 1e-9 &&
+          'dL/dw is not 150·x',
+      ),
   },
   {
     name: 'explain, long ids',
@@ -157,7 +183,13 @@ export const attacks: Attack[] = [
       return JSON.stringify({ graph: { inputs: { x: 0.5 }, params: { w: 1.001 }, expr: lines.join('; ') } });
     },
     headers: json,
-    check: (o) => bounds(stalls(o), fiveHundred(o), overBytes(o), o.status === 200 || isProblem(o) ? false : 'a refusal that is not a problem document'),
+    check: (o) =>
+      bounds(
+        stalls(o),
+        fiveHundred(o),
+        overBytes(o),
+        o.status === 200 || isProblem(o) ? false : 'a refusal that is not a problem document',
+      ),
   },
   {
     name: 'ordinary ids, /v1/gradients',
@@ -191,9 +223,16 @@ export const attacks: Attack[] = [
     audit: '1.7 s of edit distances; echoed twice in a 2 MB problem',
     method: 'POST',
     path: '/v1/forward',
-    body: () => JSON.stringify({ graph: { inputs: { x: 1 }, nodes: [{ id: 'L', op: 'q'.repeat(1_000_000), args: ['x'] }] } }),
+    body: () =>
+      JSON.stringify({ graph: { inputs: { x: 1 }, nodes: [{ id: 'L', op: 'q'.repeat(1_000_000), args: ['x'] }] } }),
     headers: json,
-    check: (o) => bounds(stalls(o), notStatus(o, 400, 422), !isProblem(o) && 'not a problem document', o.bytes > 4096 && `a problem of ${o.bytes} bytes`),
+    check: (o) =>
+      bounds(
+        stalls(o),
+        notStatus(o, 400, 422),
+        !isProblem(o) && 'not a problem document',
+        o.bytes > 4096 && `a problem of ${o.bytes} bytes`,
+      ),
   },
   {
     name: 'step with 999,990 steps',
@@ -213,7 +252,12 @@ export const attacks: Attack[] = [
       // 999 · 999 + 2 · 999 numbers: just under the default MAX_RESPONSE_VALUES.
       const n = 999;
       // 0.1 · 0.7 is written 0.06999999999999999: three characters in, twenty out, a million times.
-      return JSON.stringify({ graph: { inputs: { a: Array.from({ length: n }, () => [0.1]), b: [Array.from({ length: n }, () => 0.7)] }, expr: 'L = a*b' } });
+      return JSON.stringify({
+        graph: {
+          inputs: { a: Array.from({ length: n }, () => [0.1]), b: [Array.from({ length: n }, () => 0.7)] },
+          expr: 'L = a*b',
+        },
+      });
     },
     headers: json,
     check: (o) => bounds(stalls(o), notStatus(o, 413), overBytes(o)),
@@ -224,7 +268,18 @@ export const attacks: Attack[] = [
     method: 'POST',
     path: '/v1/grade',
     body: () =>
-      JSON.stringify({ neuron, learningRate: 0.1, answers: { ...correctForward, 'dL/dz': '1e999', 'dL/dw': '-1e999', 'dL/db': '-1e999', 'step(w)': 123, 'step(b)': -456 } }),
+      JSON.stringify({
+        neuron,
+        learningRate: 0.1,
+        answers: {
+          ...correctForward,
+          'dL/dz': '1e999',
+          'dL/dw': '-1e999',
+          'dL/db': '-1e999',
+          'step(w)': 123,
+          'step(b)': -456,
+        },
+      }),
     headers: json,
     check: (o) => bounds(stalls(o), notStatus(o, 200), credited(o).length > 0 && `credited ${credited(o).join(', ')}`),
   },
@@ -233,7 +288,8 @@ export const attacks: Attack[] = [
     audit: 'dL/dw = 777 credited (2e308 overflows)',
     method: 'POST',
     path: '/v1/grade',
-    body: () => JSON.stringify({ neuron, learningRate: 0.1, answers: { ...correctForward, 'dL/dz': 1e308, 'dL/dw': 777 } }),
+    body: () =>
+      JSON.stringify({ neuron, learningRate: 0.1, answers: { ...correctForward, 'dL/dz': 1e308, 'dL/dw': 777 } }),
     headers: json,
     check: (o) => bounds(stalls(o), notStatus(o, 200), credited(o).length > 0 && `credited ${credited(o).join(', ')}`),
   },
@@ -242,7 +298,11 @@ export const attacks: Attack[] = [
     audit: '500 (RangeError in Notation.write)',
     method: 'POST',
     path: '/v1/grade',
-    body: () => JSON.stringify({ graph: { inputs: { x: 1 }, expr: `L = ${Array(30_000).fill('x').join('+')}` }, answers: { L: 5 } }),
+    body: () =>
+      JSON.stringify({
+        graph: { inputs: { x: 1 }, expr: `L = ${Array(30_000).fill('x').join('+')}` },
+        answers: { L: 5 },
+      }),
     headers: json,
     check: (o) => bounds(stalls(o), fiveHundred(o)),
   },
@@ -268,7 +328,11 @@ export const attacks: Attack[] = [
     body: () => JSON.stringify({ neuron }),
     headers: json,
     check: (o) =>
-      bounds(notStatus(o, 200), o.headers['x-content-type-options'] !== 'nosniff' && 'no nosniff', !o.headers['content-security-policy'] && 'no Content-Security-Policy'),
+      bounds(
+        notStatus(o, 200),
+        o.headers['x-content-type-options'] !== 'nosniff' && 'no nosniff',
+        !o.headers['content-security-policy'] && 'no Content-Security-Policy',
+      ),
   },
   {
     name: 'docs headers',
@@ -276,11 +340,15 @@ export const attacks: Attack[] = [
     method: 'GET',
     path: '/docs/',
     check: (o) =>
-      bounds(notStatus(o, 200), o.headers['x-content-type-options'] !== 'nosniff' && 'no nosniff', !o.headers['content-security-policy'] && 'no Content-Security-Policy'),
+      bounds(
+        notStatus(o, 200),
+        o.headers['x-content-type-options'] !== 'nosniff' && 'no nosniff',
+        !o.headers['content-security-policy'] && 'no Content-Security-Policy',
+      ),
   },
   {
     name: 'Gradescope output_format',
-    audit: "student text raw in output, no output_format",
+    audit: 'student text raw in output, no output_format',
     method: 'POST',
     path: '/v1/grade',
     body: () => JSON.stringify({ neuron, format: 'gradescope', answers: { y_hat: '<script>alert(1)</script>' } }),

@@ -23,12 +23,13 @@ export interface ConformanceCase {
 }
 
 const own = (o: unknown, k: string): o is Record<string, unknown> =>
-  o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k);
+  o !== null && typeof o === 'object' && Object.hasOwn(o, k);
 
 function selects(elem: unknown, selector: string): boolean {
   return selector.split('&').every((part) => {
     const eq = part.indexOf('=');
-    const k = part.slice(0, eq), v = part.slice(eq + 1);
+    const k = part.slice(0, eq),
+      v = part.slice(eq + 1);
     if (!own(elem, k)) return false;
     const f = elem[k];
     return typeof f === 'string' ? f === v : JSON.stringify(f) === v;
@@ -86,22 +87,28 @@ export function checkCase(c: ConformanceCase, status: number, contentType: strin
   } catch {
     return [`status ${status}, body is not JSON: ${text.slice(0, 200)}`];
   }
-  if (!allowed.includes(status)) return [`status: expected ${allowed.join(' or ')}, got ${status}: ${text.slice(0, 300)}`];
+  if (!allowed.includes(status))
+    return [`status: expected ${allowed.join(' or ')}, got ${status}: ${text.slice(0, 300)}`];
   if (status >= 400) {
     if (!/application\/problem\+json/i.test(contentType)) problems.push(`content-type ${contentType}`);
     if (!own(body, 'status') || body.status !== status) problems.push('status field differs from the HTTP status');
     if (!own(body, 'title') || typeof body.title !== 'string') problems.push('no title');
     if (c.expectErrorPathContains !== undefined) {
-      const paths = own(body, 'errors') && Array.isArray(body.errors) ? body.errors.map((e: { path?: string }) => e?.path) : [];
+      const paths =
+        own(body, 'errors') && Array.isArray(body.errors) ? body.errors.map((e: { path?: string }) => e?.path) : [];
       if (!paths.some((p) => typeof p === 'string' && p.includes(c.expectErrorPathContains!))) {
-        problems.push(`errors[].path: expected one containing ${c.expectErrorPathContains}, got ${JSON.stringify(paths)}`);
+        problems.push(
+          `errors[].path: expected one containing ${c.expectErrorPathContains}, got ${JSON.stringify(paths)}`,
+        );
       }
     }
   } else {
     for (const [path, expected] of Object.entries(c.expect ?? {})) {
       const got = resolvePath(body, path);
       const tol = c.tolerances?.[path] ?? {};
-      const m = got.ok ? mismatch(expected, got.value, path, tol.rtol ?? c.rtol ?? 1e-9, tol.atol ?? c.atol ?? 1e-12) : `${path}: missing`;
+      const m = got.ok
+        ? mismatch(expected, got.value, path, tol.rtol ?? c.rtol ?? 1e-9, tol.atol ?? c.atol ?? 1e-12)
+        : `${path}: missing`;
       if (m) problems.push(m);
     }
     for (const [path, t] of Object.entries(c.expectTypes ?? {})) {
@@ -113,7 +120,8 @@ export function checkCase(c: ConformanceCase, status: number, contentType: strin
     const got = resolvePath(body, path);
     const json = got.ok ? (JSON.stringify(got.value) ?? '') : '';
     for (const id of ids) {
-      if (!new RegExp(`(^|[^A-Za-z0-9_])${escapeRe(id)}([^A-Za-z0-9_]|$)`).test(json)) problems.push(`${path || '(body)'} does not mention ${id}`);
+      if (!new RegExp(`(^|[^A-Za-z0-9_])${escapeRe(id)}([^A-Za-z0-9_]|$)`).test(json))
+        problems.push(`${path || '(body)'} does not mention ${id}`);
     }
   }
   return problems;

@@ -4,7 +4,11 @@
  */
 export function gradcheckChain(nodes: number, params: number) {
   const p = Object.fromEntries(Array.from({ length: params }, (_, i) => [`w${i}`, 0.001 * i]));
-  const chain = Array.from({ length: nodes }, (_, k) => ({ id: `n${k}`, op: 'add', args: [k === 0 ? 'x' : `n${k - 1}`, `w${k % params}`] }));
+  const chain = Array.from({ length: nodes }, (_, k) => ({
+    id: `n${k}`,
+    op: 'add',
+    args: [k === 0 ? 'x' : `n${k - 1}`, `w${k % params}`],
+  }));
   return { graph: { inputs: { x: 1 }, params: p, nodes: chain } };
 }
 

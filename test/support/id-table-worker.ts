@@ -3,4 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { findId, newIdTable } from '../../src/engine/id-index.js';
 
 const { table, ids } = workerData as { table: Int32Array; ids: string[] };
-parentPort!.postMessage({ slots: ids.map((id) => findId(table, ids, id)), ownKey: Array.from(newIdTable(1).subarray(0, 2)) });
+parentPort!.postMessage({
+  slots: ids.map((id) => findId(table, ids, id)),
+  ownKey: Array.from(newIdTable(1).subarray(0, 2)),
+});

@@ -16,7 +16,11 @@ export function svgTextElements(svg: string): { text: string; x: number; y: numb
   if (doc.getElementsByTagName('parsererror').length > 0 || doc.documentElement.nodeName !== 'svg') {
     throw new Error(`not well-formed SVG: ${doc.documentElement.textContent?.slice(0, 500)}`);
   }
-  return Array.from(doc.getElementsByTagName('text'), (t) => ({ text: t.textContent ?? '', x: Number(t.getAttribute('x')), y: Number(t.getAttribute('y')) }));
+  return Array.from(doc.getElementsByTagName('text'), (t) => ({
+    text: t.textContent ?? '',
+    x: Number(t.getAttribute('x')),
+    y: Number(t.getAttribute('y')),
+  }));
 }
 
 /** The SVG's texts (svgTextElements). */

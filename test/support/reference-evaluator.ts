@@ -154,7 +154,8 @@ function asMatrix(v: Value, asColumn = false): Matrix {
     const [rows, cols] = v.shape;
     return { rows, cols, at: (i, j) => v.data[i * cols + j] };
   }
-  if (v.shape.length !== 1) throw new Error(`reference: matmul/linear needs a vector or a matrix, got [${v.shape.join(', ')}]`);
+  if (v.shape.length !== 1)
+    throw new Error(`reference: matmul/linear needs a vector or a matrix, got [${v.shape.join(', ')}]`);
   const n = v.shape[0];
   return asColumn ? { rows: n, cols: 1, at: (i) => v.data[i] } : { rows: 1, cols: n, at: (_i, j) => v.data[j] };
 }
@@ -182,7 +183,8 @@ export function refForward(op: RefOp, xs: readonly Value[]): Value {
   if (isBinary(op)) {
     const [a, b] = xs;
     const shape = broadcastShapes(a.shape, b.shape);
-    if (!shape) throw new Error(`reference: ${op} of [${a.shape.join(', ')}] and [${b.shape.join(', ')}] does not broadcast`);
+    if (!shape)
+      throw new Error(`reference: ${op} of [${a.shape.join(', ')}] and [${b.shape.join(', ')}] does not broadcast`);
     const { f } = binaryOps[op];
     const data = zerosLike(shape).map((_, k) => {
       const index = unflatten(shape, k);
@@ -208,7 +210,8 @@ export function refForward(op: RefOp, xs: readonly Value[]): Value {
       const [a, b] = xs;
       const shape = matmulShape(a.shape, b.shape);
       if (!shape) throw new Error(`reference: matmul of [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
-      const A = asMatrix(a), B = asMatrix(b, true);
+      const A = asMatrix(a),
+        B = asMatrix(b, true);
       const data: number[] = [];
       for (let i = 0; i < A.rows; i++) {
         for (let j = 0; j < B.cols; j++) {
@@ -222,7 +225,10 @@ export function refForward(op: RefOp, xs: readonly Value[]): Value {
     case 'linear': {
       const [x, W, b] = xs;
       const shape = linearShape(x.shape, W.shape, b.shape);
-      if (!shape) throw new Error(`reference: linear of x [${x.shape.join(', ')}], W [${W.shape.join(', ')}], b [${b.shape.join(', ')}]`);
+      if (!shape)
+        throw new Error(
+          `reference: linear of x [${x.shape.join(', ')}], W [${W.shape.join(', ')}], b [${b.shape.join(', ')}]`,
+        );
       const X = asMatrix(x);
       const [nOut, nIn] = W.shape;
       const data: number[] = [];
@@ -254,10 +260,12 @@ export function refContributions(op: RefOp, xs: readonly Value[], g: readonly nu
     const [a, b] = xs;
     const shape = broadcastShapes(a.shape, b.shape)!;
     const { da, db } = binaryOps[op];
-    const ga = zerosLike(a.shape), gb = zerosLike(b.shape);
+    const ga = zerosLike(a.shape),
+      gb = zerosLike(b.shape);
     for (let k = 0; k < g.length; k++) {
       const index = unflatten(shape, k);
-      const ia = broadcastSource(a.shape, index), ib = broadcastSource(b.shape, index);
+      const ia = broadcastSource(a.shape, index),
+        ib = broadcastSource(b.shape, index);
       ga[ia] += g[k] * da(a.data[ia], b.data[ib]);
       gb[ib] += g[k] * db(a.data[ia], b.data[ib]);
     }
@@ -278,9 +286,11 @@ export function refContributions(op: RefOp, xs: readonly Value[], g: readonly nu
     case 'matmul': {
       // C = A B (vectors as a row of A, a column of B): dA = G B^T, dB = A^T G.
       const [a, b] = xs;
-      const A = asMatrix(a), B = asMatrix(b, true);
+      const A = asMatrix(a),
+        B = asMatrix(b, true);
       const G = (i: number, j: number): number => g[i * B.cols + j];
-      const gA = zerosLike(a.shape), gB = zerosLike(b.shape);
+      const gA = zerosLike(a.shape),
+        gB = zerosLike(b.shape);
       for (let i = 0; i < A.rows; i++) {
         for (let k = 0; k < A.cols; k++) {
           let s = 0;
@@ -304,7 +314,9 @@ export function refContributions(op: RefOp, xs: readonly Value[], g: readonly nu
       const X = asMatrix(x);
       const [nOut, nIn] = W.shape;
       const G = (r: number, j: number): number => g[r * nOut + j];
-      const gx = zerosLike(x.shape), gW = zerosLike(W.shape), gb = zerosLike(b.shape);
+      const gx = zerosLike(x.shape),
+        gW = zerosLike(W.shape),
+        gb = zerosLike(b.shape);
       for (let r = 0; r < X.rows; r++) {
         for (let k = 0; k < nIn; k++) {
           let s = 0;
@@ -341,7 +353,7 @@ export function evaluateReference(graph: RefGraph): RefResult {
   }
 
   const out = values.get(graph.output);
-  if (!out || out.shape.length !== 0) throw new Error(`reference: the output '${graph.output}' must be a scalar id`);
+  if (out?.shape.length !== 0) throw new Error(`reference: the output '${graph.output}' must be a scalar id`);
   const grads = new Map<string, number[]>();
   for (const [id, v] of values) grads.set(id, zerosLike(v.shape));
   grads.set(graph.output, [1]);
@@ -356,7 +368,8 @@ export function evaluateReference(graph: RefGraph): RefResult {
       if (typeof a === 'number') return;
       const target = grads.get(a)!;
       const c = contributions[j];
-      if (c.length !== target.length) throw new Error(`reference: contribution of ${node.op} to '${a}' has the wrong size`);
+      if (c.length !== target.length)
+        throw new Error(`reference: contribution of ${node.op} to '${a}' has the wrong size`);
       for (let i = 0; i < c.length; i++) target[i] += c[i];
     });
   }

@@ -78,7 +78,11 @@ export function startServer(env: Record<string, string> = {}): Promise<ServerPro
       const waiter = { test, times, resolve: () => (cancel(), resolve()) };
       const cancel = deadline(LOG_WAIT_MS, () => {
         waiters.splice(waiters.indexOf(waiter), 1);
-        reject(new Error(`no ${times} log line(s) matching ${test} within ${LOG_WAIT_MS} ms; the server logged:\n${logs.join('\n')}`));
+        reject(
+          new Error(
+            `no ${times} log line(s) matching ${test} within ${LOG_WAIT_MS} ms; the server logged:\n${logs.join('\n')}`,
+          ),
+        );
       });
       waiters.push(waiter);
     });
@@ -86,7 +90,9 @@ export function startServer(env: Record<string, string> = {}): Promise<ServerPro
 
   return new Promise((resolve, reject) => {
     const cancel = deadline(READY_MS, () => {
-      reject(new Error(`server did not log that it was listening within ${READY_MS} ms: ${stderr}\n${logs.join('\n')}`));
+      reject(
+        new Error(`server did not log that it was listening within ${READY_MS} ms: ${stderr}\n${logs.join('\n')}`),
+      );
       void stop(child);
     });
     let buffered = '';

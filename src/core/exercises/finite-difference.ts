@@ -30,7 +30,14 @@ export const finiteDifferenceTemplate: Template = {
     'Os gradientes de um neurônio sigmoide com perda de erro quadrático pela retropropagação, conferidos com diferenças finitas centrais.',
   ),
   answerKeys: KEYS,
-  draw: (rng) => problemOf(rng.decimal(-3, 3, 1, 0.5), rng.decimal(-1, 1, 2, 0.1), rng.decimal(-1, 1, 1), rng.decimal(0, 1, 1), rng.pick(LEARNING_RATES)),
+  draw: (rng) =>
+    problemOf(
+      rng.decimal(-3, 3, 1, 0.5),
+      rng.decimal(-1, 1, 2, 0.1),
+      rng.decimal(-1, 1, 1),
+      rng.decimal(0, 1, 1),
+      rng.pick(LEARNING_RATES),
+    ),
   readable: (s) => Math.abs(num(s, 'z')) <= 2.5 && Math.abs(num(s, 'y_hat') - num(s, 'y')) >= 0.1,
   fallback: problemOf(3, -0.2, 0.4, 0, 0.1),
   statement,

@@ -43,14 +43,26 @@ const byId = new Map(templates.map((t) => [t.id, t]));
 export const templateIds: readonly string[] = templates.map((t) => t.id);
 
 export function listTemplates(): TemplateSummary[] {
-  return templates.map((t) => ({ id: t.id, title: { ...t.title }, description: { ...t.description }, answerKeys: [...t.answerKeys] }));
+  return templates.map((t) => ({
+    id: t.id,
+    title: { ...t.title },
+    description: { ...t.description },
+    answerKeys: [...t.answerKeys],
+  }));
 }
 
 export function findTemplate(id: string): Template {
   const template = byId.get(id);
   if (!template) {
     const ids = templateIds.join(', ');
-    throw specError('INVALID_SPEC', 'template', say(`unknown template '${quote(id)}'; the templates are ${ids}`, `modelo desconhecido '${quote(id)}'; os modelos são ${ids}`));
+    throw specError(
+      'INVALID_SPEC',
+      'template',
+      say(
+        `unknown template '${quote(id)}'; the templates are ${ids}`,
+        `modelo desconhecido '${quote(id)}'; os modelos são ${ids}`,
+      ),
+    );
   }
   return template;
 }
@@ -84,7 +96,11 @@ export function drawReadable(template: Template, seed: number): Draw {
  */
 export function generateExercise(templateId: string, seed: number | string, locale: Locale = 'en'): Exercise {
   const template = findTemplate(templateId);
-  if (typeof seed === 'string' ? seed.length === 0 || seed.length > MAX_SEED_LENGTH : !Number.isSafeInteger(seed) || seed < 0) {
+  if (
+    typeof seed === 'string'
+      ? seed.length === 0 || seed.length > MAX_SEED_LENGTH
+      : !Number.isSafeInteger(seed) || seed < 0
+  ) {
     throw specError(
       'INVALID_VALUE',
       'seed',

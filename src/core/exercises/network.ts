@@ -10,7 +10,23 @@ import type { Solved } from './solve.js';
 import { LEARNING_RATES, type Template } from './template.js';
 import { askFor, computes, howToAnswer } from './words.js';
 
-const KEYS = ['z1', 'a1', 'z2', 'a2', 'L', 'dL/da2', 'dL/dz2', 'dL/dW2', 'dL/db2', 'dL/da1', 'dL/dz1', 'dL/dW1', 'dL/db1', 'step(W2)', 'step(b2)'] as const;
+const KEYS = [
+  'z1',
+  'a1',
+  'z2',
+  'a2',
+  'L',
+  'dL/da2',
+  'dL/dz2',
+  'dL/dW2',
+  'dL/db2',
+  'dL/da1',
+  'dL/dz1',
+  'dL/dW1',
+  'dL/db1',
+  'step(W2)',
+  'step(b2)',
+] as const;
 
 /** The hidden pre-activations stay this far from relu's kink at 0. */
 const KINK_MARGIN = 0.2;
@@ -22,7 +38,10 @@ function draw(rng: Rng) {
   const weight = () => rng.decimal(-1, 1, 1, 0.1);
   const bias = () => rng.decimal(-0.5, 0.5, 1);
   const x = [rng.decimal(-2, 2, 1, 0.2), rng.decimal(-2, 2, 1, 0.2)];
-  const W1 = [[weight(), weight()], [weight(), weight()]];
+  const W1 = [
+    [weight(), weight()],
+    [weight(), weight()],
+  ];
   const b1 = [bias(), bias()];
   const W2 = [[weight(), weight()]];
   const b2 = [bias()];
@@ -30,7 +49,15 @@ function draw(rng: Rng) {
   return network(x, W1, b1, W2, b2, y, rng.pick(LEARNING_RATES));
 }
 
-function network(x: number[], W1: number[][], b1: number[], W2: number[][], b2: number[], y: number[], learningRate: number) {
+function network(
+  x: number[],
+  W1: number[][],
+  b1: number[],
+  W2: number[][],
+  b2: number[],
+  y: number[],
+  learningRate: number,
+) {
   return {
     network: {
       x,
@@ -71,7 +98,18 @@ export const networkTemplate: Template = {
   draw,
   readable,
   // README's example network, moved clear of the kink: z1 = [-0.25, 0.65], one unit off, one on.
-  fallback: network([0.5, -1], [[0.1, 0.3], [0.3, -0.4]], [0, 0.1], [[0.5, -0.5]], [0.2], [1], 0.1),
+  fallback: network(
+    [0.5, -1],
+    [
+      [0.1, 0.3],
+      [0.3, -0.4],
+    ],
+    [0, 0.1],
+    [[0.5, -0.5]],
+    [0.2],
+    [1],
+    0.1,
+  ),
   statement,
 };
 
@@ -83,7 +121,10 @@ function statement(s: Solved, p: Prose): string {
       `A network with 2 inputs, a hidden layer of 2 ReLU units and 1 sigmoid output receives the example ${given('x')} with the target ${given('y')}. Its parameters are ${given('W1')}, ${given('b1')}, ${given('W2')} and ${given('b2')}: row \`i\` of a weight matrix holds the weights into unit \`i\` (as PyTorch's \`nn.Linear\`). The learning rate is \`η = ${p.given(s.problem.learningRate)}\`.`,
       `Uma rede com 2 entradas, uma camada oculta de 2 unidades ReLU e 1 saída sigmoide recebe o exemplo ${given('x')} com o valor esperado ${given('y')}. Seus parâmetros são ${given('W1')}, ${given('b1')}, ${given('W2')} e ${given('b2')}: a linha \`i\` de uma matriz de pesos contém os pesos que chegam à unidade \`i\` (como no \`nn.Linear\` do PyTorch). A taxa de aprendizado é \`η = ${p.given(s.problem.learningRate)}\`.`,
     )[p.locale],
-    say('It computes (`x · W1ᵀ` is `W1·x` written for a row `x`; `σ` is the sigmoid):', 'Ela calcula (`x · W1ᵀ` é `W1·x` escrito para uma linha `x`; `σ` é a sigmoide):')[p.locale],
+    say(
+      'It computes (`x · W1ᵀ` is `W1·x` written for a row `x`; `σ` is the sigmoid):',
+      'Ela calcula (`x · W1ᵀ` é `W1·x` escrito para uma linha `x`; `σ` é a sigmoide):',
+    )[p.locale],
     computes(s, p),
     askFor(KEYS, p),
     howToAnswer(p, true),

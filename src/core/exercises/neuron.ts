@@ -11,7 +11,19 @@ import type { Solved } from './solve.js';
 import { LEARNING_RATES, type Template, num } from './template.js';
 import { askFor, computes, howToAnswer } from './words.js';
 
-export const NEURON_KEYS = ['u', 'z', 'y_hat', 'L', 'dL/dy_hat', 'dy_hat/dz', 'dL/dz', 'dL/dw', 'dL/db', 'step(w)', 'step(b)'] as const;
+export const NEURON_KEYS = [
+  'u',
+  'z',
+  'y_hat',
+  'L',
+  'dL/dy_hat',
+  'dy_hat/dz',
+  'dL/dz',
+  'dL/dw',
+  'dL/db',
+  'step(w)',
+  'step(b)',
+] as const;
 
 type NeuronActivation = Exclude<Activation, 'softmax'>;
 type NeuronLoss = Extract<Loss, 'half_squared_error' | 'mse' | 'bce'>;
@@ -28,7 +40,8 @@ const activationTexts: Record<NeuronActivation, ActivationText> = {
   relu: { name: say('ReLU', 'ReLU'), definition: (p) => `relu(z) = max(0${p.sep}z)` },
   leaky_relu: {
     name: say('leaky ReLU (α = 0.01)', 'leaky ReLU (α = 0,01)'),
-    definition: (p) => say('leaky_relu(z, α) = z if z > 0, else α·z', 'leaky_relu(z; α) = z se z > 0, senão α·z')[p.locale],
+    definition: (p) =>
+      say('leaky_relu(z, α) = z if z > 0, else α·z', 'leaky_relu(z; α) = z se z > 0, senão α·z')[p.locale],
   },
   softplus: { name: say('softplus', 'softplus'), definition: () => 'softplus(z) = ln(1 + e^z)' },
   identity: { name: say('identity (linear)', 'identidade (linear)') },
@@ -75,7 +88,13 @@ export function neuronTemplate(o: NeuronTemplateOptions): Template {
     answerKeys: NEURON_KEYS,
     draw: (rng) =>
       // One decimal for x and b, two for w: products stay short enough to check by hand.
-      spec(rng.decimal(-3, 3, 1, 0.5), rng.decimal(-1, 1, 2, 0.1), rng.decimal(-1, 1, 1), o.target(rng), rng.pick(LEARNING_RATES)),
+      spec(
+        rng.decimal(-3, 3, 1, 0.5),
+        rng.decimal(-1, 1, 2, 0.1),
+        rng.decimal(-1, 1, 1),
+        o.target(rng),
+        rng.pick(LEARNING_RATES),
+      ),
     readable: (s) => o.zReadable(num(s, 'z')) && Math.abs(num(s, 'y_hat') - num(s, 'y')) >= MIN_ERROR,
     fallback: spec(x as number, w as number, b, y, learningRate),
     statement: (s, p) => neuronStatement(s, p, act, loss.name),

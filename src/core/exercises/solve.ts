@@ -21,7 +21,7 @@ export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec }) &
 /** An answer on the wire: scalar, vector or matrix. */
 export type AnswerValue = number | number[] | number[][];
 
-/** A problem evaluated once, with lookups the statement and the solution read their numbers from. */
+/** A spec evaluated once, with lookups the statement and the solution read their numbers from. */
 export interface Solved {
   problem: ExerciseSpec;
   graph: Tape;
@@ -33,7 +33,11 @@ export interface Solved {
 
 export function solve(problem: ExerciseSpec): Solved {
   const graph = compileSpec(problem);
-  const evaluator = new ScenarioEvaluator(graph, { learningRate: problem.learningRate, epsilon: problem.epsilon ?? FD_EPSILON, optimizer: DEFAULT_OPTIMIZER });
+  const evaluator = new ScenarioEvaluator(graph, {
+    learningRate: problem.learningRate,
+    epsilon: problem.epsilon ?? FD_EPSILON,
+    optimizer: DEFAULT_OPTIMIZER,
+  });
 
   const slot = (id: string): number => {
     const s = slotOf(graph, id);

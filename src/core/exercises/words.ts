@@ -12,26 +12,50 @@ const meanings: Record<string, Localized> = {
   L: say('the loss', 'a perda'),
   'dL/dy_hat': say('the derivative of the loss with respect to the output', 'a derivada da perda em relação à saída'),
   'dy_hat/dz': say('the derivative of the activation at `z`', 'a derivada da ativação no ponto `z`'),
-  'dL/dz': say('the derivative of the loss with respect to `z` (chain rule)', 'a derivada da perda em relação a `z` (regra da cadeia)'),
+  'dL/dz': say(
+    'the derivative of the loss with respect to `z` (chain rule)',
+    'a derivada da perda em relação a `z` (regra da cadeia)',
+  ),
   'dL/dw': say('the gradient of the loss with respect to the weight', 'o gradiente da perda em relação ao peso'),
   'dL/db': say('the gradient of the loss with respect to the bias', 'o gradiente da perda em relação ao viés'),
-  'step(w)': say('the weight after one gradient-descent step, `w - η·dL/dw`', 'o peso após um passo de atualização do gradiente descendente, `w - η·dL/dw`'),
+  'step(w)': say(
+    'the weight after one gradient-descent step, `w - η·dL/dw`',
+    'o peso após um passo de atualização do gradiente descendente, `w - η·dL/dw`',
+  ),
   'step(b)': say('the bias after the same step, `b - η·dL/db`', 'o viés após o mesmo passo, `b - η·dL/db`'),
-  'fd(dL/dw)': say('the central finite difference `(L(w + ε) - L(w - ε)) / (2ε)`', 'a diferença finita central `(L(w + ε) - L(w - ε)) / (2ε)`'),
-  'fd(dL/db)': say('the central finite difference `(L(b + ε) - L(b - ε)) / (2ε)`', 'a diferença finita central `(L(b + ε) - L(b - ε)) / (2ε)`'),
-  z1: say('the hidden pre-activations, `W1·x + b1` (a vector of 2)', 'as pré-ativações da camada oculta, `W1·x + b1` (um vetor de 2)'),
+  'fd(dL/dw)': say(
+    'the central finite difference `(L(w + ε) - L(w - ε)) / (2ε)`',
+    'a diferença finita central `(L(w + ε) - L(w - ε)) / (2ε)`',
+  ),
+  'fd(dL/db)': say(
+    'the central finite difference `(L(b + ε) - L(b - ε)) / (2ε)`',
+    'a diferença finita central `(L(b + ε) - L(b - ε)) / (2ε)`',
+  ),
+  z1: say(
+    'the hidden pre-activations, `W1·x + b1` (a vector of 2)',
+    'as pré-ativações da camada oculta, `W1·x + b1` (um vetor de 2)',
+  ),
   a1: say('the hidden activations, `relu(z1)`', 'as ativações da camada oculta, `relu(z1)`'),
-  z2: say('the output pre-activation, `W2·a1 + b2` (a vector of 1)', 'a pré-ativação da saída, `W2·a1 + b2` (um vetor de 1)'),
+  z2: say(
+    'the output pre-activation, `W2·a1 + b2` (a vector of 1)',
+    'a pré-ativação da saída, `W2·a1 + b2` (um vetor de 1)',
+  ),
   a2: say("the network's output, `sigmoid(z2)`", 'a saída da rede, `sigmoid(z2)`'),
   'dL/da2': say('the derivative of the loss with respect to the output', 'a derivada da perda em relação à saída'),
   'dL/dz2': say('the derivative of the loss with respect to `z2`', 'a derivada da perda em relação a `z2`'),
   'dL/dW2': say('the gradient with respect to `W2` (a 1×2 matrix)', 'o gradiente em relação a `W2` (uma matriz 1×2)'),
   'dL/db2': say('the gradient with respect to `b2`', 'o gradiente em relação a `b2`'),
-  'dL/da1': say('the derivative of the loss with respect to the hidden activations', 'a derivada da perda em relação às ativações ocultas'),
+  'dL/da1': say(
+    'the derivative of the loss with respect to the hidden activations',
+    'a derivada da perda em relação às ativações ocultas',
+  ),
   'dL/dz1': say('the derivative of the loss with respect to `z1`', 'a derivada da perda em relação a `z1`'),
   'dL/dW1': say('the gradient with respect to `W1` (a 2×2 matrix)', 'o gradiente em relação a `W1` (uma matriz 2×2)'),
   'dL/db1': say('the gradient with respect to `b1`', 'o gradiente em relação a `b1`'),
-  'step(W2)': say('`W2` after one gradient-descent step, `W2 - η·dL/dW2`', '`W2` após um passo de atualização do gradiente descendente, `W2 - η·dL/dW2`'),
+  'step(W2)': say(
+    '`W2` after one gradient-descent step, `W2 - η·dL/dW2`',
+    '`W2` após um passo de atualização do gradiente descendente, `W2 - η·dL/dW2`',
+  ),
   'step(b2)': say('`b2` after the same step, `b2 - η·dL/db2`', '`b2` após o mesmo passo, `b2 - η·dL/db2`'),
 };
 
@@ -47,10 +71,12 @@ export function keyList(keys: readonly string[], p: Prose): string {
 }
 
 export function askFor(keys: readonly string[], p: Prose): string {
-  return say(
-    'Compute the following, and submit each answer under its key exactly as written:',
-    'Calcule os valores abaixo e envie cada resposta com a chave exatamente como está escrita:',
-  )[p.locale] + `\n\n${keyList(keys, p)}`;
+  return (
+    say(
+      'Compute the following, and submit each answer under its key exactly as written:',
+      'Calcule os valores abaixo e envie cada resposta com a chave exatamente como está escrita:',
+    )[p.locale] + `\n\n${keyList(keys, p)}`
+  );
 }
 
 export function howToAnswer(p: Prose, tensors = false): string {
@@ -79,7 +105,7 @@ export function roundingNote(p: Prose): string {
   )[p.locale];
 }
 
-/** What the problem computes, one statement a line, in the notation of the worked solution (`y_hat = σ(z)`). */
+/** What the spec computes, one statement a line, in the notation of the worked solution (`y_hat = σ(z)`). */
 export function computes(s: Solved, p: Prose): string {
   const notation = new Notation(s.graph, p.locale);
   return Array.from({ length: s.graph.nodeCount }, (_, k) => `- \`${notation.statement(k).text}\``).join('\n');

@@ -47,31 +47,47 @@ function broadcast(c: Context, use: Use): boolean {
   return use.chains.some((chain) => {
     const { k } = chain[chain.length - 1];
     const kind = opOf(tape, k).kind;
-    return (kind === 'binary' || kind === 'elementwise') && !sameShape(shapeOf(tape, use.slot), shapeOf(tape, tape.nodeSlot[k]));
+    return (
+      (kind === 'binary' || kind === 'elementwise') &&
+      !sameShape(shapeOf(tape, use.slot), shapeOf(tape, tape.nodeSlot[k]))
+    );
   });
 }
 
 /** One consumer's term in symbols and with numbers. */
-function term(c: Context, { statement, use }: Consumer, id: string): { symbols: Written; numbers: Written; local?: number; part: Tensor } {
+function term(
+  c: Context,
+  { statement, use }: Consumer,
+  id: string,
+): { symbols: Written; numbers: Written; local?: number; part: Tensor } {
   const { tape, notation } = c;
   const from = tape.ids[statement.slot]!;
   const isOutput = statement.slot === tape.output;
   const part = contribution(c, use);
   if (statement.scalar) {
     const local = composedLocal(c, use.chains);
-    if (isOutput) return { symbols: chainWritten(c, use.chains, false), numbers: chainWritten(c, use.chains, true), local, part };
+    if (isOutput)
+      return { symbols: chainWritten(c, use.chains, false), numbers: chainWritten(c, use.chains, true), local, part };
     const g = scalarOf(tape, c.grads, statement.slot);
-    return { symbols: times(derivativeName(c.output, from), derivativeName(from, id)), numbers: times(notation.number(g), notation.number(local)), part, local };
+    return {
+      symbols: times(derivativeName(c.output, from), derivativeName(from, id)),
+      numbers: times(notation.number(g), notation.number(local)),
+      part,
+      local,
+    };
   }
   // On tensors, each op's rule along the chain, the gradient from above by name; with the numbers
   // put in where the statement is one op, else its contribution.
   const g = isOutput ? ONE : derivativeName(c.output, from);
-  const alongChain = (chain: readonly Edge[]): Written => chain.reduce((above, e) => notation.gradientTo(e.k, e.j, above), g);
+  const alongChain = (chain: readonly Edge[]): Written =>
+    chain.reduce((above, e) => notation.gradientTo(e.k, e.j, above), g);
   const single = statement.nodes.length === 1;
   const gNumbers = isOutput ? ONE : gradientOf(c, statement.slot);
   return {
     symbols: sumOfTerms(use.chains.map(alongChain)),
-    numbers: single ? sumOfTerms(use.chains.map(([e]) => notation.gradientTo(e.k, e.j, gNumbers, true))) : notation.array(part.data, part.shape),
+    numbers: single
+      ? sumOfTerms(use.chains.map(([e]) => notation.gradientTo(e.k, e.j, gNumbers, true)))
+      : notation.array(part.data, part.shape),
     part,
   };
 }
@@ -83,7 +99,10 @@ function step(c: Context, slot: number, consumers: readonly Consumer[]): Backwar
   const name = derivativeName(c.output, id);
   const symbols = sumOfTerms(terms.map((t) => t.symbols));
   // Several tensor terms: their numbers are the contributions themselves.
-  const numbers = terms.length > 1 && terms.some((t) => t.local === undefined) ? sumOfTerms(terms.map((t) => notation.array(t.part.data, t.part.shape))) : sumOfTerms(terms.map((t) => t.numbers));
+  const numbers =
+    terms.length > 1 && terms.some((t) => t.local === undefined)
+      ? sumOfTerms(terms.map((t) => notation.array(t.part.data, t.part.shape)))
+      : sumOfTerms(terms.map((t) => t.numbers));
   const incoming: Incoming[] = consumers.map(({ statement }, i) => ({
     from: tape.ids[statement.slot]!,
     gradient: wire(tape, c.grads, statement.slot),
@@ -91,7 +110,8 @@ function step(c: Context, slot: number, consumers: readonly Consumer[]): Backwar
     contribution: toJson(terms[i].part),
   }));
   const notes: string[] = [];
-  if (consumers.length === 1 && consumers[0].statement.slot === tape.output) notes.push(words.fromOutput(c.output)[c.locale]);
+  if (consumers.length === 1 && consumers[0].statement.slot === tape.output)
+    notes.push(words.fromOutput(c.output)[c.locale]);
   if (consumers.some((consumer) => broadcast(c, consumer.use))) notes.push(words.broadcast[c.locale]);
   return {
     phase: 'backward',
@@ -129,4 +149,3 @@ export function backwardSteps(c: Context): BackwardStep[] {
   }
   return [...out, ...inputs];
 }
-

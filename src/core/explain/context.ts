@@ -45,7 +45,8 @@ export function contextOf(tape: Tape, locale: Locale): Context {
       if (scalarLocals) return j === 0 ? scalarLocals.da[k] : scalarLocals.db[k];
       // The same kernel the all-scalar loop runs; a one-arg op reads its arg as b too.
       const args = argsOf(tape, k);
-      const a = scalarOf(tape, values, args[0]), b = scalarOf(tape, values, args[args.length > 1 ? 1 : 0]);
+      const a = scalarOf(tape, values, args[0]),
+        b = scalarOf(tape, values, args[args.length > 1 ? 1 : 0]);
       const y = scalarOf(tape, values, tape.nodeSlot[k]);
       const kernel = opOf(tape, k).scalar!;
       return j === 0 ? kernel.da(a, b, y, tape.attr[k]) : kernel.db(a, b, y, tape.attr[k]);
@@ -60,7 +61,8 @@ export function wire(tape: Tape, arena: Float64Array, slot: number): WireValue {
 }
 
 /** A slot's gradient, written. */
-export const gradientOf = (c: Context, slot: number): Written => c.notation.array(view(c.tape, c.grads, slot).data, shapeOf(c.tape, slot));
+export const gradientOf = (c: Context, slot: number): Written =>
+  c.notation.array(view(c.tape, c.grads, slot).data, shapeOf(c.tape, slot));
 
 /** The derivative of the statement along all its chains to one use: Σ over chains of Π local derivatives. */
 export function composedLocal(c: Context, chains: readonly Edge[][]): number {

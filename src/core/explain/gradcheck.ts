@@ -31,7 +31,8 @@ export function gradcheckSteps(c: Context, epsilon: number, wrt?: readonly strin
   const L = named(output);
   return report.results.map((r) => {
     const at = element(r.id, r.index);
-    const loss = (sign: string, latexSign: string) => atom(`${L.text}(${at.text} ${sign} ε)`, `${L.latex}\\left(${at.latex} ${latexSign} \\varepsilon\\right)`);
+    const loss = (sign: string, latexSign: string) =>
+      atom(`${L.text}(${at.text} ${sign} ε)`, `${L.latex}\\left(${at.latex} ${latexSign} \\varepsilon\\right)`);
     const symbols = fraction(infix(loss('+', '+'), '−', '-', loss('−', '-'), PREC.sum), TWO_EPSILON);
     const sigfigs = lossSigfigs(r.lossPlus, r.lossMinus);
     const numbers = fraction(
@@ -40,7 +41,9 @@ export function gradcheckSteps(c: Context, epsilon: number, wrt?: readonly strin
     );
     const key = `fd(${derivativeName(output, r.id).text})`;
     const name = atom(key, `\\operatorname{fd}\\left(${derivativeName(output, r.id).latex}\\right)`);
-    const notes = [words.fdAgainst(readable(r.analytic, c.locale), readable(r.absError, c.locale, 2), r.pass)[c.locale]];
+    const notes = [
+      words.fdAgainst(readable(r.analytic, c.locale), readable(r.absError, c.locale, 2), r.pass)[c.locale],
+    ];
     if (r.kinks.length) notes.push(words.kinks(r.kinks.join(', '))[c.locale]);
     return {
       phase: 'gradcheck',

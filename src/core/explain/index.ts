@@ -1,5 +1,5 @@
 /**
- * Explanations: the forward pass and then the backward pass of any problem as ordered steps,
+ * Explanations: the forward pass and then the backward pass of any spec as ordered steps,
  * as the tutorial teaches them (forward values, local derivatives, the chain rule with the
  * numbers put in), optionally an update step and a finite-difference check, each step in the
  * student's notation as text and LaTeX, and the whole as Markdown, in English or Portuguese.
@@ -36,7 +36,13 @@ export function explain(tape: Tape, locale: Locale, options: ExplainOptions = {}
   if (options.learningRate !== undefined) steps.push(...updateSteps(c, options.learningRate, options.update));
   if (options.gradcheck) steps.push(...gradcheckSteps(c, options.gradcheck.epsilon, options.gradcheck.wrt));
   const leaves = Array.from({ length: tape.leafCount }, (_, s) => s);
-  const given: Given[] = leaves.map((s) => ({ id: tape.ids[s]!, kind: tape.kind[s] === INPUT ? 'input' : 'param', value: wire(tape, tape.initial, s) }));
-  const givenText = leaves.map((s) => `${named(tape.ids[s]!).text} = ${c.notation.array(view(tape, tape.initial, s).data, shapeOf(tape, s)).text}`);
+  const given: Given[] = leaves.map((s) => ({
+    id: tape.ids[s]!,
+    kind: tape.kind[s] === INPUT ? 'input' : 'param',
+    value: wire(tape, tape.initial, s),
+  }));
+  const givenText = leaves.map(
+    (s) => `${named(tape.ids[s]!).text} = ${c.notation.array(view(tape, tape.initial, s).data, shapeOf(tape, s)).text}`,
+  );
   return { output: c.output, locale, given, steps, markdown: markdownOf(c, givenText, steps, options.markdown) };
 }

@@ -12,7 +12,8 @@ import type { Edge } from './statements.js';
 import type { LocalStep } from './steps.js';
 
 /** Σ over the chains of the product of the local templates along each (the statements here are scalar). */
-export const chainWritten = (c: Context, chains: readonly Edge[][], substitute: boolean): Written => c.notation.chained(chains, substitute)!;
+export const chainWritten = (c: Context, chains: readonly Edge[][], substitute: boolean): Written =>
+  c.notation.chained(chains, substitute)!;
 
 export function localSteps(c: Context): LocalStep[] {
   const { tape, notation } = c;

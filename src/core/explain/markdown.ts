@@ -43,7 +43,8 @@ export function markdownOf(c: Context, given: string[], steps: readonly Step[], 
     const own = steps.filter((s) => s.phase === phase);
     if (!own.length) continue;
     sections.push(`${hashes} ${words.heading[phase][c.locale]}`);
-    if (phase === 'forward' && given.length) sections.push(`**${words.given[c.locale]}**: ${given.map((g) => `\`${g}\``).join(', ')}.`);
+    if (phase === 'forward' && given.length)
+      sections.push(`**${words.given[c.locale]}**: ${given.map((g) => `\`${g}\``).join(', ')}.`);
     sections.push(intro(c, phase, own), items(c, own));
   }
   sections.push(`_${options.closing ?? words.rounded[c.locale]}_`);

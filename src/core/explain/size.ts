@@ -74,15 +74,23 @@ interface Measure {
 function measureOf(tape: Tape, locale: Locale): Measure {
   const values = Float64Array.from(tape.initial);
   for (let k = 0; k < tape.nodeCount; k++) {
-    const slot = tape.nodeSlot[k], from = startOf(tape, slot);
+    const slot = tape.nodeSlot[k],
+      from = startOf(tape, slot);
     values.fill(WIDEST, from, from + sizeOfSlot(tape, slot));
   }
   const notation = new Notation(tape, locale, values);
-  return { tape, notation, x: new NotationExtents(notation), output: tape.ids[tape.output]!, number: extentOf(notation.number(WIDEST)) };
+  return {
+    tape,
+    notation,
+    x: new NotationExtents(notation),
+    output: tape.ids[tape.output]!,
+    number: extentOf(notation.number(WIDEST)),
+  };
 }
 
 const dName = (of: string, wrt: string): Extent => extentOf(derivativeName(of, wrt));
-const isRoot = ({ tape, notation }: Measure, slot: number): boolean => !notation.isSubexpression(slot) || slot === tape.output;
+const isRoot = ({ tape, notation }: Measure, slot: number): boolean =>
+  !notation.isSubexpression(slot) || slot === tape.output;
 
 /**
  * The bytes counted so far. Each step's `text` is written again in the Markdown, the first parts
@@ -212,7 +220,10 @@ function tensorTermsOf(m: Measure, scalar: Uint8Array): { symbols: Sum[]; number
       if (single) {
         const gNumbers = x.value(tape.nodeSlot[root]);
         const withNumbers = x.gradientTo(k, j, true);
-        add(numbers[root], { text: withNumbers.rest.text + withNumbers.g.text * gNumbers.text, latex: withNumbers.rest.latex + withNumbers.g.latex * gNumbers.latex });
+        add(numbers[root], {
+          text: withNumbers.rest.text + withNumbers.g.text * gNumbers.text,
+          latex: withNumbers.rest.latex + withNumbers.g.latex * gNumbers.latex,
+        });
       }
       add(numbers[root], x.value(arg));
       add(numbers[root], TERM);
@@ -238,7 +249,11 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
   for (let k = 0; k < tape.nodeCount; k++) {
     const slot = tape.nodeSlot[k];
     if (!isRoot(m, slot)) continue;
-    count.line([x.name(slot), x.node(k, false), x.node(k, true), x.value(slot)], 2, 2 * tape.ids[slot]!.length + wireBytes(tape, slot));
+    count.line(
+      [x.name(slot), x.node(k, false), x.node(k, true), x.value(slot)],
+      2,
+      2 * tape.ids[slot]!.length + wireBytes(tape, slot),
+    );
     if (!reach[slot]) continue;
     chainEdges += c.edges[k];
     const uses = new Set<number>();
@@ -260,7 +275,8 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
   for (const { root, uses } of scalarStatements) {
     const of = tape.ids[tape.nodeSlot[root]]!;
     const prime = x.prime(root, false) ?? zero();
-    for (const use of uses) count.line([dName(of, tape.ids[use]!), prime, number], 2, 4 * (of.length + tape.ids[use]!.length) + NUMBER_BYTES);
+    for (const use of uses)
+      count.line([dName(of, tape.ids[use]!), prime, number], 2, 4 * (of.length + tape.ids[use]!.length) + NUMBER_BYTES);
     count.chains(c, root);
     if (tape.nodeSlot[root] === tape.output) count.chains(c, root);
   }
@@ -268,7 +284,8 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
   // Backward, per id: a term per statement using it, the incoming gradients.
   for (const [use, roots] of consumers) {
     const id = tape.ids[use]!;
-    const symbols = zero(), numbers = zero();
+    const symbols = zero(),
+      numbers = zero();
     let fields = 2 * (output.length + id.length) + 2 * wireBytes(tape, use);
     // A note: the output's own gradient, or a gradient summed over broadcast axes (tensors).
     let note = roots.length === 1 && tape.nodeSlot[roots[0]] === tape.output ? NOTE + 3 * output.length : 0;
@@ -296,7 +313,8 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
   // The update: `w ← w − η · dL/dw = 0.5 − 0.1 · (-0.25) = 0.525`.
   if (options.learningRate !== undefined) {
     for (const p of params) {
-      const name = x.name(p), value = x.value(p);
+      const name = x.name(p),
+        value = x.value(p);
       const rule = { text: 2 * name.text + 20, latex: 2 * name.latex + 40 };
       add(rule, dName(output, tape.ids[p]!));
       const numbers = { text: 3 * value.text + number.text + 20, latex: 3 * value.latex + number.latex + 60 };
@@ -308,19 +326,30 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
   // the losses to up to 15 figures; the note may name every kink crossed.
   if (options.gradcheck) {
     let kinks = 0;
-    for (let k = 0; k < tape.nodeCount; k++) if (opOf(tape, k).kinkAtZero) kinks += tape.ids[tape.nodeSlot[k]]!.length + 2;
+    for (let k = 0; k < tape.nodeCount; k++)
+      if (opOf(tape, k).kinkAtZero) kinks += tape.ids[tape.nodeSlot[k]]!.length + 2;
     if (kinks) kinks += 2 * NOTE;
     const L = x.name(tape.output);
     for (const p of params) {
       const at = { text: x.name(p).text + 24, latex: x.name(p).latex + 24 };
       const key = dName(output, tape.ids[p]!);
-      const symbols = { text: key.text + 2 * (L.text + at.text) + 30, latex: key.latex + 2 * (L.latex + at.latex) + 120 };
+      const symbols = {
+        text: key.text + 2 * (L.text + at.text) + 30,
+        latex: key.latex + 2 * (L.latex + at.latex) + 120,
+      };
       const numbers = { text: 3 * number.text + 40, latex: 3 * number.latex + 80 };
-      for (let i = 0; i < sizeOfSlot(tape, p); i++) count.line([symbols, numbers, number], 1, 2 * tape.ids[p]!.length + 30 + 8 * NUMBER_BYTES, NOTE + 2 * number.text + kinks);
+      for (let i = 0; i < sizeOfSlot(tape, p); i++)
+        count.line(
+          [symbols, numbers, number],
+          1,
+          2 * tape.ids[p]!.length + 30 + 8 * NUMBER_BYTES,
+          NOTE + 2 * number.text + kinks,
+        );
     }
   }
 
   // The leaves as given, in `given` and in the Markdown.
-  for (let s = 0; s < tape.leafCount; s++) count.json += 40 + 2 * tape.ids[s]!.length + wireBytes(tape, s) + x.value(s).text;
+  for (let s = 0; s < tape.leafCount; s++)
+    count.json += 40 + 2 * tape.ids[s]!.length + wireBytes(tape, s) + x.value(s).text;
   return { bytes: count.bytes, chainEdges };
 }

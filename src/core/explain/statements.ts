@@ -62,10 +62,20 @@ export function statementsOf(tape: Tape, notation: Notation): Statement[] {
         const arg = args[j];
         if (tape.kind[arg] === CONST) continue;
         const edges = [...chain, { k: at, j }];
-        stack.push(notation.isSubexpression(arg) ? { at: notation.positionOf(arg), chain: edges } : { at: arg, chain: edges, use: true });
+        stack.push(
+          notation.isSubexpression(arg)
+            ? { at: notation.positionOf(arg), chain: edges }
+            : { at: arg, chain: edges, use: true },
+        );
       }
     }
-    out.push({ k, slot, uses: Array.from(uses, ([s, chains]) => ({ slot: s, chains })), nodes, scalar: nodes.every((n) => notation.isScalar(n)) });
+    out.push({
+      k,
+      slot,
+      uses: Array.from(uses, ([s, chains]) => ({ slot: s, chains })),
+      nodes,
+      scalar: nodes.every((n) => notation.isScalar(n)),
+    });
   }
   return out;
 }

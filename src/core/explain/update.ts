@@ -21,7 +21,11 @@ export function updateSteps(c: Context, learningRate: number, ids?: readonly str
   return params.map((slot) => {
     const id = tape.ids[slot]!;
     const rule = minus(named(id), times(ETA, derivativeName(c.output, id)));
-    const assignment = { text: `${id} ← ${rule.text}`, latex: `${named(id).latex} \\leftarrow ${rule.latex}`, prec: PREC.sum };
+    const assignment = {
+      text: `${id} ← ${rule.text}`,
+      latex: `${named(id).latex} \\leftarrow ${rule.latex}`,
+      prec: PREC.sum,
+    };
     const before = notation.array(view(tape, tape.initial, slot).data, shapeOf(tape, slot));
     const after = notation.array(view(tape, leaves, slot).data, shapeOf(tape, slot));
     return {

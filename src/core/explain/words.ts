@@ -22,7 +22,10 @@ export const words = {
   loss: say('Loss', 'Perda'),
   /** The sentence under each heading; update and gradcheck get their setting written in. */
   intro: {
-    forward: say('Each node from its inputs, in the order of evaluation.', 'Cada nó a partir das suas entradas, na ordem de avaliação.'),
+    forward: say(
+      'Each node from its inputs, in the order of evaluation.',
+      'Cada nó a partir das suas entradas, na ordem de avaliação.',
+    ),
     local: say(
       'The derivative of each node with respect to each of its inputs, at the values of the forward pass.',
       'A derivada local de cada nó em relação a cada uma das suas entradas, nos valores do passo para frente.',

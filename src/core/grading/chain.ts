@@ -40,7 +40,8 @@ export class GraphWords {
     if (!this.consumers) {
       const { tape } = this;
       const consumers = new Int32Array(tape.slotCount).fill(-1);
-      for (let k = 0; k < tape.nodeCount; k++) for (const a of argsOf(tape, k)) if (consumers[a] < 0) consumers[a] = tape.nodeSlot[k];
+      for (let k = 0; k < tape.nodeCount; k++)
+        for (const a of argsOf(tape, k)) if (consumers[a] < 0) consumers[a] = tape.nodeSlot[k];
       this.consumers = consumers;
     }
     return this.consumers[slot];
@@ -84,7 +85,9 @@ export class GraphWords {
 
   /** How a slot reads inside a derivative: its id, a literal's number, or a part of a statement written out. */
   name(slot: number): string {
-    return this.notation.isSubexpression(slot) ? wrap(this.expression(slot), PREC.atom).text : this.notation.operand(slot).text;
+    return this.notation.isSubexpression(slot)
+      ? wrap(this.expression(slot), PREC.atom).text
+      : this.notation.operand(slot).text;
   }
 
   /** `dL/dw`. */

@@ -51,7 +51,8 @@ export interface FeedbackFacts {
 const MAX_CHAIN_FACTORS = 8;
 
 /** `a`, `a and b`, `a, b and c`. */
-const list = (items: readonly string[], and: string): string => (items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`);
+const list = (items: readonly string[], and: string): string =>
+  items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
 /** `a, b and c` / `a, b e c`: keys named in a sentence or a table cell (src/core/grading/formats.ts). */
 export const lists = (items: readonly string[]): Localized => say(list(items, 'and'), list(items, 'e'));
 
@@ -59,8 +60,14 @@ export const lists = (items: readonly string[]): Localized => say(list(items, 'a
 function earlier(keys: readonly string[], rounded = false): Localized {
   const used = lists(keys);
   return keys.length === 1
-    ? say(`your ${rounded ? 'rounded ' : ''}earlier answer for ${used.en}`, `da sua resposta anterior ${rounded ? 'arredondada ' : ''}para ${used['pt-BR']}`)
-    : say(`your ${rounded ? 'rounded ' : ''}earlier answers for ${used.en}`, `das suas respostas anteriores ${rounded ? 'arredondadas ' : ''}para ${used['pt-BR']}`);
+    ? say(
+        `your ${rounded ? 'rounded ' : ''}earlier answer for ${used.en}`,
+        `da sua resposta anterior ${rounded ? 'arredondada ' : ''}para ${used['pt-BR']}`,
+      )
+    : say(
+        `your ${rounded ? 'rounded ' : ''}earlier answers for ${used.en}`,
+        `das suas respostas anteriores ${rounded ? 'arredondadas ' : ''}para ${used['pt-BR']}`,
+      );
 }
 
 /** The ids a derivative-like answer runs between: d(of)/d(wrt); a step's is d(output)/d(param). */
@@ -76,7 +83,8 @@ function ends(w: GraphWords, t: Target): { of: number; wrt: number } | undefined
  * m̂ = dL/dw and v̂ = (dL/dw)², so it moves by lr · dL/dw / (|dL/dw| + ε).
  */
 function update(w: GraphWords, slot: number): string {
-  const p = w.name(slot), g = w.d(w.tape.output, slot);
+  const p = w.name(slot),
+    g = w.d(w.tape.output, slot);
   return w.optimizer.name === 'adam' ? `${p} ← ${p} − lr · ${g} / (|${g}| + ε)` : `${p} ← ${p} − lr · ${g}`;
 }
 
@@ -94,7 +102,9 @@ function chainRule(w: GraphWords, of: number, wrt: number, formulas: boolean): L
     return say(text, text);
   }
   const rule = w.chainRule(of, wrt, factors);
-  const known = formulas ? factors.filter((f) => f.formula !== undefined).map((f) => `${w.d(f.of, f.wrt)} = ${f.formula}`) : [];
+  const known = formulas
+    ? factors.filter((f) => f.formula !== undefined).map((f) => `${w.d(f.of, f.wrt)} = ${f.formula}`)
+    : [];
   if (!known.length) return say(rule, rule);
   if (factors.length === 1) return say(known[0], known[0]);
   return say(`${rule}, with ${list(known, 'and')}`, `${rule}, com ${list(known, 'e')}`);
@@ -108,22 +118,42 @@ const signError: Hint = (w, f) => {
     const local = w.local(f.node, f.arg);
     const rule = local ? `${w.d(f.node, arg)} = ${local.text}` : w.d(f.node, arg);
     const at = w.statement(f.node);
-    return say(`${f.key}: the sign of one local derivative is flipped, at ${at}: ${rule}.`, `${f.key}: o sinal de uma derivada local está trocado, em ${at}: ${rule}.`);
+    return say(
+      `${f.key}: the sign of one local derivative is flipped, at ${at}: ${rule}.`,
+      `${f.key}: o sinal de uma derivada local está trocado, em ${at}: ${rule}.`,
+    );
   }
-  const head = say(`${f.key}: the size is right but the sign is flipped.`, `${f.key}: o valor absoluto está certo, mas o sinal está trocado.`);
+  const head = say(
+    `${f.key}: the size is right but the sign is flipped.`,
+    `${f.key}: o valor absoluto está certo, mas o sinal está trocado.`,
+  );
   const t = f.target;
   if (t.kind === 'value') {
     if (!w.isNode(t.slot)) return head;
     const at = w.statement(t.slot);
-    return say(`${head.en} Recompute ${at} and watch the signs.`, `${head['pt-BR']} Refaça ${at} com atenção aos sinais.`);
+    return say(
+      `${head.en} Recompute ${at} and watch the signs.`,
+      `${head['pt-BR']} Refaça ${at} com atenção aos sinais.`,
+    );
   }
-  if (t.kind === 'step') return say(`${head.en} The update is ${update(w, t.slot)}.`, `${head['pt-BR']} A atualização é ${update(w, t.slot)}.`);
+  if (t.kind === 'step')
+    return say(
+      `${head.en} The update is ${update(w, t.slot)}.`,
+      `${head['pt-BR']} A atualização é ${update(w, t.slot)}.`,
+    );
   const { of, wrt } = ends(w, t)!;
   const chain = chainRule(w, of, wrt, true);
-  const from = w.name(of), to = w.name(wrt);
+  const from = w.name(of),
+    to = w.name(wrt);
   return chain
-    ? say(`${head.en} Check the sign of each local derivative on the path from ${from} to ${to}: ${chain.en}.`, `${head['pt-BR']} Confira o sinal de cada derivada local no caminho de ${from} até ${to}: ${chain['pt-BR']}.`)
-    : say(`${head.en} Check the sign of each local derivative on the paths from ${from} to ${to}.`, `${head['pt-BR']} Confira o sinal de cada derivada local nos caminhos de ${from} até ${to}.`);
+    ? say(
+        `${head.en} Check the sign of each local derivative on the path from ${from} to ${to}: ${chain.en}.`,
+        `${head['pt-BR']} Confira o sinal de cada derivada local no caminho de ${from} até ${to}: ${chain['pt-BR']}.`,
+      )
+    : say(
+        `${head.en} Check the sign of each local derivative on the paths from ${from} to ${to}.`,
+        `${head['pt-BR']} Confira o sinal de cada derivada local nos caminhos de ${from} até ${to}.`,
+      );
 };
 
 /** `dy_hat/dz = σ'(z) = y_hat · (1 − y_hat)`, the activation's local derivative in the student's notation. */
@@ -132,7 +162,9 @@ function activationDerivative(w: GraphWords, node: number): string {
   const local = w.local(node, 0)?.text;
   // relu's and leaky_relu's derivatives are written as f'(z) already.
   const prime = local?.includes("'(") ? undefined : w.prime(node);
-  const forms = [w.d(node, z), prime, local].filter((s, i, all): s is string => s !== undefined && all.indexOf(s) === i);
+  const forms = [w.d(node, z), prime, local].filter(
+    (s, i, all): s is string => s !== undefined && all.indexOf(s) === i,
+  );
   return forms.join(' = ');
 }
 
@@ -146,18 +178,25 @@ function throughNode(w: GraphWords, f: FeedbackFacts, node: number, j: number): 
 
 const missingActivationDerivative: Hint = (w, f) => {
   const node = f.node!;
-  const at = w.statement(node), rule = throughNode(w, f, node, 0), derivative = activationDerivative(w, node);
+  const at = w.statement(node),
+    rule = throughNode(w, f, node, 0),
+    derivative = activationDerivative(w, node);
   return rule
     ? say(
         `${f.key}: the derivative of the activation is missing, at ${at}. Going back through it, multiply by its local derivative: ${rule}, with ${derivative}.`,
         `${f.key}: falta a derivada da função de ativação, em ${at}. Ao voltar por ela, multiplique pela derivada local: ${rule}, com ${derivative}.`,
       )
-    : say(`${f.key}: the derivative of the activation is missing, at ${at}: ${derivative}.`, `${f.key}: falta a derivada da função de ativação, em ${at}: ${derivative}.`);
+    : say(
+        `${f.key}: the derivative of the activation is missing, at ${at}: ${derivative}.`,
+        `${f.key}: falta a derivada da função de ativação, em ${at}: ${derivative}.`,
+      );
 };
 
 const activationInsteadOfDerivative: Hint = (w, f) => {
   const node = f.node!;
-  const at = w.statement(node), value = w.name(node), derivative = activationDerivative(w, node);
+  const at = w.statement(node),
+    value = w.name(node),
+    derivative = activationDerivative(w, node);
   return say(
     `${f.key}: at ${at}, you used the activation's value ${value} where its derivative belongs: ${derivative}, not ${value}.`,
     `${f.key}: em ${at}, você usou o valor da ativação, ${value}, onde vai a sua derivada: ${derivative}, e não ${value}.`,
@@ -165,8 +204,11 @@ const activationInsteadOfDerivative: Hint = (w, f) => {
 };
 
 const missingInputFactor: Hint = (w, f) => {
-  const node = f.node!, j = f.arg!;
-  const at = w.statement(node), arg = w.argSlot(node, j), other = w.name(w.argSlot(node, 1 - j));
+  const node = f.node!,
+    j = f.arg!;
+  const at = w.statement(node),
+    arg = w.argSlot(node, j),
+    other = w.name(w.argSlot(node, 1 - j));
   const local = w.local(node, j);
   if (!local) {
     return say(
@@ -176,9 +218,16 @@ const missingInputFactor: Hint = (w, f) => {
   }
   const of = ends(w, f.target)?.of;
   const rule = `${w.d(node, arg)} = ${local.text}`;
-  if (of === undefined || of === node) return say(`${f.key}: a factor of the product is missing, at ${at}: ${rule}.`, `${f.key}: falta um fator do produto, em ${at}: ${rule}.`);
+  if (of === undefined || of === node)
+    return say(
+      `${f.key}: a factor of the product is missing, at ${at}: ${rule}.`,
+      `${f.key}: falta um fator do produto, em ${at}: ${rule}.`,
+    );
   const so = `${w.d(of, arg)} = ${w.d(of, node)} · ${wrap(local, PREC.product).text}`;
-  return say(`${f.key}: a factor of the product is missing, at ${at}: ${rule}, so ${so}.`, `${f.key}: falta um fator do produto, em ${at}: ${rule}, então ${so}.`);
+  return say(
+    `${f.key}: a factor of the product is missing, at ${at}: ${rule}, so ${so}.`,
+    `${f.key}: falta um fator do produto, em ${at}: ${rule}, então ${so}.`,
+  );
 };
 
 const lossFactor: Hint = (w, f) => {
@@ -196,7 +245,10 @@ const lossFactor: Hint = (w, f) => {
   const rule = `${w.d(node, w.argSlot(node, j))} = ${local.text}`;
   // A square inside a statement (`L = 0.5*(y_hat - y)^2`): also the statement's own local derivative.
   const whole = wrt === undefined ? undefined : w.statementFactor(node, wrt);
-  const so = whole && whole.of !== node && whole.formula !== undefined ? `${w.d(whole.of, whole.wrt)} = ${whole.formula}` : undefined;
+  const so =
+    whole && whole.of !== node && whole.formula !== undefined
+      ? `${w.d(whole.of, whole.wrt)} = ${whole.formula}`
+      : undefined;
   return say(
     `${f.key}: off by a factor of 2, at ${at}. The derivative of a square brings its 2 down exactly once: ${rule}${so ? `, so ${so}` : ''}.`,
     `${f.key}: o resultado difere por um fator 2, em ${at}. Na derivada de um quadrado, o expoente 2 desce multiplicando uma única vez: ${rule}${so ? `, então ${so}` : ''}.`,
@@ -212,10 +264,11 @@ const updateWrongDirection: Hint = (w, f) => {
   );
 };
 
-
 /** What a value of this shape is: "a single number", "a tensor of shape [2, 3]". */
 const aValueOf = (shape: Shape): Localized =>
-  shape.length ? say(`a tensor of shape ${shapeText(shape)}`, `um tensor de formato ${shapeText(shape)}`) : say('a single number', 'um único número');
+  shape.length
+    ? say(`a tensor of shape ${shapeText(shape)}`, `um tensor de formato ${shapeText(shape)}`)
+    : say('a single number', 'um único número');
 
 /**
  * Whose shape a key's value has: `dL/dW has the shape of W, [3, 2]: …` for a derivative, `step(W)
@@ -231,7 +284,11 @@ function shapeRule(w: GraphWords, f: FeedbackFacts): Localized {
       `${f.key} tem o formato de ${x}, ${shape}: a sua linha i, coluna j é a derivada em relação à linha i, coluna j de ${x}.`,
     );
   }
-  if (t.kind === 'step') return say(`${f.key} has the shape of ${w.name(t.slot)}, ${shape}.`, `${f.key} tem o formato de ${w.name(t.slot)}, ${shape}.`);
+  if (t.kind === 'step')
+    return say(
+      `${f.key} has the shape of ${w.name(t.slot)}, ${shape}.`,
+      `${f.key} tem o formato de ${w.name(t.slot)}, ${shape}.`,
+    );
   return say(`${f.key} has shape ${shape}.`, `${f.key} tem formato ${shape}.`);
 }
 
@@ -245,10 +302,16 @@ const transposed: Hint = (w, f) => {
 
 /** An answer of another shape, which no change of layout explains: both shapes, and how to write a vector. */
 function otherShape(f: FeedbackFacts): Localized {
-  const expected = f.shapeExpected!, got = f.shapeGot ?? [];
+  const expected = f.shapeExpected!,
+    got = f.shapeGot ?? [];
   const want = aValueOf(expected);
-  const has = got.length ? say(`the answer has shape ${shapeText(got)}`, `a resposta tem formato ${shapeText(got)}`) : say('the answer is a single number', 'a resposta é um único número');
-  const head = say(`${f.key}: expected ${want.en}, but ${has.en}.`, `${f.key}: esperava-se ${want['pt-BR']}, mas ${has['pt-BR']}.`);
+  const has = got.length
+    ? say(`the answer has shape ${shapeText(got)}`, `a resposta tem formato ${shapeText(got)}`)
+    : say('the answer is a single number', 'a resposta é um único número');
+  const head = say(
+    `${f.key}: expected ${want.en}, but ${has.en}.`,
+    `${f.key}: esperava-se ${want['pt-BR']}, mas ${has['pt-BR']}.`,
+  );
   // A vector written as a 1×n row or an n×1 column: the same numbers, in another shape.
   const n = expected[0];
   if (expected.length === 1 && got.length === 2 && got.includes(1) && got[0] * got[1] === n) {
@@ -261,7 +324,12 @@ function otherShape(f: FeedbackFacts): Localized {
 }
 
 /** The places of 1, 10, 100 and 1000, by their power of 10. */
-const WHOLE_PLACES: readonly Localized[] = [say('a whole number', 'um número inteiro'), say('the tens', 'as dezenas'), say('the hundreds', 'as centenas'), say('the thousands', 'os milhares')];
+const WHOLE_PLACES: readonly Localized[] = [
+  say('a whole number', 'um número inteiro'),
+  say('the tens', 'as dezenas'),
+  say('the hundreds', 'as centenas'),
+  say('the thousands', 'os milhares'),
+];
 
 /** "1 decimal place", "a whole number", "the tens": the digit an answer was rounded to. */
 function place(unit: number): Localized {
@@ -275,7 +343,9 @@ const NOTHING = say('', '');
 /** " 4 decimal places are enough here." when more decimals would have done. */
 function enough(keep: number | undefined): Localized {
   if (keep === undefined || !Number.isFinite(keep) || keep <= 0) return NOTHING;
-  return keep === 1 ? say(': 1 decimal place is enough here', ': 1 casa decimal basta aqui') : say(`: ${keep} decimal places are enough here`, `: ${keep} casas decimais bastam aqui`);
+  return keep === 1
+    ? say(': 1 decimal place is enough here', ': 1 casa decimal basta aqui')
+    : say(`: ${keep} decimal places are enough here`, `: ${keep} casas decimais bastam aqui`);
 }
 
 const rounding: Hint = (w, f) => {
@@ -288,19 +358,26 @@ const rounding: Hint = (w, f) => {
       `${f.key}: este passo está certo a partir ${from['pt-BR']}, mas o arredondamento feito cedo se propagou até aqui, e o resultado ficou fora da tolerância. Mantenha mais casas decimais nos resultados intermediários e arredonde só a resposta final.`,
     );
   }
-  const to = place(r.unit!), keep = enough(r.keep);
+  const to = place(r.unit!),
+    keep = enough(r.keep);
   // An answer rounded to a whole number or coarser lost digits before the decimal point too.
   const more = r.unit! >= 1 ? 'Mantenha mais algarismos' : 'Mantenha mais casas decimais';
-  const advice = say(`Keep more digits, in intermediate results too${keep.en}.`, `${more}, também nos resultados intermediários${keep['pt-BR']}.`);
+  const advice = say(
+    `Keep more digits, in intermediate results too${keep.en}.`,
+    `${more}, também nos resultados intermediários${keep['pt-BR']}.`,
+  );
   if (r.submitted === undefined || r.reference === undefined) {
     return say(
       `${f.key}: the answer was rounded to ${to.en}, too coarse for the tolerance. ${advice.en}`,
       `${f.key}: a resposta foi arredondada para ${to['pt-BR']}, o que é grosseiro demais para a tolerância. ${advice['pt-BR']}`,
     );
   }
-  const value = readable(r.reference, locale), written = readable(r.submitted, locale);
+  const value = readable(r.reference, locale),
+    written = readable(r.submitted, locale);
   const source = r.from?.length ? earlier(r.from) : undefined;
-  const what = source ? say(`${value}, the value that follows from ${source.en},`, `${value}, o valor que decorre ${source['pt-BR']},`) : say(value, value);
+  const what = source
+    ? say(`${value}, the value that follows from ${source.en},`, `${value}, o valor que decorre ${source['pt-BR']},`)
+    : say(value, value);
   // Within half a unit of its last digit the answer is the value rounded there; further off (a
   // truncation, or a slip in that digit) it only agrees with the value to that digit.
   // (A half that is a tie, 0.13 for 0.125, is a rounding: the slack absorbs float64's error.)
@@ -320,24 +397,36 @@ const rounding: Hint = (w, f) => {
  * LMS graders send "" or null for a question the student left empty (an array of those, or [],
  * for an empty grid). Answers are read at most two lists deep (numbers.ts), so this ends.
  */
-const isBlank = (raw: unknown): boolean => (Array.isArray(raw) ? raw.every(isBlank) : raw === null || (typeof raw === 'string' && raw.trim() === ''));
+const isBlank = (raw: unknown): boolean =>
+  Array.isArray(raw) ? raw.every(isBlank) : raw === null || (typeof raw === 'string' && raw.trim() === '');
 
 /** The first element of an answer that is not a number we can read (the answer itself for a scalar). */
-const unreadable = (raw: unknown): unknown => (Array.isArray(raw) ? raw.flat().find((x) => parseNumber(x) === undefined) : raw);
+const unreadable = (raw: unknown): unknown =>
+  Array.isArray(raw) ? raw.flat().find((x) => parseNumber(x) === undefined) : raw;
 
 /** How a feedback sentence quotes an element it cannot read: as typed, an object as its JSON text. */
 const quoted = (bad: unknown): string => quote(isOddPart(bad) ? bad.text : String(bad));
 
-const WRITE_A_NUMBER = say('Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.', 'Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.');
+const WRITE_A_NUMBER = say(
+  'Write a decimal such as 0.25 or 0,25, or a fraction such as 1/4.',
+  'Escreva um decimal como 0,25 ou 0.25, ou uma fração como 1/4.',
+);
 
 const unparseable: Hint = (_w, f) => {
   if (isBlank(f.raw)) return say(`${f.key}: no answer was given.`, `${f.key}: nenhuma resposta foi dada.`);
   const bad = unreadable(f.raw);
   if (bad === undefined || (isOddPart(bad) && bad.odd === 'nested')) {
     // Every element reads as a number: the rows are ragged, or numbers and rows are mixed.
-    return say(`${f.key}: the answer is neither a list of numbers nor rows of equal length.`, `${f.key}: a resposta não é uma lista de números nem linhas de mesmo comprimento.`);
+    return say(
+      `${f.key}: the answer is neither a list of numbers nor rows of equal length.`,
+      `${f.key}: a resposta não é uma lista de números nem linhas de mesmo comprimento.`,
+    );
   }
-  if (isBlank(bad)) return say(`${f.key}: an element of the answer is empty: write a number in each one.`, `${f.key}: um elemento da resposta está vazio: escreva um número em cada um.`);
+  if (isBlank(bad))
+    return say(
+      `${f.key}: an element of the answer is empty: write a number in each one.`,
+      `${f.key}: um elemento da resposta está vazio: escreva um número em cada um.`,
+    );
   if (typeof bad === 'string' && bad.length > MAX_ANSWER_TEXT_LENGTH) {
     return say(
       `${f.key}: '${quoted(bad)}' is too long to read as a number (${bad.length} characters, at most ${MAX_ANSWER_TEXT_LENGTH}). ${WRITE_A_NUMBER.en}`,
@@ -362,7 +451,7 @@ const unparseable: Hint = (_w, f) => {
   );
 };
 
-/** Compared with a value that is not finite: the problem's own, or one the student's earlier answers make overflow. */
+/** Compared with a value that is not finite: the spec's own, or one the student's earlier answers make overflow. */
 const notFinite: Hint = (_w, f) => {
   if (!f.overflowFrom?.length) {
     return say(
@@ -410,18 +499,32 @@ const recompute: Hint = (w, f) => {
   const head = say(`${f.key}: not correct.`, `${f.key}: incorreto.`);
   const t = f.target;
   if (t.kind === 'value') {
-    if (!w.isNode(t.slot)) return say(`${head.en} ${w.name(t.slot)} is given in the problem: write it as given.`, `${head['pt-BR']} ${w.name(t.slot)} é dado no problema: escreva-o como foi dado.`);
+    if (!w.isNode(t.slot))
+      return say(
+        `${head.en} ${w.name(t.slot)} is given in the problem: write it as given.`,
+        `${head['pt-BR']} ${w.name(t.slot)} é dado no problema: escreva-o como foi dado.`,
+      );
     const at = w.statement(t.slot);
-    return say(`${head.en} Recompute ${at} from the values before it.`, `${head['pt-BR']} Refaça ${at} a partir dos valores anteriores.`);
+    return say(
+      `${head.en} Recompute ${at} from the values before it.`,
+      `${head['pt-BR']} Refaça ${at} a partir dos valores anteriores.`,
+    );
   }
-  if (t.kind === 'step') return say(`${head.en} Recompute it: ${update(w, t.slot)}.`, `${head['pt-BR']} Refaça o cálculo: ${update(w, t.slot)}.`);
+  if (t.kind === 'step')
+    return say(
+      `${head.en} Recompute it: ${update(w, t.slot)}.`,
+      `${head['pt-BR']} Refaça o cálculo: ${update(w, t.slot)}.`,
+    );
   if (t.kind === 'fd') {
-    const of = w.name(t.of), x = w.name(t.wrt);
+    const of = w.name(t.of),
+      x = w.name(t.wrt);
     const formula = `(${of}(${x} + ε) − ${of}(${x} − ε)) / (2ε)`;
     return say(`${head.en} Recompute it: ${formula}.`, `${head['pt-BR']} Refaça o cálculo: ${formula}.`);
   }
   const { of, wrt } = t;
-  const d = w.d(of, wrt), from = w.name(of), to = w.name(wrt);
+  const d = w.d(of, wrt),
+    from = w.name(of),
+    to = w.name(wrt);
   if (of === wrt) return say(`${head.en} ${d} is always 1.`, `${head['pt-BR']} ${d} é sempre 1.`);
   const factors = w.chain(of, wrt);
   if (factors === 'branches') {
@@ -430,18 +533,28 @@ const recompute: Hint = (w, f) => {
       `${head['pt-BR']} Refaça pela regra da cadeia, somando as contribuições de todos os caminhos de ${from} até ${to}.`,
     );
   }
-  if (factors.length === 0) return say(`${head.en} ${from} does not depend on ${to}, so ${d} = 0.`, `${head['pt-BR']} ${from} não depende de ${to}, então ${d} = 0.`);
+  if (factors.length === 0)
+    return say(
+      `${head.en} ${from} does not depend on ${to}, so ${d} = 0.`,
+      `${head['pt-BR']} ${from} não depende de ${to}, então ${d} = 0.`,
+    );
   // One statement: its local derivative's formula; a longer chain: its factors by name.
   if (factors.length === 1) {
     const { formula } = factors[0];
     if (formula === undefined) {
       const at = w.statement(of);
-      return say(`${head.en} Recompute it by differentiating ${at} with respect to ${to}.`, `${head['pt-BR']} Refaça a derivada de ${at} em relação a ${to}.`);
+      return say(
+        `${head.en} Recompute it by differentiating ${at} with respect to ${to}.`,
+        `${head['pt-BR']} Refaça a derivada de ${at} em relação a ${to}.`,
+      );
     }
     return say(`${head.en} Recompute it: ${d} = ${formula}.`, `${head['pt-BR']} Refaça o cálculo: ${d} = ${formula}.`);
   }
   const chain = chainRule(w, of, wrt, false)!;
-  return say(`${head.en} Recompute it by the chain rule: ${chain.en}.`, `${head['pt-BR']} Refaça pela regra da cadeia: ${chain['pt-BR']}.`);
+  return say(
+    `${head.en} Recompute it by the chain rule: ${chain.en}.`,
+    `${head['pt-BR']} Refaça pela regra da cadeia: ${chain['pt-BR']}.`,
+  );
 };
 
 export function feedback(w: GraphWords, f: FeedbackFacts): string {

@@ -89,8 +89,12 @@ function cell(v: WireValue, tolerance: Tolerance, locale: Locale): string {
 /** The Expected cell: the value rounded, or for follow-through the value it was compared with and why. */
 function expectedCell(r: AnswerResult, locale: Locale): string {
   if (!r.followThrough || r.followThroughExpected === undefined) return cell(r.expected, r.tolerance, locale);
-  const value = cell(r.followThroughExpected, r.tolerance, locale), keys = lists(r.followedFrom);
-  const why = say(`follows from your ${keys.en}`, `${r.followedFrom.length === 1 ? 'decorre da sua resposta' : 'decorre das suas respostas'} para ${keys['pt-BR']}`);
+  const value = cell(r.followThroughExpected, r.tolerance, locale),
+    keys = lists(r.followedFrom);
+  const why = say(
+    `follows from your ${keys.en}`,
+    `${r.followedFrom.length === 1 ? 'decorre da sua resposta' : 'decorre das suas respostas'} para ${keys['pt-BR']}`,
+  );
   return `${value} (${why[locale]})`;
 }
 
@@ -101,10 +105,17 @@ export interface CodeRunnerOptions {
 
 export function toCodeRunner(report: GradeReport, { showExpected = true }: CodeRunnerOptions = {}) {
   const row = (r: AnswerResult) =>
-    showExpected ? [r.correct, r.key, expectedCell(r, report.locale), show(r.submitted), r.feedback] : [r.correct, r.key, show(r.submitted), r.feedback];
+    showExpected
+      ? [r.correct, r.key, expectedCell(r, report.locale), show(r.submitted), r.feedback]
+      : [r.correct, r.key, show(r.submitted), r.feedback];
   return {
     fraction: report.score,
-    testresults: [showExpected ? ['iscorrect', 'Answer', 'Expected', 'Got', 'Feedback'] : ['iscorrect', 'Answer', 'Got', 'Feedback'], ...report.results.map(row)],
+    testresults: [
+      showExpected
+        ? ['iscorrect', 'Answer', 'Expected', 'Got', 'Feedback']
+        : ['iscorrect', 'Answer', 'Got', 'Feedback'],
+      ...report.results.map(row),
+    ],
     prologuehtml: `<p>${escapeHtml(report.feedback)}</p>`,
   };
 }

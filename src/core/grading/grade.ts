@@ -11,7 +11,17 @@
  */
 import { SpecError, type LocalizedFieldError } from '../../engine/errors.js';
 import { NODE, type Tape, argsOf, opOf, positionOf, sizeOfSlot } from '../../engine/tape.js';
-import { type Tensor, type WireNumber, type WireValue, isFiniteTensor, sameShape, sizeOf, tensor, toJson, wireNumber } from '../../engine/tensor.js';
+import {
+  type Tensor,
+  type WireNumber,
+  type WireValue,
+  isFiniteTensor,
+  sameShape,
+  sizeOf,
+  tensor,
+  toJson,
+  wireNumber,
+} from '../../engine/tensor.js';
 import type { Optimizer } from '../train.js';
 import { DEFAULT_OPTIMIZER, DEFAULT_TOLERANCE, FD_EPSILON } from '../defaults.js';
 import { type Locale, quote } from '../../text.js';
@@ -29,7 +39,7 @@ export interface AnswerWithTolerance {
   tolerance?: Tolerance;
 }
 
-/** How answers are compared and the problem's settings that some keys need. */
+/** How answers are compared and the spec's settings that some keys need. */
 export interface GradeOptions {
   /** Credit a step that is right given the student's own earlier answers (on by default). */
   followThrough?: boolean;
@@ -84,7 +94,8 @@ interface Answer extends ReadAnswer {
   directlyCorrect: boolean;
 }
 
-const isWithTolerance = (a: unknown): a is AnswerWithTolerance => typeof a === 'object' && a !== null && !Array.isArray(a) && Object.hasOwn(a, 'value');
+const isWithTolerance = (a: unknown): a is AnswerWithTolerance =>
+  typeof a === 'object' && a !== null && !Array.isArray(a) && Object.hasOwn(a, 'value');
 
 /** Shapes count: an answer of another shape matches nothing, whatever its elements. */
 const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
@@ -96,8 +107,9 @@ const matches = (value: Tensor, expected: Tensor, tol: Tolerance): boolean =>
  * a vector [n] written as a 1×n row or an n×1 column has another shape (docs/api.md §5).
  */
 const aligned = (value: Tensor, expected: Tensor): Tensor =>
-  value.data.length === 1 && expected.data.length === 1 && !sameShape(value.shape, expected.shape) ? tensor(expected.shape, value.data) : value;
-
+  value.data.length === 1 && expected.data.length === 1 && !sameShape(value.shape, expected.shape)
+    ? tensor(expected.shape, value.data)
+    : value;
 
 /**
  * An answer as sent, for the report: a JSON number beyond float64 (1e999, read as Infinity) written
@@ -112,13 +124,13 @@ export const asSent = (raw: RawAnswer): Sent => {
   return isOddPart(raw) ? raw.text : raw;
 };
 
-/** Unknown answer keys given suggestions, at most: each looks through every id of the problem. */
+/** Unknown answer keys given suggestions, at most: each looks through every id of the spec. */
 const MAX_SUGGESTED_KEYS = 5;
 
-/** Grading's own error code, besides the engine's: answer keys that name nothing of the problem (src/core/grading/keys.ts). */
+/** Grading's own error code, besides the engine's: answer keys that name nothing of the spec (src/core/grading/keys.ts). */
 export type GradingErrorCode = 'UNKNOWN_ANSWER_KEY';
 
-/** Reads every answer against the problem's ids; every key that names no id is reported at once (422). */
+/** Reads every answer against the spec's ids; every key that names no id is reported at once (422). */
 export function readAnswers(tape: Tape, answers: Record<string, unknown>, tolerance?: Tolerance): ReadAnswer[] {
   const problems: LocalizedFieldError[] = [];
   const suggestions: string[] = [];
@@ -133,7 +145,8 @@ export function readAnswers(tape: Tape, answers: Record<string, unknown>, tolera
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       problems.push(...e.localized);
-      for (const s of (e.extra.suggestions as string[] | undefined) ?? []) if (!suggestions.includes(s)) suggestions.push(s);
+      for (const s of (e.extra.suggestions as string[] | undefined) ?? [])
+        if (!suggestions.includes(s)) suggestions.push(s);
       return [];
     }
   });
@@ -203,7 +216,11 @@ interface Judged {
 }
 
 export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOptions): GradeReport {
-  const settings = { learningRate: options.learningRate, epsilon: options.epsilon ?? FD_EPSILON, optimizer: options.optimizer ?? DEFAULT_OPTIMIZER };
+  const settings = {
+    learningRate: options.learningRate,
+    epsilon: options.epsilon ?? FD_EPSILON,
+    optimizer: options.optimizer ?? DEFAULT_OPTIMIZER,
+  };
   const base = new ScenarioEvaluator(tape, settings);
   const answers: Answer[] = read.map((a) => {
     const expected = base.expected(a.target);
@@ -213,7 +230,11 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
   const comparable = answers.filter((a) => a.value !== undefined && sameShape(a.value.shape, a.expected.shape));
   const wrong = comparable.filter((a) => !a.directlyCorrect);
   // Rounded: accepted at their tolerance though not exact, or wrong and a rounding of the expected value.
-  const rounded = comparable.filter((a) => (a.directlyCorrect ? !matches(a.value!, a.expected, EXACT) : roundingOf(a.raw, a.value!, a.expected, a.tolerance) !== undefined));
+  const rounded = comparable.filter((a) =>
+    a.directlyCorrect
+      ? !matches(a.value!, a.expected, EXACT)
+      : roundingOf(a.raw, a.value!, a.expected, a.tolerance) !== undefined,
+  );
   const grading: Grading = {
     tape,
     evaluate: (scenario, target) => expectedUnder(tape, settings, scenario, target),
@@ -227,7 +248,8 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
   const words = new GraphWords(tape, options.locale, settings.optimizer);
   const results = judged.map(({ result, facts }) => {
     // Follow-through from an answer that was itself a rounding: the feedback says where the error began.
-    if (result.followThrough) facts.roundedEarlier = result.followedFrom.filter((key) => diagnosisOf.get(key) === 'rounding');
+    if (result.followThrough)
+      facts.roundedEarlier = result.followedFrom.filter((key) => diagnosisOf.get(key) === 'rounding');
     return inContractOrder({ ...result, feedback: feedback(words, facts) });
   });
 
@@ -245,37 +267,89 @@ export function grade(tape: Tape, read: readonly ReadAnswer[], options: GradeOpt
 
 /** One answer: right, right given the student's earlier answers (follow-through), or wrong with a diagnosis. */
 function judge(g: Grading, a: Answer): Judged {
-  const common = { key: a.key, expected: toJson(a.expected), tolerance: a.tolerance, followThrough: false, followedFrom: [] as string[] };
+  const common = {
+    key: a.key,
+    expected: toJson(a.expected),
+    tolerance: a.tolerance,
+    followThrough: false,
+    followedFrom: [] as string[],
+  };
   const facts: FeedbackFacts = { key: a.key, target: a.target, correct: false, diagnosis: null };
   if (a.value === undefined) {
-    return { result: { ...common, submitted: asSent(a.raw), correct: false, credit: 0, absError: null, diagnosis: 'unparseable' }, facts: { ...facts, diagnosis: 'unparseable', raw: a.raw } };
+    return {
+      result: {
+        ...common,
+        submitted: asSent(a.raw),
+        correct: false,
+        credit: 0,
+        absError: null,
+        diagnosis: 'unparseable',
+      },
+      facts: { ...facts, diagnosis: 'unparseable', raw: a.raw },
+    };
   }
   const value = a.value;
   const submitted = toJson(value);
   if (!sameShape(value.shape, a.expected.shape)) {
     // No element credit; the feedback names both shapes.
     const diagnosis = shapeDiagnosis(g, a, value);
-    return { result: { ...common, submitted, correct: false, credit: 0, absError: null, diagnosis }, facts: { ...facts, diagnosis, shapeExpected: a.expected.shape, shapeGot: value.shape } };
+    return {
+      result: { ...common, submitted, correct: false, credit: 0, absError: null, diagnosis },
+      facts: { ...facts, diagnosis, shapeExpected: a.expected.shape, shapeGot: value.shape },
+    };
   }
-  const absError = toJson({ shape: [], data: Float64Array.of(value.data.reduce((m, s, i) => Math.max(m, Math.abs(s - a.expected.data[i])), 0)) }) as WireNumber;
-  if (a.directlyCorrect) return { result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null }, facts: { ...facts, correct: true } };
+  const absError = toJson({
+    shape: [],
+    data: Float64Array.of(value.data.reduce((m, s, i) => Math.max(m, Math.abs(s - a.expected.data[i])), 0)),
+  }) as WireNumber;
+  if (a.directlyCorrect)
+    return {
+      result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null },
+      facts: { ...facts, correct: true },
+    };
 
   // Follow-through: right given the student's own other (wrong) answers?
   const { others, ft, ftExpected, followable } = followThrough(g, a);
   if (followable && matches(value, ftExpected!, a.tolerance)) {
     const followedFrom = used(g, a, others, (t) => matches(value, t, a.tolerance));
     return {
-      result: { ...common, submitted, correct: true, credit: 1, absError, diagnosis: null, followThrough: true, followedFrom, followThroughExpected: toJson(ftExpected!) },
+      result: {
+        ...common,
+        submitted,
+        correct: true,
+        credit: 1,
+        absError,
+        diagnosis: null,
+        followThrough: true,
+        followedFrom,
+        followThroughExpected: toJson(ftExpected!),
+      },
       facts: { ...facts, correct: true, followedFrom },
     };
   }
 
   const elementsRight = value.data.filter((s, i) => within(a.tolerance, s, a.expected.data[i])).length;
   // A mistake or a rounding explains the answer best; else a value it was compared with that is not finite.
-  const found = diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined) ?? notFinite(g, a, others, followable ? ftExpected : undefined);
+  const found =
+    diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined) ??
+    notFinite(g, a, others, followable ? ftExpected : undefined);
   return {
-    result: { ...common, submitted, correct: false, credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0, absError, diagnosis: found?.code ?? null },
-    facts: { ...facts, diagnosis: found?.code ?? null, node: found?.node, arg: found?.arg, rounding: found?.rounding, overflowFrom: found?.overflowFrom },
+    result: {
+      ...common,
+      submitted,
+      correct: false,
+      credit: sizeOf(a.expected.shape) > 1 ? elementsRight / value.data.length : 0,
+      absError,
+      diagnosis: found?.code ?? null,
+    },
+    facts: {
+      ...facts,
+      diagnosis: found?.code ?? null,
+      node: found?.node,
+      arg: found?.arg,
+      rounding: found?.rounding,
+      overflowFrom: found?.overflowFrom,
+    },
   };
 }
 
@@ -292,13 +366,21 @@ function followThrough(g: Grading, a: Answer) {
 /** The diagnosis of an answer of another shape than the expected value: a change of layout (`transposed`) may explain it. */
 function shapeDiagnosis(g: Grading, a: Answer, value: Tensor): DiagnosisCode | null {
   const { others, ft, ftExpected, followable } = followThrough(g, a);
-  return diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined, true)?.code ?? null;
+  return (
+    diagnose(g, a, value, others, followable ? { scenario: ft!, expected: ftExpected! } : undefined, true)?.code ?? null
+  );
 }
 
 /** not_finite: the expected value is not finite, or the follow-through value is not, from the earlier answers it names. */
-function notFinite(g: Grading, a: Answer, others: [string, Scenario][], ftExpected: Tensor | undefined): Diagnosis | undefined {
+function notFinite(
+  g: Grading,
+  a: Answer,
+  others: [string, Scenario][],
+  ftExpected: Tensor | undefined,
+): Diagnosis | undefined {
   if (!isFiniteTensor(a.expected)) return { code: 'not_finite' };
-  if (ftExpected && !isFiniteTensor(ftExpected)) return { code: 'not_finite', overflowFrom: used(g, a, others, (t) => !isFiniteTensor(t)) };
+  if (ftExpected && !isFiniteTensor(ftExpected))
+    return { code: 'not_finite', overflowFrom: used(g, a, others, (t) => !isFiniteTensor(t)) };
   return undefined;
 }
 
@@ -374,9 +456,16 @@ function diagnose(
   // A mistake at the answer's tolerance; for an answer of another shape, only a change of its layout.
   const variants = mistakeVariants(g.tape, a.target).filter((v) => !layoutOnly || v.transform);
   const mistakes: Candidate[] = [];
-  for (const [scenario, expected] of ft ? ([[undefined, a.expected], [ft.scenario, ft.expected]] as const) : ([[undefined, a.expected]] as const)) {
+  for (const [scenario, expected] of ft
+    ? ([
+        [undefined, a.expected],
+        [ft.scenario, ft.expected],
+      ] as const)
+    : ([[undefined, a.expected]] as const)) {
     for (const v of variants) {
-      const alternative = v.transform ? v.transform(expected) : g.evaluate(merge([scenario ?? {}, v.scenario ?? {}]), a.target);
+      const alternative = v.transform
+        ? v.transform(expected)
+        : g.evaluate(merge([scenario ?? {}, v.scenario ?? {}]), a.target);
       if (!alternative || matches(alternative, expected, EXACT)) continue;
       const diagnosis: Diagnosis = { code: v.code, node: v.node, arg: v.arg };
       if (matches(value, alternative, a.tolerance)) return diagnosis;
@@ -385,17 +474,31 @@ function diagnose(
   }
 
   // Right from the student's own rounded earlier answers: the rounding carried into this step.
-  const carriedKeys = [...g.rounded.keys()].filter((key) => g.targets.get(key) !== g.targets.get(a.key) && !g.pins.has(key));
+  const carriedKeys = [...g.rounded.keys()].filter(
+    (key) => g.targets.get(key) !== g.targets.get(a.key) && !g.pins.has(key),
+  );
   if (carriedKeys.length && !layoutOnly) {
-    const carriedWith = (keys: string[]) => merge([...others.map(([, s]) => s), ...keys.map((key) => g.rounded.get(key)!)]);
+    const carriedWith = (keys: string[]) =>
+      merge([...others.map(([, s]) => s), ...keys.map((key) => g.rounded.get(key)!)]);
     const carried = g.evaluate(carriedWith(carriedKeys), a.target);
-    const isNew = carried !== undefined && !matches(carried, a.expected, EXACT) && !(ft && matches(carried, ft.expected, EXACT));
+    const isNew =
+      carried !== undefined && !matches(carried, a.expected, EXACT) && !(ft && matches(carried, ft.expected, EXACT));
     if (isNew && matches(value, carried, a.tolerance)) {
       const tried = carriedKeys.slice(0, MAX_CARRIED_NAMED);
-      const needed = tried.filter((key) => !holdsUnder(g, a, carriedWith(carriedKeys.filter((k) => k !== key)), (t) => matches(value, t, a.tolerance)));
+      const needed = tried.filter(
+        (key) =>
+          !holdsUnder(g, a, carriedWith(carriedKeys.filter((k) => k !== key)), (t) => matches(value, t, a.tolerance)),
+      );
       return { code: 'rounding', rounding: { carriedFrom: needed.length ? needed : tried } };
     }
-    if (isNew) candidates.push({ value: carried, sources: [...others, ...carriedKeys.slice(0, MAX_CARRIED_NAMED).map((key): [string, Scenario] => [key, g.rounded.get(key)!])] });
+    if (isNew)
+      candidates.push({
+        value: carried,
+        sources: [
+          ...others,
+          ...carriedKeys.slice(0, MAX_CARRIED_NAMED).map((key): [string, Scenario] => [key, g.rounded.get(key)!]),
+        ],
+      });
   }
 
   // The closest value the answer is a rounding of; on a tie, rounding before a mistake.
@@ -417,8 +520,34 @@ function diagnose(
 
 /** The contract's field order (key, submitted, expected, correct, ...), for readers of raw JSON. */
 function inContractOrder(r: AnswerResult): AnswerResult {
-  const { key, submitted, expected, correct, credit, absError, diagnosis, feedback, followThrough, followedFrom, followThroughExpected, tolerance } = r;
-  return { key, submitted, expected, correct, credit, absError, diagnosis, feedback, followThrough, followedFrom, ...(followThroughExpected === undefined ? {} : { followThroughExpected }), tolerance };
+  const {
+    key,
+    submitted,
+    expected,
+    correct,
+    credit,
+    absError,
+    diagnosis,
+    feedback,
+    followThrough,
+    followedFrom,
+    followThroughExpected,
+    tolerance,
+  } = r;
+  return {
+    key,
+    submitted,
+    expected,
+    correct,
+    credit,
+    absError,
+    diagnosis,
+    feedback,
+    followThrough,
+    followedFrom,
+    ...(followThroughExpected === undefined ? {} : { followThroughExpected }),
+    tolerance,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * id with respect to another), `step(w)` (w after one update) and `fd(dL/dw)` (the central
  * finite-difference estimate). `∂` reads as `d` (`∂L/∂w`, as the tutorial writes it), and spaces
  * are ignored; results echo the key as sent. A key naming no id gets the nearest keys that do
- * ("did you mean"), by edit distance over the problem's ids.
+ * ("did you mean"), by edit distance over the spec's ids.
  */
 import { specError } from '../../engine/errors.js';
 import { type Localized, quote, say } from '../../text.js';
@@ -21,7 +21,10 @@ const DERIVATIVE = new RegExp(`^d(${ID})/d(${ID})$`);
 const STEP = new RegExp(`^step\\((${ID})\\)$`);
 const FD = new RegExp(`^fd\\(d(${ID})/d(${ID})\\)$`);
 
-const KEY_FORMS = say('an id (u), a derivative (dL/dw), step(w) or fd(dL/dw)', 'um id (u), uma derivada (dL/dw), step(w) nem fd(dL/dw)');
+const KEY_FORMS = say(
+  'an id (u), a derivative (dL/dw), step(w) or fd(dL/dw)',
+  'um id (u), uma derivada (dL/dw), step(w) nem fd(dL/dw)',
+);
 
 /**
  * The problem's ids nearest to one written: by edit distance, or for a one-letter id (one edit
@@ -35,7 +38,10 @@ function nearestIds(tape: Tape, id: string): string[] {
 /** "; did you mean y_hat?" for the nearest keys, or nothing. */
 function didYouMean(suggestions: readonly string[]) {
   if (!suggestions.length) return say('', '');
-  const or = (word: string) => (suggestions.length === 1 ? suggestions[0] : `${suggestions.slice(0, -1).join(', ')} ${word} ${suggestions[suggestions.length - 1]}`);
+  const or = (word: string) =>
+    suggestions.length === 1
+      ? suggestions[0]
+      : `${suggestions.slice(0, -1).join(', ')} ${word} ${suggestions[suggestions.length - 1]}`;
   return say(`; did you mean ${or('or')}?`, `; você quis dizer ${or('ou')}?`);
 }
 
@@ -56,10 +62,16 @@ export function parseKey(tape: Tape, key: string, suggest = true): Target {
     const s = slotOf(tape, id);
     if (s === undefined) {
       // The key with the id replaced by each of the nearest ids: `dL/dyhat` -> dL/dy_hat.
-      const suggestions = suggest ? nearestIds(tape, id).map((near) => `${compact.slice(0, at)}${near}${compact.slice(at + id.length)}`) : [];
+      const suggestions = suggest
+        ? nearestIds(tape, id).map((near) => `${compact.slice(0, at)}${near}${compact.slice(at + id.length)}`)
+        : [];
       throw unknownKey(
         key,
-        (hint) => say(`answer key '${quote(key)}' names no id '${quote(id)}' of this problem${hint.en}`, `a chave de resposta '${quote(key)}' cita '${quote(id)}', que não é um id deste problema${hint['pt-BR']}`),
+        (hint) =>
+          say(
+            `answer key '${quote(key)}' names no id '${quote(id)}' of this problem${hint.en}`,
+            `a chave de resposta '${quote(key)}' cita '${quote(id)}', que não é um id deste problema${hint['pt-BR']}`,
+          ),
         suggestions,
       );
     }
@@ -69,18 +81,33 @@ export function parseKey(tape: Tape, key: string, suggest = true): Target {
   if ((m = FD.exec(compact))) {
     const wrt = slot(m[2], 'fd(d'.length + m[1].length + '/d'.length);
     if (tape.kind[wrt] === NODE) {
-      throw specError('UNKNOWN_ANSWER_KEY', path, say(`fd perturbs a leaf (an input or a param), and '${quote(m[2])}' is a node`, `fd perturba uma folha (uma entrada ou um parâmetro), e '${quote(m[2])}' é um nó`));
+      throw specError(
+        'UNKNOWN_ANSWER_KEY',
+        path,
+        say(
+          `fd perturbs a leaf (an input or a param), and '${quote(m[2])}' is a node`,
+          `fd perturba uma folha (uma entrada ou um parâmetro), e '${quote(m[2])}' é um nó`,
+        ),
+      );
     }
     return { kind: 'fd', of: slot(m[1], 'fd(d'.length), wrt };
   }
   if ((m = STEP.exec(compact))) {
     const s = slot(m[1], 'step('.length);
     if (tape.kind[s] !== PARAM) {
-      throw specError('UNKNOWN_ANSWER_KEY', path, say(`step updates params, and '${quote(m[1])}' is not a param`, `step atualiza parâmetros, e '${quote(m[1])}' não é um parâmetro`));
+      throw specError(
+        'UNKNOWN_ANSWER_KEY',
+        path,
+        say(
+          `step updates params, and '${quote(m[1])}' is not a param`,
+          `step atualiza parâmetros, e '${quote(m[1])}' não é um parâmetro`,
+        ),
+      );
     }
     return { kind: 'step', slot: s };
   }
-  if ((m = DERIVATIVE.exec(compact))) return { kind: 'derivative', of: slot(m[1], 1), wrt: slot(m[2], 1 + m[1].length + '/d'.length) };
+  if ((m = DERIVATIVE.exec(compact)))
+    return { kind: 'derivative', of: slot(m[1], 1), wrt: slot(m[2], 1 + m[1].length + '/d'.length) };
   const value = slotOf(tape, compact);
   if (value !== undefined) return { kind: 'value', slot: value };
   throw unknownKey(

@@ -61,7 +61,7 @@ export const DIAGNOSIS_DEFINITIONS: Record<DiagnosisCode, Localized> = {
     'Uma resposta de passo de atualização é igual ao parâmetro movido no sentido do gradiente em vez de no sentido contrário (w + lr * dL/dw, com lr a taxa de aprendizado).',
   ),
   transposed: say(
-    'A matrix-valued answer (a value, a gradient, a step) equals the expected value transposed: its rows are the columns of the expected value (dL/dW written [n, m] where W is [m, n]), a change to the layout of the answer rather than to the computation. Tried on any key whose value is a matrix, against the true value and the value recomputed from the student\'s earlier answers; a square matrix equal to its own transpose is never diagnosed so. An answer of another shape earns no element credit.',
+    "A matrix-valued answer (a value, a gradient, a step) equals the expected value transposed: its rows are the columns of the expected value (dL/dW written [n, m] where W is [m, n]), a change to the layout of the answer rather than to the computation. Tried on any key whose value is a matrix, against the true value and the value recomputed from the student's earlier answers; a square matrix equal to its own transpose is never diagnosed so. An answer of another shape earns no element credit.",
     'Uma resposta que é uma matriz (um valor, um gradiente, um passo) é igual ao valor esperado transposto: as suas linhas são as colunas do valor esperado (dL/dW escrito [n, m] quando W é [m, n]), uma mudança na disposição da resposta e não no cálculo. Testado em toda chave cujo valor é uma matriz, contra o valor verdadeiro e contra o valor recalculado a partir das respostas anteriores do aluno; uma matriz quadrada igual à sua transposta nunca recebe esse diagnóstico. Uma resposta de outra forma não ganha crédito por elemento.',
   ),
   rounding: say(
@@ -93,7 +93,11 @@ export interface Variant {
 /** Per-node mistakes are tried on graphs up to this size; beyond it only the whole-answer ones. */
 export const MAX_NODES_FOR_NODE_MISTAKES = 200;
 
-const negated = (t: Tensor): Tensor => tensor(t.shape, t.data.map((v) => -v));
+const negated = (t: Tensor): Tensor =>
+  tensor(
+    t.shape,
+    t.data.map((v) => -v),
+  );
 
 /** [m, n] -> [n, m]. */
 function transpose(t: Tensor): Tensor {
@@ -122,7 +126,10 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
     const arg = (j: number): number => argOf(tape, k, j);
     const own = (g: Tensor, x: readonly Tensor[], y: Tensor): Tensor[] => contributions(tape, k, g, x, y);
     /** The node's own local rule, with what it passes back to arg j replaced. */
-    const replacing = (j: number, passed: (g: Tensor, x: readonly Tensor[], y: Tensor, own: Tensor) => Tensor): Scenario =>
+    const replacing = (
+      j: number,
+      passed: (g: Tensor, x: readonly Tensor[], y: Tensor, own: Tensor) => Tensor,
+    ): Scenario =>
       at(node, (g, x, y) => {
         const out = own(g, x, y);
         out[j] = passed(g, x, y, out[j]);
@@ -132,8 +139,23 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
       variants.push({ code: 'sign_error', node, arg: j, scenario: replacing(j, (_g, _x, _y, t) => negated(t)) });
     }
     if (def.role === 'activation') {
-      variants.push({ code: 'missing_activation_derivative', node, arg: 0, scenario: at(node, (g) => [tensor(g.shape, g.data.slice())]) });
-      variants.push({ code: 'activation_instead_of_derivative', node, arg: 0, scenario: at(node, (g, _x, y) => [tensor(g.shape, g.data.map((v, i) => v * y.data[i]))]) });
+      variants.push({
+        code: 'missing_activation_derivative',
+        node,
+        arg: 0,
+        scenario: at(node, (g) => [tensor(g.shape, g.data.slice())]),
+      });
+      variants.push({
+        code: 'activation_instead_of_derivative',
+        node,
+        arg: 0,
+        scenario: at(node, (g, _x, y) => [
+          tensor(
+            g.shape,
+            g.data.map((v, i) => v * y.data[i]),
+          ),
+        ]),
+      });
     }
     if (def.role === 'product') {
       // The factors are args 0 and 1 (mul, matmul; linear's x and W).
@@ -145,14 +167,37 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
           code: 'missing_input_factor',
           node,
           arg: j,
-          scenario: replacing(j, (g, x, y) => own(g, x.map((t, i) => (i === other ? tensor(t.shape, new Float64Array(t.data.length).fill(1)) : t)), y)[j]),
+          scenario: replacing(
+            j,
+            (g, x, y) =>
+              own(
+                g,
+                x.map((t, i) => (i === other ? tensor(t.shape, new Float64Array(t.data.length).fill(1)) : t)),
+                y,
+              )[j],
+          ),
         });
       }
     }
-    const isSquare = def.role === 'squared_error' || (def.role === 'power' && tape.kind[arg(1)] === CONST && scalarOf(tape, tape.initial, arg(1)) === 2);
+    const isSquare =
+      def.role === 'squared_error' ||
+      (def.role === 'power' && tape.kind[arg(1)] === CONST && scalarOf(tape, tape.initial, arg(1)) === 2);
     if (isSquare) {
       for (const factor of [2, 0.5]) {
-        variants.push({ code: 'loss_factor', node, scenario: at(node, (g, x, y) => own(tensor(g.shape, g.data.map((v) => v * factor)), x, y)) });
+        variants.push({
+          code: 'loss_factor',
+          node,
+          scenario: at(node, (g, x, y) =>
+            own(
+              tensor(
+                g.shape,
+                g.data.map((v) => v * factor),
+              ),
+              x,
+              y,
+            ),
+          ),
+        });
       }
     }
   }

@@ -28,7 +28,8 @@ export interface OddPart {
 type RawScalar = number | string | boolean | null | OddPart;
 export type RawAnswer = RawScalar | RawScalar[] | RawScalar[][];
 
-export const isOddPart = (v: unknown): v is OddPart => typeof v === 'object' && v !== null && !Array.isArray(v) && 'odd' in v;
+export const isOddPart = (v: unknown): v is OddPart =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && 'odd' in v;
 
 /** The JSON text of a value, cut after QUOTE_LENGTH characters: it never walks deeper than that. */
 function jsonStart(v: unknown): string {

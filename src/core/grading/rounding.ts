@@ -23,7 +23,13 @@ const WRITTEN = /^[+-]?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
 
 /** The place value of the last written digit (0.1 for "0.5"), or undefined for a fraction or unreadable text. */
 export function writtenUnit(raw: number | string): number | undefined {
-  const text = typeof raw === 'number' ? String(raw) : raw.trim().replace(/\u2212/g, '-').replace(',', '.');
+  const text =
+    typeof raw === 'number'
+      ? String(raw)
+      : raw
+          .trim()
+          .replace(/\u2212/g, '-')
+          .replace(',', '.');
   const m = WRITTEN.exec(text);
   if (!m || (m[1] === '' && !m[2])) return undefined;
   const exponent = Number(m[3] ?? 0);
@@ -37,13 +43,15 @@ export function writtenUnit(raw: number | string): number | undefined {
 export function roundsTo(raw: number | string, s: number, v: number): boolean {
   const unit = writtenUnit(raw);
   // Nothing rounds a value that is not finite, and a unit past float64 ("0.0e999") is no digit.
-  if (unit === undefined || !Number.isFinite(unit) || s === 0 || !Number.isFinite(s) || !Number.isFinite(v)) return false;
+  if (unit === undefined || !Number.isFinite(unit) || s === 0 || !Number.isFinite(s) || !Number.isFinite(v))
+    return false;
   const limit = Math.abs(v) >= unit ? unit : unit / 2;
   return Math.abs(s - v) <= limit * SLACK;
 }
 
 /** The answer's scalars in the order of its elements (rows flattened, as parseAnswer reads them). */
-export const writtenElements = (raw: RawAnswer): (number | string)[] => (Array.isArray(raw) ? (raw as unknown[]).flat() : [raw]) as (number | string)[];
+export const writtenElements = (raw: RawAnswer): (number | string)[] =>
+  (Array.isArray(raw) ? (raw as unknown[]).flat() : [raw]) as (number | string)[];
 
 export interface Rounded {
   /** The coarsest unit of the elements that miss the tolerance: the digit the answer was rounded to. */
@@ -56,13 +64,20 @@ export interface Rounded {
  * Whether an answer is a rounding of `reference`: each element within the tolerance or a rounding
  * of its reference element, and at least one a rounding (the others are right as they are).
  */
-export function roundingOf(raw: RawAnswer, value: Tensor, reference: Tensor, tolerance: Tolerance): Rounded | undefined {
+export function roundingOf(
+  raw: RawAnswer,
+  value: Tensor,
+  reference: Tensor,
+  tolerance: Tolerance,
+): Rounded | undefined {
   const written = writtenElements(raw);
   // Shapes count: a value of another shape is rounded by no answer, whatever its elements.
   if (written.length !== value.data.length || !sameShape(reference.shape, value.shape)) return undefined;
-  let unit = 0, distance = 0;
+  let unit = 0,
+    distance = 0;
   for (let i = 0; i < value.data.length; i++) {
-    const s = value.data[i], v = reference.data[i];
+    const s = value.data[i],
+      v = reference.data[i];
     distance = Math.max(distance, Math.abs(s - v));
     if (within(tolerance, s, v)) continue;
     if (!roundsTo(written[i], s, v)) return undefined;
@@ -77,6 +92,7 @@ export function roundingOf(raw: RawAnswer, value: Tensor, reference: Tensor, tol
  */
 export function decimalsToKeep(reference: Tensor, tolerance: Tolerance): number {
   let places = -Infinity;
-  for (const v of reference.data) if (Number.isFinite(v)) places = Math.max(places, Math.ceil(Math.log10(0.5 / allowance(tolerance, v))));
+  for (const v of reference.data)
+    if (Number.isFinite(v)) places = Math.max(places, Math.ceil(Math.log10(0.5 / allowance(tolerance, v))));
   return places;
 }

@@ -59,7 +59,11 @@ export class ScenarioEvaluator {
       const rule: LocalRule = (g, x, y, p) => {
         const out = mistake ? mistake(g, x, y, p) : contributions(tape, k, g, x, y);
         for (const [j, d] of pins) {
-          if (d.length === g.data.length && sameShape(x[j].shape, g.shape)) out[j] = tensor(g.shape, g.data.map((gi, i) => gi * d[i]));
+          if (d.length === g.data.length && sameShape(x[j].shape, g.shape))
+            out[j] = tensor(
+              g.shape,
+              g.data.map((gi, i) => gi * d[i]),
+            );
         }
         return out;
       };
@@ -80,7 +84,14 @@ export class ScenarioEvaluator {
   private step(slot: number): Tensor {
     const { learningRate, optimizer } = this.settings;
     if (learningRate === undefined) {
-      throw specError('INVALID_SPEC', 'learningRate', say("step answers need the problem's learningRate", 'respostas step(...) precisam da taxa de aprendizado do problema (learningRate)'));
+      throw specError(
+        'INVALID_SPEC',
+        'learningRate',
+        say(
+          "step answers need the problem's learningRate",
+          'respostas step(...) precisam da taxa de aprendizado do problema (learningRate)',
+        ),
+      );
     }
     const p = copyOf(this.tape, this.tape.initial, slot);
     const update = makeUpdate({ learningRate: learningRate * (this.scenario.updateSign ?? 1), steps: 1, optimizer })();
@@ -120,9 +131,14 @@ export class ScenarioEvaluator {
  * The expected value under a scenario built from the student's answers, or undefined when the
  * engine refuses it: a student's own wrong value may put a node outside its op's domain (a y_hat
  * above 1 carried into bce), and a wrong answer never makes the grade fail. Such a scenario gives
- * no follow-through credit and no diagnosis. Any other error is the problem's, and is thrown.
+ * no follow-through credit and no diagnosis. Any other error is the spec's, and is thrown.
  */
-export function expectedUnder(tape: Tape, settings: GradingSettings, scenario: Scenario, target: Target): Tensor | undefined {
+export function expectedUnder(
+  tape: Tape,
+  settings: GradingSettings,
+  scenario: Scenario,
+  target: Target,
+): Tensor | undefined {
   try {
     return new ScenarioEvaluator(tape, settings, scenario).expected(target);
   } catch (e) {

@@ -93,7 +93,14 @@ export class NotationExtents {
     const without = extentOf(written, [...parts, { text: 0, latex: 0, prec: 0 }]);
     const once = extentOf(written, [...parts, { text: 1, latex: 1, prec: 0 }]);
     const times = { text: once.text - without.text, latex: once.latex - without.latex };
-    return { rest: { ...without, text: without.text + times.text * WRAP.text, latex: without.latex + times.latex * WRAP.latex }, g: times };
+    return {
+      rest: {
+        ...without,
+        text: without.text + times.text * WRAP.text,
+        latex: without.latex + times.latex * WRAP.latex,
+      },
+      g: times,
+    };
   }
 
   private operands(k: number, substitute: boolean): Extent[] {

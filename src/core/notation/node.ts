@@ -13,12 +13,36 @@
  * the strings share their parts (V8 concatenates without copying).
  */
 import { broadcastShape, rowsCols } from '../../engine/broadcast.js';
-import { CONST, NODE, type Tape, argsOf, elementsOf, opNameOf, opOf, scalarOf, shapeOf, sizeOfSlot } from '../../engine/tape.js';
+import {
+  CONST,
+  NODE,
+  type Tape,
+  argsOf,
+  elementsOf,
+  opNameOf,
+  opOf,
+  scalarOf,
+  shapeOf,
+  sizeOfSlot,
+} from '../../engine/tape.js';
 import { type Shape, sameShape, sizeOf } from '../../engine/tensor.js';
 import type { Locale } from '../../text.js';
 import { LIST_SEPARATOR, MINUS, READING_SIGFIGS, readable } from './numbers.js';
 import { type NotationContext, opNotation } from './op-notation.js';
-import { ELIDED, MAX_WRITTEN_CHARS, ONE, PREC, type Written, bounded, hadamard, named, negative, product, sumOf, sumOfTerms } from './written.js';
+import {
+  ELIDED,
+  MAX_WRITTEN_CHARS,
+  ONE,
+  PREC,
+  type Written,
+  bounded,
+  hadamard,
+  named,
+  negative,
+  product,
+  sumOf,
+  sumOfTerms,
+} from './written.js';
 
 export class Notation {
   private readonly position: Int32Array;
@@ -65,7 +89,12 @@ export class Notation {
   /** A number as the reader sees it, rounded, in the language's decimal notation. */
   number(x: number, sigfigs = READING_SIGFIGS): Written {
     const text = readable(x, this.locale, sigfigs);
-    const latex = text.replaceAll(MINUS, '-').replace(',', '{,}').replace(/e(-?\d+)$/, '\\times 10^{$1}').replace('Infinity', '\\infty').replace('NaN', '\\mathrm{NaN}');
+    const latex = text
+      .replaceAll(MINUS, '-')
+      .replace(',', '{,}')
+      .replace(/e(-?\d+)$/, '\\times 10^{$1}')
+      .replace('Infinity', '\\infty')
+      .replace('NaN', '\\mathrm{NaN}');
     return { text, latex, prec: x < 0 || text.includes('e') ? PREC.unary : PREC.atom, number: x };
   }
 
@@ -123,14 +152,20 @@ export class Notation {
    */
   withArgNames(k: number): Written {
     const { tape } = this;
-    const operands = this.args(k).map((s) => (tape.kind[s] === CONST ? this.number(scalarOf(tape, tape.initial, s)) : named(tape.ids[s]!)));
+    const operands = this.args(k).map((s) =>
+      tape.kind[s] === CONST ? this.number(scalarOf(tape, tape.initial, s)) : named(tape.ids[s]!),
+    );
     return bounded(opNotation[opNameOf(tape, k)].write(operands, this.context(k)));
   }
 
   /** `id = expression`, the node at position k as a statement. */
   statement(k: number): Written {
     const id = named(this.tape.ids[this.tape.nodeSlot[k]]!);
-    return { text: `${id.text} = ${this.expression(k).text}`, latex: `${id.latex} = ${this.expression(k).latex}`, prec: PREC.sum };
+    return {
+      text: `${id.text} = ${this.expression(k).text}`,
+      latex: `${id.latex} = ${this.expression(k).latex}`,
+      prec: PREC.sum,
+    };
   }
 
   /** Whether every arg and the result of the node at position k is a single number (rank 0): its local derivatives have templates. */
@@ -168,7 +203,10 @@ export class Notation {
     return done ?? undefined;
   }
 
-  private chainedOf(chains: readonly (readonly { k: number; j: number }[])[], substitute: boolean): Written | undefined {
+  private chainedOf(
+    chains: readonly (readonly { k: number; j: number }[])[],
+    substitute: boolean,
+  ): Written | undefined {
     const terms: Written[] = [];
     // Characters so far, text and LaTeX: past MAX_WRITTEN_CHARS the whole is left out.
     let chars = 0;
@@ -216,7 +254,10 @@ export class Notation {
     const context = this.context(k);
     let d: Written = ONE;
     if (opOf(tape, k).kind === 'elementwise') {
-      d = substitute && this.values ? this.elementwiseLocal(k) : (notation.prime?.(args[0], context) ?? notation.local?.[0](args, y, context) ?? ONE);
+      d =
+        substitute && this.values
+          ? this.elementwiseLocal(k)
+          : (notation.prime?.(args[0], context) ?? notation.local?.[0](args, y, context) ?? ONE);
     } else if (notation.local?.[j]) d = notation.local[j](args, y, context);
     const rule = notation.vjp?.[j];
     if (rule) return rule(g, args, y, d, context);
@@ -254,7 +295,9 @@ export class Notation {
     const { tape } = this;
     return this.partsFirst(k, this.written[substitute ? 1 : 0], (at) => {
       const operands = this.args(at).map((s) => this.operand(s, substitute));
-      return operands.some((w) => w.elided) ? ELIDED : bounded(opNotation[opNameOf(tape, at)].write(operands, this.context(at)));
+      return operands.some((w) => w.elided)
+        ? ELIDED
+        : bounded(opNotation[opNameOf(tape, at)].write(operands, this.context(at)));
     });
   }
 
@@ -290,7 +333,16 @@ export class Notation {
     if (d === undefined) {
       const rule = opNotation[opNameOf(this.tape, k)].local?.[j];
       const context = this.context(k);
-      d = rule && context.scalar ? bounded(rule(this.args(k).map((s) => this.operand(s, substitute)), this.result(k, substitute), context)) : null;
+      d =
+        rule && context.scalar
+          ? bounded(
+              rule(
+                this.args(k).map((s) => this.operand(s, substitute)),
+                this.result(k, substitute),
+                context,
+              ),
+            )
+          : null;
       done[j] = d;
     }
     return d ?? undefined;
@@ -310,7 +362,8 @@ export class Notation {
     const slot = tape.nodeSlot[k];
     const arg = this.args(k)[0];
     const kernel = opOf(tape, k).scalar!;
-    const xs = elementsOf(tape, values, arg), ys = elementsOf(tape, values, slot);
+    const xs = elementsOf(tape, values, arg),
+      ys = elementsOf(tape, values, slot);
     const out = new Float64Array(sizeOfSlot(tape, slot));
     for (let i = 0; i < out.length; i++) out[i] = kernel.da(xs[i], xs[i], ys[i], tape.attr[k]);
     return this.array(out, shapeOf(tape, slot));

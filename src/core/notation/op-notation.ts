@@ -57,8 +57,10 @@ export interface OpNotation {
   vjp?: readonly Vjp[];
 }
 
-const fn = (name: string, latex = `\\operatorname{${name.replaceAll('_', '\\_')}}`) =>
-  (a: Args, c: NotationContext): Written => call(name, latex, a, c.sep);
+const fn =
+  (name: string, latex = `\\operatorname{${name.replaceAll('_', '\\_')}}`) =>
+  (a: Args, c: NotationContext): Written =>
+    call(name, latex, a, c.sep);
 const plus = (a: Written, b: Written) => infix(a, '+', '+', b, PREC.sum);
 const minus = (a: Written, b: Written) => infix(a, '−', '-', b, PREC.sum);
 const times = (...f: Written[]) => product(f);
@@ -70,24 +72,32 @@ const sigma = (a: Written): Written => atom(`σ(${a.text})`, `\\sigma\\left(${a.
 const ln = (a: Written): Written => atom(`ln(${a.text})`, `\\ln\\left(${a.latex}\\right)`);
 const constant = (_a: Args, _y: Written): Written => ONE;
 /** `f'(a)`: a derivative with cases (relu, abs), its value read off at the number. */
-const prime = (name: string, latex: string) => (a: Args, _y: Written, c: NotationContext): Written => call(`${name}'`, `${latex}'`, [a[0]], c.sep);
+const prime =
+  (name: string, latex: string) =>
+  (a: Args, _y: Written, c: NotationContext): Written =>
+    call(`${name}'`, `${latex}'`, [a[0]], c.sep);
 /** `[a]`. */
 const brackets = (a: Written): Written => atom(`[${a.text}]`, `\\left[${a.latex}\\right]`);
 /** A squared error `(p − y)²`, summed or averaged when the args are tensors. */
 const squaredError = (p: Written, y: Written) => power(wrap(minus(p, y), PREC.atom), TWO);
 /** `f'(a)`, the name of an activation's derivative. */
-const named = (text: string, latex: string) => (a: Written): Written => atom(`${text}'(${a.text})`, `${latex}'\\left(${a.latex}\\right)`);
+const named =
+  (text: string, latex: string) =>
+  (a: Written): Written =>
+    atom(`${text}'(${a.text})`, `${latex}'\\left(${a.latex}\\right)`);
 /** `x / n` for a mean, left as x when n is 1. */
 const perElement = (x: Written, c: NotationContext): Written => (c.n.number === 1 ? x : fraction(x, c.n));
 /** The gradient of a mean loss: `g ⊙ d / n`. */
 const meanLoss: Vjp = (g, _a, _y, d, c) => perElement(hadamard(g, d), c);
 /** A loss on numbers as it is, on tensors its mean over the elements. */
-const meanOf = (x: Written, c: NotationContext): Written => (c.scalar ? x : call('mean', '\\operatorname{mean}', [x], c.sep));
+const meanOf = (x: Written, c: NotationContext): Written =>
+  c.scalar ? x : call('mean', '\\operatorname{mean}', [x], c.sep);
 /** `−[y · ln(p) + (1 − y) · ln(1 − p)]`, given ln(p) and ln(1 − p) written. */
 const crossEntropy = (y: Written, lnP: Written, lnNotP: Written): Written =>
   negative(brackets(plus(mul(y, lnP), mul(wrap(minus(ONE, y), PREC.atom), lnNotP))));
 const softmax = (a: Written, c: NotationContext): Written => call('softmax', '\\operatorname{softmax}', [a], c.sep);
-const logSoftmax = (a: Written, c: NotationContext): Written => call('log_softmax', '\\operatorname{log\\_softmax}', [a], c.sep);
+const logSoftmax = (a: Written, c: NotationContext): Written =>
+  call('log_softmax', '\\operatorname{log\\_softmax}', [a], c.sep);
 
 export const opNotation: Record<OpName, OpNotation> = {
   add: { write: ([a, b]) => plus(a, b), local: [constant, constant] },
@@ -100,7 +110,10 @@ export const opNotation: Record<OpName, OpNotation> = {
   pow: {
     write: ([a, b]) => power(a, b),
     local: [
-      ([a, b]) => (b.number !== undefined ? times(b, b.number === 2 ? a : power(a, { ...atom(String(b.number - 1)), number: b.number - 1 })) : times(b, power(a, minus(b, ONE)))),
+      ([a, b]) =>
+        b.number !== undefined
+          ? times(b, b.number === 2 ? a : power(a, { ...atom(String(b.number - 1)), number: b.number - 1 }))
+          : times(b, power(a, minus(b, ONE))),
       ([a], y) => times(y, ln(a)),
     ],
   },
@@ -111,13 +124,24 @@ export const opNotation: Record<OpName, OpNotation> = {
     write: ([a]) => atom(`√${wrap(a, PREC.atom).text}`, `\\sqrt{${a.latex}}`),
     local: [([a]) => fraction(ONE, times(TWO, atom(`√${wrap(a, PREC.atom).text}`, `\\sqrt{${a.latex}}`)))],
   },
-  abs: { write: ([a]) => atom(`|${a.text}|`, `\\left|${a.latex}\\right|`), local: [([a], _y, c) => call('sign', '\\operatorname{sign}', [a], c.sep)] },
+  abs: {
+    write: ([a]) => atom(`|${a.text}|`, `\\left|${a.latex}\\right|`),
+    local: [([a], _y, c) => call('sign', '\\operatorname{sign}', [a], c.sep)],
+  },
   square: { write: ([a]) => power(a, TWO), local: [([a]) => times(TWO, a)] },
   sin: { write: fn('sin', '\\sin'), local: [([a], _y, c) => call('cos', '\\cos', [a], c.sep)] },
   cos: { write: fn('cos', '\\cos'), local: [([a], _y, c) => negative(call('sin', '\\sin', [a], c.sep))] },
   tanh: { write: fn('tanh', '\\tanh'), local: [(_a, y) => minus(ONE, power(y, TWO))], prime: named('tanh', '\\tanh') },
-  sigmoid: { write: ([a]) => sigma(a), local: [(_a, y) => times(y, wrap(minus(ONE, y), PREC.atom))], prime: named('σ', '\\sigma') },
-  relu: { write: fn('relu'), local: [prime('relu', '\\operatorname{relu}')], prime: named('relu', '\\operatorname{relu}') },
+  sigmoid: {
+    write: ([a]) => sigma(a),
+    local: [(_a, y) => times(y, wrap(minus(ONE, y), PREC.atom))],
+    prime: named('σ', '\\sigma'),
+  },
+  relu: {
+    write: fn('relu'),
+    local: [prime('relu', '\\operatorname{relu}')],
+    prime: named('relu', '\\operatorname{relu}'),
+  },
   leaky_relu: {
     write: ([a], c) => fn('leaky_relu')([a, c.attr], c),
     local: [prime('leaky_relu', '\\operatorname{leaky\\_relu}')],
@@ -126,7 +150,11 @@ export const opNotation: Record<OpName, OpNotation> = {
   softplus: { write: fn('softplus'), local: [([a]) => sigma(a)], prime: named('softplus', '\\operatorname{softplus}') },
   identity: { write: ([a]) => a, local: [constant] },
   // Every element of a gets the gradient of the sum (divided by n for the mean).
-  sum: { write: ([a]) => atom(`Σ${wrap(a, PREC.atom).text}`, `\\sum ${wrap(a, PREC.atom).latex}`), local: [constant], vjp: [(g) => g] },
+  sum: {
+    write: ([a]) => atom(`Σ${wrap(a, PREC.atom).text}`, `\\sum ${wrap(a, PREC.atom).latex}`),
+    local: [constant],
+    vjp: [(g) => g],
+  },
   mean: { write: fn('mean', '\\operatorname{mean}'), local: [constant], vjp: [(g, _a, _y, _d, c) => perElement(g, c)] },
   // A dot product of vectors, `w · x`, else a matrix product (NumPy's matmul).
   matmul: {
@@ -136,11 +164,22 @@ export const opNotation: Record<OpName, OpNotation> = {
       (g, [a], _y, _d, c) => (c.ranks[0] === 1 && c.ranks[1] === 1 ? times(g, a) : matrixProduct(transposed(a), g)),
     ],
   },
-  transpose: { write: ([a]) => atom(`${wrap(a, PREC.atom).text}ᵀ`, `{${wrap(a, PREC.atom).latex}}^{\\top}`), vjp: [(g) => transposed(g)] },
+  transpose: {
+    write: ([a]) => atom(`${wrap(a, PREC.atom).text}ᵀ`, `{${wrap(a, PREC.atom).latex}}^{\\top}`),
+    vjp: [(g) => transposed(g)],
+  },
   linear: {
-    write: ([x, W, b]) => plus(infix(x, '·', '', atom(`${wrap(W, PREC.atom).text}ᵀ`, `{${wrap(W, PREC.atom).latex}}^{\\top}`), PREC.product), b),
+    write: ([x, W, b]) =>
+      plus(
+        infix(x, '·', '', atom(`${wrap(W, PREC.atom).text}ᵀ`, `{${wrap(W, PREC.atom).latex}}^{\\top}`), PREC.product),
+        b,
+      ),
     // dL/dx = g W, dL/dW = gᵀ x, dL/db = g summed over the batch.
-    vjp: [(g, [, W]) => matrixProduct(g, W), (g, [x]) => matrixProduct(transposed(g), x), (g, _a, _y, _d, c) => (c.batch ? sumOf(g) : g)],
+    vjp: [
+      (g, [, W]) => matrixProduct(g, W),
+      (g, [x]) => matrixProduct(transposed(g), x),
+      (g, _a, _y, _d, c) => (c.batch ? sumOf(g) : g),
+    ],
   },
   // On a single number (a row of one) softmax is 1 and log_softmax 0; their rules are the diagonal of the row's Jacobian.
   softmax: {
@@ -158,18 +197,26 @@ export const opNotation: Record<OpName, OpNotation> = {
   half_squared_error: {
     write: ([p, y], c) => {
       const square = squaredError(p, y);
-      return c.scalar ? { text: `½${square.text}`, latex: `\\tfrac{1}{2}${square.latex}`, prec: PREC.product } : { text: `½Σ${square.text}`, latex: `\\tfrac{1}{2}\\sum ${square.latex}`, prec: PREC.product };
+      return c.scalar
+        ? { text: `½${square.text}`, latex: `\\tfrac{1}{2}${square.latex}`, prec: PREC.product }
+        : { text: `½Σ${square.text}`, latex: `\\tfrac{1}{2}\\sum ${square.latex}`, prec: PREC.product };
     },
     local: [([p, y]) => minus(p, y), ([p, y]) => negative(wrap(minus(p, y), PREC.atom))],
   },
   mse: {
     write: ([p, y], c) => meanOf(squaredError(p, y), c),
-    local: [([p, y]) => times(TWO, wrap(minus(p, y), PREC.atom)), ([p, y]) => negative(times(TWO, wrap(minus(p, y), PREC.atom)))],
+    local: [
+      ([p, y]) => times(TWO, wrap(minus(p, y), PREC.atom)),
+      ([p, y]) => negative(times(TWO, wrap(minus(p, y), PREC.atom))),
+    ],
     vjp: [meanLoss, meanLoss],
   },
   bce: {
     write: ([p, y], c) => meanOf(crossEntropy(y, ln(p), ln(minus(ONE, p))), c),
-    local: [([p, y]) => fraction(minus(p, y), times(p, wrap(minus(ONE, p), PREC.atom))), ([p]) => minus(ln(minus(ONE, p)), ln(p))],
+    local: [
+      ([p, y]) => fraction(minus(p, y), times(p, wrap(minus(ONE, p), PREC.atom))),
+      ([p]) => minus(ln(minus(ONE, p)), ln(p)),
+    ],
     vjp: [meanLoss, meanLoss],
   },
   // The cross-entropy of σ(z), as the student would write it (the op computes it in a stable form).

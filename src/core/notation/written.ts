@@ -29,13 +29,21 @@ export function wrap(w: Written, min: number): Written {
 /** `a op b`: a left-associative infix operator; the right side is wrapped unless it binds tighter. */
 export function infix(a: Written, text: string, latex: string, b: Written, prec: number): Written {
   // A negative number after an operator is bracketed as students write it: `1 + (-1)`.
-  const l = wrap(a, prec), r = wrap(b, b.number !== undefined && b.number < 0 ? PREC.atom : prec + 1);
-  return { text: `${l.text} ${text} ${r.text}`, latex: latex ? `${l.latex} ${latex} ${r.latex}` : `${l.latex} ${r.latex}`, prec };
+  const l = wrap(a, prec),
+    r = wrap(b, b.number !== undefined && b.number < 0 ? PREC.atom : prec + 1);
+  return {
+    text: `${l.text} ${text} ${r.text}`,
+    latex: latex ? `${l.latex} ${latex} ${r.latex}` : `${l.latex} ${r.latex}`,
+    prec,
+  };
 }
 
 /** `f(a, b)`: a call; its args need no parentheses of their own. `sep` separates them (`, ` or `; `). */
 export function call(text: string, latex: string, args: readonly Written[], sep = ', '): Written {
-  return atom(`${text}(${args.map((a) => a.text).join(sep)})`, `${latex}\\left(${args.map((a) => a.latex).join(', ')}\\right)`);
+  return atom(
+    `${text}(${args.map((a) => a.text).join(sep)})`,
+    `${latex}\\left(${args.map((a) => a.latex).join(', ')}\\right)`,
+  );
 }
 
 /** `−a`. */
@@ -54,7 +62,8 @@ export function power(a: Written, b: Written): Written {
 
 /** `a / b` in text, a fraction in LaTeX. */
 export function fraction(a: Written, b: Written): Written {
-  const l = wrap(a, PREC.product), r = wrap(b, b.number !== undefined && b.number < 0 ? PREC.atom : PREC.product + 1);
+  const l = wrap(a, PREC.product),
+    r = wrap(b, b.number !== undefined && b.number < 0 ? PREC.atom : PREC.product + 1);
   return { text: `${l.text} / ${r.text}`, latex: `\\frac{${a.latex}}{${b.latex}}`, prec: PREC.product };
 }
 
@@ -72,7 +81,8 @@ export const MAX_WRITTEN_CHARS = 1_000_000;
 export const ELIDED: Written = { text: '…', latex: '\\ldots', prec: PREC.atom, elided: true };
 
 /** `w`, or ELIDED when it is longer than MAX_WRITTEN_CHARS. */
-export const bounded = (w: Written): Written => (w.text.length > MAX_WRITTEN_CHARS || w.latex.length > MAX_WRITTEN_CHARS ? ELIDED : w);
+export const bounded = (w: Written): Written =>
+  w.text.length > MAX_WRITTEN_CHARS || w.latex.length > MAX_WRITTEN_CHARS ? ELIDED : w;
 
 /**
  * A product that leaves out the factors that are the constant ONE of a template (`dz/du = 1`
@@ -86,7 +96,11 @@ export function product(factors: readonly Written[]): Written {
   const [first, ...rest] = kept;
   if (!rest.length) return first;
   return rest.reduce(
-    (acc, f) => ({ text: `${acc.text} · ${asFactor(f).text}`, latex: `${acc.latex} \\cdot ${asFactor(f).latex}`, prec: PREC.product }),
+    (acc, f) => ({
+      text: `${acc.text} · ${asFactor(f).text}`,
+      latex: `${acc.latex} \\cdot ${asFactor(f).latex}`,
+      prec: PREC.product,
+    }),
     wrap(first, PREC.product),
   );
 }
@@ -105,7 +119,21 @@ export function latexName(id: string): string {
   return `\\mathit{${id.replaceAll('_', '\\_')}}`;
 }
 
-const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'eta', 'theta', 'lambda', 'mu', 'sigma', 'tau', 'phi', 'omega']);
+const GREEK = new Set([
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'eta',
+  'theta',
+  'lambda',
+  'mu',
+  'sigma',
+  'tau',
+  'phi',
+  'omega',
+]);
 
 /** An id as written: the name itself in text. */
 export const named = (id: string): Written => atom(id, latexName(id));
@@ -124,7 +152,8 @@ export function hadamard(a: Written, b: Written): Written {
 
 /** `a b`, a matrix product written as the juxtaposition it is on paper (`(dL/dz)ᵀ x`, `dL/dz W`). */
 export function matrixProduct(a: Written, b: Written): Written {
-  const l = wrap(a, PREC.product), r = wrap(b, PREC.product + 1);
+  const l = wrap(a, PREC.product),
+    r = wrap(b, PREC.product + 1);
   return { text: `${l.text} ${r.text}`, latex: `${l.latex} ${r.latex}`, prec: PREC.product };
 }
 
@@ -143,7 +172,12 @@ export const sumOf = (a: Written): Written => {
 
 /** `a + b − c ...`: a sum of several terms, a negative one subtracted. */
 export const sumOfTerms = (terms: readonly Written[]): Written =>
-  terms.slice(1).reduce((acc, t) => (t.negated ? infix(acc, '−', '-', t.negated, PREC.sum) : infix(acc, '+', '+', t, PREC.sum)), terms[0]);
+  terms
+    .slice(1)
+    .reduce(
+      (acc, t) => (t.negated ? infix(acc, '−', '-', t.negated, PREC.sum) : infix(acc, '+', '+', t, PREC.sum)),
+      terms[0],
+    );
 
 /**
  * How much of a response a formula takes, known without writing it: the bytes of its text and of

@@ -19,7 +19,10 @@ const lines = (parts: readonly string[]): string => parts.map(escapeHtml).join('
 function cell(word: string, shape: string, parts: readonly string[]): string {
   const head = shape ? `${word} ${shape}` : word;
   // A number follows its word on one line; a tensor's rows go under it.
-  const text = parts.length === 1 && !shape ? `${escapeHtml(head)} ${escapeHtml(parts[0])}` : `${escapeHtml(head)}<BR/>${lines(parts)}`;
+  const text =
+    parts.length === 1 && !shape
+      ? `${escapeHtml(head)} ${escapeHtml(parts[0])}`
+      : `${escapeHtml(head)}<BR/>${lines(parts)}`;
   return `<TD BALIGN="LEFT">${text}</TD>`;
 }
 
@@ -40,12 +43,16 @@ export function toDot(picture: GraphPicture): string {
     '  edge [arrowsize=0.6, color="#555555"];',
   ];
   for (const box of picture.boxes) {
-    out.push(`  ${box.key} [shape=plain${box.id === null ? ', fontcolor="#555555"' : ''}, label=${boxLabel(box, picture.words)}];`);
+    out.push(
+      `  ${box.key} [shape=plain${box.id === null ? ', fontcolor="#555555"' : ''}, label=${boxLabel(box, picture.words)}];`,
+    );
   }
   // ordering=in: an op's args enter it from top to bottom in their order, so that `c - a` reads
   // with c above a (edges are written in arg order).
   for (const op of picture.ops) {
-    out.push(`  ${op.key} [shape=ellipse, ordering=in, style=filled, fillcolor="${FILL.op}", width=0.3, height=0.3, margin="0.04,0.02", label=<${escapeHtml(op.symbol)}>];`);
+    out.push(
+      `  ${op.key} [shape=ellipse, ordering=in, style=filled, fillcolor="${FILL.op}", width=0.3, height=0.3, margin="0.04,0.02", label=<${escapeHtml(op.symbol)}>];`,
+    );
   }
   for (const [from, to] of picture.edges) out.push(`  ${from} -> ${to};`);
   out.push('}');

@@ -75,10 +75,18 @@ export function tensorLines(t: Tensor, p: Prose): string[] {
   const cols = t.shape[t.shape.length - 1];
   const rows = t.shape.length === 2 ? t.shape[0] : 1;
   const row = (r: number): string => {
-    const indices = truncated(Array.from({ length: cols }, (_, j) => j), SHOWN_COLS, -1);
+    const indices = truncated(
+      Array.from({ length: cols }, (_, j) => j),
+      SHOWN_COLS,
+      -1,
+    );
     return `[${indices.map((j) => (j < 0 ? ELLIPSIS : p.n(t.data[r * cols + j]))).join(p.sep)}]`;
   };
-  const shownRows = truncated(Array.from({ length: rows }, (_, r) => r), SHOWN_ROWS, -1);
+  const shownRows = truncated(
+    Array.from({ length: rows }, (_, r) => r),
+    SHOWN_ROWS,
+    -1,
+  );
   return shownRows.map((r) => (r < 0 ? '⋮' : row(r)));
 }
 
@@ -128,7 +136,12 @@ function symbolOf(tape: Tape, k: number, p: Prose, notation: Notation): string {
  * The picture of an evaluated tape. `gradients` (dOutput/dSlot) is given when the output is a
  * scalar; without it the boxes show values only and the caption says why.
  */
-export function graphPicture(tape: Tape, values: Float64Array, gradients: Float64Array | undefined, locale: Locale): GraphPicture {
+export function graphPicture(
+  tape: Tape,
+  values: Float64Array,
+  gradients: Float64Array | undefined,
+  locale: Locale,
+): GraphPicture {
   const p = prose(locale);
   const notation = new Notation(tape, locale);
   const key = (slot: number): string => `v${slot}`;
@@ -155,5 +168,11 @@ export function graphPicture(tape: Tape, values: Float64Array, gradients: Float6
     for (const arg of notation.args(k)) edges.push([key(arg), op]);
     edges.push([op, key(s)]);
   }
-  return { boxes, ops, edges, words: { value: LABELS.value[locale], gradient: LABELS.gradient[locale] }, caption: caption(locale, tape.ids[tape.output]!, shapeOf(tape, tape.output)) };
+  return {
+    boxes,
+    ops,
+    edges,
+    words: { value: LABELS.value[locale], gradient: LABELS.gradient[locale] },
+    caption: caption(locale, tape.ids[tape.output]!, shapeOf(tape, tape.output)),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Pictures of a problem's computational graph: compile, evaluate, and write the graph with each
+ * Pictures of a spec's computational graph: compile, evaluate, and write the graph with each
  * value and gradient as SVG (Graphviz in WebAssembly), DOT or Mermaid. A picture is prepared in
  * two halves, as the operations are: `preparePicture` counts the values to draw from the spec
  * before compiling it (an expr is counted without being parsed), compiles, and refuses (413)
@@ -109,7 +109,11 @@ export interface RenderJob {
 }
 
 /** Counts the values to draw, compiles and checks the work, before anything is computed. */
-export function preparePicture(problem: SpecFields, format: RenderFormat, { limits, locale }: RenderContext): RenderJob {
+export function preparePicture(
+  problem: SpecFields,
+  format: RenderFormat,
+  { limits, locale }: RenderContext,
+): RenderJob {
   checkSpecSize(problem);
   const tape = compileSpec(problem, limits);
   checkTapeSize(tape, limits);
@@ -130,7 +134,8 @@ export function layoutWork(format: RenderFormat, values: number): number {
 }
 
 /** The work of drawing a picture: its forward and backward passes, and its layout. */
-export const pictureWork = ({ tape, format }: RenderJob): number => 2 * tape.passWork + layoutWork(format, tape.slotCount);
+export const pictureWork = ({ tape, format }: RenderJob): number =>
+  2 * tape.passWork + layoutWork(format, tape.slotCount);
 
 /** The picture as text: values for every box, gradients when the output is a scalar, in its format. */
 export async function drawPicture({ tape, format, locale }: RenderJob): Promise<string> {

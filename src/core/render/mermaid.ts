@@ -17,7 +17,9 @@ const lines = (parts: readonly string[]): string => parts.map(escapeMermaid).joi
 
 function part(word: string, shape: string, parts: readonly string[]): string {
   const head = shape ? `${word} ${shape}` : word;
-  return parts.length === 1 && !shape ? escapeMermaid(`${head} ${parts[0]}`) : `${escapeMermaid(head)}<br>${lines(parts)}`;
+  return parts.length === 1 && !shape
+    ? escapeMermaid(`${head} ${parts[0]}`)
+    : `${escapeMermaid(head)}<br>${lines(parts)}`;
 }
 
 function boxLabel(box: ValueBox, words: GraphPicture['words']): string {
@@ -30,7 +32,14 @@ function boxLabel(box: ValueBox, words: GraphPicture['words']): string {
 type Fill = keyof typeof FILL;
 
 /** Mermaid class names by fill (`node` is Mermaid's own class of every node, so not one of ours). */
-const CLASS: Record<Fill, string> = { input: 'input', param: 'param', node: 'computed', literal: 'literal', output: 'output', op: 'op' };
+const CLASS: Record<Fill, string> = {
+  input: 'input',
+  param: 'param',
+  node: 'computed',
+  literal: 'literal',
+  output: 'output',
+  op: 'op',
+};
 
 const fillOf = (box: ValueBox): Fill => (box.output ? 'output' : box.role);
 

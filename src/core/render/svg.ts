@@ -26,6 +26,7 @@ export async function svgOf(dot: string): Promise<string> {
     loading = undefined;
     throw e;
   }
-  if (result.status !== 'success') throw new Error(`Graphviz could not lay out the graph: ${result.errors.map((e) => e.message).join('; ')}`);
+  if (result.status !== 'success')
+    throw new Error(`Graphviz could not lay out the graph: ${result.errors.map((e) => e.message).join('; ')}`);
   return result.output;
 }

@@ -9,7 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../../src/engine/errors.js';
 import { forward } from '../../../src/engine/evaluate.js';
 import { reportOrder, shapeOf, view } from '../../../src/engine/tape.js';
-import { type AnswerValue, type Exercise, type ExerciseSpec, drawReadable, findTemplate, generateExercise, listTemplates, templateIds } from '../../../src/core/exercises/index.js';
+import {
+  type AnswerValue,
+  type Exercise,
+  type ExerciseSpec,
+  drawReadable,
+  findTemplate,
+  generateExercise,
+  listTemplates,
+  templateIds,
+} from '../../../src/core/exercises/index.js';
 import { prose } from '../../../src/core/exercises/format.js';
 import { workedSolution } from '../../../src/core/exercises/solution.js';
 import { solve } from '../../../src/core/exercises/solve.js';
@@ -57,7 +66,9 @@ function graphOf(problem: ExerciseSpec): GraphSpec & { inputs: Record<string, Va
 function evaluate(graph: GraphSpec): Map<string, { shape: readonly number[]; data: number[] }> {
   const g = compileSpec({ graph });
   const values = forward(g);
-  return new Map(reportOrder(g).map((s) => [g.ids[s]!, { shape: shapeOf(g, s), data: Array.from(view(g, values, s).data) }]));
+  return new Map(
+    reportOrder(g).map((s) => [g.ids[s]!, { shape: shapeOf(g, s), data: Array.from(view(g, values, s).data) }]),
+  );
 }
 
 /** Elements back into a JSON value of the shape, with element i replaced by x. */
@@ -80,13 +91,16 @@ function centralDifference(problem: ExerciseSpec, of: string, wrt: string, h: nu
   return data.map((xi, i) => {
     const sumOfAt = (x: number) => {
       const inputs = { ...full.inputs, [wrt]: withElement(shape, data, i, x) };
-      return evaluate({ inputs, nodes, output: of }).get(of)!.data.reduce((a, b) => a + b, 0);
+      return evaluate({ inputs, nodes, output: of })
+        .get(of)!
+        .data.reduce((a, b) => a + b, 0);
     };
     return (sumOfAt(xi + h) - sumOfAt(xi - h)) / (2 * h);
   });
 }
 
-const close = (actual: number, expected: number, rtol: number, atol: number) => Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
+const close = (actual: number, expected: number, rtol: number, atol: number) =>
+  Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
 
 /**
  * Checks of one exercise collect what fails as sentences (one expect per thousand exercises,
@@ -97,7 +111,8 @@ type Failures = string[];
 function checkClose(fail: Failures, what: string, actual: number[], expected: number[], rtol: number, atol: number) {
   if (actual.length !== expected.length) fail.push(`${what}: ${actual.length} elements, expected ${expected.length}`);
   actual.forEach((a, i) => {
-    if (!close(a, expected[i], rtol, atol)) fail.push(`${what}[${i}]: ${a} is not ${expected[i]} (rtol ${rtol}, atol ${atol})`);
+    if (!close(a, expected[i], rtol, atol))
+      fail.push(`${what}[${i}]: ${a} is not ${expected[i]} (rtol ${rtol}, atol ${atol})`);
   });
 }
 
@@ -132,18 +147,30 @@ function checkReadable(e: Exercise, fail: Failures) {
     const z = w * x + b;
     rule(zWithin[e.template](z), `z = ${z} out of range`);
     const yHat = 1 / (1 + Math.exp(-z));
-    rule(Math.abs((e.template === 'finite-difference-sigmoid' ? yHat : scalarAnswer(e, 'y_hat')) - y) >= 0.1, '|y_hat - y| < 0.1');
+    rule(
+      Math.abs((e.template === 'finite-difference-sigmoid' ? yHat : scalarAnswer(e, 'y_hat')) - y) >= 0.1,
+      '|y_hat - y| < 0.1',
+    );
     if (e.template === 'neuron-sigmoid-bce') rule(y === 0 || y === 1, 'bce target not in {0, 1}');
     if (e.problem.epsilon !== undefined) rule([1e-3, 1e-4].includes(e.problem.epsilon), 'epsilon not 1e-3 or 1e-4');
   } else {
     const net = e.problem.network;
     const drawn = [net.x, net.y, ...net.layers.flatMap((l) => [l.W, l.b])].flatMap((v) => flat(v as ValueSpec));
-    rule(drawn.every((v) => hasDecimals(v, 1)), 'numbers with one decimal');
+    rule(
+      drawn.every((v) => hasDecimals(v, 1)),
+      'numbers with one decimal',
+    );
     const y = flat(net.y as ValueSpec);
     rule(y.length === 1 && (y[0] === 0 || y[0] === 1), 'y not [0] or [1]');
     const z1 = e.answers.z1 as number[];
-    rule(z1.every((z) => Math.abs(z) >= 0.2), `z1 = ${z1} next to the kink`);
-    rule(z1.some((z) => z > 0), 'both hidden units off');
+    rule(
+      z1.every((z) => Math.abs(z) >= 0.2),
+      `z1 = ${z1} next to the kink`,
+    );
+    rule(
+      z1.some((z) => z > 0),
+      'both hidden units off',
+    );
     rule(Math.abs((e.answers.z2 as number[])[0]) <= 2.5, 'output sigmoid saturated');
     rule(Math.abs((e.answers.a2 as number[])[0] - y[0]) >= 0.1, '|a2 - y| < 0.1');
   }
@@ -175,20 +202,49 @@ function checkAnswers(e: Exercise, fail: Failures) {
       // Plain SGD: w - η·dL/dw, from the exercise's own gradient answer.
       const before = flat(graphOf(e.problem).inputs[step[1]]);
       const g = flat(e.answers[`dL/d${step[1]}`]);
-      checkClose(fail, `${at} ${key}`, expected, before.map((w, i) => w - e.problem.learningRate * g[i]), 1e-14, 1e-15);
+      checkClose(
+        fail,
+        `${at} ${key}`,
+        expected,
+        before.map((w, i) => w - e.problem.learningRate * g[i]),
+        1e-14,
+        1e-15,
+      );
       continue;
     }
     const m = DERIVATIVE_KEY.exec(key);
     if (!m) continue;
-    if (m[1] === 'fd') checkClose(fail, `${at} ${key}`, expected, centralDifference(e.problem, m[2], m[3], e.problem.epsilon!), 1e-9, 1e-12);
+    if (m[1] === 'fd')
+      checkClose(
+        fail,
+        `${at} ${key}`,
+        expected,
+        centralDifference(e.problem, m[2], m[3], e.problem.epsilon!),
+        1e-9,
+        1e-12,
+      );
     else checkClose(fail, `${at} ${key}`, expected, centralDifference(e.problem, m[2], m[3], 1e-6), 1e-6, 1e-8);
   }
   if ('neuron' in e.problem && e.answerKeys.includes('u')) {
     const { x, w, b, y, activation, loss } = neuronOf(e) as Required<NeuronSpec> & { x: number; w: number };
     checkClose(fail, `${at} u`, [scalarAnswer(e, 'u')], [w * x], 0, 0);
     checkClose(fail, `${at} z`, [scalarAnswer(e, 'z')], [w * x + b], 0, 0);
-    checkClose(fail, `${at} y_hat`, [scalarAnswer(e, 'y_hat')], [activationFormulas[activation](scalarAnswer(e, 'z'))], 1e-14, 1e-15);
-    checkClose(fail, `${at} L`, [scalarAnswer(e, 'L')], [lossFormulas[loss](scalarAnswer(e, 'y_hat'), y)], 1e-12, 1e-15);
+    checkClose(
+      fail,
+      `${at} y_hat`,
+      [scalarAnswer(e, 'y_hat')],
+      [activationFormulas[activation](scalarAnswer(e, 'z'))],
+      1e-14,
+      1e-15,
+    );
+    checkClose(
+      fail,
+      `${at} L`,
+      [scalarAnswer(e, 'L')],
+      [lossFormulas[loss](scalarAnswer(e, 'y_hat'), y)],
+      1e-12,
+      1e-15,
+    );
   }
 }
 
@@ -208,9 +264,19 @@ describe('exercise templates', () => {
   });
 
   it('ask a neuron for the forward chain, the backward chain and one step', () => {
-    expect(listTemplates().find((t) => t.id === 'neuron-sigmoid')!.answerKeys).toEqual(
-      ['u', 'z', 'y_hat', 'L', 'dL/dy_hat', 'dy_hat/dz', 'dL/dz', 'dL/dw', 'dL/db', 'step(w)', 'step(b)'],
-    );
+    expect(listTemplates().find((t) => t.id === 'neuron-sigmoid')!.answerKeys).toEqual([
+      'u',
+      'z',
+      'y_hat',
+      'L',
+      'dL/dy_hat',
+      'dy_hat/dz',
+      'dL/dz',
+      'dL/dw',
+      'dL/db',
+      'step(w)',
+      'step(b)',
+    ]);
   });
 
   it.each(templateIds)('%s: falls back to numbers that are themselves readable', (id) => {
@@ -224,16 +290,23 @@ describe('generateExercise', () => {
   it('gives the same exercise, byte for byte, for the same template and seed', () => {
     for (const id of templateIds) {
       for (const locale of ['en', 'pt-BR'] as const) {
-        expect(JSON.stringify(generateExercise(id, 12345, locale))).toBe(JSON.stringify(generateExercise(id, 12345, locale)));
+        expect(JSON.stringify(generateExercise(id, 12345, locale))).toBe(
+          JSON.stringify(generateExercise(id, 12345, locale)),
+        );
       }
     }
   });
 
   it('gives other numbers for another seed, and for another template with the same seed', () => {
-    const drawn = (id: string, seed: number) => JSON.stringify(generateExercise(id, seed).problem.learningRate) + JSON.stringify(neuronOf(generateExercise(id, seed)));
+    const drawn = (id: string, seed: number) =>
+      JSON.stringify(generateExercise(id, seed).problem.learningRate) +
+      JSON.stringify(neuronOf(generateExercise(id, seed)));
     expect(drawn('neuron-sigmoid', 2)).not.toBe(drawn('neuron-sigmoid', 1));
     const same = SEEDS.slice(0, 100).filter((seed) => {
-      const [a, b] = [neuronOf(generateExercise('neuron-sigmoid', seed)), neuronOf(generateExercise('neuron-sigmoid-mse', seed))];
+      const [a, b] = [
+        neuronOf(generateExercise('neuron-sigmoid', seed)),
+        neuronOf(generateExercise('neuron-sigmoid-mse', seed)),
+      ];
       return a.x === b.x && a.w === b.w && a.b === b.b;
     });
     expect(same.length).toBeLessThan(3);
@@ -247,7 +320,9 @@ describe('generateExercise', () => {
   it('takes seeds up to 2^53 - 1, and seeds 2^32 apart are different exercises', () => {
     const big = generateExercise('neuron-tanh', Number.MAX_SAFE_INTEGER);
     expect(big.seed).toBe(Number.MAX_SAFE_INTEGER);
-    expect(generateExercise('neuron-tanh', 2 ** 32 + 5).problem).not.toEqual(generateExercise('neuron-tanh', 5).problem);
+    expect(generateExercise('neuron-tanh', 2 ** 32 + 5).problem).not.toEqual(
+      generateExercise('neuron-tanh', 5).problem,
+    );
   });
 
   it('keeps the exercise of a stored (template, seed): clients store the pair, not the numbers', () => {
@@ -258,7 +333,7 @@ describe('generateExercise', () => {
     });
   });
 
-  it('works the tutorial\'s numbers as the tutorial does, with the explainer\'s formulas', () => {
+  it("works the tutorial's numbers as the tutorial does, with the explainer's formulas", () => {
     const template = findTemplate('neuron-sigmoid');
     const solved = solve(structuredClone(template.fallback));
     expect(template.fallback).toMatchObject({ neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } });
@@ -275,18 +350,20 @@ describe('generateExercise', () => {
         const { learningRate, epsilon, ...spec } = e.problem;
         const explained = explainCall({ ...spec, learningRate, ...(epsilon ? { epsilon } : {}) }, { locale });
         // Every line of the explanation's backward pass is a line of the solution.
-        for (const step of explained.steps.filter((s) => s.phase === 'backward')) expect(e.solution, `${id} ${locale}`).toContain(`\`${step.text}\``);
+        for (const step of explained.steps.filter((s) => s.phase === 'backward'))
+          expect(e.solution, `${id} ${locale}`).toContain(`\`${step.text}\``);
       }
     }
   });
 
-  it('shows every answer\'s number in the solution, rounded, in both languages', () => {
+  it("shows every answer's number in the solution, rounded, in both languages", () => {
     for (const id of templateIds) {
       for (const seed of [0, 1, 2]) {
         for (const locale of ['en', 'pt-BR'] as const) {
           const e = generateExercise(id, seed, locale);
           for (const key of e.answerKeys) {
-            for (const x of flat(e.answers[key])) expect(e.solution, `${id} seed ${seed} ${locale}: ${key} = ${x}`).toContain(readable(x, locale));
+            for (const x of flat(e.answers[key]))
+              expect(e.solution, `${id} seed ${seed} ${locale}: ${key} = ${x}`).toContain(readable(x, locale));
           }
         }
       }
@@ -331,12 +408,16 @@ describe('generateExercise', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SpecError);
-    expect(error).toMatchObject({ code: 'INVALID_SPEC', errors: [{ path: 'template', message: expect.stringContaining('neuron-sigmoid') }] });
+    expect(error).toMatchObject({
+      code: 'INVALID_SPEC',
+      errors: [{ path: 'template', message: expect.stringContaining('neuron-sigmoid') }],
+    });
     for (const id of templateIds) expect((error as SpecError).errors[0].message).toContain(id);
   });
 
   it('refuses a seed that is negative, fractional or beyond 2^53 - 1', () => {
-    for (const seed of [-1, 1.5, 2 ** 53, Number.NaN]) expect(() => generateExercise('neuron-sigmoid', seed)).toThrow(SpecError);
+    for (const seed of [-1, 1.5, 2 ** 53, Number.NaN])
+      expect(() => generateExercise('neuron-sigmoid', seed)).toThrow(SpecError);
   });
 });
 

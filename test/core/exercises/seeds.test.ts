@@ -19,21 +19,37 @@ const post = (body: unknown) => app.inject({ method: 'POST', url: '/v1/exercises
 
 /** Problems the service drew before string seeds existed. */
 const BEFORE = {
-  'neuron-sigmoid/42': { neuron: { x: 1.4, w: -0.92, b: -0.8, y: 0.5, activation: 'sigmoid', loss: 'half_squared_error' }, learningRate: 0.05 },
+  'neuron-sigmoid/42': {
+    neuron: { x: 1.4, w: -0.92, b: -0.8, y: 0.5, activation: 'sigmoid', loss: 'half_squared_error' },
+    learningRate: 0.05,
+  },
   'network-2-2-1/7': {
     network: {
       x: [1.8, 0.4],
       y: [0],
       loss: 'mse',
       layers: [
-        { W: [[0.8, -0.2], [-0.2, 0.4]], b: [-0.5, -0.2], activation: 'relu' },
+        {
+          W: [
+            [0.8, -0.2],
+            [-0.2, 0.4],
+          ],
+          b: [-0.5, -0.2],
+          activation: 'relu',
+        },
         { W: [[-1, -0.7]], b: [-0.3], activation: 'sigmoid' },
       ],
     },
     learningRate: 0.1,
   },
-  'neuron-sigmoid/1099511627779': { neuron: { x: 2.8, w: 0.2, b: 0.5, y: 0.6, activation: 'sigmoid', loss: 'half_squared_error' }, learningRate: 0.05 },
-  'neuron-sigmoid/3095339476': { neuron: { x: 0.8, w: -0.21, b: 0.6, y: 0.5, activation: 'sigmoid', loss: 'half_squared_error' }, learningRate: 0.1 },
+  'neuron-sigmoid/1099511627779': {
+    neuron: { x: 2.8, w: 0.2, b: 0.5, y: 0.6, activation: 'sigmoid', loss: 'half_squared_error' },
+    learningRate: 0.05,
+  },
+  'neuron-sigmoid/3095339476': {
+    neuron: { x: 0.8, w: -0.21, b: 0.6, y: 0.5, activation: 'sigmoid', loss: 'half_squared_error' },
+    learningRate: 0.1,
+  },
 };
 
 describe('POST /v1/exercises seeds', () => {
@@ -76,7 +92,10 @@ describe('POST /v1/exercises seeds', () => {
     expect((await post({ template: 'neuron-sigmoid', seed: 'x'.repeat(128) })).statusCode).toBe(200);
     const res = await post({ template: 'neuron-sigmoid', seed: 'x'.repeat(129) });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'VALIDATION', errors: [{ path: 'seed', message: expect.stringMatching(/128/) }] });
+    expect(res.json()).toMatchObject({
+      code: 'VALIDATION',
+      errors: [{ path: 'seed', message: expect.stringMatching(/128/) }],
+    });
     const wrong = await post({ template: 'neuron-sigmoid', seed: true });
     expect(wrong.json().errors).toEqual([{ path: 'seed', message: 'expected a number or a string, got true' }]);
   });

@@ -36,10 +36,17 @@ interface Step {
   value: number;
 }
 
-const X = 1.2345, W = 0.7, ETA = 0.1;
-const sum = (n: number) => ({ graph: { inputs: { x: X }, params: { w: W }, expr: `L = ${Array.from({ length: n }, () => 'w*x').join(' + ')}` }, learningRate: ETA, gradcheck: true });
+const X = 1.2345,
+  W = 0.7,
+  ETA = 0.1;
+const sum = (n: number) => ({
+  graph: { inputs: { x: X }, params: { w: W }, expr: `L = ${Array.from({ length: n }, () => 'w*x').join(' + ')}` },
+  learningRate: ETA,
+  gradcheck: true,
+});
 const post = (url: string, payload: object, on = app) => on.inject({ method: 'POST', url, payload });
-const prepare = (body: object, locale: 'en' | 'pt-BR' = 'en', limits = DEFAULT_LIMITS) => prepareBody(operations.explain, body, { limits, locale });
+const prepare = (body: object, locale: 'en' | 'pt-BR' = 'en', limits = DEFAULT_LIMITS) =>
+  prepareBody(operations.explain, body, { limits, locale });
 
 describe('POST /v1/explain of L = w*x + w*x + … (the sums that were cubic)', () => {
   it.each([50, 150])('explains %i terms with dL/dw = n·x, the gradient of /v1/gradients', async (n) => {
@@ -75,7 +82,12 @@ describe('POST /v1/explain of L = w*x + w*x + … (the sums that were cubic)', (
     try {
       const res = await post('/v1/explain', sum(150), logged);
       expect(res.statusCode).toBe(200);
-      expect(logs.count((l) => l.msg === 'computing on a worker' && l.operation === 'explain' && (l.work as number) > DEFAULT_OFFLOAD_WORK)).toBe(1);
+      expect(
+        logs.count(
+          (l) =>
+            l.msg === 'computing on a worker' && l.operation === 'explain' && (l.work as number) > DEFAULT_OFFLOAD_WORK,
+        ),
+      ).toBe(1);
     } finally {
       await logged.close();
     }
@@ -90,22 +102,48 @@ describe('POST /v1/explain: the response size, estimated before computing', () =
   };
   const others = {
     '150 terms': sum(150),
-    'a product of 150 factors': { graph: { inputs: { x: 1.01 }, params: { w: 0.7 }, expr: `L = w*${Array.from({ length: 149 }, () => 'x').join('*')}` } },
-    'bce in bce in bce': { graph: { inputs: { y: 1 }, params: { p: 0.3 }, expr: 'L = bce(sigmoid(bce(sigmoid(bce(p, y)), y)), y)' } },
+    'a product of 150 factors': {
+      graph: {
+        inputs: { x: 1.01 },
+        params: { w: 0.7 },
+        expr: `L = w*${Array.from({ length: 149 }, () => 'x').join('*')}`,
+      },
+    },
+    'bce in bce in bce': {
+      graph: { inputs: { y: 1 }, params: { p: 0.3 }, expr: 'L = bce(sigmoid(bce(sigmoid(bce(p, y)), y)), y)' },
+    },
     'softmax on vectors': {
       graph: {
         inputs: { x: [1, 2, 3], y: [0, 1, 0] },
-        params: { W: [[0.1, 0.2, 0.3], [0.1, -0.2, 0.3], [0.5, 0.2, 0.3]] },
+        params: {
+          W: [
+            [0.1, 0.2, 0.3],
+            [0.1, -0.2, 0.3],
+            [0.5, 0.2, 0.3],
+          ],
+        },
         expr: 'z = matmul(W, x); L = softmax_cross_entropy(softmax(relu(z)), y)',
       },
       learningRate: ETA,
       gradcheck: true,
     },
-    'long ids': { graph: { inputs: { ['x'.repeat(100)]: 1 }, params: { ['w_'.repeat(50)]: 0.5 }, expr: `L = ${Array.from({ length: 40 }, () => `${'w_'.repeat(50)}*${'x'.repeat(100)}`).join(' + ')}` }, gradcheck: true },
+    'long ids': {
+      graph: {
+        inputs: { ['x'.repeat(100)]: 1 },
+        params: { ['w_'.repeat(50)]: 0.5 },
+        expr: `L = ${Array.from({ length: 40 }, () => `${'w_'.repeat(50)}*${'x'.repeat(100)}`).join(' + ')}`,
+      },
+      gradcheck: true,
+    },
   };
 
   const sizes = async (body: object, locale: 'en' | 'pt-BR') => {
-    const res = await app.inject({ method: 'POST', url: '/v1/explain', payload: body, headers: { 'accept-language': locale } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/explain',
+      payload: body,
+      headers: { 'accept-language': locale },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const job = prepare(body, locale);
     const { warnings: _, ...explanation } = res.json();
@@ -115,11 +153,14 @@ describe('POST /v1/explain: the response size, estimated before computing', () =
   };
 
   for (const locale of ['en', 'pt-BR'] as const) {
-    it.each(Object.entries(tutorial))(`is at least the real size and at most twice it for the tutorial's %s (${locale})`, async (_, body) => {
-      const { actual, estimate } = await sizes(body, locale);
-      expect(estimate).toBeGreaterThanOrEqual(actual);
-      expect(estimate).toBeLessThanOrEqual(2.5 * actual);
-    });
+    it.each(Object.entries(tutorial))(
+      `is at least the real size and at most twice it for the tutorial's %s (${locale})`,
+      async (_, body) => {
+        const { actual, estimate } = await sizes(body, locale);
+        expect(estimate).toBeGreaterThanOrEqual(actual);
+        expect(estimate).toBeLessThanOrEqual(2.5 * actual);
+      },
+    );
     it.each(Object.entries(others))(`is at least the real size for %s (${locale})`, async (_, body) => {
       const { actual, estimate } = await sizes(body, locale);
       expect(estimate).toBeGreaterThanOrEqual(actual);
@@ -135,14 +176,21 @@ describe('POST /v1/explain: the response size, estimated before computing', () =
         anySpec(catalogue).chain((spec) => requestFor('/v1/explain', spec)),
         fc.constantFrom('en' as const, 'pt-BR' as const),
         async ({ body }, locale) => {
-          const res = await app.inject({ method: 'POST', url: '/v1/explain', payload: body, headers: { 'accept-language': locale } });
+          const res = await app.inject({
+            method: 'POST',
+            url: '/v1/explain',
+            payload: body,
+            headers: { 'accept-language': locale },
+          });
           if (res.statusCode !== 200) return;
           explained++;
           const job = prepare(body, locale);
           expect(job.responseBytes, JSON.stringify(body)).toBeGreaterThanOrEqual(Buffer.byteLength(res.body));
           // The explanation alone, without its warnings (whose bound is generous), within its own estimate.
           const { warnings: _, ...explanation } = res.json();
-          expect(job.size.bytes, JSON.stringify(body)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(explanation)));
+          expect(job.size.bytes, JSON.stringify(body)).toBeGreaterThanOrEqual(
+            Buffer.byteLength(JSON.stringify(explanation)),
+          );
         },
       ),
       runs(100),
@@ -164,7 +212,12 @@ describe('POST /v1/explain: the response size, estimated before computing', () =
       const { detail } = res.json();
       expect(detail).toMatch(/would be about \d+ bytes, more than the limit of 100000 \(MAX_RESPONSE_BYTES\)/);
       expect(detail).toMatch(/send a smaller graph, with shorter statements and ids/);
-      const pt = await small.inject({ method: 'POST', url: '/v1/explain', payload: body, headers: { 'accept-language': 'pt-BR' } });
+      const pt = await small.inject({
+        method: 'POST',
+        url: '/v1/explain',
+        payload: body,
+        headers: { 'accept-language': 'pt-BR' },
+      });
       expect(pt.json().detail).toMatch(/envie um grafo menor/);
       // The tutorial's explanation is well within the same limit.
       expect((await post('/v1/explain', tutorial.neuron, small)).statusCode).toBe(200);
@@ -176,10 +229,19 @@ describe('POST /v1/explain: the response size, estimated before computing', () =
 
 describe('Long chains in expr are written without recursion', () => {
   const terms = 30_000;
-  const long = { graph: { inputs: { x: 1.5 }, params: { w: 0.5 }, expr: `u = ${Array.from({ length: terms }, () => 'x').join('+')}; L = w*u` } };
+  const long = {
+    graph: {
+      inputs: { x: 1.5 },
+      params: { w: 0.5 },
+      expr: `u = ${Array.from({ length: terms }, () => 'x').join('+')}; L = w*u`,
+    },
+  };
 
   it('grades a 30,000-term sum (it was a 500: a RangeError in Notation.write)', async () => {
-    const res = await post('/v1/grade', { ...long, answers: { u: terms * 1.5, 'dL/dw': terms * 1.5, 'du/dx': 7, 'dL/dx': 'abc' } });
+    const res = await post('/v1/grade', {
+      ...long,
+      answers: { u: terms * 1.5, 'dL/dw': terms * 1.5, 'du/dx': 7, 'dL/dx': 'abc' },
+    });
     expect(res.statusCode, res.body.slice(0, 500)).toBe(200);
     const results: { key: string; correct: boolean; feedback: string }[] = res.json().results;
     expect(results.map((r) => [r.key, r.correct])).toEqual([

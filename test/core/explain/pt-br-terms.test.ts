@@ -33,7 +33,10 @@ function filesUnder(dir: string, ext: RegExp): string[] {
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 let smallWork: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
-  [app, smallWork] = await Promise.all([buildTestApp({ pool: false }), buildTestApp({ pool: false, limits: { ...DEFAULT_LIMITS, maxWork: 10 } })]);
+  [app, smallWork] = await Promise.all([
+    buildTestApp({ pool: false }),
+    buildTestApp({ pool: false, limits: { ...DEFAULT_LIMITS, maxWork: 10 } }),
+  ]);
 });
 afterAll(() => Promise.all([app.close(), smallWork.close()]));
 
@@ -42,10 +45,25 @@ const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
 
 describe('one pt-BR term for each phase', () => {
   it('recognizes the other names of a phase (the check can fail)', () => {
-    for (const rival of ['a propagação direta', 'Passagem direta', 'a passagem para trás', 'o passo à frente', 'propagação para trás', 'uma passagem por este grafo', 'o passo direto']) {
+    for (const rival of [
+      'a propagação direta',
+      'Passagem direta',
+      'a passagem para trás',
+      'o passo à frente',
+      'propagação para trás',
+      'uma passagem por este grafo',
+      'o passo direto',
+    ]) {
       expect(rivalsIn(rival), rival).toEqual([rival]);
     }
-    for (const term of ['Passo para frente', 'passo para trás', 'a retropropagação', 'um passo do gradiente descendente', 'erro propagado']) expect(rivalsIn(term), term).toEqual([]);
+    for (const term of [
+      'Passo para frente',
+      'passo para trás',
+      'a retropropagação',
+      'um passo do gradiente descendente',
+      'erro propagado',
+    ])
+      expect(rivalsIn(term), term).toEqual([]);
   });
 
   it('is the only one in what every route answers under Accept-Language: pt-BR', async () => {
@@ -61,14 +79,19 @@ describe('one pt-BR term for each phase', () => {
     expect(markdown).toContain('### Passo para frente');
     expect(markdown).toContain('### Passo para trás');
     await send('POST', '/v1/explain', { network: exampleSpecs.network, learningRate: 0.1 });
-    const templates = (await send('GET', '/v1/exercises/templates')).json() as { templates: { id: string; answerKeys: string[] }[] };
+    const templates = (await send('GET', '/v1/exercises/templates')).json() as {
+      templates: { id: string; answerKeys: string[] }[];
+    };
     expect(templates.templates.length).toBeGreaterThan(0);
     for (const { id, answerKeys } of templates.templates) {
       const exercise = await send('POST', '/v1/exercises', { template: id, seed: 14 });
       expect(exercise.statusCode, exercise.body).toBe(200);
       const { problem } = exercise.json() as { problem: object };
       // Every answer wrong or unreadable, so that every kind of feedback is written.
-      await send('POST', '/v1/grade', { ...problem, answers: Object.fromEntries(answerKeys.map((key, i) => [key, i % 2 ? 'x' : 123.456])) });
+      await send('POST', '/v1/grade', {
+        ...problem,
+        answers: Object.fromEntries(answerKeys.map((key, i) => [key, i % 2 ? 'x' : 123.456])),
+      });
     }
     for (const format of ['svg', 'dot', 'mermaid']) await send('POST', `/v1/render?format=${format}`, { neuron });
     await send('POST', '/v1/gradcheck', { neuron });
@@ -77,7 +100,9 @@ describe('one pt-BR term for each phase', () => {
     // Errors: a refused graph (the work of one pass), an unknown id, a malformed body.
     const refused = await send('POST', '/v1/gradients', { neuron }, smallWork);
     expect(refused.statusCode).toBe(413);
-    await send('POST', '/v1/gradients', { graph: { inputs: { x: 1 }, nodes: [{ id: 'L', op: 'mul', args: ['x', 'q'] }] } });
+    await send('POST', '/v1/gradients', {
+      graph: { inputs: { x: 1 }, nodes: [{ id: 'L', op: 'mul', args: ['x', 'q'] }] },
+    });
     await send('GET', '/openapi.json');
     expect(answers.flatMap(rivalsIn)).toEqual([]);
   });
@@ -90,7 +115,9 @@ describe('one pt-BR term for each phase', () => {
       join(ROOT, 'docs/api.md'),
       join(ROOT, 'README.md'),
     ];
-    const found = files.flatMap((file) => rivalsIn(readFileSync(file, 'utf8')).map((line) => `${file.slice(ROOT.length)}: ${line.trim()}`));
+    const found = files.flatMap((file) =>
+      rivalsIn(readFileSync(file, 'utf8')).map((line) => `${file.slice(ROOT.length)}: ${line.trim()}`),
+    );
     expect(found).toEqual([]);
     const curso = readFileSync(join(ROOT, 'docs/curso.md'), 'utf8');
     expect(curso).toMatch(/passo para frente/i);

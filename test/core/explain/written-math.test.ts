@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const post = (url: string, payload: object, language = 'en') => app.inject({ method: 'POST', url, payload, headers: { 'accept-language': language } });
+const post = (url: string, payload: object, language = 'en') =>
+  app.inject({ method: 'POST', url, payload, headers: { 'accept-language': language } });
 
 /** The practice exercise: u = w·x = −0.6, z = −0.2, dL/dx = dL/du · w = 0.111424 · (−0.2) = −0.0222847. */
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
@@ -23,24 +24,30 @@ const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
 const ASCII_NEGATIVE = /-\d/;
 
 describe('negative numbers in written math', () => {
-  it.each(['en', 'pt-BR'])('are written with − in every step of an explanation in %s, and with - in its LaTeX', async (language) => {
-    const res = await post('/v1/explain', { neuron, learningRate: 0.1, gradcheck: true }, language);
-    expect(res.statusCode, res.body).toBe(200);
-    const { steps, markdown } = res.json() as { steps: { key: string; text: string; latex: string; note?: string; value: unknown }[]; markdown: string };
-    const decimal = language === 'en' ? '.' : ',';
-    const dx = steps.find((s) => s.key === 'dL/dx')!;
-    expect(dx.text).toBe(`dL/dx = dL/du · du/dx = 0${decimal}111424 · (−0${decimal}2) = −0${decimal}0222847`);
-    expect(dx.latex.endsWith(`= -0${decimal === ',' ? '{,}' : '.'}0222847`), dx.latex).toBe(true);
-    // dL/dx = (y_hat − y) · y_hat (1 − y_hat) · w, y_hat = σ(w x + b), by hand.
-    const yHat = 1 / (1 + Math.exp(-(neuron.w * neuron.x + neuron.b)));
-    expect(dx.value).toBeCloseTo((yHat - neuron.y) * yHat * (1 - yHat) * neuron.w, 15);
-    for (const s of steps) {
-      expect(s.text, s.text).not.toMatch(ASCII_NEGATIVE);
-      expect(s.note ?? '', s.note).not.toMatch(ASCII_NEGATIVE);
-      expect(s.latex, s.latex).not.toContain('−');
-    }
-    expect(markdown).not.toMatch(ASCII_NEGATIVE);
-  });
+  it.each(['en', 'pt-BR'])(
+    'are written with − in every step of an explanation in %s, and with - in its LaTeX',
+    async (language) => {
+      const res = await post('/v1/explain', { neuron, learningRate: 0.1, gradcheck: true }, language);
+      expect(res.statusCode, res.body).toBe(200);
+      const { steps, markdown } = res.json() as {
+        steps: { key: string; text: string; latex: string; note?: string; value: unknown }[];
+        markdown: string;
+      };
+      const decimal = language === 'en' ? '.' : ',';
+      const dx = steps.find((s) => s.key === 'dL/dx')!;
+      expect(dx.text).toBe(`dL/dx = dL/du · du/dx = 0${decimal}111424 · (−0${decimal}2) = −0${decimal}0222847`);
+      expect(dx.latex.endsWith(`= -0${decimal === ',' ? '{,}' : '.'}0222847`), dx.latex).toBe(true);
+      // dL/dx = (y_hat − y) · y_hat (1 − y_hat) · w, y_hat = σ(w x + b), by hand.
+      const yHat = 1 / (1 + Math.exp(-(neuron.w * neuron.x + neuron.b)));
+      expect(dx.value).toBeCloseTo((yHat - neuron.y) * yHat * (1 - yHat) * neuron.w, 15);
+      for (const s of steps) {
+        expect(s.text, s.text).not.toMatch(ASCII_NEGATIVE);
+        expect(s.note ?? '', s.note).not.toMatch(ASCII_NEGATIVE);
+        expect(s.latex, s.latex).not.toContain('−');
+      }
+      expect(markdown).not.toMatch(ASCII_NEGATIVE);
+    },
+  );
 
   it('are written with − in feedback, and the number copied from it is graded as an answer', async () => {
     // dL/dx = −0.0222847…: −0.02 is rounded too early for 4 significant figures.
@@ -74,10 +81,12 @@ describe('negative numbers in written math', () => {
   });
 });
 
-describe('POST /v1/render: the statement\'s own names', () => {
+describe("POST /v1/render: the statement's own names", () => {
   /** The op labels of a picture in each format. */
   async function opLabels(payload: object): Promise<Record<'svg' | 'dot' | 'mermaid', string>> {
-    const [svg, dot, mermaid] = await Promise.all(['svg', 'dot', 'mermaid'].map((f) => post(`/v1/render?format=${f}`, payload)));
+    const [svg, dot, mermaid] = await Promise.all(
+      ['svg', 'dot', 'mermaid'].map((f) => post(`/v1/render?format=${f}`, payload)),
+    );
     for (const res of [svg, dot, mermaid]) expect(res.statusCode, res.body).toBe(200);
     expect(await layoutErrors(dot.body)).toEqual([]);
     expect(await mermaidType(mermaid.body)).toBe('flowchart-v2');
@@ -87,7 +96,9 @@ describe('POST /v1/render: the statement\'s own names', () => {
   /** `label` as the op ellipse of each format writes it. */
   const expectOp = (labels: Record<'svg' | 'dot' | 'mermaid', string>, label: string) => {
     expect(labels.svg.split('\n')).toContain(label);
-    expect(labels.dot).toContain(`shape=ellipse, ordering=in, style=filled, fillcolor="#eeeeee", width=0.3, height=0.3, margin="0.04,0.02", label=<${escapeHtml(label)}>`);
+    expect(labels.dot).toContain(
+      `shape=ellipse, ordering=in, style=filled, fillcolor="#eeeeee", width=0.3, height=0.3, margin="0.04,0.02", label=<${escapeHtml(label)}>`,
+    );
     expect(labels.mermaid).toContain(`(("${escapeMermaid(label)}"))`);
   };
 
@@ -98,12 +109,18 @@ describe('POST /v1/render: the statement\'s own names', () => {
   });
 
   it("draws the tutorial's expr with its own names, literals and operators", async () => {
-    const labels = await opLabels({ graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w·x; z = u + b; y_hat = σ(z); L = ½·(y_hat − y)²' } });
+    const labels = await opLabels({
+      graph: {
+        inputs: { x: 3, y: 0 },
+        params: { w: -0.2, b: 0.4 },
+        expr: 'u = w·x; z = u + b; y_hat = σ(z); L = ½·(y_hat − y)²',
+      },
+    });
     for (const symbol of ['×', '+', 'σ', '−', '^']) expectOp(labels, symbol);
     for (const text of Object.values(labels)) expect(text).not.toMatch(/p−y|\(p/);
   });
 
-  it('writes an op whose symbol would need made-up names with its args\' names: −w, n², |s|, ½(m − y)²', async () => {
+  it("writes an op whose symbol would need made-up names with its args' names: −w, n², |s|, ½(m − y)²", async () => {
     const graph = {
       inputs: { y: 1 },
       params: { w: 0.5 },

@@ -45,7 +45,11 @@ const ENGLISH = new Set(
 );
 
 /** A few Portuguese words no English sentence has. */
-const PORTUGUESE = new Set('não você sua seu é está da dos das em para um uma com então ou mas incorreto correto resposta derivada sinal valor caminho'.split(' '));
+const PORTUGUESE = new Set(
+  'não você sua seu é está da dos das em para um uma com então ou mas incorreto correto resposta derivada sinal valor caminho'.split(
+    ' ',
+  ),
+);
 
 /**
  * The words of a text outside its notation: quoted values and ids ('abc', `u = w · x`) are left
@@ -75,7 +79,12 @@ function expectSentence(text: string, expected: string, locale: Locale): void {
 describe('the check for English in Portuguese', () => {
   it('finds the English words the shape message once had, and passes notation, ids and quoted values', () => {
     expect(foreignWords('dL/dW2: esperava-se a tensor of shape [1, 2].', 'pt-BR')).toEqual(['of', 'shape']);
-    expect(foreignWords("step(w): incorreto. Refaça o cálculo: w ← w − lr · dL/dw; não conseguimos ler 'the answer'.", 'pt-BR')).toEqual([]);
+    expect(
+      foreignWords(
+        "step(w): incorreto. Refaça o cálculo: w ← w − lr · dL/dw; não conseguimos ler 'the answer'.",
+        'pt-BR',
+      ),
+    ).toEqual([]);
     expect(foreignWords('y_hat: you rounded 0,45 para 1 casa decimal.', 'pt-BR')).toEqual(['you', 'rounded']);
     expect(foreignWords('dL/dw: the sign está trocado.', 'en')).toEqual(['está']);
   });
@@ -98,7 +107,13 @@ const dLdw = dLdz * 3;
 const stepW = -0.2 - LEARNING_RATE * dLdw;
 
 /** The same neuron in the tutorial's expr notation: the square is a part of the statement L = …. */
-const EXPR = { graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } };
+const EXPR = {
+  graph: {
+    inputs: { x: 3, y: 0 },
+    params: { w: -0.2, b: 0.4 },
+    expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
+  },
+};
 
 /** w enters L by two paths: u = w·x, v = u·w, and σ(w); dL/dw = w·x + u + σ'(w) = 3 + σ'(0.5). */
 const FORKED = { graph: { inputs: { x: 3 }, params: { w: 0.5 }, expr: 'u = w*x; v = u*w; L = v + sigmoid(w)' } };
@@ -110,13 +125,23 @@ const NETWORK = { network: exampleSpecs.network };
 const a2 = sigmoid(-0.125);
 const dLda2 = 2 * (a2 - 1);
 const dLdz2 = dLda2 * a2 * (1 - a2);
-/** dL/da1 = dL/dz2 · W2; through relu only the second unit: dL/dW1 = [[0, 0], [-0.25, 0.5] · dL/dz2]. */
-const dLdW1 = [[0, 0], [-0.25 * dLdz2, 0.5 * dLdz2]];
 
 /** q is a param that L does not use. */
 const UNUSED = { graph: { inputs: { x: 3 }, params: { w: 0.5, q: 1 }, expr: 'L = w*x' } };
 /** L = sum(x · W) with x 1×3 and W 3×2: dL/dW = xᵀ · [1, 1] = [[1, 1], [2, 2], [3, 3]]. */
-const MATRIX = { graph: { inputs: { x: [[1, 2, 3]] }, params: { W: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]] }, expr: 'L = sum(matmul(x, W))' } };
+const MATRIX = {
+  graph: {
+    inputs: { x: [[1, 2, 3]] },
+    params: {
+      W: [
+        [0.1, 0.2],
+        [0.3, 0.4],
+        [0.5, 0.6],
+      ],
+    },
+    expr: 'L = sum(matmul(x, W))',
+  },
+};
 /** L = sum(b · b) for a vector b = [1, 2]: dL/db = 2b = [2, 4], shape [2]. */
 const VECTOR = { graph: { params: { b: [1, 2] }, expr: 'L = sum(b * b)' } };
 
@@ -285,7 +310,7 @@ const CASES: Case[] = [
     pt: 'dL/du: o resultado difere por um fator 2, em L = ½(y_hat − y)². Na derivada de um quadrado, o expoente 2 desce multiplicando uma única vez: dL/dy_hat = y_hat − y.',
   },
   {
-    form: 'loss_factor: a square inside a statement, with the statement\'s own derivative',
+    form: "loss_factor: a square inside a statement, with the statement's own derivative",
     problem: EXPR,
     answers: { 'dL/du': 2 * dLdz },
     key: 'dL/du',
@@ -314,7 +339,7 @@ const CASES: Case[] = [
     pt: 'step(w): a atualização foi no sentido do gradiente. A descida do gradiente vai no sentido contrário: w ← w − lr · dL/dw (lr: a taxa de aprendizado).',
   },
   {
-    form: "update_wrong_direction: Adam, whose first step is lr · dL/dw / (|dL/dw| + ε)",
+    form: 'update_wrong_direction: Adam, whose first step is lr · dL/dw / (|dL/dw| + ε)',
     problem: NEURON,
     answers: { 'step(w)': -0.2 + (LEARNING_RATE * dLdw) / (Math.abs(dLdw) + 1e-8) },
     rules: { optimizer: { name: 'adam' } },
@@ -392,7 +417,12 @@ const CASES: Case[] = [
   {
     form: 'rounding: a tensor answer',
     problem: NETWORK,
-    answers: { 'dL/dW1': [[0, 0], [0.07, -0.13]] },
+    answers: {
+      'dL/dW1': [
+        [0, 0],
+        [0.07, -0.13],
+      ],
+    },
     key: 'dL/dW1',
     diagnosis: 'rounding',
     en: 'dL/dW1: the answer was rounded to 2 decimal places, too coarse for the tolerance. Keep more digits, in intermediate results too: 6 decimal places are enough here.',
@@ -435,7 +465,11 @@ const CASES: Case[] = [
     form: 'rounding: carried from two rounded earlier answers',
     problem: NEURON,
     // dL/dz = dL/dy_hat · dy_hat/dz = 0.45 · 0.25 from y_hat = 0.45 and dy_hat/dz = 0.25, each right at 2 decimals.
-    answers: { y_hat: { value: 0.45, tolerance: { decimals: 2 } }, 'dy_hat/dz': { value: 0.25, tolerance: { decimals: 2 } }, 'dL/dz': 0.45 * 0.25 },
+    answers: {
+      y_hat: { value: 0.45, tolerance: { decimals: 2 } },
+      'dy_hat/dz': { value: 0.25, tolerance: { decimals: 2 } },
+      'dL/dz': 0.45 * 0.25,
+    },
     rules: { tolerance: { rtol: 1e-4 } },
     key: 'dL/dz',
     diagnosis: 'rounding',
@@ -731,7 +765,12 @@ const CASES: Case[] = [
   {
     form: 'transposed: a gradient of a 3×2 matrix written 2×3',
     problem: MATRIX,
-    answers: { 'dL/dW': [[1, 2, 3], [1, 2, 3]] },
+    answers: {
+      'dL/dW': [
+        [1, 2, 3],
+        [1, 2, 3],
+      ],
+    },
     key: 'dL/dW',
     diagnosis: 'transposed',
     en: 'dL/dW: the answer is transposed: its rows are the columns of the expected value. dL/dW has the shape of W, [3, 2]: its row i, column j is the derivative with respect to row i, column j of W.',
@@ -760,7 +799,10 @@ async function grade(locale: Locale, problem: object, answers: Record<string, un
 
 describe('POST /v1/grade: every feedback sentence, in English and in Portuguese', () => {
   it.each(CASES)('$form', async ({ problem, answers, rules, key, diagnosis, en, pt }) => {
-    for (const [locale, expected] of [['en', en], ['pt-BR', pt]] as const) {
+    for (const [locale, expected] of [
+      ['en', en],
+      ['pt-BR', pt],
+    ] as const) {
       const { results } = await grade(locale, problem, answers, rules);
       const result = results.find((r) => r.key === key)!;
       expect(result.diagnosis).toBe(diagnosis);
@@ -802,7 +844,9 @@ async function answer(locale: Locale, url: string, body: object) {
 }
 
 describe('every warning, in English and in Portuguese', () => {
-  const broadcastTarget = { graph: { params: { p: [[0.1], [0.2]] }, inputs: { y: [1, 0] }, nodes: [{ id: 'L', op: 'mse', args: ['p', 'y'] }] } };
+  const broadcastTarget = {
+    graph: { params: { p: [[0.1], [0.2]] }, inputs: { y: [1, 0] }, nodes: [{ id: 'L', op: 'mse', args: ['p', 'y'] }] },
+  };
   const KINK_EN =
     "the perturbation moves the input of a kink (relu, abs or leaky_relu) across 0, where the function has no derivative: the difference quotient mixes both slopes, so a mismatch here is expected; the analytic value follows PyTorch (relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha)";
   const KINK_PT =
@@ -830,12 +874,28 @@ describe('every warning, in English and in Portuguese', () => {
       { graph: { inputs: { x: 0 }, params: { w: 1 }, expr: 'v = x*w; a = log(v); y = a*2' } },
       {
         en: [
-          ['non_finite_values', ['a', 'y'], "the values of 'a', 'y' are not finite (NaN or infinite), written as strings"],
-          ['non_finite_gradients', ['x', 'w', 'v'], "the gradients of 'x', 'w', 'v' are not finite (NaN or infinite), written as strings"],
+          [
+            'non_finite_values',
+            ['a', 'y'],
+            "the values of 'a', 'y' are not finite (NaN or infinite), written as strings",
+          ],
+          [
+            'non_finite_gradients',
+            ['x', 'w', 'v'],
+            "the gradients of 'x', 'w', 'v' are not finite (NaN or infinite), written as strings",
+          ],
         ],
         'pt-BR': [
-          ['non_finite_values', ['a', 'y'], "os valores de 'a', 'y' não são finitos (NaN ou infinitos) e vêm escritos como texto"],
-          ['non_finite_gradients', ['x', 'w', 'v'], "os gradientes de 'x', 'w', 'v' não são finitos (NaN ou infinitos) e vêm escritos como texto"],
+          [
+            'non_finite_values',
+            ['a', 'y'],
+            "os valores de 'a', 'y' não são finitos (NaN ou infinitos) e vêm escritos como texto",
+          ],
+          [
+            'non_finite_gradients',
+            ['x', 'w', 'v'],
+            "os gradientes de 'x', 'w', 'v' não são finitos (NaN ou infinitos) e vêm escritos como texto",
+          ],
         ],
       },
     ],
@@ -844,8 +904,20 @@ describe('every warning, in English and in Portuguese', () => {
       '/v1/step',
       { graph: { params: { w: 10 }, expr: 'L = exp(exp(w))' }, learningRate: 1e300 },
       {
-        en: [['non_finite_values', ['w'], 'the update diverged: a param or the loss is not finite (try a smaller learningRate)']],
-        'pt-BR': [['non_finite_values', ['w'], 'a atualização divergiu: um parâmetro ou a perda não é finito (tente uma taxa de aprendizado menor em learningRate)']],
+        en: [
+          [
+            'non_finite_values',
+            ['w'],
+            'the update diverged: a param or the loss is not finite (try a smaller learningRate)',
+          ],
+        ],
+        'pt-BR': [
+          [
+            'non_finite_values',
+            ['w'],
+            'a atualização divergiu: um parâmetro ou a perda não é finito (tente uma taxa de aprendizado menor em learningRate)',
+          ],
+        ],
       },
     ],
     [
@@ -866,7 +938,7 @@ describe('every warning, in English and in Portuguese', () => {
           [
             'target_broadcast',
             ['L'],
-            'the loss \'L\' (mse) compares the prediction [2, 1] (p) with a target [2] (y) that broadcasts to [2, 2]: each prediction is compared with targets meant for other elements, so the loss is very likely not the one intended (PyTorch warns the same: "Using a target size that is different to the input size ... will likely lead to incorrect results due to broadcasting"); give the target the prediction\'s shape [2, 1]',
+            "the loss 'L' (mse) compares the prediction [2, 1] (p) with a target [2] (y) that broadcasts to [2, 2]: each prediction is compared with targets meant for other elements, so the loss is very likely not the one intended (PyTorch warns the same: \"Using a target size that is different to the input size ... will likely lead to incorrect results due to broadcasting\"); give the target the prediction's shape [2, 1]",
           ],
         ],
         'pt-BR': [
@@ -892,7 +964,10 @@ describe('every warning, in English and in Portuguese', () => {
     // relu at z = 0 exactly: relu'(0) = 0 against a quotient of ½, fails. |w| at w = 0: abs'(0) = 0 against 0, passes.
     const fails = { neuron: { x: 1, w: 1, b: -1, y: 0, activation: 'relu' }, wrt: ['w'] };
     const passes = { graph: { params: { w: 0 }, expr: 'L = abs(w)' } };
-    const notes = { en: { fails: `fails because ${KINK_EN}`, passes: `passes, but ${KINK_EN}` }, 'pt-BR': { fails: `falha porque ${KINK_PT}`, passes: `passa, mas ${KINK_PT}` } };
+    const notes = {
+      en: { fails: `fails because ${KINK_EN}`, passes: `passes, but ${KINK_EN}` },
+      'pt-BR': { fails: `falha porque ${KINK_PT}`, passes: `passa, mas ${KINK_PT}` },
+    };
     for (const locale of LOCALES) {
       const failed = await answer(locale, '/v1/gradcheck', fails);
       expect(failed.results.map((r: { pass: boolean }) => r.pass)).toEqual([false]);
@@ -916,7 +991,18 @@ const EXPLAINED = [
   // Layers and the loss of a network.
   NETWORK,
   // A bias broadcast over the rows of a matrix: its gradient is summed back.
-  { graph: { inputs: { X: [[1, 2], [3, 4]] }, params: { b: [0.5, -1] }, expr: 'z = X + b; L = sum(z)' } },
+  {
+    graph: {
+      inputs: {
+        X: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      params: { b: [0.5, -1] },
+      expr: 'z = X + b; L = sum(z)',
+    },
+  },
 ];
 
 /** A value no explanation holds: where a phrase takes an argument, it is split there. */
@@ -948,7 +1034,8 @@ function phrases(locale: Locale): string[] {
 describe('POST /v1/explain: the words of an explanation', () => {
   const markdown: Record<Locale, string[]> = { en: [], 'pt-BR': [] };
   beforeAll(async () => {
-    for (const locale of LOCALES) for (const body of EXPLAINED) markdown[locale].push((await answer(locale, '/v1/explain', body)).markdown);
+    for (const locale of LOCALES)
+      for (const body of EXPLAINED) markdown[locale].push((await answer(locale, '/v1/explain', body)).markdown);
   });
 
   it.each(LOCALES)('every phrase appears in some explanation, in %s', (locale) => {
@@ -958,7 +1045,8 @@ describe('POST /v1/explain: the words of an explanation', () => {
   });
 
   it('no phrase of the Portuguese words is English, and no English one is Portuguese', () => {
-    for (const locale of LOCALES) for (const piece of phrases(locale)) expect(foreignWords(piece, locale), piece).toEqual([]);
+    for (const locale of LOCALES)
+      for (const piece of phrases(locale)) expect(foreignWords(piece, locale), piece).toEqual([]);
   });
 
   it('no Portuguese explanation has an English word outside its formulas', () => {

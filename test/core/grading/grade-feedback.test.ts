@@ -28,12 +28,19 @@ interface Result {
 const LEARNING_RATE = 0.1;
 
 async function gradeIn(locale: Locale, problem: Problem, answers: Record<string, unknown>, extra: object = {}) {
-  const res = await app.inject({ method: 'POST', url: '/v1/grade', payload: { ...problem, learningRate: LEARNING_RATE, answers, ...extra }, headers: { 'accept-language': locale } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/grade',
+    payload: { ...problem, learningRate: LEARNING_RATE, answers, ...extra },
+    headers: { 'accept-language': locale },
+  });
   expect(res.statusCode).toBe(200);
   return res.json() as { feedback: string; results: Result[] };
 }
 
-async function solved(problem: Problem): Promise<{ values: Record<string, number>; gradients: Record<string, number> }> {
+async function solved(
+  problem: Problem,
+): Promise<{ values: Record<string, number>; gradients: Record<string, number> }> {
   const res = await app.inject({ method: 'POST', url: '/v1/gradients', payload: problem });
   expect(res.statusCode).toBe(200);
   return res.json();
@@ -142,16 +149,19 @@ describe.each(graphs)('POST /v1/grade feedback on $name', (graph) => {
     if (locale === 'pt-BR') for (const r of results) expect(r.feedback).not.toMatch(word('the|you|at|with|and'));
   });
 
-  it.each(['en', 'pt-BR'] as const)('names the product and its missing factor: u = w · x, so du/dw = x (%s)', async (locale) => {
-    const { results } = await gradeIn(locale, graph.problem, { 'dL/dw': G.u, 'dL/dx': G.u }); // dL/du, the x (or w) left out
-    expect(results.map((r) => r.diagnosis)).toEqual(['missing_input_factor', 'missing_input_factor']);
-    const [w, x] = results.map((r) => r.feedback);
-    expect(w).toContain('u = w · x');
-    expect(w).toContain('du/dw = x');
-    expect(w).toContain(`dL/dw = dL/du · x`);
-    expect(x).toContain('du/dx = w');
-    for (const f of [w, x]) expect(f).not.toMatch(INTERNALS);
-  });
+  it.each(['en', 'pt-BR'] as const)(
+    'names the product and its missing factor: u = w · x, so du/dw = x (%s)',
+    async (locale) => {
+      const { results } = await gradeIn(locale, graph.problem, { 'dL/dw': G.u, 'dL/dx': G.u }); // dL/du, the x (or w) left out
+      expect(results.map((r) => r.diagnosis)).toEqual(['missing_input_factor', 'missing_input_factor']);
+      const [w, x] = results.map((r) => r.feedback);
+      expect(w).toContain('u = w · x');
+      expect(w).toContain('du/dw = x');
+      expect(w).toContain(`dL/dw = dL/du · x`);
+      expect(x).toContain('du/dx = w');
+      for (const f of [w, x]) expect(f).not.toMatch(INTERNALS);
+    },
+  );
 });
 
 describe('POST /v1/grade hints stay on the path', () => {
@@ -172,7 +182,22 @@ describe('POST /v1/grade hints stay on the path', () => {
 
   it('writes a network layer as the student reads it, with ⊙ for the elementwise derivative', async () => {
     const problem = {
-      network: { x: [[0.5, -1.0]], y: [[1.0]], loss: 'mse', layers: [{ W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' }, { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' }] },
+      network: {
+        x: [[0.5, -1.0]],
+        y: [[1.0]],
+        loss: 'mse',
+        layers: [
+          {
+            W: [
+              [0.1, 0.2],
+              [0.3, -0.4],
+            ],
+            b: [0, 0.1],
+            activation: 'relu',
+          },
+          { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
+        ],
+      },
     };
     const { gradients: G } = (await solved(problem)) as unknown as { gradients: Record<string, number[][]> };
     const [r] = (await gradeIn('en', problem, { 'dL/dz2': G.a2 })).results;
@@ -189,7 +214,8 @@ describe('POST /v1/grade counts in good grammar', () => {
   beforeAll(async () => {
     ({ values: V } = await solved(neuron));
   });
-  const summary = async (locale: Locale, answers: Record<string, unknown>) => (await gradeIn(locale, neuron, answers)).feedback;
+  const summary = async (locale: Locale, answers: Record<string, unknown>) =>
+    (await gradeIn(locale, neuron, answers)).feedback;
 
   it('agrees the noun with one answer and with several, for 0, 1 and 2 correct', async () => {
     const right = { u: V.u, z: V.z, y_hat: V.y_hat };
@@ -225,9 +251,28 @@ describe('POST /v1/grade counts in good grammar', () => {
 
   it('says what shape was expected in the language of the request', async () => {
     const network = {
-      network: { x: [[0.5, -1.0]], y: [[1.0]], loss: 'mse', layers: [{ W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' }, { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' }] },
+      network: {
+        x: [[0.5, -1.0]],
+        y: [[1.0]],
+        loss: 'mse',
+        layers: [
+          {
+            W: [
+              [0.1, 0.2],
+              [0.3, -0.4],
+            ],
+            b: [0, 0.1],
+            activation: 'relu',
+          },
+          { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
+        ],
+      },
     };
-    expect((await gradeIn('en', network, { 'dL/dW2': 1 })).results[0].feedback).toBe('dL/dW2: expected a tensor of shape [1, 2], but the answer is a single number.');
-    expect((await gradeIn('pt-BR', network, { 'dL/dW2': 1 })).results[0].feedback).toBe('dL/dW2: esperava-se um tensor de formato [1, 2], mas a resposta é um único número.');
+    expect((await gradeIn('en', network, { 'dL/dW2': 1 })).results[0].feedback).toBe(
+      'dL/dW2: expected a tensor of shape [1, 2], but the answer is a single number.',
+    );
+    expect((await gradeIn('pt-BR', network, { 'dL/dW2': 1 })).results[0].feedback).toBe(
+      'dL/dW2: esperava-se um tensor de formato [1, 2], mas a resposta é um único número.',
+    );
   });
 });

@@ -25,7 +25,8 @@ const post = async (url: string, payload: object): Promise<Json> => {
   return res.json();
 };
 const gradients = (spec: object) => post('/v1/gradients', spec);
-const local = (body: Json, of: string, wrt: string): number => body.local.find((d: Json) => d.of === of && d.wrt === wrt).value;
+const local = (body: Json, of: string, wrt: string): number =>
+  body.local.find((d: Json) => d.of === of && d.wrt === wrt).value;
 
 /** What the grade says of one answer. */
 interface Outcome {
@@ -37,9 +38,30 @@ interface Outcome {
   diagnosis: string | null;
 }
 const outcomes = (report: Json): Outcome[] =>
-  report.results.map(({ key, correct, credit, followThrough, followedFrom, diagnosis }: Outcome) => ({ key, correct, credit, followThrough, followedFrom, diagnosis }));
-const wrong = (key: string, diagnosis: string | null): Outcome => ({ key, correct: false, credit: 0, followThrough: false, followedFrom: [], diagnosis });
-const followed = (key: string, from: string[]): Outcome => ({ key, correct: true, credit: 1, followThrough: true, followedFrom: from, diagnosis: null });
+  report.results.map(({ key, correct, credit, followThrough, followedFrom, diagnosis }: Outcome) => ({
+    key,
+    correct,
+    credit,
+    followThrough,
+    followedFrom,
+    diagnosis,
+  }));
+const wrong = (key: string, diagnosis: string | null): Outcome => ({
+  key,
+  correct: false,
+  credit: 0,
+  followThrough: false,
+  followedFrom: [],
+  diagnosis,
+});
+const followed = (key: string, from: string[]): Outcome => ({
+  key,
+  correct: true,
+  credit: 1,
+  followThrough: true,
+  followedFrom: from,
+  diagnosis: null,
+});
 
 interface Case {
   /** The grade request: problem, settings and the student's answers. */
@@ -59,16 +81,32 @@ const cases = {
   /** README: "y_hat = 0.5 (wrong) then dL/dy_hat = 0.5, dy_hat/dz = 0.25, dL/dz = 0.125 gets three of four". */
   async readme(): Promise<Case> {
     // sigmoid(0) = 0.5: the student's y_hat. dL/dy_hat = y_hat − y, dy_hat/dz = y_hat(1 − y_hat), dL/dz their product.
-    const student = await gradients({ graph: { inputs: { y: 0 }, params: { z: 0 }, expr: 'y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' } });
+    const student = await gradients({
+      graph: { inputs: { y: 0 }, params: { z: 0 }, expr: 'y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' },
+    });
     expect(student.values.y_hat).toBe(0.5);
-    const carried = { 'dL/dy_hat': student.gradients.y_hat, 'dy_hat/dz': local(student, 'y_hat', 'z'), 'dL/dz': student.gradients.z };
+    const carried = {
+      'dL/dy_hat': student.gradients.y_hat,
+      'dy_hat/dz': local(student, 'y_hat', 'z'),
+      'dL/dz': student.gradients.z,
+    };
     expect(carried).toEqual({ 'dL/dy_hat': 0.5, 'dy_hat/dz': 0.25, 'dL/dz': 0.125 });
     return {
       body: { neuron, answers: { y_hat: 0.5, 'dL/dy_hat': 0.5, 'dy_hat/dz': 0.25, 'dL/dz': 0.125 } },
       // 0.5 for 0.45017 is the README's own example of `rounding`.
-      on: [wrong('y_hat', 'rounding'), followed('dL/dy_hat', ['y_hat']), followed('dy_hat/dz', ['y_hat']), followed('dL/dz', ['y_hat'])],
+      on: [
+        wrong('y_hat', 'rounding'),
+        followed('dL/dy_hat', ['y_hat']),
+        followed('dy_hat/dz', ['y_hat']),
+        followed('dL/dz', ['y_hat']),
+      ],
       // Without follow-through each later step is "right from your rounded y_hat": rounding carried into it.
-      off: [wrong('y_hat', 'rounding'), wrong('dL/dy_hat', 'rounding'), wrong('dy_hat/dz', 'rounding'), wrong('dL/dz', 'rounding')],
+      off: [
+        wrong('y_hat', 'rounding'),
+        wrong('dL/dy_hat', 'rounding'),
+        wrong('dy_hat/dz', 'rounding'),
+        wrong('dL/dz', 'rounding'),
+      ],
       carried,
     };
   },
@@ -82,7 +120,13 @@ const cases = {
     const truth = await gradients({ neuron });
     const d = -local(truth, 'y_hat', 'z'); // dy_hat/dz with its sign flipped
     // z = k · w and y_hat = d · z with w = 0.5 / d: the student's y_hat (0.5), slope d and du/dw = k = 1 (dz/du = 1).
-    const student = await gradients({ graph: { inputs: { y: 0, d, k: 1 }, params: { w: 0.5 / d }, expr: 'z = k * w; y_hat = d * z; L = 0.5*(y_hat - y)^2' } });
+    const student = await gradients({
+      graph: {
+        inputs: { y: 0, d, k: 1 },
+        params: { w: 0.5 / d },
+        expr: 'z = k * w; y_hat = d * z; L = 0.5*(y_hat - y)^2',
+      },
+    });
     const dLdz = student.gradients.z; // (0.5 − 0) · d
     const dLdw = student.gradients.w; // dL/dz · 1
     expect(dLdz).toBeCloseTo(0.5 * d, 15);
@@ -99,7 +143,13 @@ const cases = {
         followed('dL/dz', ['y_hat', 'dy_hat/dz']),
         followed('dL/dw', ['du/dw', 'dL/dz']),
       ],
-      off: [wrong('y_hat', 'rounding'), wrong('dy_hat/dz', 'sign_error'), wrong('du/dw', 'missing_input_factor'), wrong('dL/dz', null), wrong('dL/dw', null)],
+      off: [
+        wrong('y_hat', 'rounding'),
+        wrong('dy_hat/dz', 'sign_error'),
+        wrong('du/dw', 'missing_input_factor'),
+        wrong('dL/dz', null),
+        wrong('dL/dw', null),
+      ],
       carried: { 'dL/dz': dLdz, 'dL/dw': dLdw },
     };
   },
@@ -107,7 +157,14 @@ const cases = {
   /** A 2-2-1 network: dL/dz2 without the sigmoid's derivative, then dL/dW1 chained right from it. */
   async 'network dL/dW1 from a wrong dL/dz2'(): Promise<Case> {
     const layers = [
-      { W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'tanh' },
+      {
+        W: [
+          [0.1, 0.2],
+          [0.3, -0.4],
+        ],
+        b: [0, 0.1],
+        activation: 'tanh',
+      },
       { W: [[0.5, -0.5]], b: [0.2] },
     ];
     const network = { x: [0.5, -1], y: [1], layers };
@@ -159,13 +216,23 @@ const cases = {
     const truth = await gradients({ neuron: vector });
     const g = -truth.gradients.z;
     // dL/dw = dL/dz · x with the student's dL/dz.
-    const dLdw = (await gradients({ graph: { inputs: { x: vector.x, g }, params: { w: vector.w }, expr: 'L = g * sum(w * x)' } })).gradients.w;
+    const dLdw = (
+      await gradients({ graph: { inputs: { x: vector.x, g }, params: { w: vector.w }, expr: 'L = g * sum(w * x)' } })
+    ).gradients.w;
     expect(dLdw).toEqual([g * 1, g * 2]);
     // One Adam step on a graph whose dL/dw is the student's: L = sum(g · w).
     const optimizer = { name: 'adam' };
-    const step = (await post('/v1/step', { graph: { inputs: { g: dLdw }, params: { w: vector.w }, expr: 'L = sum(g * w)' }, learningRate: 0.1, optimizer })).params.w;
+    const step = (
+      await post('/v1/step', {
+        graph: { inputs: { g: dLdw }, params: { w: vector.w }, expr: 'L = sum(g * w)' },
+        learningRate: 0.1,
+        optimizer,
+      })
+    ).params.w;
     expect(step).toHaveLength(2);
-    step.forEach((s: number, i: number) => expect(s).toBeCloseTo(vector.w[i] - (0.1 * dLdw[i]) / (Math.abs(dLdw[i]) + 1e-8), 12));
+    step.forEach((s: number, i: number) =>
+      expect(s).toBeCloseTo(vector.w[i] - (0.1 * dLdw[i]) / (Math.abs(dLdw[i]) + 1e-8), 12),
+    );
     return {
       body: { neuron: vector, learningRate: 0.1, optimizer, answers: { 'dL/dz': g, 'dL/dw': dLdw, 'step(w)': step } },
       // Each of dL/dz and dL/dw alone gives w the student's gradient, so step(w) names both.
@@ -182,7 +249,13 @@ type Update = (w: number, lr: number, g: number) => number;
 async function stepCase(optimizer: object, byHand: Update): Promise<Case> {
   const g = -(await gradients({ neuron })).gradients.w;
   // One step on a graph whose dL/dw is the student's: L = g · w.
-  const step = (await post('/v1/step', { graph: { inputs: { g }, params: { w: neuron.w }, expr: 'L = g * w' }, learningRate: 0.1, optimizer })).params.w;
+  const step = (
+    await post('/v1/step', {
+      graph: { inputs: { g }, params: { w: neuron.w }, expr: 'L = g * w' },
+      learningRate: 0.1,
+      optimizer,
+    })
+  ).params.w;
   expect(step).toBeCloseTo(byHand(neuron.w, 0.1, g), 12);
   return {
     body: { neuron, learningRate: 0.1, optimizer, answers: { 'dL/dw': g, 'step(w)': step } },
@@ -214,8 +287,12 @@ describe('POST /v1/grade: follow-through', () => {
     const c = await cases['wrong answers combined']();
     const report = await post('/v1/grade', c.body);
     expect(outcomes(report)).toEqual(c.on);
-    expect(report.results[3].feedback).toMatch(/^dL\/dz: correct given your earlier answers for y_hat and dy_hat\/dz \(error carried forward\)/);
-    expect(report.results[4].feedback).toMatch(/^dL\/dw: correct given your earlier answers for du\/dw and dL\/dz \(error carried forward\)/);
+    expect(report.results[3].feedback).toMatch(
+      /^dL\/dz: correct given your earlier answers for y_hat and dy_hat\/dz \(error carried forward\)/,
+    );
+    expect(report.results[4].feedback).toMatch(
+      /^dL\/dw: correct given your earlier answers for du\/dw and dL\/dz \(error carried forward\)/,
+    );
     expect(report).toMatchObject({ score: 2 / 5, correct: 2, total: 5 });
   });
 
@@ -224,12 +301,15 @@ describe('POST /v1/grade: follow-through', () => {
     expect(outcomes(await post('/v1/grade', c.body))).toEqual(c.on);
   });
 
-  it.each(['step(w) under SGD with momentum', 'step(w) under Adam'] as const)('carries a wrong dL/dw into %s', async (name) => {
-    const c = await cases[name]();
-    const report = await post('/v1/grade', c.body);
-    expect(outcomes(report)).toEqual(c.on);
-    expect(report).toMatchObject({ score: 0.5, correct: 1, total: 2 });
-  });
+  it.each(['step(w) under SGD with momentum', 'step(w) under Adam'] as const)(
+    'carries a wrong dL/dw into %s',
+    async (name) => {
+      const c = await cases[name]();
+      const report = await post('/v1/grade', c.body);
+      expect(outcomes(report)).toEqual(c.on);
+      expect(report).toMatchObject({ score: 0.5, correct: 1, total: 2 });
+    },
+  );
 
   it('carries a wrong dL/dz into the vector dL/dw of a neuron on vectors and into its Adam step', async () => {
     const c = await cases['vector neuron']();
@@ -252,13 +332,19 @@ describe('POST /v1/grade: follow-through', () => {
     for (const r of credited) {
       expect(r).toMatchObject({ correct: true, credit: 1, diagnosis: null });
       // The sentence of follow-through, not of a mistake: "dL/dz: correct given your earlier answer(s) for …".
-      expect(r.feedback).toMatch(new RegExp(`^${r.key.replace(/[()/]/g, '\\$&')}: correct given your earlier answers? for `));
+      expect(r.feedback).toMatch(
+        new RegExp(`^${r.key.replace(/[()/]/g, '\\$&')}: correct given your earlier answers? for `),
+      );
     }
   });
 
   it('never carries an answer forward from itself written another way (dL/dw and dL / dw)', async () => {
     // One wrong value sent under two spellings of one key: neither is an earlier answer of the other.
-    const report = await post('/v1/grade', { neuron, learningRate: 0.1, answers: { 'dL/dw': 0.9, 'dL / dw': 0.9, y_hat: 0.9, ' y_hat ': 0.9 } });
+    const report = await post('/v1/grade', {
+      neuron,
+      learningRate: 0.1,
+      answers: { 'dL/dw': 0.9, 'dL / dw': 0.9, y_hat: 0.9, ' y_hat ': 0.9 },
+    });
     expect(report).toMatchObject({ score: 0, correct: 0, total: 4 });
     for (const r of report.results) expect(r).toMatchObject({ correct: false, followThrough: false, followedFrom: [] });
   });

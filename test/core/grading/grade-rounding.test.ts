@@ -26,7 +26,12 @@ interface Result {
 const neuron = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 
 async function grade(problem: object, answers: Record<string, unknown>, extra: object = {}, locale = 'en') {
-  const res = await app.inject({ method: 'POST', url: '/v1/grade', payload: { ...problem, answers, ...extra }, headers: { 'accept-language': locale } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/grade',
+    payload: { ...problem, answers, ...extra },
+    headers: { 'accept-language': locale },
+  });
   expect(res.statusCode).toBe(200);
   const results: Result[] = res.json().results;
   return Object.fromEntries(results.map((r) => [r.key, r]));
@@ -53,7 +58,9 @@ describe('POST /v1/grade: rounding to the last written digit', () => {
 
   it('says which digit was rounded to and how many to keep, in both languages', async () => {
     const en = await grade(neuron, { y_hat: 0.5, 'dL/db': '0,11' });
-    expect(en.y_hat.feedback).toBe('y_hat: you rounded 0.450166 to 1 decimal place (0.5), too coarse for the tolerance. Keep more digits, in intermediate results too: 4 decimal places are enough here.');
+    expect(en.y_hat.feedback).toBe(
+      'y_hat: you rounded 0.450166 to 1 decimal place (0.5), too coarse for the tolerance. Keep more digits, in intermediate results too: 4 decimal places are enough here.',
+    );
     expect(en['dL/db'].feedback).toContain('to 2 decimal places (0.11)');
     const pt = await grade(neuron, { y_hat: 0.5, 'dL/db': '0,11' }, {}, 'pt-BR');
     expect(pt.y_hat.feedback).toBe(

@@ -13,7 +13,8 @@ const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
 const s = 1 / (1 + Math.exp(0.2));
 const answers = { y_hat: s, 'dL/dw': -3 * s * s * (1 - s) }; // one right, one with its sign flipped
 
-const grade = (body: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url: '/v1/grade', payload: { neuron, ...body }, headers });
+const grade = (body: object, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/v1/grade', payload: { neuron, ...body }, headers });
 
 describe('POST /v1/grade', () => {
   it('speaks Portuguese with Accept-Language: pt-BR', async () => {
@@ -30,7 +31,12 @@ describe('POST /v1/grade', () => {
   });
 
   it('takes a tolerance per answer over the request tolerance', async () => {
-    const body = (await grade({ answers: { y_hat: { value: 0.45, tolerance: { decimals: 2 } }, L: 0.1 }, tolerance: { rtol: 1e-6 } })).json();
+    const body = (
+      await grade({
+        answers: { y_hat: { value: 0.45, tolerance: { decimals: 2 } }, L: 0.1 },
+        tolerance: { rtol: 1e-6 },
+      })
+    ).json();
     expect(body.results.map((r: { correct: boolean }) => r.correct)).toEqual([true, false]);
   });
 
@@ -50,7 +56,14 @@ describe('POST /v1/grade', () => {
     const body = (await grade({ answers, format: 'gradescope' })).json();
     expect(Object.keys(body).sort()).toEqual(['max_score', 'output', 'output_format', 'score', 'tests']);
     expect(body).toMatchObject({ score: 1, max_score: 2, output_format: 'text' });
-    expect(body.tests[1]).toEqual({ name: 'dL/dw', score: 0, max_score: 1, status: 'failed', output: expect.any(String), output_format: 'text' });
+    expect(body.tests[1]).toEqual({
+      name: 'dL/dw',
+      score: 0,
+      max_score: 1,
+      status: 'failed',
+      output: expect.any(String),
+      output_format: 'text',
+    });
   });
 
   it("tells Gradescope to show every output as text, since it quotes the student's text as typed", async () => {
@@ -91,21 +104,33 @@ describe('POST /v1/grade', () => {
 
 describe('POST /v1/grade: feedback of the conformance case grade-pt-br-feedback', () => {
   // The case is PyTorch's data and checks only that feedback is a string; here it must be Portuguese.
-  const conformance = JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/grade-pt-br-feedback.json', import.meta.url)), 'utf8'));
-  const send = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/v1/grade', payload: conformance.request, headers }).then((res) => res.json());
+  const conformance = JSON.parse(
+    readFileSync(fileURLToPath(new URL('../../conformance/grade-pt-br-feedback.json', import.meta.url)), 'utf8'),
+  );
+  const send = (headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url: '/v1/grade', payload: conformance.request, headers }).then((res) => res.json());
   /** The words of a sentence that are words of a language, not ids or formulas. */
-  const words = (text: string) => new Set((text.match(/(?<![\p{L}\w/])\p{L}{3,}(?![\p{L}\w/(])/gu) ?? []).map((w) => w.toLowerCase()));
+  const words = (text: string) =>
+    new Set((text.match(/(?<![\p{L}\w/])\p{L}{3,}(?![\p{L}\w/(])/gu) ?? []).map((w) => w.toLowerCase()));
 
   it('writes every sentence in Portuguese, with no English word in it', async () => {
     const [pt, en] = await Promise.all([send(conformance.headers), send({ 'Accept-Language': 'en' })]);
     expect(pt.locale).toBe('pt-BR');
     expect(pt.feedback).toBe('1 de 2 respostas corretas.');
-    expect(pt.results.map((r: { feedback: string }) => r.feedback)).toEqual(['y_hat: correto.', expect.stringMatching(/^dL\/dw: incorreto\. Refaça /)]);
+    expect(pt.results.map((r: { feedback: string }) => r.feedback)).toEqual([
+      'y_hat: correto.',
+      expect.stringMatching(/^dL\/dw: incorreto\. Refaça /),
+    ]);
     // The English words of the same answers' English feedback, none of which may appear in the Portuguese.
-    const english = new Set([en.feedback, ...en.results.map((r: { feedback: string }) => r.feedback)].flatMap((t) => [...words(t)]));
+    const english = new Set(
+      [en.feedback, ...en.results.map((r: { feedback: string }) => r.feedback)].flatMap((t) => [...words(t)]),
+    );
     expect(english.size).toBeGreaterThan(3);
     for (const sentence of [pt.feedback, ...pt.results.map((r: { feedback: string }) => r.feedback)]) {
-      expect([...words(sentence)].filter((w) => english.has(w)), sentence).toEqual([]);
+      expect(
+        [...words(sentence)].filter((w) => english.has(w)),
+        sentence,
+      ).toEqual([]);
     }
   });
 });

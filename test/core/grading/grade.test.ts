@@ -20,22 +20,58 @@ const byKey = (report: ReturnType<typeof run>) => Object.fromEntries(report.resu
 // The tutorial's neuron: x = 3, w = -0.2, b = 0.4, y = 0, sigmoid, half squared error.
 const neuron: SpecFields = { neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } };
 const s = 1 / (1 + Math.exp(0.2)); // y_hat = sigmoid(-0.2)
-const N = { y_hat: s, dLdy: s, dydz: s * (1 - s), dLdz: s * s * (1 - s), dLdw: 3 * s * s * (1 - s), dLdb: s * s * (1 - s) };
+const N = {
+  y_hat: s,
+  dLdy: s,
+  dydz: s * (1 - s),
+  dLdz: s * s * (1 - s),
+  dLdw: 3 * s * s * (1 - s),
+  dLdb: s * s * (1 - s),
+};
 
 // The same chain in the tutorial's notation with tanh: x = 2, w = 0.5, b = -0.5, y = 1.
-const expr: SpecFields = { graph: { inputs: { x: 2, y: 1 }, params: { w: 0.5, b: -0.5 }, expr: 'u = w*x; z = u + b; a = tanh(z); L = 0.5*(a - y)^2' } };
+const expr: SpecFields = {
+  graph: {
+    inputs: { x: 2, y: 1 },
+    params: { w: 0.5, b: -0.5 },
+    expr: 'u = w*x; z = u + b; a = tanh(z); L = 0.5*(a - y)^2',
+  },
+};
 const a = Math.tanh(0.5);
 const E = { a, dLda: a - 1, dadz: 1 - a * a, dLdz: (a - 1) * (1 - a * a), dLdw: 2 * (a - 1) * (1 - a * a) };
 
 // The contract's network; gradients from the PyTorch conformance case network-contract-example-gradients.
 const network: SpecFields = {
-  network: { x: [[0.5, -1.0]], y: [[1.0]], loss: 'mse', layers: [{ W: [[0.1, 0.2], [0.3, -0.4]], b: [0, 0.1], activation: 'relu' }, { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' }] },
+  network: {
+    x: [[0.5, -1.0]],
+    y: [[1.0]],
+    loss: 'mse',
+    layers: [
+      {
+        W: [
+          [0.1, 0.2],
+          [0.3, -0.4],
+        ],
+        b: [0, 0.1],
+        activation: 'relu',
+      },
+      { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
+    ],
+  },
 };
 const dLdb2 = -0.2645698642815448;
 
 describe('grading: correct answers', () => {
   it('gives full credit and no diagnosis to a right submission', () => {
-    const report = run(neuron, { y_hat: s, 'dL/dy_hat': N.dLdy, 'dy_hat/dz': N.dydz, 'dL/dz': N.dLdz, 'dL/dw': N.dLdw, 'dL/db': N.dLdb, 'step(w)': -0.2 - 0.1 * N.dLdw });
+    const report = run(neuron, {
+      y_hat: s,
+      'dL/dy_hat': N.dLdy,
+      'dy_hat/dz': N.dydz,
+      'dL/dz': N.dLdz,
+      'dL/dw': N.dLdw,
+      'dL/db': N.dLdb,
+      'step(w)': -0.2 - 0.1 * N.dLdw,
+    });
     expect(report).toMatchObject({ score: 1, correct: 7, total: 7 });
     expect(report.results.every((r) => r.diagnosis === null && !r.followThrough)).toBe(true);
     const e = run(expr, { a: E.a, 'dL/da': E.dLda, 'dL/dz': E.dLdz, 'dL/dw': E.dLdw, 'step(w)': 0.5 - 0.1 * E.dLdw });
@@ -44,7 +80,12 @@ describe('grading: correct answers', () => {
   });
 
   it('reads comma decimals, fractions and exact zeros', () => {
-    const report = byKey(run({ graph: { params: { p: 2 }, expr: 'q = p * 0.125; r = 0 * p' } }, { q: '0,25', 'dq/dp': '1/8', r: 0, 'dr/dp': '0' }));
+    const report = byKey(
+      run(
+        { graph: { params: { p: 2 }, expr: 'q = p * 0.125; r = 0 * p' } },
+        { q: '0,25', 'dq/dp': '1/8', r: 0, 'dr/dp': '0' },
+      ),
+    );
     expect(Object.values(report).every((r) => r.correct)).toBe(true);
   });
 });
@@ -115,7 +156,8 @@ describe('grading: follow-through (error carried forward)', () => {
   it('credits each step that is right given the earlier wrong answer, and says which one it used', () => {
     const r = byKey(run(neuron, chain));
     expect(r.y_hat).toMatchObject({ correct: false, followThrough: false });
-    for (const key of ['dL/dy_hat', 'dy_hat/dz', 'dL/dz']) expect(r[key]).toMatchObject({ correct: true, followThrough: true });
+    for (const key of ['dL/dy_hat', 'dy_hat/dz', 'dL/dz'])
+      expect(r[key]).toMatchObject({ correct: true, followThrough: true });
     expect(r['dL/dz'].followedFrom).toEqual(['y_hat']);
     expect(r['dL/dz'].followThroughExpected).toBeCloseTo(0.125, 12);
     expect(r['dL/dz'].expected).toBeCloseTo(N.dLdz, 12);

@@ -51,7 +51,10 @@ describe('an answer rounds a value', () => {
   it('element by element: each right or rounded, the coarsest unit reported', () => {
     const expected = tensor([2], Float64Array.of(0.45016600268752216, 0.11142354613661343));
     const tol = { rtol: 1e-3, atol: 1e-6 };
-    expect(roundingOf([0.5, '0,11'], tensor([2], Float64Array.of(0.5, 0.11)), expected, tol)).toEqual({ unit: 0.1, distance: expect.closeTo(0.0498, 4) });
+    expect(roundingOf([0.5, '0,11'], tensor([2], Float64Array.of(0.5, 0.11)), expected, tol)).toEqual({
+      unit: 0.1,
+      distance: expect.closeTo(0.0498, 4),
+    });
     expect(roundingOf([0.4502, 0.11], tensor([2], Float64Array.of(0.4502, 0.11)), expected, tol)?.unit).toBe(0.01);
     expect(roundingOf([1, 0.11], tensor([2], Float64Array.of(1, 0.11)), expected, tol)).toBeUndefined();
   });

@@ -33,12 +33,18 @@ describe('reading answers', () => {
     expect(parseNumber('\u22120,5')).toBe(-0.5);
   });
   it('refuses what is not one number', () => {
-    for (const bad of ['', 'abc', '1/0', '0.4.6', '1,2,3', 'NaN', 'Infinity', '1e999x', '2x']) expect(parseNumber(bad)).toBeUndefined();
+    for (const bad of ['', 'abc', '1/0', '0.4.6', '1,2,3', 'NaN', 'Infinity', '1e999x', '2x'])
+      expect(parseNumber(bad)).toBeUndefined();
     expect(parseNumber(Number.NaN)).toBeUndefined();
   });
   it('reads vectors and matrices element by element', () => {
     expect(parseAnswer(['1', 2])?.shape).toEqual([2]);
-    expect(parseAnswer([['1', 2], [3, '4,5']])?.data).toEqual(Float64Array.of(1, 2, 3, 4.5));
+    expect(
+      parseAnswer([
+        ['1', 2],
+        [3, '4,5'],
+      ])?.data,
+    ).toEqual(Float64Array.of(1, 2, 3, 4.5));
     expect(parseAnswer([[1, 2], [3]])).toBeUndefined();
     expect(parseAnswer([1, 'x'])).toBeUndefined();
   });

@@ -41,7 +41,8 @@ function evaluateText(text: string): number {
   return forward(tape)[tape.offset[tape.output]];
 }
 
-const close = (actual: number, expected: number, rtol: number) => Math.abs(actual - expected) <= 1e-12 + rtol * Math.abs(expected);
+const close = (actual: number, expected: number, rtol: number) =>
+  Math.abs(actual - expected) <= 1e-12 + rtol * Math.abs(expected);
 
 interface ScalarCase {
   args: number[];
@@ -83,13 +84,46 @@ const cases: Record<OpName, ScalarCase | TensorCase> = {
   mse: { args: [0.8, 1] },
   bce: { args: [0.8, 0.3] },
   bce_with_logits: { args: [0.3, 0.6] },
-  matmul: { inputs: { a: [[1, 2], [3, 4]], b: [[0.5], [-1]] }, args: ['a', 'b'], rule: ['dL/dy bᵀ', 'aᵀ dL/dy'] },
+  matmul: {
+    inputs: {
+      a: [
+        [1, 2],
+        [3, 4],
+      ],
+      b: [[0.5], [-1]],
+    },
+    args: ['a', 'b'],
+    rule: ['dL/dy bᵀ', 'aᵀ dL/dy'],
+  },
   transpose: { inputs: { a: [[1, 2, 3]] }, args: ['a'], rule: ['(dL/dy)ᵀ'] },
-  linear: { inputs: { x: [[1, 2], [3, 4]], W: [[0.5, -1], [2, 0]], b: [0.1, 0.2] }, args: ['x', 'W', 'b'], rule: ['dL/dy W', '(dL/dy)ᵀ x', 'Σ dL/dy'] },
+  linear: {
+    inputs: {
+      x: [
+        [1, 2],
+        [3, 4],
+      ],
+      W: [
+        [0.5, -1],
+        [2, 0],
+      ],
+      b: [0.1, 0.2],
+    },
+    args: ['x', 'W', 'b'],
+    rule: ['dL/dy W', '(dL/dy)ᵀ x', 'Σ dL/dy'],
+  },
   softmax: { inputs: { a: [1, 2, 0.5] }, args: ['a'], rule: ['y ⊙ (dL/dy − Σ (dL/dy ⊙ y))'] },
   log_softmax: { inputs: { a: [1, 2, 0.5] }, args: ['a'], rule: ['dL/dy − softmax(a) ⊙ (Σ dL/dy)'] },
   softmax_cross_entropy: {
-    inputs: { l: [[1, 2, 0.5], [0, 1, 0]], t: [[0, 1, 0], [1, 0, 0]] },
+    inputs: {
+      l: [
+        [1, 2, 0.5],
+        [0, 1, 0],
+      ],
+      t: [
+        [0, 1, 0],
+        [1, 0, 0],
+      ],
+    },
     args: ['l', 't'],
     rule: ['dL/dy ⊙ ((softmax(l) ⊙ (Σ t) − t) / 2)', '−(dL/dy ⊙ (log_softmax(l) / 2))'],
   },
@@ -110,7 +144,9 @@ describe('the notation of each op', () => {
       return;
     }
     const inputs = Object.fromEntries(c.args.map((x, i) => [NAMES[i], x]));
-    const tape = compileSpec({ graph: { inputs, nodes: [{ id: 'y', op, args: NAMES.slice(0, c.args.length), attrs: c.attrs }] } });
+    const tape = compileSpec({
+      graph: { inputs, nodes: [{ id: 'y', op, args: NAMES.slice(0, c.args.length), attrs: c.attrs }] },
+    });
     const values = forward(tape);
     const notation = new Notation(tape, 'en', values);
     const { da, db } = localDerivatives(tape, values);
@@ -122,17 +158,24 @@ describe('the notation of each op', () => {
       if (!FUNCTIONS_ON_PAPER.has(op)) expect(notation.expression(0).text).not.toContain(`${op}(`);
     });
 
-    it.each(c.args.map((_, j) => j))('writes its local derivative with respect to arg %i as the engine computes it', (j) => {
-      const engine = j === 0 ? da[0] : db[0];
-      const symbols = notation.local(0, j)!;
-      const numbers = notation.localSubstituted(0, j)!;
-      expect(symbols, 'a template in symbols').toBeDefined();
-      expect(symbols.text).not.toMatch(/\d{7}/);
-      const text = c.localText?.[j];
-      if (text !== undefined) expect(numbers.text).toBe(text);
-      // The numbers put in are rounded to 6 significant figures: the result agrees to about that.
-      else expect(close(evaluateText(numbers.text), engine, 1e-5), `${symbols.text} = ${numbers.text} vs ${engine}`).toBe(true);
-    });
+    it.each(c.args.map((_, j) => j))(
+      'writes its local derivative with respect to arg %i as the engine computes it',
+      (j) => {
+        const engine = j === 0 ? da[0] : db[0];
+        const symbols = notation.local(0, j)!;
+        const numbers = notation.localSubstituted(0, j)!;
+        expect(symbols, 'a template in symbols').toBeDefined();
+        expect(symbols.text).not.toMatch(/\d{7}/);
+        const text = c.localText?.[j];
+        if (text !== undefined) expect(numbers.text).toBe(text);
+        // The numbers put in are rounded to 6 significant figures: the result agrees to about that.
+        else
+          expect(
+            close(evaluateText(numbers.text), engine, 1e-5),
+            `${symbols.text} = ${numbers.text} vs ${engine}`,
+          ).toBe(true);
+      },
+    );
   });
 
   it('reads the kinked derivatives off at the numbers as the engine does', () => {
@@ -146,7 +189,11 @@ describe('the notation of each op', () => {
 
 describe('Notation', () => {
   const tutorial = compileSpec({
-    graph: { inputs: { x: 2, y: 1 }, params: { w: 0.5, b: -1 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' },
+    graph: {
+      inputs: { x: 2, y: 1 },
+      params: { w: 0.5, b: -1 },
+      expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
+    },
   });
 
   it('writes an expr statement with its parts inside it, as the student wrote it', () => {
@@ -168,7 +215,9 @@ describe('Notation', () => {
     const notation = new Notation(tape, 'en', forward(tape));
     const L = positionOf(tape, slotOf(tape, 'L')!);
     expect(notation.substituted(L).text).toBe('1 / (−1) + (1 − (−1)) · (−1)');
-    expect(notation.substituted(L).latex).toBe('\\frac{1}{-1} + \\left(1 - \\left(-1\\right)\\right) \\cdot \\left(-1\\right)');
+    expect(notation.substituted(L).latex).toBe(
+      '\\frac{1}{-1} + \\left(1 - \\left(-1\\right)\\right) \\cdot \\left(-1\\right)',
+    );
     expect(evaluateText(notation.substituted(L).text)).toBe(forward(tape)[tape.offset[slotOf(tape, 'L')!]]);
   });
 
@@ -184,7 +233,10 @@ describe('Notation', () => {
     const pt = new Notation(tutorial, 'pt-BR');
     expect(pt.number(0.11142354613661343)).toMatchObject({ text: '0,111424', latex: '0{,}111424' });
     expect(pt.number(-0.25)).toMatchObject({ text: '−0,25', latex: '-0{,}25' });
-    expect(new Notation(tutorial, 'en').number(-1.5e-9)).toMatchObject({ text: '−1.5e−9', latex: '-1.5\\times 10^{-9}' });
+    expect(new Notation(tutorial, 'en').number(-1.5e-9)).toMatchObject({
+      text: '−1.5e−9',
+      latex: '-1.5\\times 10^{-9}',
+    });
     expect(readable(-0.6000000000000001, 'en')).toBe('\u22120.6');
     expect(new Notation(tutorial, 'en').number(1.5e-9)).toMatchObject({ text: '1.5e−9', latex: '1.5\\times 10^{-9}' });
     expect(readable(0.1 + 0.2, 'en')).toBe('0.3');
@@ -192,8 +244,16 @@ describe('Notation', () => {
     expect(pt.array(Float64Array.of(0.5, -1), [2]).latex).toBe('\\begin{bmatrix} 0{,}5 & -1 \\end{bmatrix}');
   });
 
-  it('writes the elementwise derivative of an activation on tensors as its numbers, from the op\'s kernel', () => {
-    const tape = compileSpec({ graph: { inputs: { z: [-0.5, 0.5, 2] }, nodes: [{ id: 'a', op: 'relu', args: ['z'] }, { id: 'L', op: 'sum', args: ['a'] }] } });
+  it("writes the elementwise derivative of an activation on tensors as its numbers, from the op's kernel", () => {
+    const tape = compileSpec({
+      graph: {
+        inputs: { z: [-0.5, 0.5, 2] },
+        nodes: [
+          { id: 'a', op: 'relu', args: ['z'] },
+          { id: 'L', op: 'sum', args: ['a'] },
+        ],
+      },
+    });
     const values = forward(tape);
     const notation = new Notation(tape, 'en', values);
     expect(notation.gradientTo(0, 0, derivativeName('L', 'a')).text).toBe("dL/da ⊙ relu'(z)");

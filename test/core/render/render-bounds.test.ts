@@ -64,7 +64,11 @@ async function probed<T>(base: string, request: () => Promise<T>): Promise<{ res
 }
 
 const post = (base: string, format: string, body: string) =>
-  fetch(`${base}/v1/render?format=${format}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (res) => ({
+  fetch(`${base}/v1/render?format=${format}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  }).then(async (res) => ({
     status: res.status,
     type: res.headers.get('content-type') ?? '',
     text: await res.text(),
@@ -87,7 +91,11 @@ describe('POST /v1/render on the default configuration (listening on 127.0.0.1)'
   const megabyte = megabyteExpr();
   // What each spec draws at least, from its text: the inputs, then one node per + or *.
   const refusals = [
-    { name: `a sum of ${ids.length} ids chosen to collide in the id table`, body: JSON.stringify({ graph: sumOfInputs(ids) }), count: ids.length + (ids.length - 1) },
+    {
+      name: `a sum of ${ids.length} ids chosen to collide in the id table`,
+      body: JSON.stringify({ graph: sumOfInputs(ids) }),
+      count: ids.length + (ids.length - 1),
+    },
     { name: 'a 1 MiB expr', body: JSON.stringify({ graph: megabyte.graph }), count: 1 + megabyte.k },
   ];
 
@@ -99,17 +107,20 @@ describe('POST /v1/render on the default configuration (listening on 127.0.0.1)'
   });
 
   for (const { name, body, count } of refusals) {
-    it.each(FORMATS)(`refuses ${name} (format=%s) with a 413 naming MAX_RENDER_VALUES and the count, counted before parsing, with /healthz answering meanwhile`, async (format) => {
-      const { result, worstMs } = await probed(base, () => post(base, format, body));
-      expect(result.status, result.text.slice(0, 400)).toBe(413);
-      expect(result.type).toMatch(/^application\/problem\+json/);
-      const problem = JSON.parse(result.text);
-      expect(problem).toMatchObject({ code: 'TOO_LARGE', errors: [{ path: 'graph' }] });
-      // "at least": counted from the text, before it is parsed and compiled.
-      expect(problem.detail).toContain(`this graph has at least ${count} values to draw`);
-      expect(problem.detail).toContain(`limit of ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES)`);
-      expect(worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
-    });
+    it.each(FORMATS)(
+      `refuses ${name} (format=%s) with a 413 naming MAX_RENDER_VALUES and the count, counted before parsing, with /healthz answering meanwhile`,
+      async (format) => {
+        const { result, worstMs } = await probed(base, () => post(base, format, body));
+        expect(result.status, result.text.slice(0, 400)).toBe(413);
+        expect(result.type).toMatch(/^application\/problem\+json/);
+        const problem = JSON.parse(result.text);
+        expect(problem).toMatchObject({ code: 'TOO_LARGE', errors: [{ path: 'graph' }] });
+        // "at least": counted from the text, before it is parsed and compiled.
+        expect(problem.detail).toContain(`this graph has at least ${count} values to draw`);
+        expect(problem.detail).toContain(`limit of ${MAX_RENDER_VALUES} (MAX_RENDER_VALUES)`);
+        expect(worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
+      },
+    );
   }
 
   it(`draws the largest picture within the limits (${MAX_RENDER_VALUES} values of a random graph, as SVG) with /healthz answering meanwhile`, async () => {
@@ -132,19 +143,32 @@ describe('POST /v1/render on the event loop (no worker threads)', () => {
   it('refuses an expr with too many values to draw before parsing it, with the count of what it makes at least', async () => {
     // x; two calls and a minus (the -0.1 and the 2 after a comma are not counted: they may be attrs); 101 products and their 101 literals.
     const expr = `L = leaky_relu(x, -0.1) - add(x, 2)${' * 2'.repeat(101)}`;
-    const res = await app.inject({ method: 'POST', url: '/v1/render?format=dot', payload: { graph: { inputs: { x: 1 }, expr } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/render?format=dot',
+      payload: { graph: { inputs: { x: 1 }, expr } },
+    });
     expect(res.statusCode, res.body).toBe(413);
     expect(res.json().detail).toContain(`this graph has at least ${1 + 3 + 2 * 101} values to draw`);
-    const pt = await app.inject({ method: 'POST', url: '/v1/render?format=dot', payload: { graph: { inputs: { x: 1 }, expr } }, headers: { 'accept-language': 'pt-BR' } });
+    const pt = await app.inject({
+      method: 'POST',
+      url: '/v1/render?format=dot',
+      payload: { graph: { inputs: { x: 1 }, expr } },
+      headers: { 'accept-language': 'pt-BR' },
+    });
     expect(pt.json().detail).toContain(`este grafo tem pelo menos ${1 + 3 + 2 * 101} valores a desenhar`);
   });
 
   it('counts the values of a network before compiling it: x, y and L, and W, b, z and a per layer', async () => {
     const layer = { W: [[0.5]], b: [0] };
     const count = (layers: number) => 3 + 4 * layers;
-    const network = (layers: number) => ({ network: { x: [1], y: [0], layers: Array.from({ length: layers }, () => layer) } });
+    const network = (layers: number) => ({
+      network: { x: [1], y: [0], layers: Array.from({ length: layers }, () => layer) },
+    });
     const layers = Math.floor((MAX_RENDER_VALUES - 3) / 4);
-    expect((await app.inject({ method: 'POST', url: '/v1/render?format=mermaid', payload: network(layers) })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/render?format=mermaid', payload: network(layers) })).statusCode,
+    ).toBe(200);
     const res = await app.inject({ method: 'POST', url: '/v1/render?format=mermaid', payload: network(layers + 1) });
     expect(res.statusCode, res.body).toBe(413);
     expect(res.json()).toMatchObject({ errors: [{ path: 'network' }] });
@@ -168,12 +192,24 @@ describe('POST /v1/render on a worker thread', () => {
   });
 
   const render = (app: App, format: string, payload: object, language?: string) =>
-    app.inject({ method: 'POST', url: `/v1/render?format=${format}`, payload, headers: language ? { 'accept-language': language } : {} });
-  const onAWorker = (lines: LogLines) => lines.count((l) => l.msg === 'computing on a worker' && l.operation === 'render');
+    app.inject({
+      method: 'POST',
+      url: `/v1/render?format=${format}`,
+      payload,
+      headers: language ? { 'accept-language': language } : {},
+    });
+  const onAWorker = (lines: LogLines) =>
+    lines.count((l) => l.msg === 'computing on a worker' && l.operation === 'render');
 
   const specs = {
     network: { network: exampleSpecs.network },
-    expr: { graph: { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = ½(y_hat − y)²' } },
+    expr: {
+      graph: {
+        inputs: { x: 3, y: 0 },
+        params: { w: -0.2, b: 0.4 },
+        expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = ½(y_hat − y)²',
+      },
+    },
   };
 
   for (const format of FORMATS) {
@@ -181,7 +217,10 @@ describe('POST /v1/render on a worker thread', () => {
       for (const [name, spec] of Object.entries(specs)) {
         for (const language of [undefined, 'pt-BR']) {
           const before = onAWorker(logs);
-          const [there, here] = await Promise.all([render(onWorker, format, spec, language), render(onLoop, format, spec, language)]);
+          const [there, here] = await Promise.all([
+            render(onWorker, format, spec, language),
+            render(onLoop, format, spec, language),
+          ]);
           expect(there.statusCode, there.body).toBe(200);
           expect(onAWorker(logs), `${name} ${language ?? 'en'} on a worker`).toBe(before + 1);
           expect(there.headers['content-type']).toBe(here.headers['content-type']);
@@ -208,7 +247,13 @@ describe('POST /v1/render on a worker thread', () => {
     expect(JSON.stringify(spec).length).toBeGreaterThan(64 * 1024);
     const res = await render(byDefault, 'dot', spec);
     expect(res.statusCode, res.body).toBe(200);
-    expect(defaultLogs.lines).toContainEqual(expect.objectContaining({ msg: 'computing on a worker', operation: 'render', bodyLength: JSON.stringify(spec).length }));
+    expect(defaultLogs.lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'computing on a worker',
+        operation: 'render',
+        bodyLength: JSON.stringify(spec).length,
+      }),
+    );
     expect(res.body).toBe((await render(onLoop, 'dot', spec)).body);
   });
 

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Prose, prose } from '../../../src/core/exercises/format.js';
-import { type GraphPicture, MAX_RENDER_VALUES, MAX_RENDER_WORK, escapeHtml, escapeMermaid, svgOf, toDot, toMermaid } from '../../../src/core/render/index.js';
+import {
+  type GraphPicture,
+  MAX_RENDER_VALUES,
+  MAX_RENDER_WORK,
+  escapeHtml,
+  escapeMermaid,
+  svgOf,
+  toDot,
+  toMermaid,
+} from '../../../src/core/render/index.js';
 import { buildTestApp } from '../../support/app.js';
 import { layoutErrors, mermaidType, svgTextElements, svgTexts } from '../../support/pictures.js';
 import { exampleSpecs } from '../../../src/schemas/examples.js';
@@ -12,7 +21,11 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0 };
-const expr = { inputs: { x: 3, y: 0 }, params: { w: -0.2, b: 0.4 }, expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2' };
+const expr = {
+  inputs: { x: 3, y: 0 },
+  params: { w: -0.2, b: 0.4 },
+  expr: 'u = w*x; z = u + b; y_hat = sigmoid(z); L = 0.5*(y_hat - y)^2',
+};
 /** The 2-2-1 network of the examples (relu, sigmoid, mse). */
 const { network } = exampleSpecs;
 const networkIds = ['x', 'y', 'W1', 'b1', 'z1', 'a1', 'W2', 'b2', 'z2', 'a2', 'L'];
@@ -127,7 +140,9 @@ describe('POST /v1/render', () => {
     expect(literals.map((line) => />([^<>]*)<\/TD>/.exec(line)?.[1]).sort()).toEqual(['0.5', '2']);
     for (const line of literals) expect(line).not.toContain('gradient');
     // The generated ids of the unnamed subexpressions are boxes like the others.
-    expect(svgTexts(await picture({ graph: expr }, 'svg'))).toEqual(expect.arrayContaining(['_t1', '_t2', 'y_hat', 'L']));
+    expect(svgTexts(await picture({ graph: expr }, 'svg'))).toEqual(
+      expect.arrayContaining(['_t1', '_t2', 'y_hat', 'L']),
+    );
   });
 
   it('labels in Portuguese, with a decimal comma and the minus sign −, under Accept-Language: pt-BR', async () => {
@@ -151,7 +166,16 @@ describe('POST /v1/render', () => {
   });
 
   it('shows values only when the output is not a scalar, and says why in the caption', async () => {
-    const graph = { inputs: { x: [1, -1] }, params: { W: [[1, 2], [3, 4]] }, nodes: [{ id: 'h', op: 'matmul', args: ['W', 'x'] }] };
+    const graph = {
+      inputs: { x: [1, -1] },
+      params: {
+        W: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      nodes: [{ id: 'h', op: 'matmul', args: ['W', 'x'] }],
+    };
     expect((await app.inject({ method: 'POST', url: '/v1/gradients', payload: { graph } })).statusCode).toBe(422);
     const dot = await picture({ graph }, 'dot');
     for (const id of ['x', 'W', 'h']) expect(boxOf(dot, id)).not.toContain('gradient');
@@ -167,18 +191,38 @@ describe('POST /v1/render', () => {
 
   it('writes NaN and infinite values and gradients that Graphviz and Mermaid accept', async () => {
     // log(-1) = NaN, log(0) = -Infinity, d log(z)/dz = 1/0 = Infinity.
-    const graph = { params: { a: -1, z: 0 }, nodes: [{ id: 'n', op: 'log', args: ['a'] }, { id: 'm', op: 'log', args: ['z'] }, { id: 's', op: 'add', args: ['n', 'm'] }] };
+    const graph = {
+      params: { a: -1, z: 0 },
+      nodes: [
+        { id: 'n', op: 'log', args: ['a'] },
+        { id: 'm', op: 'log', args: ['z'] },
+        { id: 's', op: 'add', args: ['n', 'm'] },
+      ],
+    };
     const dot = await picture({ graph }, 'dot');
     expect(boxOf(dot, 'n')).toContain('value NaN');
     expect(boxOf(dot, 'm')).toContain('value −Infinity');
     expect(boxOf(dot, 'z')).toContain('gradient Infinity');
     expect(await layoutErrors(dot)).toEqual([]);
-    expect(svgTexts(await picture({ graph }, 'svg'))).toEqual(expect.arrayContaining(['value NaN', 'value −Infinity', 'gradient Infinity']));
+    expect(svgTexts(await picture({ graph }, 'svg'))).toEqual(
+      expect.arrayContaining(['value NaN', 'value −Infinity', 'gradient Infinity']),
+    );
     expect(await mermaidType(await picture({ graph }, 'mermaid'))).toBe('flowchart-v2');
   });
 
   it("draws an op's args from top to bottom in their order: c above a in c - a, W above x in W @ x", async () => {
-    const graph = { inputs: { x: [1, -1] }, params: { W: [[1, 2], [3, 4]], a: 1, c: 3 }, expr: 'd = c - a; h = matmul(W, x); s = sum(h) / d' };
+    const graph = {
+      inputs: { x: [1, -1] },
+      params: {
+        W: [
+          [1, 2],
+          [3, 4],
+        ],
+        a: 1,
+        c: 3,
+      },
+      expr: 'd = c - a; h = matmul(W, x); s = sum(h) / d',
+    };
     const texts = svgTextElements(await picture({ graph }, 'svg'));
     const y = (id: string) => texts.find((t) => t.text === id)!.y;
     expect(y('c')).toBeLessThan(y('a'));
@@ -189,11 +233,20 @@ describe('POST /v1/render', () => {
   it('shows the shape and a few elements of a long tensor: the first ones, an ellipsis and the last', async () => {
     const v = Array.from({ length: 10 }, (_, i) => i);
     const M = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => 10 * i + j));
-    const graph = { inputs: { v, M }, nodes: [{ id: 's', op: 'sum', args: ['v'] }, { id: 't', op: 'sum', args: ['M'] }, { id: 'u', op: 'add', args: ['s', 't'] }] };
+    const graph = {
+      inputs: { v, M },
+      nodes: [
+        { id: 's', op: 'sum', args: ['v'] },
+        { id: 't', op: 'sum', args: ['M'] },
+        { id: 'u', op: 'add', args: ['s', 't'] },
+      ],
+    };
     const dot = await picture({ graph }, 'dot');
     expect(boxOf(dot, 'v')).toContain('value [10]<BR/>[0, 1, 2, …, 9]');
     expect(boxOf(dot, 'v')).toContain('gradient [10]<BR/>[1, 1, 1, …, 1]');
-    expect(boxOf(dot, 'M')).toContain('value [6×6]<BR/>[0, 1, 2, …, 5]<BR/>[10, 11, 12, …, 15]<BR/>[20, 21, 22, …, 25]<BR/>⋮<BR/>[50, 51, 52, …, 55]');
+    expect(boxOf(dot, 'M')).toContain(
+      'value [6×6]<BR/>[0, 1, 2, …, 5]<BR/>[10, 11, 12, …, 15]<BR/>[20, 21, 22, …, 25]<BR/>⋮<BR/>[50, 51, 52, …, 55]',
+    );
     expect(await layoutErrors(dot)).toEqual([]);
   });
 
@@ -240,7 +293,13 @@ describe('POST /v1/render', () => {
 
   it('refuses a graph whose evaluation is over MAX_RENDER_WORK with a 413', async () => {
     const A = Array.from({ length: 100 }, () => Array.from({ length: 100 }, () => 1));
-    const graph = { params: { A }, nodes: [{ id: 'P', op: 'matmul', args: ['A', 'A'] }, { id: 's', op: 'sum', args: ['P'] }] };
+    const graph = {
+      params: { A },
+      nodes: [
+        { id: 'P', op: 'matmul', args: ['A', 'A'] },
+        { id: 's', op: 'sum', args: ['P'] },
+      ],
+    };
     const res = await render({ graph }, 'svg');
     expect(res.statusCode, res.body).toBe(413);
     expect(res.json().detail).toContain(`(MAX_RENDER_WORK)`);
@@ -257,7 +316,11 @@ describe('escaping in pictures', () => {
       { key: 'v2', id: 'y', role: 'node', output: true, shape: '[2]', value: [nasty, '⋮', 'NaN'], gradient: [nasty] },
     ],
     ops: [{ key: 'f2', symbol: nasty }],
-    edges: [['v0', 'f2'], ['v1', 'f2'], ['f2', 'v2']],
+    edges: [
+      ['v0', 'f2'],
+      ['v1', 'f2'],
+      ['f2', 'v2'],
+    ],
     words: { value: 'valor <&>', gradient: 'gradiente "g"' },
     caption: [nasty, 'Grafo computacional: saída não é escalar'],
   };
