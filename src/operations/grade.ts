@@ -10,7 +10,7 @@ import {
   gradingPasses,
   readAnswers,
 } from '../core/grading/grade.js';
-import type { Format } from '../core/grading/formats.js';
+import type { Format } from '../core/grading/format-names.js';
 import { say } from '../text.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';

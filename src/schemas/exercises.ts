@@ -1,7 +1,7 @@
 /** Request and response schemas of the seeded exercises (GET /v1/exercises/templates, POST /v1/exercises). */
 import { z } from 'zod';
-import { type AnswerValue, type TemplateSummary, locales } from '../core/exercises/index.js';
 import { MAX_SEED_LENGTH } from '../core/exercises/random.js';
+import { locales } from '../text.js';
 import { NetworkSpecSchema, NeuronSpecSchema } from './spec.js';
 
 const Locale = z.enum(locales).meta({ id: 'ExerciseLocale', description: 'en or pt-BR.' });
@@ -19,7 +19,7 @@ export const ExerciseTemplate = z
       .array(z.string())
       .meta({ description: 'The keys every exercise of this template asks for, in order.' }),
   })
-  .meta({ id: 'ExerciseTemplate' }) satisfies z.ZodType<TemplateSummary>;
+  .meta({ id: 'ExerciseTemplate' });
 
 export const ExerciseTemplatesResponse = z
   .object({ templates: z.array(ExerciseTemplate) })
@@ -59,10 +59,10 @@ export const ExerciseBody = z
     },
   });
 
-const ExerciseAnswer = z.union([z.number(), z.array(z.number()), z.array(z.array(z.number()))]).meta({
+export const ExerciseAnswer = z.union([z.number(), z.array(z.number()), z.array(z.array(z.number()))]).meta({
   id: 'ExerciseAnswer',
   description: 'A scalar, a vector or a matrix (rows), as the id it answers for.',
-}) satisfies z.ZodType<AnswerValue>;
+});
 
 const ExerciseSpecSchema = z
   .object({
@@ -76,14 +76,18 @@ const ExerciseSpecSchema = z
 export const ExerciseResponse = z
   .object({
     template: z.string(),
+    /** A number, or a string that stands for seedNumber(seed) (src/core/exercises/random.ts). */
     seed: z.union([z.number().int(), z.string()]).meta({ description: 'The seed as the request gave it.' }),
     locale: Locale,
     statement: z.string().meta({ description: 'Markdown: the numbers and each answer key to compute.' }),
+    /** One spec, learningRate, and epsilon for fd keys. */
     problem: ExerciseSpecSchema,
     answerKeys: z.array(z.string()),
+    /** In answerKeys order. */
     answers: z
       .record(z.string(), ExerciseAnswer)
       .meta({ description: 'The expected answer of each key, computed by the evaluator.' }),
+    /** By the explainer: the same as POST /v1/explain's markdown. */
     solution: z.string().meta({
       description: 'Markdown: every step worked with its formula and numbers, rounded to 4 significant figures.',
     }),

@@ -1,7 +1,6 @@
 /** Request and response schemas of POST /v1/explain: a spec explained step by step. */
 import { z } from 'zod';
 import { GRADCHECK_DEFAULTS, docNumber } from '../core/defaults.js';
-import type { Explanation, Step } from '../core/explain/index.js';
 import { locales } from '../text.js';
 import { problemExamples } from './examples.js';
 import { exactlyOneSpec, oneSpec, specFields } from './spec.js';
@@ -137,7 +136,7 @@ export const ExplainStep = z
   .meta({
     id: 'ExplainStep',
     description: 'One step: forward, local (derivative), backward, update or gradcheck.',
-  }) satisfies z.ZodType<Step>;
+  });
 
 export const ExplainResponse = z
   .object({
@@ -157,4 +156,4 @@ export const ExplainResponse = z
       .meta({ description: 'The whole explanation as Markdown: a heading per phase, one line per step.' }),
     warnings: z.array(Warning),
   })
-  .meta({ id: 'ExplainResponse' }) satisfies z.ZodType<Explanation & { warnings: unknown[] }>;
+  .meta({ id: 'ExplainResponse' });

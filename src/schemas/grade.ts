@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_GRADE_FORMAT, FD_EPSILON, docNumber } from '../core/defaults.js';
 import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
-import { formats } from '../core/grading/formats.js';
+import { formats } from '../core/grading/format-names.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { gradeExamples } from './examples.js';
 import { Optimizer } from './operations.js';
@@ -111,18 +111,24 @@ const Diagnosis = z.enum(diagnosisCodes).meta({
     .join(' '),
 });
 
-const AnswerResult = z
+export const AnswerResult = z
   .object({
     key: z.string(),
+    /** The number(s) read from the answer, or the answer as sent when it could not be read. */
     submitted: Submitted,
     expected: WireValue,
     correct: z.boolean(),
+    /** 1 when correct; for a tensor answer, the fraction of its elements that are right. */
     credit: z.number().min(0).max(1),
+    /** max |submitted - expected| over the elements; null when the answer could not be read or compared. */
     absError: WireNumber.nullable(),
     diagnosis: Diagnosis.nullable(),
     feedback: z.string(),
+    /** Right only given the student's own earlier answers (error carried forward). */
     followThrough: z.boolean(),
+    /** The earlier answer keys whose values the follow-through used. */
     followedFrom: z.array(z.string()),
+    /** The expected value given those earlier answers, when follow-through applies. */
     followThroughExpected: WireValue.optional(),
     tolerance: Tolerance,
   })

@@ -11,7 +11,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import type { Locale } from '../../text.js';
 import { LIST_SEPARATOR, localized, roundedText } from '../notation/numbers.js';
 
-export { type Locale, type Localized, locales } from '../../text.js';
+export type { Locale, Localized } from '../../text.js';
 
 /** Significant figures of `n`. */
 export const PROSE_SIGFIGS = 4;

@@ -3,40 +3,30 @@
  * worked solution in the student's language, and the expected answers computed by the core.
  * The same (template, seed) gives the same exercise, byte for byte, on every machine.
  */
+import type { z } from 'zod';
 import { quote, say } from '../../text.js';
 import { specError } from '../../engine/errors.js';
-import { type Locale, type Localized, prose } from './format.js';
+import type { ExerciseResponse, ExerciseTemplate } from '../../schemas/exercises.js';
+import { type Locale, prose } from './format.js';
 import { MAX_SEED_LENGTH, seedNumber, seededRng } from './random.js';
 import { workedSolution } from './solution.js';
 import { type AnswerValue, type ExerciseSpec, type Solved, answersOf, solve } from './solve.js';
 import { MAX_DRAWS, type Template } from './template.js';
 import { templates } from './templates.js';
 
-export { type Locale, type Localized, locales } from './format.js';
 export type { AnswerValue, ExerciseSpec } from './solve.js';
 
-export interface TemplateSummary {
-  id: string;
-  title: Localized;
-  description: Localized;
-  answerKeys: string[];
-}
+/** A template as GET /v1/exercises/templates lists it. */
+export type TemplateSummary = z.output<typeof ExerciseTemplate>;
 
-export interface Exercise {
-  template: string;
-  /** As the request gave it: a number, or a string that stands for seedNumber(seed). */
-  seed: number | string;
-  locale: Locale;
-  /** Markdown: the numbers and each answer key to compute. */
-  statement: string;
-  /** What a client sends to POST /v1/grade with the student's answers: one spec, learningRate, and epsilon for fd keys. */
-  problem: ExerciseSpec;
-  answerKeys: string[];
-  /** The expected answer of each key, in answerKeys order. */
-  answers: Record<string, AnswerValue>;
-  /** Markdown: every step worked with its formula and numbers, by the explainer (the same as POST /v1/explain's markdown). */
-  solution: string;
-}
+type ExerciseOutput = z.output<typeof ExerciseResponse>;
+
+/**
+ * An exercise as POST /v1/exercises answers it, its `problem` typed as the core builds it: exactly
+ * one of neuron and network, which the schema's two optional members cannot say. It is both, so
+ * that a spec the schema would not describe does not compile.
+ */
+export type Exercise = Omit<ExerciseOutput, 'problem'> & { problem: ExerciseSpec & ExerciseOutput['problem'] };
 
 const byId = new Map(templates.map((t) => [t.id, t]));
 

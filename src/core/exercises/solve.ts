@@ -3,6 +3,7 @@
  * answer keys and evaluation that POST /v1/grade uses (so an exercise's answers grade as right by
  * construction of one code path, and the tests check them against independent differences).
  */
+import type { z } from 'zod';
 import { type Tape, slotOf } from '../../engine/tape.js';
 import { parseKey } from '../grading/keys.js';
 import { ScenarioEvaluator } from '../grading/scenario.js';
@@ -10,6 +11,7 @@ import { compileSpec } from '../../specs/index.js';
 import type { NetworkSpec, NeuronSpec } from '../../specs/spec.js';
 import { type Tensor, isFiniteTensor } from '../../engine/tensor.js';
 import { DEFAULT_OPTIMIZER, FD_EPSILON } from '../defaults.js';
+import type { ExerciseAnswer } from '../../schemas/exercises.js';
 
 /** What a client sends back to POST /v1/grade with the student's answers. */
 export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec }) & {
@@ -19,7 +21,7 @@ export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec }) &
 };
 
 /** An answer on the wire: scalar, vector or matrix. */
-export type AnswerValue = number | number[] | number[][];
+export type AnswerValue = z.output<typeof ExerciseAnswer>;
 
 /** A spec evaluated once, with lookups the statement and the solution read their numbers from. */
 export interface Solved {

@@ -16,7 +16,7 @@ import { type MarkdownOptions, markdownOf } from './markdown.js';
 import type { Explanation, Given, Step } from './steps.js';
 import { updateSteps } from './update.js';
 
-export type { Explanation, Step } from './steps.js';
+export type { Explanation } from './steps.js';
 export type { MarkdownOptions } from './markdown.js';
 
 export interface ExplainOptions {

@@ -13,21 +13,21 @@
  *   follow-through answer's cell shows the value it was compared with and the answers it follows
  *   from. `showExpected: false` leaves the column out (an exam, or a question to retry).
  */
+import type { z } from 'zod';
 import type { WireValue } from '../../engine/tensor.js';
 import { type Locale, say } from '../../text.js';
 import { LIST_SEPARATOR } from '../notation/numbers.js';
 import { lists } from './feedback.js';
+import type { CodeRunnerResult, GradescopeResults, PrairieLearnResults } from '../../schemas/grade.js';
+import type { Format } from './format-names.js';
 import type { AnswerResult, GradeReport } from './grade.js';
 import { type Tolerance, allowance } from './tolerance.js';
-
-export const formats = ['native', 'gradescope', 'prairielearn', 'coderunner'] as const;
-export type Format = (typeof formats)[number];
 
 const show = (v: unknown): string => JSON.stringify(v);
 /** Feedback can quote a student's raw answer: escape it before it becomes HTML in Moodle. */
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function toGradescope(report: GradeReport) {
+export function toGradescope(report: GradeReport): z.output<typeof GradescopeResults> {
   return {
     score: report.results.reduce((s, r) => s + r.credit, 0),
     max_score: report.total,
@@ -44,7 +44,7 @@ export function toGradescope(report: GradeReport) {
   };
 }
 
-export function toPrairieLearn(report: GradeReport) {
+export function toPrairieLearn(report: GradeReport): z.output<typeof PrairieLearnResults> {
   return {
     gradable: true,
     score: report.score,
@@ -103,7 +103,10 @@ export interface CodeRunnerOptions {
   showExpected?: boolean;
 }
 
-export function toCodeRunner(report: GradeReport, { showExpected = true }: CodeRunnerOptions = {}) {
+export function toCodeRunner(
+  report: GradeReport,
+  { showExpected = true }: CodeRunnerOptions = {},
+): z.output<typeof CodeRunnerResult> {
   const row = (r: AnswerResult) =>
     showExpected
       ? [r.correct, r.key, expectedCell(r, report.locale), show(r.submitted), r.feedback]

@@ -14,7 +14,6 @@ import { NODE, type Tape, argsOf, opOf, positionOf, sizeOfSlot } from '../../eng
 import {
   type Tensor,
   type WireNumber,
-  type WireValue,
   isFiniteTensor,
   sameShape,
   sizeOf,
@@ -22,6 +21,8 @@ import {
   toJson,
   wireNumber,
 } from '../../engine/tensor.js';
+import type { z } from 'zod';
+import type { AnswerResult as AnswerResultSchema, NativeGrade } from '../../schemas/grade.js';
 import type { Optimizer } from '../train.js';
 import { DEFAULT_OPTIMIZER, DEFAULT_TOLERANCE, FD_EPSILON } from '../defaults.js';
 import { type Locale, quote } from '../../text.js';
@@ -49,35 +50,11 @@ export interface GradeOptions {
   locale: Locale;
 }
 
-export interface AnswerResult {
-  key: string;
-  /** The number read from the answer, or the answer as sent when it could not be read. */
-  submitted: WireValue | Sent;
-  expected: WireValue;
-  correct: boolean;
-  /** 1 when correct; for a tensor answer, the fraction of its elements that are right. */
-  credit: number;
-  /** max |submitted - expected| over the elements; null when the answer could not be read or compared. */
-  absError: WireNumber | null;
-  diagnosis: DiagnosisCode | null;
-  feedback: string;
-  /** Right only given the student's own earlier answers (error carried forward). */
-  followThrough: boolean;
-  /** The earlier answer keys whose values the follow-through used. */
-  followedFrom: string[];
-  /** The expected value given those earlier answers, when follow-through applies. */
-  followThroughExpected?: WireValue;
-  tolerance: Tolerance;
-}
+/** One answer graded, as the native format writes it. */
+export type AnswerResult = z.output<typeof AnswerResultSchema>;
 
-export interface GradeReport {
-  score: number;
-  correct: number;
-  total: number;
-  results: AnswerResult[];
-  feedback: string;
-  locale: Locale;
-}
+/** The grade in the service's own shape (the native format). */
+export type GradeReport = z.output<typeof NativeGrade>;
 
 /** An answer as read from the request: its key's target, the number(s) read and its tolerance. */
 export interface ReadAnswer {
@@ -115,8 +92,7 @@ const aligned = (value: Tensor, expected: Tensor): Tensor =>
  * An answer as sent, for the report: a JSON number beyond float64 (1e999, read as Infinity) written
  * as "Infinity", a text too long to read cut as messages quote it, an object as its JSON text.
  */
-type SentScalar = WireNumber | string | boolean | null;
-type Sent = SentScalar | SentScalar[] | SentScalar[][];
+type Sent = AnswerResult['submitted'];
 export const asSent = (raw: RawAnswer): Sent => {
   if (Array.isArray(raw)) return (raw as RawAnswer[]).map(asSent) as Sent;
   if (typeof raw === 'number') return wireNumber(raw);
