@@ -53,7 +53,7 @@ export interface AppOptions {
   isReady?: () => boolean;
   /** API keys (none: no authentication), and whether /metrics and the documentation need one. */
   auth?: Partial<AuthOptions>;
-  /** Requests per client per window; none by default (server.ts passes RATE_LIMIT_MAX). */
+  /** Requests per client per window; none by default (server.ts passes RATE_LIMIT_MAX and REDIS_URL). */
   rateLimit?: RateLimitOptions | false;
   /** Load shedding thresholds; none by default (server.ts passes them). */
   shedding?: SheddingOptions | false;
@@ -146,7 +146,7 @@ export async function buildApp(options: AppOptions = {}) {
   await registerCors(app, options.corsOrigins ?? []);
   const isOverloaded = await registerLoadShedding(app, options.shedding || undefined, exempt);
   const guards: Guard[] = [];
-  if (options.rateLimit) guards.push(await registerRateLimit(app, options.rateLimit, keys, exempt));
+  if (options.rateLimit) guards.push(await registerRateLimit(app, options.rateLimit, keys, exempt, metrics));
   const auth = registerAuth(app, keys, { ...DEFAULT_AUTH, ...options.auth }, isSelf);
   if (auth) guards.push(auth);
 

@@ -169,6 +169,34 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | string[] {
   return items;
 }
 
+/**
+ * Where the rate limit's counts are shared by every replica: redis: or rediss: (TLS), a host, maybe
+ * a port, a password and a database number. A bad value is not quoted: it may hold a password.
+ */
+function redisUrl(env: NodeJS.ProcessEnv): Pick<RateLimitOptions, 'redisUrl'> {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return {};
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !parsed ||
+    !/^rediss?:$/.test(parsed.protocol) ||
+    parsed.hostname === '' ||
+    !/^(\/\d*)?$/.test(parsed.pathname) ||
+    parsed.search !== '' ||
+    parsed.hash !== ''
+  ) {
+    throw new Error(
+      'REDIS_URL must be a URL such as redis://redis:6379/0 (the scheme redis: or rediss:, a host, maybe a port and a database number); its value is not repeated, as it may hold a password',
+    );
+  }
+  return { redisUrl: parsed.href };
+}
+
 function timeouts(env: NodeJS.ProcessEnv): ServerTimeouts {
   const keepAliveMs = int(env, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULT_TIMEOUTS.keepAliveMs, 1);
   const headersMs = int(env, 'HEADERS_TIMEOUT_MS', Math.max(DEFAULT_TIMEOUTS.headersMs, keepAliveMs + 1000), 1);
@@ -232,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: {
       max: int(env, 'RATE_LIMIT_MAX', DEFAULT_RATE_LIMIT.max, 1),
       windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', DEFAULT_RATE_LIMIT.windowMs, 1000),
+      ...redisUrl(env),
     },
     corsOrigins: corsOrigins(env),
     trustProxy: trustProxy(env),

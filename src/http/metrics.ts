@@ -116,6 +116,27 @@ export class Metrics {
     this.graphNodes.observe({ operation }, size.nodes);
     this.graphElements.observe({ operation }, size.elements);
   }
+
+  /**
+   * The rate limit's shared store (REDIS_URL), only when there is one: whether it answers, read at
+   * each scrape, and the requests it failed. Returns what counts one of those.
+   */
+  watchRateLimitStore(isUp: () => boolean): () => void {
+    new Gauge({
+      name: `${PREFIX}rate_limit_store_up`,
+      help: "1 while the rate limit's shared store (Redis, REDIS_URL) answers; 0 while it does not, and requests go unlimited.",
+      registers: [this.registry],
+      collect() {
+        this.set(isUp() ? 1 : 0);
+      },
+    });
+    const errors = new Counter({
+      name: `${PREFIX}rate_limit_store_errors_total`,
+      help: 'Requests let through without a rate limit because its shared store (Redis, REDIS_URL) failed to answer.',
+      registers: [this.registry],
+    });
+    return () => errors.inc();
+  }
 }
 
 /**
@@ -128,14 +149,15 @@ export function registerMetrics(
   { pool, isSelf }: { pool?: ComputePool; isSelf: (request: FastifyRequest) => boolean },
 ): Metrics {
   const metrics = new Metrics(pool);
-  const exposition = Registry.merge([processMetrics(), metrics.registry]);
   app.addHook('onResponse', (request, reply, done) => {
     // The OpenAPI document's examples, which the app sends itself, are not traffic.
     if (!isSelf(request)) metrics.countRequest(request, reply.statusCode, reply.elapsedTime);
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(exposition.contentType).send(await exposition.metrics()),
-  );
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    // Merged at each scrape, so that it has the metrics registered after this (the rate limit's store).
+    const exposition = Registry.merge([processMetrics(), metrics.registry]);
+    return reply.type(exposition.contentType).send(await exposition.metrics());
+  });
   return metrics;
 }

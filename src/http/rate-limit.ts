@@ -4,7 +4,8 @@
  * (`request.ip`, the forwarded address behind a trusted proxy: TRUST_PROXY). Requests without a
  * valid key are counted before they are refused, so a flood of them is limited per address. The
  * API and the documentation are limited (app.ts says which requests are exempt): not the probes or
- * /metrics. Counts are kept in this process: each replica counts its own requests.
+ * /metrics. Counts are kept in this process (each replica counts its own requests), or with
+ * REDIS_URL in Redis, shared by every replica (src/http/rate-limit-redis.ts).
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -12,11 +13,15 @@ import { say } from '../text.js';
 import type { ApiKeys } from './auth.js';
 import type { Guard } from './before-routing.js';
 import { HttpError } from './http-error.js';
+import type { Metrics } from './metrics.js';
+import { REDIS_KEY_PREFIX, SharedCounts } from './rate-limit-redis.js';
 
 export interface RateLimitOptions {
   /** Requests one client may send per window. */
   max: number;
   windowMs: number;
+  /** Where the counts are shared by every replica (redis: or rediss:); none: in this process. */
+  redisUrl?: string;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 1200, windowMs: 60_000 };
@@ -56,7 +61,9 @@ export async function registerRateLimit(
   options: RateLimitOptions,
   keys: ApiKeys,
   exempt: (request: FastifyRequest) => boolean,
+  metrics: Metrics,
 ): Promise<Guard> {
+  const shared = options.redisUrl === undefined ? undefined : new SharedCounts(options.redisUrl, app.log);
   await app.register(rateLimit, {
     // Not per route: this hook alone applies it, in the order chosen here.
     global: false,
@@ -64,11 +71,18 @@ export async function registerRateLimit(
     timeWindow: options.windowMs,
     keyGenerator: (request) => clientOf(request, keys),
     errorResponseBuilder: (request, context) => tooMany(keys.keyOf(request) !== undefined, options, context.ttl),
+    ...(shared && { redis: shared.client, nameSpace: REDIS_KEY_PREFIX }),
   });
   const limiter = app.rateLimit();
   // The limiter sets the x-ratelimit-* headers (and Retry-After) and throws the 429.
+  let check: Guard = (request, reply) => limiter.call(app, request, reply) as Promise<void>;
+  if (shared) {
+    const letThrough = metrics.watchRateLimitStore(() => shared.isUp);
+    check = shared.failOpen(check, letThrough);
+    app.addHook('onClose', async () => shared.close());
+  }
   const limit: Guard = async (request, reply) => {
-    if (!exempt(request)) await (limiter.call(app, request, reply) as Promise<void>);
+    if (!exempt(request)) await check(request, reply);
   };
   app.addHook('onRequest', (request, reply, done) => {
     if (exempt(request)) return done();

@@ -2,11 +2,12 @@
  * The deployment files (deploy/) against the service they deploy: the port it listens on, the
  * probe routes it serves, the settings src/config.ts reads, the shutdown grace period, the
  * image's user, and what the manifests promise an operator (security context, resources, the
- * autoscaler, the disruption budget and the Service all aimed at the Deployment's pods).
+ * autoscaler, the disruption budget and the Service all aimed at the Deployment's pods, and the
+ * Redis that REDIS_URL names).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -25,6 +26,9 @@ const service = yamlOf(`${k8s}service.yaml`);
 const hpa = yamlOf(`${k8s}hpa.yaml`);
 const pdb = yamlOf(`${k8s}pdb.yaml`);
 const kustomization = yamlOf(`${k8s}kustomization.yaml`);
+const redisManifests = parseAllDocuments(read(`${k8s}redis.yaml`)).map((d) => d.toJS() as Manifest);
+const redisDeployment = redisManifests.find((m) => m.kind === 'Deployment')!;
+const redisService = redisManifests.find((m) => m.kind === 'Service')!;
 const compose = yamlOf('deploy/compose.yaml');
 const composeService: Manifest = compose.services['gradient-service'];
 const pod: Manifest = deployment.spec.template.spec;
@@ -53,6 +57,17 @@ function dockerHealthcheck(): { options: Record<string, string>; command: string
   if (!m) throw new Error('no HEALTHCHECK ... CMD [...] in the Dockerfile');
   const options = Object.fromEntries([...m[1].matchAll(/--([\w-]+)=(\S+)/g)].map(([, k, v]) => [k, v]));
   return { options, command: JSON.parse(m[2]) as string[] };
+}
+
+/** The value after a flag in a command line: `--save ''` is ''. */
+const flag = (args: string[], name: string): string | undefined =>
+  args.includes(name) ? args[args.indexOf(name) + 1] : undefined;
+
+/** Redis as a store of counts that expire: no snapshot, no append-only file. */
+function expectNothingSaved(args: string[]): void {
+  expect(args[0]).toBe('redis-server');
+  expect(flag(args, '--save')).toBe('');
+  expect(flag(args, '--appendonly')).toBe('no');
 }
 
 /** The runtime stage: everything after the last FROM. */
@@ -134,6 +149,23 @@ describe('deploy/compose.yaml', () => {
     expect(seconds(composeService.stop_grace_period) * 1000).toBeGreaterThan(graceMs);
   });
 
+  it('shares the rate limit through the redis service it names and waits for, health-checked by redis-cli ping', () => {
+    const url = new URL(composeEnv.REDIS_URL);
+    const redis: Manifest = compose.services[url.hostname];
+    expect(redis, `the compose service REDIS_URL names (${url.hostname})`).toBeDefined();
+    // Redis's own port: the command sets no other.
+    expect(Number(url.port || 6379)).toBe(6379);
+    expect(flag(redis.command, '--port')).toBeUndefined();
+    expect(composeService.depends_on[url.hostname]).toEqual({ condition: 'service_healthy' });
+    expect(redis.healthcheck.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expectNothingSaved(redis.command);
+    expect(redis.ports).toBeUndefined();
+    expect(redis.read_only).toBe(true);
+    expect(redis.cap_drop).toEqual(['ALL']);
+    expect(redis.security_opt).toContain('no-new-privileges:true');
+    expect(redis.deploy.resources.limits.memory).toBeDefined();
+  });
+
   it('runs read-only, unprivileged, limited, and restarts', () => {
     expect(composeService.read_only).toBe(true);
     expect(composeService.cap_drop).toEqual(['ALL']);
@@ -189,6 +221,40 @@ describe('deploy/kubernetes', () => {
     expect(configMap.data.API_KEYS).toBeUndefined();
     const apiKeys = container.env.find((e: Manifest) => e.name === 'API_KEYS');
     expect(apiKeys.valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key: 'API_KEYS' });
+  });
+
+  it('REDIS_URL names the Service of redis.yaml, which reaches the Redis pod and only it', () => {
+    const url = new URL(configMap.data.REDIS_URL);
+    expect(url.hostname).toBe(redisService.metadata.name);
+    expect(Number(url.port || 6379)).toBe(redisService.spec.ports[0].port);
+    const redisPod: Manifest = redisDeployment.spec.template;
+    const redis: Manifest = redisPod.spec.containers[0];
+    expect(redisPod.metadata.labels).toMatchObject(redisDeployment.spec.selector.matchLabels);
+    expect(redisPod.metadata.labels).toMatchObject(redisService.spec.selector);
+    const target = redis.ports.find((p: Manifest) => p.name === redisService.spec.ports[0].targetPort);
+    expect(target?.containerPort).toBe(6379);
+    // The service's Service, disruption budget and autoscaler never take the Redis pod for a
+    // replica, nor the Redis Service a replica for Redis.
+    expect(redisPod.metadata.labels).not.toMatchObject(service.spec.selector);
+    expect(redisPod.metadata.labels).not.toMatchObject(pdb.spec.selector.matchLabels);
+    expect(deployment.spec.template.metadata.labels).not.toMatchObject(redisService.spec.selector);
+    expect(redis.readinessProbe.exec.command).toEqual(['redis-cli', 'ping']);
+    expectNothingSaved(redis.args);
+    expect(redisDeployment.spec.replicas).toBe(1);
+  });
+
+  it('runs Redis as non-root with no privileges and a read-only root file system', () => {
+    const redisPod: Manifest = redisDeployment.spec.template.spec;
+    const redis: Manifest = redisPod.containers[0];
+    expect({ ...redisPod.securityContext, ...redis.securityContext }).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(redisPod.automountServiceAccountToken).toBe(false);
+    expect(redis.resources.limits.memory).toBeDefined();
   });
 
   it("the Secret's example value is a placeholder the service refuses to start with", () => {
