@@ -6,11 +6,16 @@
 import type { z } from 'zod';
 import type { ExplainResponse, ExplainStep } from '../../schemas/explain.js';
 
-export const phases = ['forward', 'local', 'backward', 'update', 'gradcheck'] as const;
-export type Phase = (typeof phases)[number];
-
 /** One step, as the response writes it (the ExplainStep schema); its kinds by `phase`. */
 export type Step = z.output<typeof ExplainStep>;
+export type Phase = Step['phase'];
+
+/** The schema's phases in the order an explanation goes through them. */
+export const phases = ['forward', 'local', 'backward', 'update', 'gradcheck'] as const satisfies readonly Phase[];
+/** A phase the schema has and the list above lacks does not compile: `never` takes no phase. */
+type Unlisted = Exclude<Phase, (typeof phases)[number]>;
+const everyPhaseListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyPhaseListed;
 export type ForwardStep = Extract<Step, { phase: 'forward' }>;
 export type LocalStep = Extract<Step, { phase: 'local' }>;
 export type BackwardStep = Extract<Step, { phase: 'backward' }>;
