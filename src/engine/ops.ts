@@ -10,7 +10,7 @@
  */
 import { type Localized, plural, say } from '../text.js';
 import { type BroadcastWalk, broadcastShape, broadcastWalk, rowsCols } from './broadcast.js';
-import { addRowDots, logSoftmaxRow, softmaxRow, transposed } from './linalg.js';
+import { addProduct, asStored, asTransposed, logSoftmaxRow, softmaxRow } from './linalg.js';
 import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.js';
 
 export interface AttrDef {
@@ -607,16 +607,15 @@ export const ops = {
       return m * n * p + sizeOf(a) + sizeOf(b) + sizeOf(out);
     },
     forward: ([a, b], out) => {
-      // c[i, j] = a[i, :] . b[:, j]: rows of a against rows of b^T.
       const [m, n, p] = matmulDims(a.shape, b.shape);
       out.data.fill(0);
-      addRowDots(a.data, transposed(b.data, n, p), out.data, m, n, p);
+      addProduct(out.data, asStored(a.data), asStored(b.data), m, n, p);
     },
     vjp: (g, [a, b], _y, [ga, gb]) => {
       // g is (m x p) in the same row-major layout whatever the ranks.
       const [m, n, p] = matmulDims(a.shape, b.shape);
-      addRowDots(g.data, b.data, ga.data, m, p, n); // dL/da = g @ b^T
-      addRowDots(transposed(a.data, m, n), transposed(g.data, m, p), gb.data, n, m, p); // dL/db = a^T @ g
+      addProduct(ga.data, asStored(g.data), asTransposed(b.data), m, p, n); // dL/da = g @ b^T
+      addProduct(gb.data, asTransposed(a.data), asStored(g.data), n, m, p); // dL/db = a^T @ g
     },
   },
   transpose: {
@@ -688,15 +687,15 @@ export const ops = {
       const nOut = W.shape[0];
       const y = out.data;
       y.fill(0);
-      addRowDots(x.data, W.data, y, rows, nIn, nOut);
+      addProduct(y, asStored(x.data), asTransposed(W.data), rows, nIn, nOut);
       const oneBias = b.data.length === 1;
       for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) y[r * nOut + j] += b.data[oneBias ? 0 : j];
     },
     vjp: (g, [x, W], _y, [gx, gW, gb]) => {
       const [rows, nIn] = rowsCols(x.shape);
       const nOut = W.shape[0];
-      addRowDots(g.data, transposed(W.data, nOut, nIn), gx.data, rows, nOut, nIn); // dL/dx = g @ W
-      addRowDots(transposed(g.data, rows, nOut), transposed(x.data, rows, nIn), gW.data, nOut, rows, nIn); // dL/dW = g^T @ x
+      addProduct(gx.data, asStored(g.data), asStored(W.data), rows, nOut, nIn); // dL/dx = g @ W
+      addProduct(gW.data, asTransposed(g.data), asStored(x.data), nOut, rows, nIn); // dL/dW = g^T @ x
       const oneBias = gb.data.length === 1;
       for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) gb.data[oneBias ? 0 : j] += g.data[r * nOut + j];
     },
