@@ -7,7 +7,7 @@
  * the request; limits are the defaults (the graph is within them). It runs as configured by
  * default, so this job (about 500,000 element operations) goes to a worker thread; the same
  * request with the pool off (computed on the event loop) is measured too, for comparison.
- * Goal: the default configuration within 1.5× of the baseline. Also the route's steps timed in
+ * Goal: the default configuration within 1.3× of the baseline. Also the route's steps timed in
  * this process (parse, validation, compile, evaluation, serialisation), to say where the time goes.
  *
  *   npx tsx bench/http-large-graph.ts [nodes]        (npm run bench:http-large-graph)
@@ -36,8 +36,13 @@ import {
 } from './helpers.js';
 
 const n = Number(process.argv[2] ?? 100_000);
-const GOAL = 1.5;
-const limits = { ...DEFAULT_LIMITS, maxNodes: Math.max(DEFAULT_LIMITS.maxNodes, n) };
+const GOAL = 1.3;
+// The response (13.7 MB, estimated at 21.5 MB before computing) is over MAX_RESPONSE_BYTES' default (8 MB): raised, as the body limit is.
+const limits = {
+  ...DEFAULT_LIMITS,
+  maxNodes: Math.max(DEFAULT_LIMITS.maxNodes, n),
+  maxResponseBytes: Math.max(DEFAULT_LIMITS.maxResponseBytes, 64 * 1024 * 1024),
+};
 
 header(`http-large-graph: ${n.toLocaleString('en-US')}-node scalar DAG, POST /v1/gradients end to end`);
 const requestText = JSON.stringify(dagBody(randomDag(n)));

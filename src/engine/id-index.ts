@@ -15,8 +15,11 @@
  * ids. Either way, what chosen ids cost does not rest on FNV-1a.
  *
  * Layout: the key, the hash in use and the probes of the inserts so far come first (so that a
- * worker thread, which draws its own key, still reads a table built on the main thread); entry
- * HEADER + h holds slot + 1, so that a new table's zeros are empty entries.
+ * worker thread, which draws its own key, still reads a table built on the main thread); entry h
+ * is two numbers: at HEADER + 2h, slot + 1 (so that a new table's zeros are empty entries), and
+ * next to it the id's hash. A probe that meets another id's entry tells them apart by the hash,
+ * in the cache line it has already read, rather than by reading that id (a random read of the ids
+ * and of the string: at a million ids, most of what compile spent on its inserts and lookups).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -34,11 +37,11 @@ const PROBE_BUDGET = 2;
 const random = randomBytes(8);
 const processKey = [random.readInt32LE(0), random.readInt32LE(4)];
 
-/** A table with room for `count` ids, empty: a power of two at least twice as large, after the header. */
+/** A table with room for `count` ids, empty: a power of two of entries at least twice as many, after the header. */
 export function newIdTable(count: number): Int32Array {
   let size = 8;
   while (size < 2 * count) size *= 2;
-  const table = new Int32Array(HEADER + size);
+  const table = new Int32Array(HEADER + 2 * size);
   table[KEY0] = processKey[0];
   table[KEY1] = processKey[1];
   table[HASH] = FNV;
@@ -47,9 +50,12 @@ export function newIdTable(count: number): Int32Array {
 
 const rotl = (x: number, b: number): number => (x << b) | (x >>> (32 - b));
 
-/** The table's hash of `id`: FNV-1a from the key, or HalfSipHash once it has rehashed. */
+/** The table's hash of `id` as an int32 (as its entries hold it): FNV-1a from the key, or HalfSipHash once it has rehashed. */
 const hashOf = (table: Int32Array, id: string): number =>
-  table[HASH] === FNV ? fnv1a(table[KEY0], id) : halfSipHash(table[KEY0], table[KEY1], id);
+  table[HASH] === FNV ? fnv1a(table[KEY0], id) : halfSipHash(table[KEY0], table[KEY1], id) | 0;
+
+/** The entries' mask: their count (a power of two) less one. */
+const maskOf = (table: Int32Array): number => ((table.length - HEADER) >> 1) - 1;
 
 /** FNV-1a from `key`, then MurmurHash3's final mix (fmix32), so that the low bits depend on all the others. */
 function fnv1a(key: number, id: string): number {
@@ -118,39 +124,44 @@ function halfSipHash(k0: number, k1: number, id: string): number {
 /** Records `slot` for `ids[slot]`; returns the slot already recorded for that id, or -1 when it is new. */
 export function insertId(table: Int32Array, ids: readonly (string | null)[], slot: number): number {
   const id = ids[slot]!;
-  const mask = table.length - HEADER - 1;
+  const mask = maskOf(table);
+  const hash = hashOf(table, id);
   let probes = 0;
-  for (let h = hashOf(table, id) & mask; ; h = (h + 1) & mask) {
-    const there = table[HEADER + h] - 1;
+  for (let h = hash & mask; ; h = (h + 1) & mask) {
+    const at = HEADER + 2 * h;
+    const there = table[at] - 1;
     if (there < 0) {
       probes++;
       if (table[HASH] === FNV && (probes > LONG_PROBE || (table[PROBES] += probes) > PROBE_BUDGET * (mask + 1))) {
         rehash(table, ids);
         return insertId(table, ids, slot);
       }
-      table[HEADER + h] = slot + 1;
+      table[at] = slot + 1;
+      table[at + 1] = hash;
       return -1;
     }
-    if (ids[there] === id) return there;
+    if (table[at + 1] === hash && ids[there] === id) return there;
     probes++;
   }
 }
 
 /** Moves every id of the table to its entry under HalfSipHash. */
 function rehash(table: Int32Array, ids: readonly (string | null)[]): void {
-  const entries = table.subarray(HEADER);
-  const held = entries.filter((e) => e > 0);
-  entries.fill(0);
+  const held: number[] = [];
+  for (let at = HEADER; at < table.length; at += 2) if (table[at] > 0) held.push(table[at] - 1);
+  table.fill(0, HEADER);
   table[HASH] = SIP;
-  for (const e of held) insertId(table, ids, e - 1);
+  for (const slot of held) insertId(table, ids, slot);
 }
 
 /** The slot of `id`, or -1. */
 export function findId(table: Int32Array, ids: readonly (string | null)[], id: string): number {
-  const mask = table.length - HEADER - 1;
-  for (let h = hashOf(table, id) & mask; ; h = (h + 1) & mask) {
-    const there = table[HEADER + h] - 1;
-    if (there < 0 || ids[there] === id) return there;
+  const mask = maskOf(table);
+  const hash = hashOf(table, id);
+  for (let h = hash & mask; ; h = (h + 1) & mask) {
+    const at = HEADER + 2 * h;
+    const there = table[at] - 1;
+    if (there < 0 || (table[at + 1] === hash && ids[there] === id)) return there;
   }
 }
 
@@ -159,11 +170,11 @@ export function findId(table: Int32Array, ids: readonly (string | null)[], id: s
  * total and at most. A measure of how well the hash spreads these ids, for tests and benches.
  */
 export function probeCounts(table: Int32Array, ids: readonly (string | null)[]): { total: number; longest: number } {
-  const mask = table.length - HEADER - 1;
+  const mask = maskOf(table);
   let total = 0,
     longest = 0;
   for (let e = 0; e <= mask; e++) {
-    const slot = table[HEADER + e] - 1;
+    const slot = table[HEADER + 2 * e] - 1;
     if (slot < 0) continue;
     const probes = ((e - homeOf(table, ids[slot]!)) & mask) + 1;
     total += probes;
@@ -173,4 +184,4 @@ export function probeCounts(table: Int32Array, ids: readonly (string | null)[]):
 }
 
 /** The entry where a lookup of `id` starts, under the hash the table uses now. */
-export const homeOf = (table: Int32Array, id: string): number => hashOf(table, id) & (table.length - HEADER - 1);
+export const homeOf = (table: Int32Array, id: string): number => hashOf(table, id) & maskOf(table);

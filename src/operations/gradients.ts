@@ -38,41 +38,44 @@ export interface GradientsJob {
 /** `arg` is the position of the arg in the node's args: an id may appear twice, as in mul(x, x). */
 export type LocalDerivative = z.output<typeof LocalDerivativeSchema>;
 
-/** Visits each arg that is an id (not a literal) of each node in `reported`, in evaluation order. */
-function forEachLocal(tape: Tape, reported: Uint8Array, visit: (k: number, j: number, arg: number) => void): void {
+/**
+ * Each reported node's local derivative with respect to each of its args that is an id (not a
+ * literal), in evaluation order. The walk is written out here and in localExtent: a graph of a
+ * million nodes has one and a half million entries, and a callback per entry cost about as much
+ * as building the entry.
+ */
+function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): LocalDerivative[] {
+  const { da, db } = localDerivatives(tape, values);
+  const { ids, kind, nodeSlot } = tape;
+  const out: LocalDerivative[] = [];
   for (let k = 0; k < tape.nodeCount; k++) {
-    if (!reported[tape.nodeSlot[k]]) continue;
+    if (!reported[nodeSlot[k]]) continue;
+    const of = ids[nodeSlot[k]]!;
     const arity = opOf(tape, k).args.length;
     for (let j = 0; j < arity; j++) {
       const arg = argOf(tape, k, j);
-      if (tape.kind[arg] !== CONST) visit(k, j, arg);
+      if (kind[arg] !== CONST) out.push({ of, wrt: ids[arg]!, arg: j, value: wireNumber(j === 0 ? da[k] : db[k]) });
     }
   }
-}
-
-/** Each reported node's local derivative with respect to each of its args that is an id. */
-function localReport(tape: Tape, values: Float64Array, reported: Uint8Array): LocalDerivative[] {
-  const { da, db } = localDerivatives(tape, values);
-  const out: LocalDerivative[] = [];
-  forEachLocal(tape, reported, (k, j, arg) =>
-    out.push({
-      of: tape.ids[tape.nodeSlot[k]]!,
-      wrt: tape.ids[arg]!,
-      arg: j,
-      value: wireNumber(j === 0 ? da[k] : db[k]),
-    }),
-  );
   return out;
 }
 
-/** The entries `localReport` writes, and their bytes as JSON at most (`{"of":"…","wrt":"…","arg":j,"value":…},` each): one walk over the nodes. */
+/** The entries `localReport` writes, and their bytes as JSON at most (`{"of":"…","wrt":"…","arg":j,"value":…},` each): the same walk. */
 function localExtent(tape: Tape, reported: Uint8Array): { count: number; bytes: number } {
+  const { ids, kind, nodeSlot } = tape;
   let count = 0;
   let bytes = 2;
-  forEachLocal(tape, reported, (k, _j, arg) => {
-    count++;
-    bytes += 31 + tape.ids[tape.nodeSlot[k]]!.length + tape.ids[arg]!.length + NUMBER_BYTES;
-  });
+  for (let k = 0; k < tape.nodeCount; k++) {
+    if (!reported[nodeSlot[k]]) continue;
+    const ofBytes = 31 + ids[nodeSlot[k]]!.length + NUMBER_BYTES;
+    const arity = opOf(tape, k).args.length;
+    for (let j = 0; j < arity; j++) {
+      const arg = argOf(tape, k, j);
+      if (kind[arg] === CONST) continue;
+      count++;
+      bytes += ofBytes + ids[arg]!.length;
+    }
+  }
   return { count, bytes };
 }
 

@@ -100,6 +100,12 @@ function finiteAt(tape: Tape, arena: Float64Array, slot: number): boolean {
   return true;
 }
 
+/** Whether every element of an arena is finite (x - x is NaN for NaN and ±Infinity). */
+function allFinite(arena: Float64Array): boolean {
+  for (let i = 0; i < arena.length; i++) if (arena[i] - arena[i] !== 0) return false;
+  return true;
+}
+
 /** The reported slots whose values (non_finite_values) or gradients (non_finite_gradients) are not all finite. */
 export function nonFiniteWarning(
   tape: Tape,
@@ -108,6 +114,8 @@ export function nonFiniteWarning(
   code: 'non_finite_values' | 'non_finite_gradients',
   locale: Locale,
 ): Warning[] {
+  // Usually every number is finite: one pass over the arena says so, without a call per slot.
+  if (allFinite(arena)) return [];
   const ids: string[] = [];
   for (const s of slots) if (!finiteAt(tape, arena, s)) ids.push(tape.ids[s]!);
   if (!ids.length) return [];

@@ -10,7 +10,8 @@ import {
   losses,
 } from '../specs/spec.js';
 import { say } from '../text.js';
-import { schemaMessage } from './validate.js';
+import { checkItemsByHand, schemaMessage } from './validate.js';
+import { isNode } from './fast-nodes.js';
 import { MAX_OP_NAME_LENGTH } from '../engine/compile.js';
 import { FINITE, Finite, Id, Value, float64 } from './values.js';
 
@@ -120,6 +121,9 @@ export const specFields = {
   neuron: NeuronSpecSchema.optional(),
   network: NetworkSpecSchema.optional(),
 };
+
+// A graph may have a million nodes: validate() reads them with isNode, and zod the rest of the body.
+checkItemsByHand(specFields.graph, 'nodes', isNode);
 
 type SpecFields = { graph?: unknown; neuron?: unknown; network?: unknown };
 

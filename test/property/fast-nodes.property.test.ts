@@ -1,0 +1,174 @@
+/**
+ * The graph's nodes are validated by hand (src/schemas/fast-nodes.ts), zod the rest of the body:
+ * validate() must accept and refuse exactly what zod alone does (validateWithZod), with the same
+ * paths, messages and suggestions. Bodies are mostly valid graphs with a few nodes broken in the
+ * ways the Node schema refuses (a wrong type for each field, ids off the pattern or too long, an
+ * empty or too long op, non-finite numbers, unknown and `__proto__` keys, attrs that are not a
+ * record of finite numbers), and faults elsewhere in the body, which zod alone judges.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { GradientsBody, StepBody } from '../../src/schemas/operations.js';
+import { isNode } from '../../src/schemas/fast-nodes.js';
+import { validate, validateWithZod } from '../../src/schemas/validate.js';
+import { runs } from './support.js';
+
+/** An object as its entries, so that keys such as `__proto__` become own keys once parsed. */
+class Entries {
+  constructor(readonly entries: [string, unknown][]) {}
+}
+
+/** Numbers JSON cannot carry, written as markers and revived after parsing (a library caller can pass them). */
+const SPECIAL: Record<string, number> = { '\u0000NaN': NaN, '\u0000Inf': Infinity, '\u0000-Inf': -Infinity };
+
+const text = (value: unknown): string => {
+  if (value instanceof Entries)
+    return `{${value.entries
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${JSON.stringify(k)}:${text(v)}`)
+      .join(',')}}`;
+  if (Array.isArray(value)) return `[${value.map(text).join(',')}]`;
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return JSON.stringify(Number.isNaN(value) ? '\u0000NaN' : value > 0 ? '\u0000Inf' : '\u0000-Inf');
+  return JSON.stringify(value);
+};
+
+const parse = (value: unknown): unknown =>
+  JSON.parse(text(value), (_key, v) => (typeof v === 'string' && Object.hasOwn(SPECIAL, v) ? SPECIAL[v] : v));
+
+const object = (entries: [string, unknown][]) => new Entries(entries);
+
+const goodId = fc.oneof(
+  fc.constantFrom('x', 'w', 'b', 'n1', '_', 'y_hat', '__proto__', 'constructor', 'a'.repeat(128)),
+  fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/),
+);
+const badId = fc.constantFrom('', '1a', 'a-b', 'é', 'a b', 'a'.repeat(129), 'x\n');
+const number = fc.oneof(
+  fc.integer({ min: -3, max: 3 }),
+  fc.constantFrom(-0, 0.5, 1e308, -Number.MAX_VALUE, Number.MIN_VALUE),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+const nonFinite = fc.constantFrom(NaN, Infinity, -Infinity);
+const junk = fc.oneof(
+  fc.constantFrom(null, true, false, [], [1], ['x'], [[1]]),
+  fc.constant(object([])),
+  fc.constant(object([['a', 1]])),
+  nonFinite,
+  number,
+  badId,
+);
+const op = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('add', 'mul', 'tanh', 'leaky_relu', 'nope', 'x'.repeat(64)) },
+  fc.constantFrom('', 'x'.repeat(65)),
+  junk,
+);
+const arg = fc.oneof({ weight: 3, arbitrary: goodId }, { weight: 2, arbitrary: number }, badId, nonFinite, junk);
+const attrKey = fc.constantFrom('alpha', 'k'.repeat(64), 'k'.repeat(65), '__proto__', '', 'constructor');
+const attrs = fc.oneof(
+  fc.constant(object([['alpha', 0.1]])),
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.tuple(attrKey, fc.oneof({ weight: 4, arbitrary: number }, nonFinite, junk)), { maxLength: 3 })
+      .map(object),
+  },
+  junk,
+);
+
+const validNode = fc
+  .record({
+    id: goodId,
+    op: fc.constantFrom('add', 'mul', 'neg', 'x'.repeat(64)),
+    args: fc.array(fc.oneof(goodId, number), { maxLength: 3 }),
+  })
+  .map(({ id, op, args }): [string, unknown][] => [
+    ['id', id],
+    ['op', op],
+    ['args', args],
+  ]);
+
+/** One change to a valid node's entries: a field replaced, an arg added, attrs given, a key dropped or added. */
+const change = fc.oneof(
+  fc.record({ key: fc.constant('id'), value: fc.oneof(badId, junk, goodId) }),
+  fc.record({ key: fc.constant('op'), value: op }),
+  fc.record({ key: fc.constant('args'), value: fc.oneof(junk, fc.array(arg, { minLength: 1, maxLength: 3 })) }),
+  fc.record({ key: fc.constant('attrs'), value: fc.oneof(attrs, fc.constant(undefined)) }),
+  fc.record({ drop: fc.constantFrom('id', 'op', 'args') }),
+  fc.record({ extra: fc.constantFrom('__proto__', 'Id', 'arg', 'attr', 'constructor') }),
+);
+
+/** A node valid but for one change. */
+const node = fc.tuple(validNode, change).map(([entries, c]) => {
+  if ('drop' in c) return object(entries.filter(([key]) => key !== c.drop));
+  if ('extra' in c) return object([...entries, [c.extra, 1]]);
+  return object([...entries.filter(([key]) => key !== c.key), [c.key, c.value]]);
+});
+
+/** A graph body: its nodes, and now and then a fault elsewhere (leaves, expr too, output, an unknown field, two specs). */
+const body = fc
+  .record({
+    nodes: fc.oneof(
+      { weight: 1, arbitrary: fc.array(validNode.map(object), { maxLength: 6 }) },
+      { weight: 6, arbitrary: fc.array(fc.oneof(validNode.map(object), node), { minLength: 1, maxLength: 4 }) },
+      { weight: 1, arbitrary: junk },
+    ),
+    inputs: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(undefined) },
+      fc.oneof(
+        fc.constant(object([['x', 0.5]])),
+        fc.constant(object([['__proto__', 1]])),
+        fc.constant(object([['1x', 1]])),
+        fc.constant(object([['x', 'a']])),
+      ),
+    ),
+    fault: fc.oneof(
+      { weight: 12, arbitrary: fc.constant(undefined) },
+      fc.constantFrom('expr too', 'output', 'bad output', 'unknown field', 'two specs', 'include', 'body __proto__'),
+    ),
+  })
+  .map(({ nodes, inputs, fault }) => {
+    const graph: [string, unknown][] = [['nodes', nodes]];
+    if (inputs) graph.push(['inputs', inputs]);
+    if (fault === 'expr too') graph.push(['expr', 'y = x']);
+    if (fault === 'output') graph.push(['output', 'x']);
+    if (fault === 'bad output') graph.push(['output', 7]);
+    if (fault === 'unknown field') graph.push(['node', []]);
+    const top: [string, unknown][] = [['graph', object(graph)]];
+    if (fault === 'two specs') top.push(['neuron', object([['x', 1]])]);
+    if (fault === 'include') top.push(['include', ['x']]);
+    if (fault === 'body __proto__') top.push(['__proto__', object([])]);
+    return parse(object(top));
+  });
+
+/** What a caller sees of validate's answer: the body itself, or the error's code, problems in both languages and extras. */
+function seen(result: ReturnType<typeof validate>, data: unknown) {
+  if ('value' in result) return { same: result.value === data };
+  const { code, localized, extra } = result.error;
+  return { code, localized, extra };
+}
+
+const agrees = (schema: z.ZodType) => (data: unknown) => {
+  expect(seen(validate(schema, data), data)).toEqual(seen(validateWithZod(schema, data), data));
+};
+
+describe('the graph nodes checked by hand', () => {
+  it('accept and refuse what zod does, with its paths, messages and suggestions', () => {
+    fc.assert(fc.property(body, agrees(GradientsBody)), runs(1500));
+  });
+
+  it('agree with zod in another body that holds a graph spec', () => {
+    fc.assert(fc.property(body, agrees(StepBody)), runs(150));
+  });
+
+  it('accept a valid node, and a graph of valid nodes takes the hand-written path', () => {
+    fc.assert(
+      fc.property(fc.array(validNode.map(object), { minLength: 1, maxLength: 5 }), (nodes) => {
+        const data = parse(object([['graph', object([['nodes', nodes]])]])) as { graph: { nodes: unknown[] } };
+        expect(data.graph.nodes.every(isNode)).toBe(true);
+        expect(validate(GradientsBody, data)).toEqual({ value: data });
+      }),
+      runs(100),
+    );
+  });
+});
