@@ -519,7 +519,12 @@ export interface Servers {
 
 /** Starts bench/servers.ts in a child process with these servers (see there); resolves once they listen. */
 export async function startServers(
-  specs: Record<string, { app: Record<string, unknown> } | { bare: true }>,
+  specs: Record<
+    string,
+    | { app: Record<string, unknown> }
+    | { config: Record<string, string>; app?: Record<string, unknown> }
+    | { bare: true }
+  >,
 ): Promise<Servers> {
   const child = spawnNode(fileURLToPath(new URL('./servers.ts', import.meta.url)), [JSON.stringify(specs)]);
   try {

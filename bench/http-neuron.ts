@@ -1,6 +1,9 @@
 /**
  * http-neuron: POST /v1/gradients with the tutorial's neuron under load (autocannon, 20
- * connections), the service (buildApp, logger off) against a bare Fastify route that returns the
+ * connections), the service on its default configuration (what server.ts builds from an empty
+ * environment: rate limit, load shedding, metrics, the worker pool, info-level log lines written
+ * to /dev/null; RATE_LIMIT_MAX raised so that the load is counted but never refused) against a
+ * bare Fastify route that returns the
  * same JSON by hand-written arithmetic with no validation (servers.ts). Both listen on
  * 127.0.0.1 in one child process; the load comes from this process. Runs alternate (bare,
  * service, bare, service, ...) after a warm-up of each; medians over the rounds.
@@ -9,7 +12,10 @@
  * compile, evaluation, serialisation) against the bare route's parse + arithmetic + serialisation,
  * to tell the service's own work from the framework's around it.
  *
- *   npx tsx bench/http-neuron.ts [rounds] [seconds]        (npm run bench:http-neuron)
+ * With `ablate`, the same service with one feature off each (the log, the rate limit, load
+ * shedding, the metrics) and with all of them off, in the same rounds: what each costs per request.
+ *
+ *   npx tsx bench/http-neuron.ts [rounds] [seconds] [ablate]        (npm run bench:http-neuron)
  */
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { neuronGradients } from './bare-neuron.js';
@@ -35,7 +41,22 @@ const seconds = Number(process.argv[3] ?? 3);
 const body = JSON.stringify({ neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } });
 
 header('http-neuron: POST /v1/gradients, the tutorial neuron, service vs bare Fastify route');
-const servers = await startServers({ service: { app: { logger: false } }, bare: { bare: true } });
+const ablate = process.argv[4] === 'ablate';
+/** The default configuration, with a quota the load never reaches (the limit still counts each request). */
+const DEFAULTS = { RATE_LIMIT_MAX: String(1e9) };
+/** Each ablation: the service on the default configuration with these options changed. */
+const ABLATIONS: Record<string, Record<string, unknown>> = {
+  'no-log': { logger: false },
+  'no-limit': { rateLimit: false },
+  'no-shed': { shedding: false },
+  'no-metrics': { metrics: false },
+  'all-off': { logger: false, rateLimit: false, shedding: false, metrics: false },
+};
+const servers = await startServers({
+  service: { config: DEFAULTS },
+  bare: { bare: true },
+  ...(ablate && Object.fromEntries(Object.entries(ABLATIONS).map(([name, app]) => [name, { config: DEFAULTS, app }]))),
+});
 try {
   const service = `${servers.urls.service}/v1/gradients`;
   const bare = `${servers.urls.bare}/v1/gradients`;
@@ -45,8 +66,13 @@ try {
     `both answer 200 with the same ${s.text.length}-byte JSON body`,
   );
 
+  const ablations = ablate ? Object.keys(ABLATIONS) : [];
   const runs = await interleavedLoad(
-    { bare: { url: bare, body }, service: { url: service, body } },
+    {
+      bare: { url: bare, body },
+      service: { url: service, body },
+      ...Object.fromEntries(ablations.map((name) => [name, { url: `${servers.urls[name]}/v1/gradients`, body }])),
+    },
     { rounds, seconds, connections: 20 },
   );
   const rps = (name: string): number => median(runs[name].map((r) => r.reqPerSec));
@@ -61,6 +87,12 @@ try {
     `  service: ${fmtInt(rps('service'))} req/s, p99 ${fmtMs(p99('service'))} ms;  bare: ${fmtInt(rps('bare'))} req/s, p99 ${fmtMs(p99('bare'))} ms (medians of ${rounds} rounds of ${seconds} s)`,
   );
   console.log(`  throughput ratio ${fmtRatio(throughput)} (goal ≥ 0.9×), p99 ratio ${fmtRatio(latency)} (goal ≤ 1.2×)`);
+  for (const name of ablations) {
+    const saved = 1e6 / rps('service') - 1e6 / rps(name);
+    console.log(
+      `  ${name.padEnd(10)} ${fmtInt(rps(name))} req/s (${fmtRatio(rps(name) / rps('bare'))} bare), p99 ${fmtMs(p99(name))} ms: ${fmtMs(saved)} µs per request less than the service`,
+    );
+  }
   // Per request, in process: the service's steps, and the bare route's.
   const steps = serviceSteps('gradients', { text: body }, DEFAULT_LIMITS, { reps: 20_000, warmup: 5_000 });
   const bareUs: number[] = [];

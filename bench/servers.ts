@@ -2,8 +2,12 @@
  * The server process of the HTTP benchmarks (http-neuron, http-grade, offload-threshold), so that
  * the load generator runs in another process. It serves, on 127.0.0.1 with ports the system
  * chooses, the servers named in argv[2] (JSON):
- *   {"<name>": {"app": <buildApp options>} | {"bare": true}, ...}
+ *   {"<name>": {"app": <buildApp options>} | {"config": <environment>, "app"?: <options>} | {"bare": true}, ...}
  * - app: the service, `buildApp(options)` from src/app.ts (logger off unless the options say).
+ * - config: the service as server.ts builds it from that environment (`appOptions(loadConfig(env))`:
+ *   rate limit, load shedding, metrics, the worker pool), its log lines written at their level
+ *   (LOG_LEVEL, info by default) to /dev/null, so that writing them is paid but not a terminal's
+ *   speed; `app` overrides some of the options (an ablation: `{"rateLimit": false}`).
  * - bare: the baseline, a bare Fastify (logger off) with one route, POST /v1/gradients, that
  *   answers the neuron's gradients by hand-written arithmetic: the same JSON as the service's,
  *   byte for byte, with no schema, no validation, no request id, no hooks, no compile.
@@ -18,9 +22,18 @@ import { createServer } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { type AppOptions, buildApp } from '../src/app.js';
+import { appOptions, loadConfig } from '../src/config.js';
 import { type Neuron, neuronGradients } from './bare-neuron.js';
 
-type ServerSpec = { app: AppOptions } | { bare: true };
+type ServerSpec = { app: AppOptions } | { config: NodeJS.ProcessEnv; app?: AppOptions } | { bare: true };
+
+/** What server.ts would build from the environment `env`, with its log written to /dev/null. */
+function configured(env: NodeJS.ProcessEnv, overrides: AppOptions = {}): AppOptions {
+  const config = loadConfig(env);
+  // pino.destination, as for stdout (sonic-boom), to a file that takes every byte at once.
+  const logger = { level: config.logLevel, file: '/dev/null' };
+  return { ...appOptions(config), logger, ...overrides };
+}
 
 async function bareApp() {
   const app = Fastify({ logger: false });
@@ -31,7 +44,12 @@ async function bareApp() {
 const specs = JSON.parse(process.argv[2] ?? '{}') as Record<string, ServerSpec>;
 const servers = await Promise.all(
   Object.entries(specs).map(async ([name, spec]) => {
-    const app = 'bare' in spec ? await bareApp() : await buildApp({ logger: false, ...spec.app });
+    const app =
+      'bare' in spec
+        ? await bareApp()
+        : 'config' in spec
+          ? await buildApp(configured(spec.config, spec.app))
+          : await buildApp({ logger: false, ...spec.app });
     return { name, app, url: await app.listen({ host: '127.0.0.1', port: 0 }) };
   }),
 );

@@ -64,6 +64,8 @@ export interface AppOptions {
   timeouts?: ServerTimeouts;
   /** How many bytes of large answers may wait unread by their clients, and for how long. */
   send?: SendOptions;
+  /** The metrics and GET /metrics (on unless false). */
+  metrics?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -117,7 +119,7 @@ export async function buildApp(options: AppOptions = {}) {
   const self = new SelfRequests();
   const isSelf = self.isSelf.bind(self);
   // First, so that the requests of every route and every problem are counted (not the app's own).
-  const metrics = registerMetrics(app, { pool, isSelf });
+  const metrics = registerMetrics(app, { pool, isSelf, enabled: options.metrics ?? true });
 
   // Bodies are JSON; anything else is a 415 rather than a string the schema then refuses.
   app.removeContentTypeParser('text/plain');

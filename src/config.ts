@@ -34,6 +34,8 @@ export interface Config {
   shedding: SheddingOptions;
   timeouts: ServerTimeouts;
   send: SendOptions;
+  /** The request counts and durations and GET /metrics; false: none of them, and their price per request saved. */
+  metrics: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Infinity): number {
@@ -271,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     timeouts: timeouts(env),
     send: send(env, limits),
+    metrics: bool(env, 'METRICS', true),
   };
 }
 
@@ -290,5 +293,6 @@ export function appOptions(config: Config): AppOptions {
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
     send: config.send,
+    metrics: config.metrics,
   };
 }

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       MAX_RESPONSE_BYTES: '4096',
       MAX_UNREAD_RESPONSE_BYTES: '8192',
       SEND_TIMEOUT_MS: '5000',
+      METRICS: 'false',
     });
     expect(config).toEqual({
       port: 8080,
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
       shedding: { maxEventLoopDelayMs: 500, maxHeapUsedFraction: 0.8, maxEventLoopUtilization: 0.95 },
       timeouts: { keepAliveMs: 65000, headersMs: 66000, requestMs: 90000 },
       send: { maxUnreadBytes: 8192, sendTimeoutMs: 5000 },
+      metrics: false,
     });
   });
 
@@ -308,6 +310,12 @@ const SETTINGS: Record<string, Setting> = {
     good: ['true', true],
     bad: ['yes', /^PUBLIC_METRICS must be true or false, got 'yes'$/],
   },
+  METRICS: {
+    read: (c) => c.metrics,
+    byDefault: true,
+    good: ['false', false],
+    bad: ['off', /^METRICS must be true or false, got 'off'$/],
+  },
   PUBLIC_DOCS: {
     read: (c) => c.auth.publicDocs,
     byDefault: true,
@@ -493,6 +501,7 @@ describe('appOptions: the app as server.ts builds it', () => {
       MAX_RESPONSE_BYTES: '4096',
       MAX_UNREAD_RESPONSE_BYTES: '8192',
       SEND_TIMEOUT_MS: '5000',
+      METRICS: 'false',
     };
     expect(appOptions(loadConfig(env))).toEqual({
       logger: { level: 'warn' },
@@ -515,6 +524,7 @@ describe('appOptions: the app as server.ts builds it', () => {
       trustProxy: ['loopback'],
       timeouts: { keepAliveMs: 65000, headersMs: 66000, requestMs: 90000 },
       send: { maxUnreadBytes: 8192, sendTimeoutMs: 5000 },
+      metrics: false,
     });
   });
 

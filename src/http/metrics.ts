@@ -26,6 +26,9 @@ const NODE_BUCKETS = [1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_
 /** From one element to past MAX_TOTAL_ELEMENTS (20 million). */
 const ELEMENT_BUCKETS = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
+type RequestSeries = { requests: { inc(): void }; durations: { observe(seconds: number): void } };
+type GraphSeries = { nodes: { observe(count: number): void }; elements: { observe(count: number): void } };
+
 let processRegistry: Registry | undefined;
 
 function processMetrics(): Registry {
@@ -77,7 +80,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(pool?: ComputePool) {
+  /** Disabled (METRICS=false), nothing is counted: the count methods return at once. */
+  constructor(
+    pool?: ComputePool,
+    private readonly enabled = true,
+  ) {
     const gauge = (name: string, help: string, read: (pool: ComputePool) => number): void => {
       new Gauge({
         name: `${PREFIX}${name}`,
@@ -101,20 +108,42 @@ export class Metrics {
     );
   }
 
+  /**
+   * The counter and histogram of each route, method and status, made once: prom-client's labels()
+   * builds a label object and a closure each time it is called, on every request otherwise.
+   */
+  private readonly byRequestLabels = new Map<string, RequestSeries>();
+  private readonly byOperation = new Map<OperationName, GraphSeries>();
+
   /** A response sent, or a request whose client went away first (499). */
   countRequest(request: FastifyRequest, status: number, elapsedMs: number): void {
-    const labels = { route: request.routeOptions.url ?? UNMATCHED, method: request.method, status: String(status) };
-    this.requests.inc(labels);
-    this.durations.observe(labels, elapsedMs / 1000);
+    if (!this.enabled) return;
+    const route = request.routeOptions.url ?? UNMATCHED;
+    const key = `${status} ${request.method} ${route}`;
+    let series = this.byRequestLabels.get(key);
+    if (!series) {
+      const labels = [route, request.method, String(status)] as const;
+      series = { requests: this.requests.labels(...labels), durations: this.durations.labels(...labels) };
+      this.byRequestLabels.set(key, series);
+    }
+    series.requests.inc();
+    series.durations.observe(elapsedMs / 1000);
   }
 
   countProblem = (problem: { code: string; status: number }): void => {
+    if (!this.enabled) return;
     this.problems.inc({ code: problem.code, status: String(problem.status) });
   };
 
   countGraph(operation: OperationName, size: TapeSize): void {
-    this.graphNodes.observe({ operation }, size.nodes);
-    this.graphElements.observe({ operation }, size.elements);
+    if (!this.enabled) return;
+    let series = this.byOperation.get(operation);
+    if (!series) {
+      series = { nodes: this.graphNodes.labels(operation), elements: this.graphElements.labels(operation) };
+      this.byOperation.set(operation, series);
+    }
+    series.nodes.observe(size.nodes);
+    series.elements.observe(size.elements);
   }
 
   /**
@@ -142,21 +171,24 @@ export class Metrics {
 /**
  * The app's metrics and GET /metrics (kept out of the OpenAPI document: it is for Prometheus, not
  * for API clients). Called before the other registrations, so that its hook counts the requests
- * of every route; requests to /metrics itself are counted too (route "/metrics").
+ * of every route; requests to /metrics itself are counted too (route "/metrics"). Not `enabled`
+ * (METRICS=false): no hook, no GET /metrics (a 404), and a Metrics that counts nothing.
  */
 export function registerMetrics(
   app: FastifyInstance,
-  { pool, isSelf }: { pool?: ComputePool; isSelf: (request: FastifyRequest) => boolean },
+  { pool, isSelf, enabled }: { pool?: ComputePool; isSelf: (request: FastifyRequest) => boolean; enabled: boolean },
 ): Metrics {
-  const metrics = new Metrics(pool);
+  const metrics = new Metrics(pool, enabled);
+  if (!enabled) return metrics;
   app.addHook('onResponse', (request, reply, done) => {
     // The OpenAPI document's examples, which the app sends itself, are not traffic.
     if (!isSelf(request)) metrics.countRequest(request, reply.statusCode, reply.elapsedTime);
     done();
   });
+  // Merged at the first scrape, once every metric is registered (the rate limit's store comes later).
+  let exposition: Registry | undefined;
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    // Merged at each scrape, so that it has the metrics registered after this (the rate limit's store).
-    const exposition = Registry.merge([processMetrics(), metrics.registry]);
+    exposition ??= Registry.merge([processMetrics(), metrics.registry]);
     return reply.type(exposition.contentType).send(await exposition.metrics());
   });
   return metrics;

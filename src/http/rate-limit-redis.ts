@@ -11,7 +11,7 @@ import type { Guard } from './before-routing.js';
 import { HttpError } from './http-error.js';
 
 /** Each counter's key starts with this, so that several services can share one Redis. */
-export const REDIS_KEY_PREFIX = 'gradient-service:rate-limit:';
+const REDIS_KEY_PREFIX = 'gradient-service:rate-limit:';
 
 /** A call to Redis answers within this, or the request goes unlimited. */
 const COMMAND_TIMEOUT_MS = 250;
@@ -25,6 +25,7 @@ const MAX_RECONNECT_DELAY_MS = 2000;
  */
 export class SharedCounts {
   readonly client: Redis;
+  readonly keyPrefix = REDIS_KEY_PREFIX;
   /** undefined until the first connection succeeds or fails. */
   private up: boolean | undefined;
   private closing = false;

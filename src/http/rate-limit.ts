@@ -14,7 +14,6 @@ import type { ApiKeys } from './auth.js';
 import type { Guard } from './before-routing.js';
 import { HttpError } from './http-error.js';
 import type { Metrics } from './metrics.js';
-import { REDIS_KEY_PREFIX, SharedCounts } from './rate-limit-redis.js';
 
 export interface RateLimitOptions {
   /** Requests one client may send per window. */
@@ -63,7 +62,11 @@ export async function registerRateLimit(
   exempt: (request: FastifyRequest) => boolean,
   metrics: Metrics,
 ): Promise<Guard> {
-  const shared = options.redisUrl === undefined ? undefined : new SharedCounts(options.redisUrl, app.log);
+  // The Redis client is loaded only for a service that shares its counts.
+  const shared =
+    options.redisUrl === undefined
+      ? undefined
+      : new (await import('./rate-limit-redis.js')).SharedCounts(options.redisUrl, app.log);
   await app.register(rateLimit, {
     // Not per route: this hook alone applies it, in the order chosen here.
     global: false,
@@ -71,7 +74,7 @@ export async function registerRateLimit(
     timeWindow: options.windowMs,
     keyGenerator: (request) => clientOf(request, keys),
     errorResponseBuilder: (request, context) => tooMany(keys.keyOf(request) !== undefined, options, context.ttl),
-    ...(shared && { redis: shared.client, nameSpace: REDIS_KEY_PREFIX }),
+    ...(shared && { redis: shared.client, nameSpace: shared.keyPrefix }),
   });
   const limiter = app.rateLimit();
   // The limiter sets the x-ratelimit-* headers (and Retry-After) and throws the 429.
@@ -84,9 +87,10 @@ export async function registerRateLimit(
   const limit: Guard = async (request, reply) => {
     if (!exempt(request)) await check(request, reply);
   };
+  // The check itself, not `limit`: one promise a request fewer, and `exempt` asked once.
   app.addHook('onRequest', (request, reply, done) => {
     if (exempt(request)) return done();
-    limit(request, reply).then(() => done(), done);
+    check(request, reply).then(() => done(), done);
   });
   return limit;
 }
