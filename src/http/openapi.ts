@@ -25,18 +25,11 @@ import {
   type ErrorResponseDoc,
   type HeaderDoc,
   type NamedExample,
+  type ResponseDoc,
   errorResponses,
   poolErrorResponse503,
   rateLimitHeaders,
 } from '../schemas/problem-details.js';
-
-export type { NamedExample };
-
-/** What one status of a route means, and its examples when they cannot come from a request example. */
-export interface ResponseDoc {
-  description: string;
-  examples?: Record<string, NamedExample>;
-}
 
 declare module 'fastify' {
   interface FastifySchema {

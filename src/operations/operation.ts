@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import type { Limits } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import type { Locale, Localized } from '../text.js';
-import type { NamedExample } from '../schemas/problem-details.js';
+import type { ResponseDoc } from '../schemas/problem-details.js';
 import { validate } from '../schemas/validate.js';
 
 export interface OperationContext<Query = undefined> {
@@ -42,7 +42,7 @@ export interface OperationDocs {
   summary: string;
   description: string;
   /** Per status: what the answer holds, and named examples of it. */
-  responseDocs?: Record<number, { description: string; examples?: Record<string, NamedExample> }>;
+  responseDocs?: Record<number, ResponseDoc>;
 }
 
 export interface Operation<Body = any, Job = any, Result = any, Query = any, Input = any> {

@@ -286,6 +286,12 @@ export const rateLimitHeaders = (required: boolean): Record<string, HeaderDoc> =
   },
 });
 
+/** What one status of a route means, and its examples when they cannot come from a request example. */
+export interface ResponseDoc {
+  description: string;
+  examples?: Record<string, NamedExample>;
+}
+
 export interface ErrorResponseDoc {
   description: string;
   examples: Record<string, NamedExample>;
