@@ -12,6 +12,7 @@ import { type Locale, type Localized, inEach, plural, quote, say } from '../text
 import { MAX_REPORTED_ERRORS } from '../engine/compile.js';
 import { type LocalizedFieldError, SpecError } from '../engine/errors.js';
 import { nearestNames } from '../engine/suggest.js';
+import { type ItemCheck, notSure, stubbed } from './by-hand.js';
 
 /** A zod issue path as users write it: `graph.nodes[2].args[0]`, each key the client wrote quoted (quote). */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -331,12 +332,6 @@ function asSent(
   return { path, ...(issue.code === 'unrecognized_keys' && { keys: issue.keys.map((key) => String(back(key))) }) };
 }
 
-/** An array field of a schema whose items a hand-written check reads faster than zod: `isItem` says when an item certainly matches. */
-interface ItemCheck {
-  field: string;
-  isItem: (item: unknown) => boolean;
-}
-
 /** By schema as a body's field holds it (the graph spec, optional): the arrays that may be long. */
 const itemChecks = new Map<z.ZodType, ItemCheck>();
 
@@ -349,48 +344,14 @@ export function checkItemsByHand(schema: z.ZodType, field: string, isItem: (item
   itemChecks.set(schema, { field, isItem });
 }
 
-/** The members of a body's schema that hold a schema with an item check (cached per schema). */
-const checkedMembers = new WeakMap<z.ZodType, [string, ItemCheck][]>();
-
-function membersWithChecks(schema: z.ZodType): [string, ItemCheck][] {
-  let members = checkedMembers.get(schema);
-  if (!members) {
-    const shape = (schema as { shape?: Record<string, z.ZodType> }).shape ?? {};
-    members = Object.keys(shape).flatMap((key) => {
-      const check = itemChecks.get(shape[key]);
-      return check ? [[key, check] as [string, ItemCheck]] : [];
-    });
-    checkedMembers.set(schema, members);
-  }
-  return members;
-}
-
-/** A plain object whose own keys are all enumerable strings: a spread copy of it is what zod reads of it. */
-function isPlainCopyable(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Reflect.ownKeys(value).every(
-    (key) => typeof key === 'string' && Object.prototype.propertyIsEnumerable.call(value, key),
-  );
-}
-
 /**
- * Whether the body certainly matches, found without zod reading every item of its long arrays:
- * each item passes its hand-written check, and zod accepts the body with those arrays emptied.
- * False means "not known": zod then judges the whole body, and reports what it finds.
+ * Whether the body certainly matches, found without zod reading every number of its tensors and
+ * every item of its long arrays (by-hand.ts): each passes its check by hand, and zod accepts the
+ * body with those replaced by stubs. False means "not known": zod then judges the whole body.
  */
 function matchesByHand(schema: z.ZodType, data: unknown): boolean {
-  const members = membersWithChecks(schema);
-  if (!members.length || !isPlainCopyable(data)) return false;
-  let stub: Record<string, unknown> | undefined;
-  for (const [key, { field, isItem }] of members) {
-    const member = data[key];
-    if (member === undefined || !isPlainCopyable(member) || !Array.isArray(member[field])) continue;
-    const items = member[field] as unknown[];
-    for (let i = 0; i < items.length; i++) if (!isItem(items[i])) return false;
-    stub ??= { ...data };
-    stub[key] = { ...member, [field]: [] };
-  }
-  if (!stub) return false;
+  const stub = stubbed(schema, data, itemChecks);
+  if (stub === data || notSure(stub)) return false;
   knownFields = new Map();
   try {
     return issuesIn('en', schema, renameProtoKeys(stub, new Map())).length === 0;
