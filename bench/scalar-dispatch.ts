@@ -14,7 +14,7 @@
 import { DEFAULT_LIMITS } from '../src/engine/limits.js';
 import { opList } from '../src/engine/ops.js';
 import { scalarBackward, scalarForward } from '../src/engine/scalar-loop.js';
-import { ARG_STRIDE, type Tape } from '../src/engine/tape.js';
+import type { Tape } from '../src/engine/tape.js';
 import { compileSpec } from '../src/specs/index.js';
 import { compareWithFlat, flatGradients } from './flat-tape.js';
 import { dagBody, describeMs, emitResults, fmtMs, fmtRatio, header, interleave, median, randomDag } from './helpers.js';
@@ -34,43 +34,32 @@ const kernels = {
 };
 type Kernels = typeof kernels;
 
-function megamorphicForward(
-  v: Float64Array,
-  op: Uint8Array,
-  args: Int32Array,
-  attr: Float64Array,
-  nodeSlot: Int32Array,
-  n: number,
-  f: F[],
-): void {
+/** A node's first attr (its kernel's p), 0 where its op has none; its second arg, its first again for a one-arg op. */
+const pOf = (attrs: Float64Array, attrAt: Int32Array, k: number): number =>
+  attrAt[k] < attrAt[k + 1] ? attrs[attrAt[k]] : 0;
+const secondOf = (args: Int32Array, argAt: Int32Array, k: number): number =>
+  args[argAt[k + 1] - argAt[k] > 1 ? argAt[k] + 1 : argAt[k]];
+
+function megamorphicForward(tape: Tape, v: Float64Array, f: F[]): void {
+  const { op, args, argAt, attrs, attrAt, nodeSlot, nodeCount: n } = tape;
   for (let k = 0; k < n; k++) {
-    v[nodeSlot[k]] = f[op[k]](v[args[ARG_STRIDE * k]], v[args[ARG_STRIDE * k + 1]], attr[k]);
+    v[nodeSlot[k]] = f[op[k]](v[args[argAt[k]]], v[secondOf(args, argAt, k)], pOf(attrs, attrAt, k));
   }
 }
 
-function megamorphicBackward(
-  v: Float64Array,
-  g: Float64Array,
-  reach: Uint8Array,
-  op: Uint8Array,
-  args: Int32Array,
-  attr: Float64Array,
-  nodeSlot: Int32Array,
-  n: number,
-  da: D[],
-  db: D[],
-  arity: Uint8Array,
-): void {
+function megamorphicBackward(tape: Tape, v: Float64Array, g: Float64Array, reach: Uint8Array, k: Kernels): void {
+  const { op, args, argAt, attrs, attrAt, nodeSlot, nodeCount: n } = tape;
+  const { da, db, arity } = k;
   for (let k = n - 1; k >= 0; k--) {
     const s = nodeSlot[k];
     if (reach[s] === 0) continue;
-    const i = args[ARG_STRIDE * k],
-      j = args[ARG_STRIDE * k + 1];
+    const i = args[argAt[k]],
+      j = secondOf(args, argAt, k);
     const gy = g[s],
       a = v[i],
       b = v[j],
       y = v[s],
-      p = attr[k],
+      p = pOf(attrs, attrAt, k),
       o = op[k];
     g[i] += gy * da[o](a, b, y, p);
     if (arity[o] === 2) g[j] += gy * db[o](a, b, y, p);
@@ -82,23 +71,24 @@ function megamorphicBackward(
 /** Forward and backward as evaluate.ts runs an all-scalar tape (same allocations), with the given loops. */
 function generated(tape: Tape): Float64Array {
   const v = tape.initial.slice();
-  scalarForward(v, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount);
+  const { op, args, argAt, attrs, attrAt, nodeSlot, nodeCount } = tape;
+  scalarForward(v, op, args, argAt, attrs, attrAt, nodeSlot, nodeCount);
   const g = new Float64Array(v.length);
   g[tape.output] = 1;
   const reach = new Uint8Array(tape.slotCount);
   reach[tape.output] = 1;
-  scalarBackward(v, g, reach, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount);
+  scalarBackward(v, g, reach, op, args, argAt, attrs, attrAt, nodeSlot, nodeCount);
   return g;
 }
 
 function megamorphic(tape: Tape, k: Kernels): Float64Array {
   const v = tape.initial.slice();
-  megamorphicForward(v, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount, k.f);
+  megamorphicForward(tape, v, k.f);
   const g = new Float64Array(v.length);
   g[tape.output] = 1;
   const reach = new Uint8Array(tape.slotCount);
   reach[tape.output] = 1;
-  megamorphicBackward(v, g, reach, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount, k.da, k.db, k.arity);
+  megamorphicBackward(tape, v, g, reach, k);
   return g;
 }
 
@@ -112,10 +102,10 @@ const valuesOf = (forwardLoop: (v: Float64Array) => void): Float64Array => {
   forwardLoop(v);
   return v;
 };
-const vGen = valuesOf((v) => scalarForward(v, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount));
-const vMega = valuesOf((v) =>
-  megamorphicForward(v, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount, kernels.f),
+const vGen = valuesOf((v) =>
+  scalarForward(v, tape.op, tape.args, tape.argAt, tape.attrs, tape.attrAt, tape.nodeSlot, tape.nodeCount),
 );
+const vMega = valuesOf((v) => megamorphicForward(tape, v, kernels.f));
 console.log(`  check generated: ${compareWithFlat(dag, vGen, generated(tape))}`);
 console.log(`  check megamorphic: ${compareWithFlat(dag, vMega, megamorphic(tape, kernels))}`);
 

@@ -13,10 +13,11 @@ import { type EngineErrorCode, type LocalizedFieldError, SpecError, specError } 
 import { findId, insertId, newIdTable } from './id-index.js';
 import { TENSOR_NODE_COST } from './evaluate.js';
 import { DEFAULT_LIMITS, type Limits, overLimit, specPath } from './limits.js';
+import { type AttrDef, type OpDef, arityOf } from './op-def.js';
 import { opCode, opList } from './ops.js';
 import {
-  ARG_STRIDE,
   CONST,
+  DIM_STRIDE,
   INPUT,
   type LayerIds,
   NODE,
@@ -117,11 +118,13 @@ interface Slots {
   idTable: Int32Array;
 }
 
-/** The nodes as written (by draft position): op codes, attrs, and args as slots. */
+/** The nodes as written (by draft position): op codes, attrs, and args as slots, flat with an offset per node (as the tape's). */
 interface DraftNodes {
   opByDraft: Uint8Array;
-  attrByDraft: Float64Array;
+  attrsByDraft: Float64Array;
+  attrAtByDraft: Int32Array;
   argsByDraft: Int32Array;
+  argAtByDraft: Int32Array;
   /** The value of each constant slot (literal numbers among the args). */
   constValues: Float64Array;
 }
@@ -158,10 +161,10 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
   const output = resolveOutput(draft, slots, errors);
   errors.throwIfAny();
 
-  const order = topologicalOrder(draft, drafted.argsByDraft, slots.leafCount);
+  const order = topologicalOrder(draft, drafted, slots.leafCount);
   const shapes = inferShapes(draft, slots, drafted, leafValues, order, where, limits);
   const { offset, size, initial } = layOut(draft, slots, shapes, leafValues, drafted.constValues, limits);
-  const { nodeSlot, op, args, attr } = evaluationOrder(slots, drafted, order);
+  const { nodeSlot, op, args, argAt, attrs, attrAt } = evaluationOrder(slots, drafted, order);
 
   const { leafCount, nodeCount, slotCount, ids, idTable, kind } = slots;
   const params: number[] = [];
@@ -181,7 +184,9 @@ export function compile(draft: GraphDraft, limits: Limits = DEFAULT_LIMITS): Tap
     nodeSlot,
     op,
     args,
-    attr,
+    argAt,
+    attrs,
+    attrAt,
     allScalar: shapes.allScalar,
     passWork: shapes.passWork,
     output,
@@ -263,16 +268,19 @@ function readNodes(
   slots: Slots,
   where: Where,
   errors: FieldErrors,
-): Pick<DraftNodes, 'opByDraft' | 'attrByDraft'> {
+): Pick<DraftNodes, 'opByDraft' | 'attrsByDraft' | 'attrAtByDraft'> {
   const { leafCount, nodeCount } = slots;
   const opByDraft = new Uint8Array(nodeCount);
-  const attrByDraft = new Float64Array(nodeCount);
+  const attrAtByDraft = new Int32Array(nodeCount + 1);
+  /** Nodes whose op has attrs or that give some: read once every node's attr count is known. */
+  const withAttrs: number[] = [];
   for (let i = 0; i < nodeCount; i++) {
     const n = nodes[i];
     const refused = claim(slots, n.id, leafCount + i);
     if (refused) claimFailed(errors, refused, n.id, where.field(i, '.id'), where.suffix(i));
     slots.kind[leafCount + i] = NODE;
     const code = opCode(n.op);
+    attrAtByDraft[i + 1] = attrAtByDraft[i];
     if (code < 0) {
       const unknown = unknownOp(n.op, where.suffix(i));
       errors.extra.suggestions ??= unknown.suggestions; // the first unknown op's, as the detail names it
@@ -281,40 +289,119 @@ function readNodes(
     }
     opByDraft[i] = code;
     const def = opList[code];
-    if (n.args.length !== def.args.length) {
-      const arity = def.args.length,
-        suffix = where.suffix(i);
-      errors.add(
-        'ARITY',
-        where.field(i, '.args'),
-        say(
-          `${n.op} takes ${plural(arity, 'arg', 'args')} (${def.args.join(', ')}), got ${n.args.length}${suffix.en}`,
-          `${n.op} espera ${plural(arity, 'argumento', 'argumentos')} (${def.args.join(', ')}), mas recebeu ${n.args.length}${suffix['pt-BR']}`,
-        ),
-      );
-    }
-    attrByDraft[i] = def.attrs.length ? def.attrs[0].default : 0;
-    if (n.attrs) {
-      for (const name in n.attrs) {
-        if (!Object.hasOwn(n.attrs, name)) continue;
-        const value = n.attrs[name];
-        const path = where.field(i, `.attrs.${quote(name)}`);
-        if (def.attrs[0]?.name !== name) {
-          const known = def.attrs.map((a) => a.name).join(', ');
+    checkArity(n, def, i, where, errors);
+    attrAtByDraft[i + 1] += def.attrs.length;
+    if (def.attrs.length || n.attrs) withAttrs.push(i);
+  }
+  const attrsByDraft = new Float64Array(attrAtByDraft[nodeCount]);
+  for (const i of withAttrs) {
+    const out = attrsByDraft.subarray(attrAtByDraft[i], attrAtByDraft[i + 1]);
+    readAttrs(nodes[i], opList[opByDraft[i]], out, i, where, errors);
+  }
+  return { opByDraft, attrsByDraft, attrAtByDraft };
+}
+
+/** `add takes 2 args (a, b)`, `conv2d takes 2 or 3 args (x, W[, b])`, `concat takes at least 2 args (a, ...)`. */
+function checkArity(n: NodeDraft, def: OpDef, i: number, where: Where, errors: FieldErrors): void {
+  const { min, max } = arityOf(def);
+  const count = n.args.length;
+  if (count >= min && count <= max) return;
+  const suffix = where.suffix(i);
+  const names = def.variadic
+    ? `${def.args.join(', ')}, ...`
+    : def.args
+        .map((a, j) => (j < min ? a : `[${a}]`))
+        .join(', ')
+        .replaceAll(', [', '[, ');
+  const [en, pt] =
+    max === Number.POSITIVE_INFINITY
+      ? [`at least ${plural(min, 'arg', 'args')}`, `pelo menos ${plural(min, 'argumento', 'argumentos')}`]
+      : min === max
+        ? [plural(min, 'arg', 'args'), plural(min, 'argumento', 'argumentos')]
+        : max === min + 1
+          ? [`${min} or ${max} args`, `${min} ou ${max} argumentos`]
+          : [`${min} to ${max} args`, `de ${min} a ${max} argumentos`];
+  errors.add(
+    'ARITY',
+    where.field(i, '.args'),
+    say(
+      `${n.op} takes ${en} (${names}), got ${count}${suffix.en}`,
+      `${n.op} espera ${pt} (${names}), mas recebeu ${count}${suffix['pt-BR']}`,
+    ),
+  );
+}
+
+/**
+ * A node's attrs into `out`, in its op's order: each given one checked against its AttrDef (an
+ * unknown name is a BAD_ATTR; a value of the wrong kind an INVALID_ATTR), then the defaults, then
+ * `defaultFrom` (a pool's stride is its kernel); an optional attr not given stays NaN.
+ */
+function readAttrs(n: NodeDraft, def: OpDef, out: Float64Array, i: number, where: Where, errors: FieldErrors): void {
+  out.fill(Number.NaN);
+  const given = n.attrs;
+  if (given) {
+    for (const name in given) {
+      if (!Object.hasOwn(given, name)) continue;
+      const value = given[name];
+      const path = where.field(i, `.attrs.${quote(name)}`);
+      const j = def.attrs.findIndex((a) => a.name === name);
+      if (j < 0) {
+        const known = def.attrs.map((a) => a.name).join(', ');
+        errors.add(
+          'BAD_ATTR',
+          path,
+          say(
+            `${n.op} has no attr '${quote(name)}'${known ? ` (it takes ${known})` : ' (it takes none)'}`,
+            `${n.op} não tem o atributo '${quote(name)}'${known ? ` (ele aceita ${known})` : ' (ele não aceita nenhum)'}`,
+          ),
+        );
+      } else if (typeof value !== 'number' || !Number.isFinite(value)) errors.add('BAD_ATTR', path, FINITE);
+      else {
+        const wrong = attrProblem(def.attrs[j], value);
+        if (wrong) {
+          const suffix = where.suffix(i);
           errors.add(
-            'BAD_ATTR',
+            'INVALID_ATTR',
             path,
             say(
-              `${n.op} has no attr '${quote(name)}'${known ? ` (it takes ${known})` : ' (it takes none)'}`,
-              `${n.op} não tem o atributo '${quote(name)}'${known ? ` (ele aceita ${known})` : ' (ele não aceita nenhum)'}`,
+              `${n.op} attr '${name}' ${wrong.en}, got ${value}${suffix.en}`,
+              `o atributo '${name}' de ${n.op} ${wrong['pt-BR']}, mas recebeu ${value}${suffix['pt-BR']}`,
             ),
           );
-        } else if (typeof value !== 'number' || !Number.isFinite(value)) errors.add('BAD_ATTR', path, FINITE);
-        else attrByDraft[i] = value;
+        } else out[j] = value;
       }
     }
   }
-  return { opByDraft, attrByDraft };
+  def.attrs.forEach((a, j) => {
+    if (!Number.isNaN(out[j])) return;
+    if (a.default !== undefined) out[j] = a.default;
+    else if (a.defaultFrom === undefined && !a.optional && !(given && Object.hasOwn(given, a.name))) {
+      const suffix = where.suffix(i);
+      const all = def.attrs.filter((d) => d.default === undefined && d.defaultFrom === undefined && !d.optional);
+      const names = all.map((d) => d.name).join(', ');
+      errors.add(
+        'INVALID_ATTR',
+        where.field(i, `.attrs.${a.name}`),
+        say(
+          `${n.op} needs the attr '${a.name}' (it needs ${names})${suffix.en}`,
+          `${n.op} precisa do atributo '${a.name}' (ele precisa de ${names})${suffix['pt-BR']}`,
+        ),
+      );
+    }
+  });
+  def.attrs.forEach((a, j) => {
+    if (Number.isNaN(out[j]) && a.defaultFrom !== undefined)
+      out[j] = out[def.attrs.findIndex((d) => d.name === a.defaultFrom)];
+  });
+}
+
+/** What is wrong with an attr's value (`must be an integer`), or undefined. */
+function attrProblem(a: AttrDef, value: number): Localized | undefined {
+  if (a.integer && !Number.isInteger(value)) return say('must be an integer', 'deve ser um número inteiro');
+  if (a.min !== undefined && value < a.min) return say(`must be at least ${a.min}`, `deve ser pelo menos ${a.min}`);
+  if (a.below !== undefined && value >= a.below)
+    return say(`must be below ${a.below}`, `deve ser menor que ${a.below}`);
+  return undefined;
 }
 
 /** Pass 3, args: ids to slots, by draft position; literal numbers become constant slots. */
@@ -323,14 +410,17 @@ function resolveArgs(
   slots: Slots,
   where: Where,
   errors: FieldErrors,
-): Pick<DraftNodes, 'argsByDraft' | 'constValues'> {
+): Pick<DraftNodes, 'argsByDraft' | 'argAtByDraft' | 'constValues'> {
   const { leafCount, nodeCount, slotCount, ids, idTable } = slots;
-  const argsByDraft = new Int32Array(nodeCount * ARG_STRIDE).fill(-1);
+  const argAtByDraft = new Int32Array(nodeCount + 1);
+  for (let i = 0; i < nodeCount; i++) argAtByDraft[i + 1] = argAtByDraft[i] + nodes[i].args.length;
+  const argsByDraft = new Int32Array(argAtByDraft[nodeCount]).fill(-1);
   const constValues = new Float64Array(slotCount);
   let nextConst = leafCount + nodeCount;
   for (let i = 0; i < nodeCount; i++) {
     const args = nodes[i].args;
-    for (let j = 0; j < args.length && j < ARG_STRIDE; j++) {
+    const at = argAtByDraft[i];
+    for (let j = 0; j < args.length; j++) {
       const arg = args[j];
       let slot: number;
       if (typeof arg === 'number') {
@@ -351,10 +441,10 @@ function resolveArgs(
           );
         }
       }
-      argsByDraft[i * ARG_STRIDE + j] = slot;
+      argsByDraft[at + j] = slot;
     }
   }
-  return { argsByDraft, constValues };
+  return { argsByDraft, argAtByDraft, constValues };
 }
 
 /** Pass 4, the output: the id named, else the last node written. */
@@ -383,14 +473,32 @@ function resolveOutput(draft: GraphDraft, slots: Slots, errors: FieldErrors): nu
   return slots.leafCount + slots.nodeCount - 1;
 }
 
+/** The shapes of a scalar kernel's args (one or two scalars). */
+const SCALAR_ARGS: Shape[] = [[], []];
+
 /** Writes one slot's shape into rank and dims. */
 function setShape(rank: Uint8Array, dims: Int32Array, s: number, shape: Shape): void {
   rank[s] = shape.length;
-  if (shape.length === 1) dims[2 * s] = shape[0];
-  if (shape.length === 2) {
-    dims[2 * s] = shape[0];
-    dims[2 * s + 1] = shape[1];
-  }
+  for (let d = 0; d < shape.length; d++) dims[DIM_STRIDE * s + d] = shape[d];
+}
+
+/** The shape rule's answer for the node at draft position i, or a SHAPE_MISMATCH naming the node and its args' shapes. */
+function resultShape(draft: GraphDraft, drafted: DraftNodes, i: number, argShapes: Shape[], where: Where): Shape {
+  const def = opList[drafted.opByDraft[i]];
+  const shape = def.shape(
+    argShapes,
+    drafted.attrsByDraft.subarray(drafted.attrAtByDraft[i], drafted.attrAtByDraft[i + 1]),
+  );
+  if (!('en' in shape)) return shape;
+  const n = draft.nodes[i];
+  const node = `${n.op} '${quote(n.id)}'`,
+    suffix = where.suffix(i);
+  throw specError(
+    'SHAPE_MISMATCH',
+    where.node(i),
+    say(`${node}${suffix.en}: ${shape.en}`, `${node}${suffix['pt-BR']}: ${shape['pt-BR']}`),
+    { shapes: Object.fromEntries(argShapes.map((s, j) => [def.args[j] ?? `args[${j}]`, s])) },
+  );
 }
 
 /** Pass 6, shapes and limits: in evaluation order, so that every arg's shape is known before its node's. */
@@ -405,9 +513,9 @@ function inferShapes(
 ): Shapes {
   const { leaves, nodes } = draft;
   const { leafCount, nodeCount, slotCount } = slots;
-  const { opByDraft, argsByDraft } = drafted;
+  const { opByDraft, argsByDraft, argAtByDraft, attrsByDraft, attrAtByDraft } = drafted;
   const rank = new Uint8Array(slotCount);
-  const dims = new Int32Array(2 * slotCount).fill(1);
+  const dims = new Int32Array(DIM_STRIDE * slotCount).fill(1);
   leafValues.forEach((v, s) => {
     // An input or param is a tensor too: maxElements bounds it as it bounds a node.
     if (v.data.length > limits.maxElements) {
@@ -428,29 +536,22 @@ function inferShapes(
   for (let k = 0; k < nodeCount; k++) {
     const i = order[k];
     const def = opList[opByDraft[i]];
-    const arity = def.args.length;
+    const from = argAtByDraft[i],
+      to = argAtByDraft[i + 1];
     let scalarArgs = def.scalar !== undefined;
-    for (let j = 0; j < arity && scalarArgs; j++) scalarArgs = rank[argsByDraft[i * ARG_STRIDE + j]] === 0;
+    for (let e = from; e < to && scalarArgs; e++) scalarArgs = rank[argsByDraft[e]] === 0;
     if (scalarArgs) {
-      passWork += arity + 1; // a scalar result (rank 0 by default)
+      // A scalar result (rank 0 by default); an op with attrs may still refuse them (sum of a scalar over axis 3).
+      if (attrAtByDraft[i] < attrAtByDraft[i + 1] && def.kind !== 'elementwise')
+        resultShape(draft, drafted, i, SCALAR_ARGS.slice(0, to - from), where);
+      passWork += to - from + 1;
       continue;
     }
     allScalar = false;
     const argShapes: Shape[] = [];
-    for (let j = 0; j < arity; j++) argShapes.push(shapeOf(partial, argsByDraft[i * ARG_STRIDE + j]));
-    const shape = def.shape(argShapes);
-    if ('en' in shape) {
-      const node = `${nodes[i].op} '${quote(nodes[i].id)}'`,
-        suffix = where.suffix(i);
-      throw specError(
-        'SHAPE_MISMATCH',
-        where.node(i),
-        say(`${node}${suffix.en}: ${shape.en}`, `${node}${suffix['pt-BR']}: ${shape['pt-BR']}`),
-        {
-          shapes: Object.fromEntries(argShapes.map((s, j) => [def.args[j], s])),
-        },
-      );
-    }
+    for (let e = from; e < to; e++) argShapes.push(shapeOf(partial, argsByDraft[e]));
+    const attrs = attrsByDraft.subarray(attrAtByDraft[i], attrAtByDraft[i + 1]);
+    const shape = resultShape(draft, drafted, i, argShapes, where);
     const elements = sizeOf(shape);
     if (elements > limits.maxElements) {
       throw overLimit(
@@ -464,7 +565,7 @@ function inferShapes(
     }
     setShape(rank, dims, leafCount + i, shape);
     const unit = def.scalar !== undefined && elements === 1 && argShapes.every((a) => sizeOf(a) === 1);
-    passWork += def.cost(argShapes, shape) + (unit ? 0 : TENSOR_NODE_COST);
+    passWork += def.cost(argShapes, shape, attrs) + (unit ? 0 : TENSOR_NODE_COST);
   }
   if (passWork > limits.maxWork) {
     throw overLimit(
@@ -495,7 +596,9 @@ function layOut(
   let total = 0;
   for (let s = 0; s < slotCount; s++) {
     offset[s] = total;
-    size[s] = rank[s] === 0 ? 1 : rank[s] === 1 ? dims[2 * s] : dims[2 * s] * dims[2 * s + 1];
+    let n = 1;
+    for (let d = 0; d < rank[s]; d++) n *= dims[DIM_STRIDE * s + d];
+    size[s] = n;
     total += size[s];
   }
   if (total > limits.maxTotalElements) {
@@ -514,23 +617,28 @@ function layOut(
   return { offset, size, initial };
 }
 
-/** Pass 8, the nodes in evaluation order; a node with fewer args repeats its first in the unused places. */
+/** Pass 8, the nodes in evaluation order: op codes, args and attrs copied from draft order. */
 function evaluationOrder(slots: Slots, drafted: DraftNodes, order: Int32Array) {
   const { leafCount, nodeCount } = slots;
-  const { opByDraft, attrByDraft, argsByDraft } = drafted;
+  const { opByDraft, attrsByDraft, attrAtByDraft, argsByDraft, argAtByDraft } = drafted;
   const nodeSlot = new Int32Array(nodeCount);
   const op = new Uint8Array(nodeCount);
-  const args = new Int32Array(nodeCount * ARG_STRIDE);
-  const attr = new Float64Array(nodeCount);
+  const args = new Int32Array(argsByDraft.length);
+  const argAt = new Int32Array(nodeCount + 1);
+  const attrs = new Float64Array(attrsByDraft.length);
+  const attrAt = new Int32Array(nodeCount + 1);
   for (let k = 0; k < nodeCount; k++) {
     const i = order[k];
     nodeSlot[k] = leafCount + i;
     op[k] = opByDraft[i];
-    attr[k] = attrByDraft[i];
-    const arity = opList[op[k]].args.length;
-    for (let j = 0; j < ARG_STRIDE; j++) args[k * ARG_STRIDE + j] = argsByDraft[i * ARG_STRIDE + (j < arity ? j : 0)];
+    let at = argAt[k];
+    for (let e = argAtByDraft[i]; e < argAtByDraft[i + 1]; e++) args[at++] = argsByDraft[e];
+    argAt[k + 1] = at;
+    at = attrAt[k];
+    for (let e = attrAtByDraft[i]; e < attrAtByDraft[i + 1]; e++) attrs[at++] = attrsByDraft[e];
+    attrAt[k + 1] = at;
   }
-  return { nodeSlot, op, args, attr };
+  return { nodeSlot, op, args, argAt, attrs, attrAt };
 }
 
 /**
@@ -538,8 +646,9 @@ function evaluationOrder(slots: Slots, drafted: DraftNodes, order: Int32Array) {
  * When nodes remain, they lie on or after a cycle: walk back along remaining args until an id
  * repeats, and name it.
  */
-function topologicalOrder(draft: GraphDraft, args: Int32Array, leafCount: number): Int32Array {
+function topologicalOrder(draft: GraphDraft, drafted: DraftNodes, leafCount: number): Int32Array {
   const n = draft.nodes.length;
+  const { argsByDraft: args, argAtByDraft: argAt } = drafted;
   const nodeOf = (s: number): number => (s >= leafCount && s < leafCount + n ? s - leafCount : -1);
   // Users of each node in compressed form (offsets into one array).
   const pending = new Int32Array(n);
@@ -551,12 +660,13 @@ function topologicalOrder(draft: GraphDraft, args: Int32Array, leafCount: number
   for (let i = 0; i < n; i++) first[i + 1] += first[i];
   const users = new Int32Array(first[n]);
   const fill = first.slice(0, n);
-  for (let e = 0; e < args.length; e++) {
-    const u = nodeOf(args[e]);
-    if (u >= 0) {
-      const i = Math.floor(e / ARG_STRIDE);
-      pending[i]++;
-      users[fill[u]++] = i;
+  for (let i = 0; i < n; i++) {
+    for (let e = argAt[i]; e < argAt[i + 1]; e++) {
+      const u = nodeOf(args[e]);
+      if (u >= 0) {
+        pending[i]++;
+        users[fill[u]++] = i;
+      }
     }
   }
   const order = new Int32Array(n);
@@ -576,8 +686,8 @@ function topologicalOrder(draft: GraphDraft, args: Int32Array, leafCount: number
     seenAt.set(i, walk.length);
     walk.push(i);
     let next = -1;
-    for (let j = 0; j < ARG_STRIDE && next < 0; j++) {
-      const a = nodeOf(args[i * ARG_STRIDE + j]);
+    for (let e = argAt[i]; e < argAt[i + 1] && next < 0; e++) {
+      const a = nodeOf(args[e]);
       if (a >= 0 && pending[a] > 0) next = a;
     }
     i = next;

@@ -11,7 +11,7 @@ import type { Locale, Localized } from '../text.js';
  * UNKNOWN_ANSWER_KEY, the schemas' VALIDATION) and say which; the library's `ErrorCode` is the union of all.
  */
 export type EngineErrorCode =
-  | 'INVALID_VALUE' // a number or tensor that is not finite, not rectangular, or of rank > 2
+  | 'INVALID_VALUE' // a number or tensor that is not finite, not rectangular, or of rank > 4
   | 'INVALID_SPEC' // a spec that breaks a rule the schema cannot state
   | 'EXPR_SYNTAX' // expr text that does not parse
   | 'UNKNOWN_ID'
@@ -19,7 +19,8 @@ export type EngineErrorCode =
   | 'CYCLE'
   | 'UNKNOWN_OP'
   | 'ARITY'
-  | 'BAD_ATTR'
+  | 'BAD_ATTR' // an attr the op does not have, or not a finite number
+  | 'INVALID_ATTR' // an attr of the wrong kind (not an integer, out of range) or a required one missing: a 400
   | 'SHAPE_MISMATCH'
   | 'NON_SCALAR_OUTPUT'
   | 'DOMAIN' // a value outside an op's domain that PyTorch also refuses (bce of p > 1)

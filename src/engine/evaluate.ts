@@ -12,9 +12,9 @@
  */
 import { quote, say } from '../text.js';
 import { specError } from './errors.js';
-import { type OpDef, OpDomainError } from './ops.js';
+import { type Attrs, type OpDef, OpDomainError } from './op-def.js';
 import { scalarBackward, scalarForward, scalarLocal } from './scalar-loop.js';
-import { ARG_STRIDE, type Tape, nodePath, opNameOf, opOf, shapeOf, view } from './tape.js';
+import { type Tape, attrsOf, firstAttrOf, nodePath, opNameOf, opOf, shapeOf, view } from './tape.js';
 import { type Tensor, shapeText, zeros } from './tensor.js';
 
 export interface ForwardOptions {
@@ -27,7 +27,7 @@ export function forward(tape: Tape, options: ForwardOptions = {}): Float64Array 
   const values = (options.initial ?? tape.initial).slice();
   if (tape.allScalar) {
     try {
-      scalarForward(values, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount);
+      scalarForward(values, tape.op, tape.args, tape.argAt, tape.attrs, tape.attrAt, tape.nodeSlot, tape.nodeCount);
       return values;
     } catch (e) {
       if (!(e instanceof OpDomainError)) throw e;
@@ -57,15 +57,16 @@ export const TENSOR_NODE_COST = 32;
  */
 function isUnit(tape: Tape, k: number, def: OpDef): boolean {
   if (!def.scalar || tape.size[tape.nodeSlot[k]] !== 1) return false;
-  for (let j = 0; j < def.args.length; j++) if (tape.size[tape.args[k * ARG_STRIDE + j]] !== 1) return false;
+  for (let e = tape.argAt[k]; e < tape.argAt[k + 1]; e++) if (tape.size[tape.args[e]] !== 1) return false;
   return true;
 }
 
-/** Views of the node's args in an arena. */
+/** Views of the node's args in an arena: as many as the node was given. */
 function argViews(tape: Tape, arena: Float64Array, k: number): Tensor[] {
-  const arity = opOf(tape, k).args.length;
-  const out: Tensor[] = new Array(arity);
-  for (let j = 0; j < arity; j++) out[j] = view(tape, arena, tape.args[k * ARG_STRIDE + j]);
+  const from = tape.argAt[k],
+    count = tape.argAt[k + 1] - from;
+  const out: Tensor[] = new Array(count);
+  for (let j = 0; j < count; j++) out[j] = view(tape, arena, tape.args[from + j]);
   return out;
 }
 
@@ -74,15 +75,16 @@ function argViews(tape: Tape, arena: Float64Array, k: number): Tensor[] {
  * written into the values arena, from its args' values there. A domain error names the node.
  */
 export function forwardNode(tape: Tape, values: Float64Array, k: number): void {
-  const { offset, args, attr } = tape;
+  const { offset, args } = tape;
   const s = tape.nodeSlot[k];
   const def = opOf(tape, k);
   try {
     if (isUnit(tape, k, def)) {
-      const a = values[offset[args[k * ARG_STRIDE]]],
-        b = values[offset[args[k * ARG_STRIDE + 1]]];
-      values[offset[s]] = def.scalar!.f(a, b, attr[k]);
-    } else def.forward(argViews(tape, values, k), view(tape, values, s), attr[k]);
+      const at = tape.argAt[k];
+      const a = values[offset[args[at]]],
+        b = def.args.length === 2 ? values[offset[args[at + 1]]] : a;
+      values[offset[s]] = def.scalar!.f(a, b, firstAttrOf(tape, k));
+    } else def.forward(argViews(tape, values, k), view(tape, values, s), attrsOf(tape, k));
   } catch (e) {
     if (e instanceof OpDomainError) {
       const node = `${opNameOf(tape, k)} '${quote(tape.ids[s]!)}'`;
@@ -110,7 +112,7 @@ export function assertScalarOutput(tape: Tape): void {
  * A node's vector-Jacobian product written as a function, to run in place of its op's: each
  * arg's contribution g · dy/dx_j, as fresh tensors shaped like the args.
  */
-export type LocalRule = (g: Tensor, x: readonly Tensor[], y: Tensor, p: number) => Tensor[];
+export type LocalRule = (g: Tensor, x: readonly Tensor[], y: Tensor, attrs: Attrs) => Tensor[];
 
 export interface BackwardOptions {
   /** The slot to differentiate; the output by default. A non-scalar seed is seeded with ones (the gradient of its sum). */
@@ -120,7 +122,7 @@ export interface BackwardOptions {
 /** The node's own vector-Jacobian product as fresh tensors (what a LocalRule may start from). */
 export function contributions(tape: Tape, k: number, g: Tensor, x: readonly Tensor[], y: Tensor): Tensor[] {
   const gx = x.map((t) => zeros(t.shape));
-  opOf(tape, k).vjp(g, x, y, gx, tape.attr[k]);
+  opOf(tape, k).vjp(g, x, y, gx, attrsOf(tape, k));
   return gx;
 }
 
@@ -137,14 +139,14 @@ export function backward(tape: Tape, values: Float64Array, options: BackwardOpti
   const reach = new Uint8Array(tape.slotCount);
   reach[seed] = 1;
   if (tape.allScalar) {
-    scalarBackward(values, grads, reach, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount);
+    const { op, args, argAt, attrs, attrAt, nodeSlot, nodeCount } = tape;
+    scalarBackward(values, grads, reach, op, args, argAt, attrs, attrAt, nodeSlot, nodeCount);
     return grads;
   }
-  const { args } = tape;
+  const { args, argAt } = tape;
   for (let k = tape.nodeCount - 1; k >= 0; k--) {
     if (!reach[tape.nodeSlot[k]]) continue;
-    const arity = opOf(tape, k).args.length;
-    for (let j = 0; j < arity; j++) reach[args[k * ARG_STRIDE + j]] = 1;
+    for (let e = argAt[k]; e < argAt[k + 1]; e++) reach[args[e]] = 1;
     backwardNode(tape, values, grads, k);
   }
   return grads;
@@ -156,26 +158,35 @@ export function backward(tape: Tape, values: Float64Array, options: BackwardOpti
  * vector-Jacobian product, or by `rule` in its place.
  */
 export function backwardNode(tape: Tape, values: Float64Array, grads: Float64Array, k: number, rule?: LocalRule): void {
-  const { offset, args, attr } = tape;
+  const { offset, args } = tape;
   const s = tape.nodeSlot[k];
   const def = opOf(tape, k);
   if (rule) {
     const gx = argViews(tape, grads, k);
-    rule(view(tape, grads, s), argViews(tape, values, k), view(tape, values, s), attr[k]).forEach((c, j) => {
+    rule(view(tape, grads, s), argViews(tape, values, k), view(tape, values, s), attrsOf(tape, k)).forEach((c, j) => {
       const out = gx[j].data;
       for (let i = 0; i < out.length; i++) out[i] += c.data[i];
     });
   } else if (isUnit(tape, k, def)) {
-    const i = offset[args[k * ARG_STRIDE]],
-      j = offset[args[k * ARG_STRIDE + 1]];
+    const binary = def.args.length === 2,
+      at = tape.argAt[k],
+      p = firstAttrOf(tape, k);
+    const i = offset[args[at]],
+      j = binary ? offset[args[at + 1]] : i;
     const gy = grads[offset[s]],
       a = values[i],
       b = values[j],
       y = values[offset[s]];
-    grads[i] += gy * def.scalar!.da(a, b, y, attr[k]);
-    if (def.args.length === 2) grads[j] += gy * def.scalar!.db(a, b, y, attr[k]);
+    grads[i] += gy * def.scalar!.da(a, b, y, p);
+    if (binary) grads[j] += gy * def.scalar!.db(a, b, y, p);
   } else
-    def.vjp(view(tape, grads, s), argViews(tape, values, k), view(tape, values, s), argViews(tape, grads, k), attr[k]);
+    def.vjp(
+      view(tape, grads, s),
+      argViews(tape, values, k),
+      view(tape, values, s),
+      argViews(tape, grads, k),
+      attrsOf(tape, k),
+    );
 }
 
 /**
@@ -186,6 +197,7 @@ export function localDerivatives(tape: Tape, values: Float64Array): { da: Float6
   if (!tape.allScalar) throw new Error('local derivatives are defined here for all-scalar tapes only');
   const da = new Float64Array(tape.nodeCount);
   const db = new Float64Array(tape.nodeCount);
-  scalarLocal(values, tape.op, tape.args, tape.attr, tape.nodeSlot, tape.nodeCount, da, db);
+  const { op, args, argAt, attrs, attrAt, nodeSlot, nodeCount } = tape;
+  scalarLocal(values, op, args, argAt, attrs, attrAt, nodeSlot, nodeCount, da, db);
   return { da, db };
 }

@@ -1,78 +1,34 @@
 /**
- * The op catalogue. Each entry holds an op's arity, attr, shape rule, cost, forward and
+ * The op catalogue. Each entry holds an op's arity, attrs, shape rule, cost, forward and
  * vector-Jacobian product side by side (the idea of PyTorch's derivatives.yaml), and, for ops
  * that can take scalars, the scalar kernel that the all-scalar loop runs: the same rule, not a
- * second copy of it. Semantics, kinks and numerically stable forms follow PyTorch float64.
- *
- * Kernels work in place on views of the evaluation's arenas: `forward(x, out, p)` writes the
- * result into `out`, and `vjp(g, x, y, gx, p)` adds g · dy/dx_j into `gx[j]` for every arg (so a
- * value used twice gets both contributions). `p` is the op's attr (ops have at most one).
+ * second copy of it. Semantics, kinks and numerically stable forms follow PyTorch float64. What an
+ * entry is (OpDef) and how its kernels are called is in op-def.ts; the layer ops (convolution,
+ * pooling, normalization...) are in layers/.
  */
 import { type Localized, plural, say } from '../text.js';
-import { type BroadcastWalk, broadcastShape, broadcastWalk, rowsCols } from './broadcast.js';
+import {
+  type BroadcastWalk,
+  axisIndex,
+  broadcastShape,
+  broadcastWalk,
+  isMatrixWalk,
+  lastAxisRows,
+  rowWalk,
+  rowsCols,
+  splitAtAxis,
+} from './broadcast.js';
 import { addProduct, asStored, asTransposed, logSoftmaxRow, softmaxRow } from './linalg.js';
+import { type AttrDef, type OpDef, OpDomainError, type OpKind, type OpRole } from './op-def.js';
+import { layerOps } from './layers/index.js';
 import { type Shape, type Tensor, sameShape, shapeText, sizeOf } from './tensor.js';
-
-export interface AttrDef {
-  readonly name: string;
-  readonly default: number;
-  readonly description: Localized;
-}
 
 /** Catalogue text: math alone reads the same in both languages; words are written in each (`say`). */
 type Text = string | Localized;
 const inBoth = (text: Text): Localized => (typeof text === 'string' ? say(text, text) : text);
 
-export type OpKind = 'elementwise' | 'binary' | 'reduction' | 'linear_algebra' | 'last_axis' | 'loss';
-
-/**
- * What grading's mistakes need to know of an op: an activation (whose local derivative a student
- * may leave out, or replace by its value), a product (whose other factor a student may drop), a
- * squared error (whose factor 2 a student may lose or double) or a power (a square when b = 2).
- */
-export type OpRole = 'activation' | 'product' | 'squared_error' | 'power';
-
-/** y = f(a, b) on numbers, with its derivatives from the operands and the result. */
-export interface ScalarKernel {
-  /** b is a again for a one-arg op. */
-  f(a: number, b: number, p: number): number;
-  da(a: number, b: number, y: number, p: number): number;
-  db(a: number, b: number, y: number, p: number): number;
-}
-
-export interface OpDef {
-  readonly kind: OpKind;
-  readonly args: readonly string[];
-  readonly attrs: readonly [] | readonly [AttrDef];
-  /** What the op computes, in words, as GET /v1/ops shows it. */
-  readonly description: Localized;
-  readonly formula: Localized;
-  readonly derivative: Localized;
-  /** Not differentiable at 0: the gradient there follows PyTorch's convention. */
-  readonly kinkAtZero?: boolean;
-  readonly role?: OpRole;
-  /** The result's shape, or a message (in both languages) saying why the arg shapes do not fit. */
-  shape(shapes: readonly Shape[]): Shape | Localized;
-  /** Element operations of one pass (forward or backward): what the work limit counts. */
-  cost(shapes: readonly Shape[], out: Shape): number;
-  forward(x: readonly Tensor[], out: Tensor, p: number): void;
-  vjp(g: Tensor, x: readonly Tensor[], y: Tensor, gx: readonly Tensor[], p: number): void;
-  /**
-   * Present when all-scalar args make a scalar result: the rule the all-scalar loop runs.
-   * (An op without it refuses scalar args in its shape rule.)
-   */
-  readonly scalar?: ScalarKernel;
-}
-
 /** An entry built by a family builder: its kind and role as literal types, for the lists derived from them. */
 type Op<K extends OpKind, R extends OpRole | undefined> = OpDef & { readonly kind: K; readonly role: R };
-
-/** An input outside an op's domain that PyTorch refuses too (e.g. bce of a p outside [0, 1]). */
-export class OpDomainError extends Error {
-  constructor(readonly text: Localized) {
-    super(text.en);
-  }
-}
 
 /** Reading and writing every element once, args and result. */
 const elementwiseCost = (shapes: readonly Shape[], out: Shape): number =>
@@ -111,12 +67,14 @@ function unary<const R extends OpRole | undefined = undefined>(rule: UnaryRule<R
     role: rule.role as R,
     shape: ([a]) => a,
     cost: elementwiseCost,
-    forward: ([a], out, p) => {
+    forward: ([a], out, attrs) => {
+      const p = attrs[0] ?? 0;
       const x = a.data,
         y = out.data;
       for (let i = 0; i < y.length; i++) y[i] = f(x[i], p);
     },
-    vjp: (g, [a], y, [ga], p) => {
+    vjp: (g, [a], y, [ga], attrs) => {
+      const p = attrs[0] ?? 0;
       const x = a.data,
         yd = y.data,
         gd = g.data,
@@ -154,22 +112,46 @@ function binary<const R extends OpRole | undefined = undefined>(rule: BinaryRule
       ),
     cost: elementwiseCost,
     forward: ([a, b], out) => {
-      const { rows, cols, ar, ac, br, bc } = walkOf(a, b, out);
       const ad = a.data,
         bd = b.data,
         y = out.data;
+      if (!isMatrixWalk(a.shape, b.shape, out.shape)) {
+        const { rows, cols, aStart, bStart, ac, bc } = rowWalk(a.shape, b.shape, out.shape);
+        for (let r = 0, k = 0; r < rows; r++) {
+          const ia = aStart[r],
+            ib = bStart[r];
+          for (let j = 0; j < cols; j++, k++) y[k] = f(ad[ia + j * ac], bd[ib + j * bc]);
+        }
+        return;
+      }
+      const { rows, cols, ar, ac, br, bc } = walkOf(a, b, out);
       for (let i = 0, k = 0; i < rows; i++)
         for (let j = 0; j < cols; j++, k++) y[k] = f(ad[i * ar + j * ac], bd[i * br + j * bc]);
     },
     vjp: (g, [a, b], y, [ga, gb]) => {
       // Each operand's gradient is summed over the axes along which it was broadcast.
-      const { rows, cols, ar, ac, br, bc } = walkOf(a, b, y);
       const ad = a.data,
         bd = b.data,
         yd = y.data,
         gd = g.data,
         gad = ga.data,
         gbd = gb.data;
+      if (!isMatrixWalk(a.shape, b.shape, y.shape)) {
+        const { rows, cols, aStart, bStart, ac, bc } = rowWalk(a.shape, b.shape, y.shape);
+        for (let r = 0, k = 0; r < rows; r++) {
+          for (let j = 0; j < cols; j++, k++) {
+            const ia = aStart[r] + j * ac,
+              ib = bStart[r] + j * bc;
+            const av = ad[ia],
+              bv = bd[ib],
+              yv = yd[k];
+            gad[ia] += gd[k] * da(av, bv, yv);
+            gbd[ib] += gd[k] * db(av, bv, yv);
+          }
+        }
+        return;
+      }
+      const { rows, cols, ar, ac, br, bc } = walkOf(a, b, y);
       for (let i = 0, k = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++, k++) {
           const ia = i * ar + j * ac,
@@ -223,14 +205,34 @@ function pairLoss<const R extends OpRole | undefined = undefined>(rule: PairLoss
     forward: ([p, y], out) => {
       if (check) for (const pv of p.data) checked(pv);
       const outShape = broadcastShape(p.shape, y.shape)!;
-      const { rows, cols, ar, ac, br, bc } = broadcastWalk(p.shape, y.shape, outShape);
       let s = 0;
+      if (!isMatrixWalk(p.shape, y.shape, outShape)) {
+        const { rows, cols, aStart, bStart, ac, bc } = rowWalk(p.shape, y.shape, outShape);
+        for (let r = 0; r < rows; r++)
+          for (let j = 0; j < cols; j++) s += term(p.data[aStart[r] + j * ac], y.data[bStart[r] + j * bc]);
+        out.data[0] = s / count(rows * cols);
+        return;
+      }
+      const { rows, cols, ar, ac, br, bc } = broadcastWalk(p.shape, y.shape, outShape);
       for (let i = 0; i < rows; i++)
         for (let j = 0; j < cols; j++) s += term(p.data[i * ar + j * ac], y.data[i * br + j * bc]);
       out.data[0] = s / count(rows * cols);
     },
     vjp: (g, [p, y], _out, [gp, gy]) => {
       const outShape = broadcastShape(p.shape, y.shape)!;
+      if (!isMatrixWalk(p.shape, y.shape, outShape)) {
+        const { rows, cols, aStart, bStart, ac, bc } = rowWalk(p.shape, y.shape, outShape);
+        const scale = g.data[0] / count(rows * cols);
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < cols; j++) {
+            const ip = aStart[r] + j * ac,
+              iy = bStart[r] + j * bc;
+            gp.data[ip] += scale * dp(p.data[ip], y.data[iy]);
+            gy.data[iy] += scale * dy(p.data[ip], y.data[iy]);
+          }
+        }
+        return;
+      }
       const { rows, cols, ar, ac, br, bc } = broadcastWalk(p.shape, y.shape, outShape);
       const scale = g.data[0] / count(rows * cols);
       for (let i = 0; i < rows; i++) {
@@ -275,12 +277,12 @@ function lastAxis<const R extends OpRole | undefined = undefined>(rule: RowRule<
     shape: ([a]) => a,
     cost: elementwiseCost,
     forward: ([a], out) => {
-      const [rows, cols] = rowsCols(a.shape);
+      const [rows, cols] = lastAxisRows(a.shape);
       for (let r = 0; r < rows; r++)
         rule.forward(a.data.subarray(r * cols, (r + 1) * cols), out.data.subarray(r * cols, (r + 1) * cols));
     },
     vjp: (g, _x, y, [ga]) => {
-      const [rows, cols] = rowsCols(y.shape);
+      const [rows, cols] = lastAxisRows(y.shape);
       const row = new Float64Array(cols);
       for (let r = 0; r < rows; r++) {
         const at = r * cols;
@@ -304,7 +306,11 @@ function lastAxis<const R extends OpRole | undefined = undefined>(rule: RowRule<
   };
 }
 
-/** sum and mean: the sum of all the elements divided by `divisor(n)`, each element's derivative the same. */
+/**
+ * sum and mean: the sum of the elements divided by `divisor(n)` (n the elements summed), each
+ * element's derivative the same. Without an axis (NaN) over every element, a scalar; with one,
+ * along that axis, which the result drops (PyTorch's keepdim false; negative from the end).
+ */
 function reduction(
   description: Localized,
   formula: Text,
@@ -315,20 +321,69 @@ function reduction(
     kind: 'reduction',
     role: undefined,
     args: ['a'],
-    attrs: [],
+    attrs: [
+      {
+        name: 'axis',
+        optional: true,
+        integer: true,
+        description: say(
+          'the axis reduced, dropped from the result (negative counts from the end); none: every element',
+          'o eixo reduzido, que sai do resultado (negativo conta a partir do fim); sem ele: todos os elementos',
+        ),
+      },
+    ],
     description,
     formula: inBoth(formula),
     derivative: inBoth(derivative),
-    shape: () => [],
-    cost: elementwiseCost,
-    forward: ([a], out) => {
-      let s = 0;
-      for (const x of a.data) s += x;
-      out.data[0] = s / divisor(a.data.length);
+    shape: ([a], attrs) => {
+      const axis = attrs[0];
+      if (Number.isNaN(axis)) return [];
+      const d = axisIndex(a, axis);
+      if (d === undefined) {
+        const range = Math.max(a.length, 1);
+        return say(
+          `axis ${axis} is out of range for a of shape ${shapeText(a)}: it must be an integer from ${-range} to ${range - 1}`,
+          `o eixo ${axis} está fora do intervalo para a de forma ${shapeText(a)}: deve ser um inteiro de ${-range} a ${range - 1}`,
+        );
+      }
+      return a.filter((_, k) => k !== d);
     },
-    vjp: (g, [a], _y, [ga]) => {
-      const d = g.data[0] / divisor(a.data.length);
-      for (let i = 0; i < ga.data.length; i++) ga.data[i] += d;
+    cost: elementwiseCost,
+    forward: ([a], out, attrs) => {
+      const axis = attrs[0];
+      if (Number.isNaN(axis)) {
+        let s = 0;
+        for (const x of a.data) s += x;
+        out.data[0] = s / divisor(a.data.length);
+        return;
+      }
+      const { outer, n, inner } = splitAtAxis(a.shape, axisIndex(a.shape, axis)!);
+      const x = a.data,
+        y = out.data,
+        d = divisor(n);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          let s = 0;
+          for (let j = 0, at = o * n * inner + i; j < n; j++, at += inner) s += x[at];
+          y[o * inner + i] = s / d;
+        }
+      }
+    },
+    vjp: (g, [a], _y, [ga], attrs) => {
+      const axis = attrs[0];
+      if (Number.isNaN(axis)) {
+        const d = g.data[0] / divisor(a.data.length);
+        for (let i = 0; i < ga.data.length; i++) ga.data[i] += d;
+        return;
+      }
+      // dy[o, i]/da[o, j, i] = 1 / divisor(n): each element gets its row's incoming gradient.
+      const { outer, n, inner } = splitAtAxis(a.shape, axisIndex(a.shape, axis)!);
+      const gd = g.data,
+        gad = ga.data,
+        d = divisor(n);
+      for (let o = 0; o < outer; o++)
+        for (let j = 0; j < n; j++)
+          for (let i = 0, at = (o * n + j) * inner; i < inner; i++) gad[at + i] += gd[o * inner + i] / d;
     },
     scalar: { f: (a) => a / divisor(1), da: () => 1 / divisor(1), db: noDerivative },
   };
@@ -557,15 +612,30 @@ export const ops = {
   }),
 
   sum: reduction(
-    say('The sum of all the elements: a scalar', 'A soma de todos os elementos: um escalar'),
-    say('sum of all elements of a (a scalar)', 'soma de todos os elementos de a (um escalar)'),
+    say(
+      'The sum of all the elements (a scalar), or along one axis',
+      'A soma de todos os elementos (um escalar), ou ao longo de um eixo',
+    ),
+    say(
+      'sum of all elements of a (a scalar); with axis, a.sum(dim=axis), that axis dropped',
+      'soma de todos os elementos de a (um escalar); com axis, a.sum(dim=axis), sem esse eixo',
+    ),
     'dy/da_i = 1',
     () => 1,
   ),
   mean: reduction(
-    say('The mean of all the elements: a scalar', 'A média de todos os elementos: um escalar'),
-    say('mean of all elements of a (a scalar)', 'média de todos os elementos de a (um escalar)'),
-    'dy/da_i = 1 / n',
+    say(
+      'The mean of all the elements (a scalar), or along one axis',
+      'A média de todos os elementos (um escalar), ou ao longo de um eixo',
+    ),
+    say(
+      'mean of all elements of a (a scalar); with axis, a.mean(dim=axis), that axis dropped',
+      'média de todos os elementos de a (um escalar); com axis, a.mean(dim=axis), sem esse eixo',
+    ),
+    say(
+      'dy/da_i = 1 / n, n the elements averaged (all, or those along the axis)',
+      'dy/da_i = 1 / n, n os elementos da média (todos, ou os ao longo do eixo)',
+    ),
     (n) => n,
   ),
 
@@ -591,6 +661,12 @@ export const ops = {
         return say(
           `matmul needs vectors or matrices, got ${shapeText(a)} and ${shapeText(b)} (use mul for scalars)`,
           `matmul precisa de vetores ou matrizes, recebeu ${shapeText(a)} e ${shapeText(b)} (use mul para escalares)`,
+        );
+      }
+      if (a.length > 2 || b.length > 2) {
+        return say(
+          `matmul takes vectors and matrices (rank 1 or 2), got ${shapeText(a)} and ${shapeText(b)}`,
+          `matmul recebe vetores e matrizes (1 ou 2 dimensões), recebeu ${shapeText(a)} e ${shapeText(b)}`,
         );
       }
       const n = a[a.length - 1];
@@ -666,6 +742,12 @@ export const ops = {
           `W deve ser uma matriz [n_out, n_in], recebeu ${shapeText(W)}`,
         );
       const [nOut, nIn] = W;
+      if (x.length > 2) {
+        return say(
+          `x must be a vector [n_in] or a batch [B, n_in], got ${shapeText(x)} (flatten it first)`,
+          `x deve ser um vetor [n_in] ou um lote [B, n_in], recebeu ${shapeText(x)} (use flatten antes)`,
+        );
+      }
       if (x.length === 0 || x[x.length - 1] !== nIn) {
         return say(
           `x ${shapeText(x)} does not fit W ${shapeText(W)}: x needs ${plural(nIn, 'feature', 'features')} in its last axis`,
@@ -808,10 +890,10 @@ export const ops = {
       'dL/dlogits = (softmax(logits) * sum(y) - y) / linhas, dL/dy = -log_softmax(logits) / linhas',
     ),
     shape: ([z, y]) =>
-      z.length === 0
+      z.length === 0 || z.length > 2
         ? say(
-            'logits must be a vector or a matrix (one row an example)',
-            'logits deve ser um vetor ou uma matriz (uma linha por exemplo)',
+            `logits must be a vector or a matrix (one row an example), got ${shapeText(z)}`,
+            `logits deve ser um vetor ou uma matriz (uma linha por exemplo), recebeu ${shapeText(z)}`,
           )
         : sameShape(z, y)
           ? []
@@ -846,6 +928,7 @@ export const ops = {
       }
     },
   },
+  ...layerOps,
 } satisfies Record<string, OpDef>;
 
 export type OpName = keyof typeof ops;

@@ -7,16 +7,19 @@
  * the 1M-node DAG; the generated loops are within 1.25 times of a hand-written flat tape). The
  * generated text is dispatch only: every formula stays in the op's table entry.
  *
- * All-scalar tapes keep each slot at its own index of the arena (offset = slot).
+ * All-scalar tapes keep each slot at its own index of the arena (offset = slot). Node k's args
+ * start at `args[argAt[k]]` (one or two: every op with a scalar kernel takes one or two), and its
+ * attr, for an op that has one, is `attrs[attrAt[k]]`; the cases read only what their op takes.
  */
-import { ARG_STRIDE } from './tape.js';
 import { opList } from './ops.js';
 
 type Forward = (
   v: Float64Array,
   op: Uint8Array,
   args: Int32Array,
-  attr: Float64Array,
+  argAt: Int32Array,
+  attrs: Float64Array,
+  attrAt: Int32Array,
   nodeSlot: Int32Array,
   n: number,
 ) => void;
@@ -26,7 +29,9 @@ type Backward = (
   reach: Uint8Array,
   op: Uint8Array,
   args: Int32Array,
-  attr: Float64Array,
+  argAt: Int32Array,
+  attrs: Float64Array,
+  attrAt: Int32Array,
   nodeSlot: Int32Array,
   n: number,
 ) => void;
@@ -34,34 +39,53 @@ type Local = (
   v: Float64Array,
   op: Uint8Array,
   args: Int32Array,
-  attr: Float64Array,
+  argAt: Int32Array,
+  attrs: Float64Array,
+  attrAt: Int32Array,
   nodeSlot: Int32Array,
   n: number,
   da: Float64Array,
   db: Float64Array,
 ) => void;
 
-const scalarOps = opList.flatMap((def, code) =>
-  def.scalar ? [{ code, kernel: def.scalar, arity: def.args.length }] : [],
-);
+/** What a case of the generated switch knows of its op: its code, whether it reads a second arg and an attr. */
+interface Case {
+  code: number;
+  /** The second operand's expression: `b` for a two-arg op, `a` again for a one-arg op (ScalarKernel's rule). */
+  b: string;
+  /** The attr's expression: `attrs[attrAt[k]]` for an op with attrs (the first), `0` for one without. */
+  p: string;
+  binary: boolean;
+}
 
-function generate<T>(body: (cases: (make: (code: number, arity: number) => string) => string) => string): T {
-  const cases = (make: (code: number, arity: number) => string): string =>
-    scalarOps.map(({ code, arity }) => `case ${code}: ${make(code, arity)} break;`).join('\n        ');
+const scalarOps = opList.flatMap((def, code) => {
+  if (!def.scalar) return [];
+  // The loops read a node's args at fixed places: a scalar kernel is for ops of one or two args.
+  if (def.args.length > 2 || def.minArgs !== undefined || def.variadic)
+    throw new Error(`op ${code}: a scalar kernel needs a fixed arity of 1 or 2`);
+  return [{ code, kernel: def.scalar, binary: def.args.length === 2, hasAttr: def.attrs.length > 0 }];
+});
+
+function generate<T>(body: (cases: (make: (c: Case) => string) => string) => string): T {
+  const cases = (make: (c: Case) => string): string =>
+    scalarOps
+      .map(
+        ({ code, binary, hasAttr }) =>
+          `case ${code}: ${make({ code, binary, b: binary ? 'b' : 'a', p: hasAttr ? 'attrs[attrAt[k]]' : '0' })} break;`,
+      )
+      .join('\n        ');
   const names = scalarOps.flatMap(({ code }) => [`f${code}`, `da${code}`, `db${code}`]);
   const kernels = scalarOps.flatMap(({ kernel }) => [kernel.f, kernel.da, kernel.db]);
   return new Function(...names, `"use strict";\nreturn ${body(cases)};`)(...kernels) as T;
 }
 
-const S = ARG_STRIDE;
-
 export const scalarForward = generate<Forward>(
-  (cases) => `function scalarForward(v, op, args, attr, nodeSlot, n) {
+  (cases) => `function scalarForward(v, op, args, argAt, attrs, attrAt, nodeSlot, n) {
     for (let k = 0; k < n; k++) {
-      const a = v[args[${S} * k]], b = v[args[${S} * k + 1]], p = attr[k];
+      const at = argAt[k], a = v[args[at]];
       let y = NaN;
       switch (op[k]) {
-        ${cases((c) => `y = f${c}(a, b, p);`)}
+        ${cases(({ code, binary, b, p }) => `{ ${binary ? 'const b = v[args[at + 1]]; ' : ''}y = f${code}(a, ${b}, ${p}); }`)}
       }
       v[nodeSlot[k]] = y;
     }
@@ -70,28 +94,31 @@ export const scalarForward = generate<Forward>(
 
 /** Adds each node's g · dy/dx into its args' gradients, from the last node back; a node no gradient has reached is skipped. */
 export const scalarBackward = generate<Backward>(
-  (cases) => `function scalarBackward(v, g, reach, op, args, attr, nodeSlot, n) {
+  (cases) => `function scalarBackward(v, g, reach, op, args, argAt, attrs, attrAt, nodeSlot, n) {
     for (let k = n - 1; k >= 0; k--) {
       const s = nodeSlot[k];
       if (reach[s] === 0) continue;
-      const i = args[${S} * k], j = args[${S} * k + 1];
-      const gy = g[s], a = v[i], b = v[j], y = v[s], p = attr[k];
+      const at = argAt[k], i = args[at];
+      const gy = g[s], a = v[i], y = v[s];
       switch (op[k]) {
-        ${cases((c, arity) => `g[i] += gy * da${c}(a, b, y, p);${arity === 2 ? ` g[j] += gy * db${c}(a, b, y, p);` : ''}`)}
+        ${cases(({ code, binary, p }) =>
+          binary
+            ? `{ const j = args[at + 1], b = v[j], p = ${p}; g[i] += gy * da${code}(a, b, y, p); g[j] += gy * db${code}(a, b, y, p); reach[j] = 1; }`
+            : `g[i] += gy * da${code}(a, a, y, ${p});`,
+        )}
       }
       reach[i] = 1;
-      reach[j] = 1;
     }
   }`,
 );
 
 /** dy/da and dy/db of every node (by evaluation position) at the forward values. */
 export const scalarLocal = generate<Local>(
-  (cases) => `function scalarLocal(v, op, args, attr, nodeSlot, n, da, db) {
+  (cases) => `function scalarLocal(v, op, args, argAt, attrs, attrAt, nodeSlot, n, da, db) {
     for (let k = 0; k < n; k++) {
-      const a = v[args[${S} * k]], b = v[args[${S} * k + 1]], y = v[nodeSlot[k]], p = attr[k];
+      const at = argAt[k], a = v[args[at]], y = v[nodeSlot[k]];
       switch (op[k]) {
-        ${cases((c) => `da[k] = da${c}(a, b, y, p); db[k] = db${c}(a, b, y, p);`)}
+        ${cases(({ code, binary, b, p }) => `{ ${binary ? 'const b = v[args[at + 1]]; ' : ''}const p = ${p}; da[k] = da${code}(a, ${b}, y, p); db[k] = db${code}(a, ${b}, y, p); }`)}
       }
     }
   }`,

@@ -5,15 +5,19 @@
  * written), then the literal constants of args. Each slot has a kind, a shape, and an offset and
  * size in the arena, a Float64Array holding every slot's elements; `initial` is that arena with
  * the leaves and constants filled in. Nodes are listed in evaluation (topological) order, each
- * with its op code, its args (ARG_STRIDE slots per node) and its attr.
+ * with its op code, its args (slots) and its attrs (numbers), both flat with an offset per node:
+ * node k's args are `args[argAt[k]]` to `args[argAt[k + 1] - 1]`, as many as the node gave (conv2d
+ * takes 2 or 3, concat 2 or more), and its attrs likewise through `attrAt`, one per attr of its op
+ * in the op's order (given, defaulted, or NaN for an optional attr not given).
  *
  * A tape is plain data (typed arrays, strings, small objects): it has no object per node, it is
  * never mutated after compile, and it can be posted to a worker thread as it is. Outside the
- * engine the layout (ARG_STRIDE, offsets, sizes) is read only through the helpers below
+ * engine the layout (argAt, offsets, sizes) is read only through the helpers below
  * (test/engine/sealed.test.ts).
  */
 import { findId } from './id-index.js';
-import { type OpDef, type OpName, opList, opNames } from './ops.js';
+import type { OpDef } from './op-def.js';
+import { type OpName, opList, opNames } from './ops.js';
 import type { Shape, Tensor } from './tensor.js';
 import { type Localized, say } from '../text.js';
 
@@ -22,8 +26,8 @@ export const PARAM = 1;
 export const CONST = 2;
 export const NODE = 3;
 
-/** Args per node in `args`; a node with fewer repeats its first arg in the unused places. */
-export const ARG_STRIDE = 3;
+/** Dims per slot in `dims`: the highest rank of a value. */
+export const DIM_STRIDE = 4;
 
 /** A place in a spec's text, both counted from 1. */
 export interface TextPosition {
@@ -41,12 +45,29 @@ export type NodePaths =
   | { readonly kind: 'text'; readonly path: string; readonly where: readonly TextPosition[] }
   | { readonly kind: 'each'; readonly paths: readonly string[] };
 
+/**
+ * The ids of a network's layer k: z_k, the layer's op, and a_k, after its activation; the params
+ * the kind has (W_k and b_k for dense and conv2d, whose b may be absent; gamma_k and beta_k for the
+ * norms) and dropout's mask_k, an input.
+ */
 export interface LayerIds {
-  readonly W: string;
-  readonly b: string;
+  /** As the spec names it: dense, conv2d, max_pool2d, ... */
+  readonly kind: string;
   readonly z: string;
   readonly a: string;
+  readonly W?: string;
+  readonly b?: string;
+  readonly gamma?: string;
+  readonly beta?: string;
+  readonly mask?: string;
 }
+
+/** The params of a layer, by the name its report gives their gradients (`dL/dW`, `dL/dgamma`). */
+export const layerParamNames = ['W', 'b', 'gamma', 'beta'] as const;
+
+/** Every id of a layer: its leaves and its two nodes. */
+export const layerIdList = (ids: LayerIds): string[] =>
+  [ids.mask, ...layerParamNames.map((name) => ids[name]), ids.z, ids.a].filter((id): id is string => id !== undefined);
 
 export interface Tape {
   readonly slotCount: number;
@@ -58,7 +79,7 @@ export interface Tape {
   readonly idTable: Int32Array;
   /** Per slot: INPUT, PARAM, CONST or NODE. */
   readonly kind: Uint8Array;
-  /** Per slot: rank, then the two dims (`dims[2s]`, `dims[2s + 1]`; 1 where the rank is lower). */
+  /** Per slot: rank, then its dims (`dims[DIM_STRIDE * s + i]` for i below the rank; 1 beyond it). */
   readonly rank: Uint8Array;
   readonly dims: Int32Array;
   readonly offset: Int32Array;
@@ -68,8 +89,12 @@ export interface Tape {
   /** Per node, in evaluation order. */
   readonly nodeSlot: Int32Array;
   readonly op: Uint8Array;
+  /** The arg slots of every node, node k's from `argAt[k]` (nodeCount + 1 offsets). */
   readonly args: Int32Array;
-  readonly attr: Float64Array;
+  readonly argAt: Int32Array;
+  /** The attrs of every node, node k's from `attrAt[k]` (nodeCount + 1 offsets). */
+  readonly attrs: Float64Array;
+  readonly attrAt: Int32Array;
   /** Every slot holds one number: evaluation runs the all-scalar loop. */
   readonly allScalar: boolean;
   /** Element operations of one forward (or backward) pass, from the ops' costs. */
@@ -95,7 +120,11 @@ const SCALAR: Shape = Object.freeze([]) as Shape;
 export function shapeOf(tape: Tape, slot: number): Shape {
   const rank = tape.rank[slot];
   if (rank === 0) return SCALAR;
-  return rank === 1 ? [tape.dims[2 * slot]] : [tape.dims[2 * slot], tape.dims[2 * slot + 1]];
+  const at = DIM_STRIDE * slot,
+    dims = tape.dims;
+  if (rank === 1) return [dims[at]];
+  if (rank === 2) return [dims[at], dims[at + 1]];
+  return Array.from(dims.subarray(at, at + rank));
 }
 
 /** A view of one slot's elements in an arena (values or gradients): writes go to the arena. */
@@ -128,17 +157,26 @@ export function elementsOf(tape: Tape, arena: Float64Array, slot: number): Float
  */
 export const startOf = (tape: Tape, slot: number): number => tape.offset[slot];
 
-/** The j-th arg slot of the node at position k of the evaluation order (j below the op's arity). */
-export const argOf = (tape: Tape, k: number, j: number): number => tape.args[k * ARG_STRIDE + j];
+/** The j-th arg slot of the node at position k of the evaluation order (j below its arg count). */
+export const argOf = (tape: Tape, k: number, j: number): number => tape.args[tape.argAt[k] + j];
+
+/** How many args the node at position k was given (its op's arity, or conv2d's 2 or 3, concat's 2 or more). */
+export const argCountOf = (tape: Tape, k: number): number => tape.argAt[k + 1] - tape.argAt[k];
 
 export const opOf = (tape: Tape, k: number): OpDef => opList[tape.op[k]];
 export const opNameOf = (tape: Tape, k: number): OpName => opNames[tape.op[k]];
 
 /** The arg slots of the node at position k of the evaluation order. */
 export function argsOf(tape: Tape, k: number): number[] {
-  const arity = opOf(tape, k).args.length;
-  return Array.from(tape.args.subarray(k * ARG_STRIDE, k * ARG_STRIDE + arity));
+  return Array.from(tape.args.subarray(tape.argAt[k], tape.argAt[k + 1]));
 }
+
+/** The attrs of the node at position k, in its op's order (a view: kernels read it, nobody writes it). */
+export const attrsOf = (tape: Tape, k: number): Float64Array => tape.attrs.subarray(tape.attrAt[k], tape.attrAt[k + 1]);
+
+/** The first attr of the node at position k, what a scalar kernel takes as p (leaky_relu's alpha); 0 for an op without attrs. */
+export const firstAttrOf = (tape: Tape, k: number): number =>
+  tape.attrAt[k] < tape.attrAt[k + 1] ? tape.attrs[tape.attrAt[k]] : 0;
 
 /** Where the i-th node of a draft was written. */
 export function pathOf(paths: NodePaths, i: number): string {

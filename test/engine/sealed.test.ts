@@ -1,8 +1,8 @@
 /**
  * The tape keeps its layout to itself (issue 15): outside src/engine/, code reads a node's args,
- * a slot's elements and sizes through the helpers tape.ts exports (argOf, argsOf, elementsOf,
- * scalarOf, sizeOfSlot, startOf, view...), never through `ARG_STRIDE` or the raw `offset`,
- * `size` and `args` arrays. The same scan run over src/engine/ must find those reads, so a
+ * a node's attrs, a slot's elements, shape and sizes through the helpers tape.ts exports (argOf,
+ * argsOf, attrsOf, elementsOf, scalarOf, shapeOf, sizeOfSlot, startOf, view...), never through
+ * `DIM_STRIDE` or the raw `offset`, `size`, `dims`, `args`/`argAt` and `attrs`/`attrAt` arrays. The same scan run over src/engine/ must find those reads, so a
  * pattern that has stopped matching cannot pass silently.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -16,11 +16,11 @@ const sourceFiles = (dir: string): string[] =>
     e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   );
 
-/** `ARG_STRIDE`, `tape.offset[...]` (also `this.tape.size`, `tape.args.subarray`), and `const { offset } = tape`. */
+/** `DIM_STRIDE`, `tape.offset[...]` (also `this.tape.size`, `tape.args.subarray`, `tape.attrAt`), and `const { offset } = tape`. */
 const RAW = [
-  /\bARG_STRIDE\b/,
-  /\btape\??\.(offset|size|args)\b/,
-  /\{[^}]*\b(offset|size|args)\b[^}]*\}\s*=\s*(this\.)?tape\b/,
+  /\bDIM_STRIDE\b/,
+  /\btape\??\.(offset|size|dims|args|argAt|attrs|attrAt)\b/,
+  /\{[^}]*\b(offset|size|dims|args|argAt|attrs|attrAt)\b[^}]*\}\s*=\s*(this\.)?tape\b/,
 ];
 
 function rawReads(files: readonly string[]): string[] {
@@ -48,7 +48,9 @@ describe('the tape layout', () => {
 
   it('is read raw inside src/engine/, where the scan finds each kind of read', () => {
     const hits = rawReads(files.filter(inEngine)).join('\n');
-    expect(hits).toMatch(/ARG_STRIDE/);
+    expect(hits).toMatch(/DIM_STRIDE/);
+    expect(hits).toMatch(/tape\.argAt\[/);
+    expect(hits).toMatch(/tape\.attrs\b/);
     expect(hits).toMatch(/tape\.offset\[/);
     expect(hits).toMatch(/tape\.size\[/);
     expect(hits).toMatch(/tape\.args\b/);
