@@ -3,8 +3,10 @@ import { type Locale, say } from '../text.js';
 import { broadcastShape } from '../engine/broadcast.js';
 import { NUMBER_BYTES } from '../engine/limits.js';
 import {
+  type LayerIds,
   type Tape,
   argOf,
+  layerParamNames,
   opNameOf,
   opOf,
   scalarOf,
@@ -14,7 +16,7 @@ import {
   startOf,
   view,
 } from '../engine/tape.js';
-import { type WireValue, sameShape, shapeText, toJson, wireNumber } from '../engine/tensor.js';
+import { type WireValue, nestingBytes, sameShape, shapeText, toJson, wireNumber } from '../engine/tensor.js';
 import type { z } from 'zod';
 import type { Layer } from '../schemas/operations.js';
 import type { Warning as WarningSchema } from '../schemas/values.js';
@@ -66,8 +68,7 @@ export const ENVELOPE_BYTES = 200;
 /** Bytes of one slot's value as JSON, at most: its numbers, and the brackets of a tensor and of its rows. */
 export function wireValueBytes(tape: Tape, slot: number): number {
   const shape = shapeOf(tape, slot);
-  const brackets = shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0);
-  return sizeOfSlot(tape, slot) * NUMBER_BYTES + brackets;
+  return sizeOfSlot(tape, slot) * NUMBER_BYTES + nestingBytes(shape);
 }
 
 /** Bytes of the ids of these slots as a JSON list or a message names them (`"id",` or `'id', `), at most. */
@@ -159,7 +160,11 @@ export function targetBroadcastWarnings(tape: Tape, locale: Locale): Warning[] {
 
 export type LayerReport = z.output<typeof Layer>;
 
-/** A network's layers: z and a, and with gradients dL/da, dL/dz, dL/dW and dL/db. */
+/**
+ * A network's layers, in the spec's order: z and a, and with gradients dL/da, dL/dz and the
+ * gradient of each param the kind has (dL/dW and dL/db for dense and conv2d, dL/dgamma and
+ * dL/dbeta for the norms).
+ */
 export function layerReports(tape: Tape, values: Float64Array, grads?: Float64Array): LayerReport[] | undefined {
   return tape.layers?.map((ids) => {
     const at = (id: string): number => slotOf(tape, id)!;
@@ -167,31 +172,38 @@ export function layerReports(tape: Tape, values: Float64Array, grads?: Float64Ar
     if (grads) {
       layer['dL/da'] = wireValue(tape, grads, at(ids.a));
       layer['dL/dz'] = wireValue(tape, grads, at(ids.z));
-      layer['dL/dW'] = wireValue(tape, grads, at(ids.W));
-      layer['dL/db'] = wireValue(tape, grads, at(ids.b));
+      for (const name of layerParamNames) {
+        const id = ids[name];
+        if (id !== undefined) layer[`dL/d${name}`] = wireValue(tape, grads, at(id));
+      }
     }
     return layer;
   });
 }
 
+/** A layer's params that the report gives gradients of, as slots. */
+const paramSlots = (tape: Tape, ids: LayerIds): number[] =>
+  layerParamNames.flatMap((name) => (ids[name] === undefined ? [] : [slotOf(tape, ids[name])!]));
+
 /** Bytes `layerReports` writes, at most: each array with its key. */
 export function layerBytes(tape: Tape, withGradients: boolean): number {
   let bytes = 2;
   for (const ids of tape.layers ?? []) {
-    const at = (id: string): number => wireValueBytes(tape, slotOf(tape, id)!) + 10;
-    bytes += 2 + 2 * at(ids.z);
-    if (withGradients) bytes += at(ids.a) + at(ids.z) + at(ids.W) + at(ids.b);
+    const bytesOf = (slot: number): number => wireValueBytes(tape, slot) + 14; // `"dL/dgamma":` and a comma
+    const z = bytesOf(slotOf(tape, ids.z)!);
+    bytes += 2 + 2 * z;
+    if (withGradients) bytes += 2 * z + paramSlots(tape, ids).reduce((n, s) => n + bytesOf(s), 0);
   }
   return bytes;
 }
 
-/** The numbers `layerReports` writes: z and a of each layer, and with gradients four more arrays. */
+/** The numbers `layerReports` writes: z and a of each layer (a has z's shape), and with gradients dL/da, dL/dz and the params'. */
 export function layerValueCount(tape: Tape, withGradients: boolean): number {
   let n = 0;
   for (const ids of tape.layers ?? []) {
-    const size = (id: string): number => sizeOfSlot(tape, slotOf(tape, id)!);
-    n += 2 * size(ids.z);
-    if (withGradients) n += 2 * size(ids.z) + size(ids.W) + size(ids.b);
+    const z = sizeOfSlot(tape, slotOf(tape, ids.z)!);
+    n += 2 * z;
+    if (withGradients) n += 2 * z + paramSlots(tape, ids).reduce((m, s) => m + sizeOfSlot(tape, s), 0);
   }
   return n;
 }

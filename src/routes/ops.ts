@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { OpDef } from '../engine/op-def.js';
 import { opNames, ops } from '../engine/ops.js';
 import { DIAGNOSIS_DEFINITIONS, diagnosisCodes } from '../core/grading/mistakes.js';
 import { type Locale, locales, say } from '../text.js';
@@ -14,16 +15,29 @@ const BROADCASTING = say(
 /** The catalogue in one language. */
 const catalogueIn = (locale: Locale) => ({
   ops: opNames.map((name) => {
-    const def = ops[name];
+    const def: OpDef = ops[name];
     return {
       name,
       kind: def.kind,
       description: def.description[locale],
       args: [...def.args],
-      attrs: def.attrs.map((a) => ({ name: a.name, default: a.default, description: a.description[locale] })),
+      ...(def.minArgs !== undefined && { minArgs: def.minArgs }),
+      ...(def.variadic && { variadic: true as const }),
+      attrs: def.attrs.map((a) => ({
+        name: a.name,
+        ...(a.default !== undefined && { default: a.default }),
+        ...(a.defaultFrom !== undefined && { defaultFrom: a.defaultFrom }),
+        ...(a.default === undefined &&
+          a.defaultFrom === undefined &&
+          (a.optional ? { optional: true as const } : { required: true as const })),
+        ...(a.integer && { integer: true as const }),
+        ...(a.min !== undefined && { min: a.min }),
+        ...(a.below !== undefined && { below: a.below }),
+        description: a.description[locale],
+      })),
       formula: def.formula[locale],
       derivative: def.derivative[locale],
-      kinkAtZero: 'kinkAtZero' in def && def.kinkAtZero === true,
+      kinkAtZero: def.kinkAtZero === true,
     };
   }),
   broadcasting: BROADCASTING[locale],

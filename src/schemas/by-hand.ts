@@ -188,9 +188,25 @@ export function stubbed(
       }
       return copy ?? data;
     }
+    case 'union': {
+      // A discriminated union (a network's layer kinds): the option its discriminator picks, as zod picks it.
+      const option = discriminatedOption(def, data);
+      return option ? stubbed(option, data, itemChecks, depth + 1) : data;
+    }
     default:
       return data;
   }
+}
+
+/** The one option of a discriminated union whose discriminator values hold the data's; undefined otherwise. */
+function discriminatedOption(def: Def, data: object): z.ZodType | undefined {
+  const key = def.discriminator as string | undefined;
+  if (key === undefined || !isPlainCopyable(data)) return undefined;
+  const value = data[key];
+  const matching = (def.options as z.ZodType[]).filter((option) =>
+    (option as { _zod: { propValues?: Record<string, Set<unknown>> } })._zod.propValues?.[key]?.has(value),
+  );
+  return matching.length === 1 ? matching[0] : undefined;
 }
 
 /** The object with its item check's array emptied when every item passes; NOT_SURE when one does not. */

@@ -2,7 +2,7 @@
  * The named request examples that Swagger UI prefills, so that every route can be tried as it
  * is: the tutorial's worked example (x = 2, w = 0.5, b = -1, y = 1: u = 1, z = 0, y_hat = 0.5,
  * L = 0.125), its practice exercise (x = 3, w = -0.2, b = 0.4, y = 0) as a neuron, as graph nodes
- * and in its own notation (expr), and a 2-2-1 network. What the service answers to each becomes
+ * and in its own notation (expr), a 2-2-1 network and a small CNN. What the service answers to each becomes
  * the 200 response's example of the same name (src/http/openapi.ts).
  */
 import { FD_EPSILON } from '../core/defaults.js';
@@ -46,11 +46,82 @@ const network = {
   ],
 };
 
+/**
+ * A small CNN, as nn.Sequential(Conv2d(1, 2, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(),
+ * Linear(18, 3)) with softmax cross-entropy: two 6×6 one-channel images, one-hot targets. No
+ * z of the convolution is 0 (b1 is ±0.005 off the hundredths its sums make) and no pooling
+ * window ties at its max, so every derivative is a plain one and gradcheck passes.
+ */
+const cnn = {
+  x: [
+    [
+      [
+        [-0.2, 0.5, 0.4, -0.3, 0.1, 0.5],
+        [0.3, 0.5, -0.4, 0.5, -0.5, 0.3],
+        [-0.1, 0.4, -0.2, -0.2, 0.3, 0.4],
+        [0.4, 0.3, 0.2, -0.3, -0.2, -0.3],
+        [0.4, 0.2, -0.5, -0.4, -0.3, 0.5],
+        [-0.5, -0.1, -0.5, -0.1, 0.3, 0.5],
+      ],
+    ],
+    [
+      [
+        [0.2, 0.2, 0.2, 0.5, 0.3, -0.3],
+        [0.1, -0.4, -0.5, -0.3, 0.3, -0.2],
+        [-0.1, 0.2, -0.1, 0.2, 0.4, 0.2],
+        [0.5, 0.1, 0.4, 0.5, 0.2, 0.5],
+        [-0.2, 0.1, -0.5, -0.1, 0.5, -0.3],
+        [0.1, 0.4, 0.5, 0.5, -0.4, -0.2],
+      ],
+    ],
+  ],
+  y: [
+    [1, 0, 0],
+    [0, 0, 1],
+  ],
+  loss: 'softmax_cross_entropy',
+  layers: [
+    {
+      kind: 'conv2d',
+      W: [
+        [
+          [
+            [0.5, -0.1, -0.1],
+            [-0.4, -0.4, 0.3],
+            [0.3, -0.4, 0.1],
+          ],
+        ],
+        [
+          [
+            [-0.4, 0.2, -0.3],
+            [-0.5, -0.1, 0.2],
+            [0.2, -0.4, -0.5],
+          ],
+        ],
+      ],
+      b: [0.005, -0.005],
+      padding: 1,
+      activation: 'relu',
+    },
+    { kind: 'max_pool2d', kernel: 2 },
+    { kind: 'flatten' },
+    {
+      W: [
+        [0.5, 0.5, -0.5, 0.2, 0.5, 0.1, 0.4, -0.1, 0.4, -0.2, -0.5, -0.1, -0.5, -0.4, -0.4, 0.5, 0.4, -0.5],
+        [-0.2, 0.2, -0.1, 0.5, -0.1, -0.3, -0.5, 0.1, 0.1, 0.1, -0.3, 0.2, 0.2, 0.3, 0.4, 0.2, 0.5, 0.4],
+        [-0.4, 0.5, 0.4, -0.1, 0.2, -0.2, -0.1, 0.2, -0.1, 0.4, -0.1, 0.4, 0.1, -0.5, 0.2, 0.5, 0.1, -0.5],
+      ],
+      b: [0.1, 0, -0.1],
+      activation: 'identity',
+    },
+  ],
+};
+
 type Extra = Record<string, unknown>;
 /** The example specs by name, for the tests that send them as Swagger UI does. */
-export const exampleSpecs = { worked, neuron, graph, expr, network };
+export const exampleSpecs = { worked, neuron, graph, expr, network, cnn };
 
-export type SpecExampleName = 'worked' | 'neuron' | 'graph' | 'expr' | 'network';
+export type SpecExampleName = 'worked' | 'neuron' | 'graph' | 'expr' | 'network' | 'cnn';
 
 /**
  * OpenAPI named examples for a body that takes one spec (`x-examples` becomes the media
@@ -74,6 +145,11 @@ export function problemExamples(extra: Extra = {}, extraFor: Partial<Record<Spec
         value: { graph: expr, ...extra, ...extraFor.expr },
       },
       network: { summary: 'A 2-2-1 network (relu, sigmoid, mse)', value: { network, ...extra, ...extraFor.network } },
+      cnn: {
+        summary:
+          'A small CNN: conv2d 1→2 3×3 (padding 1, relu), max pool 2, flatten, dense 18→3, softmax cross-entropy',
+        value: { network: cnn, ...extra, ...extraFor.cnn },
+      },
     },
   };
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MAX_SEED_LENGTH } from '../core/exercises/random.js';
 import { locales } from '../text.js';
-import { NetworkSpecSchema, NeuronSpecSchema } from './spec.js';
+import { GraphSpecSchema, NetworkSpecSchema, NeuronSpecSchema } from './spec.js';
 
 const Locale = z.enum(locales).meta({ id: 'ExerciseLocale', description: 'en or pt-BR.' });
 
@@ -59,15 +59,23 @@ export const ExerciseBody = z
     },
   });
 
-export const ExerciseAnswer = z.union([z.number(), z.array(z.number()), z.array(z.array(z.number()))]).meta({
-  id: 'ExerciseAnswer',
-  description: 'A scalar, a vector or a matrix (rows), as the id it answers for.',
-});
+const AnswerMatrix = z.array(z.array(z.number()));
+
+export const ExerciseAnswer = z
+  .union([z.number(), z.array(z.number()), AnswerMatrix, z.array(AnswerMatrix), z.array(z.array(AnswerMatrix))])
+  .meta({
+    id: 'ExerciseAnswer',
+    description:
+      'A scalar, a vector, a matrix (rows), or arrays nested up to rank 4 (a convolution kernel), as the id it answers for.',
+  });
 
 const ExerciseSpecSchema = z
   .object({
     neuron: NeuronSpecSchema.optional(),
     network: NetworkSpecSchema.optional(),
+    graph: GraphSpecSchema.optional().meta({
+      description: 'The layer exercises (convolution, pooling, normalization, recurrent steps) as graph nodes.',
+    }),
     learningRate: z.number().meta({ description: 'For step(...) keys.' }),
     epsilon: z.number().optional().meta({ description: 'For fd(...) keys.' }),
   })

@@ -47,12 +47,20 @@ const AnswerObject = z
 const RawAnswer = z.union([AnswerNumber, AnswerText, AnswerBlank, z.array(z.unknown()), AnswerObject]).meta({
   id: 'RawAnswer',
   description:
-    "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors as lists and matrices as lists of rows of those. A number that is not finite ('1e999', 'Infinity', 'NaN', or the JSON number 1e999) is graded as unparseable. So is anything else, each answer on its own: null, true/false, an empty list, an object, a text over 1000 characters, a list nested deeper than rows. null, '' and [] read as no answer given.",
+    "A number, or text with '.' or ',' as the decimal separator ('0,4502'), or a fraction ('1/8'); vectors as lists and matrices as lists of rows of those. A number that is not finite ('1e999', 'Infinity', 'NaN', or the JSON number 1e999) is graded as unparseable. So is anything else, each answer on its own: null, true/false, an empty list, an object, a text over 1000 characters, a list nested deeper than rank 4. null, '' and [] read as no answer given.",
 });
 
 /** The answer in a result: the number(s) read, or the answer as sent, objects as their JSON text, texts cut at 100 characters. */
 const SubmittedScalar = z.union([AnswerNumber, z.string(), z.boolean(), z.null()]);
-const Submitted = z.union([WireValue, SubmittedScalar, z.array(z.union([SubmittedScalar, z.array(SubmittedScalar)]))]);
+/** Lists of scalars nested up to rank 4, as numbers.ts reads an answer. */
+const SubmittedRow = z.array(SubmittedScalar);
+const SubmittedLists = z.array(
+  z.union([
+    SubmittedScalar,
+    z.array(z.union([SubmittedScalar, SubmittedRow, z.array(z.union([SubmittedScalar, SubmittedRow]))])),
+  ]),
+);
+const Submitted = z.union([WireValue, SubmittedScalar, SubmittedLists]);
 
 export const GradeBody = z
   .strictObject({

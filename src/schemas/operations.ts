@@ -21,16 +21,19 @@ const NonNegative = Finite.nonnegative();
 
 export const Layer = z
   .object({
-    z: WireValue,
-    a: WireValue,
+    z: WireValue.meta({ description: "The layer's op: z_k." }),
+    a: WireValue.meta({ description: 'After its activation: a_k.' }),
     'dL/da': WireValue.optional(),
     'dL/dz': WireValue.optional(),
-    'dL/dW': WireValue.optional(),
-    'dL/db': WireValue.optional(),
+    'dL/dW': WireValue.optional().meta({ description: 'dense and conv2d.' }),
+    'dL/db': WireValue.optional().meta({ description: 'dense, and conv2d when it has b.' }),
+    'dL/dgamma': WireValue.optional().meta({ description: 'batch_norm and layer_norm.' }),
+    'dL/dbeta': WireValue.optional().meta({ description: 'batch_norm and layer_norm.' }),
   })
   .meta({
     id: 'Layer',
-    description: 'A network layer: z = a_prev @ W^T + b, a = activation(z), and (from /v1/gradients) their gradients.',
+    description:
+      "A network layer, in the order of the spec's layers: z = the layer's op (a_prev @ W^T + b for dense), a = activation(z), and (from /v1/gradients) their gradients and those of the layer's params.",
   });
 
 const evaluated = {

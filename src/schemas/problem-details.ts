@@ -231,10 +231,10 @@ export const errorExamples = {
     422,
     'INVALID_SPEC',
     'The spec cannot be evaluated',
-    "template: unknown template 'neuron-sigmod'; the templates are neuron-sigmoid, neuron-tanh, neuron-relu, neuron-leaky-relu, neuron-softplus, neuron-identity, neuron-sigmoid-mse, neuron-sigmoid-bce, network-2-2-1, finite-difference-sigmoid",
+    "template: unknown template 'neuron-sigmod'; the templates are neuron-sigmoid, neuron-tanh, neuron-relu, neuron-leaky-relu, neuron-softplus, neuron-identity, neuron-sigmoid-mse, neuron-sigmoid-bce, network-2-2-1, finite-difference-sigmoid, conv2d-1channel, max-pool-backward, batch-norm-backward, rnn-bptt, lstm-step, softmax-ce-3",
     oneError(
       'template',
-      "unknown template 'neuron-sigmod'; the templates are neuron-sigmoid, neuron-tanh, neuron-relu, neuron-leaky-relu, neuron-softplus, neuron-identity, neuron-sigmoid-mse, neuron-sigmoid-bce, network-2-2-1, finite-difference-sigmoid",
+      "unknown template 'neuron-sigmod'; the templates are neuron-sigmoid, neuron-tanh, neuron-relu, neuron-leaky-relu, neuron-softplus, neuron-identity, neuron-sigmoid-mse, neuron-sigmoid-bce, network-2-2-1, finite-difference-sigmoid, conv2d-1channel, max-pool-backward, batch-norm-backward, rnn-bptt, lstm-step, softmax-ce-3",
     ),
   ),
   busy: example(
@@ -302,7 +302,7 @@ export interface ErrorResponseDoc {
 export const errorResponses: Record<number, ErrorResponseDoc> = {
   400: {
     description:
-      'The body is not JSON (`MALFORMED_JSON`), or the schema refuses it (`VALIDATION`: a missing or unknown field), or a value is not finite or a matrix is ragged (`INVALID_VALUE`: JSON Schema cannot say that the rows of a matrix have one length), or `expr` does not parse (`EXPR_SYNTAX`). `errors[].path` names each field.',
+      'The body is not JSON (`MALFORMED_JSON`), or the schema refuses it (`VALIDATION`: a missing or unknown field), or a value is not finite or a matrix is ragged (`INVALID_VALUE`: JSON Schema cannot say that the rows of a matrix have one length), or `expr` does not parse (`EXPR_SYNTAX`), or an attr is of the wrong kind or a required one is missing (`INVALID_ATTR`: a stride of 1.5, a kernel of 0, a slice without its end). `errors[].path` names each field.',
     examples: errorExamplesNamed('validation', 'malformed-json'),
   },
   401: {

@@ -2,14 +2,19 @@
 import { z } from 'zod';
 import {
   DEFAULT_ACTIVATION,
+  DEFAULT_LAYER_ACTIVATION,
   DEFAULT_LOSS,
   type GraphSpec,
   type NetworkSpec,
   type NeuronSpec,
   activations,
+  layerKinds,
   losses,
 } from '../specs/spec.js';
-import { say } from '../text.js';
+import { quote, say } from '../text.js';
+import type { AttrDef } from '../engine/op-def.js';
+import { type OpName, ops } from '../engine/ops.js';
+import { nearestNames } from '../engine/suggest.js';
 import { checkItemsByHand, schemaMessage } from './validate.js';
 import { isNode } from './fast-nodes.js';
 import { MAX_OP_NAME_LENGTH } from '../engine/compile.js';
@@ -92,27 +97,132 @@ export const NeuronSpecSchema = z
     description: 'u = w*x (a dot product for vectors), z = u + b, y_hat = activation(z), L = loss(y_hat, y).',
   }) satisfies z.ZodType<NeuronSpec>;
 
-const Matrix = z.array(z.array(Finite).min(1)).min(1);
+const Vector = z.array(Finite).min(1);
+const Matrix = z.array(Vector).min(1);
+const Rank3 = z.array(Matrix).min(1);
+const Rank4 = z.array(Rank3).min(1);
+/** A tensor of rank 1 to 4 (a network's x, dropout's mask), in the order of values.ts' Value. */
+const Tensor = z.union([Vector, Matrix, Rank3, Rank4]);
+
+/**
+ * A layer's option, checked as its op checks the attr (integer, bounds: src/engine/layers/), so
+ * that a wrong one is a 400 at its own field, `network.layers[0].stride`.
+ */
+function layerAttr(op: OpName, name: string) {
+  const attr: AttrDef = ops[op].attrs.find((a) => a.name === name)!;
+  let n = float64(z.number());
+  if (attr.integer) n = n.int();
+  if (attr.min !== undefined) n = n.min(attr.min);
+  if (attr.below !== undefined) n = n.lt(attr.below);
+  const byDefault = attr.default !== undefined ? `${attr.default}` : `its ${attr.defaultFrom}`;
+  return n.optional().meta({ description: `${attr.description.en}; ${byDefault} by default.` });
+}
+
+const layerActivation = (byDefault: string) => Activation.optional().meta({ description: `${byDefault} by default` });
+
+const DenseLayer = z
+  .strictObject({
+    kind: z.literal('dense').optional().meta({ description: 'dense by default' }),
+    W: Matrix.meta({ description: 'Shape [n_out, n_in] (PyTorch nn.Linear).' }),
+    b: Vector.meta({ description: 'Shape [n_out].' }),
+    activation: layerActivation(DEFAULT_ACTIVATION),
+  })
+  .meta({ id: 'DenseLayer', description: 'z_k = a_{k-1} @ W_k^T + b_k (linear), a_k = activation(z_k).' });
+
+const Conv2dLayer = z
+  .strictObject({
+    kind: z.literal('conv2d'),
+    W: Rank4.meta({ description: 'Shape [F, C, KH, KW] (PyTorch nn.Conv2d).' }),
+    b: Vector.optional().meta({ description: 'Shape [F]; none by default (bias=False).' }),
+    stride: layerAttr('conv2d', 'stride'),
+    padding: layerAttr('conv2d', 'padding'),
+    activation: layerActivation(DEFAULT_LAYER_ACTIVATION),
+  })
+  .meta({
+    id: 'Conv2dLayer',
+    description: 'z_k = conv2d(a_{k-1}, W_k, b_k) on [N, C, H, W], a_k = activation(z_k).',
+  });
+
+const poolLayer = (kind: 'max_pool2d' | 'avg_pool2d', id: string) =>
+  z
+    .strictObject({ kind: z.literal(kind), kernel: layerAttr(kind, 'kernel'), stride: layerAttr(kind, 'stride') })
+    .meta({ id, description: `z_k = ${kind}(a_{k-1}) on [N, C, H, W], a_k = z_k.` });
+
+const FlattenLayer = z
+  .strictObject({ kind: z.literal('flatten') })
+  .meta({ id: 'FlattenLayer', description: 'z_k = flatten(a_{k-1}): [N, ...] -> [N, prod], a_k = z_k.' });
+
+const normLayer = (kind: 'batch_norm' | 'layer_norm', id: string, over: string) =>
+  z
+    .strictObject({
+      kind: z.literal(kind),
+      gamma: Vector.meta({ description: `Shape ${over}.` }),
+      beta: Vector.meta({ description: `Shape ${over}.` }),
+      eps: layerAttr(kind, 'eps'),
+      activation: layerActivation(DEFAULT_LAYER_ACTIVATION),
+    })
+    .meta({ id, description: `z_k = ${kind}(a_{k-1}, gamma_k, beta_k), a_k = activation(z_k).` });
+
+const DropoutLayer = z
+  .strictObject({
+    kind: z.literal('dropout'),
+    mask: Tensor.meta({ description: "0s and 1s, the shape of the layer's input: the input mask_k." }),
+    p: layerAttr('dropout', 'p'),
+  })
+  .meta({ id: 'DropoutLayer', description: 'z_k = a_{k-1} * mask_k / (1 - p), a_k = z_k.' });
+
+/** What a layer whose kind is none of these gets told, at its `kind`: the kinds, and the nearest one. */
+function unknownKind(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_union' || issue.input === null || typeof issue.input !== 'object') return undefined;
+  const sent = (issue.input as Record<string, unknown>).kind;
+  const list = layerKinds.join(', ');
+  if (typeof sent !== 'string')
+    return schemaMessage(say(`the kind is one of ${list}`, `o tipo (kind) é um de ${list}`));
+  const near = nearestNames(sent, layerKinds)[0];
+  const what = `'${quote(sent)}'`;
+  return schemaMessage(
+    near
+      ? say(
+          `unknown layer kind ${what}; did you mean '${near}'? The kinds: ${list}`,
+          `tipo de camada desconhecido ${what}; você quis dizer '${near}'? Os tipos: ${list}`,
+        )
+      : say(`unknown layer kind ${what}; the kinds: ${list}`, `tipo de camada desconhecido ${what}; os tipos: ${list}`),
+  );
+}
+
+const Layer = z.discriminatedUnion(
+  'kind',
+  [
+    DenseLayer,
+    Conv2dLayer,
+    poolLayer('max_pool2d', 'MaxPool2dLayer'),
+    poolLayer('avg_pool2d', 'AvgPool2dLayer'),
+    FlattenLayer,
+    normLayer('batch_norm', 'BatchNormLayer', '[D], or [C] for [N, C, H, W]'),
+    normLayer('layer_norm', 'LayerNormLayer', '[D], the last axis'),
+    DropoutLayer,
+  ],
+  { error: unknownKind },
+);
 
 export const NetworkSpecSchema = z
   .strictObject({
-    x: z.union([z.array(Finite).min(1), Matrix]).meta({ description: 'One example [n_in] or a batch [B, n_in].' }),
-    y: z.union([Finite, z.array(Finite).min(1), Matrix]),
+    x: Tensor.meta({
+      description: 'One example [n_in], a batch [B, n_in], or a batch of images [N, C, H, W].',
+    }),
+    y: z.union([Finite, Vector, Matrix]),
     loss: Loss.optional().meta({ description: `${DEFAULT_LOSS} by default` }),
     layers: z
-      .array(
-        z.strictObject({
-          W: Matrix.meta({ description: 'Shape [n_out, n_in] (PyTorch nn.Linear).' }),
-          b: z.array(Finite).min(1),
-          activation: Activation.optional().meta({ description: `${DEFAULT_ACTIVATION} by default` }),
-        }),
-      )
-      .min(1),
+      .array(Layer)
+      .min(1)
+      .meta({
+        description: `The layers in order, as nn.Sequential stacks them; each has a kind (${layerKinds.join(', ')}), dense by default.`,
+      }),
   })
   .meta({
     id: 'Network',
     description:
-      'z_k = a_{k-1} @ W_k^T + b_k, a_k = activation_k(z_k), a_0 = x, L = loss(a_N, y); params W1, b1, W2, b2, ...',
+      'Layer k: z_k = op_k(a_{k-1}, params_k) (dense: a_{k-1} @ W_k^T + b_k), a_k = activation_k(z_k), a_0 = x, L = loss(a_N, y); params W1, b1, ... (dense, conv2d), gamma1, beta1, ... (the norms); dropout masks are inputs mask1, ...',
   }) satisfies z.ZodType<NetworkSpec>;
 
 /** The fields every operation's body shares: exactly one spec. */

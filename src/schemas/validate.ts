@@ -249,12 +249,36 @@ function flattenUnions(issues: readonly z.core.$ZodIssue[], depth = 0): z.core.$
       (branch) => branch.length && !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type'),
     );
     if (!typed.length) return [issue];
-    const closest = typed.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    const closest = typed.reduce((best, branch) => (closer(branch, best) ? branch : best));
     return flattenUnions(
       closest.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
       depth + 1,
     );
   });
+}
+
+/**
+ * Whether a union's branch came closer to the value than another: fewer issues; on a tie, the one
+ * that failed deeper inside it (`x[0][1]: expected a number` for `[[1, "a"]]` rather than `x[0]:
+ * expected a number, got a list`, where a vector and a matrix both have one issue), then the one
+ * with fewer wrong types (a matrix's empty row is too small, not the wrong type).
+ */
+function closer(branch: readonly z.core.$ZodIssue[], best: readonly z.core.$ZodIssue[]): boolean {
+  if (branch.length !== best.length) return branch.length < best.length;
+  const a = shallowest(branch),
+    b = shallowest(best);
+  return a.depth !== b.depth ? a.depth > b.depth : a.wrongTypes < b.wrongTypes;
+}
+
+/** The depth of a branch's shallowest issue, and how many of its issues are wrong types (a loop: there may be many). */
+function shallowest(issues: readonly z.core.$ZodIssue[]): { depth: number; wrongTypes: number } {
+  let depth = Infinity,
+    wrongTypes = 0;
+  for (const issue of issues) {
+    depth = Math.min(depth, issue.path.length);
+    if (issue.code === 'invalid_type') wrongTypes++;
+  }
+  return { depth, wrongTypes };
 }
 
 /** The value at a path of the body as it was checked (undefined where the path leaves it). */

@@ -24,10 +24,36 @@ export const Finite = float64(
   }),
 );
 
-export const Value = z.union([Finite, z.array(Finite).min(1), z.array(z.array(Finite).min(1)).min(1)]).meta({
+/**
+ * Arrays of finite numbers nested 1 to 4 deep, none empty. The union lists them by rank,
+ * shallowest first: zod stops at the first that matches, and a shallower one fails at the outer
+ * arrays already, so a matrix or a vector is checked as fast as before ranks 3 and 4 came.
+ */
+const Vector = z.array(Finite).min(1);
+const Matrix = z.array(Vector).min(1);
+const Rank3 = z.array(Matrix).min(1);
+const Rank4 = z.array(Rank3).min(1);
+
+export const Value = z.union([Finite, Vector, Matrix, Rank3, Rank4]).meta({
   id: 'Value',
   description:
-    'A scalar, a vector [n] or a matrix [m, n] of finite numbers. The rows of a matrix must have equal length: JSON Schema cannot say so, and a ragged matrix is a 400 (`INVALID_VALUE`, its path names the first row whose length differs).',
+    'A scalar, a vector [n], a matrix [m, n], or arrays nested up to rank 4 ([N, C, H, W]), of finite numbers, row-major as torch.tensor(list). The arrays at each depth must have equal length: JSON Schema cannot say so, and a ragged value is a 400 (`INVALID_VALUE`, its path names the first array whose length differs, e.g. `x[1][0]`).',
+  examples: [
+    2.5,
+    [0.5, -1],
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [
+      [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+    ],
+  ],
 });
 
 export const WireNumber = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).meta({
@@ -43,9 +69,14 @@ export type BeforeWire<S extends z.ZodType> = {
   [K in keyof z.output<S>]: z.output<S>[K] extends z.output<typeof WireNumber> ? number : z.output<S>[K];
 };
 
-export const WireValue = z.union([WireNumber, z.array(WireNumber), z.array(z.array(WireNumber))]).meta({
+const WireVector = z.array(WireNumber);
+const WireMatrix = z.array(WireVector);
+const WireRank3 = z.array(WireMatrix);
+
+export const WireValue = z.union([WireNumber, WireVector, WireMatrix, WireRank3, z.array(WireRank3)]).meta({
   id: 'WireValue',
-  description: 'A result value: scalar, vector or matrix, with non-finite numbers as strings.',
+  description:
+    'A result value: scalar, vector, matrix, or arrays nested up to rank 4 (row-major), with non-finite numbers as strings.',
 });
 
 export const Id = z

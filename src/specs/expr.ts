@@ -10,7 +10,8 @@
 import { type Localized, plural, quote, say } from '../text.js';
 import { MAX_ID_LENGTH } from '../engine/compile.js';
 import { specError } from '../engine/errors.js';
-import { type OpDef, lookupOp } from '../engine/ops.js';
+import { type OpDef, arityOf } from '../engine/op-def.js';
+import { lookupOp } from '../engine/ops.js';
 import { type TextPosition, positionText } from '../engine/tape.js';
 import { unknownOp } from '../engine/unknown-op.js';
 import type { NodeSpec } from './spec.js';
@@ -308,14 +309,20 @@ const isToken = (t: Token, paren: '(' | ')'): boolean => t.kind === paren && t.t
 /** A parsed operand: a node id or name, or a number literal. */
 type Operand = string | number;
 
-/** `leaky_relu takes 1 argument and up to 1 attr (alpha), got 3`, in each language. */
+/** `leaky_relu takes 1 argument and up to 1 attr (alpha), got 3`, `conv2d takes 2 or 3 arguments and up to 2 attrs (stride, padding), got 6`, in each language. */
 function signature(name: string, def: OpDef, count: number): Localized {
   const names = def.attrs.map((a) => a.name).join(', ');
-  const k = def.attrs.length,
-    n = def.args.length;
+  const k = def.attrs.length;
+  const { min, max } = arityOf(def);
+  const [en, pt] =
+    max === Number.POSITIVE_INFINITY
+      ? [`at least ${plural(min, 'argument', 'arguments')}`, `pelo menos ${plural(min, 'argumento', 'argumentos')}`]
+      : min === max
+        ? [plural(min, 'argument', 'arguments'), plural(min, 'argumento', 'argumentos')]
+        : [`${min} or ${max} arguments`, `${min} ou ${max} argumentos`];
   return say(
-    `${name} takes ${plural(n, 'argument', 'arguments')}${k ? ` and up to ${plural(k, 'attr', 'attrs')} (${names})` : ''}, got ${count}`,
-    `${name} espera ${plural(n, 'argumento', 'argumentos')}${k ? ` e até ${plural(k, 'atributo', 'atributos')} (${names})` : ''}, mas recebeu ${count}`,
+    `${name} takes ${en}${k ? ` and up to ${plural(k, 'attr', 'attrs')} (${names})` : ''}, got ${count}`,
+    `${name} espera ${pt}${k ? ` e até ${plural(k, 'atributo', 'atributos')} (${names})` : ''}, mas recebeu ${count}`,
   );
 }
 
@@ -529,6 +536,12 @@ class Parser {
     return negative ? -Number(number.text) : Number(number.text);
   }
 
+  /**
+   * A call: its args are expressions, the op's required ones first whatever they are (`add(x, 1)`);
+   * then, for an op that takes more (conv2d's b, concat's third), each further expression up to the
+   * first number literal; that literal and the ones after it are the attrs, in the catalogue's order
+   * (`leaky_relu(z, 0.1)`, `concat(a, b, c, 1)`, `slice(x, 1, -3, -1)`).
+   */
   private call(name: Token): string {
     const op = CALL_ALIASES[name.text] ?? name.text;
     const def = lookupOp(op);
@@ -536,33 +549,36 @@ class Parser {
       const { message, suggestions } = unknownOp(name.text, atIn(name));
       throw specError('UNKNOWN_OP', this.path, message, { suggestions });
     }
-    const arity = def.args.length;
+    const { min, max } = arityOf(def);
     this.next(); // '('
     const args: Operand[] = [];
     const attrs: Record<string, number> = {};
-    let count = 0;
+    let attrCount = 0;
     if (!isToken(this.peek(), ')')) {
       for (;;) {
-        const attr = count >= arity ? def.attrs[count - arity] : undefined;
-        if (attr) {
-          const start = this.peek();
-          const value = this.attrLiteral();
-          if (value === undefined) {
-            const example = `${name.text}(..., ${attr.default})`;
-            this.fail(
-              say(
-                `attr ${attr.name} of ${name.text} must be a number, as in ${example}`,
-                `o atributo ${attr.name} de ${name.text} deve ser um número, como em ${example}`,
-              ),
-              start,
-            );
+        const value = args.length < min || attrCount > 0 || args.length >= max ? undefined : this.attrLiteral();
+        if (value !== undefined || attrCount > 0 || args.length >= max) {
+          const attr = def.attrs[attrCount];
+          if (attr) {
+            const start = this.peek();
+            const given = value ?? this.attrLiteral();
+            if (given === undefined) {
+              const example = `${name.text}(..., ${attr.default ?? 0})`;
+              this.fail(
+                say(
+                  `attr ${attr.name} of ${name.text} must be a number, as in ${example}`,
+                  `o atributo ${attr.name} de ${name.text} deve ser um número, como em ${example}`,
+                ),
+                start,
+              );
+            }
+            attrs[attr.name] = given;
+          } else if (value === undefined) {
+            // Surplus arguments are parsed only to count them for the message below.
+            this.expression(0);
           }
-          attrs[attr.name] = value;
-        } else {
-          // Surplus arguments are parsed only to count them for the message below.
-          args.push(this.expression(0));
-        }
-        count++;
+          attrCount++;
+        } else args.push(this.expression(0));
         if (this.peek().kind !== ',') break;
         this.next();
       }
@@ -579,8 +595,9 @@ class Parser {
       );
     }
     this.next();
-    if (count < arity || count > arity + def.attrs.length) this.fail(signature(name.text, def, count), name);
-    return this.emit(op, args, name, count > arity ? attrs : undefined);
+    if (args.length < min || attrCount > def.attrs.length)
+      this.fail(signature(name.text, def, args.length + attrCount), name);
+    return this.emit(op, args, name, attrCount > 0 ? attrs : undefined);
   }
 }
 

@@ -303,7 +303,7 @@ describe('Finding: the request schemas were looser than the service (517 bodies 
 
   it('a ragged matrix, which JSON Schema cannot refuse, is a documented 400 that the schema of values describes', async () => {
     const value = doc.components.schemas.ValueInput ?? doc.components.schemas.Value;
-    expect(value.description).toMatch(/ragged matrix is a 400/);
+    expect(value.description).toMatch(/ragged value is a 400/);
     const body = { graph: { inputs: { A: [[1, 2], [3]] }, nodes: [{ id: 'L', op: 'sum', args: ['A'] }] } };
     expect(contract.request('POST', '/v1/forward')(body)).toBe(true);
     const res = await post('/v1/forward', body);

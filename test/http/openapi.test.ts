@@ -201,7 +201,7 @@ describe.each(operations)('$route in the OpenAPI document', ({ route, path, meth
         values.some((v) => typeof v.graph?.expr === 'string'),
         'expr graph',
       ).toBe(true);
-      const shapes = (v: Json) => v.network?.layers.map((l: Json) => [l.W.length, l.W[0].length]);
+      const shapes = (v: Json) => v.network?.layers.map((l: Json) => [l.W?.length, l.W?.[0].length]);
       expect(
         values.some((v) => JSON.stringify(shapes(v)) === '[[2,2],[1,2]]'),
         '2-2-1 network',

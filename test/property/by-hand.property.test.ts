@@ -69,13 +69,49 @@ const neuron = fc.record({ x: tensor, w: tensor }).map(({ x, w }) =>
     ['y', 1],
   ]),
 );
-const layer = fc.record({ W: tensor, b: tensor, bad: fc.boolean() }).map(({ W, b, bad }) =>
+const dense = fc.record({ W: tensor, b: tensor, bad: fc.boolean() }).map(({ W, b, bad }) =>
   object([
     ['W', W],
     ['b', b],
     ['activation', bad ? 'sigmod' : 'relu'],
   ]),
 );
+/** The other layer kinds (a discriminated union on `kind`), their tensors and options now and then wrong, or an unknown kind. */
+const otherLayer = fc.oneof(
+  fc
+    .record({ W: tensor, b: fc.option(tensor, { nil: undefined }), stride: fc.oneof(fc.constant(1), junk) })
+    .map(({ W, b, stride }) =>
+      object([
+        ['kind', 'conv2d'],
+        ['W', W],
+        ['b', b],
+        ['stride', stride],
+      ]),
+    ),
+  fc.record({ gamma: tensor, beta: tensor }).map(({ gamma, beta }) =>
+    object([
+      ['kind', 'batch_norm'],
+      ['gamma', gamma],
+      ['beta', beta],
+    ]),
+  ),
+  fc.record({ mask: tensor, p: fc.oneof(fc.constant(0.5), junk) }).map(({ mask, p }) =>
+    object([
+      ['kind', 'dropout'],
+      ['mask', mask],
+      ['p', p],
+    ]),
+  ),
+  fc.constantFrom(object([['kind', 'flatten']]), object([['kind', 'conv']]), object([['kind', 7]])),
+  fc.record({ W: tensor, b: tensor }).map(({ W, b }) =>
+    object([
+      ['kind', 'dense'],
+      ['W', W],
+      ['b', b],
+    ]),
+  ),
+);
+const layer = fc.oneof({ weight: 2, arbitrary: dense }, otherLayer);
 const network = fc.record({ x: tensor, y: tensor, layers: fc.array(layer, { maxLength: 3 }) }).map(({ x, y, layers }) =>
   object([
     ['x', x],

@@ -4,7 +4,8 @@
  * paths, messages and suggestions. Bodies are mostly valid graphs with a few nodes broken in the
  * ways the Node schema refuses (a wrong type for each field, ids off the pattern or too long, an
  * empty or too long op, non-finite numbers, unknown and `__proto__` keys, attrs that are not a
- * record of finite numbers), and faults elsewhere in the body, which zod alone judges.
+ * record of finite numbers), and faults elsewhere in the body, which zod alone judges (inputs
+ * among them: values of rank 0 to 5, some with one bad element or a row cut short).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,34 @@ const attrs = fc.oneof(
   junk,
 );
 
+/**
+ * A value of rank 0 to 5 (5 is one too deep), each dim 1 or 2; now and then one element replaced by
+ * something the Value schema refuses (a non-number, a non-finite number, an empty list, a list too
+ * deep) or a row cut short (ragged: the schema takes it, reading it refuses it).
+ */
+const tensorValue = fc
+  .record({
+    shape: fc.array(fc.integer({ min: 1, max: 2 }), { maxLength: 5 }),
+    elements: fc.array(number, { minLength: 32, maxLength: 32 }),
+    fault: fc.option(fc.oneof(junk, nonFinite, fc.constantFrom([], [[1]], 'ragged')), { freq: 3 }),
+    at: fc.nat(),
+  })
+  .map(({ shape, elements, fault, at }) => {
+    let k = 0;
+    const build = (depth: number): unknown =>
+      depth === shape.length
+        ? elements[k++ % elements.length]
+        : Array.from({ length: shape[depth] }, () => build(depth + 1));
+    const value = build(0);
+    if (fault === null || !Array.isArray(value)) return value;
+    // Down to one list along the last elements, then its element `at` replaced, or the list cut.
+    let list = value as unknown[];
+    while (Array.isArray(list[list.length - 1])) list = list[list.length - 1] as unknown[];
+    if (fault === 'ragged') list.length > 1 ? list.pop() : list.push(0);
+    else list[at % list.length] = fault;
+    return value;
+  });
+
 const validNode = fc
   .record({
     id: goodId,
@@ -121,6 +150,7 @@ const body = fc
         fc.constant(object([['1x', 1]])),
         fc.constant(object([['x', 'a']])),
       ),
+      { weight: 3, arbitrary: tensorValue.map((value) => object([['x', value]])) },
     ),
     fault: fc.oneof(
       { weight: 12, arbitrary: fc.constant(undefined) },

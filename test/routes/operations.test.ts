@@ -169,7 +169,8 @@ describe('GET /v1/ops', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/ops' });
     const names = res.json().ops.map((o: { name: string }) => o.name);
     const contract =
-      'add sub mul div pow neg exp log sqrt abs square sin cos tanh sigmoid relu softplus identity leaky_relu sum mean matmul transpose linear softmax log_softmax half_squared_error mse bce bce_with_logits softmax_cross_entropy';
+      'add sub mul div pow neg exp log sqrt abs square sin cos tanh sigmoid relu softplus identity leaky_relu sum mean matmul transpose linear softmax log_softmax half_squared_error mse bce bce_with_logits softmax_cross_entropy' +
+      ' conv2d max_pool2d avg_pool2d batch_norm layer_norm dropout embedding flatten slice concat';
     expect(names.sort()).toEqual(contract.split(' ').sort());
     for (const op of res.json().ops) {
       expect(op.formula.length).toBeGreaterThan(0);
@@ -182,6 +183,8 @@ describe('GET /v1/ops', () => {
       'missing_input_factor',
       'loss_factor',
       'update_wrong_direction',
+      'missing_dropout_scale',
+      'pool_gradient_to_window',
       'transposed',
       'rounding',
       'unparseable',

@@ -167,6 +167,39 @@ describe('parseExpr', () => {
       );
     });
 
+    it('reads the args up to the first number, and the numbers after it as the attrs in catalogue order', () => {
+      expect(flat(parseExpr('y = concat(a, b, c, 1)'))).toEqual(['y=concat(a,b,c){"axis":1}']);
+      expect(flat(parseExpr('y = concat(a, b, c, d, e)'))).toEqual(['y=concat(a,b,c,d,e)']);
+      expect(flat(parseExpr('y = conv2d(x, W, b, 2, 1)'))).toEqual(['y=conv2d(x,W,b){"stride":2,"padding":1}']);
+      expect(flat(parseExpr('y = conv2d(x, W, 2)'))).toEqual(['y=conv2d(x,W){"stride":2}']);
+      expect(flat(parseExpr('y = conv2d(x, W)'))).toEqual(['y=conv2d(x,W)']);
+      expect(flat(parseExpr('y = slice(x, 1, -3, -1)'))).toEqual(['y=slice(x){"axis":1,"start":-3,"end":-1}']);
+      expect(flat(parseExpr('y = max_pool2d(x, 3)'))).toEqual(['y=max_pool2d(x){"kernel":3}']);
+    });
+
+    it("reads a number among an op's required args as an arg, as before", () => {
+      expect(flat(parseExpr('y = add(x, 1)'))).toEqual(['y=add(x,1)']);
+      expect(flat(parseExpr('y = mul(0.5, x)'))).toEqual(['y=mul(0.5,x)']);
+      // An expression after the required args is an arg (concat's third), a bare number an attr.
+      expect(tree(parseExpr('y = concat(a, b, 2*c, 0)'), 'y')).toBe('concat(a,b,mul(2,c)){"axis":0}');
+    });
+
+    it('refuses an arg after the attrs, too many attrs, and too few args, naming the arity', () => {
+      expect(errorOf('y = concat(a, b, 1, c)').errors[0].message).toBe(
+        'concat takes at least 2 arguments and up to 1 attr (axis), got 4 at line 1, column 5',
+      );
+      expect(errorOf('y = conv2d(x, W, 1, c)').errors[0].message).toMatch(/^attr padding of conv2d must be a number/);
+      expect(errorOf('y = conv2d(x, W, b, 1, 0, 2)').errors[0].message).toBe(
+        'conv2d takes 2 or 3 arguments and up to 2 attrs (stride, padding), got 6 at line 1, column 5',
+      );
+      expect(errorOf('y = concat(a)').errors[0].message).toBe(
+        'concat takes at least 2 arguments and up to 1 attr (axis), got 1 at line 1, column 5',
+      );
+      expect(errorOf('y = slice(x, 0, 1, 2, 3)').errors[0].message).toBe(
+        'slice takes 1 argument and up to 3 attrs (axis, start, end), got 5 at line 1, column 5',
+      );
+    });
+
     it('refuses an unknown op with the nearest catalogue names', () => {
       const e = errorOf('y = 2 * sigmod(z)');
       expect(e.code).toBe('UNKNOWN_OP');
