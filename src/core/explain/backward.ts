@@ -10,14 +10,16 @@
  * op's vector-Jacobian product.
  */
 import { contributions } from '../../engine/evaluate.js';
-import { INPUT, NODE, argsOf, opOf, scalarOf, shapeOf, sizeOfSlot, view } from '../../engine/tape.js';
+import { INPUT, NODE, argsOf, opNameOf, opOf, scalarOf, shapeOf, sizeOfSlot, view } from '../../engine/tape.js';
 import { type Tensor, sameShape, toJson, wireNumber } from '../../engine/tensor.js';
 import { ONE, PREC, type Written, derivativeName, infix, sumOfTerms } from '../notation/written.js';
 import { type Context, composedLocal, equation, gradientOf, wire } from './context.js';
 import { chainWritten } from './local.js';
 import type { Edge, Statement, Use } from './statements.js';
 import type { BackwardStep, Incoming } from './steps.js';
+import { ruleOf } from './rules.js';
 import { words } from './words.js';
+import { backwardWorked, hasWorked } from './worked.js';
 
 interface Consumer {
   statement: Statement;
@@ -85,9 +87,10 @@ function term(
   const gNumbers = isOutput ? ONE : gradientOf(c, statement.slot);
   return {
     symbols: sumOfTerms(use.chains.map(alongChain)),
-    numbers: single
-      ? sumOfTerms(use.chains.map(([e]) => notation.gradientTo(e.k, e.j, gNumbers, true)))
-      : notation.array(part.data, part.shape),
+    numbers:
+      single && notation.numbersInRule(statement.k)
+        ? sumOfTerms(use.chains.map(([e]) => notation.gradientTo(e.k, e.j, gNumbers, true)))
+        : notation.array(part.data, part.shape),
     part,
   };
 }
@@ -113,6 +116,10 @@ function step(c: Context, slot: number, consumers: readonly Consumer[]): Backwar
   if (consumers.length === 1 && consumers[0].statement.slot === tape.output)
     notes.push(words.fromOutput(c.output)[c.locale]);
   if (consumers.some((consumer) => broadcast(c, consumer.use))) notes.push(words.broadcast[c.locale]);
+  consumers.forEach((consumer, i) => {
+    const note = layerNote(c, consumer, terms[i].part);
+    if (note) notes.push(note);
+  });
   return {
     phase: 'backward',
     key: `d${c.output}/d${id}`,
@@ -124,6 +131,26 @@ function step(c: Context, slot: number, consumers: readonly Consumer[]): Backwar
     incoming,
     note: notes.length ? notes.join('; ') : undefined,
   };
+}
+
+/**
+ * A layer op's rule in words, and one element of what it passes back worked out with its numbers,
+ * for a statement of that one op (each use of the id, once per arg it is).
+ */
+function layerNote(c: Context, { statement, use }: Consumer, part: Tensor): string | undefined {
+  const { tape } = c;
+  if (statement.nodes.length !== 1 || !hasWorked(tape, statement.k)) return undefined;
+  const op = opNameOf(tape, statement.k);
+  const parts: string[] = [];
+  for (const [{ j }] of use.chains) {
+    const rule = ruleOf(op, j);
+    if (rule) parts.push(rule[c.locale]);
+    // An id passed twice (concat(a, a)) gets both parts: the element is worked for one arg alone.
+    const worked = use.chains.length === 1 ? backwardWorked(c, statement.k, j, part) : undefined;
+    if (worked) parts.push(words.oneElement(worked.line.text)[c.locale]);
+    if (worked?.words) parts.push(worked.words[c.locale]);
+  }
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 export function backwardSteps(c: Context): BackwardStep[] {

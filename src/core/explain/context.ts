@@ -1,6 +1,6 @@
 /** What every part of an explanation reads: the tape, one evaluation of it, its statements, and how to write. */
 import { backward, forward, localDerivatives } from '../../engine/evaluate.js';
-import { type Tape, argsOf, opOf, scalarOf, shapeOf, view } from '../../engine/tape.js';
+import { type Tape, argsOf, firstAttrOf, layerIdList, opOf, scalarOf, shapeOf, view } from '../../engine/tape.js';
 import { type WireValue, toJson, wireNumber } from '../../engine/tensor.js';
 import type { Locale } from '../../text.js';
 import { Notation } from '../notation/node.js';
@@ -30,7 +30,7 @@ export function contextOf(tape: Tape, locale: Locale): Context {
   const scalarLocals = tape.allScalar ? localDerivatives(tape, values) : undefined;
   const layers = new Map<string, number>();
   tape.layers?.forEach((ids, i) => {
-    for (const id of [ids.W, ids.b, ids.z, ids.a]) layers.set(id, i + 1);
+    for (const id of layerIdList(ids)) layers.set(id, i + 1);
   });
   return {
     tape,
@@ -49,7 +49,8 @@ export function contextOf(tape: Tape, locale: Locale): Context {
         b = scalarOf(tape, values, args[args.length > 1 ? 1 : 0]);
       const y = scalarOf(tape, values, tape.nodeSlot[k]);
       const kernel = opOf(tape, k).scalar!;
-      return j === 0 ? kernel.da(a, b, y, tape.attr[k]) : kernel.db(a, b, y, tape.attr[k]);
+      const p = firstAttrOf(tape, k);
+      return j === 0 ? kernel.da(a, b, y, p) : kernel.db(a, b, y, p);
     },
     layerOf: (id) => layers.get(id),
   };

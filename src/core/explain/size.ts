@@ -7,12 +7,14 @@
  * of 1 out, or writes two equal parts once, writes less than it is counted for.
  */
 import { CONST, type Tape, opOf, shapeOf, sizeOfSlot, startOf } from '../../engine/tape.js';
+import { nestingBytes } from '../../engine/tensor.js';
 import { NUMBER_BYTES } from '../../engine/limits.js';
 import type { Locale } from '../../text.js';
 import { NotationExtents } from '../notation/extent.js';
 import { Notation } from '../notation/node.js';
 import { type Extent, PREC, derivativeName, extentOf } from '../notation/written.js';
 import { reachedFrom } from './statements.js';
+import { MAX_WORKED_TERMS, hasWorked } from './worked.js';
 
 export interface ExplanationSize {
   /** Bytes of the explanation as JSON (`output`, `locale`, `given`, `steps`, `markdown`), at most. */
@@ -57,8 +59,7 @@ const zero = (): Sum => ({ text: 0, latex: 0 });
 
 /** Bytes of a slot's value in the structured fields: its numbers and brackets. */
 function wireBytes(tape: Tape, slot: number): number {
-  const shape = shapeOf(tape, slot);
-  return sizeOfSlot(tape, slot) * NUMBER_BYTES + (shape.length === 0 ? 0 : 2 + (shape.length === 2 ? 3 * shape[0] : 0));
+  return sizeOfSlot(tape, slot) * NUMBER_BYTES + nestingBytes(shapeOf(tape, slot));
 }
 
 /** What the passes share: the notation measured, with the leaves' values and every node's as wide as any. */
@@ -232,6 +233,25 @@ function tensorTermsOf(m: Measure, scalar: Uint8Array): { symbols: Sum[]; number
   return { symbols, numbers };
 }
 
+/**
+ * A layer op's note (src/core/explain/worked.ts, rules.ts), at most: its rule in words, and one
+ * element worked out with at most MAX_WORKED_TERMS + 1 terms of two factors, each factor an
+ * element's name (`dL/dy[n, c, h, w]`) and then its number, and a few numbers in words. 0 for a
+ * node that has none.
+ */
+function workedBytes({ tape, notation, output, number }: Measure, k: number): number {
+  if (!hasWorked(tape, k) || notation.args(k).some((a) => notation.isSubexpression(a))) return 0;
+  const longestId = Math.max(...[tape.nodeSlot[k], ...notation.args(k)].map((s) => tape.ids[s]?.length ?? 0));
+  const factor = 2 * (output.length + longestId) + INDEX_BYTES + 8;
+  const terms = 2 * (MAX_WORKED_TERMS + 1);
+  return WORKED_WORDS + terms * (factor + number.text + 8) + 6 * number.text;
+}
+
+/** The words of a layer op's note: its rule (up to about 450 bytes in Portuguese) and a sentence on its numbers. */
+const WORKED_WORDS = 1_000;
+/** An element's index as written, `[n, c, h, w]`, each up to 7 digits. */
+const INDEX_BYTES = 40;
+
 export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions = {}): ExplanationSize {
   const m = measureOf(tape, locale);
   const { notation, x, output, number } = m;
@@ -253,6 +273,7 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
       [x.name(slot), x.node(k, false), x.node(k, true), x.value(slot)],
       2,
       2 * tape.ids[slot]!.length + wireBytes(tape, slot),
+      workedBytes(m, k),
     );
     if (!reach[slot]) continue;
     chainEdges += c.edges[k];
@@ -290,6 +311,8 @@ export function explanationSize(tape: Tape, locale: Locale, options: SizeOptions
     // A note: the output's own gradient, or a gradient summed over broadcast axes (tensors).
     let note = roots.length === 1 && tape.nodeSlot[roots[0]] === tape.output ? NOTE + 3 * output.length : 0;
     if (roots.some((root) => !c.scalar[root])) note += NOTE;
+    // A layer op's rule in words and one element worked out, per arg the id is.
+    for (const root of roots) note += workedBytes(m, root) * notation.args(root).filter((a) => a === use).length;
     for (const root of roots) {
       const from = tape.nodeSlot[root];
       fields += 60 + tape.ids[from]!.length + wireBytes(tape, from) + NUMBER_BYTES + wireBytes(tape, use);

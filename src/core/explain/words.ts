@@ -51,6 +51,8 @@ export const words = {
       `${output} is the output: its local derivative is already the gradient (d${output}/d${output} = 1)`,
       `${output} é a saída: a sua derivada local já é o gradiente (d${output}/d${output} = 1)`,
     ),
+  /** A layer op's element worked out with its numbers. */
+  oneElement: (line: string): Localized => say(`one element: ${line}`, `um elemento: ${line}`),
   broadcast: say('summed over the axes along which it was broadcast', 'somado nos eixos em que houve broadcasting'),
   fdAgainst: (analytic: string, absError: string, pass: boolean): Localized =>
     say(

@@ -12,13 +12,15 @@
  * left-associative chain of thousands of terms (`x + x + … + x`) cannot exhaust the call stack;
  * the strings share their parts (V8 concatenates without copying).
  */
-import { broadcastShape, rowsCols } from '../../engine/broadcast.js';
+import { axisIndex, broadcastShape, rowsCols } from '../../engine/broadcast.js';
 import {
   CONST,
   NODE,
   type Tape,
   argsOf,
+  attrsOf,
   elementsOf,
+  firstAttrOf,
   opNameOf,
   opOf,
   scalarOf,
@@ -43,6 +45,13 @@ import {
   sumOf,
   sumOfTerms,
 } from './written.js';
+
+/** Elements beyond which a tensor is summarized rather than written out whole. */
+export const MAX_WRITTEN_ELEMENTS = 100;
+/** Elements kept at each end of a long axis of a summarized tensor. */
+export const EDGE_ELEMENTS = 3;
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
 export class Notation {
   private readonly position: Int32Array;
@@ -100,18 +109,49 @@ export class Notation {
 
   /**
    * Elements of a tensor as the reader sees them: `[0.5, -1]`, `[[0.1, 0.2], [0.3, -0.4]]` (`;`
-   * between elements in Portuguese, where `,` is the decimal separator); a bmatrix in LaTeX.
+   * between elements in Portuguese, where `,` is the decimal separator); a bmatrix in LaTeX, and
+   * ranks 3 and 4 as nested lists (their matrices side by side in LaTeX). A tensor of more than
+   * MAX_WRITTEN_ELEMENTS is summarized as NumPy prints one: along each axis longer than
+   * 2 · EDGE_ELEMENTS, its first and last EDGE_ELEMENTS with `…` between (the exact values are in
+   * the structured fields).
    */
   array(data: ArrayLike<number>, shape: Shape): Written {
     if (shape.length === 0) return this.number(data[0]);
+    return this.arrayFrom(data, 0, shape, sizeOf(shape) > MAX_WRITTEN_ELEMENTS);
+  }
+
+  private arrayFrom(data: ArrayLike<number>, at: number, shape: Shape, summarized: boolean): Written {
     const sep = LIST_SEPARATOR[this.locale];
+    /** The indices written along an axis of n, -1 for the `…` between the edges. */
+    const kept = (n: number): number[] =>
+      summarized && n > 2 * EDGE_ELEMENTS
+        ? [...range(0, EDGE_ELEMENTS), -1, ...range(n - EDGE_ELEMENTS, n)]
+        : range(0, n);
+    if (shape.length > 2) {
+      const inner = shape.slice(1),
+        stride = sizeOf(inner);
+      const parts = kept(shape[0]).map((i) =>
+        i < 0 ? ELIDED : this.arrayFrom(data, at + i * stride, inner, summarized),
+      );
+      return {
+        text: `[${parts.map((x) => x.text).join(sep)}]`,
+        latex: `\\left[ ${parts.map((x) => x.latex).join(' \\quad ')} \\right]`,
+        prec: PREC.atom,
+      };
+    }
     const [rows, cols] = rowsCols(shape);
+    const columns = kept(cols);
     const text: string[] = [];
     const latex: string[] = [];
-    for (let i = 0; i < rows; i++) {
-      const row = Array.from({ length: cols }, (_, j) => this.number(data[i * cols + j]));
+    for (const i of kept(rows)) {
+      if (i < 0) {
+        text.push('…');
+        latex.push(columns.map((j) => (j < 0 ? '\\ddots' : '\\vdots')).join(' & '));
+        continue;
+      }
+      const row = columns.map((j) => (j < 0 ? ELIDED : this.number(data[at + i * cols + j])));
       text.push(`[${row.map((x) => x.text).join(sep)}]`);
-      latex.push(row.map((x) => x.latex).join(' & '));
+      latex.push(row.map((x) => (x.elided ? '\\cdots' : x.latex)).join(' & '));
     }
     return {
       text: shape.length === 1 ? text[0] : `[${text.join(sep)}]`,
@@ -259,11 +299,16 @@ export class Notation {
           ? this.elementwiseLocal(k)
           : (notation.prime?.(args[0], context) ?? notation.local?.[0](args, y, context) ?? ONE);
     } else if (notation.local?.[j]) d = notation.local[j](args, y, context);
-    const rule = notation.vjp?.[j];
+    const rule = typeof notation.vjp === 'function' ? notation.vjp(j) : notation.vjp?.[j];
     if (rule) return rule(g, args, y, d, context);
     // An elementwise op's arg that was broadcast gets the sum over the broadcast axes.
     const arg = this.args(k)[j];
     return sameShape(shapeOf(tape, arg), shapeOf(tape, tape.nodeSlot[k])) ? hadamard(g, d) : sumOf(hadamard(g, d));
+  }
+
+  /** Whether the rule of the node at position k is written again with its args' numbers put in (not a normalization's). */
+  numbersInRule(k: number): boolean {
+    return opNotation[opNameOf(this.tape, k)].numbersInRule !== false;
   }
 
   /** What the op's templates read of the node at position k besides its args (its attr, the n of a mean...). */
@@ -276,18 +321,39 @@ export class Notation {
     const args = this.args(k);
     const shapes = args.map((s) => shapeOf(tape, s));
     const def = opOf(tape, k);
-    // What a mean divides by: a loss's elements (rows for softmax_cross_entropy), a mean's elements.
+    // What a mean divides by: a loss's elements (rows for softmax_cross_entropy), a mean's elements
+    // (all of them, or those along its axis).
     let n = 1;
     if (opNameOf(tape, k) === 'softmax_cross_entropy') n = rowsCols(shapes[0])[0];
     else if (def.kind === 'loss') n = sizeOf(broadcastShape(shapes[0], shapes[1]) ?? []);
-    else if (def.kind === 'reduction') n = sizeOf(shapes[0]);
+    else if (def.kind === 'reduction') {
+      const axis = axisIndex(shapes[0], attrsOf(tape, k)[0]);
+      n = axis === undefined ? sizeOf(shapes[0]) : (shapes[0][axis] ?? 1);
+    }
+    const values = attrsOf(tape, k);
+    const options = def.attrs.map((a, i) => {
+      const value = values[i];
+      const from =
+        a.defaultFrom === undefined ? undefined : values[def.attrs.findIndex((d) => d.name === a.defaultFrom)];
+      const atDefault =
+        a.default !== undefined
+          ? value === a.default
+          : from !== undefined
+            ? value === from
+            : a.optional === true && Number.isNaN(value);
+      return { name: a.name, value, written: this.number(value), atDefault };
+    });
     return {
-      attr: this.number(tape.attr[k]),
+      attr: this.number(firstAttrOf(tape, k)),
+      attrs: Array.from(values, (v) => this.number(v)),
       scalar: this.isScalar(k),
       sep: LIST_SEPARATOR[this.locale],
       n: this.number(n),
       batch: shapes[0].length === 2,
       ranks: shapes.map((s) => s.length),
+      shapes,
+      out: shapeOf(tape, tape.nodeSlot[k]),
+      options,
     };
   }
 
@@ -365,7 +431,8 @@ export class Notation {
     const xs = elementsOf(tape, values, arg),
       ys = elementsOf(tape, values, slot);
     const out = new Float64Array(sizeOfSlot(tape, slot));
-    for (let i = 0; i < out.length; i++) out[i] = kernel.da(xs[i], xs[i], ys[i], tape.attr[k]);
+    const p = firstAttrOf(tape, k);
+    for (let i = 0; i < out.length; i++) out[i] = kernel.da(xs[i], xs[i], ys[i], p);
     return this.array(out, shapeOf(tape, slot));
   }
 }

@@ -6,6 +6,7 @@
  * (src/engine/ops.ts); this is how they are shown.
  */
 import type { OpName } from '../../engine/ops.js';
+import type { Shape } from '../../engine/tensor.js';
 import {
   ONE,
   PREC,
@@ -25,8 +26,10 @@ import {
 } from './written.js';
 
 export interface NotationContext {
-  /** The op's attr (leaky_relu's alpha), written. */
+  /** The op's first attr (leaky_relu's alpha), written. */
   attr: Written;
+  /** Every attr of the node, in its op's order, written (NaN for an optional attr not given). */
+  attrs: readonly Written[];
   /** Every arg is a single number (then a loss is written without its sum or mean). */
   scalar: boolean;
   /** Separator of a call's args in the language (`, `, or `; ` where `,` is the decimal separator). */
@@ -37,6 +40,19 @@ export interface NotationContext {
   batch: boolean;
   /** The args' ranks (0 scalar, 1 vector, 2 matrix). */
   ranks: readonly number[];
+  /** The args' shapes and the result's (the layer ops write indices and sizes from them). */
+  shapes: readonly Shape[];
+  out: Shape;
+  /** Each attr of the op by name, with its value and whether that is its default (a layer op writes only those that are not). */
+  options: readonly AttrWritten[];
+}
+
+export interface AttrWritten {
+  name: string;
+  value: number;
+  written: Written;
+  /** The value the op takes when the node does not give it: then it need not be written. */
+  atDefault: boolean;
 }
 
 type Args = readonly Written[];
@@ -53,8 +69,16 @@ export interface OpNotation {
   local?: readonly Local[];
   /** The derivative's name as on paper, `σ'(z)`, where it is not the local template itself. */
   prime?: (a: Written, c: NotationContext) => Written;
-  /** On tensors, when the gradient is not simply `g ⊙ d` (elementwise ops and the summed loss). */
-  vjp?: readonly Vjp[];
+  /**
+   * On tensors, when the gradient is not simply `g ⊙ d` (elementwise ops and the summed loss): one
+   * rule per arg, or for a variadic op (concat) the rule of arg j.
+   */
+  vjp?: readonly Vjp[] | ((j: number) => Vjp);
+  /**
+   * false where the rule reads more than the args (a normalization's x̂ and σ²): its numbers are
+   * then the gradient itself rather than the rule with the args' numbers put in.
+   */
+  numbersInRule?: false;
 }
 
 const fn =
@@ -68,6 +92,7 @@ const times = (...f: Written[]) => product(f);
 const mul = (a: Written, b: Written) => infix(a, '·', '\\cdot', b, PREC.product);
 const MINUS_ONE: Written = { text: '−1', latex: '-1', prec: PREC.unary, number: -1 };
 const TWO: Written = { ...atom('2'), number: 2 };
+const ZERO: Written = { ...atom('0'), number: 0 };
 const sigma = (a: Written): Written => atom(`σ(${a.text})`, `\\sigma\\left(${a.latex}\\right)`);
 const ln = (a: Written): Written => atom(`ln(${a.text})`, `\\ln\\left(${a.latex}\\right)`);
 const constant = (_a: Args, _y: Written): Written => ONE;
@@ -98,6 +123,65 @@ const crossEntropy = (y: Written, lnP: Written, lnNotP: Written): Written =>
 const softmax = (a: Written, c: NotationContext): Written => call('softmax', '\\operatorname{softmax}', [a], c.sep);
 const logSoftmax = (a: Written, c: NotationContext): Written =>
   call('log_softmax', '\\operatorname{log\\_softmax}', [a], c.sep);
+
+/** `f(x, W, stride=2)`: a call with the attrs that are not at their default written after its args, by name. */
+const callWith = (name: string, latex: string, a: Args, c: NotationContext, attrs = c.options): Written =>
+  call(name, latex, [...a, ...attrs.filter((o) => !o.atDefault).map(option)], c.sep);
+const option = (o: AttrWritten): Written => atom(`${o.name}=${o.written.text}`, `\\text{${o.name}}=${o.written.latex}`);
+const op = (name: string): string => `\\operatorname{${name.replaceAll('_', '\\_')}}`;
+/** `x̂`: the normalized input of a normalization, as the course names it. */
+const X_HAT = atom('x̂', '\\hat{x}');
+/** `√(σ² + ε)`. */
+const STD = atom('√(σ² + ε)', '\\sqrt{\\sigma^{2} + \\varepsilon}');
+const countOf = (n: number): Written => ({ ...atom(String(n)), number: n });
+/** `x / (1 − p)`, with p's number. */
+const keptScale = (x: Written, c: NotationContext): Written => fraction(x, minus(ONE, c.attrs[0]));
+/**
+ * The three-term formula of a normalization's dL/dx, over the m values of a group, with `gg` the
+ * gradient arriving at x̂ (`dL/dy ⊙ γ`): `scale ⊙ (m · gg − Σ gg − x̂ ⊙ Σ(gg ⊙ x̂))`.
+ */
+const threeTerms = (scale: Written, m: Written, gg: Written): Written =>
+  hadamard(
+    scale,
+    wrap(minus(minus(mul(m, gg), sumOf(gg)), hadamard(X_HAT, sumOf(wrap(hadamard(gg, X_HAT), PREC.atom)))), PREC.atom),
+  );
+/** `BN_γ,β(x)`, with ε where it is not its default: `BN_γ,β(x, eps=0.001)`. */
+function normalization(name: string, x: Written, gamma: Written, beta: Written, c: NotationContext): Written {
+  const sub = { text: `${gamma.text}${c.sep.trim()}${beta.text}`, latex: `${gamma.latex}, ${beta.latex}` };
+  return callWith(`${name}_${sub.text}`, `\\operatorname{${name}}_{${sub.latex}}`, [x], c);
+}
+/** The per-group count of a batch norm: N, or N·H·W per channel. */
+const batchCount = (x: Shape): number => (x.length === 2 ? x[0] : x[0] * x[2] * x[3]);
+/** An index on one axis of a tensor of rank `rank`: `[:, 0:2]` (the axes after it left out). */
+export function axisRange(rank: number, axis: number, from: number, to: number): string {
+  const k = axis < 0 ? axis + rank : axis;
+  return `[${[...Array.from({ length: k }, () => ':'), `${from}:${to}`].join(', ')}]`;
+}
+const indexed = (x: Written, index: string): Written =>
+  atom(`${wrap(x, PREC.atom).text}${index}`, `${wrap(x, PREC.atom).latex}${index}`);
+/** Where slice's x keeps its elements: [from, to) on the axis, negatives counted from the end. */
+function sliceRange(c: NotationContext): { axis: number; from: number; to: number } {
+  const [axis, start, end] = c.options.map((o) => o.value);
+  const x = c.shapes[0];
+  const k = axis < 0 ? axis + x.length : axis;
+  const n = x[k];
+  return { axis: k, from: start < 0 ? start + n : start, to: end < 0 ? end + n : end };
+}
+/** Where arg j of a concat lands in the result along the axis. */
+function concatRange(c: NotationContext, j: number): { axis: number; from: number; to: number } {
+  const rank = c.out.length;
+  const axis = c.options[0].value < 0 ? c.options[0].value + rank : c.options[0].value;
+  let from = 0;
+  for (let i = 0; i < j; i++) from += c.shapes[i][axis];
+  return { axis, from, to: from + c.shapes[j][axis] };
+}
+/** The sum of a reduction along its axis: `Σ_{axis=1} x`. */
+const axisSum = (a: Written, c: NotationContext): Written => {
+  const w = wrap(a, PREC.atom);
+  const axis = c.options[0];
+  if (!axis || axis.atDefault) return atom(`Σ${w.text}`, `\\sum ${w.latex}`);
+  return atom(`Σ_{axis=${axis.written.text}} ${w.text}`, `\\sum_{\\text{axis}=${axis.written.latex}} ${w.latex}`);
+};
 
 export const opNotation: Record<OpName, OpNotation> = {
   add: { write: ([a, b]) => plus(a, b), local: [constant, constant] },
@@ -151,11 +235,15 @@ export const opNotation: Record<OpName, OpNotation> = {
   identity: { write: ([a]) => a, local: [constant] },
   // Every element of a gets the gradient of the sum (divided by n for the mean).
   sum: {
-    write: ([a]) => atom(`Σ${wrap(a, PREC.atom).text}`, `\\sum ${wrap(a, PREC.atom).latex}`),
+    write: ([a], c) => axisSum(a, c),
     local: [constant],
     vjp: [(g) => g],
   },
-  mean: { write: fn('mean', '\\operatorname{mean}'), local: [constant], vjp: [(g, _a, _y, _d, c) => perElement(g, c)] },
+  mean: {
+    write: (a, c) => callWith('mean', '\\operatorname{mean}', a, c),
+    local: [constant],
+    vjp: [(g, _a, _y, _d, c) => perElement(g, c)],
+  },
   // A dot product of vectors, `w · x`, else a matrix product (NumPy's matmul).
   matmul: {
     write: ([a, b], c) => infix(a, '·', c.ranks[0] === 1 && c.ranks[1] === 1 ? '\\cdot' : '', b, PREC.product),
@@ -232,5 +320,102 @@ export const opNotation: Record<OpName, OpNotation> = {
       (g, [l, y], _y, _d, c) => hadamard(g, perElement(minus(hadamard(softmax(l, c), sumOf(y)), y), c)),
       (g, [l], _y, _d, c) => negative(hadamard(g, perElement(logSoftmax(l, c), c))),
     ],
+  },
+  // A course's conv layer: `conv2d(x, W) + b`; dL/dW is the correlation of x with g, dL/dx the
+  // full convolution of g with W turned by 180°, dL/db g summed per filter.
+  conv2d: {
+    write: ([x, W, b], c) => {
+      const y = callWith('conv2d', op('conv2d'), [x, W], c);
+      return b ? plus(y, b) : y;
+    },
+    vjp: [
+      (g, [, W], _y, _d, c) =>
+        callWith('conv2d_full', op('conv2d_full'), [g, call('rot180', op('rot180'), [W], c.sep)], c),
+      (g, [x], _y, _d, c) => callWith('corr', op('corr'), [x, g], c),
+      (g) => sumOf(g),
+    ],
+  },
+  max_pool2d: {
+    write: (a, c) => callWith('maxpool', op('maxpool'), a, c),
+    vjp: [(g, _a, _y, _d, c) => callWith('route_max', op('route_max'), [g], c)],
+  },
+  avg_pool2d: {
+    write: (a, c) => callWith('avgpool', op('avgpool'), a, c),
+    vjp: [
+      (g, _a, _y, _d, c) => fraction(callWith('spread', op('spread'), [g], c), power(countOf(c.options[0].value), TWO)),
+    ],
+  },
+  // `BN_γ,β(x)`: x̂ = (x − μ) / √(σ² + ε) over the batch, then γ x̂ + β.
+  batch_norm: {
+    write: ([x, gamma, beta], c) => normalization('BN', x, gamma, beta, c),
+    vjp: [
+      (g, [, gamma], _y, _d, c) => {
+        const m = countOf(batchCount(c.shapes[0]));
+        return threeTerms(fraction(gamma, mul(m, STD)), m, g);
+      },
+      (g) => sumOf(wrap(hadamard(g, X_HAT), PREC.atom)),
+      (g) => sumOf(g),
+    ],
+    numbersInRule: false,
+  },
+  // `LN_γ,β(x)`: the same over the last axis of each row, with the gradient at x̂ being dL/dy ⊙ γ.
+  layer_norm: {
+    write: ([x, gamma, beta], c) => normalization('LN', x, gamma, beta, c),
+    vjp: [
+      (g, [, gamma], _y, _d, c) => {
+        const D = countOf(c.shapes[0][c.shapes[0].length - 1]);
+        return threeTerms(fraction(ONE, mul(D, STD)), D, wrap(hadamard(g, gamma), PREC.atom));
+      },
+      (g) => sumOf(wrap(hadamard(g, X_HAT), PREC.atom)),
+      (g) => sumOf(g),
+    ],
+    numbersInRule: false,
+  },
+  // Inverted dropout: `x ⊙ m / (1 − p)`, p the probability of dropping.
+  dropout: {
+    write: ([x, m], c) => keptScale(hadamard(x, m), c),
+    vjp: [(g, [, m], _y, _d, c) => keptScale(hadamard(g, m), c), (g, [x], _y, _d, c) => keptScale(hadamard(g, x), c)],
+  },
+  // `W[idx]`: the rows of W that idx names; dL/dW adds each row of g into the row it came from.
+  embedding: {
+    write: ([W, idx]) =>
+      atom(`${wrap(W, PREC.atom).text}[${idx.text}]`, `${wrap(W, PREC.atom).latex}\\left[${idx.latex}\\right]`),
+    vjp: [(g, [, idx], _y, _d, c) => call('scatter_add', op('scatter_add'), [g, idx], c.sep), () => ZERO],
+  },
+  flatten: {
+    write: fn('flatten'),
+    vjp: [
+      (g, _a, _y, _d, c) =>
+        call('reshape', op('reshape'), [g, atom(c.shapes[0].join('×'), c.shapes[0].join(' \\times '))], c.sep),
+    ],
+  },
+  // `x[:, a:b]`, the range resolved from the attrs; dL/dx is g in that place, 0 elsewhere.
+  slice: {
+    write: ([x], c) => {
+      const { axis, from, to } = sliceRange(c);
+      return indexed(x, axisRange(c.shapes[0].length, axis, from, to));
+    },
+    vjp: [
+      (g, _a, _y, _d, c) => {
+        const { axis, from, to } = sliceRange(c);
+        return call('place', op('place'), [g, atom(axisRange(c.shapes[0].length, axis, from, to))], c.sep);
+      },
+    ],
+  },
+  // `concat([a, b])`; each arg's gradient is its part of g, cut along the axis.
+  concat: {
+    write: (a, c) =>
+      callWith(
+        'concat',
+        op('concat'),
+        [atom(`[${a.map((x) => x.text).join(c.sep)}]`, `\\left[${a.map((x) => x.latex).join(', ')}\\right]`)],
+        c,
+      ),
+    vjp:
+      (j: number): Vjp =>
+      (g, _a, _y, _d, c) => {
+        const { axis, from, to } = concatRange(c, j);
+        return indexed(g, axisRange(c.out.length, axis, from, to));
+      },
   },
 };

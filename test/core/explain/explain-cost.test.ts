@@ -16,6 +16,7 @@ import { DEFAULT_OFFLOAD_WORK } from '../../../src/http/compute.js';
 import { operations } from '../../../src/operations/index.js';
 import { prepareBody } from '../../../src/operations/operation.js';
 import { exampleSpecs } from '../../../src/schemas/examples.js';
+import { layerGraphs } from './layer-graphs.js';
 import { buildTestApp } from '../../support/app.js';
 import { LogLines } from '../../support/log-lines.js';
 import { type Catalogue, anySpec, requestFor } from '../../property/arbitraries.js';
@@ -165,6 +166,13 @@ describe('POST /v1/explain: the response size, estimated before computing', () =
       const { actual, estimate } = await sizes(body, locale);
       expect(estimate).toBeGreaterThanOrEqual(actual);
       expect(estimate).toBeLessThanOrEqual(4 * actual);
+    });
+    // A layer op's notes are counted as a worked sum of MAX_WORKED_TERMS + 1 terms of two factors
+    // and its longest rule in words, which a small graph's notes are far from.
+    it.each(Object.entries(layerGraphs))(`is at least the real size for a %s layer (${locale})`, async (_, graph) => {
+      const { actual, estimate } = await sizes({ graph, learningRate: ETA, gradcheck: true }, locale);
+      expect(estimate).toBeGreaterThanOrEqual(actual);
+      expect(estimate).toBeLessThanOrEqual(6 * actual);
     });
   }
 

@@ -6,7 +6,8 @@
  * checked against their text and value. Ops on tensors are checked by the rule they write.
  */
 import { describe, expect, it } from 'vitest';
-import { Notation } from '../../../src/core/notation/node.js';
+import katex from 'katex';
+import { EDGE_ELEMENTS, MAX_WRITTEN_ELEMENTS, Notation } from '../../../src/core/notation/node.js';
 import { READING_SIGFIGS, readable } from '../../../src/core/notation/numbers.js';
 import { derivativeName } from '../../../src/core/notation/written.js';
 import { contributions, forward, localDerivatives } from '../../../src/engine/evaluate.js';
@@ -54,8 +55,11 @@ interface ScalarCase {
 interface TensorCase {
   inputs: Record<string, ValueSpec>;
   args: string[];
+  attrs?: Record<string, number>;
   /** What the op passes back to each arg, given the gradient `dL/dy` of its result. */
   rule: string[];
+  /** How the op reads, where it is not the rule's business (the layer ops): `conv2d(x, W) + b`. */
+  written?: string;
 }
 
 const cases: Record<OpName, ScalarCase | TensorCase> = {
@@ -127,6 +131,124 @@ const cases: Record<OpName, ScalarCase | TensorCase> = {
     args: ['l', 't'],
     rule: ['dL/dy ⊙ ((softmax(l) ⊙ (Σ t) − t) / 2)', '−(dL/dy ⊙ (log_softmax(l) / 2))'],
   },
+  // The layer ops as a course writes them, and their rules as it states them.
+  conv2d: {
+    inputs: {
+      x: [
+        [
+          [
+            [1, 2, 0],
+            [0, 1, 2],
+            [2, 0, 1],
+          ],
+        ],
+      ],
+      W: [
+        [
+          [
+            [1, 0],
+            [0, -1],
+          ],
+        ],
+      ],
+      b: [0.5],
+    },
+    args: ['x', 'W', 'b'],
+    rule: ['conv2d_full(dL/dy, rot180(W))', 'corr(x, dL/dy)', 'Σ dL/dy'],
+    written: 'conv2d(x, W) + b',
+  },
+  max_pool2d: {
+    inputs: {
+      x: [
+        [
+          [
+            [1, 2],
+            [4, 3],
+          ],
+        ],
+      ],
+    },
+    args: ['x'],
+    rule: ['route_max(dL/dy)'],
+    written: 'maxpool(x)',
+  },
+  avg_pool2d: {
+    inputs: {
+      x: [
+        [
+          [
+            [1, 2],
+            [4, 3],
+          ],
+        ],
+      ],
+    },
+    args: ['x'],
+    rule: ['spread(dL/dy) / 2²'],
+    written: 'avgpool(x)',
+  },
+  batch_norm: {
+    inputs: {
+      x: [
+        [1, 2],
+        [3, 5],
+      ],
+      g: [1, 2],
+      c: [0, 1],
+    },
+    args: ['x', 'g', 'c'],
+    rule: ['g / (2 · √(σ² + ε)) ⊙ (2 · dL/dy − Σ dL/dy − x̂ ⊙ (Σ (dL/dy ⊙ x̂)))', 'Σ (dL/dy ⊙ x̂)', 'Σ dL/dy'],
+    written: 'BN_g,c(x)',
+  },
+  layer_norm: {
+    inputs: {
+      x: [
+        [1, 2],
+        [3, 5],
+      ],
+      g: [1, 2],
+      c: [0, 1],
+    },
+    args: ['x', 'g', 'c'],
+    rule: [
+      '1 / (2 · √(σ² + ε)) ⊙ (2 · (dL/dy ⊙ g) − Σ (dL/dy ⊙ g) − x̂ ⊙ (Σ ((dL/dy ⊙ g) ⊙ x̂)))',
+      'Σ (dL/dy ⊙ x̂)',
+      'Σ dL/dy',
+    ],
+    written: 'LN_g,c(x)',
+  },
+  dropout: {
+    inputs: { x: [1, 2], m: [1, 0] },
+    args: ['x', 'm'],
+    rule: ['dL/dy ⊙ m / (1 − 0.5)', 'dL/dy ⊙ x / (1 − 0.5)'],
+    written: 'x ⊙ m / (1 − 0.5)',
+  },
+  embedding: {
+    inputs: {
+      W: [
+        [1, 2],
+        [3, 4],
+      ],
+      i: [1, 0],
+    },
+    args: ['W', 'i'],
+    rule: ['scatter_add(dL/dy, i)', '0'],
+    written: 'W[i]',
+  },
+  flatten: { inputs: { x: [[[1, 2]]] }, args: ['x'], rule: ['reshape(dL/dy, 1×1×2)'], written: 'flatten(x)' },
+  slice: {
+    inputs: { x: [1, 2, 3] },
+    args: ['x'],
+    attrs: { axis: 0, start: 0, end: 2 },
+    rule: ['place(dL/dy, [0:2])'],
+    written: 'x[0:2]',
+  },
+  concat: {
+    inputs: { a: [1], c: [2, 3] },
+    args: ['a', 'c'],
+    rule: ['dL/dy[0:1]', 'dL/dy[1:3]'],
+    written: 'concat([a, c])',
+  },
 };
 
 const NAMES = ['a', 'b'];
@@ -137,9 +259,12 @@ describe('the notation of each op', () => {
     const c = cases[op];
     if ('rule' in c) {
       it('writes the rule that passes the gradient back to each arg', () => {
-        const tape = compileSpec({ graph: { inputs: c.inputs, nodes: [{ id: 'y', op, args: c.args }] } });
+        const tape = compileSpec({
+          graph: { inputs: c.inputs, nodes: [{ id: 'y', op, args: c.args, attrs: c.attrs }] },
+        });
         const notation = new Notation(tape, 'en', forward(tape));
         expect(c.args.map((_, j) => notation.gradientTo(0, j, derivativeName('L', 'y')).text)).toEqual(c.rule);
+        if (c.written) expect(notation.expression(0).text).toBe(c.written);
       });
       return;
     }
@@ -261,5 +386,113 @@ describe('Notation', () => {
     expect(notation.gradientTo(0, 0, notation.array(g.data, g.shape), true).text).toBe('[1, 2, 3] ⊙ [0, 1, 1]');
     const x = argsOf(tape, 0).map((s) => view(tape, values, s));
     expect(Array.from(contributions(tape, 0, g, x, view(tape, values, slotOf(tape, 'a')!))[0].data)).toEqual([0, 2, 3]);
+  });
+});
+
+describe('the layer ops in the notation', () => {
+  const written = (
+    op: string,
+    inputs: Record<string, ValueSpec>,
+    args: string[],
+    attrs?: Record<string, number>,
+    locale: 'en' | 'pt-BR' = 'en',
+  ) => {
+    const tape = compileSpec({ graph: { inputs, nodes: [{ id: 'y', op, args, attrs }] } });
+    return new Notation(tape, locale, forward(tape));
+  };
+  const image = [
+    [
+      [
+        [1, 2, 0],
+        [0, 1, 2],
+        [2, 0, 1],
+      ],
+    ],
+  ];
+
+  it('writes the attrs that are not at their default by name: stride, padding, kernel, eps, axis', () => {
+    const W = [[[[1]]]];
+    expect(written('conv2d', { x: image, W }, ['x', 'W'], { stride: 2, padding: 1 }).expression(0).text).toBe(
+      'conv2d(x, W, stride=2, padding=1)',
+    );
+    expect(written('conv2d', { x: image, W }, ['x', 'W'], { stride: 1, padding: 0 }).expression(0).text).toBe(
+      'conv2d(x, W)',
+    );
+    expect(written('max_pool2d', { x: image }, ['x'], { kernel: 2, stride: 1 }).expression(0).text).toBe(
+      'maxpool(x, stride=1)',
+    );
+    expect(written('avg_pool2d', { x: image }, ['x'], { kernel: 3 }).expression(0).text).toBe('avgpool(x, kernel=3)');
+    const norm = {
+      x: [
+        [1, 2],
+        [3, 5],
+      ],
+      gamma: [1, 2],
+      beta: [0, 1],
+    };
+    const bn = written('batch_norm', norm, ['x', 'gamma', 'beta'], { eps: 0.001 }, 'pt-BR').expression(0);
+    expect(bn.text).toBe('BN_gamma;beta(x; eps=0,001)');
+    expect(bn.latex).toBe('\\operatorname{BN}_{\\gamma, \\beta}\\left(x, \\text{eps}=0{,}001\\right)');
+    const matrix = {
+      x: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    };
+    expect(written('sum', matrix, ['x'], { axis: 1 }).expression(0).text).toBe('Σ_{axis=1} x');
+    expect(written('sum', matrix, ['x']).expression(0).text).toBe('Σx');
+    expect(written('mean', matrix, ['x'], { axis: -1 }).expression(0).text).toBe('mean(x, axis=−1)');
+    expect(written('slice', { x: [[[1, 2, 3]]] }, ['x'], { axis: -1, start: -2, end: 3 }).expression(0).text).toBe(
+      'x[:, :, 1:3]',
+    );
+    expect(written('concat', { a: [[1]], b: [[2]] }, ['a', 'b'], { axis: 1 }).expression(0).text).toBe(
+      'concat([a, b], axis=1)',
+    );
+  });
+
+  it('writes the rules of a strided convolution with its stride and padding', () => {
+    const n = written(
+      'conv2d',
+      {
+        x: image,
+        W: [
+          [
+            [
+              [1, 0],
+              [0, 1],
+            ],
+          ],
+        ],
+      },
+      ['x', 'W'],
+      { stride: 2, padding: 1 },
+    );
+    const g = derivativeName('L', 'y');
+    expect([0, 1].map((j) => n.gradientTo(0, j, g).text)).toEqual([
+      'conv2d_full(dL/dy, rot180(W), stride=2, padding=1)',
+      'corr(x, dL/dy, stride=2, padding=1)',
+    ]);
+  });
+
+  it(`writes a tensor of up to ${MAX_WRITTEN_ELEMENTS} numbers whole, a larger one summarized with its first and last ${EDGE_ELEMENTS} along each long axis`, () => {
+    const n = new Notation(
+      compileSpec({ graph: { inputs: { x: 1 }, nodes: [{ id: 'y', op: 'exp', args: ['x'] }] } }),
+      'en',
+    );
+    const data = Float64Array.from({ length: 1 * 2 * 11 * 11 }, (_, i) => i);
+    const whole = n.array(data.subarray(0, 100), [10, 10]);
+    expect(whole.text.split(', ').length).toBe(100);
+    const summarized = n.array(data, [1, 2, 11, 11]);
+    // Each 11 x 11 channel: rows 0, 1, 2, …, 8, 9, 10; the same columns.
+    expect(
+      summarized.text.startsWith(
+        '[[[[0, 1, 2, …, 8, 9, 10], [11, 12, 13, …, 19, 20, 21], [22, 23, 24, …, 30, 31, 32], …, [88,',
+      ),
+    ).toBe(true);
+    expect(summarized.text).toContain('[231, 232, 233, …, 239, 240, 241]]]]');
+    expect(summarized.text.match(/\d+/g)!.length).toBe(2 * 6 * 6);
+    expect(() => katex.renderToString(summarized.latex, { throwOnError: true })).not.toThrow();
+    expect(summarized.latex).toContain('\\cdots');
+    expect(summarized.latex).toContain('\\vdots');
   });
 });
