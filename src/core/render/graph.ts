@@ -6,10 +6,11 @@
  */
 import { type Locale, say } from '../../text.js';
 import { PROSE_SIGFIGS, type Prose, prose } from '../exercises/format.js';
-import { CONST, INPUT, PARAM, type Tape, opNameOf, opOf, shapeOf, view } from '../../engine/tape.js';
+import { CONST, INPUT, PARAM, type Tape, attrsOf, opNameOf, opOf, shapeOf, view } from '../../engine/tape.js';
 import type { Shape, Tensor } from '../../engine/tensor.js';
 import { Notation } from '../notation/node.js';
-import { OP_SYMBOLS, WITH_ARGS } from './symbols.js';
+import { type HeatMap, drawsHeatMap, heatMapOf } from './heat-map.js';
+import { ATTR_LABELS, OP_SYMBOLS, WITH_ARGS } from './symbols.js';
 
 export type BoxRole = 'input' | 'param' | 'node' | 'literal';
 
@@ -22,10 +23,13 @@ export interface ValueBox {
   output: boolean;
   /** `[2×2]`, `[3]`; empty for a number. */
   shape: string;
-  /** The value rounded, one line per row of a matrix. */
+  /** The value rounded, one line per row of a matrix (of the first matrix of a rank 3 or 4 tensor, under its index). */
   value: string[];
   /** dOutput/dId, shaped and rounded as the value; absent without gradients, and for literals. */
   gradient?: string[];
+  /** The value as coloured cells, for a large matrix or an image-like tensor (heat-map.ts); SVG and DOT draw it. */
+  valueMap?: HeatMap;
+  gradientMap?: HeatMap;
 }
 
 export interface OpCircle {
@@ -69,11 +73,17 @@ function truncated<T>(items: readonly T[], shown: number, ellipsis: T): T[] {
 /** `[2×2]`, `[3]`; empty for a number. */
 export const shapeLabel = (shape: Shape): string => (shape.length === 0 ? '' : `[${shape.join('×')}]`);
 
-/** A tensor rounded for reading, one line per row: `[0.5, -1]`, long rows and columns cut with `…`. */
+/**
+ * A tensor rounded for reading, one line per row: `[0.5, -1]`, long rows and columns cut with `…`.
+ * A tensor of rank 3 or 4 shows its first matrix under its index, as Python writes it: `[0, 0, :, :]`
+ * is the first channel of the first example of an [N, C, H, W] value (its shape says how many more).
+ */
 export function tensorLines(t: Tensor, p: Prose): string[] {
-  if (t.shape.length === 0) return [p.n(t.data[0])];
-  const cols = t.shape[t.shape.length - 1];
-  const rows = t.shape.length === 2 ? t.shape[0] : 1;
+  const rank = t.shape.length;
+  if (rank === 0) return [p.n(t.data[0])];
+  const cols = t.shape[rank - 1];
+  const rows = rank === 1 ? 1 : t.shape[rank - 2];
+  const index = rank > 2 ? [`[${[...Array(rank - 2).fill('0'), ':', ':'].join(', ')}]`] : [];
   const row = (r: number): string => {
     const indices = truncated(
       Array.from({ length: cols }, (_, j) => j),
@@ -87,7 +97,7 @@ export function tensorLines(t: Tensor, p: Prose): string[] {
     SHOWN_ROWS,
     -1,
   );
-  return shownRows.map((r) => (r < 0 ? '⋮' : row(r)));
+  return [...index, ...shownRows.map((r) => (r < 0 ? '⋮' : row(r)))];
 }
 
 /** The labels of a box's value and gradient. */
@@ -124,39 +134,62 @@ function roleOf(tape: Tape, slot: number): BoxRole {
   return kind === INPUT ? 'input' : kind === PARAM ? 'param' : kind === CONST ? 'literal' : 'node';
 }
 
-/** The op's symbol, with its attr when it is not the default: `leaky relu alpha=0,1`; or the op written with its args' names: `½(y_hat − y)²`. */
+/**
+ * The op's symbol, with its attrs in a course's notation (`conv2d s=2 p=1`, `maxpool 2×2`, `slice axis=1 [0:2]`:
+ * ATTR_LABELS), or with each attr that is not at its default: `leaky relu alpha=0,1`, `BN eps=0,001` (an
+ * optional attr not given is left out); or the op written with its args' names: `½(y_hat − y)²`.
+ */
 function symbolOf(tape: Tape, k: number, p: Prose, notation: Notation): string {
-  const symbol = OP_SYMBOLS[opNameOf(tape, k)];
+  const name = opNameOf(tape, k);
+  const symbol = OP_SYMBOLS[name];
   if (symbol === WITH_ARGS) return notation.withArgNames(k).text;
-  const [attr] = opOf(tape, k).attrs;
-  return attr && tape.attr[k] !== attr.default ? `${symbol} ${attr.name}=${p.n(tape.attr[k])}` : symbol;
+  const values = attrsOf(tape, k);
+  const label = ATTR_LABELS[name];
+  if (label) return label(Array.from(values), (x) => p.n(x));
+  const defs = opOf(tape, k).attrs;
+  const defaultOf = (j: number): number | undefined => {
+    const from = defs[j].defaultFrom;
+    return from === undefined ? defs[j].default : values[defs.findIndex((d) => d.name === from)];
+  };
+  const shown = defs.flatMap((a, j) =>
+    Number.isNaN(values[j]) || values[j] === defaultOf(j) ? [] : [`${a.name}=${p.n(values[j])}`],
+  );
+  return shown.length ? `${symbol} ${shown.join(' ')}` : symbol;
 }
 
 /**
  * The picture of an evaluated tape. `gradients` (dOutput/dSlot) is given when the output is a
- * scalar; without it the boxes show values only and the caption says why.
+ * scalar; without it the boxes show values only and the caption says why. `heatMaps`: whether the
+ * boxes carry heat maps (a format that cannot draw them, Mermaid, does without).
  */
 export function graphPicture(
   tape: Tape,
   values: Float64Array,
   gradients: Float64Array | undefined,
   locale: Locale,
+  heatMaps = true,
 ): GraphPicture {
   const p = prose(locale);
+  const heatMap = (t: Tensor): HeatMap | undefined =>
+    heatMaps && drawsHeatMap(t.shape, SHOWN_ROWS, SHOWN_COLS) ? heatMapOf(t, p) : undefined;
   const notation = new Notation(tape, locale);
   const key = (slot: number): string => `v${slot}`;
   const boxes: ValueBox[] = [];
   for (let s = 0; s < tape.slotCount; s++) {
     const role = roleOf(tape, s);
     const shape = shapeOf(tape, s);
+    const value = view(tape, values, s);
+    const gradient = gradients && role !== 'literal' ? view(tape, gradients, s) : undefined;
     boxes.push({
       key: key(s),
       id: tape.ids[s],
       role,
       output: s === tape.output,
       shape: shapeLabel(shape),
-      value: tensorLines(view(tape, values, s), p),
-      gradient: gradients && role !== 'literal' ? tensorLines(view(tape, gradients, s), p) : undefined,
+      value: tensorLines(value, p),
+      gradient: gradient && tensorLines(gradient, p),
+      valueMap: heatMap(value),
+      gradientMap: gradient && heatMap(gradient),
     });
   }
   const ops: OpCircle[] = [];

@@ -9,12 +9,13 @@
 import { backward, forward } from '../../engine/evaluate.js';
 import type { SpecError } from '../../engine/errors.js';
 import { type Limits, specPath, tooLarge } from '../../engine/limits.js';
-import type { Tape } from '../../engine/tape.js';
+import { type Tape, shapeOf } from '../../engine/tape.js';
 import { exprValuesAtLeast } from '../../specs/expr.js';
 import { type SpecFields, compileSpec } from '../../specs/index.js';
 import { type Locale, say } from '../../text.js';
 import { toDot } from './dot.js';
-import { graphPicture } from './graph.js';
+import { SHOWN_COLS, SHOWN_ROWS, graphPicture } from './graph.js';
+import { heatCells } from './heat-map.js';
 import { toMermaid } from './mermaid.js';
 import { svgOf } from './svg.js';
 
@@ -56,6 +57,9 @@ const tooLargeToDraw = (path: string, count: number, atLeast = false): SpecError
   );
 };
 
+/** The fields of a network's layer that are leaves of its graph (a conv2d's b only when given). */
+const LAYER_LEAVES = ['W', 'b', 'gamma', 'beta', 'mask'] as const;
+
 /**
  * Refuses a spec with too many values to draw before compiling it, in time linear in the spec:
  * JSON nodes and networks are counted exactly (leaves, nodes and literal args: the tape's slots);
@@ -64,8 +68,12 @@ const tooLargeToDraw = (path: string, count: number, atLeast = false): SpecError
  */
 function checkSpecSize({ graph, network }: SpecFields): void {
   if (network) {
-    // x and y; W, b, z and a per layer; L.
-    const count = 3 + 4 * network.layers.length;
+    // x, y and L; per layer, its z and a, and its leaves (network.ts): W and b, gamma and beta, or a mask.
+    let count = 3;
+    for (const layer of network.layers) {
+      count +=
+        2 + LAYER_LEAVES.filter((field) => (layer as object as Record<string, unknown>)[field] !== undefined).length;
+    }
     if (count > MAX_RENDER_VALUES) throw tooLargeToDraw('network', count);
   }
   if (!graph) return;
@@ -125,23 +133,33 @@ export function preparePicture(
  * operations: about 300 a microsecond, bench/offload-threshold.ts). Graphviz's layout takes a
  * couple of milliseconds for the smallest graph and grows about as the cube of its values: 0.1 s
  * for 100, 0.35 s for 150, over 1 s for 200. Writing DOT or Mermaid is linear: a few microseconds
- * a value, the numbers rounded and escaped.
+ * a value, the numbers rounded and escaped. Each heat-map cell (SVG and DOT) costs about 3 µs to
+ * colour and write, and about 15 µs more to lay out and draw as SVG: 12,800 cells (100 values of
+ * rank 4, each value and gradient 8×8) take about 0.2 s.
  */
-export function layoutWork(format: RenderFormat, values: number): number {
-  const written = 1_000 * values;
+export function layoutWork(format: RenderFormat, values: number, cells = 0): number {
+  // Mermaid draws no heat map: its `cells` are 0.
+  const written = 1_000 * values + 1_000 * cells;
   // 2 ms, and 0.1 s × (values / 100)³, at 300 element operations a microsecond.
-  return format === 'svg' ? written + 600_000 + 30 * values ** 3 : written;
+  return format === 'svg' ? written + 600_000 + 30 * values ** 3 + 5_000 * cells : written;
+}
+
+/** The heat-map cells of a picture (a value's, and its gradient's when the output is a scalar). */
+function pictureCells(tape: Tape): number {
+  let cells = 0;
+  for (let s = 0; s < tape.slotCount; s++) cells += heatCells(shapeOf(tape, s), SHOWN_ROWS, SHOWN_COLS);
+  return tape.rank[tape.output] === 0 ? 2 * cells : cells;
 }
 
 /** The work of drawing a picture: its forward and backward passes, and its layout. */
 export const pictureWork = ({ tape, format }: RenderJob): number =>
-  2 * tape.passWork + layoutWork(format, tape.slotCount);
+  2 * tape.passWork + layoutWork(format, tape.slotCount, format === 'mermaid' ? 0 : pictureCells(tape));
 
 /** The picture as text: values for every box, gradients when the output is a scalar, in its format. */
 export async function drawPicture({ tape, format, locale }: RenderJob): Promise<string> {
   const values = forward(tape);
   const scalar = tape.rank[tape.output] === 0;
-  const picture = graphPicture(tape, values, scalar ? backward(tape, values) : undefined, locale);
+  const picture = graphPicture(tape, values, scalar ? backward(tape, values) : undefined, locale, format !== 'mermaid');
   if (format === 'mermaid') return toMermaid(picture);
   const dot = toDot(picture);
   return format === 'dot' ? dot : svgOf(dot);

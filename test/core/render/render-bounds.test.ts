@@ -131,6 +131,26 @@ describe('POST /v1/render on the default configuration (listening on 127.0.0.1)'
     expect(result.text).toContain('</svg>');
     expect(worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
   });
+
+  it(`draws ${MAX_RENDER_VALUES} image-like values with their heat maps (8×8 cells for each value and gradient) with /healthz answering meanwhile`, async () => {
+    // A chain of tanh from one [1, 1, 8, 8] param, and its sum: 12,800 heat-map cells in all.
+    const a = [[Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => (8 * i + j) / 64 - 0.5))]];
+    const k = MAX_RENDER_VALUES - 2;
+    const nodes = Array.from({ length: k }, (_, i) => ({
+      id: `n${i + 1}`,
+      op: 'tanh',
+      args: [i === 0 ? 'a' : `n${i}`],
+    }));
+    const graph = { params: { a }, nodes: [...nodes, { id: 'L', op: 'sum', args: [`n${k}`] }] };
+    // SVG writes the ids' `-` as `&#45;`.
+    for (const format of ['svg', 'dot'] as const) {
+      const { result, worstMs } = await probed(base, () => post(base, format, JSON.stringify({ graph })));
+      expect(result.status, result.text.slice(0, 400)).toBe(200);
+      expect(result.text.match(/value(-|&#45;)map"/g), format).toHaveLength(MAX_RENDER_VALUES - 1);
+      expect(result.text.match(/gradient(-|&#45;)map"/g), format).toHaveLength(MAX_RENDER_VALUES - 1);
+      expect(worstMs, format).toBeLessThan(HEALTHZ_BOUND_MS);
+    }
+  });
 });
 
 describe('POST /v1/render on the event loop (no worker threads)', () => {
@@ -173,6 +193,39 @@ describe('POST /v1/render on the event loop (no worker threads)', () => {
     expect(res.statusCode, res.body).toBe(413);
     expect(res.json()).toMatchObject({ errors: [{ path: 'network' }] });
     expect(res.json().detail).toContain(`this graph has ${count(layers + 1)} values to draw`);
+  });
+
+  it("counts a network's layers by their kind: a flatten or a pool adds its z and a, a conv2d its W and its b if given", async () => {
+    // x, y, L; m flatten layers (z, a); a dense layer (W, b, z, a).
+    const network = (m: number) => ({
+      network: {
+        x: [[1, 2]],
+        y: [[0]],
+        layers: [...Array.from({ length: m }, () => ({ kind: 'flatten' })), { W: [[0.5, 0.5]], b: [0] }],
+      },
+    });
+    const fits = (MAX_RENDER_VALUES - 7) / 2;
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/render?format=mermaid',
+      payload: network(Math.floor(fits)),
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/render?format=mermaid',
+      payload: network(Math.floor(fits) + 1),
+    });
+    expect(res.statusCode, res.body).toBe(413);
+    expect(res.json().detail).toContain(`this graph has ${7 + 2 * (Math.floor(fits) + 1)} values to draw`);
+    // The example CNN: x, y, L; conv2d W1, b1, z1, a1; max_pool2d z2, a2; flatten z3, a3; dense W4, b4, z4, a4.
+    const cnn = await app.inject({
+      method: 'POST',
+      url: '/v1/render?format=mermaid',
+      payload: { network: exampleSpecs.cnn },
+    });
+    expect(cnn.statusCode, cnn.body).toBe(200);
+    expect(cnn.body.match(/^ {2}v\d+\["/gm)).toHaveLength(15);
   });
 });
 

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Prose, prose } from '../../../src/core/exercises/format.js';
 import {
@@ -307,13 +309,249 @@ describe('POST /v1/render', () => {
   });
 });
 
+/** The conformance cases of the layer ops (issue 17): each a /v1/gradients request. */
+const CONFORMANCE = new URL('../../conformance/', import.meta.url);
+const layerCases = readdirSync(CONFORMANCE)
+  .filter((name) => name.startsWith('layers-'))
+  .map((name) => ({ name, request: JSON.parse(readFileSync(new URL(name, CONFORMANCE), 'utf8')).request as object }));
+const smallCnn = layerCases.find((c) => c.name === 'layers-small-cnn-gradients.json')!.request;
+
+/** The op labels of a Mermaid flowchart, in order: what the circles between the boxes say. */
+const opLabels = (mermaid: string): string[] => [...mermaid.matchAll(/^ {2}f\d+\(\("([^"]*)"\)\)$/gm)].map((m) => m[1]);
+
+interface HeatCell {
+  row: number;
+  col: number;
+  fill: string;
+}
+
+/**
+ * The heat maps of an SVG by their tooltips (`value [1×1×5×5]: min 0, max 24`): each grid's cells,
+ * placed in rows and columns by their corners (SVG's y grows downwards).
+ */
+function heatMaps(svg: string): { title: string; cells: HeatCell[] }[] {
+  /** What is read of the parsed SVG's elements (the DOM's types are not in this project's lib). */
+  interface Element {
+    getAttribute(name: string): string | null;
+    getElementsByTagName(name: string): ArrayLike<Element>;
+  }
+  const doc = new new JSDOM('').window.DOMParser().parseFromString(svg, 'image/svg+xml') as unknown as Element;
+  expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
+  const maps: { title: string; cells: HeatCell[] }[] = [];
+  const groups = Array.from(doc.getElementsByTagName('g')).filter((g) => g.getAttribute('id')?.endsWith('-map'));
+  for (const group of groups) {
+    const link = group.getElementsByTagName('a')[0];
+    const corners = Array.from(group.getElementsByTagName('polygon'), (polygon) => {
+      const points = polygon
+        .getAttribute('points')!
+        .trim()
+        .split(/\s+/)
+        .map((pair) => pair.split(',').map(Number));
+      const x = Math.min(...points.map(([px]) => px));
+      const y = Math.min(...points.map(([, py]) => py));
+      return { x, y, fill: polygon.getAttribute('fill')! };
+    });
+    const xs = [...new Set(corners.map((c) => c.x))].sort((a, b) => a - b);
+    const ys = [...new Set(corners.map((c) => c.y))].sort((a, b) => a - b);
+    const title = link.getAttribute('xlink:title')!;
+    maps.push({ title, cells: corners.map((c) => ({ row: ys.indexOf(c.y), col: xs.indexOf(c.x), fill: c.fill })) });
+  }
+  return maps;
+}
+
+/** The cells of the one heat map titled `title`. */
+function cellsOf(maps: ReturnType<typeof heatMaps>, title: string): HeatCell[] {
+  const found = maps.filter((map) => map.title === title);
+  expect(
+    found.map((map) => map.title),
+    title,
+  ).toEqual([title]);
+  return found[0].cells;
+}
+
+/** Relative luminance of `#rrggbb` (sRGB weights, without linearizing: enough to order viridis, which brightens monotonically). */
+const luminance = (fill: string): number => {
+  const [r, g, b] = [1, 3, 5].map((at) => Number.parseInt(fill.slice(at, at + 2), 16));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+
+/** Viridis' ends, as matplotlib gives them: the least value's colour and the largest's. */
+const COLD = '#440154';
+const HOT = '#fde725';
+
+describe('POST /v1/render: the layer ops and tensors of rank 3 and 4 (issue 17)', () => {
+  it('draws a small CNN (conv2d → relu → max_pool2d → flatten → linear → cross-entropy) in each format, each op in its notation', async () => {
+    const ops = ['conv2d p=1', 'relu', 'maxpool 2×2', 'flatten', 'linear', 'cross-entropy'];
+    const mermaid = await picture(smallCnn, 'mermaid');
+    expect(await mermaidType(mermaid)).toBe('flowchart-v2');
+    mermaidStructure(mermaid);
+    expect(opLabels(mermaid)).toEqual(ops);
+    const dot = await picture(smallCnn, 'dot');
+    expect(await layoutErrors(dot)).toEqual([]);
+    for (const op of ops) expect(dot).toContain(`label=<${escapeHtml(op)}>`);
+    const texts = svgTexts(await picture(smallCnn, 'svg'));
+    expect(texts).toEqual(expect.arrayContaining([...ops, 'x', 'W1', 'conv', 'act', 'pool', 'flat', 'logits', 'L']));
+  });
+
+  it("shows a rank-4 value's shape, then its first matrix under its index, with its gradient likewise", async () => {
+    const p = prose('en');
+    const { values, gradients: exact } = await gradients(smallCnn);
+    const x = values.x as number[][][][];
+    const gx = exact.x as number[][][][];
+    const row = (r: number[]) => `[${[...r.slice(0, 3).map((v) => p.n(v)), '…', p.n(r[5])].join(', ')}]`;
+    const dot = await picture(smallCnn, 'dot');
+    // x is [2, 1, 6, 6]: x[0, 0] has 6 rows of 6; the first three and the last are shown.
+    const rows = (m: number[][]) => [row(m[0]), row(m[1]), row(m[2]), '⋮', row(m[5])].join('<BR/>');
+    expect(boxOf(dot, 'x')).toContain(`value [2×1×6×6]<BR/>[0, 0, :, :]<BR/>${rows(x[0][0])}`);
+    expect(boxOf(dot, 'x')).toContain(`gradient [2×1×6×6]<BR/>[0, 0, :, :]<BR/>${rows(gx[0][0])}`);
+    expect(row(x[0][0][0])).toBe('[0.47, 0.66, 0.67, …, 0.37]');
+    const mermaid = await picture(smallCnn, 'mermaid', 'pt-BR');
+    expect(mermaid).toContain('valor [2×1×6×6]<br>[0, 0, :, :]<br>[0,47; 0,66; 0,67; …; 0,37]');
+    // The heat map's legend in Portuguese: x[0, 0] runs from 0.01 to 0.99.
+    expect(svgTexts(await picture(smallCnn, 'svg', 'pt-BR'))).toEqual(expect.arrayContaining(['mín 0,01', 'máx 0,99']));
+    expect(await mermaidType(mermaid)).toBe('flowchart-v2');
+  });
+
+  it('writes each layer op with its attrs as a course does, in each language', async () => {
+    const labels = new Map<string, string[]>();
+    for (const { name, request } of layerCases) {
+      for (const language of ['en', 'pt-BR']) {
+        const mermaid = await picture(request, 'mermaid', language);
+        expect(await mermaidType(mermaid), name).toBe('flowchart-v2');
+        labels.set(`${name} ${language}`, opLabels(mermaid));
+      }
+    }
+    const of = (name: string, language = 'en') => labels.get(`layers-${name}-gradients.json ${language}`);
+    expect(of('conv2d-stride2-padding1')).toContain('conv2d s=2 p=1');
+    expect(of('max-pool2d')).toEqual(expect.arrayContaining(['maxpool 2×2', 'maxpool 3×3 s=1']));
+    expect(of('avg-pool2d')).toEqual(expect.arrayContaining(['avgpool 2×2', 'avgpool 3×3 s=2']));
+    expect(of('batch-norm-rank2')).toContain('BN');
+    expect(of('batch-norm-rank4', 'pt-BR')).toContain('BN eps=0,001');
+    expect(of('layer-norm')).toContain('LN');
+    // Dropout's p is written even at its default 0.5: a reader of CS231n would take it for the keep probability.
+    expect(of('dropout')).toEqual(expect.arrayContaining(['dropout p=0.5', 'dropout p=0.25']));
+    expect(of('dropout', 'pt-BR')).toContain('dropout p=0,25');
+    expect(of('embedding-repeated-index')).toContain('embedding');
+    expect(of('flatten')).toContain('flatten');
+    expect(of('slice-concat')).toEqual(
+      expect.arrayContaining(['slice axis=1 [0:2]', 'slice axis=1 [−3:−1]', 'concat axis=1', 'concat axis=0']),
+    );
+    expect(of('sum-mean-axis')).toEqual(expect.arrayContaining(['Σ axis=1', 'mean axis=−1', 'mean']));
+  });
+
+  it('draws every layers-* conformance case as DOT that Graphviz lays out and as well-formed SVG', async () => {
+    for (const { name, request } of layerCases) {
+      expect(await layoutErrors(await picture(request, 'dot')), name).toEqual([]);
+      expect(svgTexts(await picture(request, 'svg')).length, name).toBeGreaterThan(0);
+    }
+  });
+
+  // x[0, 0] is a 5×5 permutation of 0..24, 7·k mod 25 at row-major k: the least at (0, 0), the largest at (1, 2) (7 · 7 = 49 ≡ 24).
+  const permutation = Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => (7 * (5 * i + j)) % 25));
+  const imageGraph = {
+    inputs: { x: [[permutation]] },
+    nodes: [
+      { id: 'sq', op: 'square', args: ['x'] },
+      { id: 'L', op: 'sum', args: ['sq'] },
+    ],
+  };
+
+  it("draws an image's values and gradients as heat maps in SVG: a cell each, coloured from the least (cold) to the largest (hot)", async () => {
+    expect(permutation[1][2]).toBe(24);
+    const maps = heatMaps(await picture({ graph: imageGraph }, 'svg'));
+    // x, dL/dx = 2x, sq = x², and dL/dsq = 1 everywhere.
+    expect(maps.map((map) => map.title).sort()).toEqual(
+      [
+        'gradient [1×1×5×5]: min 0, max 48',
+        'gradient [1×1×5×5]: min 1, max 1',
+        'value [1×1×5×5]: min 0, max 24',
+        'value [1×1×5×5]: min 0, max 576',
+      ].sort(),
+    );
+    for (const title of ['value [1×1×5×5]: min 0, max 24', 'gradient [1×1×5×5]: min 0, max 48']) {
+      const cells = cellsOf(maps, title);
+      expect(cells, title).toHaveLength(25);
+      const at = (r: number, c: number) => cells.find((cell) => cell.row === r && cell.col === c)!.fill;
+      expect(at(0, 0), title).toBe(COLD);
+      expect(at(1, 2), title).toBe(HOT);
+      // Brighter for each larger value: viridis' lightness grows from its cold end to its hot end.
+      const byValue = cells.map((cell) => ({ v: permutation[cell.row][cell.col], l: luminance(cell.fill) }));
+      byValue.sort((a, b) => a.v - b.v);
+      for (let k = 1; k < byValue.length; k++)
+        expect(byValue[k].l, `${title} at ${k}`).toBeGreaterThan(byValue[k - 1].l);
+    }
+    // A constant gradient: one colour, neither end.
+    const ones = new Set(cellsOf(maps, 'gradient [1×1×5×5]: min 1, max 1').map((cell) => cell.fill));
+    expect(ones.size).toBe(1);
+    expect([...ones][0]).not.toMatch(new RegExp(`${COLD}|${HOT}`));
+    const texts = svgTexts(await picture({ graph: imageGraph }, 'svg'));
+    expect(texts).toEqual(expect.arrayContaining(['min 0', 'max 24', 'max 48']));
+  });
+
+  it('draws at most 8×8 cells: a larger matrix shows every k-th row and column, as Python slices it', async () => {
+    const big = Array.from({ length: 20 }, (_, i) => Array.from({ length: 20 }, (_, j) => i + j));
+    const tall = Array.from({ length: 12 }, (_, i) => Array.from({ length: 6 }, (_, j) => i * 6 + j));
+    const graph = {
+      params: { x: [[big]], M: tall },
+      nodes: [
+        { id: 'a', op: 'sum', args: ['x'] },
+        { id: 'b', op: 'sum', args: ['M'] },
+        { id: 'L', op: 'add', args: ['a', 'b'] },
+      ],
+    };
+    const svg = await picture({ graph }, 'svg');
+    const maps = heatMaps(svg);
+    // Rows and columns 0, 3, …, 18 of x[0, 0]: 7 × 7 cells, from 0 + 0 to 18 + 18.
+    const x = cellsOf(maps, 'value [1×1×20×20] [0, 0, ::3, ::3]: min 0, max 36');
+    expect(x).toHaveLength(49);
+    expect(x.find((c) => c.row === 6 && c.col === 6)!.fill).toBe(HOT);
+    // Rows 0, 2, …, 10 of M, every column: 6 × 6 cells, from 0 to 10·6 + 5.
+    expect(cellsOf(maps, 'value [12×6] [::2, :]: min 0, max 65')).toHaveLength(36);
+    expect(svgTexts(svg)).toEqual(expect.arrayContaining(['[0, 0, ::3, ::3]', '[::2, :]']));
+  });
+
+  it('paints a NaN cell grey and an infinite one at the end of its sign, the scale spanning the finite values', async () => {
+    // log of a 5×5 matrix: log(-1) is NaN at (0, 0), log(0) is −Infinity at (0, 1), log(e^k) = k elsewhere.
+    const M = Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => Math.exp(5 * i + j)));
+    M[0][0] = -1;
+    M[0][1] = 0;
+    const graph = { params: { M }, nodes: [{ id: 'l', op: 'log', args: ['M'] }] };
+    const maps = heatMaps(await picture({ graph }, 'svg'));
+    const cells = cellsOf(maps, 'value [5×5]: min 2, max 24');
+    const at = (r: number, c: number) => cells.find((cell) => cell.row === r && cell.col === c)!.fill;
+    expect([at(0, 0), at(0, 1), at(0, 2), at(4, 4)]).toEqual(['#bbbbbb', COLD, COLD, HOT]);
+    expect(await layoutErrors(await picture({ graph }, 'dot'))).toEqual([]);
+  });
+
+  it('draws no heat map for a matrix shown in full, nor in Mermaid; a value without a gradient has none for it', async () => {
+    expect(heatMaps(await picture({ network }, 'svg'))).toEqual([]);
+    const mermaid = await picture({ graph: imageGraph }, 'mermaid');
+    for (const word of [COLD, HOT, 'min ', 'max ']) expect(mermaid).not.toContain(word);
+    // A non-scalar output: the values' heat maps only.
+    const values = { inputs: { x: [[permutation]] }, nodes: [{ id: 'y', op: 'relu', args: ['x'] }] };
+    expect(heatMaps(await picture({ graph: values }, 'svg')).map((map) => map.title)).toEqual([
+      'value [1×1×5×5]: min 0, max 24',
+      'value [1×1×5×5]: min 0, max 24',
+    ]);
+  });
+});
+
 describe('escaping in pictures', () => {
   const nasty = `a "b" <c> & d's #35; #quot; {x|y} [z] \\n é ½(p−y)² ; -Infinity NaN \`e\``;
   const drawing: GraphPicture = {
     boxes: [
       { key: 'v0', id: 'x', role: 'input', output: false, shape: '', value: [nasty], gradient: ['-Infinity'] },
       { key: 'v1', id: null, role: 'literal', output: false, shape: '', value: [nasty] },
-      { key: 'v2', id: 'y', role: 'node', output: true, shape: '[2]', value: [nasty, '⋮', 'NaN'], gradient: [nasty] },
+      {
+        key: 'v2',
+        id: 'y',
+        role: 'node',
+        output: true,
+        shape: '[2]',
+        value: [nasty, '⋮', 'NaN'],
+        gradient: [nasty],
+        valueMap: { slice: nasty, rows: 1, cols: 2, fills: ['#440154', '#fde725'], low: nasty, high: 'máx NaN' },
+      },
     ],
     ops: [{ key: 'f2', symbol: nasty }],
     edges: [
@@ -337,6 +575,10 @@ describe('escaping in pictures', () => {
     expect(result.filter((t) => t === nasty).length).toBeGreaterThanOrEqual(4);
     expect(result).toContain('Grafo computacional: saída não é escalar');
     expect(result).toContain('valor <&> [2]');
+    // A heat map's legend and tooltip too.
+    expect(result).toEqual(expect.arrayContaining(['máx NaN']));
+    expect(result.filter((t) => t === nasty).length).toBeGreaterThanOrEqual(6);
+    expect(heatMaps(await svgOf(dot)).map((map) => map.title)).toEqual([`valor <&> [2] ${nasty}: ${nasty}, máx NaN`]);
   });
 
   it("keeps any text in a Mermaid label inside its quotes: Mermaid's parser reads it", async () => {
