@@ -23,7 +23,7 @@ export interface Prose {
   given(x: number): string;
   /** A computed number rounded to a few figures. */
   n(x: number, sigfigs?: number): string;
-  /** Given numbers of a vector or matrix: `[0.5, -1]`, `[[0.1, 0.2], [0.3, -0.4]]`. */
+  /** Given numbers of a tensor: `[0.5, -1]`, `[[0.1, 0.2], [0.3, -0.4]]`, nested as deep as its rank. */
   tensor(t: Tensor, format?: (x: number) => string): string;
   /** Items of a list or args of a function: `, ` or `; `. */
   sep: string;
@@ -40,12 +40,14 @@ export function prose(locale: Locale): Prose {
     n,
     tensor(t, format = given) {
       const xs = Array.from(t.data, format);
-      if (t.shape.length === 0) return xs[0];
-      if (t.shape.length === 1) return `[${xs.join(sep)}]`;
-      const cols = t.shape[1];
-      const rows: string[] = [];
-      for (let i = 0; i < t.shape[0]; i++) rows.push(`[${xs.slice(i * cols, (i + 1) * cols).join(sep)}]`);
-      return `[${rows.join(sep)}]`;
+      // Row-major, nested as deep as the rank: a conv kernel [1, 1, 2, 2] is `[[[[a, b], [c, d]]]]`.
+      const nest = (axis: number, at: number): string => {
+        if (axis === t.shape.length) return xs[at];
+        const stride = t.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+        const items = Array.from({ length: t.shape[axis] }, (_, i) => nest(axis + 1, at + i * stride));
+        return `[${items.join(sep)}]`;
+      };
+      return nest(0, 0);
     },
     sep,
   };

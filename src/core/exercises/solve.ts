@@ -8,19 +8,19 @@ import { type Tape, slotOf } from '../../engine/tape.js';
 import { parseKey } from '../grading/keys.js';
 import { ScenarioEvaluator } from '../grading/scenario.js';
 import { compileSpec } from '../../specs/index.js';
-import type { NetworkSpec, NeuronSpec } from '../../specs/spec.js';
+import type { GraphSpec, NetworkSpec, NeuronSpec } from '../../specs/spec.js';
 import { type Tensor, isFiniteTensor } from '../../engine/tensor.js';
 import { DEFAULT_OPTIMIZER, FD_EPSILON } from '../defaults.js';
 import type { ExerciseAnswer } from '../../schemas/exercises.js';
 
 /** What a client sends back to POST /v1/grade with the student's answers. */
-export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec }) & {
+export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec } | { graph: GraphSpec }) & {
   learningRate: number;
   /** Present when an answer key is a finite difference, fd(dL/dw). */
   epsilon?: number;
 };
 
-/** An answer on the wire: scalar, vector or matrix. */
+/** An answer on the wire: a number, or arrays nested up to rank 4. */
 export type AnswerValue = z.output<typeof ExerciseAnswer>;
 
 /** A spec evaluated once, with lookups the statement and the solution read their numbers from. */
@@ -66,10 +66,12 @@ export function answersOf(solved: Solved, keys: readonly string[]): Record<strin
   return answers;
 }
 
+/** A tensor as the wire writes it: a number, or arrays nested as deep as its rank (row-major). */
 export function toAnswer(t: Tensor): AnswerValue {
-  const xs = Array.from(t.data);
-  if (t.shape.length === 0) return xs[0];
-  if (t.shape.length === 1) return xs;
-  const cols = t.shape[1];
-  return Array.from({ length: t.shape[0] }, (_, i) => xs.slice(i * cols, (i + 1) * cols));
+  const nest = (axis: number, at: number): number | unknown[] => {
+    if (axis === t.shape.length) return t.data[at];
+    const stride = t.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: t.shape[axis] }, (_, i) => nest(axis + 1, at + i * stride));
+  };
+  return nest(0, 0) as AnswerValue;
 }

@@ -1,7 +1,13 @@
 /** The exercise templates, in the order GET /v1/exercises/templates lists them. */
+import { batchNormTemplate } from './batch-norm.js';
+import { conv2dTemplate } from './conv2d.js';
 import { finiteDifferenceTemplate } from './finite-difference.js';
+import { lstmTemplate } from './lstm.js';
+import { maxPoolTemplate } from './max-pool.js';
 import { networkTemplate } from './network.js';
 import { neuronTemplate } from './neuron.js';
+import { rnnTemplate } from './rnn.js';
+import { softmaxCrossEntropyTemplate } from './softmax-ce.js';
 import type { Template } from './template.js';
 
 /** sigmoid and tanh flatten beyond this: every gradient shrinks toward 0. */
@@ -77,4 +83,11 @@ export const templates: readonly Template[] = [
   }),
   networkTemplate,
   finiteDifferenceTemplate,
+  // The layers of a deep-learning course, as graphs of the layer ops.
+  conv2dTemplate,
+  maxPoolTemplate,
+  batchNormTemplate,
+  rnnTemplate,
+  lstmTemplate,
+  softmaxCrossEntropyTemplate,
 ];

@@ -59,27 +59,33 @@ const meanings: Record<string, Localized> = {
   'step(b2)': say('`b2` after the same step, `b2 - η·dL/db2`', '`b2` após o mesmo passo, `b2 - η·dL/db2`'),
 };
 
-/** The keys to compute, numbered, each written literally so the student knows what to submit. */
-export function keyList(keys: readonly string[], p: Prose): string {
+/** What an answer key means in one template, where the shared meaning does not fit (`y` of a convolution). */
+export type KeyMeanings = Readonly<Record<string, Localized>>;
+
+/**
+ * The keys to compute, numbered, each written literally so the student knows what to submit;
+ * `own` gives a template's meanings, read before the shared ones.
+ */
+export function keyList(keys: readonly string[], p: Prose, own: KeyMeanings = {}): string {
   return keys
     .map((key, i) => {
-      const meaning = meanings[key];
+      const meaning = own[key] ?? meanings[key];
       if (!meaning) throw new Error(`no meaning written for the answer key '${key}'`);
       return `${i + 1}. \`${key}\`: ${meaning[p.locale]}`;
     })
     .join('\n');
 }
 
-export function askFor(keys: readonly string[], p: Prose): string {
+export function askFor(keys: readonly string[], p: Prose, own: KeyMeanings = {}): string {
   return (
     say(
       'Compute the following, and submit each answer under its key exactly as written:',
       'Calcule os valores abaixo e envie cada resposta com a chave exatamente como está escrita:',
-    )[p.locale] + `\n\n${keyList(keys, p)}`
+    )[p.locale] + `\n\n${keyList(keys, p, own)}`
   );
 }
 
-export function howToAnswer(p: Prose, tensors = false): string {
+export function howToAnswer(p: Prose, tensors: boolean | 'nested' = false): string {
   const lines = [
     say(
       'Answers may use `.` or `,` as the decimal separator (`0.25` or `0,25`). Keep full precision while you calculate and round only the final answers, to 4 significant figures or more.',
@@ -91,6 +97,14 @@ export function howToAnswer(p: Prose, tensors = false): string {
       say(
         'A vector is answered as a JSON array (`[0.1, -0.2]`) and a matrix as an array of rows (`[[0.1, 0.2]]`), even when it has a single element.',
         'Um vetor é respondido como um array JSON (`[0.1, -0.2]`) e uma matriz como um array de linhas (`[[0.1, 0.2]]`), mesmo quando tem um único elemento.',
+      )[p.locale],
+    );
+  }
+  if (tensors === 'nested') {
+    lines.push(
+      say(
+        'A tensor of rank 3 or 4 is answered as arrays nested as deep as its shape, row-major as `torch.tensor(list)` reads them: a value of shape `[1, 1, 2, 2]` is `[[[[a, b], [c, d]]]]`.',
+        'Um tensor de posto 3 ou 4 é respondido como arrays aninhados tão fundo quanto a sua forma, linha a linha, como `torch.tensor(list)` os lê: um valor de forma `[1, 1, 2, 2]` é `[[[[a, b], [c, d]]]]`.',
       )[p.locale],
     );
   }

@@ -4,7 +4,7 @@
  * hint names only derivatives on the path from the output down to the answered id.
  */
 import { shapeOf } from '../../engine/tape.js';
-import { type Shape, shapeText } from '../../engine/tensor.js';
+import { MAX_RANK, type Shape, shapeText } from '../../engine/tensor.js';
 import { type Localized, plural, quote, say } from '../../text.js';
 import { readable } from '../notation/numbers.js';
 import { PREC, wrap } from '../notation/written.js';
@@ -395,14 +395,14 @@ const rounding: Hint = (w, f) => {
 
 /**
  * LMS graders send "" or null for a question the student left empty (an array of those, or [],
- * for an empty grid). Answers are read at most two lists deep (numbers.ts), so this ends.
+ * for an empty grid). Answers are read at most MAX_RANK lists deep (numbers.ts), so this ends.
  */
 const isBlank = (raw: unknown): boolean =>
   Array.isArray(raw) ? raw.every(isBlank) : raw === null || (typeof raw === 'string' && raw.trim() === '');
 
 /** The first element of an answer that is not a number we can read (the answer itself for a scalar). */
 const unreadable = (raw: unknown): unknown =>
-  Array.isArray(raw) ? raw.flat().find((x) => parseNumber(x) === undefined) : raw;
+  Array.isArray(raw) ? raw.flat(MAX_RANK).find((x) => parseNumber(x) === undefined) : raw;
 
 /** How a feedback sentence quotes an element it cannot read: as typed, an object as its JSON text. */
 const quoted = (bad: unknown): string => quote(isOddPart(bad) ? bad.text : String(bad));
@@ -467,6 +467,22 @@ const notFinite: Hint = (_w, f) => {
   );
 };
 
+const missingDropoutScale: Hint = (w, f) => {
+  const at = w.statement(f.node!);
+  return say(
+    `${f.key}: the scale of the dropout is missing, at ${at}: the kept elements are multiplied by 1/(1 − p) in the backward pass as in the forward pass.`,
+    `${f.key}: falta a escala do dropout, em ${at}: os elementos mantidos são multiplicados por 1/(1 − p) no passo para trás como no passo para frente.`,
+  );
+};
+
+const poolGradientToWindow: Hint = (w, f) => {
+  const at = w.statement(f.node!);
+  return say(
+    `${f.key}: at ${at}, the gradient of each window goes only to its largest element, and the others get 0: not to every element of the window.`,
+    `${f.key}: em ${at}, o gradiente de cada janela vai só para o seu maior elemento, e os outros recebem 0: não para todos os elementos da janela.`,
+  );
+};
+
 const hints: Record<DiagnosisCode, Hint> = {
   sign_error: signError,
   missing_activation_derivative: missingActivationDerivative,
@@ -474,6 +490,8 @@ const hints: Record<DiagnosisCode, Hint> = {
   missing_input_factor: missingInputFactor,
   loss_factor: lossFactor,
   update_wrong_direction: updateWrongDirection,
+  missing_dropout_scale: missingDropoutScale,
+  pool_gradient_to_window: poolGradientToWindow,
   transposed,
   rounding,
   unparseable,

@@ -14,7 +14,7 @@
  *   from. `showExpected: false` leaves the column out (an exam, or a question to retry).
  */
 import type { z } from 'zod';
-import type { WireValue } from '../../engine/tensor.js';
+import { MAX_RANK, type WireValue } from '../../engine/tensor.js';
 import { type Locale, say } from '../../text.js';
 import { LIST_SEPARATOR } from '../notation/numbers.js';
 import { lists } from './feedback.js';
@@ -61,7 +61,7 @@ export function toPrairieLearn(report: GradeReport): z.output<typeof PrairieLear
  */
 function decimalsFor(v: WireValue, tolerance: Tolerance): number | undefined {
   let places = 0;
-  for (const x of [v].flat(2)) {
+  for (const x of [v].flat(MAX_RANK)) {
     if (typeof x !== 'number') continue;
     const allowed = allowance(tolerance, x);
     if (!(allowed > 0)) return undefined;

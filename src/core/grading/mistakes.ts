@@ -7,9 +7,10 @@
  * expected value recomputed with a mistake applied gets that mistake's diagnosis.
  */
 import { type LocalRule, contributions } from '../../engine/evaluate.js';
-import { type OpRole, opsWithRole } from '../../engine/ops.js';
+import type { OpRole } from '../../engine/op-def.js';
+import { ops, opsWithRole } from '../../engine/ops.js';
 import { CONST, type Tape, argOf, opOf, scalarOf, shapeOf } from '../../engine/tape.js';
-import { type Tensor, tensor } from '../../engine/tensor.js';
+import { type Tensor, tensor, zeros } from '../../engine/tensor.js';
 import { type Localized, say } from '../../text.js';
 import type { Target } from './keys.js';
 import type { Scenario } from './scenario.js';
@@ -21,6 +22,8 @@ export const diagnosisCodes = [
   'missing_input_factor',
   'loss_factor',
   'update_wrong_direction',
+  'missing_dropout_scale',
+  'pool_gradient_to_window',
   'transposed',
   'rounding',
   'unparseable',
@@ -59,6 +62,14 @@ export const DIAGNOSIS_DEFINITIONS: Record<DiagnosisCode, Localized> = {
   update_wrong_direction: say(
     'A step answer equals the param moved along the gradient instead of against it (w + lr * dL/dw).',
     'Uma resposta de passo de atualização é igual ao parâmetro movido no sentido do gradiente em vez de no sentido contrário (w + lr * dL/dw, com lr a taxa de aprendizado).',
+  ),
+  missing_dropout_scale: say(
+    `The answer equals the value obtained when one inverted dropout's (${names('dropout')}) local derivative with respect to x leaves out its scale 1/(1 − p): dL/dx = g · mask instead of g · mask / (1 − p), with p the probability of dropping.`,
+    `A resposta é igual ao valor obtido quando a derivada local de um dropout invertido (${names('dropout')}) em relação a x deixa de fora a sua escala 1/(1 − p): dL/dx = g · mask em vez de g · mask / (1 − p), com p a probabilidade de descartar.`,
+  ),
+  pool_gradient_to_window: say(
+    `The answer equals the value obtained when one max pool (${names('max_pool')}) sends the gradient of each window to every element of the window instead of to its largest element only.`,
+    `A resposta é igual ao valor obtido quando um max pool (${names('max_pool')}) manda o gradiente de cada janela para todos os elementos da janela em vez de só para o seu maior elemento.`,
   ),
   transposed: say(
     "A matrix-valued answer (a value, a gradient, a step) equals the expected value transposed: its rows are the columns of the expected value (dL/dW written [n, m] where W is [m, n]), a change to the layout of the answer rather than to the computation. Tried on any key whose value is a matrix, against the true value and the value recomputed from the student's earlier answers; a square matrix equal to its own transpose is never diagnosed so. An answer of another shape earns no element credit.",
@@ -178,6 +189,41 @@ export function mistakeVariants(tape: Tape, target: Target): Variant[] {
           ),
         });
       }
+    }
+    if (def.role === 'dropout') {
+      // Inverted dropout's backward pass without its 1 / (1 - p): the op's own rule times (1 - p).
+      variants.push({
+        code: 'missing_dropout_scale',
+        node,
+        arg: 0,
+        scenario: at(node, (g, x, y, attrs) => {
+          const out = own(g, x, y);
+          out[0] = tensor(
+            out[0].shape,
+            out[0].data.map((v) => v * (1 - attrs[0])),
+          );
+          return out;
+        }),
+      });
+    }
+    if (def.role === 'max_pool') {
+      // Every element of a window gets the window's gradient: average pooling's rule, times kernel².
+      variants.push({
+        code: 'pool_gradient_to_window',
+        node,
+        arg: 0,
+        scenario: at(node, (g, x, y, attrs) => {
+          const gx = zeros(x[0].shape);
+          ops.avg_pool2d.vjp(g, x, y, [gx], attrs);
+          const area = attrs[0] * attrs[0];
+          return [
+            tensor(
+              gx.shape,
+              gx.data.map((v) => v * area),
+            ),
+          ];
+        }),
+      });
     }
     const isSquare =
       def.role === 'squared_error' ||

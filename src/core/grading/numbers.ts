@@ -10,7 +10,7 @@
  * and that one answer is unparseable, not the whole submission. A text is read up to
  * MAX_ANSWER_TEXT_LENGTH characters; a longer one is unparseable.
  */
-import { type Tensor, tensor } from '../../engine/tensor.js';
+import { MAX_RANK, type Tensor, tensor } from '../../engine/tensor.js';
 import { QUOTE_LENGTH, quote } from '../../text.js';
 
 /** Text long enough for any number a student writes (every digit of a float64 is about 770). */
@@ -18,15 +18,15 @@ export const MAX_ANSWER_TEXT_LENGTH = 1000;
 
 /**
  * Part of an answer that is no number, text, true/false, null or list of those: an object, or a
- * list nested deeper than rows. Only its JSON text is kept, cut at QUOTE_LENGTH characters, so
- * that no answer is echoed, cloned to a worker or walked deeper than a matrix.
+ * list nested deeper than a tensor of rank MAX_RANK. Only its JSON text is kept, cut at
+ * QUOTE_LENGTH characters, so that no answer is echoed, cloned to a worker or walked deeper than that.
  */
 export interface OddPart {
   odd: 'object' | 'nested';
   text: string;
 }
 type RawScalar = number | string | boolean | null | OddPart;
-export type RawAnswer = RawScalar | RawScalar[] | RawScalar[][];
+export type RawAnswer = RawScalar | RawScalar[] | RawScalar[][] | RawScalar[][][] | RawScalar[][][][];
 
 export const isOddPart = (v: unknown): v is OddPart =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && 'odd' in v;
@@ -53,10 +53,10 @@ function jsonStart(v: unknown): string {
   return quote(out);
 }
 
-/** An answer as sent, held as a scalar, a list or rows: anything else in it becomes an OddPart. */
+/** An answer as sent, held as a scalar or lists nested up to MAX_RANK deep: anything else in it becomes an OddPart. */
 export function boundedAnswer(v: unknown, depth = 0): RawAnswer {
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
-  if (Array.isArray(v) && depth < 2) return v.map((e) => boundedAnswer(e, depth + 1)) as RawAnswer;
+  if (Array.isArray(v) && depth < MAX_RANK) return v.map((e) => boundedAnswer(e, depth + 1)) as RawAnswer;
   return { odd: Array.isArray(v) ? 'nested' : 'object', text: jsonStart(v) };
 }
 
@@ -90,7 +90,7 @@ export function readsAsNonFinite(raw: unknown): boolean {
   return x !== undefined && !Number.isFinite(x);
 }
 
-/** A scalar, vector or matrix of numbers, or undefined when any element is unreadable or rows are ragged. */
+/** A scalar, vector, matrix or tensor up to rank 4 of numbers, or undefined when any element is unreadable or an array ragged. */
 export function parseAnswer(raw: unknown): Tensor | undefined {
   if (!Array.isArray(raw)) {
     const x = parseNumber(raw);
@@ -102,7 +102,27 @@ export function parseAnswer(raw: unknown): Tensor | undefined {
     return xs.every((x) => x !== undefined) ? tensor([xs.length], Float64Array.from(xs as number[])) : undefined;
   }
   const cols = Array.isArray(raw[0]) ? raw[0].length : -1;
+  if (Array.isArray(raw[0]) && raw[0].some(Array.isArray)) return parseNested(raw);
   if (cols <= 0 || !raw.every((row) => Array.isArray(row) && row.length === cols)) return undefined;
   const xs = (raw as unknown[][]).flat().map(parseNumber);
   return xs.every((x) => x !== undefined) ? tensor([raw.length, cols], Float64Array.from(xs as number[])) : undefined;
+}
+
+/** Rank 3 or 4: the shape read along the first elements, every array of its depth's length, every element a number. */
+function parseNested(raw: unknown[]): Tensor | undefined {
+  const shape: number[] = [];
+  for (let v: unknown = raw; Array.isArray(v); v = v[0]) shape.push(v.length);
+  if (shape.length > MAX_RANK) return undefined;
+  const xs: number[] = [];
+  const read = (v: unknown, depth: number): boolean => {
+    if (depth === shape.length) {
+      const x = parseNumber(v);
+      if (x === undefined) return false;
+      xs.push(x);
+      return true;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth] || v.length === 0) return false;
+    return v.every((e) => read(e, depth + 1));
+  };
+  return read(raw, 0) ? tensor(shape, Float64Array.from(xs)) : undefined;
 }

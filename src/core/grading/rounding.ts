@@ -12,7 +12,7 @@
  *   last digit counts too: 0.3 for 0.334, 0.12 for 0.1114), or the unit is larger than |v| and s
  *   is v rounded to that unit, |s - v| <= unit / 2 (1 for 0.96; not 1 for 0.45, nor 0).
  */
-import { type Tensor, sameShape } from '../../engine/tensor.js';
+import { MAX_RANK, type Tensor, sameShape } from '../../engine/tensor.js';
 import type { RawAnswer } from './numbers.js';
 import { type Tolerance, allowance, within } from './tolerance.js';
 
@@ -51,7 +51,7 @@ export function roundsTo(raw: number | string, s: number, v: number): boolean {
 
 /** The answer's scalars in the order of its elements (rows flattened, as parseAnswer reads them). */
 export const writtenElements = (raw: RawAnswer): (number | string)[] =>
-  (Array.isArray(raw) ? (raw as unknown[]).flat() : [raw]) as (number | string)[];
+  (Array.isArray(raw) ? (raw as unknown[]).flat(MAX_RANK) : [raw]) as (number | string)[];
 
 export interface Rounded {
   /** The coarsest unit of the elements that miss the tolerance: the digit the answer was rounded to. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AnswerValue,
   type ExerciseSpec,
+  findTemplate,
   generateExercise,
   listTemplates,
   templateIds,
@@ -88,7 +89,7 @@ function modelOf(problem: ExerciseSpec): Model {
       loss,
     };
   }
-  const { x, y, loss, layers } = problem.network as {
+  const { x, y, loss, layers } = (problem as { network: unknown }).network as {
     x: number[];
     y: number[];
     loss: string;
@@ -190,7 +191,7 @@ describe('exercise answer keys', () => {
     expect([...kinds].sort()).toEqual(['fd', 'gradient', 'local derivative', 'step', 'value']);
   });
 
-  it.each(templateIds.map((t) => [t]))(
+  it.each(templateIds.filter((id) => !('graph' in findTemplate(id).fallback)).map((t) => [t]))(
     '%s: 1,000 seeds each match the reference evaluator, and its answers grade to a full score',
     (template) => {
       for (let seed = 0; seed < SEEDS; seed++) {

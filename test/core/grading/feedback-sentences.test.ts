@@ -148,6 +148,37 @@ const VECTOR = { graph: { params: { b: [1, 2] }, expr: 'L = sum(b * b)' } };
 /** y = x² = 15227.56, for answers rounded to the hundreds and coarser. */
 const SQUARE = { graph: { inputs: { x: 123.4 }, expr: 'y = x*x' } };
 
+/** Inverted dropout with p = 0.2, its loss the plain sum. */
+const DROPOUT = {
+  graph: {
+    inputs: { x: [2, -1], mask: [1, 0] },
+    nodes: [
+      { id: 'y', op: 'dropout', args: ['x', 'mask'], attrs: { p: 0.2 } },
+      { id: 'L', op: 'sum', args: ['y'] },
+    ],
+  },
+};
+
+/** One 2×2 max pool window, its loss the plain sum. */
+const MAX_POOL = {
+  graph: {
+    inputs: {
+      x: [
+        [
+          [
+            [1, 3],
+            [2, -1],
+          ],
+        ],
+      ],
+    },
+    nodes: [
+      { id: 'y', op: 'max_pool2d', args: ['x'] },
+      { id: 'L', op: 'sum', args: ['y'] },
+    ],
+  },
+};
+
 interface Case {
   /** The form of the sentence. */
   form: string;
@@ -775,6 +806,38 @@ const CASES: Case[] = [
     diagnosis: 'transposed',
     en: 'dL/dW: the answer is transposed: its rows are the columns of the expected value. dL/dW has the shape of W, [3, 2]: its row i, column j is the derivative with respect to row i, column j of W.',
     pt: 'dL/dW: a resposta está transposta: as suas linhas são as colunas do valor esperado. dL/dW tem o formato de W, [3, 2]: a sua linha i, coluna j é a derivada em relação à linha i, coluna j de W.',
+  },
+
+  // missing_dropout_scale: y = x · mask / (1 − p) with p = 0.2 and L = Σ y, so dL/dx = mask / 0.8 = [1.25, 0];
+  // without the scale, the mask itself.
+  {
+    form: 'missing_dropout_scale: the 1/(1 − p) of inverted dropout left out',
+    problem: DROPOUT,
+    answers: { 'dL/dx': [1, 0] },
+    key: 'dL/dx',
+    diagnosis: 'missing_dropout_scale',
+    en: 'dL/dx: the scale of the dropout is missing, at y = x ⊙ mask / (1 − 0.2): the kept elements are multiplied by 1/(1 − p) in the backward pass as in the forward pass.',
+    pt: 'dL/dx: falta a escala do dropout, em y = x ⊙ mask / (1 − 0,2): os elementos mantidos são multiplicados por 1/(1 − p) no passo para trás como no passo para frente.',
+  },
+
+  // pool_gradient_to_window: one 2×2 window, L = Σ y: dL/dx is 1 at the window's largest element (3), 0 elsewhere.
+  {
+    form: 'pool_gradient_to_window: a max pool gradient sent to the whole window',
+    problem: MAX_POOL,
+    answers: {
+      'dL/dx': [
+        [
+          [
+            [1, 1],
+            [1, 1],
+          ],
+        ],
+      ],
+    },
+    key: 'dL/dx',
+    diagnosis: 'pool_gradient_to_window',
+    en: 'dL/dx: at y = maxpool(x), the gradient of each window goes only to its largest element, and the others get 0: not to every element of the window.',
+    pt: 'dL/dx: em y = maxpool(x), o gradiente de cada janela vai só para o seu maior elemento, e os outros recebem 0: não para todos os elementos da janela.',
   },
 ];
 

@@ -56,7 +56,7 @@ describe('POST /v1/grade: a blank or odd answer is a result of its own', () => {
       'dL/dz': { answer: 1 },
       'dL/db': [],
       L: '',
-      'dL/du': [[[1]]],
+      'dL/du': [[[[[1]]]]], // rank 5
       'dL/dy_hat': 0.4502,
     };
     const body = await grade({ neuron, answers });
@@ -101,8 +101,8 @@ describe('POST /v1/grade: a blank or odd answer is a result of its own', () => {
     );
   });
 
-  it('says a list nested deeper than rows is no list of numbers or rows, in each language', async () => {
-    const answers = { 'dL/dz': [[[dLdz]]] };
+  it('says a list nested deeper than rank 4 is no list of numbers or rows, in each language', async () => {
+    const answers = { 'dL/dz': [[[[[dLdz]]]]] };
     expect((await grade({ neuron, answers })).results[0].feedback).toBe(
       'dL/dz: the answer is neither a list of numbers nor rows of equal length.',
     );
