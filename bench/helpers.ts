@@ -523,7 +523,7 @@ export async function startServers(
     string,
     | { app: Record<string, unknown> }
     | { config: Record<string, string>; app?: Record<string, unknown> }
-    | { bare: true }
+    | { bare: true | 'library' }
   >,
 ): Promise<Servers> {
   const child = spawnNode(fileURLToPath(new URL('./servers.ts', import.meta.url)), [JSON.stringify(specs)]);

@@ -4,7 +4,8 @@
  * environment: rate limit, load shedding, metrics, the worker pool, info-level log lines written
  * to /dev/null; RATE_LIMIT_MAX raised so that the load is counted but never refused) against a
  * bare Fastify route that returns the
- * same JSON by hand-written arithmetic with no validation (servers.ts). Both listen on
+ * same JSON by hand-written arithmetic with no validation (servers.ts), and against the same bare
+ * route answering with the library's `gradients` call (the service's work without its HTTP layer). Both listen on
  * 127.0.0.1 in one child process; the load comes from this process. Runs alternate (bare,
  * service, bare, service, ...) after a warm-up of each; medians over the rounds.
  * Goals: throughput ≥ 0.9× the bare route's, p99 latency ≤ 1.2× its.
@@ -55,15 +56,21 @@ const ABLATIONS: Record<string, Record<string, unknown>> = {
 const servers = await startServers({
   service: { config: DEFAULTS },
   bare: { bare: true },
+  library: { bare: 'library' },
   ...(ablate && Object.fromEntries(Object.entries(ABLATIONS).map(([name, app]) => [name, { config: DEFAULTS, app }]))),
 });
 try {
   const service = `${servers.urls.service}/v1/gradients`;
   const bare = `${servers.urls.bare}/v1/gradients`;
-  const [s, b] = [await httpRequest(service, { body }), await httpRequest(bare, { body })];
+  const library = `${servers.urls.library}/v1/gradients`;
+  const [s, b, l] = [
+    await httpRequest(service, { body }),
+    await httpRequest(bare, { body }),
+    await httpRequest(library, { body }),
+  ];
   check(
-    s.status === 200 && b.status === 200 && s.text === b.text,
-    `both answer 200 with the same ${s.text.length}-byte JSON body`,
+    s.status === 200 && b.status === 200 && l.status === 200 && s.text === b.text && l.text === b.text,
+    `all three answer 200 with the same ${s.text.length}-byte JSON body`,
   );
 
   const ablations = ablate ? Object.keys(ABLATIONS) : [];
@@ -71,6 +78,7 @@ try {
     {
       bare: { url: bare, body },
       service: { url: service, body },
+      library: { url: library, body },
       ...Object.fromEntries(ablations.map((name) => [name, { url: `${servers.urls[name]}/v1/gradients`, body }])),
     },
     { rounds, seconds, connections: 20 },
@@ -87,6 +95,10 @@ try {
     `  service: ${fmtInt(rps('service'))} req/s, p99 ${fmtMs(p99('service'))} ms;  bare: ${fmtInt(rps('bare'))} req/s, p99 ${fmtMs(p99('bare'))} ms (medians of ${rounds} rounds of ${seconds} s)`,
   );
   console.log(`  throughput ratio ${fmtRatio(throughput)} (goal ≥ 0.9×), p99 ratio ${fmtRatio(latency)} (goal ≤ 1.2×)`);
+  console.log(
+    `  the library's call on the bare route: ${fmtInt(rps('library'))} req/s (${fmtRatio(rps('library') / rps('bare'))} bare), p99 ${fmtMs(p99('library'))} ms: ` +
+      `the service's HTTP layer costs ${fmtMs(1e6 / rps('service') - 1e6 / rps('library'))} µs per request over it`,
+  );
   for (const name of ablations) {
     const saved = 1e6 / rps('service') - 1e6 / rps(name);
     console.log(

@@ -23,7 +23,6 @@
  *
  *   npx tsx bench/mlp.ts [batch ...]        (npm run bench:mlp)
  */
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -44,6 +43,7 @@ import {
   median,
   prng,
 } from './helpers.js';
+import { findTorchPython, runTorchScript } from './torch.js';
 
 // tfjs-core's gradient functions are registered by this module of its ES build (tsx loads it).
 createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients');
@@ -61,15 +61,6 @@ function matrix(rand: () => number, rows: number, cols: number, lo: number, hi: 
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.fround(lo + (hi - lo) * rand())));
 }
 
-/** The first python3 that imports torch, or why there is none. */
-function findTorchPython(): { python: string } | { missing: string } {
-  const candidates = process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3'];
-  for (const python of candidates) {
-    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return { python };
-  }
-  return { missing: `no python3 with torch (tried ${candidates.join(', ')}; Debian: apt-get install python3-torch)` };
-}
-
 interface TorchRun {
   version: string;
   threads: number;
@@ -79,11 +70,7 @@ interface TorchRun {
 }
 
 /** bench/mlp_torch.py on the same numbers, in a child process: `input.reps` timed rounds of its two variants. */
-function runTorch(python: string, input: object): TorchRun {
-  const out = spawnSync(python, [TORCH_SCRIPT], { input: JSON.stringify(input), maxBuffer: 1 << 26, encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`${TORCH_SCRIPT} failed (${out.status}): ${out.stderr}`);
-  return JSON.parse(out.stdout) as TorchRun;
-}
+const runTorch = (python: string, input: object): TorchRun => runTorchScript<TorchRun>(python, TORCH_SCRIPT, input);
 
 const torchPython = findTorchPython();
 

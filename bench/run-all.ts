@@ -15,6 +15,7 @@ const BENCHMARKS: [name: string, timeoutS: number][] = [
   ['http-neuron', 60],
   ['http-grade', 60],
   ['mlp', 90],
+  ['lenet', 120],
   ['http-large-graph', 90],
   ['healthz-under-load', 90],
   ['offload-threshold', 90],

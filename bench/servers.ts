@@ -11,6 +11,9 @@
  * - bare: the baseline, a bare Fastify (logger off) with one route, POST /v1/gradients, that
  *   answers the neuron's gradients by hand-written arithmetic: the same JSON as the service's,
  *   byte for byte, with no schema, no validation, no request id, no hooks, no compile.
+ *   `"bare": "library"`: the same bare Fastify route answering with the library's `gradients`
+ *   call (src/index.ts: validation, compile, evaluation, the result), none of the service's HTTP
+ *   layer around it.
  * Plus a control server: GET /loop answers this process's event-loop use since the previous
  * call (active ms from the event-loop utilisation, the largest and the p99 event-loop delay) and
  * starts a new period.
@@ -24,8 +27,13 @@ import Fastify from 'fastify';
 import { type AppOptions, buildApp } from '../src/app.js';
 import { appOptions, loadConfig } from '../src/config.js';
 import { type Neuron, neuronGradients } from './bare-neuron.js';
+import { type GradientsRequest, gradients } from '../src/index.js';
 
-type ServerSpec = { app: AppOptions } | { config: NodeJS.ProcessEnv; app?: AppOptions } | { bare: true };
+type ServerSpec =
+  | { app: AppOptions }
+  | { config: NodeJS.ProcessEnv; app?: AppOptions }
+  | { bare: true }
+  | { bare: 'library' };
 
 /** What server.ts would build from the environment `env`, with its log written to /dev/null. */
 function configured(env: NodeJS.ProcessEnv, overrides: AppOptions = {}): AppOptions {
@@ -35,9 +43,11 @@ function configured(env: NodeJS.ProcessEnv, overrides: AppOptions = {}): AppOpti
   return { ...appOptions(config), logger, ...overrides };
 }
 
-async function bareApp() {
+/** The bare route: hand-written arithmetic; with 'library', the library's gradients call (validation, compile, evaluation, the result). */
+async function bareApp(kind: true | 'library') {
   const app = Fastify({ logger: false });
-  app.post('/v1/gradients', async (request) => neuronGradients((request.body as { neuron: Neuron }).neuron));
+  if (kind === 'library') app.post('/v1/gradients', async (request) => gradients(request.body as GradientsRequest));
+  else app.post('/v1/gradients', async (request) => neuronGradients((request.body as { neuron: Neuron }).neuron));
   return app;
 }
 
@@ -46,7 +56,7 @@ const servers = await Promise.all(
   Object.entries(specs).map(async ([name, spec]) => {
     const app =
       'bare' in spec
-        ? await bareApp()
+        ? await bareApp(spec.bare)
         : 'config' in spec
           ? await buildApp(configured(spec.config, spec.app))
           : await buildApp({ logger: false, ...spec.app });

@@ -355,4 +355,73 @@ export const attacks: Attack[] = [
     headers: json,
     check: (o) => bounds(notStatus(o, 200), o.json?.output_format !== 'text' && 'no output_format "text"'),
   },
+  {
+    name: 'a LeNet-like CNN on 64 images of 28x28',
+    audit: 'new with the layer ops (issue 17): about 40 million element operations, within MAX_WORK',
+    method: 'POST',
+    path: '/v1/gradients',
+    body: () => JSON.stringify({ graph: lenet(64), include: ['W1', 'W2', 'L'] }),
+    headers: json,
+    check: (o) => bounds(stalls(o), notStatus(o, 200), typeof o.json?.values?.L !== 'number' && 'no loss'),
+  },
+  {
+    name: 'a convolution of a billion multiply-adds in a 700 kB body',
+    audit: 'new with the layer ops (issue 17): its cost is N·F·H′·W′·C·KH·KW, not its elements',
+    method: 'POST',
+    path: '/v1/forward',
+    body: () => {
+      const x = [tensorOf([16, 128, 128], (i) => (i * 7) % 3)];
+      const W = tensorOf([64, 16, 9, 9], (i) => (i * 5) % 2);
+      return JSON.stringify({ graph: { inputs: { x }, params: { W }, expr: 'y = conv2d(x, W); L = sum(y)' } });
+    },
+    headers: json,
+    check: (o) => bounds(stalls(o), notStatus(o, 413), o.ms > 2000 && `took ${o.ms.toFixed(0)} ms to refuse`),
+  },
 ];
+
+type Nested = number | Nested[];
+
+/** A row-major tensor of `shape` whose element i (in row-major order) is f(i). */
+function tensorOf(shape: readonly number[], f: (i: number) => number, at = { i: 0 }): Nested[] {
+  return Array.from({ length: shape[0] }, () => (shape.length === 1 ? f(at.i++) : tensorOf(shape.slice(1), f, at)));
+}
+
+/** conv 1->6 5x5, relu, max pool; conv 6->16 5x5, relu, max pool; flatten; dense 256-120-84-10; softmax cross-entropy. */
+function lenet(batch: number) {
+  // Pixels and weights with three decimals, as a course would send them: the body is about 600 kB.
+  const small = (i: number) => ((i * 7919) % 1000) / 5000 - 0.1;
+  const node = (id: string, op: string, args: string[], attrs?: Record<string, number>) => ({ id, op, args, attrs });
+  return {
+    inputs: {
+      x: tensorOf([batch, 1, 28, 28], (i) => ((i * 31) % 1000) / 1000),
+      y: tensorOf([batch, 10], (i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0)),
+    },
+    params: {
+      W1: tensorOf([6, 1, 5, 5], small),
+      b1: tensorOf([6], small),
+      W2: tensorOf([16, 6, 5, 5], small),
+      b2: tensorOf([16], small),
+      W3: tensorOf([120, 256], small),
+      b3: tensorOf([120], small),
+      W4: tensorOf([84, 120], small),
+      b4: tensorOf([84], small),
+      W5: tensorOf([10, 84], small),
+      b5: tensorOf([10], small),
+    },
+    nodes: [
+      node('c1', 'conv2d', ['x', 'W1', 'b1']),
+      node('r1', 'relu', ['c1']),
+      node('p1', 'max_pool2d', ['r1'], { kernel: 2 }),
+      node('c2', 'conv2d', ['p1', 'W2', 'b2']),
+      node('r2', 'relu', ['c2']),
+      node('p2', 'max_pool2d', ['r2'], { kernel: 2 }),
+      node('f', 'flatten', ['p2']),
+      node('h3', 'linear', ['f', 'W3', 'b3']),
+      node('a3', 'relu', ['h3']),
+      node('h4', 'linear', ['a3', 'W4', 'b4']),
+      node('a4', 'relu', ['h4']),
+      node('z', 'linear', ['a4', 'W5', 'b5']),
+      node('L', 'softmax_cross_entropy', ['z', 'y']),
+    ],
+  };
+}
