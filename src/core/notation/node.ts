@@ -301,9 +301,16 @@ export class Notation {
     } else if (notation.local?.[j]) d = notation.local[j](args, y, context);
     const rule = typeof notation.vjp === 'function' ? notation.vjp(j) : notation.vjp?.[j];
     if (rule) return rule(g, args, y, d, context);
-    // An elementwise op's arg that was broadcast gets the sum over the broadcast axes.
-    const arg = this.args(k)[j];
-    return sameShape(shapeOf(tape, arg), shapeOf(tape, tape.nodeSlot[k])) ? hadamard(g, d) : sumOf(hadamard(g, d));
+    // An arg that was broadcast gets the sum over the broadcast axes: against the result for an
+    // elementwise op, against the other arg for a loss (whose result is one number, and whose
+    // gradient with respect to a prediction is one term per element, not their sum).
+    const argSlots = this.args(k);
+    const arg = argSlots[j];
+    const against =
+      opOf(tape, k).kind === 'loss'
+        ? (broadcastShape(shapeOf(tape, argSlots[0]), shapeOf(tape, argSlots[1])) ?? shapeOf(tape, arg))
+        : shapeOf(tape, tape.nodeSlot[k]);
+    return sameShape(shapeOf(tape, arg), against) ? hadamard(g, d) : sumOf(hadamard(g, d));
   }
 
   /** Whether the rule of the node at position k is written again with its args' numbers put in (not a normalization's). */

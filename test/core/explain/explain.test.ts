@@ -333,6 +333,33 @@ const latexOf = (e: Explanation): [string, string][] =>
       ] as [string, string][],
   );
 
+describe('POST /v1/explain: a summed loss of tensors', () => {
+  it('writes the gradient of each prediction element as one term (y − T), summed only where the target was broadcast', async () => {
+    const lib = (graph: object) => library.explain({ graph } as Parameters<typeof library.explain>[0]);
+    const keyed = (e: Awaited<ReturnType<typeof lib>>, key: string) => e.steps.find((s) => s.key === key)!;
+    const same = lib({ inputs: { T: [1, 2] }, params: { y: [0.5, 0.25] }, expr: 'L = half_squared_error(y, T)' });
+    expect(keyed(same, 'dL/dy').formula.text).toBe('dL/dy = y − T');
+    expect(keyed(same, 'dL/dT').formula.text).toBe('dL/dT = −(y − T)');
+    expect(keyed(same, 'dL/dy').value).toEqual(
+      library.gradients({
+        graph: { inputs: { T: [1, 2] }, params: { y: [0.5, 0.25] }, expr: 'L = half_squared_error(y, T)' },
+      }).gradients.y,
+    );
+    const broadcast = lib({
+      inputs: { T: [1, 2] },
+      params: {
+        y: [
+          [0.5, 0.25],
+          [1, 3],
+        ],
+      },
+      expr: 'L = half_squared_error(y, T)',
+    });
+    expect(keyed(broadcast, 'dL/dy').formula.text).toBe('dL/dy = y − T');
+    expect(keyed(broadcast, 'dL/dT').formula.text).toMatch(/^dL\/dT = Σ/);
+  });
+});
+
 describe('POST /v1/explain: order, notation and LaTeX', () => {
   it('gives the forward pass in evaluation order, then the local derivatives and the backward pass from the output down, then the update and the check', async () => {
     const e = await explain({ ...forms.neuron, learningRate: 0.1, gradcheck: true });
