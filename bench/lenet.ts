@@ -21,6 +21,7 @@ import { DEFAULT_LIMITS, type Limits } from '../src/engine/limits.js';
 import { slotOf } from '../src/engine/tape.js';
 import { compileSpec } from '../src/specs/index.js';
 import type { ValueSpec } from '../src/specs/spec.js';
+import { LENET_NODES } from '../test/support/attacks.js';
 import {
   type ResultRow,
   check,
@@ -75,30 +76,10 @@ const y = Array.from({ length: B }, () => {
   row[Math.floor(rand() * 10)] = 1;
   return row;
 });
-const node = (id: string, op: string, args: string[], attrs?: Record<string, number>) => ({
-  id,
-  op,
-  args,
-  ...(attrs && { attrs }),
-});
 const graph = {
   inputs: { x, y },
   params,
-  nodes: [
-    node('c1', 'conv2d', ['x', 'W1', 'b1']),
-    node('r1', 'relu', ['c1']),
-    node('p1', 'max_pool2d', ['r1'], { kernel: 2 }),
-    node('c2', 'conv2d', ['p1', 'W2', 'b2']),
-    node('r2', 'relu', ['c2']),
-    node('p2', 'max_pool2d', ['r2'], { kernel: 2 }),
-    node('f', 'flatten', ['p2']),
-    node('h3', 'linear', ['f', 'W3', 'b3']),
-    node('a3', 'relu', ['h3']),
-    node('h4', 'linear', ['a3', 'W4', 'b4']),
-    node('a4', 'relu', ['h4']),
-    node('z', 'linear', ['a4', 'W5', 'b5']),
-    node('L', 'softmax_cross_entropy', ['z', 'y']),
-  ],
+  nodes: LENET_NODES,
   output: 'L',
 };
 const body = { graph };

@@ -4,7 +4,7 @@ Reads one JSON object on stdin: "x" [N,1,28,28], "y" [N,10] one-hot, the params 
 "b1", "W2" [16,6,5,5], "b2", "W3" [120,256], "b3", "W4" [84,120], "b4", "W5" [10,84], "b5"
 (nested lists, the numbers bench/lenet.ts gives the engine), "warmup" and "reps". Times, as
 bench/lenet.ts times its variants (untimed warm-up runs, then rounds alternating the variants, a
-full GC before each timed run):
+full GC before each timed run, bench/torch_timing.py):
 - "torch": forward + backward on tensors built beforehand (the engine's counterpart);
 - "torch whole call": torch.tensor(list) of every input, forward + backward, then .tolist() of
   every param's gradient and the loss (the library call with include's counterpart).
@@ -12,12 +12,11 @@ Writes one JSON object on stdout: the milliseconds of each timed run by variant,
 version and thread count, the loss and dL/db5 (for bench/lenet.ts to check against the engine's).
 """
 
-import gc
 import json
 import sys
-import time
 
 import torch
+from torch_timing import time_variants
 
 torch.set_num_threads(1)
 F = torch.nn.functional
@@ -60,16 +59,7 @@ def main():
         return loss.item(), [t.grad.tolist() for t in ps]
 
     variants = {"torch": prebuilt, "torch whole call": whole_call}
-    for _ in range(spec["warmup"]):
-        for run in variants.values():
-            run()
-    ms = {name: [] for name in variants}
-    for _ in range(spec["reps"]):
-        for name, run in variants.items():
-            gc.collect()
-            t0 = time.perf_counter()
-            run()
-            ms[name].append((time.perf_counter() - t0) * 1000)
+    ms = time_variants(variants, spec["warmup"], spec["reps"])
 
     loss, grads = whole_call()
     out = {"version": torch.__version__, "threads": torch.get_num_threads(), "ms": ms, "loss": loss, "db5": grads[9]}

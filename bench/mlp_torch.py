@@ -2,7 +2,8 @@
 
 Reads one JSON object on stdin: {"x", "y", "W1", "b1", "W2", "b2"} (nested lists, the numbers
 bench/mlp.ts gives the engine), "warmup" and "reps". Times, as bench/mlp.ts times its variants
-(untimed warm-up runs, then rounds alternating the variants, a full GC before each timed run):
+(untimed warm-up runs, then rounds alternating the variants, a full GC before each timed run:
+bench/torch_timing.py):
 - "torch": forward + backward on tensors built beforehand (the engine's counterpart);
 - "torch whole call": torch.tensor(list) of every input, forward + backward, then .tolist() of
   every gradient (the library call's counterpart: nested lists in, nested lists out).
@@ -10,12 +11,11 @@ Writes one JSON object on stdout: the milliseconds of each timed run by variant,
 version, the loss and dL/db2 (for bench/mlp.ts to check against the engine's).
 """
 
-import gc
 import json
 import sys
-import time
 
 import torch
+from torch_timing import time_variants
 
 torch.set_num_threads(1)
 F = torch.nn.functional
@@ -52,16 +52,7 @@ def main():
         return loss.item(), [t.grad.tolist() for t in ts]
 
     variants = {"torch": prebuilt, "torch whole call": whole_call}
-    for _ in range(spec["warmup"]):
-        for run in variants.values():
-            run()
-    ms = {name: [] for name in variants}
-    for _ in range(spec["reps"]):
-        for name, run in variants.items():
-            gc.collect()
-            t0 = time.perf_counter()
-            run()
-            ms[name].append((time.perf_counter() - t0) * 1000)
+    ms = time_variants(variants, spec["warmup"], spec["reps"])
 
     loss, grads = whole_call()
     json.dump({"version": torch.__version__, "threads": torch.get_num_threads(), "ms": ms, "loss": loss, "db2": grads[4]}, sys.stdout)

@@ -14,9 +14,12 @@ export function findTorchPython(): { python: string } | { missing: string } {
   return { missing: `no python3 with torch (tried ${candidates.join(', ')}; Debian: apt-get install python3-torch)` };
 }
 
-/** A python script that reads one JSON object on stdin and writes one on stdout, run to its end. */
+/**
+ * A python script that reads one JSON object on stdin and writes one on stdout, run to its end.
+ * With -B: the scripts import bench/torch_timing.py, and no __pycache__ should appear in bench/.
+ */
 export function runTorchScript<T>(python: string, script: string, input: object): T {
-  const out = spawnSync(python, [script], { input: JSON.stringify(input), maxBuffer: 1 << 28, encoding: 'utf8' });
+  const out = spawnSync(python, ['-B', script], { input: JSON.stringify(input), maxBuffer: 1 << 28, encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`${script} failed (${out.status}): ${out.stderr}`);
   return JSON.parse(out.stdout) as T;
 }

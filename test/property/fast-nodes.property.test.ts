@@ -9,56 +9,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { GradientsBody, StepBody } from '../../src/schemas/operations.js';
 import { isNode } from '../../src/schemas/fast-nodes.js';
-import { validate, validateWithZod } from '../../src/schemas/validate.js';
+import { validate } from '../../src/schemas/validate.js';
+import { agrees, badId, goodId, junk, nonFinite, number, object, parse } from './bodies.js';
 import { runs } from './support.js';
 
-/** An object as its entries, so that keys such as `__proto__` become own keys once parsed. */
-class Entries {
-  constructor(readonly entries: [string, unknown][]) {}
-}
-
-/** Numbers JSON cannot carry, written as markers and revived after parsing (a library caller can pass them). */
-const SPECIAL: Record<string, number> = { '\u0000NaN': NaN, '\u0000Inf': Infinity, '\u0000-Inf': -Infinity };
-
-const text = (value: unknown): string => {
-  if (value instanceof Entries)
-    return `{${value.entries
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${JSON.stringify(k)}:${text(v)}`)
-      .join(',')}}`;
-  if (Array.isArray(value)) return `[${value.map(text).join(',')}]`;
-  if (typeof value === 'number' && !Number.isFinite(value))
-    return JSON.stringify(Number.isNaN(value) ? '\u0000NaN' : value > 0 ? '\u0000Inf' : '\u0000-Inf');
-  return JSON.stringify(value);
-};
-
-const parse = (value: unknown): unknown =>
-  JSON.parse(text(value), (_key, v) => (typeof v === 'string' && Object.hasOwn(SPECIAL, v) ? SPECIAL[v] : v));
-
-const object = (entries: [string, unknown][]) => new Entries(entries);
-
-const goodId = fc.oneof(
-  fc.constantFrom('x', 'w', 'b', 'n1', '_', 'y_hat', '__proto__', 'constructor', 'a'.repeat(128)),
-  fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/),
-);
-const badId = fc.constantFrom('', '1a', 'a-b', 'é', 'a b', 'a'.repeat(129), 'x\n');
-const number = fc.oneof(
-  fc.integer({ min: -3, max: 3 }),
-  fc.constantFrom(-0, 0.5, 1e308, -Number.MAX_VALUE, Number.MIN_VALUE),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-);
-const nonFinite = fc.constantFrom(NaN, Infinity, -Infinity);
-const junk = fc.oneof(
-  fc.constantFrom(null, true, false, [], [1], ['x'], [[1]]),
-  fc.constant(object([])),
-  fc.constant(object([['a', 1]])),
-  nonFinite,
-  number,
-  badId,
-);
 const op = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('add', 'mul', 'tanh', 'leaky_relu', 'nope', 'x'.repeat(64)) },
   fc.constantFrom('', 'x'.repeat(65)),
@@ -170,17 +126,6 @@ const body = fc
     if (fault === 'body __proto__') top.push(['__proto__', object([])]);
     return parse(object(top));
   });
-
-/** What a caller sees of validate's answer: the body itself, or the error's code, problems in both languages and extras. */
-function seen(result: ReturnType<typeof validate>, data: unknown) {
-  if ('value' in result) return { same: result.value === data };
-  const { code, localized, extra } = result.error;
-  return { code, localized, extra };
-}
-
-const agrees = (schema: z.ZodType) => (data: unknown) => {
-  expect(seen(validate(schema, data), data)).toEqual(seen(validateWithZod(schema, data), data));
-};
 
 describe('the graph nodes checked by hand', () => {
   it('accept and refuse what zod does, with its paths, messages and suggestions', () => {

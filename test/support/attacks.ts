@@ -386,11 +386,45 @@ function tensorOf(shape: readonly number[], f: (i: number) => number, at = { i: 
   return Array.from({ length: shape[0] }, () => (shape.length === 1 ? f(at.i++) : tensorOf(shape.slice(1), f, at)));
 }
 
+interface GraphNode {
+  id: string;
+  op: string;
+  args: string[];
+  attrs?: Record<string, number>;
+}
+
+const node = (id: string, op: string, args: string[], attrs?: Record<string, number>): GraphNode => ({
+  id,
+  op,
+  args,
+  ...(attrs && { attrs }),
+});
+
+/**
+ * A LeNet-like CNN's nodes, over inputs x [N,1,28,28] and y [N,10] and params W1 [6,1,5,5], b1,
+ * W2 [16,6,5,5], b2, W3 [120,256], b3, W4 [84,120], b4, W5 [10,84], b5; L is the loss
+ * (bench/lenet.ts times the same graph).
+ */
+export const LENET_NODES: GraphNode[] = [
+  node('c1', 'conv2d', ['x', 'W1', 'b1']),
+  node('r1', 'relu', ['c1']),
+  node('p1', 'max_pool2d', ['r1'], { kernel: 2 }),
+  node('c2', 'conv2d', ['p1', 'W2', 'b2']),
+  node('r2', 'relu', ['c2']),
+  node('p2', 'max_pool2d', ['r2'], { kernel: 2 }),
+  node('f', 'flatten', ['p2']),
+  node('h3', 'linear', ['f', 'W3', 'b3']),
+  node('a3', 'relu', ['h3']),
+  node('h4', 'linear', ['a3', 'W4', 'b4']),
+  node('a4', 'relu', ['h4']),
+  node('z', 'linear', ['a4', 'W5', 'b5']),
+  node('L', 'softmax_cross_entropy', ['z', 'y']),
+];
+
 /** conv 1->6 5x5, relu, max pool; conv 6->16 5x5, relu, max pool; flatten; dense 256-120-84-10; softmax cross-entropy. */
 function lenet(batch: number) {
   // Pixels and weights with three decimals, as a course would send them: the body is about 600 kB.
   const small = (i: number) => ((i * 7919) % 1000) / 5000 - 0.1;
-  const node = (id: string, op: string, args: string[], attrs?: Record<string, number>) => ({ id, op, args, attrs });
   return {
     inputs: {
       x: tensorOf([batch, 1, 28, 28], (i) => ((i * 31) % 1000) / 1000),
@@ -408,20 +442,6 @@ function lenet(batch: number) {
       W5: tensorOf([10, 84], small),
       b5: tensorOf([10], small),
     },
-    nodes: [
-      node('c1', 'conv2d', ['x', 'W1', 'b1']),
-      node('r1', 'relu', ['c1']),
-      node('p1', 'max_pool2d', ['r1'], { kernel: 2 }),
-      node('c2', 'conv2d', ['p1', 'W2', 'b2']),
-      node('r2', 'relu', ['c2']),
-      node('p2', 'max_pool2d', ['r2'], { kernel: 2 }),
-      node('f', 'flatten', ['p2']),
-      node('h3', 'linear', ['f', 'W3', 'b3']),
-      node('a3', 'relu', ['h3']),
-      node('h4', 'linear', ['a3', 'W4', 'b4']),
-      node('a4', 'relu', ['h4']),
-      node('z', 'linear', ['a4', 'W5', 'b5']),
-      node('L', 'softmax_cross_entropy', ['z', 'y']),
-    ],
+    nodes: LENET_NODES,
   };
 }

@@ -5,24 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { conv2d } from '../../../src/engine/layers/conv2d.js';
 import { type Shape, type Tensor, sizeOf, tensor, zeros } from '../../../src/engine/tensor.js';
-
-/** A seeded generator (mulberry32), so a failure is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const filled = (shape: Shape, next: () => number): Tensor =>
-  tensor(
-    shape,
-    Float64Array.from({ length: sizeOf(shape) }, () => next() * 4 - 2),
-  );
+import {
+  expectVjpAdds,
+  expectVjpMatchesFiniteDifferences,
+  filled,
+  shapeOf as layerShape,
+  random,
+  run,
+} from './layer-check.js';
 
 /** y[n,f,h,w] = b[f] + sum_{c,i,j} W[f,c,i,j] x[n,c,h·s−p+i,w·s−p+j], 0 outside x: the definition. */
 function naiveConv(x: Tensor, W: Tensor, b: Tensor | undefined, s: number, p: number): Tensor {
@@ -50,22 +40,9 @@ function naiveConv(x: Tensor, W: Tensor, b: Tensor | undefined, s: number, p: nu
   return y;
 }
 
-function shapeOf(shapes: Shape[], attrs: number[]): Shape {
-  const shape = conv2d.shape(shapes, attrs);
-  if ('en' in shape) throw new Error(shape.en);
-  return shape;
-}
+const shapeOf = (shapes: Shape[], attrs: number[]): Shape => layerShape(conv2d, shapes, attrs);
 
-function forward(args: Tensor[], attrs: number[]): Tensor {
-  const out = zeros(
-    shapeOf(
-      args.map((a) => a.shape),
-      attrs,
-    ),
-  );
-  conv2d.forward(args, out, attrs);
-  return out;
-}
+const forward = (args: Tensor[], attrs: number[]): Tensor => run(conv2d, args, attrs);
 
 /** x [N,C,H,W], W [F,C,KH,KW], stride, padding: every case has N, C or F above 1 and most non-square. */
 const CASES: { x: Shape; W: Shape; attrs: [number, number] }[] = [
@@ -132,44 +109,18 @@ describe('conv2d', () => {
   });
 
   it.each(CASES)('has a vjp that matches finite differences on x $x, W $W, $attrs', ({ x: xs, W: ws, attrs }) => {
-    const next = random(sizeOf(xs) * 17 + sizeOf(ws));
+    const seed = sizeOf(xs) * 17 + sizeOf(ws);
+    const next = random(seed);
     for (const withBias of [true, false]) {
       const args = [filled(xs, next), filled(ws, next), ...(withBias ? [filled([ws[0]], next)] : [])];
-      const y = forward(args, attrs);
-      const g = filled(y.shape, next);
-      const gx = args.map((a) => zeros(a.shape));
-      conv2d.vjp(g, args, y, gx, attrs);
-      // L = sum(g * y(args)); dL/darg by central differences, one element at a time.
-      const loss = () => forward(args, attrs).data.reduce((s, v, k) => s + v * g.data[k], 0);
-      const h = 1e-6;
-      args.forEach((arg, j) => {
-        for (let k = 0; k < arg.data.length; k++) {
-          const keep = arg.data[k];
-          arg.data[k] = keep + h;
-          const up = loss();
-          arg.data[k] = keep - h;
-          const down = loss();
-          arg.data[k] = keep;
-          const numeric = (up - down) / (2 * h);
-          expect(Math.abs(gx[j].data[k] - numeric)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(numeric));
-        }
-      });
+      expectVjpMatchesFiniteDifferences(conv2d, args, attrs, withBias ? seed : seed + 1);
     }
   });
 
   it('adds into the gradients it is given (a value used twice gets both contributions)', () => {
     const next = random(7);
     const args = [filled([2, 2, 5, 4], next), filled([3, 2, 3, 2], next), filled([3], next)];
-    const attrs = [2, 1];
-    const y = forward(args, attrs);
-    const g = filled(y.shape, next);
-    const fresh = args.map((a) => zeros(a.shape));
-    conv2d.vjp(g, args, y, fresh, attrs);
-    const preset = args.map((a) => tensor(a.shape, new Float64Array(sizeOf(a.shape)).fill(0.5)));
-    conv2d.vjp(g, args, y, preset, attrs);
-    preset.forEach((t, j) => {
-      for (let k = 0; k < t.data.length; k++) expect(t.data[k]).toBeCloseTo(0.5 + fresh[j].data[k], 12);
-    });
+    expectVjpAdds(conv2d, args, [2, 1], 8);
   });
 
   it('sends to the bias the sum of g over the batch and the positions of its filter', () => {

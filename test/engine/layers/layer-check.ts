@@ -71,6 +71,17 @@ function weightedSum(def: OpDef, xs: readonly Tensor[], g: Tensor, attrs: readon
   return s;
 }
 
+/** A random g of the shape of the op's output on xs. */
+const cotangent = (def: OpDef, xs: readonly Tensor[], attrs: readonly number[], next: () => number): Tensor =>
+  filled(
+    shapeOf(
+      def,
+      xs.map((x) => x.shape),
+      attrs,
+    ),
+    next,
+  );
+
 const H = 1e-6;
 
 /**
@@ -85,14 +96,7 @@ export function expectVjpMatchesFiniteDifferences(
   wrt: readonly number[] = xs.map((_, j) => j),
 ): void {
   const next = random(seed);
-  const g = filled(
-    shapeOf(
-      def,
-      xs.map((x) => x.shape),
-      attrs,
-    ),
-    next,
-  );
+  const g = cotangent(def, xs, attrs, next);
   const analytic = vjpOf(def, g, xs, attrs);
   for (const j of wrt) {
     const x = xs[j].data;
@@ -114,14 +118,7 @@ export function expectVjpMatchesFiniteDifferences(
 /** The vjp into gx already holding values must be those values plus the vjp into zeros. */
 export function expectVjpAdds(def: OpDef, xs: readonly Tensor[], attrs: readonly number[], seed: number): void {
   const next = random(seed);
-  const g = filled(
-    shapeOf(
-      def,
-      xs.map((x) => x.shape),
-      attrs,
-    ),
-    next,
-  );
+  const g = cotangent(def, xs, attrs, next);
   const fresh = vjpOf(def, g, xs, attrs);
   const before = xs.map((x) => filled(x.shape, next));
   const gx = before.map((t) => tensor(t.shape, t.data.slice()));

@@ -6,18 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { avg_pool2d, max_pool2d } from '../../../src/engine/layers/pool2d.js';
 import { type Shape, type Tensor, sizeOf, tensor, zeros } from '../../../src/engine/tensor.js';
-
-/** A seeded generator (mulberry32), so a failure is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { expectVjpMatchesFiniteDifferences, filled, random, run, vjpOf } from './layer-check.js';
 
 /** Distinct values at least 0.01 apart, shuffled: no window has a tie, even after a finite-difference step. */
 function distinct(shape: Shape, next: () => number): Tensor {
@@ -28,12 +17,6 @@ function distinct(shape: Shape, next: () => number): Tensor {
   }
   return tensor(shape, Float64Array.from(values));
 }
-
-const filled = (shape: Shape, next: () => number): Tensor =>
-  tensor(
-    shape,
-    Float64Array.from({ length: sizeOf(shape) }, () => next() * 4 - 2),
-  );
 
 type Pool = typeof max_pool2d | typeof avg_pool2d;
 
@@ -55,19 +38,9 @@ function naivePool(kind: 'max' | 'avg', x: Tensor, k: number, s: number): Tensor
   return y;
 }
 
-function forward(op: Pool, x: Tensor, attrs: number[]): Tensor {
-  const shape = op.shape([x.shape], attrs);
-  if ('en' in shape) throw new Error(shape.en);
-  const out = zeros(shape);
-  op.forward([x], out, attrs);
-  return out;
-}
+const forward = (op: Pool, x: Tensor, attrs: number[]): Tensor => run(op, [x], attrs);
 
-function vjp(op: Pool, x: Tensor, g: Tensor, attrs: number[]): Tensor {
-  const gx = zeros(x.shape);
-  op.vjp(g, [x], forward(op, x, attrs), [gx], attrs);
-  return gx;
-}
+const vjp = (op: Pool, x: Tensor, g: Tensor, attrs: number[]): Tensor => vjpOf(op, g, [x], attrs)[0];
 
 /** x [N,C,H,W] and [kernel, stride]: windows side by side, overlapping (s < k), with gaps (s > k), a ragged edge. */
 const CASES: { x: Shape; attrs: [number, number] }[] = [
@@ -101,23 +74,8 @@ describe.each(POOLS)('$name', ({ op, kind }) => {
   });
 
   it.each(CASES)('has a vjp that matches finite differences on x $x, $attrs', ({ x: shape, attrs }) => {
-    const next = random(sizeOf(shape) * 13 + attrs[0]);
-    const x = distinct(shape, next);
-    const y = forward(op, x, attrs);
-    const g = filled(y.shape, next);
-    const gx = vjp(op, x, g, attrs);
-    const loss = () => forward(op, x, attrs).data.reduce((s, v, k) => s + v * g.data[k], 0);
-    const h = 1e-6;
-    for (let k = 0; k < x.data.length; k++) {
-      const keep = x.data[k];
-      x.data[k] = keep + h;
-      const up = loss();
-      x.data[k] = keep - h;
-      const down = loss();
-      x.data[k] = keep;
-      const numeric = (up - down) / (2 * h);
-      expect(Math.abs(gx.data[k] - numeric)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(numeric));
-    }
+    const seed = sizeOf(shape) * 13 + attrs[0];
+    expectVjpMatchesFiniteDifferences(op, [distinct(shape, random(seed))], attrs, seed);
   });
 
   it('adds into the gradient it is given', () => {
