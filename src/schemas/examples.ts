@@ -11,6 +11,30 @@ const worked = { x: 2, w: 0.5, b: -1, y: 1, activation: 'sigmoid', loss: 'half_s
 
 const neuron = { x: 3, w: -0.2, b: 0.4, y: 0, activation: 'sigmoid', loss: 'half_squared_error' };
 
+/**
+ * The tutorial's practice activity as an authored exercise (POST /v1/exercises, POST /v1/grade by
+ * reference): a tanh neuron whose bias is drawn from [-1, 1] in steps of 0.1, clear of saturation.
+ */
+export const tutorialActivity = {
+  title: { en: 'Practice: one tanh neuron', 'pt-BR': 'Atividade prática: um neurônio tanh' },
+  statement: {
+    en: 'A neuron receives `x = {x}`, has the weight `w = {w}` and the bias `b = {b}`, and uses tanh. The target is `y = {y}` and the learning rate is `η = {learningRate}`.',
+    'pt-BR':
+      'Um neurônio recebe `x = {x}`, tem o peso `w = {w}` e o viés `b = {b}`, e usa tanh. O valor esperado é `y = {y}` e a taxa de aprendizado é `η = {learningRate}`.',
+  },
+  neuron: {
+    x: 3,
+    w: -0.2,
+    b: { min: -1, max: 1, step: 0.1 },
+    y: 0,
+    activation: 'tanh',
+    loss: 'half_squared_error',
+  },
+  constraints: { maxPreactivation: 4, nonzeroGradients: true, minLoss: 0.001 },
+  ask: ['z', 'y_hat', 'L', 'dL/dz', 'dL/dw', 'dL/db', 'step(w)'],
+  learningRate: 0.1,
+};
+
 const graph = {
   inputs: { x: 3, y: 0 },
   params: { w: -0.2, b: 0.4 },
@@ -200,6 +224,23 @@ export function gradeExamples() {
       network: {
         summary: 'The 2-2-1 network: matrices as arrays, dL/db2 with its sign flipped',
         value: { network, answers: { a1: [[0, 0.65]], a2: [[0.4688]], 'dL/dW2': [[0, -0.172]], 'dL/db2': [0.2646] } },
+      },
+      byReference: {
+        summary:
+          "Grading by reference: the tutorial's authored activity and the seed; the server draws the problem again",
+        value: {
+          exercise: tutorialActivity,
+          seed: 42,
+          answers: { z: -0.7, y_hat: '-0,6044', L: 0.1826, 'dL/dz': -0.3836, 'dL/dw': 1.151 },
+        },
+      },
+      template: {
+        summary: 'Grading by reference to a template and a seed',
+        value: {
+          exercise: { template: 'neuron-sigmoid' },
+          seed: 42,
+          answers: { u: -1.288, y_hat: 0.1103, 'dL/dz': -0.03824 },
+        },
       },
       sigfigs: {
         summary: 'Two significant figures, in Gradescope format',

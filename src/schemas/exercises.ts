@@ -1,7 +1,12 @@
 /** Request and response schemas of the seeded exercises (GET /v1/exercises/templates, POST /v1/exercises). */
 import { z } from 'zod';
 import { MAX_SEED_LENGTH } from '../core/exercises/random.js';
-import { locales } from '../text.js';
+import { locales, say } from '../text.js';
+import { AuthoredExercise } from './authored.js';
+import { tutorialActivity } from './examples.js';
+import { Optimizer } from './operations.js';
+import { Tolerance } from './tolerance.js';
+import { schemaMessage } from './validate.js';
 import { GraphSpecSchema, NetworkSpecSchema, NeuronSpecSchema } from './spec.js';
 
 const Locale = z.enum(locales).meta({ id: 'ExerciseLocale', description: 'en or pt-BR.' });
@@ -25,24 +30,35 @@ export const ExerciseTemplatesResponse = z
   .object({ templates: z.array(ExerciseTemplate) })
   .meta({ id: 'ExerciseTemplates' });
 
+export const ExerciseSeed = z.union([z.number().int().min(0), z.string().min(1).max(MAX_SEED_LENGTH)]).meta({
+  description: `Any integer >= 0, or a string of 1 to ${MAX_SEED_LENGTH} characters (a student id such as "s2026-0042"), which stands for the integer made of the first 32 bits of its UTF-8 SHA-256, big-endian. The same template (or exercise) and seed give the same exercise.`,
+  example: 42,
+});
+
 export const ExerciseBody = z
   .strictObject({
     template: z
       .string()
       .min(1)
       .max(64)
+      .optional()
       .meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
-    seed: z.union([z.number().int().min(0), z.string().min(1).max(MAX_SEED_LENGTH)]).meta({
-      description: `Any integer >= 0, or a string of 1 to ${MAX_SEED_LENGTH} characters (a student id such as "s2026-0042"), which stands for the integer made of the first 32 bits of its UTF-8 SHA-256, big-endian. The same template and seed give the same exercise.`,
-      example: 42,
+    exercise: AuthoredExercise.optional().meta({
+      description: 'An authored exercise, instead of a template: its sources are drawn from the seed.',
     }),
+    seed: ExerciseSeed,
     locale: Locale.optional().meta({
       description:
         'The language of statement and solution; from Accept-Language (pt... gives pt-BR) when absent, else en.',
     }),
   })
+  .refine((body) => (body.template === undefined) !== (body.exercise === undefined), {
+    error: () =>
+      schemaMessage(say('give exactly one of template or exercise', 'envie exatamente um de template ou exercise')),
+  })
   .meta({
-    description: 'A template and a seed.',
+    description: 'A template, or an authored exercise, and a seed.',
+    oneOf: [{ required: ['template'] }, { required: ['exercise'] }],
     'x-examples': {
       neuron: {
         summary: 'A sigmoid neuron, in English',
@@ -55,6 +71,10 @@ export const ExerciseBody = z
       gradcheck: {
         summary: 'Backpropagation against finite differences',
         value: { template: 'finite-difference-sigmoid', seed: 3 },
+      },
+      authored: {
+        summary: "The tutorial's activity, authored: a tanh neuron whose bias is drawn from [-1, 1] in steps of 0.1",
+        value: { exercise: tutorialActivity, seed: 42, locale: 'pt-BR' },
       },
     },
   });
@@ -78,12 +98,14 @@ const ExerciseSpecSchema = z
     }),
     learningRate: z.number().meta({ description: 'For step(...) keys.' }),
     epsilon: z.number().optional().meta({ description: 'For fd(...) keys.' }),
+    optimizer: Optimizer.optional().meta({ description: "An authored exercise's optimizer, for step(...) keys." }),
+    tolerance: Tolerance.optional().meta({ description: "An authored exercise's tolerance." }),
   })
   .meta({ id: 'ExerciseProblem', description: "Send it to POST /v1/grade as it is, with the student's answers." });
 
 export const ExerciseResponse = z
   .object({
-    template: z.string(),
+    template: z.string().optional().meta({ description: "The template's id; absent for an authored exercise." }),
     /** A number, or a string that stands for seedNumber(seed) (src/core/exercises/random.ts). */
     seed: z.union([z.number().int(), z.string()]).meta({ description: 'The seed as the request gave it.' }),
     locale: Locale,

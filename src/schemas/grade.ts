@@ -12,6 +12,8 @@ import { schemaMessage } from './validate.js';
 import { MAX_ANSWER_TEXT_LENGTH } from '../core/grading/numbers.js';
 import { Finite, WireNumber, WireValue } from './values.js';
 import { Tolerance } from './tolerance.js';
+import { ExerciseReference } from './authored.js';
+import { ExerciseSeed } from './exercises.js';
 
 /** Follow-through compares answers with each other: their number is bounded so grading stays fast. */
 const MAX_ANSWERS = 200;
@@ -65,6 +67,11 @@ const Submitted = z.union([WireValue, SubmittedScalar, SubmittedLists]);
 export const GradeBody = z
   .strictObject({
     ...specFields,
+    exercise: ExerciseReference.optional().meta({
+      description:
+        'Grading by reference, instead of a spec: an authored exercise or {"template": id}, with the seed; the server draws the problem again, and grades as if it had been sent with its learningRate, epsilon, optimizer and tolerance (the body\'s own override them).',
+    }),
+    seed: ExerciseSeed.optional(),
     answers: z
       .record(
         z.string().max(MAX_ANSWER_KEY_LENGTH),
@@ -104,11 +111,34 @@ export const GradeBody = z
         'coderunner format: show the Expected column (true by default), each value rounded to what the tolerance asks and, for follow-through, the value the answer was compared with and the answers it follows from. false leaves it out, so that the table gives no answer away.',
     }),
   })
-  .superRefine(exactlyOneSpec)
+  .superRefine((body, ctx) => {
+    if (body.exercise === undefined) {
+      if (body.seed !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['seed'],
+          message: schemaMessage(say('a seed goes with an exercise', 'uma semente (seed) acompanha um exercise')),
+        });
+      }
+      return exactlyOneSpec(body, ctx);
+    }
+    const spec = (['graph', 'neuron', 'network'] as const).find((k) => body[k] !== undefined);
+    if (spec || body.seed === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: spec ? [spec] : ['seed'],
+        message: schemaMessage(
+          spec
+            ? say('give an exercise or a spec, not both', 'envie um exercise ou uma especificação, não os dois')
+            : say('an exercise needs its seed', 'um exercise precisa da sua semente (seed)'),
+        ),
+      });
+    }
+  })
   .meta({
     description:
-      "A problem spec, the student's answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).",
-    ...oneSpec,
+      "A problem spec (or an exercise and a seed), the student's answers, and the grading rules. Feedback speaks the Accept-Language (pt-BR or en).",
+    oneOf: [...oneSpec.oneOf, { required: ['exercise', 'seed'] }],
     ...gradeExamples(),
   });
 

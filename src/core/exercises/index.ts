@@ -8,7 +8,8 @@ import { quote, say } from '../../text.js';
 import { specError } from '../../engine/errors.js';
 import type { ExerciseResponse, ExerciseTemplate } from '../../schemas/exercises.js';
 import { type Locale, prose } from './format.js';
-import { MAX_SEED_LENGTH, seedNumber, seededRng } from './random.js';
+import { seededRng } from './random.js';
+import { checkedSeed } from './seed.js';
 import { workedSolution } from './solution.js';
 import { type AnswerValue, type ExerciseSpec, type Solved, answersOf, solve } from './solve.js';
 import { MAX_DRAWS, type Template } from './template.js';
@@ -26,7 +27,11 @@ type ExerciseOutput = z.output<typeof ExerciseResponse>;
  * one of neuron and network, which the schema's two optional members cannot say. It is both, so
  * that a spec the schema would not describe does not compile.
  */
-export type Exercise = Omit<ExerciseOutput, 'problem'> & { problem: ExerciseSpec & ExerciseOutput['problem'] };
+export type Exercise = Omit<ExerciseOutput, 'problem' | 'template'> & {
+  /** A template's exercise names it; an authored one (authored/index.ts) has none. */
+  template: string;
+  problem: ExerciseSpec & ExerciseOutput['problem'];
+};
 
 const byId = new Map(templates.map((t) => [t.id, t]));
 
@@ -86,21 +91,7 @@ export function drawReadable(template: Template, seed: number): Draw {
  */
 export function generateExercise(templateId: string, seed: number | string, locale: Locale = 'en'): Exercise {
   const template = findTemplate(templateId);
-  if (
-    typeof seed === 'string'
-      ? seed.length === 0 || seed.length > MAX_SEED_LENGTH
-      : !Number.isSafeInteger(seed) || seed < 0
-  ) {
-    throw specError(
-      'INVALID_VALUE',
-      'seed',
-      say(
-        `must be an integer >= 0 (and at most 2^53 - 1), or a string of 1 to ${MAX_SEED_LENGTH} characters`,
-        `deve ser um número inteiro >= 0 (e no máximo 2^53 - 1), ou um texto de 1 a ${MAX_SEED_LENGTH} caracteres`,
-      ),
-    );
-  }
-  const { solved, answers } = drawReadable(template, seedNumber(seed));
+  const { solved, answers } = drawReadable(template, checkedSeed(seed));
   const p = prose(locale);
   return {
     template: template.id,

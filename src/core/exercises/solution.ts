@@ -11,11 +11,15 @@ import type { Solved } from './solve.js';
 import type { Template } from './template.js';
 import { roundingNote } from './words.js';
 
-export function workedSolution(template: Template, s: Solved, p: Prose): string {
+/** The explainer writes plain SGD steps: another optimizer's update is left to the answers. */
+const plainSgd = (s: Solved): boolean =>
+  !s.problem.optimizer || (s.problem.optimizer.name === 'sgd' && !s.problem.optimizer.momentum);
+
+export function workedSolution(template: Pick<Template, 'answerKeys'>, s: Solved, p: Prose): string {
   const targets = template.answerKeys.map((key) => parseKey(s.graph, key));
   const idOf = (slot: number): string => s.graph.ids[slot]!;
   // The params of the `step(w)` keys, and the leaves the `fd(dL/dw)` keys nudge.
-  const update = targets.flatMap((t) => (t.kind === 'step' ? [idOf(t.slot)] : []));
+  const update = plainSgd(s) ? targets.flatMap((t) => (t.kind === 'step' ? [idOf(t.slot)] : [])) : [];
   const checked = targets.flatMap((t) => (t.kind === 'fd' ? [idOf(t.wrt)] : []));
   const explanation = explain(s.graph, p.locale, {
     learningRate: update.length ? s.problem.learningRate : undefined,

@@ -12,12 +12,18 @@ import type { GraphSpec, NetworkSpec, NeuronSpec } from '../../specs/spec.js';
 import { type Tensor, isFiniteTensor } from '../../engine/tensor.js';
 import { DEFAULT_OPTIMIZER, FD_EPSILON } from '../defaults.js';
 import type { ExerciseAnswer } from '../../schemas/exercises.js';
+import type { Tolerance } from '../../schemas/tolerance.js';
+import type { Optimizer } from '../train.js';
 
 /** What a client sends back to POST /v1/grade with the student's answers. */
 export type ExerciseSpec = ({ neuron: NeuronSpec } | { network: NetworkSpec } | { graph: GraphSpec }) & {
   learningRate: number;
   /** Present when an answer key is a finite difference, fd(dL/dw). */
   epsilon?: number;
+  /** An authored exercise's optimizer for the `step(...)` keys; plain SGD when absent. */
+  optimizer?: Optimizer;
+  /** An authored exercise's tolerance, which grading by reference uses. */
+  tolerance?: z.output<typeof Tolerance>;
 };
 
 /** An answer on the wire: a number, or arrays nested up to rank 4. */
@@ -29,6 +35,8 @@ export interface Solved {
   graph: Tape;
   /** The value of an id. */
   value(id: string): Tensor;
+  /** The value of a slot (a node's input, which may have no id). */
+  valueAt(slot: number): Tensor;
   /** The answer of a key (`u`, `dL/dw`, `step(w)`, `fd(dL/dw)`) as a tensor. */
   answer(key: string): Tensor;
 }
@@ -38,7 +46,7 @@ export function solve(problem: ExerciseSpec): Solved {
   const evaluator = new ScenarioEvaluator(graph, {
     learningRate: problem.learningRate,
     epsilon: problem.epsilon ?? FD_EPSILON,
-    optimizer: DEFAULT_OPTIMIZER,
+    optimizer: problem.optimizer ?? DEFAULT_OPTIMIZER,
   });
 
   const slot = (id: string): number => {
@@ -51,6 +59,7 @@ export function solve(problem: ExerciseSpec): Solved {
     problem,
     graph,
     value: (id) => evaluator.expected({ kind: 'value', slot: slot(id) }),
+    valueAt: (at) => evaluator.expected({ kind: 'value', slot: at }),
     answer: (key) => evaluator.expected(parseKey(graph, key)),
   };
 }
