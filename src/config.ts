@@ -219,6 +219,7 @@ function readLimits(env: NodeJS.ProcessEnv): Limits {
     maxWork: limit('maxWork'),
     maxResponseValues: limit('maxResponseValues'),
     maxResponseBytes: limit('maxResponseBytes', 1024),
+    maxExportVariants: limit('maxExportVariants', 1),
   };
 }
 

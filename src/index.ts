@@ -75,6 +75,9 @@ export const explain = callOf(operations.explain);
 /** POST /v1/exercises: a seeded exercise of a template, with its statement, expected answers and worked solution. */
 export const exercise = callOf(operations.exercise);
 
+/** POST /v1/exercises/export: a question bank of an exercise's variants (`format`: moodle-xml), as a TextAnswer holding the file, its content type and its Content-Disposition. */
+export const exportExercises = callOf(operations.exportExercises);
+
 /** POST /v1/render: a picture of the graph (`format`: svg, dot or mermaid), as a promise of its text and content type. */
 export const render = callOf(operations.render);
 
@@ -87,3 +90,4 @@ export type GradeRequest = Parameters<typeof grade>[0];
 export type ExplainRequest = Parameters<typeof explain>[0];
 export type ExerciseRequest = Parameters<typeof exercise>[0];
 export type RenderRequest = Parameters<typeof render>[0];
+export type ExportExercisesRequest = Parameters<typeof exportExercises>[0];

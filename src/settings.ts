@@ -12,4 +12,5 @@ export const LIMIT_SETTINGS = {
   maxWork: 'MAX_WORK',
   maxResponseValues: 'MAX_RESPONSE_VALUES',
   maxResponseBytes: 'MAX_RESPONSE_BYTES',
+  maxExportVariants: 'MAX_EXPORT_VARIANTS',
 } as const satisfies Record<keyof Limits, string>;

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: '90000',
       MAX_RESPONSE_BYTES: '4096',
       MAX_UNREAD_RESPONSE_BYTES: '8192',
+      MAX_EXPORT_VARIANTS: '9',
       SEND_TIMEOUT_MS: '5000',
       METRICS: 'false',
     });
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
         maxWork: 40,
         maxResponseValues: 50,
         maxResponseBytes: 4096,
+        maxExportVariants: 9,
       },
       pool: { threads: 3, queue: 4, budgetMs: 5000 },
       offloadWork: 60,
@@ -249,6 +251,12 @@ const SETTINGS: Record<string, Setting> = {
     byDefault: 8_388_608,
     good: ['65536', 65_536],
     bad: ['100', /^MAX_RESPONSE_BYTES must be an integer of at least 1024, got '100'$/],
+  },
+  MAX_EXPORT_VARIANTS: {
+    read: (c) => c.limits.maxExportVariants,
+    byDefault: 200,
+    good: ['1000', 1000],
+    bad: ['0', /^MAX_EXPORT_VARIANTS must be an integer of at least 1, got '0'$/],
   },
   MAX_UNREAD_RESPONSE_BYTES: {
     read: (c) => c.send.maxUnreadBytes,
@@ -500,6 +508,7 @@ describe('appOptions: the app as server.ts builds it', () => {
       REQUEST_TIMEOUT_MS: '90000',
       MAX_RESPONSE_BYTES: '4096',
       MAX_UNREAD_RESPONSE_BYTES: '8192',
+      MAX_EXPORT_VARIANTS: '9',
       SEND_TIMEOUT_MS: '5000',
       METRICS: 'false',
     };
@@ -513,6 +522,7 @@ describe('appOptions: the app as server.ts builds it', () => {
         maxWork: 40,
         maxResponseValues: 50,
         maxResponseBytes: 4096,
+        maxExportVariants: 9,
       },
       pool: { threads: 3, queue: 4, budgetMs: 5000 },
       offloadWork: 60,

@@ -92,6 +92,7 @@ describe('the library', () => {
       grade: { body: { ...neuron, answers: { 'dL/dw': '0,334', 'step(w)': -0.3 }, learningRate: 0.1 } },
       explain: { body: { ...neuron, learningRate: 0.1, gradcheck: true } },
       exercise: { body: { template: 'network-2-2-1', seed: 7, locale: 'pt-BR' } },
+      exportExercises: { body: { template: 'neuron-sigmoid', count: 2, format: 'moodle-xml' } },
       render: { body: neuron, query: { format: 'dot' } },
     };
 

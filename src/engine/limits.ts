@@ -21,9 +21,14 @@ export interface Limits {
   maxResponseValues: number;
   /** Bytes of one response body, estimated before computing wherever the spec decides it. */
   maxResponseBytes: number;
+  /**
+   * Variants in one question-bank export (POST /v1/exercises/export). Optional so that a caller's
+   * limits written before it still type-check; absent, DEFAULT_LIMITS' applies.
+   */
+  maxExportVariants?: number;
 }
 
-export const DEFAULT_LIMITS: Limits = {
+export const DEFAULT_LIMITS: Required<Limits> = {
   maxNodes: 200_000,
   maxElements: 1_000_000,
   // 160 MB of float64 per arena; an evaluation holds a values arena and a gradients arena.
@@ -31,6 +36,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxWork: 200_000_000,
   maxResponseValues: 1_000_000,
   maxResponseBytes: 8 * 1024 * 1024,
+  maxExportVariants: 200,
 };
 
 export const tooLarge = (path: string, message: Localized): SpecError<'TOO_LARGE'> =>

@@ -63,7 +63,9 @@ export class Computer {
       // Only a picture waits (for Graphviz): a JSON answer is sent without a tick of its own.
       let result: unknown = op.run(job);
       if (result instanceof Promise) result = await result;
-      return result instanceof TextAnswer ? reply.type(result.type).send(result.text) : reply.send(result);
+      if (!(result instanceof TextAnswer)) return reply.send(result);
+      if (result.headers) reply.headers(result.headers);
+      return reply.type(result.type).send(result.text);
     }
     request.log.info({ operation: name, work }, 'computing on a worker');
     return this.offload(pool, { kind: 'job', name, job }, request, reply);
@@ -103,9 +105,10 @@ export class Computer {
     }
     // A body sent as text was compiled on the worker: its graph is counted from there.
     if (computed.graph) this.options.metrics?.countGraph(work.name, computed.graph);
-    const { json, type } = computed;
+    const { json, type, headers } = computed;
     if (this.options.checkResponses)
       checkResponse(operations[work.name].response, type ? json : JSON.parse(json), request.url);
+    if (headers) reply.headers(headers);
     return reply.type(type ?? 'application/json; charset=utf-8').send(json);
   }
 }

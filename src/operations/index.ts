@@ -4,6 +4,7 @@
  * a route is adding an entry here (and its tests). The order is the OpenAPI document's.
  */
 import { exerciseOperation } from './exercise.js';
+import { exerciseExportOperation } from './exercise-export.js';
 import { explainOperation } from './explain.js';
 import { forwardOperation } from './forward.js';
 import { gradcheckOperation } from './gradcheck.js';
@@ -20,6 +21,7 @@ export const operations = {
   grade: gradeOperation,
   explain: explainOperation,
   exercise: exerciseOperation,
+  exportExercises: exerciseExportOperation,
   render: renderOperation,
 };
 

@@ -28,11 +28,12 @@ export interface OperationContext<Query = undefined> {
 /** The graph a job computes on, if it has one (an exercise's is its own business): what the metrics count. */
 export const tapeOf = (job: unknown): Tape | undefined => (job as { tape?: Tape }).tape;
 
-/** An answer that is not JSON: text in its own content type (a picture). */
+/** An answer that is not JSON: text in its own content type (a picture), with headers of its own (a file's name). */
 export class TextAnswer {
   constructor(
     readonly text: string,
     readonly type: string,
+    readonly headers?: Record<string, string>,
   ) {}
 }
 

@@ -29,6 +29,8 @@ export interface Computed {
   json: string;
   /** A TextAnswer's content type. */
   type?: string;
+  /** A TextAnswer's own headers. */
+  headers?: Record<string, string>;
   graph?: TapeSize;
 }
 
@@ -42,7 +44,9 @@ export type ComputeOutcome =
 /** The response of a job; a picture's is text in its own content type. */
 async function answer(op: Operation, job: unknown): Promise<Computed> {
   const result: unknown = await op.run(job);
-  return result instanceof TextAnswer ? { json: result.text, type: result.type } : { json: JSON.stringify(result) };
+  return result instanceof TextAnswer
+    ? { json: result.text, type: result.type, headers: result.headers }
+    : { json: JSON.stringify(result) };
 }
 
 async function computed(work: Work): Promise<Computed> {

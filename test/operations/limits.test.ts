@@ -82,6 +82,7 @@ const NAMES: Record<keyof Limits, string> = {
   maxWork: 'MAX_WORK',
   maxResponseValues: 'MAX_RESPONSE_VALUES',
   maxResponseBytes: 'MAX_RESPONSE_BYTES',
+  maxExportVariants: 'MAX_EXPORT_VARIANTS',
 };
 
 /**

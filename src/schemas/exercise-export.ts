@@ -1,0 +1,78 @@
+/** Request and response schemas of POST /v1/exercises/export: an exercise's variants as a question bank to import. */
+import { z } from 'zod';
+import { locales, say } from '../text.js';
+import { AuthoredExercise } from './authored.js';
+import { tutorialActivity } from './examples.js';
+import { ExerciseSeed } from './exercises.js';
+import { schemaMessage } from './validate.js';
+
+/** The formats of a question bank; QTI 2.1, Canvas QTI 1.2 and PrairieLearn are to come (issue 18). */
+export const EXPORT_FORMATS = ['moodle-xml'] as const;
+
+export const ExerciseExportBody = z
+  .strictObject({
+    template: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
+    exercise: AuthoredExercise.optional().meta({ description: 'An authored exercise, instead of a template.' }),
+    seeds: z
+      .array(ExerciseSeed)
+      .min(1)
+      .optional()
+      .meta({ description: 'The seed of each variant, in the order of the bank (instead of `count`).' }),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'How many variants: seeds 1 to count (instead of `seeds`).', example: 20 }),
+    locale: z.enum(locales).optional().meta({
+      description: 'The language of the questions; from Accept-Language (pt... gives pt-BR) when absent, else en.',
+    }),
+    format: z.enum(EXPORT_FORMATS).meta({
+      description:
+        'The file to answer: `moodle-xml`, a Moodle XML question bank of one cloze question per variant. More formats are planned: QTI 2.1, Canvas QTI 1.2 and PrairieLearn question folders.',
+    }),
+  })
+  .refine((body) => (body.template === undefined) !== (body.exercise === undefined), {
+    error: () =>
+      schemaMessage(say('give exactly one of template or exercise', 'envie exatamente um de template ou exercise')),
+  })
+  .refine((body) => (body.seeds === undefined) !== (body.count === undefined), {
+    error: () => schemaMessage(say('give exactly one of seeds or count', 'envie exatamente um de seeds ou count')),
+  })
+  .meta({
+    description:
+      'A template or an authored exercise, its variants (exactly one of seeds and count), a language and a file format.',
+    oneOf: [{ required: ['template'] }, { required: ['exercise'] }],
+    'x-examples': {
+      moodle: {
+        summary: 'Twenty variants of the sigmoid neuron, for a Moodle quiz, in Brazilian Portuguese',
+        value: { template: 'neuron-sigmoid', count: 20, locale: 'pt-BR', format: 'moodle-xml' },
+      },
+      authored: {
+        summary: "The tutorial's activity, authored, one variant per student id",
+        value: { exercise: tutorialActivity, seeds: ['s2026-0042', 's2026-0043'], locale: 'en', format: 'moodle-xml' },
+      },
+    },
+  });
+
+/** The file as text: what an answer computed on a worker thread is checked against; ExerciseExportResponse documents it. */
+export const ExerciseExportText = z.string();
+
+/** The 200 answer in each format's content type. */
+export const ExerciseExportResponse = {
+  description:
+    'The question bank, as a file to import (`Content-Disposition: attachment; filename="<template or title>-moodle.xml"`).',
+  content: {
+    'application/xml': {
+      schema: z.string().meta({
+        description:
+          'format=moodle-xml: a Moodle XML `<quiz>`, one cloze question per variant, UTF-8. Import it in Moodle from Question bank > Import > Moodle XML format.',
+      }),
+    },
+  },
+};
