@@ -24,7 +24,8 @@ interface NumericCheck {
   stub: unknown;
 }
 
-const isFiniteNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+/** zod's own number: finite (so within ±Number.MAX_VALUE, the bounds the schemas write). */
+export const isFiniteNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
 
 /** Number checks that every finite number passes: zod's own number refuses NaN and ±Infinity already. */
 function boundsOnlyFinite(checks: readonly Def[]): boolean {

@@ -6,12 +6,10 @@
  * checks that both accept and refuse the same bodies).
  */
 import { ID_PATTERN, MAX_ID_LENGTH, MAX_OP_NAME_LENGTH } from '../engine/compile.js';
+import { isFiniteNumber } from './by-hand.js';
 
 const isId = (value: unknown): boolean =>
   typeof value === 'string' && value.length <= MAX_ID_LENGTH && ID_PATTERN.test(value);
-
-/** zod's own number: finite (so within ±Number.MAX_VALUE, the bounds the schema writes). */
-const isFiniteNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
 
 /**
  * `attrs`: a plain object whose own keys are enumerable strings of at most MAX_OP_NAME_LENGTH
