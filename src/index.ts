@@ -24,7 +24,7 @@ export type ErrorCode =
   | import('./core/grading/grade.js').GradingErrorCode
   | import('./schemas/validate.js').ValidationErrorCode;
 export { DEFAULT_LIMITS, type Limits } from './engine/limits.js';
-export { TextAnswer } from './operations/operation.js';
+export { FileAnswer } from './operations/operation.js';
 export type { Locale } from './text.js';
 
 export interface CallOptions {
@@ -75,7 +75,7 @@ export const explain = callOf(operations.explain);
 /** POST /v1/exercises: a seeded exercise of a template, with its statement, expected answers and worked solution. */
 export const exercise = callOf(operations.exercise);
 
-/** POST /v1/exercises/export: a question bank of an exercise's variants (`format`: moodle-xml), as a TextAnswer holding the file, its content type and its Content-Disposition. */
+/** POST /v1/exercises/export: a question bank of an exercise's variants (`format`: moodle-xml), as a FileAnswer holding the file, its content type and its Content-Disposition. */
 export const exportExercises = callOf(operations.exportExercises);
 
 /** POST /v1/render: a picture of the graph (`format`: svg, dot or mermaid), as a promise of its text and content type. */

@@ -113,9 +113,9 @@ describe('the library', () => {
       });
       expect(res.statusCode).toBe(200);
       const result = await call(body, { locale: 'pt-BR', ...query });
-      if (result instanceof library.TextAnswer) {
+      if (result instanceof library.FileAnswer) {
         expect(result.type).toBe(res.headers['content-type']);
-        expect(result.text).toBe(res.body);
+        expect(Buffer.from(result.body)).toEqual(res.rawPayload);
       } else expect(JSON.parse(JSON.stringify(result))).toEqual(res.json());
     });
   });

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Limits } from '../engine/limits.js';
 import { tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { type Operation, TextAnswer, prepareBody, tapeOf } from '../operations/operation.js';
+import { FileAnswer, type Operation, prepareBody, tapeOf } from '../operations/operation.js';
 import type { Computed, Work } from '../workers/compute-worker.js';
 import { ClientGoneError, type ComputePool } from '../workers/pool.js';
 import { requestLocale } from './language.js';
@@ -63,9 +63,9 @@ export class Computer {
       // Only a picture waits (for Graphviz): a JSON answer is sent without a tick of its own.
       let result: unknown = op.run(job);
       if (result instanceof Promise) result = await result;
-      if (!(result instanceof TextAnswer)) return reply.send(result);
+      if (!(result instanceof FileAnswer)) return reply.send(result);
       if (result.headers) reply.headers(result.headers);
-      return reply.type(result.type).send(result.text);
+      return reply.type(result.type).send(result.body);
     }
     request.log.info({ operation: name, work }, 'computing on a worker');
     return this.offload(pool, { kind: 'job', name, job }, request, reply);
@@ -105,10 +105,12 @@ export class Computer {
     }
     // A body sent as text was compiled on the worker: its graph is counted from there.
     if (computed.graph) this.options.metrics?.countGraph(work.name, computed.graph);
-    const { json, type, headers } = computed;
-    if (this.options.checkResponses)
+    const { json, bytes, type, headers } = computed;
+    if (this.options.checkResponses && !bytes)
       checkResponse(operations[work.name].response, type ? json : JSON.parse(json), request.url);
     if (headers) reply.headers(headers);
-    return reply.type(type ?? 'application/json; charset=utf-8').send(json);
+    // Bytes come back from the worker as a plain Uint8Array: a Buffer over the same memory is what fastify sends as is.
+    const payload = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : json;
+    return reply.type(type ?? 'application/json; charset=utf-8').send(payload);
   }
 }

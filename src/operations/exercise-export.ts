@@ -1,25 +1,26 @@
 /** POST /v1/exercises/export: an exercise's variants as a question bank to import into an LMS. */
 import { generateAuthoredExercise } from '../core/exercises/authored/index.js';
-import { type ExportedVariant, moodleXml, slug, titleOf } from '../core/exercises/export/moodle-xml.js';
+import {
+  EXPORT_FORMATS,
+  type ExportFormatName,
+  type ExportedVariant,
+  slug,
+  titleOf,
+} from '../core/exercises/export/index.js';
 import { findTemplate, generateExercise } from '../core/exercises/index.js';
 import { DEFAULT_LIMITS, overLimit } from '../engine/limits.js';
 import type { AuthoredExerciseInput } from '../schemas/authored.js';
-import {
-  type EXPORT_FORMATS,
-  ExerciseExportBody,
-  ExerciseExportResponse,
-  ExerciseExportText,
-} from '../schemas/exercise-export.js';
+import { ExerciseExportBody, ExerciseExportResponse, ExerciseExportText } from '../schemas/exercise-export.js';
 import { ProblemDetails, errorExamplesNamed } from '../schemas/problem-details.js';
 import { type Locale, say } from '../text.js';
-import { TextAnswer, operation } from './operation.js';
+import { FileAnswer, operation } from './operation.js';
 
 export interface ExportJob {
   template?: string;
   exercise?: AuthoredExerciseInput;
   seeds: (number | string)[];
   locale: Locale;
-  format: (typeof EXPORT_FORMATS)[number];
+  format: ExportFormatName;
 }
 
 /**
@@ -28,8 +29,6 @@ export interface ExportJob {
  * that a bank of a dozen variants or more is made on a worker thread, not on the event loop.
  */
 const VARIANT_WORK = 25_000;
-
-const MOODLE_XML_TYPE = 'application/xml; charset=utf-8';
 
 /** Variants are counted before any is drawn: more than MAX_EXPORT_VARIANTS is a 413 naming the setting. */
 function checkVariants(count: number, path: string, max: number): void {
@@ -84,13 +83,12 @@ export const exerciseExportOperation = operation({
     return { template, exercise, seeds: seeds ?? Array.from({ length: count! }, (_, i) => i + 1), locale, format };
   },
   work: (job) => job.seeds.length * VARIANT_WORK,
-  run: ({ template, exercise, seeds, locale }): TextAnswer => {
+  run: ({ template, exercise, seeds, locale, format }): FileAnswer => {
     const variants: ExportedVariant[] = seeds.map((seed) =>
       exercise ? generateAuthoredExercise(exercise, seed, locale) : generateExercise(template!, seed, locale),
     );
     const stem = template ?? slug(titleOf(variants[0].statement));
-    return new TextAnswer(moodleXml(variants, locale), MOODLE_XML_TYPE, {
-      'content-disposition': `attachment; filename="${stem}-moodle.xml"`,
-    });
+    const file = EXPORT_FORMATS[format].write(variants, locale, stem);
+    return new FileAnswer(file.body, file.type, { 'content-disposition': `attachment; filename="${file.filename}"` });
   },
 });

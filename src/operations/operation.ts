@@ -7,7 +7,7 @@
  *   limit (work, response size) before any computing. What it returns is plain data that can be
  *   posted to a worker;
  * - `work`, the element operations the job will take: what decides whether it runs on a worker;
- * - `run`, which computes the response body from the job: JSON, or a TextAnswer (possibly once a
+ * - `run`, which computes the response body from the job: JSON, or a FileAnswer (possibly once a
  *   promise settles: a picture waits for Graphviz).
  */
 import type { z } from 'zod';
@@ -28,10 +28,13 @@ export interface OperationContext<Query = undefined> {
 /** The graph a job computes on, if it has one (an exercise's is its own business): what the metrics count. */
 export const tapeOf = (job: unknown): Tape | undefined => (job as { tape?: Tape }).tape;
 
-/** An answer that is not JSON: text in its own content type (a picture), with headers of its own (a file's name). */
-export class TextAnswer {
+/**
+ * An answer that is not JSON: text or bytes in its own content type (a picture, a question bank),
+ * with headers of its own (a file's name).
+ */
+export class FileAnswer {
   constructor(
-    readonly text: string,
+    readonly body: string | Uint8Array,
     readonly type: string,
     readonly headers?: Record<string, string>,
   ) {}

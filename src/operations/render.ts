@@ -13,7 +13,7 @@ import {
 import { problemResponses } from '../schemas/problem-details.js';
 import { RenderBody, RenderQuery, RenderResponse, RenderText } from '../schemas/render.js';
 import { ASK_FOR_SMALLER_GRAPH } from './include.js';
-import { TextAnswer, operation } from './operation.js';
+import { FileAnswer, operation } from './operation.js';
 
 /** A picture drawn by Graphviz needs no script, image or font: opened by itself in a browser, an SVG may run nothing. */
 const PICTURE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
@@ -41,5 +41,5 @@ export const renderOperation = operation({
   prepare: (body, { query, limits, locale }): RenderJob =>
     preparePicture(body, query?.format ?? DEFAULT_RENDER_FORMAT, { limits, locale }),
   work: pictureWork,
-  run: async (job): Promise<TextAnswer> => new TextAnswer(await drawPicture(job), RENDER_CONTENT_TYPES[job.format]),
+  run: async (job): Promise<FileAnswer> => new FileAnswer(await drawPicture(job), RENDER_CONTENT_TYPES[job.format]),
 });

@@ -1,13 +1,18 @@
 /** Request and response schemas of POST /v1/exercises/export: an exercise's variants as a question bank to import. */
 import { z } from 'zod';
+import { EXPORT_FORMATS, exportFormatNames } from '../core/exercises/export/index.js';
 import { locales, say } from '../text.js';
 import { AuthoredExercise } from './authored.js';
 import { tutorialActivity } from './examples.js';
 import { ExerciseSeed } from './exercises.js';
 import { schemaMessage } from './validate.js';
 
-/** The formats of a question bank; QTI 2.1, Canvas QTI 1.2 and PrairieLearn are to come (issue 18). */
-export const EXPORT_FORMATS = ['moodle-xml'] as const;
+/** Each format (of one media type) and what its file holds, for the documentation. */
+const formatList = (mediaType?: string): string =>
+  Object.entries(EXPORT_FORMATS)
+    .filter(([, f]) => mediaType === undefined || f.mediaType === mediaType)
+    .map(([name, f]) => `\`${name}\`: ${f.description}`)
+    .join(' ');
 
 export const ExerciseExportBody = z
   .strictObject({
@@ -32,10 +37,7 @@ export const ExerciseExportBody = z
     locale: z.enum(locales).optional().meta({
       description: 'The language of the questions; from Accept-Language (pt... gives pt-BR) when absent, else en.',
     }),
-    format: z.enum(EXPORT_FORMATS).meta({
-      description:
-        'The file to answer: `moodle-xml`, a Moodle XML question bank of one cloze question per variant. More formats are planned: QTI 2.1, Canvas QTI 1.2 and PrairieLearn question folders.',
-    }),
+    format: z.enum(exportFormatNames).meta({ description: `The file to answer. ${formatList()}` }),
   })
   .refine((body) => (body.template === undefined) !== (body.exercise === undefined), {
     error: () =>
@@ -63,16 +65,16 @@ export const ExerciseExportBody = z
 /** The file as text: what an answer computed on a worker thread is checked against; ExerciseExportResponse documents it. */
 export const ExerciseExportText = z.string();
 
-/** The 200 answer in each format's content type. */
+/** The 200 answer in each format's content type: XML as text, a zip as bytes. */
 export const ExerciseExportResponse = {
   description:
-    'The question bank, as a file to import (`Content-Disposition: attachment; filename="<template or title>-moodle.xml"`).',
+    'The question bank, as a file to import (`Content-Disposition: attachment; filename="<template id or title>-<format>.<xml or zip>"`).',
   content: {
     'application/xml': {
-      schema: z.string().meta({
-        description:
-          'format=moodle-xml: a Moodle XML `<quiz>`, one cloze question per variant, UTF-8. Import it in Moodle from Question bank > Import > Moodle XML format.',
-      }),
+      schema: z.string().meta({ description: `An XML file, UTF-8. ${formatList('application/xml')}` }),
+    },
+    'application/zip': {
+      schema: z.string().meta({ format: 'binary', description: `A zip file. ${formatList('application/zip')}` }),
     },
   },
 };

@@ -11,7 +11,7 @@ import type { Localized } from '../text.js';
 import { SpecError } from '../engine/errors.js';
 import { type TapeSize, tapeSize } from '../engine/tape.js';
 import { type OperationName, operations } from '../operations/index.js';
-import { type Operation, type OperationContext, TextAnswer, prepareBody, tapeOf } from '../operations/operation.js';
+import { type Operation, type OperationContext, FileAnswer, prepareBody, tapeOf } from '../operations/operation.js';
 
 export type Work =
   | { kind: 'job'; name: OperationName; job: unknown }
@@ -25,11 +25,13 @@ export interface ComputeTask {
 
 /** The response as JSON text; for a body compiled here, its graph's size (a job's was counted where it was compiled). */
 export interface Computed {
-  /** The response body: JSON, or the text of a TextAnswer when `type` is set. */
+  /** The response body: JSON, or the text of a FileAnswer when `type` is set (empty when it has bytes). */
   json: string;
-  /** A TextAnswer's content type. */
+  /** A FileAnswer's bytes (a zip file). */
+  bytes?: Uint8Array;
+  /** A FileAnswer's content type. */
   type?: string;
-  /** A TextAnswer's own headers. */
+  /** A FileAnswer's own headers. */
   headers?: Record<string, string>;
   graph?: TapeSize;
 }
@@ -44,9 +46,9 @@ export type ComputeOutcome =
 /** The response of a job; a picture's is text in its own content type. */
 async function answer(op: Operation, job: unknown): Promise<Computed> {
   const result: unknown = await op.run(job);
-  return result instanceof TextAnswer
-    ? { json: result.text, type: result.type, headers: result.headers }
-    : { json: JSON.stringify(result) };
+  if (!(result instanceof FileAnswer)) return { json: JSON.stringify(result) };
+  const { body, type, headers } = result;
+  return typeof body === 'string' ? { json: body, type, headers } : { json: '', bytes: body, type, headers };
 }
 
 async function computed(work: Work): Promise<Computed> {

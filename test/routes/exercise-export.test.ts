@@ -12,7 +12,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdata, escapeXml } from '../../src/core/exercises/export/moodle-xml.js';
+import { cdata, escapeXml } from '../../src/core/exercises/export/common.js';
 import { allowance } from '../../src/core/grading/tolerance.js';
 import { DEFAULT_TOLERANCE } from '../../src/core/defaults.js';
 import { DEFAULT_LIMITS } from '../../src/engine/limits.js';
@@ -161,7 +161,7 @@ describe('POST /v1/exercises/export, moodle-xml', () => {
     const body = { template: 'neuron-relu', count: 2, locale: 'pt-BR', format: 'moodle-xml' } as const;
     const res = await post(body);
     const answer = exportExercises(body);
-    expect(answer.text).toBe(res.body);
+    expect(answer.body).toBe(res.body);
     expect(answer.headers).toEqual({ 'content-disposition': 'attachment; filename="neuron-relu-moodle.xml"' });
     expect(textOf(parseXml(res.body).children[0], 'name')).toMatch(/\(semente 1\)$/);
   });
