@@ -37,6 +37,13 @@ export interface ComputeOptions {
   metrics?: Metrics;
 }
 
+/**
+ * Whether preparing a validated body takes OFFLOAD_WORK or more. Validated bodies have no defaults
+ * or transforms: sent to the worker as JSON, they are validated there as the same body.
+ */
+const longToPrepare = (op: Operation, body: unknown, offloadWork: number): boolean =>
+  op.prepareWork !== undefined && op.prepareWork(body) >= offloadWork;
+
 export class Computer {
   constructor(private readonly options: ComputeOptions) {}
 
@@ -46,10 +53,16 @@ export class Computer {
     const op: Operation = operations[name];
     const body = request.body;
     const query = request.query;
-    if (body instanceof RawJson && pool) {
-      request.log.info({ operation: name, bodyLength: body.text.length }, 'computing on a worker');
+    // A body too large to parse on the event loop, or one whose preparing is long (grading an
+    // authored exercise by reference draws it), is parsed, validated and prepared on a worker thread.
+    const text = body instanceof RawJson ? body.text : longToPrepare(op, body, offloadWork) ? JSON.stringify(body) : '';
+    if (pool && text) {
+      const chosen = body instanceof RawJson ? undefined : op.language?.(body);
+      // An answer in the language the body chose says so (src/http/language.ts keeps it).
+      if (chosen) reply.header('content-language', chosen);
+      request.log.info({ operation: name, bodyLength: text.length }, 'computing on a worker');
       const context = { limits, locale: requestLocale(request), query };
-      return this.offload(pool, { kind: 'body', name, text: body.text, context }, request, reply);
+      return this.offload(pool, { kind: 'body', name, text, context }, request, reply);
     }
     const job: unknown =
       body instanceof RawJson

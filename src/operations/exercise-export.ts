@@ -1,5 +1,6 @@
 /** POST /v1/exercises/export: an exercise's variants as a question bank to import into an LMS. */
 import { generateAuthoredExercise } from '../core/exercises/authored/index.js';
+import { authoredDrawWork } from '../core/exercises/authored/work.js';
 import {
   EXPORT_FORMATS,
   type ExportFormatName,
@@ -82,13 +83,17 @@ export const exerciseExportOperation = operation({
     if (template !== undefined) findTemplate(template);
     return { template, exercise, seeds: seeds ?? Array.from({ length: count! }, (_, i) => i + 1), locale, format };
   },
-  work: (job) => job.seeds.length * VARIANT_WORK,
+  work: ({ exercise, seeds }) => seeds.length * Math.max(VARIANT_WORK, exercise ? authoredDrawWork(exercise) : 0),
   run: ({ template, exercise, seeds, locale, format }): FileAnswer => {
     const variants: ExportedVariant[] = seeds.map((seed) =>
       exercise ? generateAuthoredExercise(exercise, seed, locale) : generateExercise(template!, seed, locale),
     );
     const stem = template ?? slug(titleOf(variants[0].statement));
-    const file = EXPORT_FORMATS[format].write(variants, locale, stem);
+    const file = EXPORT_FORMATS[format].write(variants, {
+      exercise: exercise ?? { template: template! },
+      locale,
+      stem,
+    });
     return new FileAnswer(file.body, file.type, { 'content-disposition': `attachment; filename="${file.filename}"` });
   },
 });

@@ -1,5 +1,6 @@
 /** POST /v1/exercises: a seeded exercise with its statement, expected answers and worked solution. */
 import { generateAuthoredExercise } from '../core/exercises/authored/index.js';
+import { authoredDrawWork } from '../core/exercises/authored/work.js';
 import { generateExercise } from '../core/exercises/index.js';
 import type { AuthoredExerciseInput } from '../schemas/authored.js';
 import { ExerciseBody, ExerciseResponse } from '../schemas/exercises.js';
@@ -18,8 +19,7 @@ export const exerciseOperation = operation({
   path: '/v1/exercises',
   body: ExerciseBody,
   response: ExerciseResponse,
-  // A template's exercise is small and quick: no worker, so no 503 of a busy pool.
-  errors: { 400: ProblemDetails, 413: ProblemDetails, 415: ProblemDetails, 422: ProblemDetails },
+  errors: { 400: ProblemDetails, 413: ProblemDetails, 415: ProblemDetails, 422: ProblemDetails, 503: ProblemDetails },
   largeBodies: false,
   docs: {
     tags: ['exercises'],
@@ -47,8 +47,9 @@ export const exerciseOperation = operation({
   // The exercise is in the body's language whatever Accept-Language says.
   language: (body) => body.locale,
   prepare: ({ template, exercise, seed }, { locale }): ExerciseJob => ({ template, exercise, seed, locale }),
-  // Drawing, solving and explaining a template's small graph: well under the offload threshold.
-  work: () => 0,
+  // A template's graph is small and drawn in a millisecond or less; an authored exercise's may be
+  // large and redrawn up to MAX_DRAWS times, so it is drawn on a worker thread when that is long.
+  work: ({ exercise }) => (exercise ? authoredDrawWork(exercise) : 0),
   run: ({ template, exercise, seed, locale }) =>
     exercise ? generateAuthoredExercise(exercise, seed, locale) : generateExercise(template!, seed, locale),
 });

@@ -15,6 +15,7 @@ import { say } from '../text.js';
 import { NUMBER_BYTES, checkResponseBytes, checkResponseSize, checkWork } from '../engine/limits.js';
 import type { Tape } from '../engine/tape.js';
 import { compileSpec } from '../specs/index.js';
+import { authoredDrawWork } from '../core/exercises/authored/work.js';
 import { referencedProblem } from '../core/exercises/reference.js';
 import type { z } from 'zod';
 import { GradeBody, GradeResponse } from '../schemas/grade.js';
@@ -94,6 +95,8 @@ export const gradeOperation = operation({
       },
     },
   },
+  // Grading an authored exercise by reference draws it first, up to MAX_DRAWS times.
+  prepareWork: ({ exercise }) => (exercise && !('template' in exercise) ? authoredDrawWork(exercise) : 0),
   prepare(sent, { limits, locale }): GradeJob {
     const body = byReference(sent);
     const {

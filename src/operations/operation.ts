@@ -71,6 +71,12 @@ export interface Operation<Body = any, Job = any, Result = any, Query = any, Inp
   readonly askForLess?: Localized;
   /** The language of the answer when the body chooses it (an exercise's `locale`), else the request's. */
   language?(body: Body): Locale | undefined;
+  /**
+   * Element operations `prepare` itself will take, when they can be many (grading by reference
+   * draws an authored exercise, up to MAX_DRAWS times): a body estimated at OFFLOAD_WORK or more is
+   * prepared on a worker thread too, not on the event loop.
+   */
+  prepareWork?(body: Body): number;
   prepare(body: Body, context: OperationContext<Query>): Job;
   /** Element operations the job will take: what decides whether it runs on a worker thread. */
   work(job: Job): number;
