@@ -10,7 +10,7 @@
  *   `{1:NUMERICAL:=value:tolerance}` parts qtype_multianswer_extract_question turns into
  *   sub-questions, `generalfeedback` (its `format` and `text`), `penalty`, `idnumber`, hints and tags.
  */
-import { SaxesParser } from 'saxes';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdata, escapeXml } from '../../src/core/exercises/export/common.js';
 import { allowance } from '../../src/core/grading/tolerance.js';
@@ -19,45 +19,7 @@ import { DEFAULT_LIMITS } from '../../src/engine/limits.js';
 import { exercise, exportExercises, gradients } from '../../src/index.js';
 import { tutorialActivity } from '../../src/schemas/examples.js';
 import { buildTestApp } from '../support/app.js';
-
-interface XmlNode {
-  name: string;
-  attributes: Record<string, string>;
-  children: XmlNode[];
-  text: string;
-}
-
-/** The document as a tree: each element's attributes, children and its own text (CDATA sections joined, entities read). */
-function parseXml(xml: string): XmlNode {
-  const parser = new SaxesParser();
-  const root: XmlNode = { name: '#document', attributes: {}, children: [], text: '' };
-  const open: XmlNode[] = [root];
-  parser.on('opentag', (tag) => {
-    const node: XmlNode = {
-      name: tag.name,
-      attributes: tag.attributes as Record<string, string>,
-      children: [],
-      text: '',
-    };
-    open.at(-1)!.children.push(node);
-    open.push(node);
-  });
-  parser.on('closetag', () => void open.pop());
-  parser.on('text', (t) => void (open.at(-1)!.text += t));
-  parser.on('cdata', (t) => void (open.at(-1)!.text += t));
-  parser.on('error', (e) => {
-    throw e;
-  });
-  parser.write(xml).close();
-  return root.children[0];
-}
-
-const child = (node: XmlNode, name: string): XmlNode => {
-  const found = node.children.filter((c) => c.name === name);
-  expect(found, `one <${name}> in <${node.name}>`).toHaveLength(1);
-  return found[0];
-};
-const textOf = (node: XmlNode, name: string): string => child(child(node, name), 'text').text;
+import { type XmlNode, child, parseXml, textOf } from '../support/xml.js';
 
 /** The embedded answers of a cloze question's text: each label (`<code>`) with its value and tolerance as written. */
 const embeddedAnswers = (html: string) =>
@@ -117,6 +79,28 @@ describe('POST /v1/exercises/export, moodle-xml', () => {
         expect(Number(e.tolerance)).toBe(allowance(DEFAULT_TOLERANCE, expected[j].value));
       }
     }
+  });
+
+  it('writes each element of a question as Moodle itself exports them (a numerical question as reference)', async () => {
+    // What Moodle's exporter writes for a numerical question (test/fixtures/moodle): every element
+    // our questions share with it has the same attributes, children and form of text.
+    const reference = child(parseXml(readFileSync('test/fixtures/moodle/numerical-export.xml', 'utf8')), 'question');
+    const shape = (node: XmlNode): unknown => ({
+      attributes: Object.keys(node.attributes).sort(),
+      children: node.children.map(shape),
+    });
+    const res = await post({ template: 'neuron-tanh', seeds: [3], format: 'moodle-xml' });
+    const ours = child(parseXml(res.body), 'question');
+    expect(Object.keys(ours.attributes)).toEqual(Object.keys(reference.attributes));
+    for (const element of ours.children) {
+      const theirs = child(reference, element.name);
+      expect(shape(element), element.name).toEqual(shape(theirs));
+      for (const [name, value] of Object.entries(theirs.attributes)) expect(element.attributes[name]).toBe(value);
+    }
+    expect(ours.children.map((c) => c.name)).toEqual(['name', 'questiontext', 'generalfeedback', 'penalty', 'hidden']);
+    // Numbers as Moodle writes them: a decimal fraction for the penalty, 0 or 1 for hidden.
+    expect(child(ours, 'penalty').text).toMatch(/^0\.\d+$/);
+    expect(child(ours, 'hidden').text).toBe(child(reference, 'hidden').text.trim());
   });
 
   it('embeds the numbers POST /v1/gradients gives for the variant', async () => {
