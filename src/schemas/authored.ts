@@ -32,6 +32,10 @@ const Range = z
       .optional()
       .meta({ description: 'A random tensor of this shape, each element drawn from the range; a number without it.' }),
     nonzero: Nonzero,
+    minAbs: Finite.optional().meta({
+      description:
+        'Draw again an element with |x| below this (at most 64 times, then the largest allowed value): `{"min": -3, "max": 3, "decimals": 1, "minAbs": 0.5}` never gives a tiny input.',
+    }),
   })
   .meta({
     id: 'ValueRange',
@@ -119,11 +123,21 @@ export const ExerciseConstraints = z
     maxPreactivation: Finite.optional().meta({
       description: 'Every element of an input of sigmoid or tanh within [-max, max] (no saturation; 4 is usual).',
     }),
-    nonzeroGradients: z.boolean().optional().meta({
-      description:
-        'No element of the gradient of the output with respect to a param, nor of an asked derivative key, is 0 (|g| < 1e-12 counts as 0).',
-    }),
+    nonzeroGradients: z
+      .union([z.boolean(), z.literal('some')])
+      .optional()
+      .meta({
+        description:
+          'true: no element of the gradient of the output with respect to a param, nor of an asked derivative key, is 0 (|g| < 1e-12 counts as 0). "some": none of those gradients is 0 in every element (a ReLU unit may be off, not all of them).',
+      }),
     minLoss: Finite.optional().meta({ description: 'The output (the loss) is at least this.' }),
+    bounds: z
+      .record(Id, z.strictObject({ min: Finite.optional(), max: Finite.optional() }))
+      .optional()
+      .meta({
+        description:
+          'Every element of the value of each id within [min, max] (either may be left out): `{"z": {"min": 0.2, "max": 3}}` keeps a ReLU neuron on its active side, below the flat part of the loss.',
+      }),
   })
   .meta({
     id: 'ExerciseConstraints',

@@ -1,7 +1,9 @@
 /**
  * Seeded exercises: a template and a seed give fresh, readable numbers, the statement and the
  * worked solution in the student's language, and the expected answers computed by the core.
- * The same (template, seed) gives the same exercise, byte for byte, on every machine.
+ * The same (template, seed) gives the same exercise, byte for byte, on every machine. The neuron,
+ * network and gradient-check templates are authored exercises kept as data (catalog/), drawn by
+ * the authored generator; the layer templates (templates.ts) draw their own graphs.
  */
 import type { z } from 'zod';
 import { quote, say } from '../../text.js';
@@ -12,8 +14,11 @@ import { seededRng } from './random.js';
 import { checkedSeed } from './seed.js';
 import { workedSolution } from './solution.js';
 import { type AnswerValue, type ExerciseSpec, type Solved, answersOf, solve } from './solve.js';
+import type { AuthoredExerciseInput } from '../../schemas/authored.js';
+import { drawAuthored, generateAuthoredExercise } from './authored/index.js';
+import { type CatalogueEntry, catalogue } from './catalog/index.js';
 import { MAX_DRAWS, type Template } from './template.js';
-import { templates } from './templates.js';
+import { layerTemplates } from './templates.js';
 
 export type { AnswerValue, ExerciseSpec } from './solve.js';
 
@@ -33,20 +38,29 @@ export type Exercise = Omit<ExerciseOutput, 'problem' | 'template'> & {
   problem: ExerciseSpec & ExerciseOutput['problem'];
 };
 
-const byId = new Map(templates.map((t) => [t.id, t]));
+/** A template: an authored exercise of the catalogue, or a layer template with its own draw. */
+export type TemplateSource = CatalogueEntry | Template;
 
-export const templateIds: readonly string[] = templates.map((t) => t.id);
+const all: readonly TemplateSource[] = [...catalogue, ...layerTemplates];
+const byId = new Map(all.map((t) => [t.id, t]));
+
+const isCatalogued = (t: TemplateSource): t is CatalogueEntry => 'exercise' in t;
+const keysOf = (t: TemplateSource): readonly string[] => (isCatalogued(t) ? t.exercise.ask : t.answerKeys);
+/** The catalogue's data as the generator reads it: the schema's input and output types are the same shape. */
+const authoredOf = (entry: CatalogueEntry) => entry.exercise as AuthoredExerciseInput;
+
+export const templateIds: readonly string[] = all.map((t) => t.id);
 
 export function listTemplates(): TemplateSummary[] {
-  return templates.map((t) => ({
+  return all.map((t) => ({
     id: t.id,
     title: { ...t.title },
     description: { ...t.description },
-    answerKeys: [...t.answerKeys],
+    answerKeys: [...keysOf(t)],
   }));
 }
 
-export function findTemplate(id: string): Template {
+export function findTemplate(id: string): TemplateSource {
   const template = byId.get(id);
   if (!template) {
     const ids = templateIds.join(', ');
@@ -70,9 +84,9 @@ export interface Draw {
 }
 
 /**
- * Draws until the template finds the numbers readable and every answer finite, at most MAX_DRAWS
- * times (the generator's stream continues from one draw to the next, so this is deterministic),
- * then falls back to the template's known-good numbers.
+ * A layer template's draw: until the template finds the numbers readable and every answer finite,
+ * at most MAX_DRAWS times (the generator's stream continues from one draw to the next, so this is
+ * deterministic), then the template's known-good numbers.
  */
 export function drawReadable(template: Template, seed: number): Draw {
   const rng = seededRng(template.id, seed);
@@ -86,11 +100,27 @@ export function drawReadable(template: Template, seed: number): Draw {
 }
 
 /**
+ * The draw of any template and a checked seed: the catalogue's by the authored generator with
+ * seededRng(id, seed) (so that its variants are those the template always drew), a layer
+ * template's by its own.
+ */
+export function drawTemplate(template: TemplateSource, seed: number): Draw {
+  return isCatalogued(template) ? drawAuthored(authoredOf(template), seed, template.id) : drawReadable(template, seed);
+}
+
+/** The problem of a template and a seed, as POST /v1/grade grades it by reference. */
+export const templateProblem = (template: TemplateSource, seed: number | string): ExerciseSpec =>
+  drawTemplate(template, checkedSeed(seed)).solved.problem;
+
+/**
  * The exercise of one template and seed, in one locale. The seed is a safe integer >= 0, or a
  * string of 1 to MAX_SEED_LENGTH characters (a student id) that stands for seedNumber(seed).
  */
 export function generateExercise(templateId: string, seed: number | string, locale: Locale = 'en'): Exercise {
   const template = findTemplate(templateId);
+  if (isCatalogued(template)) {
+    return { template: template.id, ...generateAuthoredExercise(authoredOf(template), seed, locale, template.id) };
+  }
   const { solved, answers } = drawReadable(template, checkedSeed(seed));
   const p = prose(locale);
   return {

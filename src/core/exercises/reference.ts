@@ -5,14 +5,12 @@
 import { SpecError, specError } from '../../engine/errors.js';
 import type { ExerciseReferenceInput } from '../../schemas/authored.js';
 import { authoredProblem } from './authored/index.js';
-import { drawReadable, findTemplate } from './index.js';
-import { checkedSeed } from './seed.js';
+import { type TemplateSource, findTemplate, templateProblem } from './index.js';
 import type { ExerciseSpec } from './solve.js';
-import type { Template } from './template.js';
 
 export function referencedProblem(exercise: ExerciseReferenceInput, seed: number | string): ExerciseSpec {
   if ('template' in exercise) {
-    let template: Template;
+    let template: TemplateSource;
     try {
       template = findTemplate(exercise.template);
     } catch (error) {
@@ -20,7 +18,7 @@ export function referencedProblem(exercise: ExerciseReferenceInput, seed: number
       if (!(error instanceof SpecError)) throw error;
       throw specError(error.code, 'exercise.template', error.localized[0].message);
     }
-    return drawReadable(template, checkedSeed(seed)).solved.problem;
+    return templateProblem(template, seed);
   }
   return authoredProblem(exercise, seed);
 }

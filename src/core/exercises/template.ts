@@ -1,4 +1,4 @@
-/** What every exercise template provides, and the limits of drawing its numbers. */
+/** What a layer template provides (the others are authored exercises: catalog/), and the limits of drawing numbers. */
 import type { Localized, Prose } from './format.js';
 import type { Rng } from './random.js';
 import type { ExerciseSpec, Solved } from './solve.js';
@@ -19,11 +19,8 @@ export interface Template {
   statement(solved: Solved, p: Prose): string;
 }
 
-/** Draws before the fallback. The strictest rules (relu's active side) refuse about 3 draws in 5, so all 200 fail with probability below 1e-40. */
+/** Draws before a layer template's fallback, or an authored exercise's 422 (catalog/index.ts estimates the chance for the templates). */
 export const MAX_DRAWS = 200;
 
 /** The learning rates exercises use: round numbers a student can multiply by hand. */
 export const LEARNING_RATES = [0.1, 0.5, 0.05] as const;
-
-/** The scalar value of an id (neuron templates are scalar throughout). */
-export const num = (s: Solved, id: string): number => s.value(id).data[0];

@@ -4,6 +4,7 @@ import { drawAuthored, generateAuthoredExercise } from '../../../src/core/exerci
 import { seededRng } from '../../../src/core/exercises/random.js';
 import { SpecError } from '../../../src/engine/errors.js';
 import type { AuthoredExerciseInput } from '../../../src/schemas/authored.js';
+import type { NetworkSpec } from '../../../src/specs/spec.js';
 import { tutorialActivity } from '../../../src/schemas/examples.js';
 
 const activity = tutorialActivity as AuthoredExerciseInput;
@@ -112,6 +113,85 @@ describe('authored exercises: drawing', () => {
     }
   });
 
+  it('redraws an element below minAbs, as the templates always drew: |x| >= minAbs, on the grid, across the range', () => {
+    const ex = { ...neuronOf({ min: -3, max: 3, decimals: 1, minAbs: 0.5 }), ask: ['L'] };
+    const seen = new Set<number>();
+    for (let seed = 0; seed < 300; seed++) {
+      const b = (drawAuthored(ex as AuthoredExerciseInput, seed).solved.problem as { neuron: { b: number } }).neuron.b;
+      expect(Math.abs(b)).toBeGreaterThanOrEqual(0.5);
+      expect(Math.abs(b)).toBeLessThanOrEqual(3);
+      expect(Math.round(b * 10) / 10).toBe(b);
+      seen.add(b);
+    }
+    expect(seen.has(0.5) || seen.has(-0.5)).toBe(true);
+    expect(seen.size).toBeGreaterThan(40);
+  });
+
+  it('bounds the value of an id: a ReLU neuron kept on [0.2, 3], its active side', () => {
+    const ex = {
+      neuron: {
+        x: { min: -3, max: 3, step: 0.5 },
+        w: { min: -1, max: 1, step: 0.25 },
+        b: 0.1,
+        y: 1,
+        activation: 'relu',
+      },
+      constraints: { bounds: { z: { min: 0.2, max: 3 } } },
+      ask: ['z', 'dL/dw'],
+    };
+    for (let seed = 0; seed < 100; seed++) {
+      const { x, w, b } = (
+        drawAuthored(ex as AuthoredExerciseInput, seed).solved.problem as {
+          neuron: { x: number; w: number; b: number };
+        }
+      ).neuron;
+      expect(w * x + b).toBeGreaterThanOrEqual(0.2);
+      expect(w * x + b).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('nonzeroGradients "some" lets a ReLU unit be off, not every one; true refuses either', () => {
+    const net = (nonzeroGradients: true | 'some') => ({
+      network: {
+        x: [1, -1],
+        loss: 'mse',
+        layers: [
+          { W: { min: -1, max: 1, decimals: 1, minAbs: 0.1, shape: [2, 2] }, b: [0, 0], activation: 'relu' },
+          { W: [[0.5, -0.5]], b: [0.1], activation: 'sigmoid' },
+        ],
+        y: [1],
+      },
+      constraints: { nonzeroGradients, kinkMargin: 0.05 },
+      ask: ['z1', 'dL/dW1'],
+    });
+    let oneOff = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const some = drawAuthored(net('some') as AuthoredExerciseInput, seed).answers.z1 as number[];
+      expect(some.some((z) => z > 0)).toBe(true);
+      if (some.some((z) => z < 0)) oneOff++;
+      const every = drawAuthored(net(true) as AuthoredExerciseInput, seed).answers.z1 as number[];
+      expect(every.every((z) => z > 0)).toBe(true);
+    }
+    expect(oneOff).toBeGreaterThan(20);
+  });
+
+  it("draws a network in the order x, each layer, then y (the neuron's order: input, parameters, target)", () => {
+    const ex = {
+      network: {
+        x: { min: 0, max: 9, step: 1, shape: [1] },
+        layers: [{ W: { min: 0, max: 9, step: 1, shape: [1, 1] }, b: { min: 0, max: 9, step: 1, shape: [1] } }],
+        y: { min: 0, max: 9, step: 1, shape: [1] },
+      },
+      ask: ['L'],
+    };
+    const rng = seededRng('authored', 5);
+    const [x, W, b, y] = Array.from({ length: 4 }, () => rng.int(0, 9));
+    const p = drawAuthored(ex as AuthoredExerciseInput, 5).solved.problem as { network: NetworkSpec };
+    expect(p.network.x).toEqual([x]);
+    expect(p.network.layers[0]).toMatchObject({ W: [[W]], b: [b] });
+    expect(p.network.y).toEqual([y]);
+  });
+
   it('names the constraint that failed most when every draw fails', () => {
     const r = refusal({ ...neuronOf({ min: -1, max: 1, step: 0.1 }), constraints: { minLoss: 100 } });
     expect(r.code).toBe('INVALID_SPEC');
@@ -162,6 +242,18 @@ describe('authored exercises: every field checked with a path', () => {
       'exercise.neuron.b.shape',
     ],
     ['two specs', { ...neuronOf(0.1), graph: { expr: 'L = 1' } }, 'exercise.graph'],
+    ['a negative minAbs', neuronOf({ min: -1, max: 1, step: 0.1, minAbs: -0.1 }), 'exercise.neuron.b.minAbs'],
+    ['a minAbs no value reaches', neuronOf({ min: -1, max: 1, step: 0.1, minAbs: 1.5 }), 'exercise.neuron.b.minAbs'],
+    [
+      'a bound of min above max',
+      { ...neuronOf(0.1), constraints: { bounds: { z: { min: 1, max: -1 } } } },
+      'exercise.constraints.bounds.z.min',
+    ],
+    [
+      'a bound of an id the graph lacks',
+      { ...neuronOf(0.1), constraints: { bounds: { q: { max: 1 } } } },
+      'exercise.constraints.bounds.q',
+    ],
   ];
   for (const [what, ex, path] of cases) {
     it(`refuses ${what} at ${path}, in both languages`, () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { grade } from '../../../src/index.js';
 import { drawAuthored } from '../../../src/core/exercises/authored/index.js';
-import { drawReadable, findTemplate, templateIds } from '../../../src/core/exercises/index.js';
+import { drawTemplate, findTemplate, templateIds } from '../../../src/core/exercises/index.js';
 import type { AuthoredExerciseInput } from '../../../src/schemas/authored.js';
 import { tutorialActivity } from '../../../src/schemas/examples.js';
 
@@ -56,7 +56,7 @@ describe('POST /v1/grade by reference', () => {
   it.each(templateIds)(`grades template %s as its generated problem, for ${SEEDS} seeds`, (template) => {
     for (let seed = 0; seed < SEEDS; seed++) {
       // The problem and answers POST /v1/exercises gives (generate.test.ts checks that it gives these).
-      const e = drawReadable(findTemplate(template), seed);
+      const e = drawTemplate(findTemplate(template), seed);
       const answers = answersOf(e.answers);
       const direct = grade({ ...e.solved.problem, answers } as never);
       expect(grade({ exercise: { template }, seed, answers } as never), `seed ${seed}`).toEqual(direct);

@@ -13,13 +13,16 @@ import {
   type AnswerValue,
   type Exercise,
   type ExerciseSpec,
-  drawReadable,
+  drawTemplate,
   findTemplate,
   generateExercise,
   listTemplates,
   templateIds,
 } from '../../../src/core/exercises/index.js';
+import { catalogue } from '../../../src/core/exercises/catalog/index.js';
+import { NEURON_KEYS } from '../../../src/core/exercises/catalog/neurons.js';
 import { prose } from '../../../src/core/exercises/format.js';
+import { layerTemplates } from '../../../src/core/exercises/templates.js';
 import { workedSolution } from '../../../src/core/exercises/solution.js';
 import { solve } from '../../../src/core/exercises/solve.js';
 import { readable } from '../../../src/core/notation/numbers.js';
@@ -37,7 +40,7 @@ import type {
 const SEEDS = Array.from({ length: 1000 }, (_, i) => i);
 
 /** The neuron and network templates, whose problems this file rebuilds as graphs; the layer templates (graph problems) have layer-templates.test.ts. */
-const denseIds = templateIds.filter((id) => !('graph' in findTemplate(id).fallback));
+const denseIds = catalogue.map((entry) => entry.id);
 
 const flat = (v: AnswerValue | ValueSpec): number[] =>
   Array.isArray(v) ? (v.flat(Number.POSITIVE_INFINITY) as number[]) : [v];
@@ -292,8 +295,8 @@ describe('exercise templates', () => {
     ]);
   });
 
-  it.each(templateIds)('%s: falls back to numbers that are themselves readable', (id) => {
-    const template = findTemplate(id);
+  it.each(layerTemplates.map((t) => t.id))('%s: falls back to numbers that are themselves readable', (id) => {
+    const template = layerTemplates.find((t) => t.id === id)!;
     const solved = solve(structuredClone(template.fallback));
     expect(template.readable(solved)).toBe(true);
   });
@@ -347,10 +350,9 @@ describe('generateExercise', () => {
   });
 
   it("works the tutorial's numbers as the tutorial does, with the explainer's formulas", () => {
-    const template = findTemplate('neuron-sigmoid');
-    const solved = solve(structuredClone(template.fallback));
-    expect(template.fallback).toMatchObject({ neuron: { x: 3, w: -0.2, b: 0.4, y: 0 } });
-    const solution = workedSolution(template, solved, prose('en'));
+    const tutorial = { x: 3, w: -0.2, b: 0.4, y: 0, activation: 'sigmoid', loss: 'half_squared_error' } as const;
+    const solved = solve({ neuron: tutorial, learningRate: 0.1 });
+    const solution = workedSolution({ answerKeys: NEURON_KEYS }, solved, prose('en'));
     expect(solution).toContain('`dL/dz = dL/dy_hat · dy_hat/dz = 0.450166 · 0.247517 = 0.111424`');
     expect(solution).toContain('`dL/dw = dL/du · du/dw = 0.111424 · 3 = 0.334271`');
     expect(solution).toContain('`w ← w − η · dL/dw = −0.2 − 0.1 · 0.334271 = −0.233427`');
@@ -438,7 +440,7 @@ describe.each(denseIds)('%s, seeds 0 to 999', (id) => {
   const exercises = SEEDS.map((seed) => generateExercise(id, seed));
 
   it('draws readable numbers on the first few draws, never needing the fallback', () => {
-    const draws = SEEDS.map((seed) => drawReadable(findTemplate(id), seed).draws);
+    const draws = SEEDS.map((seed) => drawTemplate(findTemplate(id), seed).draws);
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(1);
     expect(Math.max(...draws)).toBeLessThan(60);
   });

@@ -4,7 +4,7 @@
  */
 import { specError } from '../../../engine/errors.js';
 import { argOf, opNameOf } from '../../../engine/tape.js';
-import { say } from '../../../text.js';
+import { quote, say } from '../../../text.js';
 import type { z } from 'zod';
 import type { ExerciseConstraints } from '../../../schemas/authored.js';
 import { parseKey } from '../../grading/keys.js';
@@ -28,13 +28,27 @@ function inputsOf(s: Solved, ops: ReadonlySet<string>): number[] {
   return out;
 }
 
-/** The gradients the nonzeroGradients constraint reads: d(output)/d(param) for every param, and every asked derivative. */
-function gradients(s: Solved, keys: readonly string[]): number[] {
+/** The gradients the nonzeroGradients constraint reads, one array each: d(output)/d(param) for every param, and every asked derivative. */
+function gradients(s: Solved, keys: readonly string[]): number[][] {
   const out = s.graph.ids[s.graph.output];
   const asked = keys.filter((key) => parseKey(s.graph, key).kind === 'derivative');
   const params = Array.from(s.graph.params, (slot) => `d${out}/d${s.graph.ids[slot]}`);
-  return [...params, ...asked].flatMap((key) => Array.from(s.answer(key).data));
+  return [...params, ...asked].map((key) => Array.from(s.answer(key).data));
 }
+
+const isZero = (g: number) => Math.abs(g) < ZERO_GRADIENT;
+
+/** true: some element of some gradient is 0; 'some': some gradient is 0 in every element (nothing it reaches learns). */
+function zeroGradient(s: Solved, rule: true | 'some', keys: readonly string[]): boolean {
+  const all = gradients(s, keys);
+  return rule === 'some' ? all.some((g) => g.every(isZero)) : all.some((g) => g.some(isZero));
+}
+
+/** Some element of a bounded id's value lies outside [min, max]. */
+const outOfBounds = (s: Solved, bounds: NonNullable<Constraints['bounds']>): boolean =>
+  Object.entries(bounds).some(([id, { min = -Infinity, max = Infinity }]) =>
+    s.value(id).data.some((v) => !(v >= min && v <= max)),
+  );
 
 /** The first constraint the variant breaks, or undefined. */
 export function brokenConstraint(s: Solved, c: Constraints, keys: readonly string[]): ConstraintName | undefined {
@@ -42,9 +56,22 @@ export function brokenConstraint(s: Solved, c: Constraints, keys: readonly strin
   if (c.maxPreactivation !== undefined && inputsOf(s, SATURATING).some((v) => Math.abs(v) > c.maxPreactivation!)) {
     return 'maxPreactivation';
   }
-  if (c.nonzeroGradients && gradients(s, keys).some((g) => Math.abs(g) < ZERO_GRADIENT)) return 'nonzeroGradients';
+  if (c.bounds !== undefined && outOfBounds(s, c.bounds)) return 'bounds';
+  if (c.nonzeroGradients && zeroGradient(s, c.nonzeroGradients, keys)) return 'nonzeroGradients';
   if (c.minLoss !== undefined && !(s.valueAt(s.graph.output).data[0] >= c.minLoss)) return 'minLoss';
   return undefined;
+}
+
+/** Every bounded id is an id of the graph: else a 422 at its bound (checked on the first draw, which knows the ids). */
+export function checkBoundIds(s: Solved, c: Constraints): void {
+  for (const id of Object.keys(c.bounds ?? {})) {
+    if (s.graph.ids.includes(id)) continue;
+    throw specError(
+      'INVALID_SPEC',
+      `exercise.constraints.bounds.${id}`,
+      say(`the graph has no id '${quote(id)}' to bound`, `o grafo não tem o id '${quote(id)}' para limitar`),
+    );
+  }
 }
 
 /** Constraints that can never hold, refused before any draw. */
@@ -62,5 +89,14 @@ export function checkConstraints(c: Constraints): void {
       'exercise.constraints.maxPreactivation',
       say('the bound on |z| must be above 0', 'o limite de |z| deve ser maior que 0'),
     );
+  }
+  for (const [id, { min, max }] of Object.entries(c.bounds ?? {})) {
+    if (min !== undefined && max !== undefined && min > max) {
+      throw specError(
+        'INVALID_SPEC',
+        `exercise.constraints.bounds.${id}.min`,
+        say(`min (${min}) is above max (${max})`, `min (${min}) é maior que max (${max})`),
+      );
+    }
   }
 }

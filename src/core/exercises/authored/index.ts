@@ -15,7 +15,7 @@ import { workedSolution } from '../solution.js';
 import { type AnswerValue, type ExerciseSpec, type Solved, answersOf, solve } from '../solve.js';
 import { MAX_DRAWS } from '../template.js';
 import { MAX_EXERCISE_ELEMENTS } from './sources.js';
-import { type ConstraintName, brokenConstraint, checkConstraints } from './constraints.js';
+import { type ConstraintName, brokenConstraint, checkBoundIds, checkConstraints } from './constraints.js';
 import { checkDrawnSpec, specKindOf, variantDraw } from './spec.js';
 import { authoredStatement, checkPlaceholders } from './statement.js';
 
@@ -74,6 +74,7 @@ function checkFirst(exercise: AuthoredExerciseInput, problem: ExerciseSpec): Sol
       );
     }
   });
+  checkBoundIds(solved, exercise.constraints ?? {});
   checkPlaceholders(solved, 'title', exercise.title, prose('en'));
   checkPlaceholders(solved, 'statement', exercise.statement, prose('en'));
   return solved;
@@ -97,14 +98,15 @@ function checkLeavesUsed(s: Solved, graph: NonNullable<AuthoredExerciseInput['gr
 
 /**
  * The variant of a seed: draws until every answer is finite and no constraint fails. When all
- * MAX_DRAWS fail, a 422 names the constraint that failed most (its count in `failures`).
+ * MAX_DRAWS fail, a 422 names the constraint that failed most (its count in `failures`). The
+ * generator's salt is AUTHORED_SALT; a template of the catalogue (../catalog) draws with its id.
  */
-export function drawAuthored(exercise: AuthoredExerciseInput, seed: number): AuthoredDraw {
+export function drawAuthored(exercise: AuthoredExerciseInput, seed: number, salt = AUTHORED_SALT): AuthoredDraw {
   const kind = specKindOf(exercise);
   const constraints = exercise.constraints ?? {};
   checkConstraints(constraints);
   const draw = variantDraw(exercise, kind);
-  const rng = seededRng(AUTHORED_SALT, seed);
+  const rng = seededRng(salt, seed);
   const failures: Partial<Record<Refusal, number>> = {};
   for (let draws = 1; draws <= MAX_DRAWS; draws++) {
     const problem = draw(rng);
@@ -137,16 +139,17 @@ export function drawAuthored(exercise: AuthoredExerciseInput, seed: number): Aut
 }
 
 /** The problem of an authored exercise and a seed, as POST /v1/grade grades it by reference. */
-export const authoredProblem = (exercise: AuthoredExerciseInput, seed: number | string): ExerciseSpec =>
-  drawAuthored(exercise, checkedSeed(seed)).solved.problem;
+export const authoredProblem = (exercise: AuthoredExerciseInput, seed: number | string, salt = AUTHORED_SALT) =>
+  drawAuthored(exercise, checkedSeed(seed), salt).solved.problem;
 
 export function generateAuthoredExercise(
   exercise: AuthoredExerciseInput,
   seed: number | string,
   locale: Locale = 'en',
+  salt = AUTHORED_SALT,
 ) {
   const kind = specKindOf(exercise);
-  const { solved, answers } = drawAuthored(exercise, checkedSeed(seed));
+  const { solved, answers } = drawAuthored(exercise, checkedSeed(seed), salt);
   const p = prose(locale);
   return {
     seed,

@@ -35,8 +35,22 @@ function decimalsOf(x: number): number | undefined {
 
 const flat = (v: ValueSpec): number[] => (Array.isArray(v) ? (v as unknown[]).flat(4) : [v]) as number[];
 
-/** A grid of count values, value(k) for k in [0, count), as a draw that may skip the 0. */
-function gridDraw(path: string, count: number, value: (k: number) => number, nonzero: boolean | undefined) {
+/** How many times an element below minAbs is drawn again before the largest allowed value is taken. */
+export const MIN_ABS_TRIES = 64;
+
+/**
+ * A grid of count values, value(k) for k in [0, count), as a draw that may skip the 0, or redraw
+ * an element below minAbs: the rejection the templates always drew with, so their variants stay
+ * (an allowed fraction f fails all MIN_ABS_TRIES with probability (1 − f)^64).
+ */
+function gridDraw(
+  path: string,
+  count: number,
+  value: (k: number) => number,
+  nonzero: boolean | undefined,
+  minAbs: number | undefined,
+) {
+  if (minAbs !== undefined) return minAbsDraw(path, count, value, nonzero, minAbs);
   let zero = -1;
   if (nonzero) {
     for (let k = 0; k < count; k++) if (value(k) === 0) zero = k;
@@ -52,6 +66,34 @@ function gridDraw(path: string, count: number, value: (k: number) => number, non
   return (rng: Rng): number => {
     const k = rng.int(0, allowed - 1);
     return value(zero >= 0 && k >= zero ? k + 1 : k);
+  };
+}
+
+function minAbsDraw(
+  path: string,
+  count: number,
+  value: (k: number) => number,
+  nonzero: boolean | undefined,
+  minAbs: number,
+) {
+  if (!(minAbs >= 0))
+    throw invalid(`${path}.minAbs`, 'minAbs is a distance: 0 or more', 'minAbs é uma distância: 0 ou mais');
+  const allowed = (x: number) => Math.abs(x) >= minAbs && !(nonzero && x === 0);
+  let largest = -1;
+  for (let k = count - 1; k >= 0 && largest < 0; k--) if (allowed(value(k))) largest = k;
+  if (largest < 0) {
+    throw invalid(
+      `${path}.minAbs`,
+      `minAbs can never hold: no value of the range has |x| >= ${minAbs}`,
+      `minAbs nunca vale: nenhum valor do intervalo tem |x| >= ${minAbs}`,
+    );
+  }
+  return (rng: Rng): number => {
+    for (let tries = 0; tries < MIN_ABS_TRIES; tries++) {
+      const x = value(rng.int(0, count - 1));
+      if (allowed(x)) return x;
+    }
+    return value(largest);
   };
 }
 
@@ -72,7 +114,7 @@ export function sourceDraw(source: ValueSourceInput, path: string): Draw {
     }
     return (rng) => structuredClone(rng.pick(allowed));
   }
-  const { min, max, step, decimals, shape, nonzero } = source;
+  const { min, max, step, decimals, shape, nonzero, minAbs } = source;
   if (min > max)
     throw invalid(`${path}.min`, `min (${min}) is above max (${max})`, `min (${min}) é maior que max (${max})`);
   if ((step === undefined) === (decimals === undefined)) {
@@ -86,7 +128,7 @@ export function sourceDraw(source: ValueSourceInput, path: string): Draw {
     // min + k·step, rounded to the decimals of min and step: the literal's double.
     const value = (k: number): number => (scale ? Math.round((min + k * step) * scale) / scale : min + k * step);
     const count = Math.floor((max - min) / step + 1e-9) + 1;
-    element = gridDraw(path, count, value, nonzero);
+    element = gridDraw(path, count, value, nonzero, minAbs);
   } else {
     if (!Number.isInteger(decimals) || decimals! < 0 || decimals! > MAX_DECIMALS) {
       throw invalid(
@@ -105,7 +147,7 @@ export function sourceDraw(source: ValueSourceInput, path: string): Draw {
         `nenhum número com ${decimals} casas decimais está em [${min}, ${max}]`,
       );
     }
-    element = gridDraw(path, highest - lowest + 1, (k) => (lowest + k) / scale, nonzero);
+    element = gridDraw(path, highest - lowest + 1, (k) => (lowest + k) / scale, nonzero, minAbs);
   }
   if (!shape) return element;
   const size = shape.reduce((a, b) => a * b, 1);

@@ -1,7 +1,7 @@
 /**
  * An authored exercise's spec with every leaf a checked source, and the draw of one variant: the
- * sources in the order the exercise writes them (neuron x, w, b, y; network x, y, then each layer's
- * W, b, gamma, beta, mask; graph inputs, then params; then the learning rate), tensors row-major.
+ * sources in the order the exercise writes them (neuron x, w, b, y; network x, then each layer's
+ * W, b, gamma, beta, mask, then y; graph inputs, then params; then the learning rate), tensors row-major.
  */
 import type { z } from 'zod';
 import { specError } from '../../../engine/errors.js';
@@ -81,14 +81,15 @@ function specDraw(
         (name) => [name, at(layer[name]!, `network.layers[${i}].${name}`)] as const,
       ),
     );
+    // The input, the layers, then the target: the neuron's order (x, w, b, y), and network-2-2-1's since it was a template.
     return (rng) => {
       const drawnX = dx(rng);
-      const drawnY = dy(rng);
       const drawn = layers.map((layer, i) => {
         const out: Record<string, unknown> = { ...layer };
         for (const [name, draw] of layerDraws[i]) out[name] = draw(rng);
         return out as unknown as LayerSpec;
       });
+      const drawnY = dy(rng);
       return { network: { x: drawnX, y: drawnY, ...rest, layers: drawn } as NetworkSpec };
     };
   }
