@@ -56,7 +56,7 @@ export const exerciseExportOperation = operation({
     tags: ['exercises'],
     summary: "A question bank: an exercise's variants as a file to import into an LMS",
     description:
-      "Give a template id or an authored exercise (as POST /v1/exercises takes them), the variants (`seeds`, or `count`: seeds 1 to count), a `locale` and a `format`. Each variant is the exercise POST /v1/exercises gives for its seed. `moodle-xml` answers a Moodle XML `<quiz>` of one cloze (multianswer) question per variant: the statement as HTML with every answer key embedded as a NUMERICAL answer (`{1:NUMERICAL:=value:tolerance}`, value as POST /v1/gradients writes it, tolerance the absolute width the exercise's tolerance allows around that value), the worked solution as general feedback, and the title with the seed as its name. More formats are planned: QTI 2.1, Canvas QTI 1.2 and PrairieLearn question folders. A bank of a dozen variants or more is made on a compute worker.",
+      "Give a template id or an authored exercise (as POST /v1/exercises takes them), the variants (`seeds`, or `count`: seeds 1 to count), a `locale` and a `format`. Each variant is the exercise POST /v1/exercises gives for its seed, and every number in the file is the one POST /v1/gradients gives for that variant, with the tolerance the exercise grades with (as an absolute width around each value, atol + rtol·|value|, where the LMS only takes that). `moodle-xml` answers a Moodle XML file of cloze questions; `qti21` a QTI 2.1 content package (zip); `canvas-qti12` the QTI 1.2 zip Canvas imports; `prairielearn` a PrairieLearn question folder (zip) whose server.py draws the variant from PrairieLearn's variant_seed offline. The file comes as an attachment named after the template or the title. Banks of many variants, or of a large authored exercise, are made on a compute worker.",
     responseDocs: {
       400: {
         description:
@@ -86,7 +86,10 @@ export const exerciseExportOperation = operation({
   work: ({ exercise, seeds }) => seeds.length * Math.max(VARIANT_WORK, exercise ? authoredDrawWork(exercise) : 0),
   run: ({ template, exercise, seeds, locale, format }): FileAnswer => {
     const variants: ExportedVariant[] = seeds.map((seed) =>
-      exercise ? generateAuthoredExercise(exercise, seed, locale) : generateExercise(template!, seed, locale),
+      // Each number is a field of the LMS's quiz: the statement says so, not how to send answers under their keys.
+      exercise
+        ? generateAuthoredExercise(exercise, seed, locale, { answering: 'fields' })
+        : generateExercise(template!, seed, locale, 'fields'),
     );
     const stem = template ?? slug(titleOf(variants[0].statement));
     const file = EXPORT_FORMATS[format].write(variants, {

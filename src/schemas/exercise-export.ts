@@ -59,6 +59,18 @@ export const ExerciseExportBody = z
         summary: "The tutorial's activity, authored, one variant per student id",
         value: { exercise: tutorialActivity, seeds: ['s2026-0042', 's2026-0043'], locale: 'en', format: 'moodle-xml' },
       },
+      qti21: {
+        summary: 'Ten variants of the 2-2-1 network as a QTI 2.1 package (a zip), in English',
+        value: { template: 'network-2-2-1', count: 10, locale: 'en', format: 'qti21' },
+      },
+      canvas: {
+        summary: 'Twenty variants of the tanh neuron for a Canvas quiz (QTI 1.2 zip), in Brazilian Portuguese',
+        value: { template: 'neuron-tanh', count: 20, locale: 'pt-BR', format: 'canvas-qti12' },
+      },
+      prairielearn: {
+        summary: "The tutorial's activity as a PrairieLearn question folder (a zip), fifty variants",
+        value: { exercise: tutorialActivity, count: 50, locale: 'pt-BR', format: 'prairielearn' },
+      },
     },
   });
 

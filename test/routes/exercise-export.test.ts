@@ -70,6 +70,11 @@ describe('POST /v1/exercises/export, moodle-xml', () => {
       expect(child(question, 'questiontext').attributes.format).toBe('html');
       expect(child(question, 'generalfeedback').attributes.format).toBe('html');
       expect(textOf(question, 'generalfeedback')).toContain('<h3>Solution</h3>');
+      // Each number is a field of its own: the statement does not say how to send answers to the API.
+      const text = textOf(question, 'questiontext');
+      expect(text).toContain('Compute the following:');
+      expect(text).toContain('round only the final answers');
+      expect(text).not.toMatch(/under its key|JSON array|decimal separator/);
       const embedded = embeddedAnswers(textOf(question, 'questiontext'));
       const expected = variant.answerKeys.flatMap((key) => elements(key, variant.answers[key]));
       expect(embedded.map((e) => e.label)).toEqual(expected.map((e) => e.label));

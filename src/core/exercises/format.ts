@@ -16,9 +16,17 @@ export type { Locale, Localized } from '../../text.js';
 /** Significant figures of `n`. */
 export const PROSE_SIGFIGS = 4;
 
+/**
+ * How a student answers: each key's value sent under the key (to POST /v1/grade, by an LMS that
+ * calls it), or one number per field of an LMS quiz (a question bank), where a tensor's elements
+ * are fields of their own.
+ */
+export type Answering = 'keys' | 'fields';
+
 export interface Prose {
   /** The language written: text is picked from a `say(en, pt)` with `[p.locale]`. */
   locale: Locale;
+  answering: Answering;
   /** A given number as it was drawn (shortest round-trip form: 0.35, 1, 0.001). */
   given(x: number): string;
   /** A computed number rounded to a few figures. */
@@ -29,13 +37,14 @@ export interface Prose {
   sep: string;
 }
 
-export function prose(locale: Locale): Prose {
+export function prose(locale: Locale, answering: Answering = 'keys'): Prose {
   const decimal = (text: string): string => localized(text, locale);
   const given = (x: number): string => decimal(String(x));
   const n = (x: number, sigfigs = PROSE_SIGFIGS): string => decimal(roundedText(x, sigfigs));
   const sep = LIST_SEPARATOR[locale];
   return {
     locale,
+    answering,
     given,
     n,
     tensor(t, format = given) {

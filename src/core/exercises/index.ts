@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { quote, say } from '../../text.js';
 import { specError } from '../../engine/errors.js';
 import type { ExerciseResponse, ExerciseTemplate } from '../../schemas/exercises.js';
-import { type Locale, prose } from './format.js';
+import { type Answering, type Locale, prose } from './format.js';
 import { seededRng } from './random.js';
 import { checkedSeed } from './seed.js';
 import { workedSolution } from './solution.js';
@@ -116,13 +116,22 @@ export const templateProblem = (template: TemplateSource, seed: number | string)
  * The exercise of one template and seed, in one locale. The seed is a safe integer >= 0, or a
  * string of 1 to MAX_SEED_LENGTH characters (a student id) that stands for seedNumber(seed).
  */
-export function generateExercise(templateId: string, seed: number | string, locale: Locale = 'en'): Exercise {
+export function generateExercise(
+  templateId: string,
+  seed: number | string,
+  locale: Locale = 'en',
+  answering: Answering = 'keys',
+): Exercise {
   const template = findTemplate(templateId);
   if (isCatalogued(template)) {
-    return { template: template.id, ...generateAuthoredExercise(authoredOf(template), seed, locale, template.id) };
+    const authored = authoredOf(template);
+    return {
+      template: template.id,
+      ...generateAuthoredExercise(authored, seed, locale, { salt: template.id, answering }),
+    };
   }
   const { solved, answers } = drawReadable(template, checkedSeed(seed));
-  const p = prose(locale);
+  const p = prose(locale, answering);
   return {
     template: template.id,
     seed,

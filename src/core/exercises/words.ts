@@ -77,21 +77,29 @@ export function keyList(keys: readonly string[], p: Prose, own: KeyMeanings = {}
 }
 
 export function askFor(keys: readonly string[], p: Prose, own: KeyMeanings = {}): string {
-  return (
-    say(
-      'Compute the following, and submit each answer under its key exactly as written:',
-      'Calcule os valores abaixo e envie cada resposta com a chave exatamente como está escrita:',
-    )[p.locale] + `\n\n${keyList(keys, p, own)}`
-  );
+  const ask =
+    p.answering === 'keys'
+      ? say(
+          'Compute the following, and submit each answer under its key exactly as written:',
+          'Calcule os valores abaixo e envie cada resposta com a chave exatamente como está escrita:',
+        )
+      : say('Compute the following:', 'Calcule os valores abaixo:');
+  return `${ask[p.locale]}\n\n${keyList(keys, p, own)}`;
 }
 
+const PRECISION = say(
+  'Keep full precision while you calculate and round only the final answers, to 4 significant figures or more.',
+  'Mantenha a precisão completa durante as contas e arredonde só as respostas finais, com 4 algarismos significativos ou mais.',
+);
+
 export function howToAnswer(p: Prose, tensors: boolean | 'nested' = false): string {
-  const lines = [
-    say(
-      'Answers may use `.` or `,` as the decimal separator (`0.25` or `0,25`). Keep full precision while you calculate and round only the final answers, to 4 significant figures or more.',
-      'As respostas podem usar `.` ou `,` como separador decimal (`0.25` ou `0,25`). Mantenha a precisão completa durante as contas e arredonde só as respostas finais, com 4 algarismos significativos ou mais.',
-    )[p.locale],
-  ];
+  // In an LMS's fields, each number has its own field, in the LMS's own decimal notation.
+  if (p.answering === 'fields') return PRECISION[p.locale];
+  const separators = say(
+    'Answers may use `.` or `,` as the decimal separator (`0.25` or `0,25`).',
+    'As respostas podem usar `.` ou `,` como separador decimal (`0.25` ou `0,25`).',
+  );
+  const lines = [`${separators[p.locale]} ${PRECISION[p.locale]}`];
   if (tensors) {
     lines.push(
       say(
@@ -122,5 +130,11 @@ export function roundingNote(p: Prose): string {
 /** What the spec computes, one statement a line, in the notation of the worked solution (`y_hat = σ(z)`). */
 export function computes(s: Solved, p: Prose): string {
   const notation = new Notation(s.graph, p.locale);
-  return Array.from({ length: s.graph.nodeCount }, (_, k) => `- \`${notation.statement(k).text}\``).join('\n');
+  const lines: string[] = [];
+  for (let k = 0; k < s.graph.nodeCount; k++) {
+    // A part of an expr statement (`y_hat - y` in `L = 0.5*(y_hat - y)^2`) is written inside its
+    // statement, as the author wrote it; its generated id (`_t1`) is no name of the author's.
+    if (!notation.isSubexpression(s.graph.nodeSlot[k])) lines.push(`- \`${notation.statement(k).text}\``);
+  }
+  return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { argsOf } from '../../../engine/tape.js';
 import { quote, say } from '../../../text.js';
 import type { AuthoredExerciseInput } from '../../../schemas/authored.js';
 import { parseKey } from '../../grading/keys.js';
-import { type Locale, prose } from '../format.js';
+import { type Answering, type Locale, prose } from '../format.js';
 import { seededRng } from '../random.js';
 import { checkedSeed } from '../seed.js';
 import { workedSolution } from '../solution.js';
@@ -142,15 +142,22 @@ export function drawAuthored(exercise: AuthoredExerciseInput, seed: number, salt
 export const authoredProblem = (exercise: AuthoredExerciseInput, seed: number | string, salt = AUTHORED_SALT) =>
   drawAuthored(exercise, checkedSeed(seed), salt).solved.problem;
 
+export interface GenerateOptions {
+  /** The generator's name: `authored`, or a catalogued template's id. */
+  salt?: string;
+  /** How the statement says to answer: under each key (the API), or a number per field (a question bank). */
+  answering?: Answering;
+}
+
 export function generateAuthoredExercise(
   exercise: AuthoredExerciseInput,
   seed: number | string,
   locale: Locale = 'en',
-  salt = AUTHORED_SALT,
+  { salt = AUTHORED_SALT, answering = 'keys' }: GenerateOptions = {},
 ) {
   const kind = specKindOf(exercise);
   const { solved, answers } = drawAuthored(exercise, checkedSeed(seed), salt);
-  const p = prose(locale);
+  const p = prose(locale, answering);
   return {
     seed,
     locale,

@@ -3,10 +3,12 @@
  * its statement as HTML, each answer key's elements with their labels and the absolute width
  * grading allows around them, numbers as POST /v1/gradients writes them, and text escaped for XML.
  */
+import { strToU8, zipSync } from 'fflate';
 import { Marked } from 'marked';
 import { type Localized, say } from '../../../text.js';
 import { DEFAULT_TOLERANCE } from '../../defaults.js';
 import { type Tolerance, allowance } from '../../grading/tolerance.js';
+import type { ExerciseReferenceInput } from '../../../schemas/authored.js';
 import type { Locale } from '../format.js';
 import type { AnswerValue } from '../solve.js';
 
@@ -18,6 +20,22 @@ export interface ExportedVariant {
   answers: Record<string, AnswerValue>;
   solution: string;
   problem: { tolerance?: Tolerance };
+}
+
+/** A question bank: the file's bytes (or text, UTF-8), its content type and its name. */
+export interface ExportFile {
+  body: string | Uint8Array;
+  type: string;
+  filename: string;
+}
+
+/** What the variants were drawn from, and for whom. */
+export interface Bank {
+  /** The exercise as POST /v1/grade takes it by reference: {"template": id} or an authored exercise. */
+  exercise: ExerciseReferenceInput;
+  locale: Locale;
+  /** The file name's stem: the template id, or the title's slug. */
+  stem: string;
 }
 
 /** Text in an XML element or attribute: `&`, `<`, `>` and both quotes as entities. */
@@ -47,6 +65,8 @@ export const numberText = (x: number): string => JSON.stringify(x);
 export interface AnswerElement {
   /** The answer key. */
   key: string;
+  /** The element's place in the key's tensor (row, column, …): [] for a number. */
+  index: number[];
   label: string;
   value: number;
   /**
@@ -62,11 +82,12 @@ export function answerElements(variant: ExportedVariant): AnswerElement[] {
   const tolerance: Tolerance = variant.problem.tolerance ?? DEFAULT_TOLERANCE;
   const out: AnswerElement[] = [];
   for (const key of variant.answerKeys) {
-    const add = (label: string, value: number): void => {
-      out.push({ key, label, value, tolerance: allowance(tolerance, value) });
+    const add = (index: number[], value: number): void => {
+      const label = index.length ? `${key}[${index.join(', ')}]` : key;
+      out.push({ key, index, label, value, tolerance: allowance(tolerance, value) });
     };
     const walk = (v: unknown, index: number[]): void => {
-      if (typeof v === 'number') add(index.length ? `${key}[${index.join(', ')}]` : key, v);
+      if (typeof v === 'number') add(index, v);
       else (v as unknown[]).forEach((item, i) => walk(item, [...index, i]));
     };
     walk(variant.answers[key], []);
@@ -94,3 +115,14 @@ export const slug = (title: string): string =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
     .replace(/-+$/, '') || 'exercise';
+
+/**
+ * Every entry's modification time, fixed so that the same request gives the same bytes. A ZIP
+ * entry holds a local date and time, and fflate reads a Date's local fields: a Date made from local
+ * fields is written as 2026-01-01 00:00 whatever the server's time zone.
+ */
+const ZIP_MTIME = new Date(2026, 0, 1);
+
+/** A zip of text files (UTF-8), by path, in the order given, each with the same fixed date. */
+export const zipOf = (files: Record<string, string>): Uint8Array =>
+  zipSync(Object.fromEntries(Object.entries(files).map(([path, text]) => [path, strToU8(text)])), { mtime: ZIP_MTIME });
