@@ -2,7 +2,8 @@
  * An authored exercise (POST /v1/exercises, POST /v1/grade by reference): a spec whose leaves are
  * value sources, drawn from a seed. The schema checks the shapes only; the rules between fields
  * (min <= max, a step > 0, decimals 0..6, a non-empty choices, ids that exist, constraints that can
- * hold) are checked by the core (src/core/exercises/authored/check.ts), each a 422 at its path.
+ * hold) are checked by the core as it reads them (src/core/exercises/authored: sources.ts, spec.ts,
+ * constraints.ts), each a 422 at its path.
  */
 import { z } from 'zod';
 import { activations, losses } from '../specs/spec.js';
