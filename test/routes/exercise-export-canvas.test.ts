@@ -38,9 +38,16 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCE } from '../../src/core/defaults.js';
 import { allowance } from '../../src/core/grading/tolerance.js';
-import { exercise, exportExercises, gradients } from '../../src/index.js';
-import { tutorialActivity } from '../../src/schemas/examples.js';
+import { exercise, exportExercises } from '../../src/index.js';
 import { buildTestApp } from '../support/app.js';
+import {
+  ESCAPED_STATEMENT,
+  ESCAPED_TITLE,
+  elements,
+  escapingExercise,
+  htmlText,
+  neuronGradients,
+} from '../support/export.js';
 import { type XmlNode, child, parseXml } from '../support/xml.js';
 
 /** An element and its descendants, one line each: its name and attributes, the item's own ident and title left out. */
@@ -91,21 +98,6 @@ item
     flow_mat
       material
         mattext texttype="text/html"`;
-
-/** An expected answer's elements, labelled as the export labels them. */
-function elements(key: string, value: unknown, index: number[] = []): { label: string; value: number }[] {
-  if (typeof value === 'number') return [{ label: index.length ? `${key}[${index.join(', ')}]` : key, value }];
-  return (value as unknown[]).flatMap((v, i) => elements(key, v, [...index, i]));
-}
-
-/** An HTML fragment's text: tags dropped, the character references the export writes read back. */
-const htmlText = (html: string): string =>
-  html
-    .replace(/<[^>]*>/g, '')
-    .replace(
-      /&(lt|gt|quot|#39|apos|amp);/g,
-      (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", amp: '&' })[e]!,
-    );
 
 const path = (node: XmlNode, ...names: string[]): XmlNode => names.reduce(child, node);
 
@@ -235,17 +227,13 @@ describe('POST /v1/exercises/export, canvas-qti12', () => {
     const res = await post({ template: 'neuron-sigmoid', seeds: [5], format: 'canvas-qti12' });
     const { items } = readPackage(bytes(res));
     const byLabel = new Map(items.map((q) => [q.title.split(': ').at(-1), Number(q.exact)]));
-    const { problem } = exercise({ template: 'neuron-sigmoid', seed: 5 });
-    const { neuron } = problem as { neuron: object };
-    const direct = gradients({ neuron } as never) as { gradients: Record<string, number> };
-    expect(byLabel.get('dL/dw')).toBe(direct.gradients.w);
-    expect(byLabel.get('dL/db')).toBe(direct.gradients.b);
+    const direct = neuronGradients('neuron-sigmoid', 5);
+    expect(byLabel.get('dL/dw')).toBe(direct.w);
+    expect(byLabel.get('dL/db')).toBe(direct.b);
   });
 
   it('escapes a title and a statement holding <, & and quotes: parsed back, they are the text written', async () => {
-    const title = `Neuron <tanh> & "quotes" 'too'`;
-    const statement = `If a < b & c > "d" then 'e'.`;
-    const authored = { ...tutorialActivity, title: { en: title }, statement: { en: statement } };
+    const [title, statement, authored] = [ESCAPED_TITLE, ESCAPED_STATEMENT, escapingExercise];
     const res = await post({ exercise: authored, seeds: ['s-1', 7], locale: 'en', format: 'canvas-qti12' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="neuron-tanh-quotes-too-canvas-qti.zip"');

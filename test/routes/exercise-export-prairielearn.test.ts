@@ -29,6 +29,7 @@ import { htmlOf } from '../../src/core/exercises/export/common.js';
 import { exercise, exportExercises, gradients } from '../../src/index.js';
 import { tutorialActivity } from '../../src/schemas/examples.js';
 import { buildTestApp } from '../support/app.js';
+import { expectedElements, htmlText } from '../support/export.js';
 
 const run = promisify(execFile);
 const python = await run('python3', ['--version']).then(
@@ -84,23 +85,6 @@ const validInfo = (info: unknown): boolean => {
   return !failed;
 };
 validInfo.errors = undefined as unknown;
-
-/** An HTML fragment's text: tags dropped, character references read. */
-const htmlText = (html: string): string =>
-  html
-    .replace(/<[^>]*>/g, '')
-    .replace(
-      /&(lt|gt|quot|#39|#123|#125|amp);/g,
-      (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", '#123': '{', '#125': '}', amp: '&' })[e]!,
-    );
-
-/** An expected answer's elements, labelled as the export labels them. */
-function elements(key: string, value: unknown, index: number[] = []): { label: string; value: number }[] {
-  if (typeof value === 'number') return [{ label: index.length ? `${key}[${index.join(', ')}]` : key, value }];
-  return (value as unknown[]).flatMap((v, i) => elements(key, v, [...index, i]));
-}
-const expectedElements = (variant: { answerKeys: string[]; answers: Record<string, unknown> }) =>
-  variant.answerKeys.flatMap((key) => elements(key, variant.answers[key]));
 
 /** Each `<pl-number-input>` tag's attributes, values read once as an HTML parser reads an attribute. */
 const numberInputs = (html: string) =>

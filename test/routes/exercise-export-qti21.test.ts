@@ -19,6 +19,7 @@ import { xmlChars } from '../../src/core/exercises/export/qti-xhtml.js';
 import { exercise, exportExercises } from '../../src/index.js';
 import { tutorialActivity } from '../../src/schemas/examples.js';
 import { buildTestApp } from '../support/app.js';
+import { ESCAPED_STATEMENT, ESCAPED_TITLE, elements, escapingExercise } from '../support/export.js';
 import { type XmlNode, child, parseXml } from '../support/xml.js';
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
@@ -52,10 +53,6 @@ const descendants = (node: XmlNode, name: string): XmlNode[] =>
 const deepText = (node: XmlNode): string => node.text + node.children.map(deepText).join('');
 
 /** An expected answer's elements, labelled as the export labels them, row-major. */
-function elements(key: string, value: unknown, index: number[] = []): { label: string; value: number }[] {
-  if (typeof value === 'number') return [{ label: index.length ? `${key}[${index.join(', ')}]` : key, value }];
-  return (value as unknown[]).flatMap((v, i) => elements(key, v, [...index, i]));
-}
 
 /** The width grading allows around a value for {rtol, atol} (the defaults: rtol 1e-3, atol 1e-6): atol + rtol·|value|. */
 const width = (value: number, tol: { rtol?: number; atol?: number } = {}): number =>
@@ -186,9 +183,7 @@ describe('POST /v1/exercises/export, qti21', () => {
   });
 
   it('escapes a title and a statement holding <, & and quotes: parsed back, they are the text written', async () => {
-    const title = `Neuron <tanh> & "quotes" 'too'`;
-    const statement = `If a < b & c > "d" then 'e'.`;
-    const authored = { ...tutorialActivity, title: { en: title }, statement: { en: statement } };
+    const [title, statement, authored] = [ESCAPED_TITLE, ESCAPED_STATEMENT, escapingExercise];
     const res = await post({ exercise: authored, seeds: ['s-1', 7], locale: 'en', format: 'qti21' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="neuron-tanh-quotes-too-qti21.zip"');

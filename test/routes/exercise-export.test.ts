@@ -16,9 +16,17 @@ import { cdata, escapeXml } from '../../src/core/exercises/export/common.js';
 import { allowance } from '../../src/core/grading/tolerance.js';
 import { DEFAULT_TOLERANCE } from '../../src/core/defaults.js';
 import { DEFAULT_LIMITS } from '../../src/engine/limits.js';
-import { exercise, exportExercises, gradients } from '../../src/index.js';
+import { exercise, exportExercises } from '../../src/index.js';
 import { tutorialActivity } from '../../src/schemas/examples.js';
 import { buildTestApp } from '../support/app.js';
+import {
+  ESCAPED_STATEMENT,
+  ESCAPED_TITLE,
+  elements,
+  escapingExercise,
+  htmlText,
+  neuronGradients,
+} from '../support/export.js';
 import { type XmlNode, child, parseXml, textOf } from '../support/xml.js';
 
 /** The embedded answers of a cloze question's text: each label (`<code>`) with its value and tolerance as written. */
@@ -28,21 +36,6 @@ const embeddedAnswers = (html: string) =>
     value: m[2],
     tolerance: m[3],
   }));
-
-/** An HTML fragment's text: tags dropped, the character references marked writes read back. */
-const htmlText = (html: string): string =>
-  html
-    .replace(/<[^>]*>/g, '')
-    .replace(
-      /&(lt|gt|quot|#39|#123|#125|amp);/g,
-      (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", '#123': '{', '#125': '}', amp: '&' })[e]!,
-    );
-
-/** An expected answer's elements, labelled as the export labels them. */
-function elements(key: string, value: unknown, index: number[] = []): { label: string; value: number }[] {
-  if (typeof value === 'number') return [{ label: index.length ? `${key}[${index.join(', ')}]` : key, value }];
-  return (value as unknown[]).flatMap((v, i) => elements(key, v, [...index, i]));
-}
 
 let app: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
@@ -112,17 +105,13 @@ describe('POST /v1/exercises/export, moodle-xml', () => {
     const res = await post({ template: 'neuron-sigmoid', seeds: [5], format: 'moodle-xml' });
     const question = child(parseXml(res.body), 'question');
     const byLabel = new Map(embeddedAnswers(textOf(question, 'questiontext')).map((e) => [e.label, Number(e.value)]));
-    const { problem } = exercise({ template: 'neuron-sigmoid', seed: 5 });
-    const { neuron } = problem as { neuron: object };
-    const direct = gradients({ neuron } as never) as { gradients: Record<string, number> };
-    expect(byLabel.get('dL/dw')).toBe(direct.gradients.w);
-    expect(byLabel.get('dL/db')).toBe(direct.gradients.b);
+    const direct = neuronGradients('neuron-sigmoid', 5);
+    expect(byLabel.get('dL/dw')).toBe(direct.w);
+    expect(byLabel.get('dL/db')).toBe(direct.b);
   });
 
   it('escapes a title and a statement holding <, & and quotes: parsed back, they are the text written', async () => {
-    const title = `Neuron <tanh> & "quotes" 'too'`;
-    const statement = `If a < b & c > "d" then 'e'.`;
-    const authored = { ...tutorialActivity, title: { en: title }, statement: { en: statement } };
+    const [title, statement, authored] = [ESCAPED_TITLE, ESCAPED_STATEMENT, escapingExercise];
     const res = await post({ exercise: authored, seeds: ['s-1', 7], locale: 'en', format: 'moodle-xml' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="neuron-tanh-quotes-too-moodle.xml"');
