@@ -384,6 +384,40 @@ describe('POST /v1/exercises/export, prairielearn', () => {
     },
   );
 
+  it.runIf(python)(
+    "grade() sends API_KEY to a service that has API_KEYS, and keeps PrairieLearn's grade without it",
+    async () => {
+      const key = 'k'.repeat(32);
+      const keyed = await buildTestApp({ pool: false, auth: { apiKeys: [key] } });
+      try {
+        const address = await keyed.listen({ port: 0, host: '127.0.0.1' });
+        const res = await post({ template: 'neuron-sigmoid', seeds: [2], locale: 'en', format: 'prairielearn' });
+        const { serverPy } = folder(bytes(res));
+        const grade = (apiKey: string) =>
+          runServerPy(
+            serverPy,
+            [
+              `server.SERVICE_URL = ${JSON.stringify(address)}`,
+              `server.API_KEY = ${JSON.stringify(apiKey)}`,
+              'data = {"variant_seed": 0, "params": {}, "correct_answers": {}}',
+              'server.generate(data)',
+              'data["submitted_answers"] = dict(data["correct_answers"])',
+              'data["partial_scores"] = {n: {"score": 1.0, "weight": 1} for n in data["correct_answers"]}',
+              'data["score"] = 1.0',
+              'data["feedback"] = {}',
+              'server.grade(data)',
+              'print(json.dumps({"feedback": data["feedback"]}))',
+            ].join('\n'),
+          ) as Promise<{ feedback: Record<string, string> }>;
+        // With the key, the service's feedback arrives; without it (a 401), nothing changes.
+        expect((await grade(key)).feedback.service).toMatch(/^\d+ of \d+ answers correct\.$/);
+        expect((await grade('')).feedback).toEqual({});
+      } finally {
+        await keyed.close();
+      }
+    },
+  );
+
   it('answers the same bytes from the library, in pt-BR', async () => {
     const body = {
       template: 'neuron-relu',

@@ -84,10 +84,13 @@ def _tensor(elements):
 
 def _service_grade(seed, answers):
     body = json.dumps({"exercise": EXERCISE, "seed": seed, "answers": answers}, allow_nan=False)
+    headers = {"Content-Type": "application/json", "Accept-Language": LOCALE}
+    if API_KEY:
+        headers["Authorization"] = "Bearer " + API_KEY
     request = urllib.request.Request(
         SERVICE_URL.rstrip("/") + "/v1/grade",
         data=body.encode("utf-8"),
-        headers={"Content-Type": "application/json", "Accept-Language": LOCALE},
+        headers=headers,
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
@@ -134,6 +137,8 @@ import urllib.request
 # seed, and takes its score and feedback; when the service does not answer within TIMEOUT_SECONDS,
 # or answers with an error, PrairieLearn's own grading stands.
 SERVICE_URL = ""
+# The service's API key, when it has API_KEYS set (sent as Authorization: Bearer ...); empty: none.
+API_KEY = ""
 TIMEOUT_SECONDS = 3
 
 # The exercise as POST /v1/grade takes it by reference, and the language of the service's feedback.
