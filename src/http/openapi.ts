@@ -303,7 +303,8 @@ export class ServedDocument {
             .split(';')[0]
             .trim();
           const media = endpoint.responses?.[String(res.statusCode)]?.content?.[mediaType];
-          if (!media || media.examples?.[name]) continue;
+          // A file of bytes (a zip) is no example a reader can read: Swagger UI offers it as a download.
+          if (!media || media.examples?.[name] || !/json|xml|^text\//.test(mediaType)) continue;
           const value = mediaType.endsWith('json') ? res.json() : res.body;
           media.examples = {
             ...media.examples,

@@ -52,24 +52,25 @@ export const ExerciseExportBody = z
     oneOf: [{ required: ['template'] }, { required: ['exercise'] }],
     'x-examples': {
       moodle: {
-        summary: 'Twenty variants of the sigmoid neuron, for a Moodle quiz, in Brazilian Portuguese',
-        value: { template: 'neuron-sigmoid', count: 20, locale: 'pt-BR', format: 'moodle-xml' },
+        summary: 'Three variants of the sigmoid neuron, for a Moodle quiz, in Brazilian Portuguese',
+        value: { template: 'neuron-sigmoid', count: 3, locale: 'pt-BR', format: 'moodle-xml' },
       },
       authored: {
         summary: "The tutorial's activity, authored, one variant per student id",
         value: { exercise: tutorialActivity, seeds: ['s2026-0042', 's2026-0043'], locale: 'en', format: 'moodle-xml' },
       },
       qti21: {
-        summary: 'Ten variants of the 2-2-1 network as a QTI 2.1 package (a zip), in English',
-        value: { template: 'network-2-2-1', count: 10, locale: 'en', format: 'qti21' },
+        summary: 'Three variants of the 2-2-1 network as a QTI 2.1 package (a zip), in English',
+        value: { template: 'network-2-2-1', count: 3, locale: 'en', format: 'qti21' },
       },
       canvas: {
-        summary: 'Twenty variants of the tanh neuron for a Canvas quiz (QTI 1.2 zip), in Brazilian Portuguese',
-        value: { template: 'neuron-tanh', count: 20, locale: 'pt-BR', format: 'canvas-qti12' },
+        summary:
+          'Three variants of the tanh neuron for Canvas quizzes (QTI 1.2 zip, a quiz per variant), in Brazilian Portuguese',
+        value: { template: 'neuron-tanh', count: 3, locale: 'pt-BR', format: 'canvas-qti12' },
       },
       prairielearn: {
-        summary: "The tutorial's activity as a PrairieLearn question folder (a zip), fifty variants",
-        value: { exercise: tutorialActivity, count: 50, locale: 'pt-BR', format: 'prairielearn' },
+        summary: "The tutorial's activity as a PrairieLearn question folder (a zip), five variants",
+        value: { exercise: tutorialActivity, count: 5, locale: 'pt-BR', format: 'prairielearn' },
       },
     },
   });
