@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript with the dev dependencies.
+# Build stage: compile TypeScript and bundle the student page, with the dev dependencies.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,6 +7,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The student page (GET /play): its sources and the script that bundles them into dist/play.
+COPY web ./web
+COPY scripts/build-play.mjs ./scripts/
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled JavaScript only.

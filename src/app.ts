@@ -20,6 +20,7 @@ import { DEFAULT_TIMEOUTS, type ServerTimeouts, timeoutOptions } from './http/ti
 import { registerJsonParser } from './http/raw-json.js';
 import { logRequest, withRedaction } from './http/log.js';
 import { registerMetrics } from './http/metrics.js';
+import { DEFAULT_PLAY, type PlayOptions, registerPlay } from './http/play.js';
 import {
   type DocumentFormat,
   ServedDocument,
@@ -66,6 +67,8 @@ export interface AppOptions {
   send?: SendOptions;
   /** The metrics and GET /metrics (on unless false). */
   metrics?: boolean;
+  /** The student page, GET /play (PUBLIC_PLAY): where it is built; false: no page, a 404. */
+  play?: PlayOptions | false;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -152,6 +155,7 @@ export async function buildApp(options: AppOptions = {}) {
   const auth = registerAuth(app, keys, { ...DEFAULT_AUTH, ...options.auth }, isSelf);
   if (auth) guards.push(auth);
 
+  const play = options.play === false ? undefined : (options.play ?? DEFAULT_PLAY);
   const isReady = options.isReady ?? (() => true);
   const headers = (request: FastifyRequest, reply: FastifyReply): void => {
     reply.header('x-request-id', request.id);
@@ -194,6 +198,11 @@ export async function buildApp(options: AppOptions = {}) {
         description: [
           "Backpropagation for teaching and learning it, exact as PyTorch float64: forward values, gradients, update steps, finite-difference checks, grading of hand-computed answers and seeded exercises, for a computational graph (JSON nodes or the tutorial's own notation), a single neuron, or a small network.",
           'Every route can be tried as it is: pick an example (the tutorial\'s worked example x = 2, w = 0.5, b = -1, y = 1; its exercise x = 3, w = -0.2, b = 0.4, y = 0, as a neuron, as graph nodes or in its notation; a 2-2-1 network), press "Try it out", then "Execute". Each response shows what the service answers to the example of the same name.',
+          ...(play
+            ? [
+                "Students: [the page /play](/play) works the tutorial's worked example, or any graph typed in its notation, with the picture and the explanation step by step, in English or Portuguese.",
+              ]
+            : []),
           'Send `Accept-Language: pt-BR` for Portuguese feedback, notes and error messages. Errors are RFC 9457 `application/problem+json` documents with a machine-readable `code` and `errors[].path` naming the field; an unknown path is a 404 problem, a known path with another method a 405 with `Allow`. With API_KEYS set, every /v1 route needs `Authorization: Bearer <key>`. The wire contract in full: docs/api.md in the repository.',
         ].join('\n\n'),
       },
@@ -233,7 +242,10 @@ export async function buildApp(options: AppOptions = {}) {
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, (request, reply) => document.serve(request, reply, 'json'));
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs', 302));
+  // A student who opens the service's address lands on the page made for them, which links to /docs.
+  const home = play ? '/play' : '/docs';
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(home, 302));
+  if (play) registerPlay(app, play);
 
   const computer = new Computer({
     limits: options.limits ?? DEFAULT_LIMITS,

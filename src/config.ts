@@ -36,6 +36,8 @@ export interface Config {
   send: SendOptions;
   /** The request counts and durations and GET /metrics; false: none of them, and their price per request saved. */
   metrics: boolean;
+  /** The student page, GET /play; false: a 404. */
+  publicPlay: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Infinity): number {
@@ -275,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeouts: timeouts(env),
     send: send(env, limits),
     metrics: bool(env, 'METRICS', true),
+    publicPlay: bool(env, 'PUBLIC_PLAY', true),
   };
 }
 
@@ -295,5 +298,7 @@ export function appOptions(config: Config): AppOptions {
     timeouts: config.timeouts,
     send: config.send,
     metrics: config.metrics,
+    // Where the page is built is the app's to know (src/http/play.ts); the setting only turns it off.
+    ...(config.publicPlay ? {} : { play: false as const }),
   };
 }

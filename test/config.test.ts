@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       MAX_EXPORT_VARIANTS: '9',
       SEND_TIMEOUT_MS: '5000',
       METRICS: 'false',
+      PUBLIC_PLAY: 'false',
     });
     expect(config).toEqual({
       port: 8080,
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       timeouts: { keepAliveMs: 65000, headersMs: 66000, requestMs: 90000 },
       send: { maxUnreadBytes: 8192, sendTimeoutMs: 5000 },
       metrics: false,
+      publicPlay: false,
     });
   });
 
@@ -330,6 +332,12 @@ const SETTINGS: Record<string, Setting> = {
     good: ['false', false],
     bad: ['0', /^PUBLIC_DOCS must be true or false, got '0'$/],
   },
+  PUBLIC_PLAY: {
+    read: (c) => c.publicPlay,
+    byDefault: true,
+    good: ['false', false],
+    bad: ['no', /^PUBLIC_PLAY must be true or false, got 'no'$/],
+  },
   RATE_LIMIT_MAX: {
     read: (c) => c.rateLimit.max,
     byDefault: 1200,
@@ -511,6 +519,7 @@ describe('appOptions: the app as server.ts builds it', () => {
       MAX_EXPORT_VARIANTS: '9',
       SEND_TIMEOUT_MS: '5000',
       METRICS: 'false',
+      PUBLIC_PLAY: 'false',
     };
     expect(appOptions(loadConfig(env))).toEqual({
       logger: { level: 'warn' },
@@ -535,6 +544,7 @@ describe('appOptions: the app as server.ts builds it', () => {
       timeouts: { keepAliveMs: 65000, headersMs: 66000, requestMs: 90000 },
       send: { maxUnreadBytes: 8192, sendTimeoutMs: 5000 },
       metrics: false,
+      play: false,
     });
   });
 
@@ -617,6 +627,17 @@ describe('appOptions: the app as server.ts builds it', () => {
     expect((await open.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
     expect((await open.inject({ method: 'GET', url: '/' })).statusCode).toBe(401);
     expect((await post(await fromEnv({}), '/v1/forward', neuron)).statusCode).toBe(200);
+  });
+
+  it('PUBLIC_PLAY: the student page needs no key, even with API_KEYS; false turns it off, a 404', async () => {
+    // The page as `npm run build` writes it into dist/play (npm test builds before it tests).
+    const KEY = 'course-platform-key-0001';
+    const page = await (await fromEnv({ API_KEYS: KEY })).inject({ method: 'GET', url: '/play' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    const off = await fromEnv({ API_KEYS: KEY, PUBLIC_PLAY: 'false' });
+    expect((await off.inject({ method: 'GET', url: '/play' })).statusCode).toBe(404);
+    expect((await off.inject({ method: 'GET', url: '/' })).headers.location).toBe('/docs');
   });
 
   it('RATE_LIMIT_MAX and RATE_LIMIT_WINDOW_MS: one request more is a 429, and the window is the one set', async () => {

@@ -50,10 +50,12 @@ describe('the package', () => {
         'package/dist/workers/compute-worker.js',
       ]),
     );
-    // Nothing else: no sources, tests, benchmarks, source maps, configuration or container files.
-    expect(files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts))$/.test(f))).toEqual(
-      [],
-    );
+    // Nothing else: no sources, tests, benchmarks, source maps, configuration or container files;
+    // the student page as built (dist/play: index.html, and its script, style sheet and fonts).
+    expect(files).toEqual(expect.arrayContaining(['package/dist/play/index.html']));
+    const built =
+      /^package\/(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts)|dist\/play\/assets\/[\w-]+\.(css|woff2))$/;
+    expect(files.filter((f) => !built.test(f) && f !== 'package/dist/play/index.html')).toEqual([]);
 
     const project = tempDir('gradient-service-user-');
     writeFileSync(

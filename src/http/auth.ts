@@ -1,9 +1,10 @@
 /**
  * Optional API keys (API_KEYS). With keys, a request carries `Authorization: Bearer <key>` or is
  * a 401 problem with `WWW-Authenticate` (RFC 6750): every route but the probes, and /metrics
- * and the documentation unless they are public (PUBLIC_METRICS, PUBLIC_DOCS). Keys are compared
- * as SHA-256 digests with timingSafeEqual, against every key: the time taken says nothing of how
- * much of a key matched, of its length, or of which key it was.
+ * and the documentation unless they are public (PUBLIC_METRICS, PUBLIC_DOCS). The student page
+ * (/play, unless PUBLIC_PLAY=false turns it off) needs none: it asks its reader for a key to call
+ * the API. Keys are compared as SHA-256 digests with timingSafeEqual, against every key: the time
+ * taken says nothing of how much of a key matched, of its length, or of which key it was.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -99,6 +100,7 @@ export function registerAuth(
     probe: true,
     metrics: options.publicMetrics,
     docs: options.publicDocs,
+    play: true,
     api: false,
   };
   const refusal = (request: FastifyRequest): HttpError | undefined =>

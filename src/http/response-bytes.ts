@@ -109,7 +109,7 @@ export function registerResponseBytes(
   app.addHook('onSend', (request, reply, payload, done) => {
     if (!isPayload(payload)) return done(null, payload);
     const over = bytesOver(payload, maxResponseBytes);
-    if (over && surfaceOf(request) !== 'docs') {
+    if (over && surfaceOf(request) !== 'docs' && surfaceOf(request) !== 'play') {
       const route = request.routeOptions.url ?? '';
       const message = responseBytesMessage(over, maxResponseBytes, ASK_FOR_LESS[route] ?? ASK_FOR_SMALLER, false);
       const p = problem(

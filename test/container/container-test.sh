@@ -6,6 +6,7 @@
 #   - the process runs as a non-root user, and `sleep` (the preStop hook) runs;
 #   - POST /v1/gradients with the tutorial's neuron answers 200 with dL/dw = 0.3342706384098403;
 #   - POST /v1/render?format=svg answers image/svg+xml (Graphviz in WebAssembly works in the image);
+#   - GET /play answers the student page, and its script (bundled in the build stage);
 #   - a large body is computed on a worker thread, with the right gradient;
 #   - SIGTERM stops it, with exit code 0, within 10 s.
 #
@@ -228,6 +229,14 @@ read -r status type <"$WORK/render.status"
 case "$type" in image/svg+xml*) ;; *) fail "POST /v1/render?format=svg answered content type $type";; esac
 grep -q '<svg' "$WORK/render.svg" || fail "POST /v1/render?format=svg: the body is not SVG"
 say "ok: POST /v1/render?format=svg answers $type ($(wc -c <"$WORK/render.svg") bytes)"
+
+# The student page, built into dist/play in the build stage: the page, and the script it names.
+curl -sS -m 20 -o "$WORK/play.html" -w '%{http_code}\n' "$BASE/play" >"$WORK/play.status" || fail "GET /play: no answer"
+[ "$(cat "$WORK/play.status")" = 200 ] || fail "GET /play answered $(cat "$WORK/play.status")"
+script=$(grep -o '/play/assets/play-[A-Za-z0-9]*\.js' "$WORK/play.html" | head -n 1)
+[ -n "$script" ] || fail "GET /play: the page names no script"
+[ "$(curl -sS -m 20 -o /dev/null -w '%{http_code}' "$BASE$script")" = 200 ] || fail "GET $script is not a 200"
+say "ok: GET /play and its script $script"
 
 # A body over OFFLOAD_BODY_BYTES (64 kB) is parsed and computed on a worker thread: the chain
 # n0 = x + w, n_k = n_(k-1) + w, so dn/dw = the number of nodes.

@@ -69,10 +69,10 @@ describe('a wrong method on a known route', () => {
 });
 
 describe('GET /', () => {
-  it('redirects to /docs', async () => {
+  it('redirects to the student page, which links to /docs (to /docs itself without the page: PUBLIC_PLAY=false)', async () => {
     const res = await app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe('/docs');
+    expect(res.headers.location).toBe('/play');
   });
 });
 
