@@ -186,18 +186,6 @@ export class Notation {
     return this.write(k, true);
   }
 
-  /**
-   * The right side of the node at position k with each arg by its own name, as a picture of the
-   * graph shows the args (a part of a statement by its generated id, not written out): `½(y_hat − y)²`.
-   */
-  withArgNames(k: number): Written {
-    const { tape } = this;
-    const operands = this.args(k).map((s) =>
-      tape.kind[s] === CONST ? this.number(scalarOf(tape, tape.initial, s)) : named(tape.ids[s]!),
-    );
-    return bounded(opNotation[opNameOf(tape, k)].write(operands, this.context(k)));
-  }
-
   /** `id = expression`, the node at position k as a statement. */
   statement(k: number): Written {
     const id = named(this.tape.ids[this.tape.nodeSlot[k]]!);

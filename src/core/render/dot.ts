@@ -1,6 +1,6 @@
 /**
  * A graph picture as Graphviz DOT, laid out left to right as micrograd's drawings: a record per
- * value (`id | value | gradient`), a small ellipse per op. Every label is an HTML-like label, so
+ * value (`id | value | gradient`, a part of a statement by its formula), a small ellipse per op. Every label is an HTML-like label, so
  * one escape (`escapeHtml`) makes any text safe in it.
  */
 import { FILL, type GraphPicture, type ValueBox } from './graph.js';
@@ -69,14 +69,28 @@ function cell(word: string, shape: string, parts: readonly string[], map?: { of:
 function boxLabel(box: ValueBox, words: GraphPicture['words']): string {
   const fill = box.output ? FILL.output : FILL[box.role];
   const table = `<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="${fill}">`;
-  if (box.id === null) return `<${table}<TR><TD>${lines(box.value)}</TD></TR></TABLE>>`;
+  if (box.label === null) return `<${table}<TR><TD>${lines(box.value)}</TD></TR></TABLE>>`;
   const mapOf = (of: HeatMap | undefined, part: string) => of && { of, id: `${box.key}-${part}-map` };
   const cells = [
-    `<TD><B>${escapeHtml(box.id)}</B></TD>`,
+    `<TD><B>${escapeHtml(box.label)}</B></TD>`,
     cell(words.value, box.shape, box.value, mapOf(box.valueMap, 'value')),
   ];
   if (box.gradient) cells.push(cell(words.gradient, box.shape, box.gradient, mapOf(box.gradientMap, 'gradient')));
   return `<${table}<TR>${cells.join('')}</TR></TABLE>>`;
+}
+
+/** Text made safe inside a DOT quoted string (an id matches ID_PATTERN: this is a guard, not a rewrite). */
+const quoted = (text: string): string => `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+/**
+ * The SVG names of a value's box, for a page that shows more of a box chosen: its group's id is
+ * `value-` and the user's id (`value-_t1`: the prefix keeps it apart from the page's own ids and
+ * Graphviz's `node1`), and a part of an expr statement has the class `part-of-` and its
+ * statement's id.
+ */
+function svgNames(box: ValueBox): string {
+  if (box.id === null) return '';
+  return `, id=${quoted(`value-${box.id}`)}${box.partOf === undefined ? '' : `, class=${quoted(`part-of-${box.partOf}`)}`}`;
 }
 
 export function toDot(picture: GraphPicture): string {
@@ -88,7 +102,7 @@ export function toDot(picture: GraphPicture): string {
   ];
   for (const box of picture.boxes) {
     out.push(
-      `  ${box.key} [shape=plain${box.id === null ? ', fontcolor="#555555"' : ''}, label=${boxLabel(box, picture.words)}];`,
+      `  ${box.key} [shape=plain${box.id === null ? ', fontcolor="#555555"' : ''}${svgNames(box)}, label=${boxLabel(box, picture.words)}];`,
     );
   }
   // ordering=in: an op's args enter it from top to bottom in their order, so that `c - a` reads

@@ -1,7 +1,8 @@
 /**
  * What a picture of the computational graph shows, built from a tape and its evaluation: a box
  * per value (an input, a param, a node or a literal) with its id, value and gradient, a small
- * circle per op between its args and its result, and a caption. dot.ts and mermaid.ts write it;
+ * circle per op between its args and its result, and a caption. A part of an expr statement is
+ * labelled with its formula (`y_hat − y`), not with the generated id the student never wrote. dot.ts and mermaid.ts write it;
  * the numbers are rounded for reading here, once, in the request's language.
  */
 import { type Locale, say } from '../../text.js';
@@ -17,8 +18,16 @@ export type BoxRole = 'input' | 'param' | 'node' | 'literal';
 export interface ValueBox {
   /** The box's name in the picture's source: `v` and its slot (an id may be a keyword of DOT or Mermaid). */
   key: string;
-  /** The user's id; null for a literal arg such as the 0.5 of `0.5*(y_hat - y)^2`. */
+  /** The user's id (a part of an expr statement has a generated one, `_t1`); null for a literal arg such as the 0.5 of `0.5*(y_hat - y)^2`. */
   id: string | null;
+  /**
+   * What the box is called in the picture: its id, or for a part of an expr statement, whose
+   * generated id the student never wrote, its formula as the statement writes it (`y_hat − y`);
+   * null for a literal.
+   */
+  label: string | null;
+  /** For a part of an expr statement, the id of the statement that holds it: `L` for `y_hat − y` in `L = 0.5*(y_hat - y)^2`. */
+  partOf?: string;
   role: BoxRole;
   output: boolean;
   /** `[2×2]`, `[3]`; empty for a number. */
@@ -137,12 +146,13 @@ function roleOf(tape: Tape, slot: number): BoxRole {
 /**
  * The op's symbol, with its attrs in a course's notation (`conv2d s=2 p=1`, `maxpool 2×2`, `slice axis=1 [0:2]`:
  * ATTR_LABELS), or with each attr that is not at its default: `leaky relu alpha=0,1`, `BN eps=0,001` (an
- * optional attr not given is left out); or the op written with its args' names: `½(y_hat − y)²`.
+ * optional attr not given is left out); or the op written with its args as the statement writes them: `½(y_hat − y)²`.
  */
 function symbolOf(tape: Tape, k: number, p: Prose, notation: Notation): string {
   const name = opNameOf(tape, k);
   const symbol = OP_SYMBOLS[name];
-  if (symbol === WITH_ARGS) return notation.withArgNames(k).text;
+  // A part of a statement as an arg is written out, as its box is labelled: `−(a + b)`, never `−_t1`.
+  if (symbol === WITH_ARGS) return notation.expression(k).text;
   const values = attrsOf(tape, k);
   const label = ATTR_LABELS[name];
   if (label) return label(Array.from(values), (x) => p.n(x));
@@ -155,6 +165,22 @@ function symbolOf(tape: Tape, k: number, p: Prose, notation: Notation): string {
     Number.isNaN(values[j]) || values[j] === defaultOf(j) ? [] : [`${a.name}=${p.n(values[j])}`],
   );
   return shown.length ? `${symbol} ${shown.join(' ')}` : symbol;
+}
+
+/**
+ * For each slot, the slot of the statement that holds it: itself, or for a part of an expr
+ * statement, the first node up its uses that is not a part (a part is used once, by its statement).
+ */
+function enclosingStatements(tape: Tape, notation: Notation): (slot: number) => number {
+  const consumer = new Int32Array(tape.slotCount).fill(-1);
+  for (let k = 0; k < tape.nodeCount; k++) {
+    for (const arg of notation.args(k)) if (notation.isSubexpression(arg)) consumer[arg] = tape.nodeSlot[k];
+  }
+  return (slot) => {
+    let s = slot;
+    while (notation.isSubexpression(s) && consumer[s] >= 0) s = consumer[s];
+    return s;
+  };
 }
 
 /**
@@ -174,15 +200,19 @@ export function graphPicture(
     heatMaps && drawsHeatMap(t.shape, SHOWN_ROWS, SHOWN_COLS) ? heatMapOf(t, p) : undefined;
   const notation = new Notation(tape, locale);
   const key = (slot: number): string => `v${slot}`;
+  const statementOf = enclosingStatements(tape, notation);
   const boxes: ValueBox[] = [];
   for (let s = 0; s < tape.slotCount; s++) {
     const role = roleOf(tape, s);
     const shape = shapeOf(tape, s);
     const value = view(tape, values, s);
     const gradient = gradients && role !== 'literal' ? view(tape, gradients, s) : undefined;
+    const part = notation.isSubexpression(s);
     boxes.push({
       key: key(s),
       id: tape.ids[s],
+      label: part ? notation.expression(notation.positionOf(s)).text : tape.ids[s],
+      ...(part && { partOf: tape.ids[statementOf(s)]! }),
       role,
       output: s === tape.output,
       shape: shapeLabel(shape),

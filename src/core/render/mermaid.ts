@@ -1,6 +1,6 @@
 /**
  * A graph picture as a Mermaid `flowchart LR`, for pages and LMS editors that render Mermaid: a
- * box per value (id, value and gradient on three lines), a circle per op, the caption as the
+ * box per value (id, value and gradient on three lines; a part of a statement by its formula), a circle per op, the caption as the
  * diagram's title. Every label is a quoted string, made safe by `escapeMermaid`.
  */
 import { FILL, type GraphPicture, type ValueBox } from './graph.js';
@@ -23,8 +23,8 @@ function part(word: string, shape: string, parts: readonly string[]): string {
 }
 
 function boxLabel(box: ValueBox, words: GraphPicture['words']): string {
-  if (box.id === null) return lines(box.value);
-  const parts = [escapeMermaid(box.id), part(words.value, box.shape, box.value)];
+  if (box.label === null) return lines(box.value);
+  const parts = [escapeMermaid(box.label), part(words.value, box.shape, box.value)];
   if (box.gradient) parts.push(part(words.gradient, box.shape, box.gradient));
   return parts.join('<br>');
 }

@@ -64,12 +64,21 @@ function cell(word: string, wire: Wire, p: Prose): string {
   return [`${word} [${shape}]`, ...rows.map((row) => `[${row.map((x) => p.n(Number(x))).join(p.sep)}]`)].join('<BR/>');
 }
 
-/** The DOT statement of the box of `id`. */
+/** The DOT statement of the box of `id`, found by the SVG id it gives the box (`value-` and the id). */
 function boxOf(dot: string, id: string): string {
-  const lines = dot.split('\n').filter((line) => line.includes(`<B>${escapeHtml(id)}</B>`));
+  const lines = dot.split('\n').filter((line) => line.includes(`id="value-${id}"`));
   expect(lines, `one box for ${id}`).toHaveLength(1);
   return lines[0];
 }
+
+/** What a box is called: the bold first cell of its DOT label. */
+const boxLabel = (box: string): string | undefined => /<B>([^<]*)<\/B>/.exec(box)?.[1];
+
+/**
+ * The tutorial's statements make two parts of `L = 0.5*(y_hat - y)^2`, with generated ids the
+ * student never wrote: each box is labelled with its formula, as the statement writes it.
+ */
+const PARTS: Record<string, string> = { _t1: 'y_hat − y', _t2: '(y_hat − y)²' };
 
 /** A Mermaid flowchart read line by line: every node declared once, every edge between declared nodes, every label quoted. */
 function mermaidStructure(text: string): { labels: Map<string, string>; edges: [string, string][] } {
@@ -115,6 +124,7 @@ describe('POST /v1/render', () => {
       expect(Object.keys(exact.values).length).toBeGreaterThan(0);
       for (const [id, value] of Object.entries(exact.values)) {
         const box = boxOf(res.body, id);
+        expect(boxLabel(box)).toBe(escapeHtml(PARTS[id] ?? id));
         expect(box).toContain(cell('value', value, p));
         expect(box).toContain(cell('gradient', exact.gradients[id], p));
       }
@@ -128,7 +138,8 @@ describe('POST /v1/render', () => {
       const { labels, edges } = mermaidStructure(text);
       const ids = Object.keys((await gradients(problem)).values);
       const firstLines = [...labels.values()].map((label) => label.split('<br>')[0]);
-      for (const id of ids) expect(firstLines.filter((line) => line === id)).toHaveLength(1);
+      for (const id of ids) expect(firstLines.filter((line) => line === (PARTS[id] ?? id))).toHaveLength(1);
+      expect(firstLines.filter((line) => line.startsWith('_t'))).toEqual([]);
       // Each node: one edge per arg into its op, one from its op to its result.
       expect(edges.length).toBeGreaterThan(ids.length);
     }
@@ -141,10 +152,37 @@ describe('POST /v1/render', () => {
     const literals = dot.split('\n').filter((line) => line.includes('shape=plain') && !line.includes('<B>'));
     expect(literals.map((line) => />([^<>]*)<\/TD>/.exec(line)?.[1]).sort()).toEqual(['0.5', '2']);
     for (const line of literals) expect(line).not.toContain('gradient');
-    // The generated ids of the unnamed subexpressions are boxes like the others.
-    expect(svgTexts(await picture({ graph: expr }, 'svg'))).toEqual(
-      expect.arrayContaining(['_t1', '_t2', 'y_hat', 'L']),
+    // The unnamed subexpressions are boxes like the others, labelled with their formulas, never
+    // with the generated ids the student did not write; their SVG groups keep those ids, and name
+    // the statement that holds them.
+    const svg = await picture({ graph: expr }, 'svg');
+    expect(svgTexts(svg)).toEqual(expect.arrayContaining(['y_hat − y', '(y_hat − y)²', 'y_hat', 'L']));
+    expect(svgTexts(svg).filter((text) => text.startsWith('_t'))).toEqual([]);
+    const groups = [...svg.matchAll(/<g id="value&#45;(\w+)" class="node([^"]*)">/g)].map((m) => [m[1], m[2]]);
+    expect(groups).toEqual([
+      ['x', ''],
+      ['y', ''],
+      ['w', ''],
+      ['b', ''],
+      ['u', ''],
+      ['z', ''],
+      ['y_hat', ''],
+      ['_t1', ' part&#45;of&#45;L'],
+      ['_t2', ' part&#45;of&#45;L'],
+      ['L', ''],
+    ]);
+  });
+
+  it('writes an op whose symbol needs its args with a part of the statement written out, not by its generated id', async () => {
+    // L = −(a + b·a): the part a + b·a is a box of its own, and neg is written over it as the statement writes it.
+    const graph = { params: { a: 2, b: -1 }, expr: 'L = -(a + b*a)' };
+    const text = await picture({ graph }, 'mermaid');
+    expect(opLabels(text)).toEqual(['×', '+', '−(a + b · a)']);
+    const { labels } = mermaidStructure(text);
+    expect([...labels.values()].map((label) => label.split('<br>')[0])).toEqual(
+      expect.arrayContaining(['b · a', 'a + b · a', 'L']),
     );
+    expect(text).not.toContain('_t');
   });
 
   it('labels in Portuguese, with a decimal comma and the minus sign −, under Accept-Language: pt-BR', async () => {
@@ -226,10 +264,11 @@ describe('POST /v1/render', () => {
       expr: 'd = c - a; h = matmul(W, x); s = sum(h) / d',
     };
     const texts = svgTextElements(await picture({ graph }, 'svg'));
-    const y = (id: string) => texts.find((t) => t.text === id)!.y;
+    const y = (label: string) => texts.find((t) => t.text === label)!.y;
     expect(y('c')).toBeLessThan(y('a'));
     expect(y('W')).toBeLessThan(y('x'));
-    expect(y('_t1')).toBeLessThan(y('d'));
+    // sum(h), the part of s = sum(h) / d that is its first arg, labelled with its formula.
+    expect(y('Σh')).toBeLessThan(y('d'));
   });
 
   it('shows the shape and a few elements of a long tensor: the first ones, an ellipsis and the last', async () => {
@@ -540,11 +579,23 @@ describe('escaping in pictures', () => {
   const nasty = `a "b" <c> & d's #35; #quot; {x|y} [z] \\n é ½(p−y)² ; -Infinity NaN \`e\``;
   const drawing: GraphPicture = {
     boxes: [
-      { key: 'v0', id: 'x', role: 'input', output: false, shape: '', value: [nasty], gradient: ['-Infinity'] },
-      { key: 'v1', id: null, role: 'literal', output: false, shape: '', value: [nasty] },
+      {
+        key: 'v0',
+        id: 'x',
+        label: 'x',
+        role: 'input',
+        output: false,
+        shape: '',
+        value: [nasty],
+        gradient: ['-Infinity'],
+      },
+      { key: 'v1', id: null, label: null, role: 'literal', output: false, shape: '', value: [nasty] },
       {
         key: 'v2',
         id: 'y',
+        // A part's label is a formula: any text.
+        label: nasty,
+        partOf: 'L',
         role: 'node',
         output: true,
         shape: '[2]',
