@@ -5,8 +5,10 @@
  * the same body; an error in the statements is shown at its line and column; the explanation
  * goes step by step from the keyboard; the language switches and is remembered; with API_KEYS the
  * page asks for a key; axe-core finds no serious or critical violation, on a laptop's width and a
- * phone's. The page is built from web/play into a directory of this test's own. Screenshots go to
- * test-artifacts/play*.png; the time from the service's answer to the page drawn is printed.
+ * phone's; the picture's labels are readable at both widths. The page is built from web/play into
+ * a directory of this test's own. Screenshots go to test-artifacts/play*.png (play-top.png: the
+ * first screen of a laptop, README's docs/play.png); the time from the service's answer to the page
+ * drawn is printed.
  *
  * Without Chromium the test is skipped, unless REQUIRE_BROWSER=1 (.ci/run sets it, after
  * installing chromium): then a missing browser is a failure.
@@ -135,6 +137,17 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
     return { steps: explained.json().steps as { key: string; latex: string; value: unknown }[], svg: drawn.body };
   }
 
+  /**
+   * The height on screen of the picture's smallest label, in CSS px, and whether the picture is
+   * wider than its box (then it scrolls there). Graphviz writes 11 pt labels: at the size it drew
+   * them, about 15 px tall; squeezed into the column, a wide graph's were about 6 px.
+   */
+  const pictureScale = (page: Page) =>
+    page.locator('#picture').evaluate((frame: any) => {
+      const labels = [...frame.querySelectorAll('g.node text')].map((t: any) => t.getBoundingClientRect().height);
+      return { smallest: Math.min(...labels), scrolls: frame.scrollWidth > frame.clientWidth };
+    });
+
   /** Every step on the page and every label of its picture equal the routes' answers. */
   async function expectShownAsAnswered(page: Page, language: string) {
     const answered = await routes(language);
@@ -190,7 +203,18 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
     await page.locator('#expr').fill(WORKED.graph.expr);
     await page.locator('#compute').click();
     await settled(page);
+    // Readable at a laptop's width: the tutorial's fourteen boxes left to right at the size
+    // Graphviz drew them, scrolling sideways in their box rather than shrunk to the column.
+    const scale = await pictureScale(page);
+    expect(scale.smallest).toBeGreaterThanOrEqual(10);
+    expect(scale.scrolls).toBe(true);
     await page.screenshot({ path: new URL('play.png', ARTIFACTS).pathname, fullPage: true });
+    // What a student first sees, for the README: the title, the graph's editor and the picture, on one screen.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate('window.scrollTo(0, 0)');
+    const firstBox = await page.locator('#picture g.node[data-id="w"]').boundingBox();
+    expect(firstBox!.y + firstBox!.height).toBeLessThanOrEqual(800);
+    await page.screenshot({ path: new URL('play-top.png', ARTIFACTS).pathname });
     await context.close();
   }, 180_000);
 
@@ -235,7 +259,15 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
     // The box of the step reached (the third, y_hat = σ(z)) is highlighted in the picture.
     expect(await page.locator('#steps .step:visible').last().getAttribute('data-id')).toBe('y_hat');
     expect(await page.locator('#picture g.node.current').getAttribute('data-id')).toBe('y_hat');
+    // The fourth, L: its box, at the far right of a picture wider than its frame, is scrolled into view.
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#picture g.node.current').getAttribute('data-id')).toBe('L');
+    const frame = (await page.locator('#picture').boundingBox())!;
+    const box = (await page.locator('#picture g.node.current').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(frame.x);
+    expect(box.x + box.width).toBeLessThanOrEqual(frame.x + frame.width);
     await page.locator('#previous').focus();
+    await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
     expect(await visible()).toBe(2);
     await page.locator('input[value="all"]').check();
@@ -263,6 +295,26 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
       'dz/db',
       'dL/dz',
     ]);
+    // A part of L = 0.5*(y_hat - y)^2: its box says its formula, never the generated id _t1 the
+    // student did not write; chosen, it shows that formula and the lines of L, which write it out.
+    const labels = await page.locator('#picture svg text').allTextContents();
+    expect(labels.filter((label) => label.startsWith('_t'))).toEqual([]);
+    const part = page.locator('#picture g.node[data-id="_t1"]');
+    expect(await part.locator('text[font-weight="bold"]').textContent()).toBe('y_hat − y');
+    await part.click();
+    await expect.poll(() => details.locator('h3').innerText()).toBe('y_hat − y');
+    expect(await details.locator('.part-of').innerText()).toBe(
+      "A part of the statement of L: the explanation writes it inside L's lines.",
+    );
+    expect(await details.locator('li').evaluateAll((e: any[]) => e.map((li) => li.dataset.key))).toEqual([
+      'L',
+      'dL/dy_hat',
+      'dL/dy',
+    ]);
+    expect(await details.locator('[data-key="L"] annotation').textContent()).toBe(latexOf('L'));
+    expect(await page.locator('#picture g.node[data-id="_t2"] text[font-weight="bold"]').textContent()).toBe(
+      '(y_hat − y)²',
+    );
     await page.screenshot({ path: new URL('play-node.png', ARTIFACTS).pathname, fullPage: true });
     await context.close();
   }, 120_000);
@@ -431,6 +483,8 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('#compute').isVisible()).toBe(false);
     expect(await page.locator('#picture svg').isVisible()).toBe(true);
+    // On paper the whole picture, shrunk to the page's width: nothing of it scrolled out of sight.
+    expect(await pictureScale(page)).toMatchObject({ scrolls: false });
     expect(await page.locator('#steps .step').last().isVisible()).toBe(true);
     await context.close();
   }, 120_000);
@@ -670,6 +724,8 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
       await page.locator('#learning-rate').fill('0.1');
       // Readable at the width: nothing but the picture and the formulas (which scroll in their boxes) is wider.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      await page.locator('#practice').uncheck();
+      expect((await pictureScale(page)).smallest).toBeGreaterThanOrEqual(10);
       await page.screenshot({ path: new URL(screenshot, ARTIFACTS).pathname, fullPage: true });
       await context.close();
     },

@@ -311,8 +311,8 @@ showPictureButton.addEventListener('click', () => {
   showPictureButton.hidden = true;
   picture.focus();
 });
-onBoxChosen(picture, (id) => {
-  if (explanation) showNodeDetails(nodeDetails, id, explanation.steps, explanation.given, locale);
+onBoxChosen(picture, (box) => {
+  if (explanation) showNodeDetails(nodeDetails, box, explanation.steps, explanation.given, locale);
 });
 byId<HTMLButtonElement>('save-svg').addEventListener('click', () => {
   if (!drawing) return;

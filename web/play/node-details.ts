@@ -2,11 +2,14 @@
  * What the page says of one id when its box is chosen: its value (a leaf's as given, a node's
  * forward step), its local derivatives (each of its args; for a leaf, those of the nodes that use
  * it, with respect to it) and its gradient (the backward step), each the explanation's own line.
+ * A part of a statement (`y_hat − y` in `L = 0.5*(y_hat - y)^2`) has no line of its own: the
+ * explanation writes it inside its statement's, so those are shown, under its formula.
  */
 import type { Locale } from '../../src/text.js';
 import { type Step, typeset } from './explanation.js';
+import type { BoxChosen } from './picture.js';
 import { writeNumber } from './values.js';
-import { PHASES } from './words.js';
+import { PHASES, partOf } from './words.js';
 
 export interface Given {
   id: string;
@@ -30,11 +33,24 @@ function part(title: string, steps: Step[]): HTMLElement[] {
   return [heading, list];
 }
 
-export function showNodeDetails(panel: HTMLElement, id: string, steps: Step[], given: Given[], locale: Locale): void {
+export function showNodeDetails(
+  panel: HTMLElement,
+  box: BoxChosen,
+  steps: Step[],
+  given: Given[],
+  locale: Locale,
+): void {
   const heading = document.createElement('h3');
-  heading.textContent = id;
+  heading.textContent = box.label;
   heading.tabIndex = -1;
   const parts: HTMLElement[] = [heading];
+  const id = box.partOf ?? box.id;
+  if (box.partOf !== undefined) {
+    const note = document.createElement('p');
+    note.className = 'part-of';
+    note.textContent = partOf(box.partOf)[locale];
+    parts.push(note);
+  }
   const leaf = given.find((g) => g.id === id);
   if (leaf) {
     const value = document.createElement('p');

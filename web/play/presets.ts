@@ -3,6 +3,7 @@
  * on it), the same neuron as a `neuron` spec, the tutorial's exercise as JSON graph nodes, and
  * docs/api.md's 2-2-1 network. The template exercises come from the service (exercises.ts).
  */
+import { exampleSpecs } from '../../src/schemas/examples.js';
 import type { Leaves } from './values.js';
 
 /** The tutorial's worked example: x = 2, w = 0.5, b = −1, y = 1, σ, ½(ŷ − y)², η = 0.1. */
@@ -13,40 +14,14 @@ export const WORKED_EXAMPLE: { expr: string; inputs: Leaves; params: Leaves; lea
   learningRate: 0.1,
 };
 
-/** Specs written as JSON (docs/api.md §2), by the name the page's menu gives them. */
+/**
+ * Specs written as JSON (docs/api.md §2), by the name the page's menu gives them: the examples
+ * Swagger UI prefills (src/schemas/examples.ts), so that the page and /docs start from the same.
+ */
 export const JSON_PRESETS: Record<'neuron' | 'nodes' | 'network', object> = {
-  neuron: { neuron: { x: 2, w: 0.5, b: -1, y: 1, activation: 'sigmoid', loss: 'half_squared_error' } },
-  nodes: {
-    graph: {
-      inputs: { x: 3, y: 0 },
-      params: { w: -0.2, b: 0.4 },
-      nodes: [
-        { id: 'u', op: 'mul', args: ['w', 'x'] },
-        { id: 'z', op: 'add', args: ['u', 'b'] },
-        { id: 'y_hat', op: 'sigmoid', args: ['z'] },
-        { id: 'L', op: 'half_squared_error', args: ['y_hat', 'y'] },
-      ],
-      output: 'L',
-    },
-  },
-  network: {
-    network: {
-      x: [[0.5, -1.0]],
-      y: [[1.0]],
-      loss: 'mse',
-      layers: [
-        {
-          W: [
-            [0.1, 0.2],
-            [0.3, -0.4],
-          ],
-          b: [0, 0.1],
-          activation: 'relu',
-        },
-        { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
-      ],
-    },
-  },
+  neuron: { neuron: exampleSpecs.worked },
+  nodes: { graph: exampleSpecs.graph },
+  network: { network: exampleSpecs.network },
 };
 
 /** A spec as the JSON field shows it: nested lists of numbers kept on one line. */

@@ -36,7 +36,7 @@ export const WORDS = {
   open: say('Open', 'Abrir'),
   modeLegend: say('Written as', 'Escrito como'),
   modeNotation: say("the tutorial's notation", 'a notação do tutorial'),
-  modeJson: say('JSON: graph nodes, a neuron or a network', 'JSON: nós do grafo, um neurônio ou uma rede'),
+  modeJson: say('JSON: nodes, a neuron or a network', 'JSON: nós, um neurônio ou uma rede'),
   specLabel: say('The spec, as JSON', 'A especificação, em JSON'),
   specHelp: say(
     'One of {"graph": …}, {"neuron": …} or {"network": …}, as the API takes it (docs/api.md §2).',
@@ -95,6 +95,13 @@ export const WORDS = {
 } satisfies Record<string, Localized>;
 
 export type Word = keyof typeof WORDS;
+
+/** What the page says of a part of a statement chosen in the picture (its box labelled with its formula). */
+export const partOf = (statement: string): Localized =>
+  say(
+    `A part of the statement of ${statement}: the explanation writes it inside ${statement}'s lines.`,
+    `Uma parte da instrução de ${statement}: a explicação a escreve dentro das linhas de ${statement}.`,
+  );
 
 /** Each phase of an explanation, as the tutorial names it. */
 export const PHASES: Record<string, Localized> = {
