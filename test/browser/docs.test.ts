@@ -8,24 +8,14 @@
  * Without Chromium the test is skipped, unless REQUIRE_BROWSER=1 (.ci/run sets it, after
  * installing chromium): then a missing browser is a failure.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../support/app.js';
+import { ARTIFACTS, launchChromium, skipBrowser } from '../support/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
-
-if (!available && !required) {
-  console.warn(
-    `test/browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes this a failure)`,
-  );
-}
-
-describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () => {
+describe.skipIf(skipBrowser)('Swagger UI at /docs, in Chromium', () => {
   let app: Awaited<ReturnType<typeof buildTestApp>>;
   let browser: Browser;
   let base: string;
@@ -33,27 +23,10 @@ describe.skipIf(!available && !required)('Swagger UI at /docs, in Chromium', () 
   // Launching a browser is slow on one busy core: the bounds below are for a browser that never
   // starts or a page that never shows, not a measure of speed.
   beforeAll(async () => {
-    if (!available)
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`,
-      );
     app = await buildTestApp({ pool: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Nothing but loopback is reachable here: no background connections, no updates, no GPU.
-      args: [
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      // Playwright's own bound on the launch (30 s by default), under the hook's.
-      timeout: 100_000,
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -14,20 +14,18 @@
  * installing chromium): then a missing browser is a failure.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleSpecs } from '../../src/schemas/examples.js';
 import { buildTestApp } from '../support/app.js';
+import { ARTIFACTS, launchChromium, skipBrowser } from '../support/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const KEY = 'course-platform-key-0001';
 
@@ -40,12 +38,6 @@ const WORKED = {
   },
 };
 
-if (!available && !required) {
-  console.warn(
-    `test/browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; REQUIRE_BROWSER=1 makes this a failure)`,
-  );
-}
-
 /** The text of each <text> of an SVG, as a browser reads it. */
 function svgTexts(svg: string): string[] {
   const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
@@ -54,7 +46,7 @@ function svgTexts(svg: string): string[] {
   );
 }
 
-describe.skipIf(!available && !required)('the student page at /play, in Chromium', () => {
+describe.skipIf(skipBrowser)('the student page at /play, in Chromium', () => {
   let app: Awaited<ReturnType<typeof buildTestApp>>;
   let keyed: Awaited<ReturnType<typeof buildTestApp>>;
   let browser: Browser;
@@ -69,27 +61,12 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
 
   // Launching a browser is slow on one busy core: the bounds are for a browser that never starts.
   beforeAll(async () => {
-    if (!available)
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`,
-      );
     execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-play.mjs', import.meta.url)), dir]);
     app = await buildTestApp({ pool: false, play: { dir } });
     keyed = await buildTestApp({ pool: false, play: { dir }, auth: { apiKeys: [KEY] } });
     base = await listen(app);
     keyedBase = await listen(keyed);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      timeout: 100_000,
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -492,25 +469,8 @@ describe.skipIf(!available && !required)('the student page at /play, in Chromium
   it('computes a network written as JSON, and shows an error in JSON at its field', async () => {
     const { page, context } = await open(`${base}/play`);
     await settled(page);
-    // docs/api.md's 2-2-1 network, a preset of the page's menu.
-    const network = {
-      network: {
-        x: [[0.5, -1.0]],
-        y: [[1.0]],
-        loss: 'mse',
-        layers: [
-          {
-            W: [
-              [0.1, 0.2],
-              [0.3, -0.4],
-            ],
-            b: [0, 0.1],
-            activation: 'relu',
-          },
-          { W: [[0.5, -0.5]], b: [0.2], activation: 'sigmoid' },
-        ],
-      },
-    };
+    // docs/api.md's 2-2-1 network, a preset of the page's menu (Swagger UI's example).
+    const network = { network: exampleSpecs.network };
     await page.locator('#start').selectOption('network');
     await page.locator('#open').click();
     await expect.poll(() => page.locator('#spec').isVisible()).toBe(true);
