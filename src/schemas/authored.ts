@@ -7,9 +7,11 @@
  */
 import { z } from 'zod';
 import { activations, losses } from '../specs/spec.js';
+import { say } from '../text.js';
 import { Optimizer } from './operations.js';
 import { GraphSpecSchema } from './spec.js';
 import { Tolerance } from './tolerance.js';
+import { schemaMessage } from './validate.js';
 import { Finite, Id, Value } from './values.js';
 
 const Nonzero = z
@@ -173,10 +175,24 @@ export const AuthoredExercise = z
       'An exercise an instructor writes: exactly one of neuron, network or graph, with value sources for its leaves; what to ask; optional constraints, title and statement. Drawn with seededRng("authored", seed) (mulberry32, src/core/exercises/random.ts), sources in the order written, tensors row-major.',
   });
 
+/** A template's id, as GET /v1/exercises/templates lists them. */
+export const TemplateId = z
+  .string()
+  .min(1)
+  .max(64)
+  .meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' });
+
 /** A template's exercise by reference, as POST /v1/grade takes it. */
-const TemplateReference = z
-  .strictObject({ template: z.string().min(1).max(64).meta({ example: 'neuron-sigmoid' }) })
-  .meta({ id: 'TemplateReference' });
+const TemplateReference = z.strictObject({ template: TemplateId }).meta({ id: 'TemplateReference' });
+
+/** The refinement of a body that takes a template or an authored exercise: exactly one of them. */
+export const oneExercise = [
+  (body: { template?: unknown; exercise?: unknown }) => (body.template === undefined) !== (body.exercise === undefined),
+  {
+    error: () =>
+      schemaMessage(say('give exactly one of template or exercise', 'envie exatamente um de template ou exercise')),
+  },
+] as const;
 
 export const ExerciseReference = z.union([TemplateReference, AuthoredExercise]).meta({
   id: 'ExerciseReference',

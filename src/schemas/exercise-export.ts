@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EXPORT_FORMATS, exportFormatNames } from '../core/exercises/export/index.js';
 import { locales, say } from '../text.js';
-import { AuthoredExercise } from './authored.js';
+import { AuthoredExercise, TemplateId, oneExercise } from './authored.js';
 import { tutorialActivity } from './examples.js';
 import { ExerciseSeed } from './exercises.js';
 import { schemaMessage } from './validate.js';
@@ -16,12 +16,7 @@ const formatList = (mediaType?: string): string =>
 
 export const ExerciseExportBody = z
   .strictObject({
-    template: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
+    template: TemplateId.optional(),
     exercise: AuthoredExercise.optional().meta({ description: 'An authored exercise, instead of a template.' }),
     seeds: z
       .array(ExerciseSeed)
@@ -39,10 +34,7 @@ export const ExerciseExportBody = z
     }),
     format: z.enum(exportFormatNames).meta({ description: `The file to answer. ${formatList()}` }),
   })
-  .refine((body) => (body.template === undefined) !== (body.exercise === undefined), {
-    error: () =>
-      schemaMessage(say('give exactly one of template or exercise', 'envie exatamente um de template ou exercise')),
-  })
+  .refine(...oneExercise)
   .refine((body) => (body.seeds === undefined) !== (body.count === undefined), {
     error: () => schemaMessage(say('give exactly one of seeds or count', 'envie exatamente um de seeds ou count')),
   })

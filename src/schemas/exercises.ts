@@ -1,12 +1,11 @@
 /** Request and response schemas of the seeded exercises (GET /v1/exercises/templates, POST /v1/exercises). */
 import { z } from 'zod';
 import { MAX_SEED_LENGTH } from '../core/exercises/random.js';
-import { locales, say } from '../text.js';
-import { AuthoredExercise } from './authored.js';
+import { locales } from '../text.js';
+import { AuthoredExercise, TemplateId, oneExercise } from './authored.js';
 import { tutorialActivity } from './examples.js';
 import { Optimizer } from './operations.js';
 import { Tolerance } from './tolerance.js';
-import { schemaMessage } from './validate.js';
 import { GraphSpecSchema, NetworkSpecSchema, NeuronSpecSchema } from './spec.js';
 
 const Locale = z.enum(locales).meta({ id: 'ExerciseLocale', description: 'en or pt-BR.' });
@@ -37,12 +36,7 @@ export const ExerciseSeed = z.union([z.number().int().min(0), z.string().min(1).
 
 export const ExerciseBody = z
   .strictObject({
-    template: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .meta({ description: 'A template id from GET /v1/exercises/templates.', example: 'neuron-sigmoid' }),
+    template: TemplateId.optional(),
     exercise: AuthoredExercise.optional().meta({
       description: 'An authored exercise, instead of a template: its sources are drawn from the seed.',
     }),
@@ -52,10 +46,7 @@ export const ExerciseBody = z
         'The language of statement and solution; from Accept-Language (pt... gives pt-BR) when absent, else en.',
     }),
   })
-  .refine((body) => (body.template === undefined) !== (body.exercise === undefined), {
-    error: () =>
-      schemaMessage(say('give exactly one of template or exercise', 'envie exatamente um de template ou exercise')),
-  })
+  .refine(...oneExercise)
   .meta({
     description: 'A template, or an authored exercise, and a seed.',
     oneOf: [{ required: ['template'] }, { required: ['exercise'] }],
